@@ -1,0 +1,23 @@
+/**
+ * The single table's physical design, shared by the CDK stateful stack and the local
+ * DynamoDB bootstrap so both create exactly the same table.
+ *
+ * Access patterns (key builders live in `keys.ts`):
+ * - base table  PK/SK          an item by id; an environment's stacks (`ENV#id` / `STACK#name`)
+ * - GSI1        GSI1PK/GSI1SK  children by parent: a project's environments, an environment's operations
+ * - GSI2        GSI2PK/GSI2SK  by owner: a user's projects and environments
+ * - GSI3        GSI3PK/GSI3SK  all of a kind, newest first (for Administrators and ReadOnly)
+ */
+export const TABLE_DESIGN = {
+  partitionKey: 'PK',
+  sortKey: 'SK',
+  /** Epoch seconds; DynamoDB deletes the item some time after it (logs, idempotency records). */
+  timeToLiveAttribute: 'ttl',
+  globalSecondaryIndexes: [
+    { indexName: 'GSI1', partitionKey: 'GSI1PK', sortKey: 'GSI1SK' },
+    { indexName: 'GSI2', partitionKey: 'GSI2PK', sortKey: 'GSI2SK' },
+    { indexName: 'GSI3', partitionKey: 'GSI3PK', sortKey: 'GSI3SK' },
+  ],
+} as const;
+
+export type IndexName = (typeof TABLE_DESIGN.globalSecondaryIndexes)[number]['indexName'];

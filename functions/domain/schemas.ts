@@ -1,0 +1,369 @@
+/**
+ * The HTTP contract as zod schemas: every request body, path and query parameter is
+ * parsed with these (strict objects, bounded strings and lists), and the OpenAPI
+ * document is generated from the same schemas, so the two cannot drift apart.
+ *
+ * `.meta({ id })` names a schema as an OpenAPI component.
+ */
+import { z } from 'zod';
+import { ACCOUNT_ID_PATTERN, AWS_REGIONS } from './aws.ts';
+
+// ---------------------------------------------------------------- building blocks
+
+const id = (prefix: string) =>
+  z
+    .string()
+    .regex(new RegExp(`^${prefix}_[0-9a-z]{26}$`), `must be a ${prefix}_… id`)
+    .meta({ example: `${prefix}_01jd8x3k5m7n9p1q3r5s7t9v1w` });
+
+export const ProjectId = id('prj');
+export const EnvironmentId = id('env');
+export const OperationId = id('op');
+
+export const Timestamp = z.string().meta({ format: 'date-time', example: '2026-11-22T10:00:00.000Z' });
+
+/** DNS-label style name: environments become host names (`base_url`). */
+export const EnvironmentName = z
+  .string()
+  .min(1)
+  .max(40)
+  .regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/, 'lowercase letters, digits and hyphens; must start and end alphanumeric')
+  .meta({ example: 'preview-pr-123' });
+
+export const ProjectName = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9 ._-]*$/, 'letters, digits, spaces, dots, underscores and hyphens')
+  .meta({ example: 'payments' });
+
+export const StackName = z
+  .string()
+  .min(1)
+  .max(40)
+  .regex(/^[a-z][a-z0-9-]*$/, 'a stack name such as database-rds')
+  .meta({ example: 'database-rds' });
+
+export const TemplateName = z
+  .string()
+  .min(1)
+  .max(40)
+  .regex(/^[a-z][a-z0-9-]*$/)
+  .meta({ example: 'default' });
+
+export const Region = z.enum(AWS_REGIONS).meta({ example: 'us-east-1' });
+export const AccountId = z.string().regex(ACCOUNT_ID_PATTERN, 'must be a 12-digit AWS account id').meta({
+  example: '111111111111',
+});
+
+export const EnvironmentType = z.enum(['ephemeral', 'persistent']);
+export const EnvironmentStatus = z.enum([
+  'provisioning',
+  'running',
+  'updating',
+  'stopping',
+  'stopped',
+  'starting',
+  'destroying',
+  'destroyed',
+  'failed',
+]);
+export const StackStatus = z.enum([
+  'pending',
+  'provisioning',
+  'provisioned',
+  'failed',
+  'skipped',
+  'stopped',
+  'destroying',
+  'destroyed',
+]);
+export const OperationKind = z.enum(['provision', 'update', 'stop', 'start', 'destroy']);
+export const OperationStatus = z.enum(['running', 'succeeded', 'failed', 'cancelled']);
+
+/** Pagination query parameters shared by every list route. */
+export const PageQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  cursor: z.string().min(1).max(1024).optional(),
+});
+
+const page = <T extends z.ZodType>(item: T, name: string) =>
+  z.object({ items: z.array(item), next_cursor: z.string().nullable() }).meta({ id: name });
+
+// ---------------------------------------------------------------- errors
+
+export const ErrorResponse = z
+  .object({
+    detail: z.string(),
+    error_code: z.string(),
+    request_id: z.string(),
+    timestamp: Timestamp,
+    errors: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
+  })
+  .meta({ id: 'Error' });
+
+// ---------------------------------------------------------------- health, auth, me
+
+export const HealthResponse = z
+  .object({ status: z.literal('ok'), version: z.string(), timestamp: Timestamp })
+  .meta({ id: 'Health' });
+
+const Email = z.email().max(254);
+/** Mirrors the user pool's policy; Cognito remains the authority. */
+const Password = z.string().min(12).max(256);
+
+export const SignupRequest = z
+  .strictObject({ email: Email, password: Password, name: z.string().min(1).max(100).optional() })
+  .meta({ id: 'SignupRequest' });
+export const SignupResponse = z
+  .object({ user_id: z.string(), email: z.string(), confirmed: z.boolean() })
+  .meta({ id: 'SignupResponse' });
+export const ConfirmRequest = z
+  .strictObject({ email: Email, code: z.string().regex(/^\d{4,10}$/) })
+  .meta({ id: 'ConfirmRequest' });
+export const ConfirmResponse = z.object({ email: z.string(), confirmed: z.literal(true) }).meta({ id: 'ConfirmResponse' });
+export const LoginRequest = z
+  .strictObject({ email: Email, password: z.string().min(1).max(256) })
+  .meta({ id: 'LoginRequest' });
+export const LoginResponse = z
+  .object({
+    id_token: z.string(),
+    access_token: z.string(),
+    refresh_token: z.string(),
+    expires_in: z.number().int(),
+    token_type: z.literal('Bearer'),
+  })
+  .meta({ id: 'LoginResponse' });
+export const RefreshRequest = z
+  .strictObject({ refresh_token: z.string().min(1).max(8192) })
+  .meta({ id: 'RefreshRequest' });
+export const RefreshResponse = z
+  .object({
+    id_token: z.string(),
+    access_token: z.string(),
+    expires_in: z.number().int(),
+    token_type: z.literal('Bearer'),
+  })
+  .meta({ id: 'RefreshResponse' });
+
+export const Role = z.enum(['Administrators', 'Developers', 'ReadOnly']);
+export const MeResponse = z
+  .object({
+    user_id: z.string(),
+    email: z.string().nullable(),
+    name: z.string().nullable(),
+    groups: z.array(z.string()),
+    role: Role,
+  })
+  .meta({ id: 'Me' });
+
+// ---------------------------------------------------------------- projects
+
+export const CreateProjectRequest = z
+  .strictObject({ name: ProjectName, description: z.string().max(500).optional() })
+  .meta({ id: 'CreateProjectRequest' });
+export const UpdateProjectRequest = z
+  .strictObject({ name: ProjectName.optional(), description: z.string().max(500).nullable().optional() })
+  .refine((v) => v.name !== undefined || v.description !== undefined, {
+    message: 'give at least one of name, description',
+  })
+  .meta({ id: 'UpdateProjectRequest' });
+export const Project = z
+  .object({
+    id: ProjectId,
+    name: z.string(),
+    description: z.string().nullable(),
+    owner_id: z.string(),
+    live_environments: z.number().int(),
+    version: z.number().int(),
+    created_at: Timestamp,
+    updated_at: Timestamp,
+  })
+  .meta({ id: 'Project' });
+export const ProjectPage = page(Project, 'ProjectPage');
+export const ProjectPath = z.strictObject({ project_id: ProjectId });
+
+// ---------------------------------------------------------------- templates and parameters
+
+/**
+ * Template parameters, guarded like a free tier. Every field has a default, so `{}` is valid;
+ * the resolved values are stored on the environment.
+ */
+export const TemplateParameters = z
+  .strictObject({
+    domain: z
+      .string()
+      .max(200)
+      .regex(/^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,}$/, 'a DNS domain such as app.example.com')
+      .optional(),
+    vpc_cidr: z
+      .string()
+      .regex(/^10\.(\d{1,3})\.0\.0\/16$/, 'a /16 in 10.0.0.0/8, such as 10.0.0.0/16')
+      .refine((v) => Number(v.split('.')[1]) <= 255, 'second octet must be 0–255')
+      .optional(),
+    instance_type: z.enum(['t3.micro', 't4g.micro']).optional(),
+    db_instance_class: z.enum(['db.t3.micro', 'db.t4g.micro']).optional(),
+    db_engine: z.enum(['postgres', 'mysql']).optional(),
+    storage_gb: z.number().int().min(1).max(100).optional(),
+  })
+  .meta({ id: 'TemplateParameters' });
+
+export const TemplateStack = z
+  .object({
+    name: z.string(),
+    description: z.string(),
+    depends_on: z.array(z.string()),
+    layer: z.number().int(),
+    resource_types: z.array(z.string()),
+    estimated_duration_seconds: z.object({ min: z.number(), max: z.number() }),
+    estimated_monthly_cost_usd: z.number(),
+  })
+  .meta({ id: 'TemplateStack' });
+export const TemplateSummary = z
+  .object({
+    name: z.string(),
+    description: z.string(),
+    version: z.string(),
+    stacks: z.number().int(),
+    layers: z.number().int(),
+  })
+  .meta({ id: 'TemplateSummary' });
+export const TemplateDetail = z
+  .object({
+    name: z.string(),
+    description: z.string(),
+    version: z.string(),
+    stacks: z.array(TemplateStack),
+    layers: z.array(z.array(z.string())),
+    parameters: z.record(
+      z.string(),
+      z.object({
+        type: z.string(),
+        required: z.boolean(),
+        default: z.unknown(),
+        description: z.string(),
+        allowed: z.array(z.unknown()).optional(),
+      }),
+    ),
+  })
+  .meta({ id: 'TemplateDetail' });
+export const TemplateList = z
+  .object({ items: z.array(TemplateSummary), next_cursor: z.null() })
+  .meta({ id: 'TemplateList' });
+export const TemplatePath = z.strictObject({ name: TemplateName });
+
+// ---------------------------------------------------------------- environments
+
+export const CreateEnvironmentRequest = z
+  .strictObject({
+    name: EnvironmentName,
+    type: EnvironmentType.default('ephemeral'),
+    template: TemplateName.default('default'),
+    ttl_hours: z.number().int().min(1).max(8760).optional(),
+    region: Region.optional(),
+    account_id: AccountId.optional(),
+    parameters: TemplateParameters.default({}),
+  })
+  .meta({ id: 'CreateEnvironmentRequest' });
+
+export const Progress = z
+  .object({
+    layer: z.number().int(),
+    layers: z.number().int(),
+    stacks_done: z.number().int(),
+    stacks: z.number().int(),
+  })
+  .meta({ id: 'Progress' });
+
+export const Environment = z
+  .object({
+    id: EnvironmentId,
+    project_id: ProjectId,
+    name: z.string(),
+    type: EnvironmentType,
+    ttl_hours: z.number().int().nullable(),
+    expires_at: Timestamp.nullable(),
+    template: z.string(),
+    region: z.string(),
+    account_id: z.string(),
+    parameters: z.record(z.string(), z.unknown()),
+    status: EnvironmentStatus,
+    progress: Progress,
+    base_url: z.string().nullable(),
+    current_operation_id: OperationId.nullable(),
+    estimated_monthly_cost_usd: z.number(),
+    error: z.string().nullable(),
+    version: z.number().int(),
+    owner_id: z.string(),
+    created_by: z.string(),
+    created_at: Timestamp,
+    updated_at: Timestamp,
+  })
+  .meta({ id: 'Environment' });
+export const EnvironmentPage = page(Environment, 'EnvironmentPage');
+export const EnvironmentPath = z.strictObject({ env_id: EnvironmentId });
+export const ListEnvironmentsQuery = PageQuery.extend({
+  project_id: ProjectId.optional(),
+  status: EnvironmentStatus.optional(),
+  type: EnvironmentType.optional(),
+});
+
+export const Resource = z
+  .object({
+    type: z.string().meta({ example: 'AWS::EC2::VPC' }),
+    logical_id: z.string(),
+    id: z.string(),
+    arn: z.string(),
+    properties: z.record(z.string(), z.unknown()),
+    monthly_cost_usd: z.number(),
+  })
+  .meta({ id: 'Resource' });
+
+export const Stack = z
+  .object({
+    name: z.string(),
+    layer: z.number().int(),
+    depends_on: z.array(z.string()),
+    status: StackStatus,
+    resources: z.array(Resource),
+    outputs: z.record(z.string(), z.unknown()),
+    estimated_monthly_cost_usd: z.number(),
+    operation_id: OperationId.nullable(),
+    started_at: Timestamp.nullable(),
+    finished_at: Timestamp.nullable(),
+    error: z.string().nullable(),
+  })
+  .meta({ id: 'Stack' });
+export const StackList = z.object({ items: z.array(Stack), next_cursor: z.null() }).meta({ id: 'StackList' });
+export const StackPath = z.strictObject({ env_id: EnvironmentId, stack: StackName });
+export const Outputs = z
+  .object({ environment_id: EnvironmentId, outputs: z.record(z.string(), z.record(z.string(), z.unknown())) })
+  .meta({ id: 'Outputs' });
+
+export const Operation = z
+  .object({
+    id: OperationId,
+    environment_id: EnvironmentId,
+    kind: OperationKind,
+    status: OperationStatus,
+    progress: Progress,
+    started_at: Timestamp,
+    finished_at: Timestamp.nullable(),
+    error: z.string().nullable(),
+    requested_by: z.string(),
+  })
+  .meta({ id: 'Operation' });
+
+/** 202 answer of an accepted asynchronous change: the environment and the operation that runs it. */
+export const AcceptedEnvironment = Environment.extend({ operation: Operation }).meta({ id: 'AcceptedEnvironment' });
+
+export type CreateProjectInput = z.infer<typeof CreateProjectRequest>;
+export type UpdateProjectInput = z.infer<typeof UpdateProjectRequest>;
+export type CreateEnvironmentInput = z.infer<typeof CreateEnvironmentRequest>;
+export type TemplateParametersInput = z.infer<typeof TemplateParameters>;
+export type EnvironmentStatusValue = z.infer<typeof EnvironmentStatus>;
+export type StackStatusValue = z.infer<typeof StackStatus>;
+export type EnvironmentTypeValue = z.infer<typeof EnvironmentType>;
+export type OperationKindValue = z.infer<typeof OperationKind>;
+export type OperationStatusValue = z.infer<typeof OperationStatus>;
+export type RoleValue = z.infer<typeof Role>;

@@ -1,0 +1,97 @@
+/**
+ * Configuration, read from the environment once per concern and validated with zod.
+ * Only endpoints and names come from here: nothing in `functions/` branches on where it
+ * runs. Each concern is parsed lazily so a function only needs the variables it uses
+ * (the auth functions have no table, the step functions no state machine ARNs).
+ */
+import { z } from 'zod';
+
+const optionalUrl = z.url().optional();
+
+const memo = <T>(read: () => T): (() => T) => {
+  let value: T | undefined;
+  return () => {
+    value ??= read();
+    return value;
+  };
+};
+
+const parse = <T extends z.ZodType>(schema: T, concern: string): z.infer<T> => {
+  const result = schema.safeParse(process.env);
+  if (!result.success) {
+    const fields = result.error.issues.map((i) => i.path.join('.')).join(', ');
+    // A deployment defect, not a caller's: fail loudly at cold start.
+    throw new Error(`Invalid ${concern} configuration: ${fields}`);
+  }
+  return result.data;
+};
+
+/** The AWS region every client uses. */
+export const regionConfig = memo(() =>
+  parse(z.object({ AWS_REGION: z.string().min(1).default('us-east-1') }), 'region'),
+);
+
+/** DynamoDB: the table name, and an endpoint override (DynamoDB Local). */
+export const tableConfig = memo(() =>
+  parse(z.object({ TABLE_NAME: z.string().min(1), DYNAMODB_ENDPOINT: optionalUrl }), 'table'),
+);
+
+/** Step Functions: the state machines the API starts, and an endpoint override. */
+export const workflowConfig = memo(() =>
+  parse(
+    z.object({
+      PROVISION_STATE_MACHINE_ARN: z.string().startsWith('arn:'),
+      DESTROY_STATE_MACHINE_ARN: z.string().startsWith('arn:'),
+      SFN_ENDPOINT: optionalUrl,
+    }),
+    'workflow',
+  ),
+);
+
+/** Cognito: the pool and client the auth routes proxy to, and an endpoint override. */
+export const authConfig = memo(() =>
+  parse(
+    z.object({
+      USER_POOL_ID: z.string().regex(/^[\w-]+_[0-9a-zA-Z]+$/),
+      USER_POOL_CLIENT_ID: z.string().min(1),
+      COGNITO_ENDPOINT: optionalUrl,
+    }),
+    'auth',
+  ),
+);
+
+/** Simulation and product settings. */
+export const simulationConfig = memo(() =>
+  parse(
+    z.object({
+      /**
+       * Multiplies every simulated duration. 1 is "real" time; local mode uses about 0.02
+       * (a default environment in ~30 s); tests use 0 (no waits).
+       */
+      SIMULATION_TIME_SCALE: z.coerce.number().min(0).max(10).default(0.1),
+      DEFAULT_ACCOUNT_ID: z
+        .string()
+        .regex(/^\d{12}$/)
+        .default('111111111111'),
+      DEFAULT_REGION: z.string().default('us-east-1'),
+      /** Domain under which environments get their fake `base_url`. */
+      BASE_DOMAIN: z.string().default('envs.example.dev'),
+      DEFAULT_TTL_HOURS: z.coerce.number().int().min(1).default(24),
+      MAX_TTL_HOURS: z.coerce.number().int().min(1).default(720),
+    }),
+    'simulation',
+  ),
+);
+
+/** HTTP settings. */
+export const httpConfig = memo(() =>
+  parse(
+    z.object({
+      MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(64 * 1024),
+      /** Role of a signed-in user in no group: self-service by default (DESIGN.md §4). */
+      DEFAULT_ROLE: z.enum(['Administrators', 'Developers', 'ReadOnly']).default('Developers'),
+      API_VERSION: z.string().default('0.1.0'),
+    }),
+    'http',
+  ),
+);

@@ -1,0 +1,40 @@
+/**
+ * The Lambda steps the state machines call, and which ASL file uses which. The CDK
+ * stack and the local Step Functions runner both derive from this list, so an ASL
+ * placeholder can never point at a function that is not deployed.
+ *
+ * A step `plan-operation` lives in `functions/steps/plan-operation.ts` and is referred
+ * to in ASL as `${PlanOperationFunctionArn}`.
+ */
+export const STEPS = [
+  'plan-operation',
+  'start-layer',
+  'start-stack',
+  'complete-stack',
+  'finalize-operation',
+  'fail-operation',
+] as const;
+
+export type StepName = (typeof STEPS)[number];
+
+export interface StateMachineDefinition {
+  /** Basename of `statemachines/<name>.asl.json`; also the construct id stem. */
+  name: string;
+  /** The config variable the API reads the state machine ARN from. */
+  arnVariable: 'PROVISION_STATE_MACHINE_ARN' | 'DESTROY_STATE_MACHINE_ARN';
+  steps: readonly StepName[];
+}
+
+export const STATE_MACHINES: readonly StateMachineDefinition[] = [
+  { name: 'provision-environment', arnVariable: 'PROVISION_STATE_MACHINE_ARN', steps: STEPS },
+  { name: 'destroy-environment', arnVariable: 'DESTROY_STATE_MACHINE_ARN', steps: STEPS },
+];
+
+/** `plan-operation` → `PlanOperationFunctionArn`, the ASL placeholder for that step. */
+export function stepPlaceholder(step: StepName): string {
+  const pascal = step
+    .split('-')
+    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+    .join('');
+  return `${pascal}FunctionArn`;
+}
