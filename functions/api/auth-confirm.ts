@@ -1,4 +1,19 @@
-// Placeholder: being implemented.
-export const handler = async (): Promise<never> => {
-  throw new Error('not implemented');
-};
+/** POST /auth/confirm — confirms a signup with the code Cognito emailed. */
+import { ConfirmSignUpCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { cognito, translateConfirmError } from '../shared/cognito.ts';
+import { authConfig } from '../shared/config.ts';
+import { httpRoute } from '../shared/http.ts';
+import { routes } from './routes.ts';
+
+export const handler = httpRoute(routes.confirm, async ({ body }) => {
+  await cognito()
+    .send(
+      new ConfirmSignUpCommand({
+        ClientId: authConfig().USER_POOL_CLIENT_ID,
+        Username: body.email,
+        ConfirmationCode: body.code,
+      }),
+    )
+    .catch(translateConfirmError);
+  return { statusCode: 200, body: { email: body.email, confirmed: true } };
+});

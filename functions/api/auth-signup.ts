@@ -1,4 +1,25 @@
-// Placeholder: being implemented.
-export const handler = async (): Promise<never> => {
-  throw new Error('not implemented');
-};
+/** POST /auth/signup — creates a Cognito user (email as user name). */
+import { SignUpCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { cognito, translateCognitoError } from '../shared/cognito.ts';
+import { authConfig } from '../shared/config.ts';
+import { httpRoute } from '../shared/http.ts';
+import { routes } from './routes.ts';
+
+export const handler = httpRoute(routes.signup, async ({ body }) => {
+  const attributes = [{ Name: 'email', Value: body.email }];
+  if (body.name) attributes.push({ Name: 'name', Value: body.name });
+  const result = await cognito()
+    .send(
+      new SignUpCommand({
+        ClientId: authConfig().USER_POOL_CLIENT_ID,
+        Username: body.email,
+        Password: body.password,
+        UserAttributes: attributes,
+      }),
+    )
+    .catch(translateCognitoError);
+  return {
+    statusCode: 201,
+    body: { user_id: result.UserSub ?? '', email: body.email, confirmed: result.UserConfirmed === true },
+  };
+});

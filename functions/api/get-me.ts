@@ -1,4 +1,14 @@
-// Placeholder: being implemented.
-export const handler = async (): Promise<never> => {
-  throw new Error('not implemented');
-};
+/** GET /me — the caller as the API sees them: id, email, groups and effective role. */
+import { httpRoute } from '../shared/http.ts';
+import { routes } from './routes.ts';
+
+export const handler = httpRoute(routes.getMe, async ({ principal }) => ({
+  statusCode: 200,
+  body: {
+    user_id: principal.userId,
+    email: principal.email,
+    name: principal.name,
+    groups: principal.groups,
+    role: principal.role,
+  },
+}));

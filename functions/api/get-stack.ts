@@ -1,4 +1,11 @@
-// Placeholder: being implemented.
-export const handler = async (): Promise<never> => {
-  throw new Error('not implemented');
-};
+/** GET /environments/{env_id}/stacks/{stack} */
+import { presentStack } from '../domain/presenters.ts';
+import { getStack } from '../domain/services/environments.ts';
+import { environmentStore } from '../shared/dependencies.ts';
+import { httpRoute } from '../shared/http.ts';
+import { routes } from './routes.ts';
+
+export const handler = httpRoute(routes.getStack, async ({ principal, params }) => {
+  const stack = await getStack(environmentStore, principal, params.env_id, params.stack);
+  return { statusCode: 200, body: presentStack(stack) };
+});

@@ -1,4 +1,11 @@
-// Placeholder: being implemented.
-export const handler = async (): Promise<never> => {
-  throw new Error('not implemented');
-};
+/** GET /environments — filters project_id, status, type; newest first. */
+import { presentEnvironment } from '../domain/presenters.ts';
+import { listEnvironments } from '../domain/services/environments.ts';
+import { environmentDeps } from '../shared/dependencies.ts';
+import { httpRoute } from '../shared/http.ts';
+import { routes } from './routes.ts';
+
+export const handler = httpRoute(routes.listEnvironments, async ({ principal, query }) => {
+  const page = await listEnvironments(environmentDeps, principal, query, query);
+  return { statusCode: 200, body: { items: page.items.map(presentEnvironment), next_cursor: page.next_cursor } };
+});

@@ -24,9 +24,9 @@ export class ApiError extends Error {
     statusCode: number,
     errorCode: string,
     message: string,
-    options: { errors?: FieldError[]; extra?: Record<string, unknown> } = {},
+    options: { errors?: FieldError[]; extra?: Record<string, unknown>; cause?: unknown } = {},
   ) {
-    super(message);
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.statusCode = statusCode;
     this.errorCode = errorCode;
@@ -84,8 +84,8 @@ export class ValidationError extends ApiError {
 }
 
 export class ServiceUnavailableError extends ApiError {
-  constructor(message = 'The service is temporarily unavailable, please retry') {
-    super(503, 'SERVICE_UNAVAILABLE', message);
+  constructor(message = 'The service is temporarily unavailable, please retry', options: { cause?: unknown } = {}) {
+    super(503, 'SERVICE_UNAVAILABLE', message, options);
   }
 }
 
@@ -106,5 +106,17 @@ export class MissingDependencyError extends Error {
     super(`Unknown dependencies: ${missing.map((m) => `${m.stack} → ${m.dependency}`).join(', ')}`);
     this.name = 'MissingDependencyError';
     this.missing = missing;
+  }
+}
+
+/**
+ * A workflow step found a record no longer owned by its operation (another operation
+ * took over, or the record moved on). Thrown by steps so the state machine's Catch
+ * settles the operation instead of overwriting newer state.
+ */
+export class StaleOperationError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StaleOperationError';
   }
 }

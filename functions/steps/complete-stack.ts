@@ -1,4 +1,5 @@
-// Placeholder: being implemented.
-export const handler = async (): Promise<never> => {
-  throw new Error('not implemented');
-};
+/** Step: settle one stack (simulated resources and outputs, or destroyed) and count it as done. */
+import { completeStack, type StackStarted } from '../domain/services/workflow.ts';
+import { operationStore } from '../shared/dependencies.ts';
+
+export const handler = (input: StackStarted) => completeStack(operationStore, input);

@@ -1,4 +1,5 @@
-// Placeholder: being implemented.
-export const handler = async (): Promise<never> => {
-  throw new Error('not implemented');
-};
+/** Step (Catch target): settle the operation and its environment as failed, with a user-safe reason. */
+import { type FailureInput, failOperation } from '../domain/services/workflow.ts';
+import { operationStore } from '../shared/dependencies.ts';
+
+export const handler = (input: FailureInput) => failOperation(operationStore, input);

@@ -1,4 +1,5 @@
-// Placeholder: being implemented.
-export const handler = async (): Promise<never> => {
-  throw new Error('not implemented');
-};
+/** Step: record which layer of the walk is in progress. */
+import { type LayerInput, startLayer } from '../domain/services/workflow.ts';
+import { operationStore } from '../shared/dependencies.ts';
+
+export const handler = (input: LayerInput) => startLayer(operationStore, input);

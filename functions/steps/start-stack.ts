@@ -1,4 +1,5 @@
-// Placeholder: being implemented.
-export const handler = async (): Promise<never> => {
-  throw new Error('not implemented');
-};
+/** Step: mark one stack in progress and return its (scaled) simulated duration for the Wait state. */
+import { type StackInput, startStack } from '../domain/services/workflow.ts';
+import { operationStore, workflowSettings } from '../shared/dependencies.ts';
+
+export const handler = (input: StackInput) => startStack(operationStore, workflowSettings(), input);

@@ -1,0 +1,195 @@
+/**
+ * Environments, their stacks and operations on DynamoDB, for the API side. Creating an
+ * environment is one transaction (environment, stacks, first operation, name lock,
+ * project counter), so a half-recorded environment can never exist.
+ */
+import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { ConflictError, NotFoundError } from '../domain/errors.ts';
+import type { EnvironmentRecord, OperationRecord, Page, PageRequest, StackRecord } from '../domain/model.ts';
+import type { EnvironmentFilter, EnvironmentListScope, EnvironmentStore } from '../domain/ports.ts';
+import type { EnvironmentStatusValue } from '../domain/schemas.ts';
+import { documentClient, tableName } from './client.ts';
+import { cancellationReasons, conditionFailedAt } from './conditions.ts';
+import { environmentFromItem, environmentToItem, operationToItem, stackFromItem, stackToItem } from './items.ts';
+import { environmentKeys, projectKeys, stackKeys } from './keys.ts';
+import { type QuerySpec, queryPage } from './pagination.ts';
+
+/** Reads every stack of an environment (a template has at most a few dozen: one or two pages). */
+export async function queryStacks(environmentId: string): Promise<StackRecord[]> {
+  const stacks: StackRecord[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const result = await documentClient().send(
+      new QueryCommand({
+        TableName: tableName(),
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+        ExpressionAttributeValues: { ':pk': stackKeys.partition(environmentId), ':prefix': stackKeys.prefix },
+        ConsistentRead: true,
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    stacks.push(...(result.Items ?? []).map(stackFromItem));
+    startKey = result.LastEvaluatedKey;
+  } while (startKey);
+  return stacks;
+}
+
+export async function getEnvironmentItem(id: string): Promise<EnvironmentRecord | null> {
+  const result = await documentClient().send(
+    new GetCommand({ TableName: tableName(), Key: environmentKeys.item(id), ConsistentRead: true }),
+  );
+  return result.Item ? environmentFromItem(result.Item) : null;
+}
+
+export async function getStackItem(environmentId: string, name: string): Promise<StackRecord | null> {
+  const result = await documentClient().send(
+    new GetCommand({ TableName: tableName(), Key: stackKeys.item(environmentId, name), ConsistentRead: true }),
+  );
+  return result.Item ? stackFromItem(result.Item) : null;
+}
+
+function listSpec(scope: EnvironmentListScope): QuerySpec {
+  switch (scope.kind) {
+    case 'project':
+      return { index: 'GSI1', partition: environmentKeys.projectPartition(scope.projectId), sortPrefix: 'ENV#' };
+    case 'owner':
+      return { index: 'GSI2', partition: environmentKeys.ownerPartition(scope.ownerId), sortPrefix: 'ENV#' };
+    case 'all':
+      return { index: 'GSI3', partition: environmentKeys.allPartition };
+  }
+}
+
+function listFilter(filter: EnvironmentFilter): QuerySpec['filter'] {
+  const clauses: string[] = [];
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  if (filter.status) {
+    clauses.push('#status = :status');
+    names['#status'] = 'status';
+    values[':status'] = filter.status;
+  }
+  if (filter.type) {
+    clauses.push('#type = :type');
+    names['#type'] = 'type';
+    values[':type'] = filter.type;
+  }
+  return clauses.length ? { expression: clauses.join(' AND '), names, values } : undefined;
+}
+
+export class DynamoEnvironmentStore implements EnvironmentStore {
+  async create(environment: EnvironmentRecord, stacks: StackRecord[], operation: OperationRecord): Promise<void> {
+    const table = tableName();
+    const items = [
+      { Put: { TableName: table, Item: environmentToItem(environment), ConditionExpression: 'attribute_not_exists(PK)' } },
+      {
+        Put: {
+          TableName: table,
+          Item: {
+            ...environmentKeys.nameLock(environment.project_id, environment.name),
+            entity: 'lock',
+            environment_id: environment.id,
+          },
+          ConditionExpression: 'attribute_not_exists(PK)',
+        },
+      },
+      {
+        Update: {
+          TableName: table,
+          Key: projectKeys.item(environment.project_id),
+          UpdateExpression: 'ADD live_environments :one',
+          ConditionExpression: 'attribute_exists(PK)',
+          ExpressionAttributeValues: { ':one': 1 },
+        },
+      },
+      { Put: { TableName: table, Item: operationToItem(operation) } },
+      ...stacks.map((stack) => ({ Put: { TableName: table, Item: stackToItem(stack) } })),
+    ];
+    try {
+      await documentClient().send(new TransactWriteCommand({ TransactItems: items }));
+    } catch (error) {
+      const reasons = cancellationReasons(error);
+      if (conditionFailedAt(reasons, 1)) {
+        throw new ConflictError(
+          `Project ${environment.project_id} already has a live environment named '${environment.name}'`,
+          'DUPLICATE_NAME',
+        );
+      }
+      if (conditionFailedAt(reasons, 2)) throw new NotFoundError('Project', environment.project_id);
+      throw error;
+    }
+  }
+
+  get(id: string): Promise<EnvironmentRecord | null> {
+    return getEnvironmentItem(id);
+  }
+
+  list(scope: EnvironmentListScope, filter: EnvironmentFilter, page: PageRequest): Promise<Page<EnvironmentRecord>> {
+    return queryPage({ ...listSpec(scope), newestFirst: true, filter: listFilter(filter) }, page, environmentFromItem);
+  }
+
+  listStacks(environmentId: string): Promise<StackRecord[]> {
+    return queryStacks(environmentId);
+  }
+
+  getStack(environmentId: string, name: string): Promise<StackRecord | null> {
+    return getStackItem(environmentId, name);
+  }
+
+  async beginOperation(
+    environment: EnvironmentRecord,
+    operation: OperationRecord,
+    status: EnvironmentStatusValue,
+  ): Promise<EnvironmentRecord> {
+    const at = operation.started_at;
+    const next: EnvironmentRecord = {
+      ...environment,
+      status,
+      current_operation_id: operation.id,
+      progress: operation.progress,
+      error: null,
+      version: environment.version + 1,
+      updated_at: at,
+    };
+    try {
+      await documentClient().send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: tableName(),
+                Key: environmentKeys.item(environment.id),
+                UpdateExpression:
+                  'SET #status = :status, current_operation_id = :op, #error = :null, version = :next, updated_at = :at, ' +
+                  'progress_layer = :zero, progress_layers = :layers, progress_stacks = :stacks REMOVE done_stacks',
+                ConditionExpression: '#status = :expected AND version = :version',
+                ExpressionAttributeNames: { '#status': 'status', '#error': 'error' },
+                ExpressionAttributeValues: {
+                  ':status': status,
+                  ':op': operation.id,
+                  ':null': null,
+                  ':next': next.version,
+                  ':at': at,
+                  ':zero': 0,
+                  ':layers': operation.progress.layers,
+                  ':stacks': operation.progress.stacks,
+                  ':expected': environment.status,
+                  ':version': environment.version,
+                },
+              },
+            },
+            { Put: { TableName: tableName(), Item: operationToItem(operation) } },
+          ],
+        }),
+      );
+    } catch (error) {
+      if (conditionFailedAt(cancellationReasons(error), 0)) {
+        throw new ConflictError(
+          `Environment ${environment.id} was changed by another request; read it again and retry`,
+          'CONCURRENT_MODIFICATION',
+        );
+      }
+      throw error;
+    }
+    return next;
+  }
+}

@@ -1,0 +1,84 @@
+/**
+ * Record ↔ item mapping. Items carry the record's fields as they are (snake_case, the
+ * API's names) plus their keys and an `entity` tag. An environment's progress is kept
+ * in separate attributes so the workflow can update it with small atomic writes
+ * (`done_stacks` is a string set, which makes counting a finished stack idempotent).
+ */
+import type { EnvironmentRecord, OperationRecord, ProjectRecord, StackRecord } from '../domain/model.ts';
+import { environmentKeys, operationKeys, projectKeys, stackKeys } from './keys.ts';
+
+type Item = Record<string, unknown>;
+
+const KEY_ATTRIBUTES = ['PK', 'SK', 'GSI1PK', 'GSI1SK', 'GSI2PK', 'GSI2SK', 'GSI3PK', 'GSI3SK', 'entity', 'ttl'];
+
+function strip(item: Item, extra: string[] = []): Item {
+  const copy: Item = { ...item };
+  for (const key of [...KEY_ATTRIBUTES, ...extra]) delete copy[key];
+  return copy;
+}
+
+export function projectToItem(project: ProjectRecord): Item {
+  return {
+    ...projectKeys.item(project.id),
+    ...projectKeys.byOwner(project.owner_id, project.created_at, project.id),
+    ...projectKeys.all(project.created_at, project.id),
+    entity: 'project',
+    ...project,
+  };
+}
+
+export function projectFromItem(item: Item): ProjectRecord {
+  return strip(item) as unknown as ProjectRecord;
+}
+
+const PROGRESS_ATTRIBUTES = ['progress_layer', 'progress_layers', 'progress_stacks', 'done_stacks'];
+
+export function environmentToItem(environment: EnvironmentRecord): Item {
+  const { progress, ...rest } = environment;
+  return {
+    ...environmentKeys.item(environment.id),
+    ...environmentKeys.byProject(environment.project_id, environment.created_at, environment.id),
+    ...environmentKeys.byOwner(environment.owner_id, environment.created_at, environment.id),
+    ...environmentKeys.all(environment.created_at, environment.id),
+    entity: 'environment',
+    ...rest,
+    progress_layer: progress.layer,
+    progress_layers: progress.layers,
+    progress_stacks: progress.stacks,
+  };
+}
+
+export function environmentFromItem(item: Item): EnvironmentRecord {
+  const done = item.done_stacks;
+  const record = strip(item, PROGRESS_ATTRIBUTES) as unknown as Omit<EnvironmentRecord, 'progress'>;
+  return {
+    ...record,
+    progress: {
+      layer: Number(item.progress_layer ?? 0),
+      layers: Number(item.progress_layers ?? 0),
+      stacks_done: done instanceof Set ? done.size : 0,
+      stacks: Number(item.progress_stacks ?? 0),
+    },
+  };
+}
+
+export function stackToItem(stack: StackRecord): Item {
+  return { ...stackKeys.item(stack.environment_id, stack.name), entity: 'stack', ...stack };
+}
+
+export function stackFromItem(item: Item): StackRecord {
+  return strip(item) as unknown as StackRecord;
+}
+
+export function operationToItem(operation: OperationRecord): Item {
+  return {
+    ...operationKeys.item(operation.id),
+    ...operationKeys.byEnvironment(operation.environment_id, operation.started_at, operation.id),
+    entity: 'operation',
+    ...operation,
+  };
+}
+
+export function operationFromItem(item: Item): OperationRecord {
+  return strip(item) as unknown as OperationRecord;
+}

@@ -1,0 +1,49 @@
+/**
+ * Key builders, one group per entity (single-table design; see table-design.ts).
+ * Every key in the table is built here and nowhere else.
+ */
+
+export const projectKeys = {
+  item: (id: string) => ({ PK: `PRJ#${id}`, SK: 'PRJ' }),
+  byOwner: (ownerId: string, createdAt: string, id: string) => ({
+    GSI2PK: `OWNER#${ownerId}`,
+    GSI2SK: `PRJ#${createdAt}#${id}`,
+  }),
+  all: (createdAt: string, id: string) => ({ GSI3PK: 'ALL#PRJ', GSI3SK: `${createdAt}#${id}` }),
+  ownerPartition: (ownerId: string) => `OWNER#${ownerId}`,
+  allPartition: 'ALL#PRJ',
+  /** Uniqueness of a project name per owner (case-insensitive). */
+  nameLock: (ownerId: string, name: string) => ({ PK: `OWNER#${ownerId}`, SK: `PRJNAME#${name.toLowerCase()}` }),
+};
+
+export const environmentKeys = {
+  item: (id: string) => ({ PK: `ENV#${id}`, SK: 'ENV' }),
+  byProject: (projectId: string, createdAt: string, id: string) => ({
+    GSI1PK: `PRJ#${projectId}`,
+    GSI1SK: `ENV#${createdAt}#${id}`,
+  }),
+  byOwner: (ownerId: string, createdAt: string, id: string) => ({
+    GSI2PK: `OWNER#${ownerId}`,
+    GSI2SK: `ENV#${createdAt}#${id}`,
+  }),
+  all: (createdAt: string, id: string) => ({ GSI3PK: 'ALL#ENV', GSI3SK: `${createdAt}#${id}` }),
+  projectPartition: (projectId: string) => `PRJ#${projectId}`,
+  ownerPartition: (ownerId: string) => `OWNER#${ownerId}`,
+  allPartition: 'ALL#ENV',
+  /** Uniqueness of a live environment's name within its project; released on destroy. */
+  nameLock: (projectId: string, name: string) => ({ PK: `PRJ#${projectId}`, SK: `ENVNAME#${name}` }),
+};
+
+export const stackKeys = {
+  item: (environmentId: string, name: string) => ({ PK: `ENV#${environmentId}`, SK: `STACK#${name}` }),
+  partition: (environmentId: string) => `ENV#${environmentId}`,
+  prefix: 'STACK#',
+};
+
+export const operationKeys = {
+  item: (id: string) => ({ PK: `OP#${id}`, SK: 'OP' }),
+  byEnvironment: (environmentId: string, startedAt: string, id: string) => ({
+    GSI1PK: `ENV#${environmentId}`,
+    GSI1SK: `OP#${startedAt}#${id}`,
+  }),
+};

@@ -1,0 +1,170 @@
+/**
+ * Projects on DynamoDB. A project's name is unique per owner through a lock item
+ * written in the same transaction as the project; the live-environment counter on
+ * the project item guards deletion.
+ */
+import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { ConflictError, NotFoundError, PreconditionFailedError } from '../domain/errors.ts';
+import { nowIso } from '../domain/ids.ts';
+import type { Page, PageRequest, ProjectRecord } from '../domain/model.ts';
+import type { ProjectStore } from '../domain/ports.ts';
+import { documentClient, tableName } from './client.ts';
+import { cancellationReasons, conditionFailedAt, isConditionFailure } from './conditions.ts';
+import { projectFromItem, projectToItem } from './items.ts';
+import { projectKeys } from './keys.ts';
+import { queryPage } from './pagination.ts';
+
+function duplicateName(name: string): ConflictError {
+  return new ConflictError(`You already have a project named '${name}'`, 'DUPLICATE_NAME');
+}
+
+function versionMoved(project: ProjectRecord): PreconditionFailedError {
+  return new PreconditionFailedError(`Project ${project.id} was changed by another request; read it again`);
+}
+
+export class DynamoProjectStore implements ProjectStore {
+  async create(project: ProjectRecord): Promise<void> {
+    try {
+      await documentClient().send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: tableName(),
+                Item: projectToItem(project),
+                ConditionExpression: 'attribute_not_exists(PK)',
+              },
+            },
+            {
+              Put: {
+                TableName: tableName(),
+                Item: { ...projectKeys.nameLock(project.owner_id, project.name), entity: 'lock', project_id: project.id },
+                ConditionExpression: 'attribute_not_exists(PK)',
+              },
+            },
+          ],
+        }),
+      );
+    } catch (error) {
+      if (conditionFailedAt(cancellationReasons(error), 1)) throw duplicateName(project.name);
+      throw error;
+    }
+  }
+
+  async get(id: string): Promise<ProjectRecord | null> {
+    const result = await documentClient().send(
+      new GetCommand({ TableName: tableName(), Key: projectKeys.item(id), ConsistentRead: true }),
+    );
+    return result.Item ? projectFromItem(result.Item) : null;
+  }
+
+  listByOwner(ownerId: string, page: PageRequest): Promise<Page<ProjectRecord>> {
+    return queryPage(
+      { index: 'GSI2', partition: projectKeys.ownerPartition(ownerId), sortPrefix: 'PRJ#', newestFirst: true },
+      page,
+      projectFromItem,
+    );
+  }
+
+  listAll(page: PageRequest): Promise<Page<ProjectRecord>> {
+    return queryPage({ index: 'GSI3', partition: projectKeys.allPartition, newestFirst: true }, page, projectFromItem);
+  }
+
+  async update(project: ProjectRecord, changes: { name?: string; description?: string | null }): Promise<ProjectRecord> {
+    const updated: ProjectRecord = {
+      ...project,
+      ...(changes.name !== undefined ? { name: changes.name } : {}),
+      ...(changes.description !== undefined ? { description: changes.description } : {}),
+      version: project.version + 1,
+      updated_at: nowIso(),
+    };
+    const update = {
+      TableName: tableName(),
+      Key: projectKeys.item(project.id),
+      UpdateExpression: 'SET #name = :name, description = :description, version = :next, updated_at = :at',
+      ConditionExpression: 'version = :version',
+      ExpressionAttributeNames: { '#name': 'name' },
+      ExpressionAttributeValues: {
+        ':name': updated.name,
+        ':description': updated.description,
+        ':next': updated.version,
+        ':at': updated.updated_at,
+        ':version': project.version,
+      },
+    };
+    const oldLock = projectKeys.nameLock(project.owner_id, project.name);
+    const newLock = projectKeys.nameLock(project.owner_id, updated.name);
+    if (oldLock.SK === newLock.SK) {
+      try {
+        await documentClient().send(new UpdateCommand(update));
+      } catch (error) {
+        if (isConditionFailure(error)) throw versionMoved(project);
+        throw error;
+      }
+      return updated;
+    }
+    // A rename moves the name lock in the same transaction as the project.
+    try {
+      await documentClient().send(
+        new TransactWriteCommand({
+          TransactItems: [
+            { Update: update },
+            {
+              Delete: {
+                TableName: tableName(),
+                Key: oldLock,
+                ConditionExpression: 'project_id = :id',
+                ExpressionAttributeValues: { ':id': project.id },
+              },
+            },
+            {
+              Put: {
+                TableName: tableName(),
+                Item: { ...newLock, entity: 'lock', project_id: project.id },
+                ConditionExpression: 'attribute_not_exists(PK)',
+              },
+            },
+          ],
+        }),
+      );
+    } catch (error) {
+      const reasons = cancellationReasons(error);
+      if (conditionFailedAt(reasons, 2)) throw duplicateName(updated.name);
+      if (conditionFailedAt(reasons, 0) || conditionFailedAt(reasons, 1)) throw versionMoved(project);
+      throw error;
+    }
+    return updated;
+  }
+
+  async delete(project: ProjectRecord): Promise<void> {
+    try {
+      await documentClient().send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Delete: {
+                TableName: tableName(),
+                Key: projectKeys.item(project.id),
+                ConditionExpression: 'attribute_exists(PK) AND live_environments = :zero',
+                ExpressionAttributeValues: { ':zero': 0 },
+              },
+            },
+            { Delete: { TableName: tableName(), Key: projectKeys.nameLock(project.owner_id, project.name) } },
+          ],
+        }),
+      );
+    } catch (error) {
+      if (conditionFailedAt(cancellationReasons(error), 0)) {
+        const current = await this.get(project.id);
+        if (!current) throw new NotFoundError('Project', project.id);
+        throw new ConflictError(
+          `Project ${project.id} still has ${current.live_environments} live environment(s); destroy them first`,
+          'PROJECT_HAS_ENVIRONMENTS',
+          { live_environments: current.live_environments },
+        );
+      }
+      throw error;
+    }
+  }
+}
+

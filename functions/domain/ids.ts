@@ -1,0 +1,16 @@
+/**
+ * Resource ids: a type prefix and a lower-cased ULID (`env_01jd8x…`), so ids are
+ * unique without coordination, sort by creation time, and say what they identify.
+ */
+import { ulid } from 'ulid';
+
+export type IdPrefix = 'prj' | 'env' | 'op' | 'dep';
+
+export function newId(prefix: IdPrefix): string {
+  return `${prefix}_${ulid().toLowerCase()}`;
+}
+
+/** The current time as an ISO-8601 UTC string (the API's timestamp format). */
+export function nowIso(): string {
+  return new Date().toISOString();
+}

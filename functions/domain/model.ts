@@ -1,0 +1,96 @@
+/**
+ * The records the domain works with, and the ports (store and workflow interfaces) it
+ * needs. `functions/data` implements the stores on DynamoDB; tests implement them in
+ * memory. Field names are the API's (snake_case), so presenting a record is a copy.
+ */
+import type {
+  EnvironmentStatusValue,
+  EnvironmentTypeValue,
+  OperationKindValue,
+  OperationStatusValue,
+  StackStatusValue,
+} from './schemas.ts';
+import type { SimulatedResource } from './simulation.ts';
+import type { ResolvedParameters } from './templates.ts';
+
+export interface Progress {
+  /** Layer in progress (1-based; 0 before the walk starts). */
+  layer: number;
+  layers: number;
+  stacks_done: number;
+  stacks: number;
+}
+
+export interface ProjectRecord {
+  id: string;
+  name: string;
+  description: string | null;
+  owner_id: string;
+  /** Environments not yet destroyed; a project can only be deleted at 0. */
+  live_environments: number;
+  version: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface EnvironmentRecord {
+  id: string;
+  project_id: string;
+  name: string;
+  type: EnvironmentTypeValue;
+  ttl_hours: number | null;
+  expires_at: string | null;
+  template: string;
+  region: string;
+  account_id: string;
+  parameters: ResolvedParameters;
+  status: EnvironmentStatusValue;
+  progress: Progress;
+  base_url: string | null;
+  current_operation_id: string | null;
+  estimated_monthly_cost_usd: number;
+  error: string | null;
+  version: number;
+  owner_id: string;
+  created_by: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface StackRecord {
+  environment_id: string;
+  name: string;
+  layer: number;
+  depends_on: string[];
+  status: StackStatusValue;
+  resources: SimulatedResource[];
+  outputs: Record<string, unknown>;
+  estimated_monthly_cost_usd: number;
+  operation_id: string | null;
+  started_at: string | null;
+  finished_at: string | null;
+  error: string | null;
+}
+
+export interface OperationRecord {
+  id: string;
+  environment_id: string;
+  kind: OperationKindValue;
+  status: OperationStatusValue;
+  progress: Progress;
+  started_at: string;
+  finished_at: string | null;
+  error: string | null;
+  requested_by: string;
+}
+
+/** A page of results with an opaque cursor for the next one. */
+export interface Page<T> {
+  items: T[];
+  next_cursor: string | null;
+}
+
+export interface PageRequest {
+  limit: number;
+  cursor?: string | undefined;
+}

@@ -1,0 +1,128 @@
+/**
+ * What the domain services need from the outside world. The DynamoDB and Step
+ * Functions implementations live in `functions/data`; the domain never imports them.
+ * Implementations translate storage conditions into the domain errors named below.
+ */
+import type {
+  EnvironmentRecord,
+  OperationRecord,
+  Page,
+  PageRequest,
+  ProjectRecord,
+  StackRecord,
+} from './model.ts';
+import type { EnvironmentStatusValue, EnvironmentTypeValue, StackStatusValue } from './schemas.ts';
+import type { SimulatedResource } from './simulation.ts';
+
+export interface ProjectStore {
+  /** @throws ConflictError `DUPLICATE_NAME` when the owner already has a project of that name. */
+  create(project: ProjectRecord): Promise<void>;
+  get(id: string): Promise<ProjectRecord | null>;
+  listByOwner(ownerId: string, page: PageRequest): Promise<Page<ProjectRecord>>;
+  listAll(page: PageRequest): Promise<Page<ProjectRecord>>;
+  /**
+   * Applies the change if the stored version is still `project.version`.
+   * @throws PreconditionFailedError when the version moved on; ConflictError `DUPLICATE_NAME`.
+   */
+  update(project: ProjectRecord, changes: { name?: string; description?: string | null }): Promise<ProjectRecord>;
+  /** @throws ConflictError `PROJECT_HAS_ENVIRONMENTS` while live environments remain. */
+  delete(project: ProjectRecord): Promise<void>;
+}
+
+export type EnvironmentListScope =
+  | { kind: 'owner'; ownerId: string }
+  | { kind: 'project'; projectId: string }
+  | { kind: 'all' };
+
+export interface EnvironmentFilter {
+  status?: EnvironmentStatusValue | undefined;
+  type?: EnvironmentTypeValue | undefined;
+}
+
+export interface EnvironmentStore {
+  /**
+   * Records a new environment, its stacks and its first operation in one transaction,
+   * with the project's live counter and the per-project name lock.
+   * @throws ConflictError `DUPLICATE_NAME`; NotFoundError when the project vanished.
+   */
+  create(environment: EnvironmentRecord, stacks: StackRecord[], operation: OperationRecord): Promise<void>;
+  get(id: string): Promise<EnvironmentRecord | null>;
+  list(scope: EnvironmentListScope, filter: EnvironmentFilter, page: PageRequest): Promise<Page<EnvironmentRecord>>;
+  listStacks(environmentId: string): Promise<StackRecord[]>;
+  getStack(environmentId: string, name: string): Promise<StackRecord | null>;
+  /**
+   * Moves the environment to `status` under a new operation, if it is still at the
+   * version and status the caller saw; records the operation.
+   * @throws ConflictError when another change got there first.
+   */
+  beginOperation(
+    environment: EnvironmentRecord,
+    operation: OperationRecord,
+    status: EnvironmentStatusValue,
+  ): Promise<EnvironmentRecord>;
+}
+
+/** Starts the workflow of an operation. Idempotent per operation id. */
+export interface WorkflowStarter {
+  start(kind: 'provision' | 'destroy', ref: { environment_id: string; operation_id: string }): Promise<void>;
+}
+
+/**
+ * What the workflow steps write. Every write is conditional on the operation still
+ * owning the environment (and on the expected status), so a stale or duplicated step
+ * can never move a record backwards.
+ */
+export interface OperationStore {
+  getOperation(id: string): Promise<OperationRecord | null>;
+  getEnvironment(id: string): Promise<EnvironmentRecord | null>;
+  listStacks(environmentId: string): Promise<StackRecord[]>;
+  getStack(environmentId: string, name: string): Promise<StackRecord | null>;
+  /** Resets progress for a walk of `layers` layers over `stacks` stacks. */
+  startWalk(environment: EnvironmentRecord, operationId: string, layers: number, stacks: number): Promise<void>;
+  setLayer(environmentId: string, operationId: string, layer: number): Promise<void>;
+  /**
+   * `from` → `to` for one stack under this operation. Idempotent: a stack already in
+   * `to` for the same operation is left as it is.
+   * @throws StaleOperationError when the stack is in neither state for this operation.
+   */
+  startStack(
+    environmentId: string,
+    operationId: string,
+    stack: string,
+    from: StackStatusValue[],
+    to: StackStatusValue,
+    at: string,
+  ): Promise<void>;
+  /** Settles one stack and counts it as done on the environment, atomically. Idempotent. */
+  completeStack(
+    environmentId: string,
+    operationId: string,
+    stack: string,
+    from: StackStatusValue,
+    result: {
+      status: StackStatusValue;
+      resources?: SimulatedResource[];
+      outputs?: Record<string, unknown>;
+      estimated_monthly_cost_usd?: number;
+      error?: string | null;
+      at: string;
+    },
+  ): Promise<void>;
+  /**
+   * Ends the operation and moves the environment from `from` to `to` with the given
+   * fields; for a destroy, also releases the name lock and the project's live counter.
+   */
+  finish(
+    environment: EnvironmentRecord,
+    operation: OperationRecord,
+    outcome: {
+      operationStatus: 'succeeded' | 'failed';
+      environmentStatus: EnvironmentStatusValue;
+      error: string | null;
+      baseUrl?: string | null;
+      estimatedMonthlyCostUsd?: number;
+      releaseName: boolean;
+      at: string;
+    },
+  ): Promise<void>;
+}

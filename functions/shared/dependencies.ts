@@ -1,0 +1,38 @@
+/**
+ * The concrete stores and settings the handlers pass to the domain services, created
+ * once per container. Stores are stateless; clients behind them are created lazily on
+ * first use, so a function only touches the services it really calls.
+ */
+import { DynamoEnvironmentStore } from '../data/environment-store.ts';
+import { DynamoOperationStore } from '../data/operation-store.ts';
+import { DynamoProjectStore } from '../data/project-store.ts';
+import type { EnvironmentDeps, EnvironmentSettings } from '../domain/services/environments.ts';
+import type { WorkflowSettings } from '../domain/services/workflow.ts';
+import { simulationConfig } from './config.ts';
+import { StepFunctionsWorkflowStarter } from './workflow-starter.ts';
+
+export const projectStore = new DynamoProjectStore();
+export const environmentStore = new DynamoEnvironmentStore();
+export const operationStore = new DynamoOperationStore();
+
+export const environmentDeps: EnvironmentDeps = {
+  projects: projectStore,
+  environments: environmentStore,
+  operations: operationStore,
+  workflows: new StepFunctionsWorkflowStarter(),
+};
+
+export function environmentSettings(): EnvironmentSettings {
+  const config = simulationConfig();
+  return {
+    defaultRegion: config.DEFAULT_REGION,
+    defaultAccountId: config.DEFAULT_ACCOUNT_ID,
+    defaultTtlHours: config.DEFAULT_TTL_HOURS,
+    maxTtlHours: config.MAX_TTL_HOURS,
+  };
+}
+
+export function workflowSettings(): WorkflowSettings {
+  const config = simulationConfig();
+  return { timeScale: config.SIMULATION_TIME_SCALE, baseDomain: config.BASE_DOMAIN };
+}

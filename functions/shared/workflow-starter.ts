@@ -1,0 +1,38 @@
+/**
+ * Starts operation workflows on Step Functions. The execution name is the operation id,
+ * so starting the same operation twice cannot run it twice: Step Functions answers a
+ * repeated name with the same input as a success (running execution) or
+ * `ExecutionAlreadyExists`, both of which mean "already started".
+ */
+import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import type { WorkflowStarter } from '../domain/ports.ts';
+import { regionConfig, workflowConfig } from './config.ts';
+
+let client: SFNClient | undefined;
+
+function sfn(): SFNClient {
+  if (!client) {
+    const { SFN_ENDPOINT } = workflowConfig();
+    client = new SFNClient({ region: regionConfig().AWS_REGION, ...(SFN_ENDPOINT ? { endpoint: SFN_ENDPOINT } : {}) });
+  }
+  return client;
+}
+
+export class StepFunctionsWorkflowStarter implements WorkflowStarter {
+  async start(kind: 'provision' | 'destroy', ref: { environment_id: string; operation_id: string }): Promise<void> {
+    const config = workflowConfig();
+    const stateMachineArn = kind === 'provision' ? config.PROVISION_STATE_MACHINE_ARN : config.DESTROY_STATE_MACHINE_ARN;
+    try {
+      await sfn().send(
+        new StartExecutionCommand({
+          stateMachineArn,
+          name: ref.operation_id,
+          input: JSON.stringify({ environment_id: ref.environment_id, operation_id: ref.operation_id }),
+        }),
+      );
+    } catch (error) {
+      if (error instanceof ExecutionAlreadyExists) return;
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,57 @@
+import { defineConfig } from 'vitest/config';
+
+/**
+ * Test projects, all run by `npm test`:
+ * - unit: domain, data and handlers (no I/O; aws-sdk-client-mock for the SDK);
+ * - infra: CDK template assertions and cdk-nag;
+ * - local: the embedded stand-ins (gateway, Step Functions endpoint);
+ * - statemachines: the ASL files run locally with the real step handlers on DynamoDB Local;
+ * - e2e: local mode over HTTP with real Cognito tokens.
+ * Integration projects start real processes (Java for DynamoDB Local), so they run their
+ * files one at a time to fit a 2-core machine.
+ */
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: ['test/unit/**/*.test.ts'],
+          environment: 'node',
+          setupFiles: ['test/unit/helpers/env.ts'],
+        },
+      },
+      { test: { name: 'infra', include: ['test/infra/**/*.test.ts'], environment: 'node', testTimeout: 120_000 } },
+      {
+        test: {
+          name: 'local',
+          include: ['test/local/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
+          name: 'statemachines',
+          include: ['test/statemachines/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 120_000,
+          hookTimeout: 60_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
+          name: 'e2e',
+          include: ['test/e2e/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 180_000,
+          hookTimeout: 90_000,
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
