@@ -19,7 +19,9 @@ export const handler = httpRoute(routes.login, async ({ body }) => {
   const tokens = result.AuthenticationResult;
   if (!tokens?.IdToken || !tokens.AccessToken || !tokens.RefreshToken) {
     // A challenge (e.g. NEW_PASSWORD_REQUIRED for admin-created users) cannot be completed here.
-    throw new UnauthorizedError(`Sign-in needs a step this API does not support (${result.ChallengeName ?? 'unknown'})`);
+    throw new UnauthorizedError(
+      `Sign-in needs a step this API does not support (${result.ChallengeName ?? 'unknown'})`,
+    );
   }
   return {
     statusCode: 200,

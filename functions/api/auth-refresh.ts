@@ -17,7 +17,8 @@ export const handler = httpRoute(routes.refresh, async ({ body }) => {
     )
     .catch(translateCognitoError);
   const tokens = result.AuthenticationResult;
-  if (!tokens?.IdToken || !tokens.AccessToken) throw new UnauthorizedError('The refresh token was not accepted');
+  if (!tokens?.IdToken || !tokens.AccessToken)
+    throw new UnauthorizedError('The refresh token was not accepted');
   return {
     statusCode: 200,
     body: {

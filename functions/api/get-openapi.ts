@@ -1,6 +1,7 @@
 /** GET /openapi.json — the OpenAPI document, generated from the route table once per container. */
-import { openApiDocument } from '../shared/openapi.ts';
+
 import { httpRoute } from '../shared/http.ts';
+import { openApiDocument } from '../shared/openapi.ts';
 import { routes } from './routes.ts';
 
 let document: Record<string, unknown> | undefined;

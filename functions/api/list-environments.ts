@@ -7,5 +7,8 @@ import { routes } from './routes.ts';
 
 export const handler = httpRoute(routes.listEnvironments, async ({ principal, query }) => {
   const page = await listEnvironments(environmentDeps, principal, query, query);
-  return { statusCode: 200, body: { items: page.items.map(presentEnvironment), next_cursor: page.next_cursor } };
+  return {
+    statusCode: 200,
+    body: { items: page.items.map(presentEnvironment), next_cursor: page.next_cursor },
+  };
 });

@@ -6,8 +6,8 @@
  * It imports schemas only (no handler code, no AWS SDK).
  */
 import { z } from 'zod';
-import type { RouteDefinition } from './route-types.ts';
 import * as s from '../domain/schemas.ts';
+import type { RouteDefinition } from './route-types.ts';
 
 const route = <T extends RouteDefinition>(r: T): T => r;
 

@@ -6,6 +6,12 @@ import { httpRoute, parseIfMatch } from '../shared/http.ts';
 import { routes } from './routes.ts';
 
 export const handler = httpRoute(routes.updateProject, async ({ principal, params, body, headers }) => {
-  const project = await updateProject(projectStore, principal, params.project_id, body, parseIfMatch(headers));
+  const project = await updateProject(
+    projectStore,
+    principal,
+    params.project_id,
+    body,
+    parseIfMatch(headers),
+  );
   return { statusCode: 200, body: presentProject(project), headers: etag(project) };
 });

@@ -10,7 +10,13 @@ import type { EnvironmentFilter, EnvironmentListScope, EnvironmentStore } from '
 import type { EnvironmentStatusValue } from '../domain/schemas.ts';
 import { documentClient, tableName } from './client.ts';
 import { cancellationReasons, conditionFailedAt } from './conditions.ts';
-import { environmentFromItem, environmentToItem, operationToItem, stackFromItem, stackToItem } from './items.ts';
+import {
+  environmentFromItem,
+  environmentToItem,
+  operationToItem,
+  stackFromItem,
+  stackToItem,
+} from './items.ts';
 import { environmentKeys, projectKeys, stackKeys } from './keys.ts';
 import { type QuerySpec, queryPage } from './pagination.ts';
 
@@ -43,7 +49,11 @@ export async function getEnvironmentItem(id: string): Promise<EnvironmentRecord 
 
 export async function getStackItem(environmentId: string, name: string): Promise<StackRecord | null> {
   const result = await documentClient().send(
-    new GetCommand({ TableName: tableName(), Key: stackKeys.item(environmentId, name), ConsistentRead: true }),
+    new GetCommand({
+      TableName: tableName(),
+      Key: stackKeys.item(environmentId, name),
+      ConsistentRead: true,
+    }),
   );
   return result.Item ? stackFromItem(result.Item) : null;
 }
@@ -51,7 +61,11 @@ export async function getStackItem(environmentId: string, name: string): Promise
 function listSpec(scope: EnvironmentListScope): QuerySpec {
   switch (scope.kind) {
     case 'project':
-      return { index: 'GSI1', partition: environmentKeys.projectPartition(scope.projectId), sortPrefix: 'ENV#' };
+      return {
+        index: 'GSI1',
+        partition: environmentKeys.projectPartition(scope.projectId),
+        sortPrefix: 'ENV#',
+      };
     case 'owner':
       return { index: 'GSI2', partition: environmentKeys.ownerPartition(scope.ownerId), sortPrefix: 'ENV#' };
     case 'all':
@@ -77,10 +91,20 @@ function listFilter(filter: EnvironmentFilter): QuerySpec['filter'] {
 }
 
 export class DynamoEnvironmentStore implements EnvironmentStore {
-  async create(environment: EnvironmentRecord, stacks: StackRecord[], operation: OperationRecord): Promise<void> {
+  async create(
+    environment: EnvironmentRecord,
+    stacks: StackRecord[],
+    operation: OperationRecord,
+  ): Promise<void> {
     const table = tableName();
     const items = [
-      { Put: { TableName: table, Item: environmentToItem(environment), ConditionExpression: 'attribute_not_exists(PK)' } },
+      {
+        Put: {
+          TableName: table,
+          Item: environmentToItem(environment),
+          ConditionExpression: 'attribute_not_exists(PK)',
+        },
+      },
       {
         Put: {
           TableName: table,
@@ -123,8 +147,16 @@ export class DynamoEnvironmentStore implements EnvironmentStore {
     return getEnvironmentItem(id);
   }
 
-  list(scope: EnvironmentListScope, filter: EnvironmentFilter, page: PageRequest): Promise<Page<EnvironmentRecord>> {
-    return queryPage({ ...listSpec(scope), newestFirst: true, filter: listFilter(filter) }, page, environmentFromItem);
+  list(
+    scope: EnvironmentListScope,
+    filter: EnvironmentFilter,
+    page: PageRequest,
+  ): Promise<Page<EnvironmentRecord>> {
+    return queryPage(
+      { ...listSpec(scope), newestFirst: true, filter: listFilter(filter) },
+      page,
+      environmentFromItem,
+    );
   }
 
   listStacks(environmentId: string): Promise<StackRecord[]> {

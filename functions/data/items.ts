@@ -9,7 +9,18 @@ import { environmentKeys, operationKeys, projectKeys, stackKeys } from './keys.t
 
 type Item = Record<string, unknown>;
 
-const KEY_ATTRIBUTES = ['PK', 'SK', 'GSI1PK', 'GSI1SK', 'GSI2PK', 'GSI2SK', 'GSI3PK', 'GSI3SK', 'entity', 'ttl'];
+const KEY_ATTRIBUTES = [
+  'PK',
+  'SK',
+  'GSI1PK',
+  'GSI1SK',
+  'GSI2PK',
+  'GSI2SK',
+  'GSI3PK',
+  'GSI3SK',
+  'entity',
+  'ttl',
+];
 
 function strip(item: Item, extra: string[] = []): Item {
   const copy: Item = { ...item };

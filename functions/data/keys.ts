@@ -13,7 +13,10 @@ export const projectKeys = {
   ownerPartition: (ownerId: string) => `OWNER#${ownerId}`,
   allPartition: 'ALL#PRJ',
   /** Uniqueness of a project name per owner (case-insensitive). */
-  nameLock: (ownerId: string, name: string) => ({ PK: `OWNER#${ownerId}`, SK: `PRJNAME#${name.toLowerCase()}` }),
+  nameLock: (ownerId: string, name: string) => ({
+    PK: `OWNER#${ownerId}`,
+    SK: `PRJNAME#${name.toLowerCase()}`,
+  }),
 };
 
 export const environmentKeys = {

@@ -40,7 +40,12 @@ export class DynamoOperationStore implements OperationStore {
     return getStackItem(environmentId, name);
   }
 
-  async startWalk(environment: EnvironmentRecord, operationId: string, layers: number, stacks: number): Promise<void> {
+  async startWalk(
+    environment: EnvironmentRecord,
+    operationId: string,
+    layers: number,
+    stacks: number,
+  ): Promise<void> {
     try {
       await documentClient().send(
         new UpdateCommand({
@@ -93,7 +98,13 @@ export class DynamoOperationStore implements OperationStore {
             'SET #status = :to, operation_id = :op, started_at = :at, finished_at = :null, #error = :null',
           ConditionExpression: `attribute_exists(PK) AND (#status IN (${Object.keys(fromValues).join(', ')}) OR (#status = :to AND operation_id = :op))`,
           ExpressionAttributeNames: { '#status': 'status', '#error': 'error' },
-          ExpressionAttributeValues: { ...fromValues, ':to': to, ':op': operationId, ':at': at, ':null': null },
+          ExpressionAttributeValues: {
+            ...fromValues,
+            ':to': to,
+            ':op': operationId,
+            ':at': at,
+            ':null': null,
+          },
         }),
       );
     } catch (error) {

@@ -56,7 +56,9 @@ export function decodeCursor(cursor: string, spec: QuerySpec): Key {
   const entries = Object.entries(parsed);
   const valid =
     entries.length === names.all.length &&
-    entries.every(([k, v]) => names.all.includes(k) && typeof v === 'string' && v.length > 0 && v.length < 512);
+    entries.every(
+      ([k, v]) => names.all.includes(k) && typeof v === 'string' && v.length > 0 && v.length < 512,
+    );
   const key = parsed as Key;
   if (!valid || key[names.pk] !== spec.partition) throw invalidCursor();
   if (spec.sortPrefix && !key[names.sk]?.startsWith(spec.sortPrefix)) throw invalidCursor();

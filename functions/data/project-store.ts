@@ -38,7 +38,11 @@ export class DynamoProjectStore implements ProjectStore {
             {
               Put: {
                 TableName: tableName(),
-                Item: { ...projectKeys.nameLock(project.owner_id, project.name), entity: 'lock', project_id: project.id },
+                Item: {
+                  ...projectKeys.nameLock(project.owner_id, project.name),
+                  entity: 'lock',
+                  project_id: project.id,
+                },
                 ConditionExpression: 'attribute_not_exists(PK)',
               },
             },
@@ -60,17 +64,29 @@ export class DynamoProjectStore implements ProjectStore {
 
   listByOwner(ownerId: string, page: PageRequest): Promise<Page<ProjectRecord>> {
     return queryPage(
-      { index: 'GSI2', partition: projectKeys.ownerPartition(ownerId), sortPrefix: 'PRJ#', newestFirst: true },
+      {
+        index: 'GSI2',
+        partition: projectKeys.ownerPartition(ownerId),
+        sortPrefix: 'PRJ#',
+        newestFirst: true,
+      },
       page,
       projectFromItem,
     );
   }
 
   listAll(page: PageRequest): Promise<Page<ProjectRecord>> {
-    return queryPage({ index: 'GSI3', partition: projectKeys.allPartition, newestFirst: true }, page, projectFromItem);
+    return queryPage(
+      { index: 'GSI3', partition: projectKeys.allPartition, newestFirst: true },
+      page,
+      projectFromItem,
+    );
   }
 
-  async update(project: ProjectRecord, changes: { name?: string; description?: string | null }): Promise<ProjectRecord> {
+  async update(
+    project: ProjectRecord,
+    changes: { name?: string; description?: string | null },
+  ): Promise<ProjectRecord> {
     const updated: ProjectRecord = {
       ...project,
       ...(changes.name !== undefined ? { name: changes.name } : {}),
@@ -167,4 +183,3 @@ export class DynamoProjectStore implements ProjectStore {
     }
   }
 }
-

@@ -84,7 +84,10 @@ export class ValidationError extends ApiError {
 }
 
 export class ServiceUnavailableError extends ApiError {
-  constructor(message = 'The service is temporarily unavailable, please retry', options: { cause?: unknown } = {}) {
+  constructor(
+    message = 'The service is temporarily unavailable, please retry',
+    options: { cause?: unknown } = {},
+  ) {
     super(503, 'SERVICE_UNAVAILABLE', message, options);
   }
 }

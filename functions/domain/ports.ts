@@ -24,7 +24,10 @@ export interface ProjectStore {
    * Applies the change if the stored version is still `project.version`.
    * @throws PreconditionFailedError when the version moved on; ConflictError `DUPLICATE_NAME`.
    */
-  update(project: ProjectRecord, changes: { name?: string; description?: string | null }): Promise<ProjectRecord>;
+  update(
+    project: ProjectRecord,
+    changes: { name?: string; description?: string | null },
+  ): Promise<ProjectRecord>;
   /** @throws ConflictError `PROJECT_HAS_ENVIRONMENTS` while live environments remain. */
   delete(project: ProjectRecord): Promise<void>;
 }
@@ -47,7 +50,11 @@ export interface EnvironmentStore {
    */
   create(environment: EnvironmentRecord, stacks: StackRecord[], operation: OperationRecord): Promise<void>;
   get(id: string): Promise<EnvironmentRecord | null>;
-  list(scope: EnvironmentListScope, filter: EnvironmentFilter, page: PageRequest): Promise<Page<EnvironmentRecord>>;
+  list(
+    scope: EnvironmentListScope,
+    filter: EnvironmentFilter,
+    page: PageRequest,
+  ): Promise<Page<EnvironmentRecord>>;
   listStacks(environmentId: string): Promise<StackRecord[]>;
   getStack(environmentId: string, name: string): Promise<StackRecord | null>;
   /**
@@ -78,7 +85,12 @@ export interface OperationStore {
   listStacks(environmentId: string): Promise<StackRecord[]>;
   getStack(environmentId: string, name: string): Promise<StackRecord | null>;
   /** Resets progress for a walk of `layers` layers over `stacks` stacks. */
-  startWalk(environment: EnvironmentRecord, operationId: string, layers: number, stacks: number): Promise<void>;
+  startWalk(
+    environment: EnvironmentRecord,
+    operationId: string,
+    layers: number,
+    stacks: number,
+  ): Promise<void>;
   setLayer(environmentId: string, operationId: string, layer: number): Promise<void>;
   /**
    * `from` → `to` for one stack under this operation. Idempotent: a stack already in

@@ -75,7 +75,13 @@ export function presentOperation(o: OperationRecord) {
 }
 
 export function presentTemplateSummary(t: Template) {
-  return { name: t.name, description: t.description, version: t.version, stacks: t.stacks.length, layers: t.layers.length };
+  return {
+    name: t.name,
+    description: t.description,
+    version: t.version,
+    stacks: t.stacks.length,
+    layers: t.layers.length,
+  };
 }
 
 export function presentTemplate(t: Template) {

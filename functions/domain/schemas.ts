@@ -27,7 +27,10 @@ export const EnvironmentName = z
   .string()
   .min(1)
   .max(40)
-  .regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/, 'lowercase letters, digits and hyphens; must start and end alphanumeric')
+  .regex(
+    /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/,
+    'lowercase letters, digits and hyphens; must start and end alphanumeric',
+  )
   .meta({ example: 'preview-pr-123' });
 
 export const ProjectName = z
@@ -121,7 +124,9 @@ export const SignupResponse = z
 export const ConfirmRequest = z
   .strictObject({ email: Email, code: z.string().regex(/^\d{4,10}$/) })
   .meta({ id: 'ConfirmRequest' });
-export const ConfirmResponse = z.object({ email: z.string(), confirmed: z.literal(true) }).meta({ id: 'ConfirmResponse' });
+export const ConfirmResponse = z
+  .object({ email: z.string(), confirmed: z.literal(true) })
+  .meta({ id: 'ConfirmResponse' });
 export const LoginRequest = z
   .strictObject({ email: Email, password: z.string().min(1).max(256) })
   .meta({ id: 'LoginRequest' });
@@ -355,7 +360,9 @@ export const Operation = z
   .meta({ id: 'Operation' });
 
 /** 202 answer of an accepted asynchronous change: the environment and the operation that runs it. */
-export const AcceptedEnvironment = Environment.extend({ operation: Operation }).meta({ id: 'AcceptedEnvironment' });
+export const AcceptedEnvironment = Environment.extend({ operation: Operation }).meta({
+  id: 'AcceptedEnvironment',
+});
 
 export type CreateProjectInput = z.infer<typeof CreateProjectRequest>;
 export type UpdateProjectInput = z.infer<typeof UpdateProjectRequest>;

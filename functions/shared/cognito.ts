@@ -4,7 +4,13 @@
  * (login answers the same for an unknown user and a wrong password).
  */
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
-import { ApiError, ConflictError, NotFoundError, UnauthorizedError, ValidationError } from '../domain/errors.ts';
+import {
+  ApiError,
+  ConflictError,
+  NotFoundError,
+  UnauthorizedError,
+  ValidationError,
+} from '../domain/errors.ts';
 import { authConfig, regionConfig } from './config.ts';
 
 let client: CognitoIdentityProviderClient | undefined;
@@ -58,6 +64,7 @@ export function translateCognitoError(error: unknown): never {
 
 /** Confirm answers 404 for an unknown user (the code was emailed to a known address). */
 export function translateConfirmError(error: unknown): never {
-  if (error instanceof Error && error.name === 'UserNotFoundException') throw new NotFoundError('User', 'this email');
+  if (error instanceof Error && error.name === 'UserNotFoundException')
+    throw new NotFoundError('User', 'this email');
   return translateCognitoError(error);
 }

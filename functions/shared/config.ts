@@ -87,7 +87,11 @@ export const simulationConfig = memo(() =>
 export const httpConfig = memo(() =>
   parse(
     z.object({
-      MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(64 * 1024),
+      MAX_BODY_BYTES: z.coerce
+        .number()
+        .int()
+        .min(1024)
+        .default(64 * 1024),
       /** Role of a signed-in user in no group: self-service by default (DESIGN.md §4). */
       DEFAULT_ROLE: z.enum(['Administrators', 'Developers', 'ReadOnly']).default('Developers'),
       API_VERSION: z.string().default('0.1.0'),

@@ -64,7 +64,11 @@ export function fieldErrors(error: z.ZodError, prefix: string): FieldError[] {
   });
 }
 
-function parsePart<S extends z.ZodType>(schema: S | undefined, value: unknown, prefix: 'path' | 'query'): unknown {
+function parsePart<S extends z.ZodType>(
+  schema: S | undefined,
+  value: unknown,
+  prefix: 'path' | 'query',
+): unknown {
   if (!schema) return undefined;
   const result = schema.safeParse(value ?? {});
   if (!result.success) {
@@ -179,7 +183,10 @@ export function httpRoute<R extends RouteDefinition>(
         if (event.body && Buffer.byteLength(event.body, event.isBase64Encoded ? 'base64' : 'utf8') > limit) {
           throw new PayloadTooLargeError(limit);
         }
-        if (route.request?.body && (event.body === null || event.body === undefined || event.body.trim() === '')) {
+        if (
+          route.request?.body &&
+          (event.body === null || event.body === undefined || event.body.trim() === '')
+        ) {
           // An empty body is an empty object: the schema then names the missing fields (422).
           event.body = '{}';
           event.isBase64Encoded = false;
@@ -226,6 +233,10 @@ export function httpRoute<R extends RouteDefinition>(
     const headers = { 'x-request-id': requestId, ...BASE_HEADERS, ...response.headers };
     if (response.raw !== undefined) return { statusCode: response.statusCode, headers, body: response.raw };
     if (response.statusCode === 204) return { statusCode: 204, headers, body: '' };
-    return { statusCode: response.statusCode, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(response.body) };
+    return {
+      statusCode: response.statusCode,
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify(response.body),
+    };
   });
 }

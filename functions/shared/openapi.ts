@@ -22,14 +22,21 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
 };
 
 function errorResponses(route: RouteDefinition): RouteConfig['responses'] {
-  const statuses = new Set([400, 429, 500, ...(route.access === 'public' ? [] : [401]), ...(route.errors ?? [])]);
+  const statuses = new Set([
+    400,
+    429,
+    500,
+    ...(route.access === 'public' ? [] : [401]),
+    ...(route.errors ?? []),
+  ]);
   return Object.fromEntries(
-    [...statuses]
-      .sort()
-      .map((status) => [
-        status,
-        { description: ERROR_DESCRIPTIONS[status] ?? 'Error', content: { 'application/json': { schema: ErrorResponse } } },
-      ]),
+    [...statuses].sort().map((status) => [
+      status,
+      {
+        description: ERROR_DESCRIPTIONS[status] ?? 'Error',
+        content: { 'application/json': { schema: ErrorResponse } },
+      },
+    ]),
   );
 }
 

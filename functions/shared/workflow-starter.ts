@@ -13,15 +13,22 @@ let client: SFNClient | undefined;
 function sfn(): SFNClient {
   if (!client) {
     const { SFN_ENDPOINT } = workflowConfig();
-    client = new SFNClient({ region: regionConfig().AWS_REGION, ...(SFN_ENDPOINT ? { endpoint: SFN_ENDPOINT } : {}) });
+    client = new SFNClient({
+      region: regionConfig().AWS_REGION,
+      ...(SFN_ENDPOINT ? { endpoint: SFN_ENDPOINT } : {}),
+    });
   }
   return client;
 }
 
 export class StepFunctionsWorkflowStarter implements WorkflowStarter {
-  async start(kind: 'provision' | 'destroy', ref: { environment_id: string; operation_id: string }): Promise<void> {
+  async start(
+    kind: 'provision' | 'destroy',
+    ref: { environment_id: string; operation_id: string },
+  ): Promise<void> {
     const config = workflowConfig();
-    const stateMachineArn = kind === 'provision' ? config.PROVISION_STATE_MACHINE_ARN : config.DESTROY_STATE_MACHINE_ARN;
+    const stateMachineArn =
+      kind === 'provision' ? config.PROVISION_STATE_MACHINE_ARN : config.DESTROY_STATE_MACHINE_ARN;
     try {
       await sfn().send(
         new StartExecutionCommand({

@@ -8,7 +8,13 @@ import { ConflictError, NotFoundError, ServiceUnavailableError, ValidationError 
 import { newId, nowIso } from '../ids.ts';
 import { assertSettled, newOperation, sortStacks } from '../lifecycle.ts';
 import type { EnvironmentRecord, OperationRecord, Page, PageRequest, StackRecord } from '../model.ts';
-import type { EnvironmentFilter, EnvironmentStore, OperationStore, ProjectStore, WorkflowStarter } from '../ports.ts';
+import type {
+  EnvironmentFilter,
+  EnvironmentStore,
+  OperationStore,
+  ProjectStore,
+  WorkflowStarter,
+} from '../ports.ts';
 import type { CreateEnvironmentInput } from '../schemas.ts';
 import { estimateStackMonthlyCost, getTemplate, resolveParameters } from '../templates.ts';
 import { getModifiableProject, getVisibleProject } from './projects.ts';
@@ -36,7 +42,9 @@ export interface AcceptedChange {
 function resolveTtl(input: CreateEnvironmentInput, settings: EnvironmentSettings): number | null {
   if (input.type === 'persistent') {
     if (input.ttl_hours !== undefined) {
-      throw new ValidationError([{ field: 'body.ttl_hours', message: 'persistent environments have no TTL' }]);
+      throw new ValidationError([
+        { field: 'body.ttl_hours', message: 'persistent environments have no TTL' },
+      ]);
     }
     return null;
   }
@@ -68,7 +76,14 @@ export async function createEnvironment(
   });
   const at = nowIso();
   const id = newId('env');
-  const operation = newOperation(id, 'provision', principal.userId, template.stacks.length, template.layers.length, at);
+  const operation = newOperation(
+    id,
+    'provision',
+    principal.userId,
+    template.stacks.length,
+    template.layers.length,
+    at,
+  );
   const environment: EnvironmentRecord = {
     id,
     project_id: project.id,
@@ -136,9 +151,12 @@ async function startOrSettle(
       releaseName: false,
       at: nowIso(),
     });
-    throw new ServiceUnavailableError(`Could not start the ${kind} workflow; nothing was changed, please retry`, {
-      cause,
-    });
+    throw new ServiceUnavailableError(
+      `Could not start the ${kind} workflow; nothing was changed, please retry`,
+      {
+        cause,
+      },
+    );
   }
 }
 
@@ -187,7 +205,14 @@ export async function destroyEnvironment(
   const stacks = await deps.environments.listStacks(environmentId);
   const remaining = stacks.filter((s) => s.status !== 'destroyed');
   const layers = new Set(remaining.map((s) => s.layer)).size;
-  const operation = newOperation(environmentId, 'destroy', principal.userId, remaining.length, layers, nowIso());
+  const operation = newOperation(
+    environmentId,
+    'destroy',
+    principal.userId,
+    remaining.length,
+    layers,
+    nowIso(),
+  );
   const environment = await deps.environments.beginOperation(current, operation, 'destroying');
   await startOrSettle(deps, 'destroy', environment, operation, current.status);
   return { environment, operation };
@@ -222,7 +247,9 @@ export async function getOutputs(
 ): Promise<Record<string, Record<string, unknown>>> {
   const stacks = await listStacks(store, principal, environmentId);
   return Object.fromEntries(
-    stacks.filter((s) => s.status === 'provisioned' || s.status === 'stopped').map((s) => [s.name, s.outputs]),
+    stacks
+      .filter((s) => s.status === 'provisioned' || s.status === 'stopped')
+      .map((s) => [s.name, s.outputs]),
   );
 }
 

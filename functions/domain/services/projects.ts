@@ -68,7 +68,9 @@ export function listProjects(
  */
 export function assertVersionMatches(ifMatch: number | undefined, record: { version: number }): void {
   if (ifMatch !== undefined && ifMatch !== record.version) {
-    throw new PreconditionFailedError(`Version mismatch: If-Match ${ifMatch}, current version ${record.version}`);
+    throw new PreconditionFailedError(
+      `Version mismatch: If-Match ${ifMatch}, current version ${record.version}`,
+    );
   }
 }
 
@@ -87,7 +89,11 @@ export async function updateProject(
   return store.update(project, changes);
 }
 
-export async function deleteProject(store: ProjectStore, principal: Principal, projectId: string): Promise<void> {
+export async function deleteProject(
+  store: ProjectStore,
+  principal: Principal,
+  projectId: string,
+): Promise<void> {
   const project = await getModifiableProject(store, principal, projectId);
   await store.delete(project);
 }

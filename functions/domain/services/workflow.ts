@@ -124,7 +124,14 @@ export async function startStack(
   const walk = WALK[input.kind];
   // A stack that never got resources is deleted at once.
   const takesTime = input.kind === 'provision' || HAS_RESOURCES.includes(stack.status);
-  await store.startStack(input.environment_id, input.operation_id, input.stack, [...walk.from], walk.during, nowIso());
+  await store.startStack(
+    input.environment_id,
+    input.operation_id,
+    input.stack,
+    [...walk.from],
+    walk.during,
+    nowIso(),
+  );
   const seconds = takesTime
     ? simulatedDurationSeconds(input.stack, { environmentId: input.environment_id, attempt: 1 }, input.kind)
     : 0;
@@ -147,10 +154,12 @@ export async function completeStack(store: OperationStore, input: StackStarted):
     throw new StaleOperationError(`Stack ${input.stack} of ${input.environment_id} does not exist`);
   }
   // Dependants consume their dependencies' outputs (e.g. database-rds uses network's subnets).
-  const dependencies = await Promise.all(stack.depends_on.map((name) => store.getStack(input.environment_id, name)));
+  const dependencies = await Promise.all(
+    stack.depends_on.map((name) => store.getStack(input.environment_id, name)),
+  );
   const dependencyOutputs: Record<string, Record<string, unknown>> = {};
   for (const dependency of dependencies) {
-    if (!dependency || dependency.status !== 'provisioned') {
+    if (dependency?.status !== 'provisioned') {
       throw new StaleOperationError(`A dependency of ${input.stack} is not provisioned`);
     }
     dependencyOutputs[dependency.name] = dependency.outputs;

@@ -1,5 +1,10 @@
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { handler as createEnvironment } from '../../../functions/api/create-environment.ts';
@@ -94,7 +99,10 @@ describe('POST /projects/{project_id}/environments', () => {
     const start = sfn.commandCalls(StartExecutionCommand)[0]?.args[0].input;
     expect(start?.name).toBe(operation.id);
     expect(start?.stateMachineArn).toBe(process.env.PROVISION_STATE_MACHINE_ARN);
-    expect(JSON.parse(start?.input ?? '{}')).toEqual({ environment_id: res.body.id, operation_id: operation.id });
+    expect(JSON.parse(start?.input ?? '{}')).toEqual({
+      environment_id: res.body.id,
+      operation_id: operation.id,
+    });
   });
 
   it('settles the records and answers 503 when the workflow cannot start', async () => {
@@ -138,7 +146,12 @@ describe('POST /projects/{project_id}/environments', () => {
     sfn.on(StartExecutionCommand).resolves({ executionArn: 'arn:x' });
     const res = await create({ name: 'x', type: 'persistent' }, ADMIN);
     expect(res.status).toBe(202);
-    expect(res.body).toMatchObject({ owner_id: DEVELOPER.sub, created_by: ADMIN.sub, ttl_hours: null, expires_at: null });
+    expect(res.body).toMatchObject({
+      owner_id: DEVELOPER.sub,
+      created_by: ADMIN.sub,
+      ttl_hours: null,
+      expires_at: null,
+    });
   });
 });
 
@@ -177,7 +190,10 @@ describe('GET /environments', () => {
 
   it('answers 404 when filtering by a project the caller cannot see', async () => {
     ddb.on(GetCommand).resolves({ Item: project });
-    const res = await invoke(listEnvironments, { query: { project_id: PROJECT_ID }, claims: OTHER_DEVELOPER });
+    const res = await invoke(listEnvironments, {
+      query: { project_id: PROJECT_ID },
+      claims: OTHER_DEVELOPER,
+    });
     expect(res.status).toBe(404);
   });
 
@@ -188,10 +204,15 @@ describe('GET /environments', () => {
 
   it('returns a cursor that leads to the next page', async () => {
     const key = { PK: `ENV#${ENV_ID}`, SK: 'ENV', GSI2PK: `OWNER#${DEVELOPER.sub}`, GSI2SK: 'ENV#2026#x' };
-    ddb.on(QueryCommand).resolvesOnce({ Items: [environmentItem()], LastEvaluatedKey: key }).resolves({ Items: [] });
+    ddb
+      .on(QueryCommand)
+      .resolvesOnce({ Items: [environmentItem()], LastEvaluatedKey: key })
+      .resolves({ Items: [] });
     const first = await invoke(listEnvironments, { query: { limit: '1' } });
     expect(first.body.next_cursor).toEqual(expect.any(String));
-    const second = await invoke(listEnvironments, { query: { limit: '1', cursor: String(first.body.next_cursor) } });
+    const second = await invoke(listEnvironments, {
+      query: { limit: '1', cursor: String(first.body.next_cursor) },
+    });
     expect(second.status).toBe(200);
     expect(ddb.commandCalls(QueryCommand)[1]?.args[0].input.ExclusiveStartKey).toEqual(key);
   });
@@ -245,6 +266,9 @@ describe('GET /environments/{env_id}/stacks', () => {
     });
     const res = await invoke(listStacks, { pathParameters: { env_id: ENV_ID } });
     expect((res.body.items as { name: string }[]).map((s) => s.name)).toEqual(['network', 'security']);
-    expect(res.body.items).toEqual([expect.not.objectContaining({ PK: expect.anything() }), expect.anything()]);
+    expect(res.body.items).toEqual([
+      expect.not.objectContaining({ PK: expect.anything() }),
+      expect.anything(),
+    ]);
   });
 });

@@ -1,5 +1,10 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { handler as createProject } from '../../../functions/api/create-project.ts';
@@ -44,10 +49,18 @@ describe('POST /projects', () => {
     // Arrange
     ddb.on(TransactWriteCommand).resolves({});
     // Act
-    const res = await invoke(createProject, { method: 'POST', body: { name: 'payments', description: 'pay' } });
+    const res = await invoke(createProject, {
+      method: 'POST',
+      body: { name: 'payments', description: 'pay' },
+    });
     // Assert
     expect(res.status).toBe(201);
-    expect(res.body).toMatchObject({ name: 'payments', owner_id: DEVELOPER.sub, version: 1, live_environments: 0 });
+    expect(res.body).toMatchObject({
+      name: 'payments',
+      owner_id: DEVELOPER.sub,
+      version: 1,
+      live_environments: 0,
+    });
     expect(String(res.body.id)).toMatch(/^prj_[0-9a-z]{26}$/);
     expect(res.headers.etag).toBe('"1"');
     const items = ddb.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems ?? [];
@@ -63,7 +76,10 @@ describe('POST /projects', () => {
   });
 
   it('rejects unknown fields with 422 naming the field', async () => {
-    const res = await invoke(createProject, { method: 'POST', body: { name: 'payments', owner_id: 'someone-else' } });
+    const res = await invoke(createProject, {
+      method: 'POST',
+      body: { name: 'payments', owner_id: 'someone-else' },
+    });
     expect(res.status).toBe(422);
     expect(res.body.error_code).toBe('VALIDATION_ERROR');
     expect(res.body.errors).toContainEqual({ field: 'body.owner_id', message: 'unknown field' });
@@ -77,7 +93,10 @@ describe('POST /projects', () => {
   });
 
   it('answers 413 for a body over the limit', async () => {
-    const res = await invoke(createProject, { method: 'POST', body: { name: 'x', description: 'y'.repeat(5000) } });
+    const res = await invoke(createProject, {
+      method: 'POST',
+      body: { name: 'x', description: 'y'.repeat(5000) },
+    });
     expect(res.status).toBe(413);
     expect(res.body.error_code).toBe('PAYLOAD_TOO_LARGE');
   });
@@ -109,7 +128,10 @@ describe('POST /projects', () => {
 describe('GET /projects/{project_id}', () => {
   it('answers 404 for another developer’s project', async () => {
     ddb.on(GetCommand).resolves({ Item: projectItem() });
-    const res = await invoke(getProject, { pathParameters: { project_id: PROJECT_ID }, claims: OTHER_DEVELOPER });
+    const res = await invoke(getProject, {
+      pathParameters: { project_id: PROJECT_ID },
+      claims: OTHER_DEVELOPER,
+    });
     expect(res.status).toBe(404);
     expect(res.body.detail).toBe(`Project not found: ${PROJECT_ID}`);
   });
@@ -141,9 +163,9 @@ describe('GET /projects', () => {
   });
 
   it('rejects a forged cursor with 400 INVALID_CURSOR', async () => {
-    const forged = Buffer.from(JSON.stringify({ PK: 'x', SK: 'y', GSI2PK: 'OWNER#victim', GSI2SK: 'z' })).toString(
-      'base64url',
-    );
+    const forged = Buffer.from(
+      JSON.stringify({ PK: 'x', SK: 'y', GSI2PK: 'OWNER#victim', GSI2SK: 'z' }),
+    ).toString('base64url');
     const res = await invoke(listProjects, { query: { cursor: forged } });
     expect(res.status).toBe(400);
     expect(res.body.error_code).toBe('INVALID_CURSOR');
@@ -188,7 +210,11 @@ describe('PATCH /projects/{project_id}', () => {
   });
 
   it('answers 422 for an empty patch', async () => {
-    const res = await invoke(updateProject, { method: 'PATCH', pathParameters: { project_id: PROJECT_ID }, body: {} });
+    const res = await invoke(updateProject, {
+      method: 'PATCH',
+      pathParameters: { project_id: PROJECT_ID },
+      body: {},
+    });
     expect(res.status).toBe(422);
   });
 });

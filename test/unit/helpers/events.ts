@@ -5,7 +5,11 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 
 export const DEVELOPER = { sub: 'user-dev-1', email: 'dev@example.com', 'cognito:groups': 'Developers' };
-export const OTHER_DEVELOPER = { sub: 'user-dev-2', email: 'dev2@example.com', 'cognito:groups': 'Developers' };
+export const OTHER_DEVELOPER = {
+  sub: 'user-dev-2',
+  email: 'dev2@example.com',
+  'cognito:groups': 'Developers',
+};
 export const ADMIN = { sub: 'user-admin', email: 'admin@example.com', 'cognito:groups': 'Administrators' };
 export const READONLY = { sub: 'user-ro', email: 'ro@example.com', 'cognito:groups': 'ReadOnly' };
 
@@ -42,7 +46,10 @@ export function apiEvent(input: EventInput = {}): APIGatewayProxyEvent {
   };
 }
 
-export const context = { awsRequestId: 'aws-req-1', getRemainingTimeInMillis: () => 10_000 } as unknown as Context;
+export const context = {
+  awsRequestId: 'aws-req-1',
+  getRemainingTimeInMillis: () => 10_000,
+} as unknown as Context;
 
 type Handler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
