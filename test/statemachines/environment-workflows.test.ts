@@ -1,0 +1,219 @@
+/**
+ * The provision and destroy state machines, run by the local Step Functions runner with
+ * the real step handlers against DynamoDB Local, started through the real API code path
+ * (domain services, DynamoDB stores, StartExecution over the SDK).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { principalFromClaims } from '../../functions/domain/access.ts';
+import type { EnvironmentRecord, StackRecord } from '../../functions/domain/model.ts';
+import {
+  createEnvironment,
+  destroyEnvironment,
+  type EnvironmentSettings,
+} from '../../functions/domain/services/environments.ts';
+import { createProject } from '../../functions/domain/services/projects.ts';
+import { type LocalDynamoDb, startDynamoDb } from '../../local/dynamodb.ts';
+import { createLocalStepFunctions, type LocalStepFunctions } from '../../local/stepfunctions.ts';
+
+let dynamo: LocalDynamoDb;
+let sfn: LocalStepFunctions;
+// Imported after the environment is configured (clients read it on first use).
+let deps: typeof import('../../functions/shared/dependencies.ts');
+
+const owner = principalFromClaims({ sub: 'sm-owner', 'cognito:groups': 'Developers' }, 'Developers');
+const settings: EnvironmentSettings = {
+  defaultRegion: 'eu-west-1',
+  defaultAccountId: '222222222222',
+  defaultTtlHours: 24,
+  maxTtlHours: 720,
+};
+
+beforeAll(async () => {
+  dynamo = await startDynamoDb({ tableName: 'statemachine-tests' });
+  sfn = await createLocalStepFunctions({ quiet: true });
+  Object.assign(process.env, {
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    TABLE_NAME: 'statemachine-tests',
+    DYNAMODB_ENDPOINT: dynamo.endpoint,
+    SFN_ENDPOINT: sfn.endpoint,
+    PROVISION_STATE_MACHINE_ARN: sfn.stateMachineArns['provision-environment'],
+    DESTROY_STATE_MACHINE_ARN: sfn.stateMachineArns['destroy-environment'],
+    SIMULATION_TIME_SCALE: '0',
+    POWERTOOLS_LOG_LEVEL: 'SILENT',
+  });
+  deps = await import('../../functions/shared/dependencies.ts');
+});
+
+afterAll(async () => {
+  await sfn?.stop();
+  await dynamo?.stop();
+});
+
+function executionArn(machine: string, operationId: string): string {
+  return (sfn.stateMachineArns[machine] ?? '')
+    .replace(':stateMachine:', ':execution:')
+    .concat(`:${operationId}`);
+}
+
+async function settled(machine: string, operationId: string) {
+  return sfn.waitForExecution(executionArn(machine, operationId), 60_000);
+}
+
+async function load(
+  environmentId: string,
+): Promise<{ env: EnvironmentRecord; stacks: Map<string, StackRecord> }> {
+  const env = await deps.environmentStore.get(environmentId);
+  const stacks = await deps.environmentStore.listStacks(environmentId);
+  if (!env) throw new Error('environment vanished');
+  return { env, stacks: new Map(stacks.map((s) => [s.name, s])) };
+}
+
+async function newProject(name: string) {
+  return createProject(deps.projectStore, owner, { name });
+}
+
+describe('provision-environment and destroy-environment', () => {
+  it('provisions a default environment layer by layer, then destroys it in reverse', async () => {
+    // Arrange
+    const project = await newProject('workflows');
+    // Act: provision
+    const created = await createEnvironment(
+      deps.environmentDeps,
+      owner,
+      project.id,
+      { name: 'preview-1', type: 'ephemeral', template: 'default', parameters: {} },
+      settings,
+    );
+    const provision = await settled('provision-environment', created.operation.id);
+    // Assert: provision
+    expect(provision.status).toBe('SUCCEEDED');
+    const provisioned = await load(created.environment.id);
+    expect(provisioned.env).toMatchObject({
+      status: 'running',
+      region: 'eu-west-1',
+      progress: { layer: 5, layers: 5, stacks_done: 16, stacks: 16 },
+      version: 2,
+    });
+    expect(provisioned.env.base_url).toMatch(/^https:\/\/preview-1-[0-9a-z]{6}\.envs\.example\.dev$/);
+    expect(provisioned.stacks.size).toBe(16);
+    for (const stack of provisioned.stacks.values()) {
+      expect(stack.status).toBe('provisioned');
+      expect(stack.resources.length).toBeGreaterThan(0);
+      expect(Object.keys(stack.outputs).length).toBeGreaterThan(0);
+      for (const dependency of stack.depends_on) {
+        // Every stack started only after each of its dependencies had finished.
+        expect(stack.started_at! >= provisioned.stacks.get(dependency)!.finished_at!).toBe(true);
+        expect(stack.layer).toBeGreaterThan(provisioned.stacks.get(dependency)!.layer);
+      }
+    }
+    // Dependants consumed their dependencies' outputs.
+    const network = provisioned.stacks.get('network')!;
+    const rds = provisioned.stacks.get('database-rds')!;
+    const subnetGroup = rds.resources.find((r) => r.type === 'AWS::RDS::DBSubnetGroup');
+    expect(JSON.stringify(subnetGroup?.properties)).toContain(
+      (network.outputs.private_subnet_ids as string[])[0],
+    );
+    expect(network.resources.find((r) => r.type === 'AWS::EC2::VPC')?.arn).toMatch(
+      /^arn:aws:ec2:eu-west-1:222222222222:vpc\/vpc-[0-9a-f]{17}$/,
+    );
+
+    // Act: destroy
+    const destroying = await destroyEnvironment(deps.environmentDeps, owner, created.environment.id);
+    const destroy = await settled('destroy-environment', destroying.operation.id);
+    // Assert: destroy
+    expect(destroy.status).toBe('SUCCEEDED');
+    const destroyed = await load(created.environment.id);
+    expect(destroyed.env).toMatchObject({ status: 'destroyed', estimated_monthly_cost_usd: 0 });
+    for (const stack of destroyed.stacks.values()) {
+      expect(stack.status).toBe('destroyed');
+      for (const dependency of stack.depends_on) {
+        // Dependants are gone before their dependencies start going.
+        expect(destroyed.stacks.get(dependency)!.started_at! >= stack.finished_at!).toBe(true);
+      }
+    }
+    // The project's live counter and the name are released.
+    expect((await deps.projectStore.get(project.id))?.live_environments).toBe(0);
+    const again = await createEnvironment(
+      deps.environmentDeps,
+      owner,
+      project.id,
+      { name: 'preview-1', type: 'ephemeral', template: 'minimal', parameters: {} },
+      settings,
+    );
+    expect((await settled('provision-environment', again.operation.id)).status).toBe('SUCCEEDED');
+    expect((await load(again.environment.id)).env.status).toBe('running');
+  });
+
+  it('settles the environment as failed when a step finds the records moved on', async () => {
+    // Arrange: a stack already provisioned by someone else cannot be claimed by this run.
+    const project = await newProject('failures');
+    const created = await createEnvironment(
+      deps.environmentDeps,
+      owner,
+      project.id,
+      { name: 'broken', type: 'persistent', template: 'minimal', parameters: {} },
+      settings,
+    );
+    // Act
+    const run = await settled('provision-environment', created.operation.id);
+    // Assert: this run itself succeeds; now replay its operation: every step must refuse.
+    expect(run.status).toBe('SUCCEEDED');
+    const replay = sfn.startExecution({
+      stateMachineArn: sfn.stateMachineArns['provision-environment'] ?? '',
+      name: `${created.operation.id}-replay`,
+      input: JSON.stringify({ environment_id: created.environment.id, operation_id: created.operation.id }),
+    });
+    const replayed = await sfn.waitForExecution(replay.executionArn, 60_000);
+    expect(replayed.status).toBe('FAILED');
+    expect(replayed.error).toBe('ProvisionFailed');
+    // The running environment was not touched by the stale replay.
+    const { env } = await load(created.environment.id);
+    expect(env).toMatchObject({ status: 'running', version: 2, error: null });
+  });
+
+  it('records the failure reason when a step fails mid-walk, and the environment can still be destroyed', async () => {
+    // Arrange: record the environment without starting it, then lose a dependency's record.
+    const project = await newProject('corrupt');
+    const deferred: string[] = [];
+    const created = await createEnvironment(
+      {
+        ...deps.environmentDeps,
+        workflows: { start: async (_kind, ref) => void deferred.push(ref.operation_id) },
+      },
+      owner,
+      project.id,
+      { name: 'corrupt', type: 'persistent', template: 'minimal', parameters: {} },
+      settings,
+    );
+    const { DeleteCommand } = await import('@aws-sdk/lib-dynamodb');
+    const { documentClient } = await import('../../functions/data/client.ts');
+    await documentClient().send(
+      new DeleteCommand({
+        TableName: 'statemachine-tests',
+        Key: { PK: `ENV#${created.environment.id}`, SK: 'STACK#network' },
+      }),
+    );
+    await deps.environmentDeps.workflows.start('provision', {
+      environment_id: created.environment.id,
+      operation_id: created.operation.id,
+    });
+    // Act
+    const run = await settled('provision-environment', created.operation.id);
+    // Assert
+    expect(run.status).toBe('FAILED');
+    const { env } = await load(created.environment.id);
+    expect(env.status).toBe('failed');
+    expect(deferred).toEqual([created.operation.id]);
+    expect(env.error).toMatch(/^A dependency of (security|dns|monitoring) is not provisioned$/);
+    const operation = await deps.operationStore.getOperation(created.operation.id);
+    expect(operation).toMatchObject({ status: 'failed', finished_at: expect.any(String) });
+    // A failed environment can still be destroyed, and everything ends destroyed.
+    const destroying = await destroyEnvironment(deps.environmentDeps, owner, created.environment.id);
+    expect((await settled('destroy-environment', destroying.operation.id)).status).toBe('SUCCEEDED');
+    const after = await load(created.environment.id);
+    expect(after.env.status).toBe('destroyed');
+    expect([...after.stacks.values()].every((s) => s.status === 'destroyed')).toBe(true);
+  });
+});
