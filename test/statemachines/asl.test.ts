@@ -20,7 +20,7 @@ describe.each(STATE_MACHINES.map((m) => m.name))('%s.asl.json', (name) => {
     expect(result.isValid).toBe(true);
   });
 
-  it('refers to functions only through ${…FunctionArn} placeholders of known steps', () => {
+  it('refers to functions only through …FunctionArn placeholders of known steps', () => {
     const placeholders = [...text.matchAll(/\$\{(\w+)\}/g)].map((m) => m[1]);
     const known = new Set(STEPS.map(stepPlaceholder));
     expect(placeholders.length).toBeGreaterThan(0);

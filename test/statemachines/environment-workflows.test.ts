@@ -70,6 +70,12 @@ async function load(
   return { env, stacks: new Map(stacks.map((s) => [s.name, s])) };
 }
 
+/** A value that must be there; fails the test with a message otherwise. */
+function must<T>(value: T | null | undefined, what: string): T {
+  if (value === null || value === undefined) throw new Error(`missing ${what}`);
+  return value;
+}
+
 async function newProject(name: string) {
   return createProject(deps.projectStore, owner, { name });
 }
@@ -104,13 +110,14 @@ describe('provision-environment and destroy-environment', () => {
       expect(Object.keys(stack.outputs).length).toBeGreaterThan(0);
       for (const dependency of stack.depends_on) {
         // Every stack started only after each of its dependencies had finished.
-        expect(stack.started_at! >= provisioned.stacks.get(dependency)!.finished_at!).toBe(true);
-        expect(stack.layer).toBeGreaterThan(provisioned.stacks.get(dependency)!.layer);
+        const dep = must(provisioned.stacks.get(dependency), dependency);
+        expect(must(stack.started_at, 'started_at') >= must(dep.finished_at, 'finished_at')).toBe(true);
+        expect(stack.layer).toBeGreaterThan(dep.layer);
       }
     }
     // Dependants consumed their dependencies' outputs.
-    const network = provisioned.stacks.get('network')!;
-    const rds = provisioned.stacks.get('database-rds')!;
+    const network = must(provisioned.stacks.get('network'), 'network');
+    const rds = must(provisioned.stacks.get('database-rds'), 'database-rds');
     const subnetGroup = rds.resources.find((r) => r.type === 'AWS::RDS::DBSubnetGroup');
     expect(JSON.stringify(subnetGroup?.properties)).toContain(
       (network.outputs.private_subnet_ids as string[])[0],
@@ -130,7 +137,8 @@ describe('provision-environment and destroy-environment', () => {
       expect(stack.status).toBe('destroyed');
       for (const dependency of stack.depends_on) {
         // Dependants are gone before their dependencies start going.
-        expect(destroyed.stacks.get(dependency)!.started_at! >= stack.finished_at!).toBe(true);
+        const dep = must(destroyed.stacks.get(dependency), dependency);
+        expect(must(dep.started_at, 'started_at') >= must(stack.finished_at, 'finished_at')).toBe(true);
       }
     }
     // The project's live counter and the name are released.
