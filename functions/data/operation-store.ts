@@ -51,8 +51,9 @@ export class DynamoOperationStore implements OperationStore {
         new UpdateCommand({
           TableName: tableName(),
           Key: environmentKeys.item(environment.id),
+          // The done set is kept: a re-run of the same operation goes on counting from it.
           UpdateExpression:
-            'SET progress_layer = :zero, progress_layers = :layers, progress_stacks = :stacks REMOVE done_stacks',
+            'SET progress_layer = :zero, progress_layers = :layers, progress_stacks = :stacks',
           ConditionExpression: 'current_operation_id = :op',
           ExpressionAttributeValues: { ':zero': 0, ':layers': layers, ':stacks': stacks, ':op': operationId },
         }),

@@ -84,7 +84,7 @@ export interface OperationStore {
   getEnvironment(id: string): Promise<EnvironmentRecord | null>;
   listStacks(environmentId: string): Promise<StackRecord[]>;
   getStack(environmentId: string, name: string): Promise<StackRecord | null>;
-  /** Resets progress for a walk of `layers` layers over `stacks` stacks. */
+  /** Sets progress for a walk of `layers` layers over `stacks` stacks (the done set is kept). */
   startWalk(
     environment: EnvironmentRecord,
     operationId: string,

@@ -82,12 +82,22 @@ function walkKind(operation: OperationRecord): 'provision' | 'destroy' {
   throw new StaleOperationError(`Operation kind ${operation.kind} is not run by this workflow`);
 }
 
-/** Groups the stacks to walk by layer: ascending for provision, descending for destroy. */
-export function planLayers(stacks: StackRecord[], kind: 'provision' | 'destroy'): PlannedLayer[] {
-  const from: readonly StackStatusValue[] = WALK[kind].from;
+/**
+ * Groups the stacks to walk by layer: ascending for provision, descending for destroy.
+ * A stack this same operation left in progress (an execution re-run after an
+ * interruption) is walked again; one it already finished is not.
+ */
+export function planLayers(
+  stacks: StackRecord[],
+  kind: 'provision' | 'destroy',
+  operationId: string,
+): PlannedLayer[] {
+  const walk = WALK[kind];
+  const from: readonly StackStatusValue[] = walk.from;
   const byLayer = new Map<number, string[]>();
   for (const stack of stacks) {
-    if (!from.includes(stack.status)) continue;
+    const resumed = stack.status === walk.during && stack.operation_id === operationId;
+    if (!from.includes(stack.status) && !resumed) continue;
     byLayer.set(stack.layer, [...(byLayer.get(stack.layer) ?? []), stack.name]);
   }
   const order = [...byLayer.keys()].sort((a, b) => (kind === 'provision' ? a - b : b - a));
@@ -103,8 +113,10 @@ export async function planOperation(store: OperationStore, ref: OperationRef): P
     throw new StaleOperationError(`Operation ${operation.id} no longer owns environment ${environment.id}`);
   }
   const kind = walkKind(operation);
-  const layers = planLayers(await store.listStacks(environment.id), kind);
-  const stacks = layers.reduce((n, l) => n + l.stacks.length, 0);
+  const all = await store.listStacks(environment.id);
+  const layers = planLayers(all, kind, operation.id);
+  const finished = all.filter((s) => s.status === WALK[kind].to && s.operation_id === operation.id).length;
+  const stacks = layers.reduce((n, l) => n + l.stacks.length, finished);
   await store.startWalk(environment, operation.id, layers.length, stacks);
   return { ...ref, kind, layers };
 }
