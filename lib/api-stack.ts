@@ -1,0 +1,71 @@
+/**
+ * The stateless stack: everything but the table. It can be destroyed and redeployed
+ * at will; the data lives in the stateful stack.
+ */
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import type { Construct } from 'constructs';
+import { Auth } from './auth.ts';
+import { pascalCase } from './names.ts';
+import { ProvisioningRestApi } from './rest-api.ts';
+import { Workflows } from './workflows.ts';
+
+/** Default `SIMULATION_TIME_SCALE` in AWS: a `default` environment takes a few minutes. */
+export const DEFAULT_SIMULATION_TIME_SCALE = 0.1;
+
+/** Inputs of the stateless stack. */
+export interface ApiStackProps extends StackProps {
+  /** The table of the stateful stack. */
+  readonly table: ITable;
+  /**
+   * Multiplier of simulated durations.
+   * @default the `simulationTimeScale` context value, else {@link DEFAULT_SIMULATION_TIME_SCALE}
+   */
+  readonly simulationTimeScale?: number;
+}
+
+/** User pool, REST API, API functions, step functions and state machines. */
+export class ApiStack extends Stack {
+  /** User pool, groups and app client. */
+  readonly auth: Auth;
+  /** Step functions and state machines. */
+  readonly workflows: Workflows;
+  /** The REST API and its route functions. */
+  readonly restApi: ProvisioningRestApi;
+
+  constructor(scope: Construct, id: string, props: ApiStackProps) {
+    super(scope, id, props);
+
+    this.auth = new Auth(this, 'Auth');
+    this.workflows = new Workflows(this, 'Workflows', {
+      table: props.table,
+      simulationTimeScale: props.simulationTimeScale ?? simulationTimeScaleFromContext(this),
+    });
+    this.restApi = new ProvisioningRestApi(this, 'Http', {
+      table: props.table,
+      userPool: this.auth.userPool,
+      userPoolClient: this.auth.userPoolClient,
+      stateMachines: this.workflows.stateMachines,
+    });
+
+    new CfnOutput(this, 'ApiUrl', { value: this.restApi.api.url, description: 'Base URL (stage v1)' });
+    new CfnOutput(this, 'UserPoolId', { value: this.auth.userPool.userPoolId });
+    new CfnOutput(this, 'UserPoolClientId', { value: this.auth.userPoolClient.userPoolClientId });
+    for (const [name, stateMachine] of this.workflows.stateMachines) {
+      new CfnOutput(this, `${pascalCase(name)}StateMachineArn`, {
+        value: stateMachine.stateMachineArn,
+      });
+    }
+  }
+}
+
+/** `cdk synth -c simulationTimeScale=0.5` overrides the default; it must be a number in [0, 10]. */
+function simulationTimeScaleFromContext(scope: Construct): number {
+  const raw: unknown = scope.node.tryGetContext('simulationTimeScale');
+  if (raw === undefined) return DEFAULT_SIMULATION_TIME_SCALE;
+  const value = typeof raw === 'number' ? raw : Number(raw);
+  if (!Number.isFinite(value) || value < 0 || value > 10) {
+    throw new Error(`Context simulationTimeScale must be a number between 0 and 10, got ${String(raw)}`);
+  }
+  return value;
+}

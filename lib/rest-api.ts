@@ -1,0 +1,267 @@
+/**
+ * The REST API (stage `v1`), built entirely from the route table
+ * (`functions/api/routes.ts`): one Lambda function and one proxy method per route,
+ * the Cognito authorizer on every route that is not public, and each function's
+ * environment and grants derived from the route's `needs`.
+ */
+import { RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import {
+  AccessLogField,
+  AccessLogFormat,
+  AuthorizationType,
+  CognitoUserPoolsAuthorizer,
+  EndpointType,
+  type IResource,
+  LambdaIntegration,
+  LogGroupLogDestination,
+  type Method,
+  MethodLoggingLevel,
+  ResponseType,
+  RestApi,
+} from 'aws-cdk-lib/aws-apigateway';
+import type { IUserPool, IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import type { RouteDefinition } from '../functions/api/route-types.ts';
+import { routeList } from '../functions/api/routes.ts';
+import { STATE_MACHINES } from '../functions/steps/step-list.ts';
+import { acknowledgeIndexWildcard } from './nag.ts';
+import { pascalCase } from './names.ts';
+import { NodeFunction } from './node-function.ts';
+import { apiHandlerEntry } from './paths.ts';
+
+/** The stage name: the API's version in the base URL. */
+export const STAGE_NAME = 'v1';
+
+/** Inputs of the API. */
+export interface RestApiProps {
+  /** The single table (for `needs.table`). */
+  readonly table: ITable;
+  /** The pool the authorizer trusts; its id goes to `needs.cognito` routes. */
+  readonly userPool: IUserPool;
+  /** The app client the auth routes use. */
+  readonly userPoolClient: IUserPoolClient;
+  /** State machines by name (`STATE_MACHINES[].name`). */
+  readonly stateMachines: ReadonlyMap<string, IStateMachine>;
+  /** The routes to serve. @default the route table */
+  readonly routes?: readonly RouteDefinition[];
+}
+
+/** One route as deployed: its method and its function. */
+export interface DeployedRoute {
+  /** The route table entry. */
+  readonly route: RouteDefinition;
+  /** Its API Gateway method. */
+  readonly method: Method;
+  /** The function serving it. */
+  readonly function: NodeFunction;
+}
+
+/**
+ * The error body API Gateway itself answers with (no token, throttled, unknown path…),
+ * in the product's error shape. Gateway response templates only substitute variables
+ * (no VTL), so `timestamp` is the request's epoch milliseconds, as a string.
+ */
+function errorTemplate(errorCode: string, detail?: string): string {
+  return [
+    '{',
+    `"detail":${detail === undefined ? '$context.error.messageString' : JSON.stringify(detail)},`,
+    `"error_code":"${errorCode}",`,
+    '"request_id":"$context.requestId",',
+    '"timestamp":"$context.requestTimeEpoch"',
+    '}',
+  ].join('');
+}
+
+/** API Gateway's own errors, mapped to the contract's statuses and codes (DESIGN.md §4). */
+const GATEWAY_RESPONSES: readonly {
+  type: ResponseType;
+  statusCode?: string;
+  errorCode: string;
+  detail?: string;
+}[] = [
+  { type: ResponseType.UNAUTHORIZED, statusCode: '401', errorCode: 'UNAUTHORIZED' },
+  { type: ResponseType.ACCESS_DENIED, statusCode: '403', errorCode: 'FORBIDDEN' },
+  // API Gateway answers a path or method it does not know with this type.
+  {
+    type: ResponseType.MISSING_AUTHENTICATION_TOKEN,
+    statusCode: '404',
+    errorCode: 'NOT_FOUND',
+    detail: 'Route not found',
+  },
+  { type: ResponseType.THROTTLED, statusCode: '429', errorCode: 'THROTTLED' },
+  { type: ResponseType.REQUEST_TOO_LARGE, statusCode: '413', errorCode: 'PAYLOAD_TOO_LARGE' },
+  // The status is kept; the code names what API Gateway saw (e.g. "UNSUPPORTED_MEDIA_TYPE").
+  { type: ResponseType.DEFAULT_4XX, errorCode: '$context.error.responseType' },
+  { type: ResponseType.DEFAULT_5XX, errorCode: '$context.error.responseType' },
+];
+
+/** The REST API and one function per route. */
+export class ProvisioningRestApi extends Construct {
+  /** The REST API, deployed to stage {@link STAGE_NAME}. */
+  readonly api: RestApi;
+  /** The Cognito user pools authorizer of every non-public method. */
+  readonly authorizer: CognitoUserPoolsAuthorizer;
+  /** Every route with its method and function, in route table order. */
+  readonly routes: readonly DeployedRoute[];
+
+  constructor(scope: Construct, id: string, props: RestApiProps) {
+    super(scope, id);
+
+    const accessLogs = new LogGroup(this, 'AccessLogs', {
+      retention: RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+
+    this.api = new RestApi(this, 'Api', {
+      restApiName: `${Stack.of(this).stackName}-api`,
+      description: 'Cloud Environment Provisioning API (simulated)',
+      endpointTypes: [EndpointType.REGIONAL],
+      // Access and execution logs need API Gateway's account-level CloudWatch role.
+      cloudWatchRole: true,
+      cloudWatchRoleRemovalPolicy: RemovalPolicy.RETAIN,
+      deployOptions: {
+        stageName: STAGE_NAME,
+        tracingEnabled: true,
+        metricsEnabled: true,
+        loggingLevel: MethodLoggingLevel.ERROR,
+        dataTraceEnabled: false,
+        throttlingRateLimit: 50,
+        throttlingBurstLimit: 100,
+        accessLogDestination: new LogGroupLogDestination(accessLogs),
+        accessLogFormat: AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: AccessLogField.contextRequestId(),
+            requestTime: AccessLogField.contextRequestTime(),
+            ip: AccessLogField.contextIdentitySourceIp(),
+            userAgent: AccessLogField.contextIdentityUserAgent(),
+            user: AccessLogField.contextAuthorizerClaims('sub'),
+            httpMethod: AccessLogField.contextHttpMethod(),
+            resourcePath: AccessLogField.contextResourcePath(),
+            path: AccessLogField.contextPath(),
+            status: AccessLogField.contextStatus(),
+            protocol: AccessLogField.contextProtocol(),
+            responseLength: AccessLogField.contextResponseLength(),
+            responseLatency: AccessLogField.contextResponseLatency(),
+            integrationLatency: AccessLogField.contextIntegrationLatency(),
+            errorType: AccessLogField.contextErrorResponseType(),
+            xrayTraceId: AccessLogField.contextXrayTraceId(),
+          }),
+        ),
+      },
+    });
+    Validations.of(this.api).acknowledge({
+      id: 'AwsSolutions-APIG2',
+      reason:
+        'Every handler validates its body, path and query parameters with strict zod schemas and answers 422 in the contract’s error shape; an API Gateway validator would answer in its own shape',
+    });
+    Validations.of(this.api).acknowledge({
+      id: 'AwsSolutions-APIG3',
+      reason:
+        'Sandbox API of a simulation (no real resources are provisioned): stage throttling (50 rps, burst 100) and the Cognito authorizer bound abuse; a WAF web ACL is left to real deployments',
+    });
+    const cloudWatchRole = this.api.node.tryFindChild('CloudWatchRole');
+    if (cloudWatchRole) {
+      Validations.of(cloudWatchRole).acknowledge({
+        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
+        reason:
+          'API Gateway’s account-level logging role: the AWS managed policy only allows writing API Gateway’s own CloudWatch log groups and streams',
+      });
+    }
+
+    for (const response of GATEWAY_RESPONSES) {
+      this.api.addGatewayResponse(pascalCase(response.type.responseType), {
+        type: response.type,
+        ...(response.statusCode === undefined ? {} : { statusCode: response.statusCode }),
+        templates: { 'application/json': errorTemplate(response.errorCode, response.detail) },
+      });
+    }
+
+    this.authorizer = new CognitoUserPoolsAuthorizer(this, 'Authorizer', {
+      cognitoUserPools: [props.userPool],
+      identitySource: 'method.request.header.Authorization',
+    });
+
+    this.routes = (props.routes ?? routeList).map((route) => this.addRoute(route, props));
+  }
+
+  private addRoute(route: RouteDefinition, props: RestApiProps): DeployedRoute {
+    const fn = new NodeFunction(this, `${pascalCase(route.handler)}Function`, {
+      entry: apiHandlerEntry(route.handler),
+      description: `${route.method} ${route.path} (${route.operationId})`,
+      environment: environmentFor(route, props),
+    });
+    grantNeeds(fn, route, props);
+
+    const resource = resourceFor(this.api.root, route.path);
+    const isPublic = route.access === 'public';
+    const method = resource.addMethod(
+      route.method,
+      // Proxy integration; the console's test-invoke permission is not needed.
+      new LambdaIntegration(fn, { proxy: true, allowTestInvoke: false }),
+      isPublic
+        ? { operationName: route.operationId, authorizationType: AuthorizationType.NONE }
+        : {
+            operationName: route.operationId,
+            authorizationType: AuthorizationType.COGNITO,
+            authorizer: this.authorizer,
+          },
+    );
+    if (isPublic) {
+      const reason = `${route.method} ${route.path} is public by design (DESIGN.md §4): it is how a caller without a token gets one, or learns about the API`;
+      Validations.of(method).acknowledge({ id: 'AwsSolutions-APIG4', reason });
+      Validations.of(method).acknowledge({ id: 'AwsSolutions-COG4', reason });
+    }
+    return { route, method, function: fn };
+  }
+}
+
+/** `/projects/{project_id}` → the resource, created part by part as needed. */
+function resourceFor(root: IResource, path: string): IResource {
+  let resource = root;
+  for (const part of path.split('/').filter((p) => p.length > 0)) {
+    resource = resource.getResource(part) ?? resource.addResource(part);
+  }
+  return resource;
+}
+
+/** Only the variables this route's function reads (names from `functions/shared/config.ts`). */
+function environmentFor(route: RouteDefinition, props: RestApiProps): Record<string, string> {
+  const env: Record<string, string> = {};
+  const needs = route.needs ?? {};
+  if (needs.table) env.TABLE_NAME = props.table.tableName;
+  if (needs.startsWorkflows && needs.startsWorkflows.length > 0) {
+    // The workflow config validates both ARNs together; the grants below stay per state machine.
+    for (const definition of STATE_MACHINES) {
+      env[definition.arnVariable] = requireStateMachine(props, definition.name).stateMachineArn;
+    }
+  }
+  if (needs.cognito) {
+    env.USER_POOL_ID = props.userPool.userPoolId;
+    env.USER_POOL_CLIENT_ID = props.userPoolClient.userPoolClientId;
+  }
+  return env;
+}
+
+/**
+ * Least privilege from `needs`: read routes can only read the table, a route starts only
+ * the workflows it names. The auth routes need no IAM: SignUp, ConfirmSignUp and
+ * InitiateAuth are unauthenticated Cognito APIs.
+ */
+function grantNeeds(fn: NodeFunction, route: RouteDefinition, props: RestApiProps): void {
+  const needs = route.needs ?? {};
+  if (needs.table === 'read') props.table.grantReadData(fn);
+  if (needs.table === 'readwrite') props.table.grantReadWriteData(fn);
+  if (needs.table) acknowledgeIndexWildcard(fn, props.table);
+  for (const name of needs.startsWorkflows ?? []) {
+    requireStateMachine(props, name).grantStartExecution(fn);
+  }
+}
+
+function requireStateMachine(props: RestApiProps, name: string): IStateMachine {
+  const stateMachine = props.stateMachines.get(name);
+  if (!stateMachine) throw new Error(`No state machine named ${name}`);
+  return stateMachine;
+}

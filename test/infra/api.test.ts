@@ -1,0 +1,123 @@
+/**
+ * The REST API as synthesized: one method per route of the route table, the Cognito
+ * authorizer on exactly the non-public ones, stage settings, and API Gateway's own
+ * errors in the product's error shape. Paths are rebuilt from the template's resources,
+ * so the test does not trust the construct code it checks.
+ */
+import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { routeList } from '../../functions/api/routes.ts';
+import {
+  integratedFunctionId,
+  referencedId,
+  resourcesOfType,
+  routeMethods,
+  type SynthesizedApp,
+  synthesizeApp,
+} from './support.ts';
+
+let synth: SynthesizedApp;
+let template: Template;
+
+beforeAll(() => {
+  synth = synthesizeApp();
+  template = synth.apiTemplate;
+}, 120_000);
+afterAll(() => synth?.cleanup());
+
+describe('REST API methods', () => {
+  it('has exactly one method per route of the route table', () => {
+    const methods = routeMethods(template);
+    expect(methods.size).toBe(routeList.length);
+    expect([...methods.keys()].sort()).toEqual(routeList.map((r) => `${r.method} ${r.path}`).sort());
+  });
+
+  it('puts the Cognito authorizer on every non-public route and none on public routes', () => {
+    const authorizers = resourcesOfType(template, 'AWS::ApiGateway::Authorizer');
+    const authorizerIds = Object.keys(authorizers);
+    expect(authorizerIds).toHaveLength(1);
+    const [authorizerId] = authorizerIds;
+    expect(authorizers[authorizerId ?? '']?.Properties?.Type).toBe('COGNITO_USER_POOLS');
+
+    const methods = routeMethods(template);
+    for (const route of routeList) {
+      const props = methods.get(`${route.method} ${route.path}`)?.Properties ?? {};
+      if (route.access === 'public') {
+        expect(props.AuthorizationType, `${route.operationId} is public`).toBe('NONE');
+        expect(props.AuthorizerId, `${route.operationId} is public`).toBeUndefined();
+      } else {
+        expect(props.AuthorizationType, `${route.operationId} needs a token`).toBe('COGNITO_USER_POOLS');
+        expect(referencedId(props.AuthorizerId), `${route.operationId} authorizer`).toBe(authorizerId);
+      }
+    }
+  });
+
+  it('integrates every method with its own Lambda function (proxy)', () => {
+    const functionIds = new Set<string>();
+    for (const [route, method] of routeMethods(template)) {
+      const integration = method.Properties?.Integration as { Type: string };
+      expect(integration.Type, route).toBe('AWS_PROXY');
+      const functionId = integratedFunctionId(method);
+      expect(resourcesOfType(template, 'AWS::Lambda::Function')[functionId], route).toBeDefined();
+      functionIds.add(functionId);
+    }
+    expect(functionIds.size).toBe(routeList.length);
+  });
+});
+
+describe('REST API stage', () => {
+  it('is v1, throttled, traced, with JSON access logs and execution logging', () => {
+    const stages = Object.values(resourcesOfType(template, 'AWS::ApiGateway::Stage'));
+    expect(stages).toHaveLength(1);
+    const props = stages[0]?.Properties ?? {};
+    expect(props.StageName).toBe('v1');
+    expect(props.TracingEnabled).toBe(true);
+    const settings = (props.MethodSettings as Record<string, unknown>[])[0] ?? {};
+    expect(settings).toMatchObject({ HttpMethod: '*', ResourcePath: '/*', LoggingLevel: 'ERROR' });
+    expect(settings.ThrottlingRateLimit).toBeGreaterThan(0);
+    expect(settings.ThrottlingBurstLimit).toBeGreaterThan(0);
+    const accessLog = props.AccessLogSetting as { Format: string; DestinationArn: unknown };
+    expect(accessLog.DestinationArn).toBeDefined();
+    expect(JSON.parse(accessLog.Format)).toMatchObject({ requestId: '$context.requestId' });
+  });
+});
+
+describe('API Gateway errors', () => {
+  const expected: [type: string, status: string | undefined, code: string][] = [
+    ['UNAUTHORIZED', '401', 'UNAUTHORIZED'],
+    ['ACCESS_DENIED', '403', 'FORBIDDEN'],
+    ['MISSING_AUTHENTICATION_TOKEN', '404', 'NOT_FOUND'],
+    ['REQUEST_TOO_LARGE', '413', 'PAYLOAD_TOO_LARGE'],
+    ['THROTTLED', '429', 'THROTTLED'],
+    ['DEFAULT_4XX', undefined, '$context.error.responseType'],
+    ['DEFAULT_5XX', undefined, '$context.error.responseType'],
+  ];
+
+  it.each(expected)('%s answers %s with the contract error shape', (type, status, code) => {
+    const responses = Object.values(resourcesOfType(template, 'AWS::ApiGateway::GatewayResponse')).filter(
+      (r) => r.Properties?.ResponseType === type,
+    );
+    expect(responses).toHaveLength(1);
+    const props = responses[0]?.Properties ?? {};
+    expect(props.StatusCode).toBe(status);
+    const body = (props.ResponseTemplates as Record<string, string>)['application/json'] ?? '';
+    // Substitute the variables the way API Gateway would, then it must be the error shape.
+    const rendered = body
+      .replaceAll('$context.error.messageString', '"Unauthorized"')
+      .replaceAll('$context.error.responseType', 'UNSUPPORTED_MEDIA_TYPE')
+      .replaceAll('$context.requestTimeEpoch', '1732269600000')
+      .replaceAll('$context.requestId', 'req-1');
+    const parsed = JSON.parse(rendered) as Record<string, unknown>;
+    expect(Object.keys(parsed).sort()).toEqual(['detail', 'error_code', 'request_id', 'timestamp']);
+    expect(parsed.request_id).toBe('req-1');
+    expect(body).toContain(`"error_code":"${code}"`);
+  });
+
+  it('answers unknown routes with 404 "Route not found"', () => {
+    template.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
+      ResponseType: 'MISSING_AUTHENTICATION_TOKEN',
+      StatusCode: '404',
+      ResponseTemplates: { 'application/json': Match.stringLikeRegexp('"detail":"Route not found"') },
+    });
+  });
+});

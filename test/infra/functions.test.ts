@@ -1,0 +1,198 @@
+/**
+ * Lambda functions as synthesized: runtime and packaging defaults everywhere, and for each
+ * route and step exactly the environment and the grants its `needs` call for (least
+ * privilege). Route functions are found through their API method, step functions and
+ * state machines through the construct tree.
+ */
+import { Stack } from 'aws-cdk-lib';
+import type { Template } from 'aws-cdk-lib/assertions';
+import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
+import type { CfnStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RouteDefinition } from '../../functions/api/route-types.ts';
+import { routeList } from '../../functions/api/routes.ts';
+import { STATE_MACHINES, STEPS } from '../../functions/steps/step-list.ts';
+import {
+  actionsOf,
+  type CfnResource,
+  integratedFunctionId,
+  referencedId,
+  referencedIds,
+  resourcesOfType,
+  routeMethods,
+  type SynthesizedApp,
+  statementsOfRole,
+  synthesizeApp,
+} from './support.ts';
+
+let synth: SynthesizedApp;
+let template: Template;
+let functions: Record<string, CfnResource>;
+
+beforeAll(() => {
+  synth = synthesizeApp();
+  template = synth.apiTemplate;
+  functions = resourcesOfType(template, 'AWS::Lambda::Function');
+}, 120_000);
+afterAll(() => synth?.cleanup());
+
+const WRITE_ACTIONS = [
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:BatchWriteItem',
+];
+const ARN_VARIABLES = STATE_MACHINES.map((m) => m.arnVariable);
+/** Overrides for local mode only; a deployed function must talk to the real services. */
+const LOCAL_ONLY_VARIABLES = ['DYNAMODB_ENDPOINT', 'SFN_ENDPOINT', 'COGNITO_ENDPOINT'];
+
+const environmentOf = (fn: CfnResource): Record<string, unknown> =>
+  (fn.Properties?.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {};
+
+const roleIdOf = (fn: CfnResource): string => {
+  const roleId = referencedId(fn.Properties?.Role);
+  if (!roleId) throw new Error('function without a role');
+  return roleId;
+};
+
+function routeFunction(route: RouteDefinition): CfnResource {
+  const method = routeMethods(template).get(`${route.method} ${route.path}`);
+  if (!method) throw new Error(`No method for ${route.operationId}`);
+  const fn = functions[integratedFunctionId(method)];
+  if (!fn) throw new Error(`No function for ${route.operationId}`);
+  return fn;
+}
+
+function stateMachineId(name: string): string {
+  const stateMachine = synth.api.workflows.stateMachines.get(name);
+  if (!stateMachine) throw new Error(`No state machine ${name}`);
+  return Stack.of(stateMachine).getLogicalId(stateMachine.node.defaultChild as CfnStateMachine);
+}
+
+function stepFunctionId(step: (typeof STEPS)[number]): string {
+  const fn = synth.api.workflows.steps.get(step);
+  if (!fn) throw new Error(`No function for step ${step}`);
+  return Stack.of(fn).getLogicalId(fn.node.defaultChild as CfnFunction);
+}
+
+describe('every Lambda function', () => {
+  it('is Node.js 24 on arm64, traced, bundled as ESM with source maps, logging JSON to its own log group', () => {
+    expect(Object.keys(functions)).toHaveLength(routeList.length + STEPS.length);
+    const logGroups = resourcesOfType(template, 'AWS::Logs::LogGroup');
+    for (const [id, fn] of Object.entries(functions)) {
+      const props = fn.Properties ?? {};
+      expect(props.Runtime, id).toBe('nodejs24.x');
+      expect(props.Architectures, id).toEqual(['arm64']);
+      expect(props.Handler, id).toBe('index.handler');
+      expect(props.TracingConfig, id).toEqual({ Mode: 'Active' });
+      expect(props.MemorySize, id).toBe(256);
+      expect(environmentOf(fn).NODE_OPTIONS, id).toBe('--enable-source-maps');
+      const logging = props.LoggingConfig as { LogFormat: string; LogGroup: unknown };
+      expect(logging.LogFormat, id).toBe('JSON');
+      const logGroup = logGroups[referencedId(logging.LogGroup) ?? ''];
+      expect(logGroup?.Properties?.RetentionInDays, id).toBe(30);
+      for (const name of LOCAL_ONLY_VARIABLES) expect(environmentOf(fn), id).not.toHaveProperty(name);
+    }
+  });
+
+  it('has its own role, without AWS managed policies, writing only to its own log group', () => {
+    const roles = resourcesOfType(template, 'AWS::IAM::Role');
+    for (const [id, fn] of Object.entries(functions)) {
+      const roleId = roleIdOf(fn);
+      expect(roles[roleId]?.Properties?.ManagedPolicyArns, id).toBeUndefined();
+      const logStatements = statementsOfRole(template, roleId).filter((s) =>
+        actionsOf([s]).some((a) => a.startsWith('logs:')),
+      );
+      const logging = fn.Properties?.LoggingConfig as { LogGroup?: unknown } | undefined;
+      const logGroupId = referencedId(logging?.LogGroup);
+      expect(logGroupId, id).toBeDefined();
+      expect(logStatements.length, id).toBeGreaterThan(0);
+      for (const statement of logStatements)
+        expect([...referencedIds(statement.Resource)], id).toEqual([logGroupId]);
+    }
+    const functionRoleIds = new Set(Object.values(functions).map(roleIdOf));
+    expect(functionRoleIds.size).toBe(Object.keys(functions).length);
+  });
+});
+
+describe.each(routeList.map((route) => [route.operationId, route] as const))('route %s', (_name, route) => {
+  const needs = route.needs ?? {};
+
+  it('gets the table name only if it uses the table, and the matching table grant', () => {
+    const fn = routeFunction(route);
+    const actions = actionsOf(statementsOfRole(template, roleIdOf(fn)));
+    const dynamoActions = actions.filter((a) => a.startsWith('dynamodb:'));
+    if (!needs.table) {
+      expect(environmentOf(fn)).not.toHaveProperty('TABLE_NAME');
+      expect(dynamoActions).toEqual([]);
+      return;
+    }
+    expect(environmentOf(fn)).toHaveProperty('TABLE_NAME');
+    expect(dynamoActions).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:Query']));
+    if (needs.table === 'read') {
+      for (const write of WRITE_ACTIONS) expect(dynamoActions).not.toContain(write);
+    } else {
+      expect(dynamoActions).toEqual(expect.arrayContaining(WRITE_ACTIONS));
+    }
+  });
+
+  it('can start exactly the workflows it names', () => {
+    const fn = routeFunction(route);
+    const statements = statementsOfRole(template, roleIdOf(fn)).filter((s) =>
+      actionsOf([s]).some((a) => a.startsWith('states:')),
+    );
+    const starts = needs.startsWorkflows ?? [];
+    if (starts.length === 0) {
+      expect(statements).toEqual([]);
+      for (const name of ARN_VARIABLES) expect(environmentOf(fn)).not.toHaveProperty(name);
+      return;
+    }
+    expect(actionsOf(statements)).toEqual(['states:StartExecution']);
+    const granted = new Set(statements.flatMap((s) => [...referencedIds(s.Resource)]));
+    expect(granted).toEqual(new Set(starts.map(stateMachineId)));
+    // The workflow config validates both ARN variables, each pointing at its own machine.
+    for (const definition of STATE_MACHINES) {
+      expect(referencedId(environmentOf(fn)[definition.arnVariable])).toBe(stateMachineId(definition.name));
+    }
+  });
+
+  it('gets the user pool ids only if it talks to Cognito, and no Cognito IAM', () => {
+    const fn = routeFunction(route);
+    const env = environmentOf(fn);
+    if (needs.cognito) {
+      expect(env).toHaveProperty('USER_POOL_ID');
+      expect(env).toHaveProperty('USER_POOL_CLIENT_ID');
+    } else {
+      expect(env).not.toHaveProperty('USER_POOL_ID');
+      expect(env).not.toHaveProperty('USER_POOL_CLIENT_ID');
+    }
+    const actions = actionsOf(statementsOfRole(template, roleIdOf(fn)));
+    expect(actions.filter((a) => a.startsWith('cognito-idp:'))).toEqual([]);
+  });
+
+  it('can do nothing beyond its needs, X-Ray and its logs', () => {
+    const fn = routeFunction(route);
+    const services = new Set(actionsOf(statementsOfRole(template, roleIdOf(fn))).map((a) => a.split(':')[0]));
+    const allowed = new Set(['xray', 'logs']);
+    if (needs.table) allowed.add('dynamodb');
+    if ((needs.startsWorkflows ?? []).length > 0) allowed.add('states');
+    expect([...services].filter((s) => !allowed.has(s ?? ''))).toEqual([]);
+  });
+});
+
+describe.each(STEPS.map((step) => [step]))('step %s', (step) => {
+  it('reads and writes the table, knows the time scale, and cannot start workflows', () => {
+    const fn = functions[stepFunctionId(step)];
+    expect(fn).toBeDefined();
+    if (!fn) return;
+    const env = environmentOf(fn);
+    expect(env).toHaveProperty('TABLE_NAME');
+    expect(env.SIMULATION_TIME_SCALE).toBe('0.1');
+    // The state machines depend on the step functions: an ARN here would be a cycle.
+    for (const name of ARN_VARIABLES) expect(env).not.toHaveProperty(name);
+    const actions = actionsOf(statementsOfRole(template, roleIdOf(fn)));
+    expect(actions).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:Query', ...WRITE_ACTIONS]));
+    expect(actions.filter((a) => a.startsWith('states:'))).toEqual([]);
+    expect(fn.Properties?.Timeout).toBe(30);
+  });
+});

@@ -1,0 +1,177 @@
+/**
+ * The stateful resources and the workflows as synthesized: the table (on demand, PITR,
+ * retained, the GSIs and TTL of the table design), the user pool (password policy,
+ * groups, app client) and the state machines (logging, tracing, every ASL placeholder
+ * substituted with the ARN of the right step function, which they may invoke).
+ */
+import { readFileSync } from 'node:fs';
+import { Stack } from 'aws-cdk-lib';
+import { Match } from 'aws-cdk-lib/assertions';
+import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
+import type { CfnStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TABLE_DESIGN } from '../../functions/data/table-design.ts';
+import { STATE_MACHINES, type StepName, stepPlaceholder } from '../../functions/steps/step-list.ts';
+import { USER_GROUPS } from '../../lib/auth.ts';
+import { stateMachineFile } from '../../lib/paths.ts';
+import {
+  actionsOf,
+  referencedId,
+  referencedIds,
+  resourcesOfType,
+  type SynthesizedApp,
+  statementsOfRole,
+  synthesizeApp,
+} from './support.ts';
+
+let synth: SynthesizedApp;
+
+beforeAll(() => {
+  synth = synthesizeApp();
+}, 120_000);
+afterAll(() => synth?.cleanup());
+
+describe('table (stateful stack)', () => {
+  it('is the only resource of the stateful stack', () => {
+    expect(Object.keys(synth.statefulTemplate.toJSON().Resources)).toHaveLength(1);
+  });
+
+  it('is on demand, with point-in-time recovery, deletion protection and TTL', () => {
+    synth.statefulTemplate.hasResourceProperties('AWS::DynamoDB::Table', {
+      BillingMode: 'PAY_PER_REQUEST',
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      DeletionProtectionEnabled: true,
+      TimeToLiveSpecification: { AttributeName: TABLE_DESIGN.timeToLiveAttribute, Enabled: true },
+      KeySchema: [
+        { AttributeName: TABLE_DESIGN.partitionKey, KeyType: 'HASH' },
+        { AttributeName: TABLE_DESIGN.sortKey, KeyType: 'RANGE' },
+      ],
+    });
+  });
+
+  it('is retained when the stack is deleted or the table replaced', () => {
+    synth.statefulTemplate.hasResource('AWS::DynamoDB::Table', {
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+    });
+  });
+
+  it('has the GSIs of the table design, projecting all attributes', () => {
+    synth.statefulTemplate.hasResourceProperties('AWS::DynamoDB::Table', {
+      GlobalSecondaryIndexes: TABLE_DESIGN.globalSecondaryIndexes.map((index) => ({
+        IndexName: index.indexName,
+        KeySchema: [
+          { AttributeName: index.partitionKey, KeyType: 'HASH' },
+          { AttributeName: index.sortKey, KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'ALL' },
+      })),
+      AttributeDefinitions: Match.arrayWith([{ AttributeName: 'GSI3SK', AttributeType: 'S' }]),
+    });
+  });
+});
+
+describe('user pool', () => {
+  it('signs in with email, with a password policy of at least 12 characters of every class', () => {
+    synth.apiTemplate.hasResourceProperties('AWS::Cognito::UserPool', {
+      UsernameAttributes: ['email'],
+      AutoVerifiedAttributes: ['email'],
+      AdminCreateUserConfig: { AllowAdminCreateUserOnly: false },
+      Policies: {
+        PasswordPolicy: {
+          MinimumLength: Match.anyValue(),
+          RequireLowercase: true,
+          RequireUppercase: true,
+          RequireNumbers: true,
+          RequireSymbols: true,
+        },
+      },
+    });
+    const [pool] = Object.values(resourcesOfType(synth.apiTemplate, 'AWS::Cognito::UserPool'));
+    const policies = pool?.Properties?.Policies as
+      | { PasswordPolicy?: { MinimumLength?: number } }
+      | undefined;
+    const policy = policies?.PasswordPolicy ?? {};
+    expect(policy.MinimumLength ?? 0).toBeGreaterThanOrEqual(12);
+  });
+
+  it('has the three role groups', () => {
+    const groups = Object.values(resourcesOfType(synth.apiTemplate, 'AWS::Cognito::UserPoolGroup'));
+    expect(groups.map((g) => g.Properties?.GroupName).sort()).toEqual(
+      ['Administrators', 'Developers', 'ReadOnly'].sort(),
+    );
+    expect(Object.keys(USER_GROUPS).sort()).toEqual(['Administrators', 'Developers', 'ReadOnly']);
+  });
+
+  it('has a public app client for USER_PASSWORD_AUTH and refresh, without OAuth', () => {
+    synth.apiTemplate.hasResourceProperties('AWS::Cognito::UserPoolClient', {
+      GenerateSecret: false,
+      ExplicitAuthFlows: Match.arrayEquals(['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH']),
+      PreventUserExistenceErrors: 'ENABLED',
+      AllowedOAuthFlowsUserPoolClient: false,
+    });
+  });
+});
+
+describe.each(STATE_MACHINES.map((definition) => [definition.name, definition] as const))(
+  'state machine %s',
+  (name, definition) => {
+    const construct = () => {
+      const stateMachine = synth.api.workflows.stateMachines.get(name);
+      if (!stateMachine) throw new Error(`No state machine ${name}`);
+      const cfn = stateMachine.node.defaultChild as CfnStateMachine;
+      const resource = resourcesOfType(synth.apiTemplate, 'AWS::StepFunctions::StateMachine')[
+        Stack.of(stateMachine).getLogicalId(cfn)
+      ];
+      if (!resource) throw new Error(`${name} is not in the template`);
+      return resource;
+    };
+    const stepFunctionId = (step: StepName): string => {
+      const fn = synth.api.workflows.steps.get(step);
+      if (!fn) throw new Error(`No function for step ${step}`);
+      return Stack.of(fn).getLogicalId(fn.node.defaultChild as CfnFunction);
+    };
+
+    it('is a Standard workflow logging ALL with execution data, and traced', () => {
+      const props = construct().Properties ?? {};
+      expect(props.StateMachineType).toBe('STANDARD');
+      expect(props.TracingConfiguration).toEqual({ Enabled: true });
+      const logging = props.LoggingConfiguration as {
+        Level: string;
+        IncludeExecutionData: boolean;
+        Destinations: unknown[];
+      };
+      expect(logging.Level).toBe('ALL');
+      expect(logging.IncludeExecutionData).toBe(true);
+      expect(logging.Destinations).toHaveLength(1);
+    });
+
+    it('substitutes every placeholder of its ASL file with the ARN of that step function', () => {
+      const asl = readFileSync(stateMachineFile(name), 'utf8');
+      const placeholders = new Set([...asl.matchAll(/\$\{([^}]+)\}/g)].map((m) => m[1]));
+      expect(placeholders.size).toBeGreaterThan(0);
+      const substitutions = (construct().Properties?.DefinitionSubstitutions ?? {}) as Record<
+        string,
+        unknown
+      >;
+      for (const placeholder of placeholders) {
+        expect(substitutions, `placeholder ${placeholder} is not substituted`).toHaveProperty(
+          placeholder ?? '',
+        );
+      }
+      for (const step of definition.steps) {
+        const value = substitutions[stepPlaceholder(step)];
+        expect(value, step).toEqual({ 'Fn::GetAtt': [stepFunctionId(step), 'Arn'] });
+      }
+    });
+
+    it('may invoke exactly its step functions', () => {
+      const roleId = referencedId(construct().Properties?.RoleArn) ?? '';
+      const invoke = statementsOfRole(synth.apiTemplate, roleId).filter((s) =>
+        actionsOf([s]).includes('lambda:InvokeFunction'),
+      );
+      const invoked = new Set(invoke.flatMap((s) => [...referencedIds(s.Resource)]));
+      expect(invoked).toEqual(new Set(definition.steps.map(stepFunctionId)));
+    });
+  },
+);

@@ -1,0 +1,212 @@
+/**
+ * Shared setup of the infra tests: the app as `bin/app.ts` builds it (same stacks, same
+ * `cdk.json` context, optionally cdk-nag's AwsSolutions checks), synthesized once per test
+ * file with esbuild bundling skipped, plus small readers for the synthesized templates and for the
+ * validation report cdk-nag 3 writes.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App, Validations } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { ApiStack } from '../../lib/api-stack.ts';
+import { repoPath } from '../../lib/paths.ts';
+import { StatefulStack } from '../../lib/stateful-stack.ts';
+
+/** A CloudFormation resource as it appears in a synthesized template. */
+export interface CfnResource {
+  Type: string;
+  Properties?: Record<string, unknown>;
+  DeletionPolicy?: string;
+  UpdateReplacePolicy?: string;
+  DependsOn?: string[];
+}
+
+/** One finding of a validation plugin (cdk-nag, or CDK's own annotations and checks). */
+export interface Finding {
+  plugin: string;
+  rule: string;
+  severity: string;
+  constructPaths: string[];
+}
+
+/** A synthesized app and what the validation plugins reported about it. */
+export interface SynthesizedApp {
+  app: App;
+  stateful: StatefulStack;
+  api: ApiStack;
+  statefulTemplate: Template;
+  apiTemplate: Template;
+  findings: Finding[];
+  /** Removes the temporary cloud assembly directory. */
+  cleanup: () => void;
+}
+
+/** The context of `cdk.json` (feature flags, `simulationTimeScale`), as the CLI passes it. */
+export function cdkJsonContext(): Record<string, unknown> {
+  const cdkJson = JSON.parse(readFileSync(repoPath('cdk.json'), 'utf8')) as {
+    context?: Record<string, unknown>;
+  };
+  return cdkJson.context ?? {};
+}
+
+/**
+ * A fresh app with the `cdk.json` context, writing to a temporary directory.
+ * Bundling is skipped (`aws:cdk:bundling-stacks: []`), and validation failures are
+ * only reported (not thrown) so a test can list every finding.
+ */
+export function newTestApp(): App {
+  return new App({
+    outdir: mkdtempSync(join(tmpdir(), 'infra-test-')),
+    context: {
+      ...cdkJsonContext(),
+      'aws:cdk:bundling-stacks': [],
+      '@aws-cdk/core:failSynthOnValidationErrors': false,
+    },
+  });
+}
+
+interface ValidationReport {
+  pluginReports?: {
+    pluginName: string;
+    violations?: { ruleName: string; severity: string; violatingConstructs?: { constructPath?: string }[] }[];
+  }[];
+}
+
+/** Synthesize `app` and read every validation finding from its `validation-report.json`. */
+export function synthesizeWithFindings(app: App): Finding[] {
+  const assembly = app.synth();
+  let report: ValidationReport;
+  try {
+    report = JSON.parse(
+      readFileSync(join(assembly.directory, 'validation-report.json'), 'utf8'),
+    ) as ValidationReport;
+  } catch {
+    // No plugin ran (none registered): nothing to report.
+    return [];
+  }
+  return (report.pluginReports ?? []).flatMap((plugin) =>
+    (plugin.violations ?? []).map((violation) => ({
+      plugin: plugin.pluginName,
+      rule: violation.ruleName,
+      severity: violation.severity,
+      constructPaths: (violation.violatingConstructs ?? []).map((c) => c.constructPath ?? '?'),
+    })),
+  );
+}
+
+/**
+ * Build the app as `bin/app.ts` does, synthesize it once, and collect the findings.
+ * cdk-nag's checks take most of a synth's time, so only the cdk-nag test asks for them.
+ */
+export function synthesizeApp(options: { nag?: boolean } = {}): SynthesizedApp {
+  const app = newTestApp();
+  const stateful = new StatefulStack(app, 'EnvProvisioning-Stateful');
+  const api = new ApiStack(app, 'EnvProvisioning-Api', { table: stateful.table });
+  if (options.nag) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+
+  const findings = synthesizeWithFindings(app);
+  return {
+    app,
+    stateful,
+    api,
+    // Both stacks are already synthesized: these read the same assembly.
+    statefulTemplate: Template.fromStack(stateful),
+    apiTemplate: Template.fromStack(api),
+    findings,
+    cleanup: () => rmSync(app.outdir, { recursive: true, force: true }),
+  };
+}
+
+const resourcesCache = new WeakMap<Template, Record<string, CfnResource>>();
+
+/** The template's resources of one type, by logical id (a plain filter: `findResources` is slow). */
+export function resourcesOfType(template: Template, type: string): Record<string, CfnResource> {
+  let resources = resourcesCache.get(template);
+  if (!resources) {
+    resources = (template.toJSON() as { Resources: Record<string, CfnResource> }).Resources;
+    resourcesCache.set(template, resources);
+  }
+  return Object.fromEntries(Object.entries(resources).filter(([, r]) => r.Type === type));
+}
+
+/** `{ Ref: id }` → id; `{ 'Fn::GetAtt': [id, attr] }` → id; anything else → undefined. */
+export function referencedId(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const ref = (value as { Ref?: unknown }).Ref;
+  if (typeof ref === 'string') return ref;
+  const getAtt = (value as { 'Fn::GetAtt'?: unknown })['Fn::GetAtt'];
+  if (Array.isArray(getAtt) && typeof getAtt[0] === 'string') return getAtt[0];
+  return undefined;
+}
+
+/** Every logical id referenced anywhere inside `value` (Ref and Fn::GetAtt; not `AWS::…` pseudo parameters). */
+export function referencedIds(value: unknown): Set<string> {
+  const ids = new Set<string>();
+  const visit = (node: unknown): void => {
+    const id = referencedId(node);
+    if (id && !id.startsWith('AWS::')) ids.add(id);
+    if (Array.isArray(node)) node.forEach(visit);
+    else if (typeof node === 'object' && node !== null) Object.values(node).forEach(visit);
+  };
+  visit(value);
+  return ids;
+}
+
+/** An IAM statement as CDK renders it. */
+export interface PolicyStatement {
+  Effect: string;
+  Action: string | string[];
+  Resource: unknown;
+}
+
+/** Every statement of every `AWS::IAM::Policy` attached to the role `roleId`. */
+export function statementsOfRole(template: Template, roleId: string): PolicyStatement[] {
+  return Object.values(resourcesOfType(template, 'AWS::IAM::Policy'))
+    .filter((policy) =>
+      (policy.Properties?.Roles as unknown[] | undefined)?.some((r) => referencedId(r) === roleId),
+    )
+    .flatMap(
+      (policy) =>
+        (policy.Properties?.PolicyDocument as { Statement: PolicyStatement[] } | undefined)?.Statement ?? [],
+    );
+}
+
+/** The actions of a list of statements, flattened. */
+export function actionsOf(statements: PolicyStatement[]): string[] {
+  return statements.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]));
+}
+
+/**
+ * Every `AWS::ApiGateway::Method` by `METHOD /path`, the path rebuilt from the template's
+ * resource tree (so the mapping does not rely on the construct code under test).
+ * Throws on two methods for the same route.
+ */
+export function routeMethods(template: Template): Map<string, CfnResource> {
+  const resources = resourcesOfType(template, 'AWS::ApiGateway::Resource');
+  const pathOf = (resourceId: unknown): string => {
+    const id = referencedId(resourceId);
+    const resource = id === undefined ? undefined : resources[id];
+    // The root resource is referenced with Fn::GetAtt [api, RootResourceId].
+    if (!resource) return '';
+    const props = resource.Properties ?? {};
+    return `${pathOf(props.ParentId)}/${String(props.PathPart)}`;
+  };
+  const methods = new Map<string, CfnResource>();
+  for (const method of Object.values(resourcesOfType(template, 'AWS::ApiGateway::Method'))) {
+    const props = method.Properties ?? {};
+    const key = `${String(props.HttpMethod)} ${pathOf(props.ResourceId) || '/'}`;
+    if (methods.has(key)) throw new Error(`Two methods for ${key}`);
+    methods.set(key, method);
+  }
+  return methods;
+}
+
+/** Logical id of the Lambda function a proxy method integrates with. */
+export function integratedFunctionId(method: CfnResource): string {
+  const integration = method.Properties?.Integration as { Uri?: unknown } | undefined;
+  const ids = [...referencedIds(integration?.Uri)];
+  if (ids.length !== 1 || ids[0] === undefined) throw new Error(`Integration of ${JSON.stringify(method)}`);
+  return ids[0];
+}
