@@ -1,0 +1,236 @@
+/**
+ * Local mode: every AWS service the API uses, replaced by an embedded stand-in, wired to
+ * the same handlers, step functions and ASL files that run in AWS.
+ *
+ * | AWS                          | here                                              |
+ * |------------------------------|---------------------------------------------------|
+ * | DynamoDB                     | DynamoDB Local (Java child process)               |
+ * | Cognito user pool            | cognito-local, in-process, seeded                 |
+ * | Step Functions + Lambda steps| aws-local-stepfunctions behind a JSON endpoint    |
+ * | API Gateway + authorizer     | a node:http gateway driven by the route table     |
+ *
+ * The handlers learn where everything is only through the environment variables
+ * `functions/shared/config.ts` reads, exactly as in Lambda. Config is read lazily (on the
+ * first request), so one runtime per process: a second runtime started in the same
+ * process after the first stopped would find the handlers' config already memoised.
+ */
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { RouteDefinition } from '../functions/api/route-types.ts';
+import { STATE_MACHINES } from '../functions/steps/step-list.ts';
+import { type LocalCognito, type SeedUser, startCognito } from './cognito.ts';
+import {
+  DEFAULT_LOCAL_TABLE_NAME,
+  LOCAL_CREDENTIALS,
+  type LocalDynamoDb,
+  startDynamoDb,
+} from './dynamodb.ts';
+import { type LocalGateway, startGateway } from './gateway.ts';
+import { acquireLock, DEFAULT_DATA_DIR, type Lock } from './lock.ts';
+import { createLocalStepFunctions, type LocalStepFunctions } from './stepfunctions.ts';
+
+export {
+  type CognitoOptions,
+  GROUPS,
+  LOCAL_PASSWORD,
+  type LocalCognito,
+  PASSWORD_POLICY,
+  SEED_USERS,
+  type SeedUser,
+  startCognito,
+} from './cognito.ts';
+export {
+  type DynamoDbOptions,
+  ensureTable,
+  LOCAL_CREDENTIALS,
+  type LocalDynamoDb,
+  localDynamoDbClient,
+  startDynamoDb,
+} from './dynamodb.ts';
+export { claimsAsStrings, type GatewayOptions, type LocalGateway, startGateway } from './gateway.ts';
+export { DEFAULT_DATA_DIR } from './lock.ts';
+export {
+  createLocalStepFunctions,
+  type ExecutionDescription,
+  type LambdaHandler,
+  type LocalStepFunctions,
+  type LocalStepFunctionsOptions,
+  type StateMachineSource,
+} from './stepfunctions.ts';
+
+/** Simulated durations × 0.02: a `default` environment is running in about 30 s. */
+export const DEFAULT_LOCAL_TIME_SCALE = 0.02;
+
+/** Options of {@link startLocal}. */
+export interface LocalOptions {
+  /** Gateway port (default 3000; 0 = ephemeral). */
+  port?: number;
+  /** Data directory when `persist` (default `<repo>/.local`). */
+  dataDir?: string;
+  /**
+   * Keep data across restarts under `dataDir` (DynamoDB file, Cognito users). When false
+   * (the default), DynamoDB runs in memory and Cognito in a temp dir wiped on stop.
+   */
+  persist?: boolean;
+  /**
+   * Multiplier for simulated durations (SIMULATION_TIME_SCALE for the steps). Default: the
+   * SIMULATION_TIME_SCALE environment variable if set, else 0.02.
+   */
+  timeScale?: number;
+  /** AWS region for ARNs, the pool id and the SDK clients (default us-east-1). */
+  region?: string;
+  /** No request and execution log lines. */
+  quiet?: boolean;
+  /** Overrides for tests: the route table, API handlers, step handlers, Wait durations. */
+  routes?: readonly RouteDefinition[];
+  handlersDir?: string;
+  stepsDir?: string;
+  waitOverrideMs?: number;
+}
+
+/** A running local mode. */
+export interface LocalRuntime {
+  /** e.g. `http://127.0.0.1:3000/v1`. */
+  baseUrl: string;
+  port: number;
+  userPoolId: string;
+  clientId: string;
+  /** The seeded users (one per group) and their password. */
+  seedUsers: readonly SeedUser[];
+  /** The environment variables set for the handlers. */
+  env: Record<string, string>;
+  /** The data directory (a temp dir when not persisting). */
+  dataDir: string;
+  /** The stand-ins, for tests that want to look underneath (e.g. wait for an execution). */
+  services: {
+    dynamodb: LocalDynamoDb;
+    cognito: LocalCognito;
+    stepFunctions: LocalStepFunctions;
+    gateway: LocalGateway;
+  };
+  /** Stops everything: the gateway, executions, Cognito, and the Java process. */
+  stop(): Promise<void>;
+}
+
+function settledValue<T>(result: PromiseSettledResult<T>): T {
+  if (result.status === 'rejected') throw result.reason;
+  return result.value;
+}
+
+/** Starts local mode. */
+export async function startLocal(options: LocalOptions = {}): Promise<LocalRuntime> {
+  const region = options.region ?? 'us-east-1';
+  const persist = options.persist ?? false;
+  const quiet = options.quiet ?? false;
+  const envScale = process.env.SIMULATION_TIME_SCALE;
+  const timeScale =
+    options.timeScale ??
+    (envScale !== undefined && envScale !== '' ? Number(envScale) : DEFAULT_LOCAL_TIME_SCALE);
+  if (!Number.isFinite(timeScale) || timeScale < 0) {
+    throw new Error(`Invalid time scale: ${timeScale}`);
+  }
+
+  const dataDir = persist
+    ? resolve(options.dataDir ?? DEFAULT_DATA_DIR)
+    : await mkdtemp(join(tmpdir(), 'env-provisioning-local-'));
+  await mkdir(dataDir, { recursive: true });
+  let lock: Lock | undefined;
+  if (persist) {
+    lock = acquireLock(dataDir, options.port ?? 3000);
+  }
+
+  // Everything started so far, stopped in reverse on failure or stop().
+  const stops: (() => Promise<void>)[] = [];
+  const stopAll = async (): Promise<void> => {
+    for (const stop of stops.reverse()) {
+      await stop().catch((error: unknown) => console.error('[local] stop failed:', error));
+    }
+    stops.length = 0;
+    lock?.release();
+    if (!persist) {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  };
+
+  try {
+    // allSettled, not all: when one fails, the others must have finished starting before
+    // stopAll() runs, or a Java process could be left behind.
+    const [dynamodbResult, cognitoResult, stepFunctionsResult] = await Promise.allSettled([
+      startDynamoDb({
+        region,
+        tableName: DEFAULT_LOCAL_TABLE_NAME,
+        ...(persist ? { dir: join(dataDir, 'dynamodb') } : {}),
+      }),
+      startCognito({ dir: join(dataDir, 'cognito'), region }),
+      createLocalStepFunctions({
+        region,
+        quiet,
+        ...(options.stepsDir ? { stepsDir: options.stepsDir } : {}),
+        ...(options.waitOverrideMs !== undefined ? { waitOverrideMs: options.waitOverrideMs } : {}),
+      }),
+    ]);
+    for (const result of [dynamodbResult, cognitoResult, stepFunctionsResult]) {
+      if (result.status === 'fulfilled') stops.push(result.value.stop);
+    }
+    const dynamodb = settledValue(dynamodbResult);
+    const cognito = settledValue(cognitoResult);
+    const stepFunctions = settledValue(stepFunctionsResult);
+
+    // Set before any handler module is imported (the gateway imports them on first request).
+    const env: Record<string, string> = {
+      AWS_REGION: region,
+      AWS_DEFAULT_REGION: region,
+      AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+      TABLE_NAME: dynamodb.tableName ?? DEFAULT_LOCAL_TABLE_NAME,
+      DYNAMODB_ENDPOINT: dynamodb.endpoint,
+      SFN_ENDPOINT: stepFunctions.endpoint,
+      USER_POOL_ID: cognito.userPoolId,
+      USER_POOL_CLIENT_ID: cognito.clientId,
+      COGNITO_ENDPOINT: cognito.endpoint,
+      SIMULATION_TIME_SCALE: String(timeScale),
+    };
+    for (const machine of STATE_MACHINES) {
+      const arn = stepFunctions.stateMachineArns[machine.name];
+      if (arn) env[machine.arnVariable] = arn;
+    }
+    if (quiet && process.env.POWERTOOLS_LOG_LEVEL === undefined) {
+      // The handlers log with Powertools; keep quiet runs (tests) to warnings and errors.
+      env.POWERTOOLS_LOG_LEVEL = 'WARN';
+    }
+    // A session token from the developer's shell would be sent along with the fake keys.
+    delete process.env.AWS_SESSION_TOKEN;
+    Object.assign(process.env, env);
+
+    const gateway = await startGateway({
+      port: options.port ?? 3000,
+      auth: { userPoolId: cognito.userPoolId, clientId: cognito.clientId, jwks: cognito.jwks },
+      region,
+      quiet,
+      ...(options.routes ? { routes: options.routes } : {}),
+      ...(options.handlersDir ? { handlersDir: options.handlersDir } : {}),
+    });
+    stops.push(gateway.stop);
+    lock?.setPort(gateway.port);
+
+    let stopping: Promise<void> | undefined;
+    return {
+      baseUrl: gateway.baseUrl,
+      port: gateway.port,
+      userPoolId: cognito.userPoolId,
+      clientId: cognito.clientId,
+      seedUsers: cognito.seedUsers,
+      env,
+      dataDir,
+      services: { dynamodb, cognito, stepFunctions, gateway },
+      stop: () => {
+        stopping ??= stopAll();
+        return stopping;
+      },
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}

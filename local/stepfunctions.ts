@@ -1,0 +1,882 @@
+/**
+ * A local Step Functions: the real ASL files run by `aws-local-stepfunctions`, behind a
+ * small HTTP endpoint that speaks the AWS JSON 1.0 protocol, so `@aws-sdk/client-sfn`
+ * (and the AWS CLI) talk to it unchanged with `endpoint` set.
+ *
+ * Lambda tasks are served in-process: every `Task` state (including those nested in Map
+ * item processors) is overridden by name with a dispatcher that reads the function name
+ * the state passes (`Parameters.FunctionName`) and calls the matching step handler
+ * (`functions/steps/<name>.ts`) the way Lambda would: JSON-serialised payload, a Lambda
+ * context, and failures reported with Lambda's `errorType` (the thrown error's `name`) so
+ * Retry and Catch match exactly as they do in AWS.
+ *
+ * Execution records live in memory. Unlike AWS, executions in flight do not survive a
+ * restart of the process: an environment whose workflow was running stays in whatever
+ * status its last step wrote (e.g. `provisioning`) until something reconciles it.
+ */
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { Context } from 'aws-lambda';
+import {
+  ExecutionTimeoutError,
+  type RunOptions,
+  StateMachine,
+  type StateMachineDefinition,
+} from 'aws-local-stepfunctions';
+import { STATE_MACHINES, STEPS, stepPlaceholder } from '../functions/steps/step-list.ts';
+import { LOCAL_ACCOUNT_ID, lambdaContext, toLambdaError } from './lambda-context.ts';
+import { BodyTooLargeError, closeServer, LOOPBACK, listen, readBody } from './net.ts';
+
+type Overrides = NonNullable<RunOptions['overrides']>;
+type TaskHandlers = NonNullable<Overrides['taskResourceLocalHandlers']>;
+/** A JSON value, as aws-local-stepfunctions passes between states. */
+type JsonValue = Parameters<TaskHandlers[string]>[0];
+type Execution = ReturnType<StateMachine['run']>;
+/** One entry of an execution's event log (aws-local-stepfunctions' format). */
+export type ExecutionEvent = Execution['eventLogs'] extends AsyncGenerator<infer E> ? E : never;
+
+/** A Lambda handler as the Node.js runtime calls it. */
+export type LambdaHandler = (event: unknown, context: Context) => unknown;
+
+/** Where the repository keeps its ASL files and step handlers. */
+const repoRoot = fileURLToPath(new URL('..', import.meta.url));
+const DEFAULT_STATEMACHINES_DIR = join(repoRoot, 'statemachines');
+const DEFAULT_STEPS_DIR = join(repoRoot, 'functions', 'steps');
+
+const LAMBDA_INVOKE = 'arn:aws:states:::lambda:invoke';
+/** Step Functions' limit on a state's input/output (and on an execution's input). */
+const MAX_PAYLOAD_BYTES = 256 * 1024;
+/** AWS keeps at most 25,000 history events per execution. */
+const MAX_EVENTS = 25_000;
+
+/** An execution's status, as DescribeExecution reports it. */
+export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'ABORTED' | 'TIMED_OUT';
+
+/** What DescribeExecution reports, with real dates. */
+export interface ExecutionDescription {
+  executionArn: string;
+  stateMachineArn: string;
+  name: string;
+  status: ExecutionStatus;
+  startDate: Date;
+  stopDate?: Date;
+  /** The input, as the JSON string it was started with. */
+  input: string;
+  /** The output as a JSON string, once SUCCEEDED. */
+  output?: string;
+  error?: string;
+  cause?: string;
+}
+
+/** A state machine definition to load instead of (or besides) the repository's ASL files. */
+export interface StateMachineSource {
+  name: string;
+  /** ASL as text (placeholders are substituted) or as an object. */
+  definition: string | object;
+}
+
+/** Options of {@link createLocalStepFunctions}. */
+export interface LocalStepFunctionsOptions {
+  region?: string;
+  accountId?: string;
+  /** Port for the HTTP endpoint (0 or omitted = ephemeral). */
+  port?: number;
+  /**
+   * The state machines to serve. Defaults to `STATE_MACHINES`, each read from
+   * `<statemachinesDir>/<name>.asl.json`.
+   */
+  stateMachines?: StateMachineSource[];
+  statemachinesDir?: string;
+  /** Where step handlers live (`<stepsDir>/<function>.ts` exporting `handler`); default `functions/steps`. */
+  stepsDir?: string;
+  /** In-process handlers by function name; they take precedence over `stepsDir` (tests). */
+  functions?: Record<string, LambdaHandler>;
+  /** Extra `${Placeholder}` values, besides each step's `${XxxFunctionArn}`. */
+  substitutions?: Record<string, string>;
+  /**
+   * Make every Wait state sleep this many milliseconds instead of what the definition says.
+   * Not needed in local mode (the steps already scale durations); for tests.
+   */
+  waitOverrideMs?: number;
+  /** Make every Retry pause this many milliseconds (tests). */
+  retryIntervalOverrideMs?: number;
+  /**
+   * The step functions' Lambda timeout (default 60 s): past it the task fails with
+   * `Sandbox.Timedout`, as Lambda reports it. (A Task's own `TimeoutSeconds` still applies.)
+   */
+  taskTimeoutMs?: number;
+  /** No per-execution log lines. */
+  quiet?: boolean;
+}
+
+/** A running Step Functions stand-in: the HTTP endpoint plus the same operations in-process. */
+export interface LocalStepFunctions {
+  /** `http://127.0.0.1:<port>`, for `SFN_ENDPOINT`. */
+  endpoint: string;
+  port: number;
+  /** State machine ARN by name (`arn:aws:states:<region>:000000000000:stateMachine:<name>`). */
+  stateMachineArns: Record<string, string>;
+  /** StartExecution, with AWS's naming rules and idempotency. */
+  startExecution(params: { stateMachineArn: string; name?: string; input?: string }): {
+    executionArn: string;
+    startDate: Date;
+  };
+  /** DescribeExecution; throws `ExecutionDoesNotExist` for an unknown ARN. */
+  describeExecution(executionArn: string): ExecutionDescription;
+  /** Resolves once the execution has left RUNNING (rejects after `timeoutMs`, default 120 s). */
+  waitForExecution(executionArn: string, timeoutMs?: number): Promise<ExecutionDescription>;
+  /** StopExecution: aborts a running execution (status ABORTED). */
+  stopExecution(executionArn: string, error?: string, cause?: string): { stopDate: Date };
+  /** Executions of one state machine (or all), newest first. */
+  listExecutions(stateMachineArn?: string): ExecutionDescription[];
+  /** The execution's event log so far (entered/exited states, map iterations, retries, catches…). */
+  executionEvents(executionArn: string): ExecutionEvent[];
+  /** Aborts running executions and closes the endpoint. */
+  stop(): Promise<void>;
+}
+
+/** An error answered in the AWS JSON protocol (`__type` is what the SDK maps to an exception class). */
+export class StepFunctionsError extends Error {
+  readonly code: string;
+  readonly statusCode: number;
+
+  constructor(code: string, message: string, statusCode = 400) {
+    super(message);
+    this.name = code;
+    this.code = code;
+    this.statusCode = statusCode;
+  }
+}
+
+/**
+ * A step failure as Step Functions sees it: `name` is Lambda's errorType (what Retry/Catch
+ * match) and `message` is the Cause, which for Lambda errors is the JSON error payload.
+ */
+class TaskFailedError extends Error {
+  constructor(name: string, cause: string) {
+    super(cause);
+    this.name = name;
+  }
+}
+
+/**
+ * `States.DataLimitExceeded`, which AWS raises when a state's result is over 256 KiB. AWS
+ * documents it as terminal (States.ALL does not catch it); aws-local-stepfunctions honours
+ * these two flags.
+ */
+class DataLimitExceededError extends Error {
+  readonly isRetryable = false;
+  readonly isCatchable = false;
+
+  constructor(message: string) {
+    super(message);
+    this.name = 'States.DataLimitExceeded';
+  }
+}
+
+interface AslState {
+  Type: string;
+  Resource?: string;
+  States?: Record<string, AslState>;
+  ItemProcessor?: { States: Record<string, AslState> };
+  Iterator?: { States: Record<string, AslState> };
+  Branches?: { States: Record<string, AslState> }[];
+}
+
+interface LoadedStateMachine {
+  name: string;
+  arn: string;
+  definitionText: string;
+  machine: StateMachine;
+  overrides: Overrides;
+  creationDate: Date;
+}
+
+interface ExecutionRecord extends ExecutionDescription {
+  machine: LoadedStateMachine;
+  events: ExecutionEvent[];
+  abort: () => void;
+  settled: Promise<void>;
+}
+
+/** Every state of a definition, nested ones included (state names are unique machine-wide in ASL). */
+function collectStates(states: Record<string, AslState>, into: Map<string, AslState>): Map<string, AslState> {
+  for (const [name, state] of Object.entries(states)) {
+    if (into.has(name)) {
+      throw new Error(`State name "${name}" is used twice; ASL requires unique state names`);
+    }
+    into.set(name, state);
+    const nested = [state.ItemProcessor, state.Iterator, ...(state.Branches ?? [])];
+    for (const processor of nested) {
+      if (processor) {
+        collectStates(processor.States, into);
+      }
+    }
+  }
+  return into;
+}
+
+/** `arn:aws:lambda:<region>:<account>:function:<name>[:<qualifier>]` or a bare name → the name. */
+function functionNameOf(nameOrArn: string): string {
+  if (nameOrArn.startsWith('arn:')) {
+    return nameOrArn.split(':')[6] ?? nameOrArn;
+  }
+  const parts = nameOrArn.split(':');
+  // Partial ARN `<account>:function:<name>`.
+  return parts.length >= 3 && parts[1] === 'function' ? (parts[2] ?? nameOrArn) : nameOrArn;
+}
+
+/** AWS's naming rule for executions: 1–80 characters, none of whitespace, wildcards, brackets, control characters. */
+const EXECUTION_NAME = /^[^\s<>{}[\]?*"#%\\^|~`$&,;:/\p{Cc}]{1,80}$/u;
+
+function jsonClone(value: unknown): JsonValue {
+  // Lambda payloads cross a JSON boundary: undefined becomes null, Dates become strings.
+  const text = JSON.stringify(value);
+  return text === undefined ? null : (JSON.parse(text) as JsonValue);
+}
+
+/** Creates the Step Functions stand-in and starts its HTTP endpoint. */
+export async function createLocalStepFunctions(
+  options: LocalStepFunctionsOptions = {},
+): Promise<LocalStepFunctions> {
+  const region = options.region ?? 'us-east-1';
+  const accountId = options.accountId ?? LOCAL_ACCOUNT_ID;
+  const stepsDir = options.stepsDir ?? DEFAULT_STEPS_DIR;
+  const statemachinesDir = options.statemachinesDir ?? DEFAULT_STATEMACHINES_DIR;
+  const taskTimeoutMs = options.taskTimeoutMs ?? 60_000;
+  const log = (line: string): void => {
+    if (!options.quiet) {
+      console.log(`[stepfunctions] ${line}`);
+    }
+  };
+
+  const functionArn = (name: string): string => `arn:aws:lambda:${region}:${accountId}:function:${name}`;
+  const substitutions: Record<string, string> = {};
+  for (const step of STEPS) {
+    substitutions[stepPlaceholder(step)] = functionArn(step);
+  }
+  Object.assign(substitutions, options.substitutions);
+
+  // ---- Lambda, in-process -------------------------------------------------------------
+  const handlerCache = new Map<string, Promise<LambdaHandler | undefined>>();
+  const loadHandler = (name: string): Promise<LambdaHandler | undefined> => {
+    let cached = handlerCache.get(name);
+    if (!cached) {
+      const given = options.functions?.[name];
+      cached = given
+        ? Promise.resolve(given)
+        : (async () => {
+            const file = resolve(stepsDir, `${name}.ts`);
+            if (!/^[a-z0-9][a-z0-9-]*$/i.test(name) || !existsSync(file)) {
+              return undefined;
+            }
+            let module: { handler?: unknown };
+            try {
+              module = (await import(pathToFileURL(file).href)) as { handler?: unknown };
+            } catch (thrown) {
+              // Lambda reports a module that fails to load as Runtime.ImportModuleError.
+              const lambdaError = { ...toLambdaError(thrown), errorType: 'Runtime.ImportModuleError' };
+              throw new TaskFailedError(lambdaError.errorType, JSON.stringify(lambdaError));
+            }
+            if (typeof module.handler !== 'function') {
+              throw new TaskFailedError(
+                'Runtime.HandlerNotFound',
+                JSON.stringify({
+                  errorType: 'Runtime.HandlerNotFound',
+                  errorMessage: `${name}.handler is undefined`,
+                }),
+              );
+            }
+            return module.handler as LambdaHandler;
+          })();
+      // A failed import is retried on the next invocation (the file may have been fixed).
+      cached.catch(() => handlerCache.delete(name));
+      handlerCache.set(name, cached);
+    }
+    return cached;
+  };
+
+  /** Invokes a function as Lambda would and returns its (JSON) result, or throws a TaskFailedError. */
+  const invokeFunction = async (nameOrArn: string, payload: JsonValue): Promise<JsonValue> => {
+    const name = functionNameOf(nameOrArn);
+    const handler = await loadHandler(name);
+    if (!handler) {
+      throw new TaskFailedError(
+        'Lambda.ResourceNotFoundException',
+        `Function not found: ${functionArn(name)} (Service: Lambda, Status Code: 404, Error Code: ResourceNotFoundException)`,
+      );
+    }
+    let result: unknown;
+    const context = lambdaContext({ functionName: name, region, accountId, timeoutMs: taskTimeoutMs });
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        // What Lambda reports when a function runs past its timeout.
+        const errorMessage = `RequestId: ${context.awsRequestId} Error: Task timed out after ${(taskTimeoutMs / 1000).toFixed(2)} seconds`;
+        reject(
+          new TaskFailedError(
+            'Sandbox.Timedout',
+            JSON.stringify({ errorType: 'Sandbox.Timedout', errorMessage }),
+          ),
+        );
+      }, taskTimeoutMs);
+      timer.unref();
+    });
+    try {
+      result = await Promise.race([Promise.resolve(handler(jsonClone(payload), context)), timedOut]);
+    } catch (thrown) {
+      if (thrown instanceof TaskFailedError) throw thrown;
+      const lambdaError = toLambdaError(thrown);
+      throw new TaskFailedError(lambdaError.errorType, JSON.stringify(lambdaError));
+    } finally {
+      clearTimeout(timer);
+    }
+    const output = jsonClone(result);
+    const size = Buffer.byteLength(JSON.stringify(output));
+    if (size > MAX_PAYLOAD_BYTES) {
+      throw new DataLimitExceededError(
+        `The state/task '${name}' returned a result with a size exceeding the maximum number of bytes service limit.`,
+      );
+    }
+    return output;
+  };
+
+  /** The override for one Task state: decode what the state asks Lambda for, answer like the integration. */
+  const taskHandler = (stateName: string, resource: string): TaskHandlers[string] => {
+    if (resource === LAMBDA_INVOKE) {
+      return async (input) => {
+        const request = (input ?? {}) as { FunctionName?: unknown; Payload?: JsonValue };
+        if (typeof request.FunctionName !== 'string') {
+          throw new TaskFailedError(
+            'States.Runtime',
+            `State ${stateName}: lambda:invoke needs Parameters.FunctionName (got ${JSON.stringify(request.FunctionName)})`,
+          );
+        }
+        const payload = await invokeFunction(request.FunctionName, request.Payload ?? null);
+        // The optimised integration's result; the ASL keeps `$.Payload` (OutputPath).
+        return {
+          ExecutedVersion: '$LATEST',
+          Payload: payload,
+          SdkHttpMetadata: { HttpHeaders: {}, HttpStatusCode: 200 },
+          SdkResponseMetadata: { RequestId: randomUUID() },
+          StatusCode: 200,
+        };
+      };
+    }
+    if (resource.startsWith('arn:aws:lambda:')) {
+      // A Lambda ARN as the Resource: the function gets the state input and its result is the task result.
+      return (input) => invokeFunction(resource, input);
+    }
+    throw new Error(
+      `State ${stateName}: resource ${resource} is not supported locally (only Lambda tasks are)`,
+    );
+  };
+
+  // ---- State machines -----------------------------------------------------------------
+  const sources: StateMachineSource[] =
+    options.stateMachines ??
+    (await Promise.all(
+      STATE_MACHINES.map(async (sm) => ({
+        name: sm.name,
+        definition: await readFile(join(statemachinesDir, `${sm.name}.asl.json`), 'utf8'),
+      })),
+    ));
+
+  const machines = new Map<string, LoadedStateMachine>();
+  for (const source of sources) {
+    const raw = typeof source.definition === 'string' ? source.definition : JSON.stringify(source.definition);
+    const missing = new Set<string>();
+    // The same substitution CDK's `definitionSubstitutions` performs.
+    const text = raw.replace(/\$\{([^}]+)\}/g, (match, key: string) => {
+      const value = substitutions[key];
+      if (value === undefined) {
+        missing.add(key);
+        return match;
+      }
+      return value;
+    });
+    if (missing.size > 0) {
+      throw new Error(`State machine ${source.name}: no value for placeholder(s) ${[...missing].join(', ')}`);
+    }
+    const definition = JSON.parse(text) as StateMachineDefinition & { States: Record<string, AslState> };
+    // Validates the definition (aws-local-stepfunctions runs asl-validator with ARN and path checks).
+    const machine = new StateMachine(definition, { validationOptions: { checkArn: true, checkPaths: true } });
+    const taskResourceLocalHandlers: TaskHandlers = {};
+    const waitTimeOverrides: Record<string, number> = {};
+    const retryIntervalOverrides: Record<string, number> = {};
+    for (const [stateName, state] of collectStates(definition.States, new Map())) {
+      if (state.Type === 'Task') {
+        taskResourceLocalHandlers[stateName] = taskHandler(stateName, state.Resource ?? '');
+      }
+      if (state.Type === 'Wait' && options.waitOverrideMs !== undefined) {
+        waitTimeOverrides[stateName] = options.waitOverrideMs;
+      }
+      if (options.retryIntervalOverrideMs !== undefined) {
+        retryIntervalOverrides[stateName] = options.retryIntervalOverrideMs;
+      }
+    }
+    const arn = `arn:aws:states:${region}:${accountId}:stateMachine:${source.name}`;
+    machines.set(arn, {
+      name: source.name,
+      arn,
+      definitionText: text,
+      machine,
+      overrides: { taskResourceLocalHandlers, waitTimeOverrides, retryIntervalOverrides },
+      creationDate: new Date(),
+    });
+  }
+
+  // ---- Executions ---------------------------------------------------------------------
+  const executions = new Map<string, ExecutionRecord>();
+
+  const describe = (record: ExecutionRecord): ExecutionDescription => {
+    const description: ExecutionDescription = {
+      executionArn: record.executionArn,
+      stateMachineArn: record.stateMachineArn,
+      name: record.name,
+      status: record.status,
+      startDate: record.startDate,
+      input: record.input,
+    };
+    if (record.stopDate) description.stopDate = record.stopDate;
+    if (record.output !== undefined) description.output = record.output;
+    if (record.error !== undefined) description.error = record.error;
+    if (record.cause !== undefined) description.cause = record.cause;
+    return description;
+  };
+
+  const getExecution = (executionArn: string): ExecutionRecord => {
+    if (!/^arn:aws:states:[^:]+:\d{12}:execution:[^:]+:[^:]+$/.test(executionArn)) {
+      throw new StepFunctionsError('InvalidArn', `Invalid Arn: '${executionArn}'`);
+    }
+    const record = executions.get(executionArn);
+    if (!record) {
+      throw new StepFunctionsError('ExecutionDoesNotExist', `Execution Does Not Exist: '${executionArn}'`);
+    }
+    return record;
+  };
+
+  const startExecution: LocalStepFunctions['startExecution'] = (params) => {
+    const machine = machines.get(params.stateMachineArn);
+    if (!machine) {
+      if (!params.stateMachineArn?.startsWith('arn:')) {
+        throw new StepFunctionsError('InvalidArn', `Invalid Arn: '${params.stateMachineArn}'`);
+      }
+      throw new StepFunctionsError(
+        'StateMachineDoesNotExist',
+        `State Machine Does Not Exist: '${params.stateMachineArn}'`,
+      );
+    }
+    const name = params.name ?? randomUUID();
+    if (!EXECUTION_NAME.test(name)) {
+      throw new StepFunctionsError('InvalidName', `Invalid Name: '${name}'`);
+    }
+    const input = params.input ?? '{}';
+    if (Buffer.byteLength(input) > MAX_PAYLOAD_BYTES) {
+      throw new StepFunctionsError(
+        'InvalidExecutionInput',
+        'Execution input exceeds the maximum size of 262144 bytes',
+      );
+    }
+    let parsedInput: JsonValue;
+    try {
+      parsedInput = JSON.parse(input) as JsonValue;
+    } catch {
+      throw new StepFunctionsError(
+        'InvalidExecutionInput',
+        `Invalid State Machine Execution Input: '${input}'`,
+      );
+    }
+    const executionArn = `arn:aws:states:${region}:${accountId}:execution:${machine.name}:${name}`;
+    const existing = executions.get(executionArn);
+    if (existing) {
+      // AWS: the same name and input while the execution is still running is an idempotent
+      // retry of the original call; anything else (other input, or a closed execution) is refused.
+      if (existing.status === 'RUNNING' && existing.input === input) {
+        return { executionArn, startDate: existing.startDate };
+      }
+      throw new StepFunctionsError('ExecutionAlreadyExists', `Execution Already Exists: '${executionArn}'`);
+    }
+
+    const run = machine.machine.run(parsedInput, {
+      overrides: machine.overrides,
+      noThrowOnAbort: true,
+      context: {
+        Execution: {
+          Id: executionArn,
+          Name: name,
+          RoleArn: `arn:aws:iam::${accountId}:role/local-stepfunctions`,
+        },
+        StateMachine: { Id: machine.arn, Name: machine.name },
+      },
+    });
+    const record: ExecutionRecord = {
+      executionArn,
+      stateMachineArn: machine.arn,
+      name,
+      status: 'RUNNING',
+      startDate: new Date(),
+      input,
+      machine,
+      events: [],
+      abort: run.abort,
+      settled: Promise.resolve(),
+    };
+    executions.set(executionArn, record);
+    log(`${machine.name}:${name} started`);
+
+    const finish = (
+      status: ExecutionStatus,
+      fields: { output?: string; error?: string; cause?: string },
+    ): void => {
+      // StopExecution may have settled the record already.
+      if (record.status !== 'RUNNING') {
+        return;
+      }
+      record.status = status;
+      record.stopDate = new Date();
+      Object.assign(record, fields);
+      const seconds = ((record.stopDate.getTime() - record.startDate.getTime()) / 1000).toFixed(1);
+      log(`${machine.name}:${name} ${status} in ${seconds}s${fields.error ? ` (${fields.error})` : ''}`);
+    };
+    record.settled = run.result.then(
+      (output) => finish('SUCCEEDED', { output: JSON.stringify(output ?? null) }),
+      (error: unknown) => {
+        if (error instanceof ExecutionTimeoutError) {
+          finish('TIMED_OUT', { error: 'States.Timeout', cause: 'The execution timed out' });
+          return;
+        }
+        // ExecutionError wraps the state's error: its name is the ASL error, its message the cause.
+        const inner = error instanceof Error && error.cause instanceof Error ? error.cause : error;
+        const failure = inner instanceof Error ? inner : new Error(String(inner));
+        finish('FAILED', { error: failure.name, cause: failure.message });
+      },
+    );
+    // Keep the history (also drains the library's event queue).
+    void (async () => {
+      for await (const event of run.eventLogs) {
+        if (record.events.length < MAX_EVENTS) {
+          record.events.push(event);
+        }
+      }
+    })().catch(() => undefined);
+    return { executionArn, startDate: record.startDate };
+  };
+
+  const stopExecution: LocalStepFunctions['stopExecution'] = (executionArn, error, cause) => {
+    const record = getExecution(executionArn);
+    if (record.status === 'RUNNING') {
+      record.status = 'ABORTED';
+      record.stopDate = new Date();
+      if (error !== undefined) record.error = error;
+      if (cause !== undefined) record.cause = cause;
+      // Like AWS, a Lambda invocation already in flight finishes; no further state starts.
+      record.abort();
+      log(`${record.machine.name}:${record.name} ABORTED`);
+    }
+    return { stopDate: record.stopDate ?? new Date() };
+  };
+
+  const waitForExecution: LocalStepFunctions['waitForExecution'] = async (
+    executionArn,
+    timeoutMs = 120_000,
+  ) => {
+    const record = getExecution(executionArn);
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`Execution still ${record.status} after ${timeoutMs} ms: ${executionArn}`)),
+        timeoutMs,
+      );
+    });
+    try {
+      // An aborted execution is settled at once; the others when the run ends.
+      while (record.status === 'RUNNING') {
+        await Promise.race([record.settled, timeout, new Promise((r) => setTimeout(r, 50))]);
+      }
+    } finally {
+      clearTimeout(timer);
+    }
+    return describe(record);
+  };
+
+  const listExecutions = (stateMachineArn?: string): ExecutionDescription[] =>
+    [...executions.values()]
+      .filter((record) => !stateMachineArn || record.stateMachineArn === stateMachineArn)
+      .sort((a, b) => b.startDate.getTime() - a.startDate.getTime())
+      .map(describe);
+
+  // ---- The AWS JSON 1.0 endpoint ---------------------------------------------------------
+  const epoch = (date: Date | undefined): number | undefined =>
+    date === undefined ? undefined : date.getTime() / 1000;
+
+  const operations: Record<string, (body: Record<string, unknown>) => unknown> = {
+    StartExecution: (body) => {
+      const started = startExecution({
+        stateMachineArn: String(body.stateMachineArn ?? ''),
+        ...(typeof body.name === 'string' ? { name: body.name } : {}),
+        ...(typeof body.input === 'string' ? { input: body.input } : {}),
+      });
+      return { executionArn: started.executionArn, startDate: epoch(started.startDate) };
+    },
+    DescribeExecution: (body) => {
+      const record = getExecution(String(body.executionArn ?? ''));
+      const d = describe(record);
+      return {
+        executionArn: d.executionArn,
+        stateMachineArn: d.stateMachineArn,
+        name: d.name,
+        status: d.status,
+        startDate: epoch(d.startDate),
+        stopDate: epoch(d.stopDate),
+        input: d.input,
+        inputDetails: { included: true },
+        output: d.output,
+        outputDetails: d.output === undefined ? undefined : { included: true },
+        error: d.error,
+        cause: d.cause,
+        redriveCount: 0,
+        redriveStatus: 'NOT_REDRIVABLE',
+      };
+    },
+    StopExecution: (body) => {
+      const stopped = stopExecution(
+        String(body.executionArn ?? ''),
+        typeof body.error === 'string' ? body.error : undefined,
+        typeof body.cause === 'string' ? body.cause : undefined,
+      );
+      return { stopDate: epoch(stopped.stopDate) };
+    },
+    ListExecutions: (body) => {
+      const stateMachineArn = String(body.stateMachineArn ?? '');
+      if (!machines.has(stateMachineArn)) {
+        throw new StepFunctionsError(
+          'StateMachineDoesNotExist',
+          `State Machine Does Not Exist: '${stateMachineArn}'`,
+        );
+      }
+      const statusFilter = typeof body.statusFilter === 'string' ? body.statusFilter : undefined;
+      const all = listExecutions(stateMachineArn).filter((d) => !statusFilter || d.status === statusFilter);
+      const maxResults = Math.min(Math.max(Number(body.maxResults) || 100, 1), 1000);
+      const offset =
+        typeof body.nextToken === 'string' ? Number(Buffer.from(body.nextToken, 'base64').toString()) : 0;
+      if (!Number.isInteger(offset) || offset < 0) {
+        throw new StepFunctionsError('InvalidToken', 'Invalid Token');
+      }
+      const page = all.slice(offset, offset + maxResults);
+      const next =
+        offset + maxResults < all.length
+          ? Buffer.from(String(offset + maxResults)).toString('base64')
+          : undefined;
+      return {
+        executions: page.map((d) => ({
+          executionArn: d.executionArn,
+          stateMachineArn: d.stateMachineArn,
+          name: d.name,
+          status: d.status,
+          startDate: epoch(d.startDate),
+          stopDate: epoch(d.stopDate),
+        })),
+        nextToken: next,
+      };
+    },
+    GetExecutionHistory: (body) => {
+      const record = getExecution(String(body.executionArn ?? ''));
+      const events = record.events.map((event, index) => historyEvent(event, index + 1));
+      return { events: body.reverseOrder === true ? events.reverse() : events };
+    },
+    DescribeStateMachine: (body) => {
+      const machine = machines.get(String(body.stateMachineArn ?? ''));
+      if (!machine) {
+        throw new StepFunctionsError(
+          'StateMachineDoesNotExist',
+          `State Machine Does Not Exist: '${body.stateMachineArn}'`,
+        );
+      }
+      return {
+        stateMachineArn: machine.arn,
+        name: machine.name,
+        status: 'ACTIVE',
+        definition: machine.definitionText,
+        roleArn: `arn:aws:iam::${accountId}:role/local-stepfunctions`,
+        type: 'STANDARD',
+        creationDate: epoch(machine.creationDate),
+      };
+    },
+    ListStateMachines: () => ({
+      stateMachines: [...machines.values()].map((machine) => ({
+        stateMachineArn: machine.arn,
+        name: machine.name,
+        type: 'STANDARD',
+        creationDate: epoch(machine.creationDate),
+      })),
+    }),
+  };
+
+  const send = (
+    res: ServerResponse,
+    status: number,
+    body: unknown,
+    extraHeaders: Record<string, string> = {},
+  ): void => {
+    const text = JSON.stringify(body);
+    res.writeHead(status, {
+      'content-type': 'application/x-amz-json-1.0',
+      'content-length': Buffer.byteLength(text),
+      'x-amzn-requestid': randomUUID(),
+      ...extraHeaders,
+    });
+    res.end(text);
+  };
+
+  const serve = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    try {
+      const target = req.headers['x-amz-target'];
+      const [service, operationName] = typeof target === 'string' ? target.split('.') : [];
+      const operation = operationName ? operations[operationName] : undefined;
+      if (req.method !== 'POST' || service !== 'AWSStepFunctions' || !operation) {
+        throw new StepFunctionsError('UnknownOperationException', `Unknown operation: ${String(target)}`);
+      }
+      const raw = await readBody(req, 1024 * 1024);
+      let body: Record<string, unknown>;
+      try {
+        const parsed: unknown = raw.length === 0 ? {} : JSON.parse(raw.toString('utf8'));
+        body = typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>) : {};
+      } catch {
+        throw new StepFunctionsError('SerializationException', 'Request body is not valid JSON');
+      }
+      send(res, 200, operation(body));
+    } catch (error) {
+      if (error instanceof StepFunctionsError) {
+        send(
+          res,
+          error.statusCode,
+          { __type: error.code, message: error.message },
+          { 'x-amzn-errortype': error.code },
+        );
+      } else if (error instanceof BodyTooLargeError) {
+        send(res, 413, { __type: 'ValidationException', message: error.message });
+      } else {
+        console.error('[stepfunctions] internal error', error);
+        send(res, 500, { __type: 'InternalFailure', message: 'Internal failure' });
+      }
+    }
+  };
+
+  const server = createServer((req, res) => {
+    void serve(req, res);
+  });
+  const port = await listen(server, options.port ?? 0);
+  const endpoint = `http://${LOOPBACK}:${port}`;
+
+  const stateMachineArns: Record<string, string> = {};
+  for (const machine of machines.values()) {
+    stateMachineArns[machine.name] = machine.arn;
+  }
+
+  let stopping: Promise<void> | undefined;
+  return {
+    endpoint,
+    port,
+    stateMachineArns,
+    startExecution,
+    describeExecution: (executionArn) => describe(getExecution(executionArn)),
+    waitForExecution,
+    stopExecution,
+    listExecutions,
+    executionEvents: (executionArn) => [...getExecution(executionArn).events],
+    stop: () => {
+      stopping ??= (async () => {
+        // Pending Wait timers would otherwise keep the process alive.
+        for (const record of executions.values()) {
+          if (record.status === 'RUNNING') {
+            stopExecution(record.executionArn, 'LocalRuntimeStopped', 'The local runtime was stopped');
+          }
+        }
+        await closeServer(server);
+      })();
+      return stopping;
+    },
+  };
+}
+
+/** Maps an aws-local-stepfunctions event to a GetExecutionHistory event (the common fields only). */
+function historyEvent(event: ExecutionEvent, id: number): Record<string, unknown> {
+  const base: Record<string, unknown> = { id, previousEventId: id - 1, timestamp: event.timestamp / 1000 };
+  switch (event.type) {
+    case 'ExecutionStarted':
+      return {
+        ...base,
+        type: 'ExecutionStarted',
+        executionStartedEventDetails: { input: JSON.stringify(event.input) },
+      };
+    case 'ExecutionSucceeded':
+      return {
+        ...base,
+        type: 'ExecutionSucceeded',
+        executionSucceededEventDetails: { output: JSON.stringify(event.output) },
+      };
+    case 'ExecutionFailed':
+      return {
+        ...base,
+        type: 'ExecutionFailed',
+        executionFailedEventDetails: { error: event.Error, cause: String(event.Cause) },
+      };
+    case 'ExecutionAborted':
+      return { ...base, type: 'ExecutionAborted', executionAbortedEventDetails: {} };
+    case 'ExecutionTimeout':
+      return { ...base, type: 'ExecutionTimedOut', executionTimedOutEventDetails: {} };
+    case 'StateEntered':
+      return {
+        ...base,
+        type: `${event.state.type}StateEntered`,
+        stateEnteredEventDetails: { name: event.state.name, input: JSON.stringify(event.state.input) },
+      };
+    case 'StateExited':
+      return {
+        ...base,
+        type: `${event.state.type}StateExited`,
+        stateExitedEventDetails: {
+          name: event.state.name,
+          output: JSON.stringify(event.state.output ?? null),
+        },
+      };
+    case 'StateFailed':
+      return event.state.type === 'Task'
+        ? {
+            ...base,
+            type: 'TaskFailed',
+            taskFailedEventDetails: {
+              error: event.Error,
+              cause: String(event.Cause),
+              resourceType: 'lambda',
+              resource: 'invoke',
+            },
+          }
+        : { ...base, type: `${event.state.type}StateFailed` };
+    case 'MapIterationStarted':
+      return {
+        ...base,
+        type: event.type,
+        mapIterationStartedEventDetails: { name: event.parentState.name, index: event.index },
+      };
+    case 'MapIterationSucceeded':
+      return {
+        ...base,
+        type: event.type,
+        mapIterationSucceededEventDetails: { name: event.parentState.name, index: event.index },
+      };
+    case 'MapIterationFailed':
+      return {
+        ...base,
+        type: event.type,
+        mapIterationFailedEventDetails: { name: event.parentState.name, index: event.index },
+      };
+    default:
+      return { ...base, type: event.type };
+  }
+}

@@ -1,0 +1,69 @@
+/**
+ * A small HTTP client for the end-to-end tests: JSON in and out, an optional Bearer
+ * token, and polling helpers. Everything goes through the local gateway.
+ */
+
+export interface Reply {
+  status: number;
+  headers: Headers;
+  body: Record<string, unknown>;
+}
+
+export class Client {
+  readonly baseUrl: string;
+  constructor(baseUrl: string) {
+    this.baseUrl = baseUrl;
+  }
+
+  async call(
+    method: string,
+    path: string,
+    options: {
+      token?: string | undefined;
+      body?: unknown;
+      raw?: string;
+      headers?: Record<string, string>;
+    } = {},
+  ): Promise<Reply> {
+    const headers: Record<string, string> = { ...options.headers };
+    if (options.token) headers.authorization = `Bearer ${options.token}`;
+    let body: string | undefined;
+    if (options.raw !== undefined) body = options.raw;
+    else if (options.body !== undefined) body = JSON.stringify(options.body);
+    if (body !== undefined) headers['content-type'] ??= 'application/json';
+    const response = await fetch(`${this.baseUrl}${path}`, { method, headers, body });
+    const text = await response.text();
+    let parsed: Record<string, unknown> = {};
+    if (text && response.headers.get('content-type')?.includes('json')) parsed = JSON.parse(text);
+    return { status: response.status, headers: response.headers, body: parsed };
+  }
+
+  async login(
+    email: string,
+    password: string,
+  ): Promise<{ id_token: string; access_token: string; refresh_token: string }> {
+    const reply = await this.call('POST', '/auth/login', { body: { email, password } });
+    if (reply.status !== 200) throw new Error(`login failed: ${reply.status} ${JSON.stringify(reply.body)}`);
+    return reply.body as { id_token: string; access_token: string; refresh_token: string };
+  }
+
+  /** Polls an environment until it reaches `status` (or fails the test after `timeoutMs`). */
+  async waitForStatus(envId: string, status: string, token: string, timeoutMs = 60_000): Promise<Reply> {
+    const deadline = Date.now() + timeoutMs;
+    const seen: string[] = [];
+    for (;;) {
+      const reply = await this.call('GET', `/environments/${envId}`, { token });
+      const current = String(reply.body.status);
+      if (seen.at(-1) !== current) seen.push(current);
+      if (current === status) return reply;
+      if (Date.now() > deadline) throw new Error(`environment stayed ${seen.join(' → ')}, never ${status}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+}
+
+/** A token for a user that does not exist in the pool's key set: right shape, wrong signature. */
+export function forgeToken(claims: Record<string, unknown>): string {
+  const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  return `${encode({ alg: 'RS256', kid: 'forged', typ: 'JWT' })}.${encode(claims)}.${Buffer.from('sig').toString('base64url')}`;
+}

@@ -1,0 +1,250 @@
+/**
+ * The product end to end in local mode: real Cognito tokens from cognito-local, the
+ * local gateway's authorizer, the Lambda handlers, DynamoDB Local and the state
+ * machines run by the local Step Functions endpoint.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type LocalRuntime, startLocal } from '../../local/runtime.ts';
+import { Client, forgeToken } from './support.ts';
+
+let runtime: LocalRuntime;
+let api: Client;
+let devToken: string;
+let devAccessToken: string;
+let otherToken: string;
+let readOnlyToken: string;
+let adminToken: string;
+
+const PASSWORD = 'Correct-Horse-42';
+
+beforeAll(async () => {
+  runtime = await startLocal({ port: 0, persist: false, timeScale: 0, quiet: true });
+  api = new Client(runtime.baseUrl);
+  for (const email of ['dev@example.org', 'other@example.org']) {
+    const signup = await api.call('POST', '/auth/signup', { body: { email, password: PASSWORD } });
+    expect(signup.status).toBe(201);
+    expect(signup.body).toMatchObject({ email, confirmed: true });
+  }
+  const dev = await api.login('dev@example.org', PASSWORD);
+  devToken = dev.id_token;
+  devAccessToken = dev.access_token;
+  otherToken = (await api.login('other@example.org', PASSWORD)).id_token;
+  const seeded = (group: string) => {
+    const user = runtime.seedUsers.find((u) => u.group === group);
+    if (!user) throw new Error(`no seeded ${group} user`);
+    return api.login(user.email, user.password);
+  };
+  readOnlyToken = (await seeded('ReadOnly')).id_token;
+  adminToken = (await seeded('Administrators')).id_token;
+});
+
+afterAll(async () => {
+  await runtime?.stop();
+});
+
+describe('auth', () => {
+  it('answers health without a token', async () => {
+    const reply = await api.call('GET', '/health');
+    expect(reply.status).toBe(200);
+    expect(reply.body.status).toBe('ok');
+  });
+
+  it('refuses a duplicate signup, a weak password and a wrong password', async () => {
+    const duplicate = await api.call('POST', '/auth/signup', {
+      body: { email: 'dev@example.org', password: PASSWORD },
+    });
+    expect(duplicate.status).toBe(409);
+    const weak = await api.call('POST', '/auth/signup', {
+      body: { email: 'weak@example.org', password: 'short' },
+    });
+    expect(weak.status).toBe(422);
+    const wrong = await api.call('POST', '/auth/login', {
+      body: { email: 'dev@example.org', password: 'Wrong-Horse-42' },
+    });
+    expect(wrong.status).toBe(401);
+    expect(wrong.body.error_code).toBe('UNAUTHORIZED');
+  });
+
+  it('identifies the caller from the ID token, with the role from the groups', async () => {
+    const me = await api.call('GET', '/me', { token: devToken });
+    expect(me.status).toBe(200);
+    expect(me.body).toMatchObject({ email: 'dev@example.org', role: 'Developers', groups: [] });
+    const admin = await api.call('GET', '/me', { token: adminToken });
+    expect(admin.body).toMatchObject({ role: 'Administrators', groups: ['Administrators'] });
+  });
+
+  it.each([
+    ['no token', undefined],
+    ['a malformed token', 'not-a-jwt'],
+    ['a wrongly signed token', forgeToken({ sub: 'x', token_use: 'id', exp: 4102444800 })],
+  ])('answers 401 for %s', async (_label, token) => {
+    const reply = await api.call('GET', '/me', { token });
+    expect(reply.status).toBe(401);
+    expect(reply.body).toMatchObject({ error_code: 'UNAUTHORIZED', request_id: expect.any(String) });
+  });
+
+  it('answers 401 for an access token (the API takes ID tokens)', async () => {
+    expect((await api.call('GET', '/me', { token: devAccessToken })).status).toBe(401);
+  });
+
+  it('refreshes tokens', async () => {
+    const tokens = await api.login('dev@example.org', PASSWORD);
+    const refreshed = await api.call('POST', '/auth/refresh', {
+      body: { refresh_token: tokens.refresh_token },
+    });
+    expect(refreshed.status).toBe(200);
+    const me = await api.call('GET', '/me', { token: String(refreshed.body.id_token) });
+    expect(me.status).toBe(200);
+    const bad = await api.call('POST', '/auth/refresh', { body: { refresh_token: 'garbage' } });
+    expect(bad.status).toBe(401);
+  });
+});
+
+describe('projects and environments', () => {
+  it('provisions a default environment to running and destroys it, over HTTP', async () => {
+    // Arrange
+    const project = await api.call('POST', '/projects', { token: devToken, body: { name: 'payments' } });
+    expect(project.status).toBe(201);
+    const projectId = String(project.body.id);
+
+    // Act: create
+    const created = await api.call('POST', `/projects/${projectId}/environments`, {
+      token: devToken,
+      body: { name: 'preview-pr-123', type: 'ephemeral', ttl_hours: 24, template: 'default' },
+    });
+    expect(created.status).toBe(202);
+    expect(created.body).toMatchObject({ status: 'provisioning', progress: { stacks: 16 } });
+    const envId = String(created.body.id);
+
+    // Assert: running, 16 stacks with resources and outputs
+    const running = await api.waitForStatus(envId, 'running', devToken);
+    expect(running.body).toMatchObject({ progress: { layers: 5, stacks_done: 16, stacks: 16 } });
+    expect(String(running.body.base_url)).toMatch(/^https:\/\/preview-pr-123-/);
+    const stacks = await api.call('GET', `/environments/${envId}/stacks`, { token: devToken });
+    const items = stacks.body.items as {
+      name: string;
+      layer: number;
+      status: string;
+      resources: unknown[];
+    }[];
+    expect(items).toHaveLength(16);
+    expect(items.map((s) => s.layer)).toEqual([...items.map((s) => s.layer)].sort((a, b) => a - b));
+    for (const stack of items) {
+      expect(stack.status).toBe('provisioned');
+      expect(stack.resources.length).toBeGreaterThan(0);
+    }
+    const rds = await api.call('GET', `/environments/${envId}/stacks/database-rds`, { token: devToken });
+    expect(rds.body).toMatchObject({ depends_on: ['network', 'security'], status: 'provisioned' });
+    expect(String((rds.body.outputs as { endpoint: string }).endpoint)).toMatch(/\.rds\.amazonaws\.com$/);
+    const outputs = await api.call('GET', `/environments/${envId}/outputs`, { token: devToken });
+    expect(Object.keys(outputs.body.outputs as object)).toHaveLength(16);
+    expect((await api.call('GET', `/environments/${envId}/stacks/nope`, { token: devToken })).status).toBe(
+      404,
+    );
+
+    // A project with a live environment cannot be deleted.
+    const refused = await api.call('DELETE', `/projects/${projectId}`, { token: devToken });
+    expect(refused.status).toBe(409);
+    expect(refused.body.error_code).toBe('PROJECT_HAS_ENVIRONMENTS');
+
+    // Other people: 404; ReadOnly: may read, may not delete.
+    expect((await api.call('GET', `/environments/${envId}`, { token: otherToken })).status).toBe(404);
+    expect((await api.call('DELETE', `/environments/${envId}`, { token: otherToken })).status).toBe(404);
+    expect((await api.call('GET', `/environments/${envId}`, { token: readOnlyToken })).status).toBe(200);
+    expect((await api.call('DELETE', `/environments/${envId}`, { token: readOnlyToken })).status).toBe(403);
+
+    // Act: destroy
+    const deleting = await api.call('DELETE', `/environments/${envId}`, { token: devToken });
+    expect(deleting.status).toBe(202);
+    expect(deleting.body).toMatchObject({ status: 'destroying', operation: { kind: 'destroy' } });
+    const again = await api.call('DELETE', `/environments/${envId}`, { token: devToken });
+    expect(again.status).toBe(409);
+
+    // Assert: destroyed, every stack destroyed, then the project can go.
+    await api.waitForStatus(envId, 'destroyed', devToken);
+    const after = await api.call('GET', `/environments/${envId}/stacks`, { token: devToken });
+    expect(new Set((after.body.items as { status: string }[]).map((s) => s.status))).toEqual(
+      new Set(['destroyed']),
+    );
+    expect((await api.call('DELETE', `/projects/${projectId}`, { token: devToken })).status).toBe(204);
+  });
+
+  it('lists environments with filters and cursor pagination', async () => {
+    const project = await api.call('POST', '/projects', { token: devToken, body: { name: 'lists' } });
+    const projectId = String(project.body.id);
+    for (const name of ['a', 'b', 'c']) {
+      const reply = await api.call('POST', `/projects/${projectId}/environments`, {
+        token: devToken,
+        body: { name, template: 'minimal', type: name === 'c' ? 'persistent' : 'ephemeral' },
+      });
+      expect(reply.status).toBe(202);
+    }
+    const first = await api.call('GET', `/environments?project_id=${projectId}&limit=2`, { token: devToken });
+    expect(first.status).toBe(200);
+    expect(first.body.items).toHaveLength(2);
+    const second = await api.call(
+      'GET',
+      `/environments?project_id=${projectId}&limit=2&cursor=${String(first.body.next_cursor)}`,
+      { token: devToken },
+    );
+    const names = [
+      ...(first.body.items as { name: string }[]),
+      ...(second.body.items as { name: string }[]),
+    ].map((e) => e.name);
+    expect(names).toEqual(['c', 'b', 'a']);
+    const persistent = await api.call('GET', `/environments?project_id=${projectId}&type=persistent`, {
+      token: devToken,
+    });
+    expect((persistent.body.items as { name: string }[]).map((e) => e.name)).toEqual(['c']);
+    // The other developer sees none of them; the administrator sees them all.
+    const others = await api.call('GET', '/environments', { token: otherToken });
+    expect(others.body.items).toEqual([]);
+    const all = await api.call('GET', `/environments?project_id=${projectId}`, { token: adminToken });
+    expect(all.body.items).toHaveLength(3);
+  });
+
+  it('answers 400, 404, 413 and 422 in the error shape', async () => {
+    const project = await api.call('POST', '/projects', { token: devToken, body: { name: 'errors' } });
+    const projectId = String(project.body.id);
+    const invalid = await api.call('POST', `/projects/${projectId}/environments`, {
+      token: devToken,
+      body: { name: 'x', parameters: { instance_type: 'm5.24xlarge', storage_gb: 1000 }, colour: 'red' },
+    });
+    expect(invalid.status).toBe(422);
+    expect((invalid.body.errors as { field: string }[]).map((e) => e.field).sort()).toEqual([
+      'body.colour',
+      'body.parameters.instance_type',
+      'body.parameters.storage_gb',
+    ]);
+    const malformed = await api.call('POST', '/projects', { token: devToken, raw: '{"name":' });
+    expect(malformed.status).toBe(400);
+    const big = await api.call('POST', '/projects', {
+      token: devToken,
+      body: { name: 'big', description: 'x'.repeat(200_000) },
+    });
+    expect(big.status).toBe(413);
+    const missing = await api.call('GET', '/environments/env_01jd8x3k5m7n9p1q3r5s7t9v1w', {
+      token: devToken,
+    });
+    expect(missing.status).toBe(404);
+    expect(missing.body).toMatchObject({ error_code: 'NOT_FOUND', request_id: expect.any(String) });
+    const badId = await api.call('GET', '/environments/whatever', { token: devToken });
+    expect(badId.status).toBe(400);
+    const route = await api.call('GET', '/nowhere', { token: devToken });
+    expect(route.status).toBe(404);
+    const readOnlyWrite = await api.call('POST', '/projects', {
+      token: readOnlyToken,
+      body: { name: 'nope' },
+    });
+    expect(readOnlyWrite.status).toBe(403);
+  });
+
+  it('serves the OpenAPI document and Swagger UI', async () => {
+    const doc = await api.call('GET', '/openapi.json');
+    expect(doc.status).toBe(200);
+    expect(doc.body.openapi).toBe('3.1.0');
+    const docs = await fetch(`${runtime.baseUrl}/docs`);
+    expect(docs.status).toBe(200);
+    expect(await docs.text()).toContain('swagger-ui');
+  });
+});
