@@ -82,20 +82,27 @@ const GATEWAY_RESPONSES: readonly {
   errorCode: string;
   detail?: string;
 }[] = [
-  { type: ResponseType.UNAUTHORIZED, statusCode: '401', errorCode: 'UNAUTHORIZED' },
+  // The same text the local gateway gives: API Gateway does not say which check failed.
+  {
+    type: ResponseType.UNAUTHORIZED,
+    statusCode: '401',
+    errorCode: 'UNAUTHORIZED',
+    detail: 'Missing or invalid credentials',
+  },
   { type: ResponseType.ACCESS_DENIED, statusCode: '403', errorCode: 'FORBIDDEN' },
   // API Gateway answers a path or method it does not know with this type.
   {
     type: ResponseType.MISSING_AUTHENTICATION_TOKEN,
     statusCode: '404',
     errorCode: 'NOT_FOUND',
-    detail: 'Route not found',
+    detail: 'Route not found: $context.httpMethod $context.path',
   },
   { type: ResponseType.THROTTLED, statusCode: '429', errorCode: 'THROTTLED' },
   { type: ResponseType.REQUEST_TOO_LARGE, statusCode: '413', errorCode: 'PAYLOAD_TOO_LARGE' },
   // The status is kept; the code names what API Gateway saw (e.g. "UNSUPPORTED_MEDIA_TYPE").
   { type: ResponseType.DEFAULT_4XX, errorCode: '$context.error.responseType' },
-  { type: ResponseType.DEFAULT_5XX, errorCode: '$context.error.responseType' },
+  { type: ResponseType.INTEGRATION_TIMEOUT, statusCode: '504', errorCode: 'INTERNAL_ERROR' },
+  { type: ResponseType.DEFAULT_5XX, errorCode: 'INTERNAL_ERROR' },
 ];
 
 /** The REST API and one function per route. */

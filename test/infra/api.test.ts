@@ -90,7 +90,8 @@ describe('API Gateway errors', () => {
     ['REQUEST_TOO_LARGE', '413', 'PAYLOAD_TOO_LARGE'],
     ['THROTTLED', '429', 'THROTTLED'],
     ['DEFAULT_4XX', undefined, '$context.error.responseType'],
-    ['DEFAULT_5XX', undefined, '$context.error.responseType'],
+    ['INTEGRATION_TIMEOUT', '504', 'INTERNAL_ERROR'],
+    ['DEFAULT_5XX', undefined, 'INTERNAL_ERROR'],
   ];
 
   it.each(expected)('%s answers %s with the contract error shape', (type, status, code) => {
@@ -106,6 +107,8 @@ describe('API Gateway errors', () => {
       .replaceAll('$context.error.messageString', '"Unauthorized"')
       .replaceAll('$context.error.responseType', 'UNSUPPORTED_MEDIA_TYPE')
       .replaceAll('$context.requestTimeEpoch', '1732269600000')
+      .replaceAll('$context.httpMethod', 'GET')
+      .replaceAll('$context.path', '/v1/nowhere')
       .replaceAll('$context.requestId', 'req-1');
     const parsed = JSON.parse(rendered) as Record<string, unknown>;
     expect(Object.keys(parsed).sort()).toEqual(['detail', 'error_code', 'request_id', 'timestamp']);
@@ -117,7 +120,9 @@ describe('API Gateway errors', () => {
     template.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
       ResponseType: 'MISSING_AUTHENTICATION_TOKEN',
       StatusCode: '404',
-      ResponseTemplates: { 'application/json': Match.stringLikeRegexp('"detail":"Route not found"') },
+      ResponseTemplates: {
+        'application/json': Match.stringLikeRegexp('"detail":"Route not found: \\$context.httpMethod'),
+      },
     });
   });
 });
