@@ -7,9 +7,8 @@
 import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { StaleOperationError } from '../domain/errors.ts';
 import type { EnvironmentRecord, OperationRecord, StackRecord } from '../domain/model.ts';
-import type { OperationStore } from '../domain/ports.ts';
-import type { EnvironmentStatusValue, StackStatusValue } from '../domain/schemas.ts';
-import type { SimulatedResource } from '../domain/simulation.ts';
+import type { OperationOutcome, OperationStore, StackCompletion } from '../domain/ports.ts';
+import type { StackStatusValue } from '../domain/schemas.ts';
 import { documentClient, tableName } from './client.ts';
 import { cancellationReasons, isConditionFailure } from './conditions.ts';
 import { getEnvironmentItem, getStackItem, queryStacks } from './environment-store.ts';
@@ -121,14 +120,7 @@ export class DynamoOperationStore implements OperationStore {
     operationId: string,
     stack: string,
     from: StackStatusValue,
-    result: {
-      status: StackStatusValue;
-      resources?: SimulatedResource[];
-      outputs?: Record<string, unknown>;
-      estimated_monthly_cost_usd?: number;
-      error?: string | null;
-      at: string;
-    },
+    result: StackCompletion,
   ): Promise<void> {
     const sets = ['#status = :to', 'finished_at = :at', '#error = :error'];
     const values: Record<string, unknown> = {
@@ -188,15 +180,7 @@ export class DynamoOperationStore implements OperationStore {
   async finish(
     environment: EnvironmentRecord,
     operation: OperationRecord,
-    outcome: {
-      operationStatus: 'succeeded' | 'failed';
-      environmentStatus: EnvironmentStatusValue;
-      error: string | null;
-      baseUrl?: string | null;
-      estimatedMonthlyCostUsd?: number;
-      releaseName: boolean;
-      at: string;
-    },
+    outcome: OperationOutcome,
   ): Promise<void> {
     const table = tableName();
     const owns = environment.current_operation_id === operation.id;

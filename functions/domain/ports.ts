@@ -69,6 +69,28 @@ export interface EnvironmentStore {
   ): Promise<EnvironmentRecord>;
 }
 
+/** How a stack ends its step: its new status and, for a provision, what it created. */
+export interface StackCompletion {
+  status: StackStatusValue;
+  resources?: SimulatedResource[];
+  outputs?: Record<string, unknown>;
+  estimated_monthly_cost_usd?: number;
+  error?: string | null;
+  at: string;
+}
+
+/** How an operation ends, and what it does to its environment. */
+export interface OperationOutcome {
+  operationStatus: 'succeeded' | 'failed';
+  environmentStatus: EnvironmentStatusValue;
+  error: string | null;
+  baseUrl?: string | null;
+  estimatedMonthlyCostUsd?: number;
+  /** Release the environment's name lock and the project's live counter (a finished destroy). */
+  releaseName: boolean;
+  at: string;
+}
+
 /** Starts the workflow of an operation. Idempotent per operation id. */
 export interface WorkflowStarter {
   start(kind: 'provision' | 'destroy', ref: { environment_id: string; operation_id: string }): Promise<void>;
@@ -111,14 +133,7 @@ export interface OperationStore {
     operationId: string,
     stack: string,
     from: StackStatusValue,
-    result: {
-      status: StackStatusValue;
-      resources?: SimulatedResource[];
-      outputs?: Record<string, unknown>;
-      estimated_monthly_cost_usd?: number;
-      error?: string | null;
-      at: string;
-    },
+    result: StackCompletion,
   ): Promise<void>;
   /**
    * Ends the operation and moves the environment from `from` to `to` with the given
@@ -127,14 +142,6 @@ export interface OperationStore {
   finish(
     environment: EnvironmentRecord,
     operation: OperationRecord,
-    outcome: {
-      operationStatus: 'succeeded' | 'failed';
-      environmentStatus: EnvironmentStatusValue;
-      error: string | null;
-      baseUrl?: string | null;
-      estimatedMonthlyCostUsd?: number;
-      releaseName: boolean;
-      at: string;
-    },
+    outcome: OperationOutcome,
   ): Promise<void>;
 }
