@@ -82,6 +82,8 @@ const lines = [
   `  curl -s -X POST $API/auth/signup -H 'Content-Type: application/json' \\`,
   `    -d '{"email":"you@example.com","password":"YourPassw0rd!x"}'`,
   '',
+  'The full walk-through (create, watch, read stacks, destroy) is in README.md.',
+  `Swagger UI: ${api}/docs`,
   'Ctrl-C stops everything.',
   '',
 ];
