@@ -13,6 +13,10 @@
  * `functions/shared/config.ts` reads, exactly as in Lambda. Config is read lazily (on the
  * first request), so one runtime per process: a second runtime started in the same
  * process after the first stopped would find the handlers' config already memoised.
+ *
+ * Step Functions executions are kept under `<dataDir>/stepfunctions/`: one interrupted by a
+ * stop (Ctrl-C mid-provisioning) is re-run from the start by the next start, as AWS would
+ * have carried it on regardless of the client.
  */
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -69,7 +73,8 @@ export interface LocalOptions {
   /** Data directory when `persist` (default `<repo>/.local`). */
   dataDir?: string;
   /**
-   * Keep data across restarts under `dataDir` (DynamoDB file, Cognito users). When false
+   * Keep data across restarts under `dataDir` (DynamoDB file, Cognito users, Step Functions
+   * executions, which a restart re-runs if they were still running). When false
    * (the default), DynamoDB runs in memory and Cognito in a temp dir wiped on stop.
    */
   persist?: boolean;
@@ -153,6 +158,13 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalRunti
     }
   };
 
+  // Resolved once everything is up: executions a previous run left RUNNING are re-run only
+  // then, when the step handlers have their environment and DynamoDB answers.
+  let markStarted: () => void = () => undefined;
+  const started = new Promise<void>((resolve) => {
+    markStarted = resolve;
+  });
+
   try {
     // allSettled, not all: when one fails, the others must have finished starting before
     // stopAll() runs, or a Java process could be left behind.
@@ -166,6 +178,9 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalRunti
       createLocalStepFunctions({
         region,
         quiet,
+        // Always: without `persist` the data dir is a temp dir removed on stop.
+        dir: join(dataDir, 'stepfunctions'),
+        resumeAfter: started,
         ...(options.stepsDir ? { stepsDir: options.stepsDir } : {}),
         ...(options.waitOverrideMs !== undefined ? { waitOverrideMs: options.waitOverrideMs } : {}),
       }),
@@ -214,6 +229,7 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalRunti
     stops.push(gateway.stop);
     lock?.setPort(gateway.port);
 
+    markStarted();
     let stopping: Promise<void> | undefined;
     return {
       baseUrl: gateway.baseUrl,

@@ -10,13 +10,14 @@
  * context, and failures reported with Lambda's `errorType` (the thrown error's `name`) so
  * Retry and Catch match exactly as they do in AWS.
  *
- * Execution records live in memory. Unlike AWS, executions in flight do not survive a
- * restart of the process: an environment whose workflow was running stays in whatever
- * status its last step wrote (e.g. `provisioning`) until something reconciles it.
+ * Execution records live in memory and, with the `dir` option, also on disk (one JSON file
+ * per execution), so that like AWS an execution outlives the process that started it: a
+ * new instance on the same directory answers DescribeExecution/ListExecutions for the old
+ * records and re-runs every execution that was still RUNNING (see `resumeInterrupted`).
  */
-import { randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { createHash, randomUUID } from 'node:crypto';
+import { existsSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -111,6 +112,19 @@ export interface LocalStepFunctionsOptions {
   taskTimeoutMs?: number;
   /** No per-execution log lines. */
   quiet?: boolean;
+  /**
+   * Keep execution records under `<dir>/executions/` (one JSON file each, written when the
+   * execution starts and whenever its status changes). A new instance on the same directory
+   * loads them and re-runs, from the start, every execution still RUNNING. Without it,
+   * executions live in memory only and are gone with the instance.
+   */
+  dir?: string;
+  /**
+   * Re-run interrupted executions (see `dir`) only once this resolves, e.g. once the step
+   * handlers' environment is set and the services they call are up. Default: as soon as the
+   * endpoint listens. If it rejects, nothing is re-run (the records stay RUNNING on disk).
+   */
+  resumeAfter?: PromiseLike<unknown>;
 }
 
 /** A running Step Functions stand-in: the HTTP endpoint plus the same operations in-process. */
@@ -127,7 +141,10 @@ export interface LocalStepFunctions {
   };
   /** DescribeExecution; throws `ExecutionDoesNotExist` for an unknown ARN. */
   describeExecution(executionArn: string): ExecutionDescription;
-  /** Resolves once the execution has left RUNNING (rejects after `timeoutMs`, default 120 s). */
+  /**
+   * Resolves once the execution has left RUNNING (rejects after `timeoutMs`, default 120 s,
+   * or once this instance is stopped while it is still RUNNING).
+   */
   waitForExecution(executionArn: string, timeoutMs?: number): Promise<ExecutionDescription>;
   /** StopExecution: aborts a running execution (status ABORTED). */
   stopExecution(executionArn: string, error?: string, cause?: string): { stopDate: Date };
@@ -135,7 +152,10 @@ export interface LocalStepFunctions {
   listExecutions(stateMachineArn?: string): ExecutionDescription[];
   /** The execution's event log so far (entered/exited states, map iterations, retries, catches…). */
   executionEvents(executionArn: string): ExecutionEvent[];
-  /** Aborts running executions and closes the endpoint. */
+  /**
+   * Closes the endpoint and halts the runs in flight. This is not StopExecution: their
+   * records stay RUNNING (on disk too, with `dir`, where the next instance re-runs them).
+   */
   stop(): Promise<void>;
 }
 
@@ -228,6 +248,103 @@ function functionNameOf(nameOrArn: string): string {
   const parts = nameOrArn.split(':');
   // Partial ARN `<account>:function:<name>`.
   return parts.length >= 3 && parts[1] === 'function' ? (parts[2] ?? nameOrArn) : nameOrArn;
+}
+
+/** What an execution's file under `<dir>/executions/` holds (dates as ISO strings; no event log). */
+interface StoredExecution {
+  executionArn: string;
+  stateMachineArn: string;
+  name: string;
+  status: ExecutionStatus;
+  startDate: string;
+  stopDate?: string;
+  input: string;
+  output?: string;
+  error?: string;
+  cause?: string;
+}
+
+const STATUSES: readonly string[] = [
+  'RUNNING',
+  'SUCCEEDED',
+  'FAILED',
+  'ABORTED',
+  'TIMED_OUT',
+] satisfies ExecutionStatus[];
+
+/**
+ * The file of one execution. Not the name itself: two names may differ only in case (one
+ * file on case-insensitive file systems) or hold characters some file systems refuse.
+ */
+function executionFileName(executionArn: string): string {
+  return `${createHash('sha256').update(executionArn).digest('hex')}.json`;
+}
+
+/**
+ * Writes a file so that a reader (or a crash) sees the old content or the new, never half
+ * of it: a temp file in the same directory, then a rename over the target.
+ */
+function writeFileAtomically(file: string, text: string): void {
+  const temp = `${file}.${process.pid}.${randomUUID()}.tmp`;
+  try {
+    writeFileSync(temp, text);
+    renameSync(temp, file);
+  } catch (error) {
+    rmSync(temp, { force: true });
+    throw error;
+  }
+}
+
+/** Reads a stored execution back, or undefined when the file is not one. */
+function parseStoredExecution(text: string): ExecutionDescription | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (typeof value !== 'object' || value === null) return undefined;
+  const stored = value as Partial<Record<keyof StoredExecution, unknown>>;
+  const optionalString = (field: unknown): boolean => field === undefined || typeof field === 'string';
+  const date = (field: unknown): Date | undefined => {
+    const parsed = typeof field === 'string' ? new Date(field) : undefined;
+    return parsed && !Number.isNaN(parsed.getTime()) ? parsed : undefined;
+  };
+  const startDate = date(stored.startDate);
+  const stopDate = date(stored.stopDate);
+  if (
+    typeof stored.executionArn !== 'string' ||
+    typeof stored.stateMachineArn !== 'string' ||
+    typeof stored.name !== 'string' ||
+    typeof stored.status !== 'string' ||
+    !STATUSES.includes(stored.status) ||
+    typeof stored.input !== 'string' ||
+    !startDate ||
+    (stored.stopDate !== undefined && !stopDate) ||
+    !optionalString(stored.output) ||
+    !optionalString(stored.error) ||
+    !optionalString(stored.cause)
+  ) {
+    return undefined;
+  }
+  try {
+    JSON.parse(stored.input);
+  } catch {
+    return undefined;
+  }
+  const description: ExecutionDescription = {
+    executionArn: stored.executionArn,
+    stateMachineArn: stored.stateMachineArn,
+    name: stored.name,
+    status: stored.status as ExecutionStatus,
+    startDate,
+    input: stored.input,
+  };
+  if (stopDate) description.stopDate = stopDate;
+  if (typeof stored.output === 'string') description.output = stored.output;
+  if (typeof stored.error === 'string') description.error = stored.error;
+  if (typeof stored.cause === 'string') description.cause = stored.cause;
+  return description;
 }
 
 /** AWS's naming rule for executions: 1–80 characters, none of whitespace, wildcards, brackets, control characters. */
@@ -432,6 +549,157 @@ export async function createLocalStepFunctions(
 
   // ---- Executions ---------------------------------------------------------------------
   const executions = new Map<string, ExecutionRecord>();
+  const executionsDir = options.dir === undefined ? undefined : join(resolve(options.dir), 'executions');
+  /** Set by stop(): nothing more is written, settled or started by this instance. */
+  let closed = false;
+
+  /**
+   * Writes an execution's record (on start and on every status change). Synchronously, so
+   * StartExecution answers only once the execution is on disk, as a started execution is
+   * durable in AWS, and so that the writes of one execution land in order.
+   */
+  const persist = (record: ExecutionRecord): void => {
+    if (!executionsDir || closed) return;
+    const stored: StoredExecution = {
+      executionArn: record.executionArn,
+      stateMachineArn: record.stateMachineArn,
+      name: record.name,
+      status: record.status,
+      startDate: record.startDate.toISOString(),
+      input: record.input,
+    };
+    if (record.stopDate) stored.stopDate = record.stopDate.toISOString();
+    if (record.output !== undefined) stored.output = record.output;
+    if (record.error !== undefined) stored.error = record.error;
+    if (record.cause !== undefined) stored.cause = record.cause;
+    writeFileAtomically(join(executionsDir, executionFileName(record.executionArn)), JSON.stringify(stored));
+  };
+  /** persist() for a status change: the change has happened in memory either way. */
+  const persistQuietly = (record: ExecutionRecord): void => {
+    try {
+      persist(record);
+    } catch (error) {
+      console.error(`[stepfunctions] could not write the record of ${record.executionArn}:`, error);
+    }
+  };
+
+  /** Runs an execution (a new one, or an interrupted one again) and settles its record when the run ends. */
+  const launch = (record: ExecutionRecord): void => {
+    const { machine, name, executionArn } = record;
+    const run = machine.machine.run(JSON.parse(record.input) as JsonValue, {
+      overrides: machine.overrides,
+      noThrowOnAbort: true,
+      context: {
+        Execution: {
+          Id: executionArn,
+          Name: name,
+          RoleArn: `arn:aws:iam::${accountId}:role/local-stepfunctions`,
+        },
+        StateMachine: { Id: machine.arn, Name: machine.name },
+      },
+    });
+    record.abort = run.abort;
+    record.events = [];
+
+    const finish = (
+      status: ExecutionStatus,
+      fields: { output?: string; error?: string; cause?: string },
+    ): void => {
+      // StopExecution may have settled the record already; after stop() the run was only
+      // halted (an aborted run resolves to null), and the execution is still RUNNING.
+      if (record.status !== 'RUNNING' || closed) {
+        return;
+      }
+      record.status = status;
+      record.stopDate = new Date();
+      Object.assign(record, fields);
+      persistQuietly(record);
+      const seconds = ((record.stopDate.getTime() - record.startDate.getTime()) / 1000).toFixed(1);
+      log(`${machine.name}:${name} ${status} in ${seconds}s${fields.error ? ` (${fields.error})` : ''}`);
+    };
+    record.settled = run.result.then(
+      (output) => finish('SUCCEEDED', { output: JSON.stringify(output ?? null) }),
+      (error: unknown) => {
+        if (error instanceof ExecutionTimeoutError) {
+          finish('TIMED_OUT', { error: 'States.Timeout', cause: 'The execution timed out' });
+          return;
+        }
+        // ExecutionError wraps the state's error: its name is the ASL error, its message the cause.
+        const inner = error instanceof Error && error.cause instanceof Error ? error.cause : error;
+        const failure = inner instanceof Error ? inner : new Error(String(inner));
+        finish('FAILED', { error: failure.name, cause: failure.message });
+      },
+    );
+    // Keep the history (also drains the library's event queue).
+    const events = record.events;
+    void (async () => {
+      for await (const event of run.eventLogs) {
+        if (events.length < MAX_EVENTS) {
+          events.push(event);
+        }
+      }
+    })().catch(() => undefined);
+  };
+
+  /** Loads the records a previous instance left in `dir` (before the endpoint answers). */
+  const loadExecutions = async (): Promise<void> => {
+    if (!executionsDir) return;
+    await mkdir(executionsDir, { recursive: true });
+    for (const entry of (await readdir(executionsDir)).sort()) {
+      const file = join(executionsDir, entry);
+      if (entry.endsWith('.tmp')) {
+        // A write cut short (the rename never happened): the record it replaced is intact.
+        await rm(file, { force: true });
+        continue;
+      }
+      if (!entry.endsWith('.json')) continue;
+      const loaded = parseStoredExecution(await readFile(file, 'utf8'));
+      if (!loaded) {
+        console.warn(`[stepfunctions] ignoring ${file}: not an execution record`);
+        continue;
+      }
+      const machine = machines.get(loaded.stateMachineArn);
+      if (!machine) {
+        log(`ignoring the execution ${loaded.executionArn}: its state machine is not served`);
+        continue;
+      }
+      if (
+        loaded.executionArn !==
+        `arn:aws:states:${region}:${accountId}:execution:${machine.name}:${loaded.name}`
+      ) {
+        console.warn(`[stepfunctions] ignoring ${file}: its ARN does not match its name`);
+        continue;
+      }
+      executions.set(loaded.executionArn, {
+        ...loaded,
+        machine,
+        events: [],
+        abort: () => undefined,
+        settled: Promise.resolve(),
+      });
+    }
+  };
+
+  /**
+   * Re-runs, from the start and with the same input, every execution a previous instance
+   * left RUNNING: its run was in that process's memory, gone with it. The execution keeps
+   * its ARN, name and startDate; its history starts afresh.
+   *
+   * AWS would have continued the execution where it was rather than restart it. Re-running
+   * from the start is safe for this product because the workflow steps are idempotent per
+   * operation: the planner resumes the operation's own in-progress stacks and skips the
+   * ones it already finished, and every write is conditional on the operation still owning
+   * the records.
+   */
+  const resumeInterrupted = (): void => {
+    for (const record of executions.values()) {
+      if (closed) return;
+      // StopExecution may have closed it since it was loaded.
+      if (record.status !== 'RUNNING') continue;
+      log(`${record.machine.name}:${record.name} interrupted by a restart: running it again from the start`);
+      launch(record);
+    }
+  };
 
   const describe = (record: ExecutionRecord): ExecutionDescription => {
     const description: ExecutionDescription = {
@@ -482,9 +750,8 @@ export async function createLocalStepFunctions(
         'Execution input exceeds the maximum size of 262144 bytes',
       );
     }
-    let parsedInput: JsonValue;
     try {
-      parsedInput = JSON.parse(input) as JsonValue;
+      JSON.parse(input);
     } catch {
       throw new StepFunctionsError(
         'InvalidExecutionInput',
@@ -502,18 +769,6 @@ export async function createLocalStepFunctions(
       throw new StepFunctionsError('ExecutionAlreadyExists', `Execution Already Exists: '${executionArn}'`);
     }
 
-    const run = machine.machine.run(parsedInput, {
-      overrides: machine.overrides,
-      noThrowOnAbort: true,
-      context: {
-        Execution: {
-          Id: executionArn,
-          Name: name,
-          RoleArn: `arn:aws:iam::${accountId}:role/local-stepfunctions`,
-        },
-        StateMachine: { Id: machine.arn, Name: machine.name },
-      },
-    });
     const record: ExecutionRecord = {
       executionArn,
       stateMachineArn: machine.arn,
@@ -523,47 +778,14 @@ export async function createLocalStepFunctions(
       input,
       machine,
       events: [],
-      abort: run.abort,
+      abort: () => undefined,
       settled: Promise.resolve(),
     };
+    // On disk before it runs: if the write fails, nothing was started.
+    persist(record);
     executions.set(executionArn, record);
     log(`${machine.name}:${name} started`);
-
-    const finish = (
-      status: ExecutionStatus,
-      fields: { output?: string; error?: string; cause?: string },
-    ): void => {
-      // StopExecution may have settled the record already.
-      if (record.status !== 'RUNNING') {
-        return;
-      }
-      record.status = status;
-      record.stopDate = new Date();
-      Object.assign(record, fields);
-      const seconds = ((record.stopDate.getTime() - record.startDate.getTime()) / 1000).toFixed(1);
-      log(`${machine.name}:${name} ${status} in ${seconds}s${fields.error ? ` (${fields.error})` : ''}`);
-    };
-    record.settled = run.result.then(
-      (output) => finish('SUCCEEDED', { output: JSON.stringify(output ?? null) }),
-      (error: unknown) => {
-        if (error instanceof ExecutionTimeoutError) {
-          finish('TIMED_OUT', { error: 'States.Timeout', cause: 'The execution timed out' });
-          return;
-        }
-        // ExecutionError wraps the state's error: its name is the ASL error, its message the cause.
-        const inner = error instanceof Error && error.cause instanceof Error ? error.cause : error;
-        const failure = inner instanceof Error ? inner : new Error(String(inner));
-        finish('FAILED', { error: failure.name, cause: failure.message });
-      },
-    );
-    // Keep the history (also drains the library's event queue).
-    void (async () => {
-      for await (const event of run.eventLogs) {
-        if (record.events.length < MAX_EVENTS) {
-          record.events.push(event);
-        }
-      }
-    })().catch(() => undefined);
+    launch(record);
     return { executionArn, startDate: record.startDate };
   };
 
@@ -574,6 +796,7 @@ export async function createLocalStepFunctions(
       record.stopDate = new Date();
       if (error !== undefined) record.error = error;
       if (cause !== undefined) record.cause = cause;
+      persistQuietly(record);
       // Like AWS, a Lambda invocation already in flight finishes; no further state starts.
       record.abort();
       log(`${record.machine.name}:${record.name} ABORTED`);
@@ -596,6 +819,9 @@ export async function createLocalStepFunctions(
     try {
       // An aborted execution is settled at once; the others when the run ends.
       while (record.status === 'RUNNING') {
+        if (closed) {
+          throw new Error(`Execution still RUNNING when the stand-in was stopped: ${executionArn}`);
+        }
         await Promise.race([record.settled, timeout, new Promise((r) => setTimeout(r, 50))]);
       }
     } finally {
@@ -767,6 +993,7 @@ export async function createLocalStepFunctions(
     }
   };
 
+  await loadExecutions();
   const server = createServer((req, res) => {
     void serve(req, res);
   });
@@ -776,6 +1003,21 @@ export async function createLocalStepFunctions(
   const stateMachineArns: Record<string, string> = {};
   for (const machine of machines.values()) {
     stateMachineArns[machine.name] = machine.arn;
+  }
+
+  // After the endpoint listens, and without holding up startup.
+  if ([...executions.values()].some((record) => record.status === 'RUNNING')) {
+    void Promise.resolve(options.resumeAfter).then(
+      () => {
+        try {
+          resumeInterrupted();
+        } catch (error) {
+          console.error('[stepfunctions] could not re-run the interrupted executions:', error);
+        }
+      },
+      // Startup failed: they stay RUNNING on disk, for the next start.
+      () => undefined,
+    );
   }
 
   let stopping: Promise<void> | undefined;
@@ -791,10 +1033,14 @@ export async function createLocalStepFunctions(
     executionEvents: (executionArn) => [...getExecution(executionArn).events],
     stop: () => {
       stopping ??= (async () => {
-        // Pending Wait timers would otherwise keep the process alive.
+        // Not StopExecution: the executions stay RUNNING, in memory and on disk, for the
+        // next instance to re-run. Halting the runs keeps any further state from starting
+        // (a Lambda invocation in flight finishes) and clears pending Wait timers, which
+        // would otherwise keep the process alive.
+        closed = true;
         for (const record of executions.values()) {
           if (record.status === 'RUNNING') {
-            stopExecution(record.executionArn, 'LocalRuntimeStopped', 'The local runtime was stopped');
+            record.abort();
           }
         }
         await closeServer(server);

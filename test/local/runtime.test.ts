@@ -1,10 +1,11 @@
 /**
  * Local mode as a whole: the stand-ins started together, the handlers reaching them only
- * through the environment variables the real config reads, data surviving a restart, and
+ * through the environment variables the real config reads, data (and Step Functions
+ * executions, an interrupted one re-run) surviving a restart, and
  * nothing (no Java process, no lock, no temp dir) left behind by stop().
  */
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -42,6 +43,8 @@ const alive = (pid: number): boolean => {
 
 let dataDir: string;
 let runtime: LocalRuntime;
+/** The execution the end-to-end test started. */
+let executionArn = '';
 
 const startPersistent = (): Promise<LocalRuntime> =>
   startLocal({ port: 0, dataDir, persist: true, quiet: true, timeScale: 0, routes, handlersDir, stepsDir });
@@ -99,7 +102,7 @@ describe('startLocal', () => {
       'GSI2',
       'GSI3',
     ]);
-    const executionArn = String(answer.json?.execution_arn);
+    executionArn = String(answer.json?.execution_arn);
     const done = await runtime.services.stepFunctions.waitForExecution(executionArn, 20_000);
     expect(done.status).toBe('SUCCEEDED');
     expect(JSON.parse(done.output ?? '{}')).toMatchObject({
@@ -147,6 +150,32 @@ describe('startLocal', () => {
     );
     again.destroy();
     expect(item.Item?.PK?.S).toBe('TEST#1');
+    expect(runtime.services.stepFunctions.describeExecution(executionArn)).toMatchObject({
+      name: 'run-1',
+      status: 'SUCCEEDED',
+    });
+  });
+
+  it('re-runs, once started, an execution the last run left RUNNING', async () => {
+    const before = runtime.services.stepFunctions.describeExecution(executionArn);
+    await runtime.stop();
+    // What a process killed mid-run leaves: the record as StartExecution wrote it.
+    const dir = join(dataDir, 'stepfunctions', 'executions');
+    for (const entry of await readdir(dir)) {
+      const file = join(dir, entry);
+      const stored = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;
+      if (stored.executionArn === executionArn) {
+        const { stopDate: _stopDate, output: _output, ...started } = stored;
+        await writeFile(file, JSON.stringify({ ...started, status: 'RUNNING' }));
+      }
+    }
+
+    runtime = await startPersistent();
+    const done = await runtime.services.stepFunctions.waitForExecution(executionArn, 20_000);
+
+    expect(done).toMatchObject({ status: 'SUCCEEDED', startDate: before.startDate });
+    expect(JSON.parse(done.output ?? '{}')).toMatchObject({ finalized: true });
+    expect(done.stopDate?.getTime()).toBeGreaterThan(before.stopDate?.getTime() ?? 0);
   });
 });
 

@@ -2,8 +2,11 @@
  * The local Step Functions: the AWS JSON protocol as `@aws-sdk/client-sfn` speaks it,
  * AWS's execution semantics (names, idempotency, stop), and the repository's provision ASL
  * run with stand-in step handlers (nested Maps, ItemSelector, Wait SecondsPath, Retry with
- * jitter, Catch with ResultPath).
+ * jitter, Catch with ResultPath), and executions kept on disk across instances.
  */
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   DescribeExecutionCommand,
   ExecutionAlreadyExists,
@@ -26,6 +29,7 @@ import {
 
 const started: LocalStepFunctions[] = [];
 const clients: SFNClient[] = [];
+const tempDirs: string[] = [];
 
 async function start(
   options: LocalStepFunctionsOptions,
@@ -47,7 +51,37 @@ afterEach(async () => {
 });
 afterAll(async () => {
   for (const sfn of started.splice(0)) await sfn.stop();
+  for (const dir of tempDirs.splice(0)) await rm(dir, { recursive: true, force: true });
 });
+
+async function tempDir(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'stepfunctions-test-'));
+  tempDirs.push(dir);
+  return dir;
+}
+
+/** The execution records on disk, as JSON, and any other file left in the directory. */
+async function storedExecutions(
+  dir: string,
+): Promise<{ records: Record<string, unknown>[]; others: string[] }> {
+  const entries = await readdir(join(dir, 'executions'));
+  const records: Record<string, unknown>[] = [];
+  for (const entry of entries.filter((e) => e.endsWith('.json'))) {
+    records.push(
+      JSON.parse(await readFile(join(dir, 'executions', entry), 'utf8')) as Record<string, unknown>,
+    );
+  }
+  return { records, others: entries.filter((e) => !e.endsWith('.json')) };
+}
+
+/** A promise and the function that resolves it. */
+function gate(): { promise: Promise<void>; open: () => void } {
+  let open: () => void = () => undefined;
+  const promise = new Promise<void>((resolve) => {
+    open = resolve;
+  });
+  return { promise, open };
+}
 
 const namedError = (name: string, message: string): Error => {
   const error = new Error(message);
@@ -387,5 +421,207 @@ describe('the AWS JSON endpoint', () => {
     await expect(
       createLocalStepFunctions({ quiet: true, stateMachines: [{ name: 'hold', definition: holdMachine }] }),
     ).rejects.toThrow(/HoldFunctionArn/);
+  });
+});
+
+describe('executions kept on disk (dir)', () => {
+  const holdSource = {
+    stateMachines: [{ name: 'hold', definition: holdMachine }],
+    substitutions: holdSubstitutions,
+  };
+
+  it('keeps closed executions across instances: Describe, List and the name stays taken', async () => {
+    const dir = await tempDir();
+    const first = await start({
+      ...holdSource,
+      dir,
+      waitOverrideMs: 0,
+      functions: { hold: async (event) => event, after: async (event) => ({ after: event }) },
+    });
+    const { executionArn } = await first.client.send(
+      new StartExecutionCommand({
+        stateMachineArn: first.sfn.stateMachineArns.hold,
+        name: 'kept',
+        input: '{"a":1}',
+      }),
+    );
+    const done = await first.sfn.waitForExecution(executionArn ?? '');
+    await first.sfn.stop();
+
+    const second = await start({ ...holdSource, dir, functions: {} });
+    const described = await second.client.send(new DescribeExecutionCommand({ executionArn }));
+    const listed = await second.client.send(
+      new ListExecutionsCommand({ stateMachineArn: second.sfn.stateMachineArns.hold }),
+    );
+
+    expect(done.status).toBe('SUCCEEDED');
+    expect(second.sfn.describeExecution(executionArn ?? '')).toEqual(done);
+    expect(described).toMatchObject({
+      executionArn,
+      name: 'kept',
+      status: 'SUCCEEDED',
+      input: '{"a":1}',
+      output: '{"after":{"a":1}}',
+      startDate: done.startDate,
+      stopDate: done.stopDate,
+    });
+    expect(listed.executions?.map((e) => [e.executionArn, e.status])).toEqual([[executionArn, 'SUCCEEDED']]);
+    await expect(
+      second.client.send(
+        new StartExecutionCommand({
+          stateMachineArn: second.sfn.stateMachineArns.hold,
+          name: 'kept',
+          input: '{"a":1}',
+        }),
+      ),
+    ).rejects.toBeInstanceOf(ExecutionAlreadyExists);
+    // One file per execution, written through a temp file that is renamed over it.
+    const stored = await storedExecutions(dir);
+    expect(stored.others).toEqual([]);
+    expect(stored.records).toEqual([
+      expect.objectContaining({ executionArn, status: 'SUCCEEDED', startDate: done.startDate.toISOString() }),
+    ]);
+  });
+
+  it('re-runs an execution the stopped instance left RUNNING: same ARN, name and start, fresh history', async () => {
+    const dir = await tempDir();
+    const blocked = gate();
+    const reached = gate();
+    const first = await start({
+      ...holdSource,
+      dir,
+      functions: {
+        hold: async (event) => {
+          reached.open();
+          await blocked.promise;
+          return event;
+        },
+        after: async (event) => event,
+      },
+    });
+    const { executionArn, startDate } = first.sfn.startExecution({
+      stateMachineArn: first.sfn.stateMachineArns.hold ?? '',
+      name: 'interrupted',
+      input: '{"op":"op_1"}',
+    });
+    await reached.promise;
+    await first.sfn.stop();
+    const afterStop = await storedExecutions(dir);
+
+    const calls: unknown[] = [];
+    const second = await start({
+      ...holdSource,
+      dir,
+      waitOverrideMs: 0,
+      functions: {
+        hold: async (event) => {
+          calls.push(event);
+          return event;
+        },
+        after: async (event) => ({ resumed: event }),
+      },
+    });
+    const done = await second.sfn.waitForExecution(executionArn, 10_000);
+    // The first instance's Lambda finishes late: a stopped instance writes nothing more.
+    blocked.open();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const final = await storedExecutions(dir);
+
+    // Stopping the stand-in is not StopExecution: still RUNNING, in memory and on disk.
+    expect(first.sfn.describeExecution(executionArn).status).toBe('RUNNING');
+    expect(afterStop.records).toEqual([
+      {
+        executionArn,
+        stateMachineArn: first.sfn.stateMachineArns.hold,
+        name: 'interrupted',
+        status: 'RUNNING',
+        startDate: startDate.toISOString(),
+        input: '{"op":"op_1"}',
+      },
+    ]);
+    expect(done).toMatchObject({
+      executionArn,
+      name: 'interrupted',
+      status: 'SUCCEEDED',
+      startDate,
+      output: '{"resumed":{"op":"op_1"}}',
+    });
+    expect(calls).toEqual([{ op: 'op_1' }]);
+    const events = second.sfn.executionEvents(executionArn);
+    expect(events.filter((e) => e.type === 'ExecutionStarted')).toHaveLength(1);
+    expect(events.at(-1)?.type).toBe('ExecutionSucceeded');
+    expect(final.records).toEqual([expect.objectContaining({ executionArn, status: 'SUCCEEDED' })]);
+  });
+
+  it('re-runs only once resumeAfter resolves, without holding up startup', async () => {
+    const dir = await tempDir();
+    const first = await start({
+      ...holdSource,
+      dir,
+      functions: { hold: () => new Promise(() => undefined) },
+    });
+    const { executionArn } = first.sfn.startExecution({
+      stateMachineArn: first.sfn.stateMachineArns.hold ?? '',
+    });
+    await first.sfn.stop();
+
+    const ready = gate();
+    const calls: unknown[] = [];
+    const second = await start({
+      ...holdSource,
+      dir,
+      waitOverrideMs: 0,
+      resumeAfter: ready.promise,
+      functions: {
+        hold: async (event) => {
+          calls.push(event);
+          return event;
+        },
+        after: async (event) => event,
+      },
+    });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const callsBeforeReady = calls.length;
+    ready.open();
+    const done = await second.sfn.waitForExecution(executionArn, 10_000);
+
+    expect(callsBeforeReady).toBe(0);
+    expect(done.status).toBe('SUCCEEDED');
+  });
+
+  it('keeps an execution StopExecution aborted ABORTED, and does not re-run it', async () => {
+    const dir = await tempDir();
+    const first = await start({
+      ...holdSource,
+      dir,
+      functions: { hold: async (event) => event, after: async (event) => event },
+    });
+    const { executionArn } = first.sfn.startExecution({
+      stateMachineArn: first.sfn.stateMachineArns.hold ?? '',
+    });
+    // Let it reach the 30 s Wait.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await first.client.send(new StopExecutionCommand({ executionArn, error: 'UserCancelled' }));
+    await first.sfn.stop();
+
+    const calls: unknown[] = [];
+    const second = await start({
+      ...holdSource,
+      dir,
+      waitOverrideMs: 0,
+      functions: {
+        hold: async (event) => {
+          calls.push(event);
+          return event;
+        },
+      },
+    });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+
+    expect(second.sfn.describeExecution(executionArn)).toMatchObject({
+      status: 'ABORTED',
+      error: 'UserCancelled',
+    });
+    expect(calls).toEqual([]);
   });
 });
