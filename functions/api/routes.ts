@@ -67,7 +67,7 @@ export const routes = {
     tag: 'auth',
     request: { body: s.ConfirmRequest },
     success: { status: 200, description: 'User confirmed', schema: s.ConfirmResponse },
-    errors: [404, 422],
+    errors: [400, 422],
   }),
   login: route({
     operationId: 'login',

@@ -3,13 +3,14 @@
  * environment is one transaction (environment, stacks, first operation, name lock,
  * project counter), so a half-recorded environment can never exist.
  */
-import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { ConflictError, NotFoundError } from '../domain/errors.ts';
+import { assertSettled } from '../domain/lifecycle.ts';
 import type { EnvironmentRecord, OperationRecord, Page, PageRequest, StackRecord } from '../domain/model.ts';
 import type { EnvironmentFilter, EnvironmentListScope, EnvironmentStore } from '../domain/ports.ts';
 import type { EnvironmentStatusValue } from '../domain/schemas.ts';
 import { documentClient, tableName } from './client.ts';
-import { cancellationReasons, conditionFailedAt } from './conditions.ts';
+import { cancellationReasons, conditionFailedAt, transactWrite } from './conditions.ts';
 import {
   environmentFromItem,
   environmentToItem,
@@ -129,7 +130,7 @@ export class DynamoEnvironmentStore implements EnvironmentStore {
       ...stacks.map((stack) => ({ Put: { TableName: table, Item: stackToItem(stack) } })),
     ];
     try {
-      await documentClient().send(new TransactWriteCommand({ TransactItems: items }));
+      await transactWrite(items);
     } catch (error) {
       const reasons = cancellationReasons(error);
       if (conditionFailedAt(reasons, 1)) {
@@ -183,38 +184,37 @@ export class DynamoEnvironmentStore implements EnvironmentStore {
       updated_at: at,
     };
     try {
-      await documentClient().send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Update: {
-                TableName: tableName(),
-                Key: environmentKeys.item(environment.id),
-                UpdateExpression:
-                  'SET #status = :status, current_operation_id = :op, #error = :null, version = :next, updated_at = :at, ' +
-                  'progress_layer = :zero, progress_layers = :layers, progress_stacks = :stacks REMOVE done_stacks',
-                ConditionExpression: '#status = :expected AND version = :version',
-                ExpressionAttributeNames: { '#status': 'status', '#error': 'error' },
-                ExpressionAttributeValues: {
-                  ':status': status,
-                  ':op': operation.id,
-                  ':null': null,
-                  ':next': next.version,
-                  ':at': at,
-                  ':zero': 0,
-                  ':layers': operation.progress.layers,
-                  ':stacks': operation.progress.stacks,
-                  ':expected': environment.status,
-                  ':version': environment.version,
-                },
-              },
+      await transactWrite([
+        {
+          Update: {
+            TableName: tableName(),
+            Key: environmentKeys.item(environment.id),
+            UpdateExpression:
+              'SET #status = :status, current_operation_id = :op, #error = :null, version = :next, updated_at = :at, ' +
+              'progress_layer = :zero, progress_layers = :layers, progress_stacks = :stacks REMOVE done_stacks',
+            ConditionExpression: '#status = :expected AND version = :version',
+            ExpressionAttributeNames: { '#status': 'status', '#error': 'error' },
+            ExpressionAttributeValues: {
+              ':status': status,
+              ':op': operation.id,
+              ':null': null,
+              ':next': next.version,
+              ':at': at,
+              ':zero': 0,
+              ':layers': operation.progress.layers,
+              ':stacks': operation.progress.stacks,
+              ':expected': environment.status,
+              ':version': environment.version,
             },
-            { Put: { TableName: tableName(), Item: operationToItem(operation) } },
-          ],
-        }),
-      );
+          },
+        },
+        { Put: { TableName: tableName(), Item: operationToItem(operation) } },
+      ]);
     } catch (error) {
       if (conditionFailedAt(cancellationReasons(error), 0)) {
+        // Someone else changed it first: if that started an operation, name it (409 OPERATION_IN_PROGRESS).
+        const current = await getEnvironmentItem(environment.id);
+        if (current) assertSettled(current);
         throw new ConflictError(
           `Environment ${environment.id} was changed by another request; read it again and retry`,
           'CONCURRENT_MODIFICATION',

@@ -4,16 +4,34 @@
  * status; a retried step that finds its own write already applied succeeds without
  * writing again (Lambda retries must be harmless).
  */
-import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { StaleOperationError } from '../domain/errors.ts';
 import type { EnvironmentRecord, OperationRecord, StackRecord } from '../domain/model.ts';
-import type { OperationOutcome, OperationStore, StackCompletion } from '../domain/ports.ts';
+import type { Claim, OperationOutcome, OperationStore, StackCompletion } from '../domain/ports.ts';
 import type { StackStatusValue } from '../domain/schemas.ts';
 import { documentClient, tableName } from './client.ts';
-import { cancellationReasons, isConditionFailure } from './conditions.ts';
+import {
+  cancellationReasons,
+  conditionFailedAt,
+  isConditionFailure,
+  type TransactItems,
+  transactWrite,
+} from './conditions.ts';
 import { getEnvironmentItem, getStackItem, queryStacks } from './environment-store.ts';
 import { operationFromItem } from './items.ts';
 import { environmentKeys, operationKeys, projectKeys, stackKeys } from './keys.ts';
+
+/** The environment is still held by this operation, in the operation's status. */
+function claimCondition(claim: Claim) {
+  return {
+    ConditionExpression: 'current_operation_id = :claimOp AND #claimStatus = :claimStatus',
+    ExpressionAttributeNames: { '#claimStatus': 'status' },
+    ExpressionAttributeValues: { ':claimOp': claim.operationId, ':claimStatus': claim.active } as Record<
+      string,
+      unknown
+    >,
+  };
+}
 
 function notOwned(environmentId: string, operationId: string): StaleOperationError {
   return new StaleOperationError(`Operation ${operationId} no longer owns environment ${environmentId}`);
@@ -39,50 +57,47 @@ export class DynamoOperationStore implements OperationStore {
     return getStackItem(environmentId, name);
   }
 
-  async startWalk(
-    environment: EnvironmentRecord,
-    operationId: string,
-    layers: number,
-    stacks: number,
+  async startWalk(claim: Claim, layers: number, stacks: number): Promise<void> {
+    // The done set is kept: a re-run of the same operation goes on counting from it.
+    await this.updateClaimed(
+      claim,
+      'SET progress_layer = :zero, progress_layers = :layers, progress_stacks = :stacks',
+      {
+        ':zero': 0,
+        ':layers': layers,
+        ':stacks': stacks,
+      },
+    );
+  }
+
+  async setLayer(claim: Claim, layer: number): Promise<void> {
+    await this.updateClaimed(claim, 'SET progress_layer = :layer', { ':layer': layer });
+  }
+
+  /** Updates the environment item if the claim still holds. */
+  private async updateClaimed(
+    claim: Claim,
+    expression: string,
+    values: Record<string, unknown>,
   ): Promise<void> {
     try {
       await documentClient().send(
         new UpdateCommand({
           TableName: tableName(),
-          Key: environmentKeys.item(environment.id),
-          // The done set is kept: a re-run of the same operation goes on counting from it.
-          UpdateExpression:
-            'SET progress_layer = :zero, progress_layers = :layers, progress_stacks = :stacks',
-          ConditionExpression: 'current_operation_id = :op',
-          ExpressionAttributeValues: { ':zero': 0, ':layers': layers, ':stacks': stacks, ':op': operationId },
+          Key: environmentKeys.item(claim.environmentId),
+          UpdateExpression: expression,
+          ...claimCondition(claim),
+          ExpressionAttributeValues: { ...values, ...claimCondition(claim).ExpressionAttributeValues },
         }),
       );
     } catch (error) {
-      if (isConditionFailure(error)) throw notOwned(environment.id, operationId);
-      throw error;
-    }
-  }
-
-  async setLayer(environmentId: string, operationId: string, layer: number): Promise<void> {
-    try {
-      await documentClient().send(
-        new UpdateCommand({
-          TableName: tableName(),
-          Key: environmentKeys.item(environmentId),
-          UpdateExpression: 'SET progress_layer = :layer',
-          ConditionExpression: 'current_operation_id = :op',
-          ExpressionAttributeValues: { ':layer': layer, ':op': operationId },
-        }),
-      );
-    } catch (error) {
-      if (isConditionFailure(error)) throw notOwned(environmentId, operationId);
+      if (isConditionFailure(error)) throw notOwned(claim.environmentId, claim.operationId);
       throw error;
     }
   }
 
   async startStack(
-    environmentId: string,
-    operationId: string,
+    claim: Claim,
     stack: string,
     from: StackStatusValue[],
     to: StackStatusValue,
@@ -90,25 +105,36 @@ export class DynamoOperationStore implements OperationStore {
   ): Promise<void> {
     const fromValues = Object.fromEntries(from.map((status, i) => [`:from${i}`, status]));
     try {
-      await documentClient().send(
-        new UpdateCommand({
-          TableName: tableName(),
-          Key: stackKeys.item(environmentId, stack),
-          UpdateExpression:
-            'SET #status = :to, operation_id = :op, started_at = :at, finished_at = :null, #error = :null',
-          ConditionExpression: `attribute_exists(PK) AND (#status IN (${Object.keys(fromValues).join(', ')}) OR (#status = :to AND operation_id = :op))`,
-          ExpressionAttributeNames: { '#status': 'status', '#error': 'error' },
-          ExpressionAttributeValues: {
-            ...fromValues,
-            ':to': to,
-            ':op': operationId,
-            ':at': at,
-            ':null': null,
+      await transactWrite([
+        {
+          ConditionCheck: {
+            TableName: tableName(),
+            Key: environmentKeys.item(claim.environmentId),
+            ...claimCondition(claim),
           },
-        }),
-      );
+        },
+        {
+          Update: {
+            TableName: tableName(),
+            Key: stackKeys.item(claim.environmentId, stack),
+            UpdateExpression:
+              'SET #status = :to, operation_id = :op, started_at = :at, finished_at = :null, #error = :null',
+            ConditionExpression: `attribute_exists(PK) AND (#status IN (${Object.keys(fromValues).join(', ')}) OR (#status = :to AND operation_id = :op))`,
+            ExpressionAttributeNames: { '#status': 'status', '#error': 'error' },
+            ExpressionAttributeValues: {
+              ...fromValues,
+              ':to': to,
+              ':op': claim.operationId,
+              ':at': at,
+              ':null': null,
+            },
+          },
+        },
+      ]);
     } catch (error) {
-      if (isConditionFailure(error)) {
+      const reasons = cancellationReasons(error);
+      if (conditionFailedAt(reasons, 0)) throw notOwned(claim.environmentId, claim.operationId);
+      if (conditionFailedAt(reasons, 1)) {
         throw new StaleOperationError(`Stack ${stack} cannot move to ${to}: it is not in ${from.join('/')}`);
       }
       throw error;
@@ -116,8 +142,7 @@ export class DynamoOperationStore implements OperationStore {
   }
 
   async completeStack(
-    environmentId: string,
-    operationId: string,
+    claim: Claim,
     stack: string,
     from: StackStatusValue,
     result: StackCompletion,
@@ -128,7 +153,7 @@ export class DynamoOperationStore implements OperationStore {
       ':at': result.at,
       ':error': result.error ?? null,
       ':from': from,
-      ':op': operationId,
+      ':op': claim.operationId,
     };
     if (result.resources) {
       sets.push('resources = :resources');
@@ -142,38 +167,35 @@ export class DynamoOperationStore implements OperationStore {
       sets.push('estimated_monthly_cost_usd = :cost');
       values[':cost'] = result.estimated_monthly_cost_usd;
     }
+    const condition = claimCondition(claim);
     try {
-      await documentClient().send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Update: {
-                TableName: tableName(),
-                Key: stackKeys.item(environmentId, stack),
-                UpdateExpression: `SET ${sets.join(', ')}`,
-                ConditionExpression: '#status = :from AND operation_id = :op',
-                ExpressionAttributeNames: { '#status': 'status', '#error': 'error' },
-                ExpressionAttributeValues: values,
-              },
-            },
-            {
-              Update: {
-                TableName: tableName(),
-                Key: environmentKeys.item(environmentId),
-                UpdateExpression: 'ADD done_stacks :stack',
-                ConditionExpression: 'current_operation_id = :op',
-                ExpressionAttributeValues: { ':stack': new Set([stack]), ':op': operationId },
-              },
-            },
-          ],
-        }),
-      );
+      await transactWrite([
+        {
+          Update: {
+            TableName: tableName(),
+            Key: stackKeys.item(claim.environmentId, stack),
+            UpdateExpression: `SET ${sets.join(', ')}`,
+            ConditionExpression: '#status = :from AND operation_id = :op',
+            ExpressionAttributeNames: { '#status': 'status', '#error': 'error' },
+            ExpressionAttributeValues: values,
+          },
+        },
+        {
+          Update: {
+            TableName: tableName(),
+            Key: environmentKeys.item(claim.environmentId),
+            UpdateExpression: 'ADD done_stacks :stack',
+            ...condition,
+            ExpressionAttributeValues: { ':stack': new Set([stack]), ...condition.ExpressionAttributeValues },
+          },
+        },
+      ]);
     } catch (error) {
       if (!cancellationReasons(error)) throw error;
-      const current = await getStackItem(environmentId, stack);
+      const current = await getStackItem(claim.environmentId, stack);
       // A retry of a step whose write already landed.
-      if (current?.status === result.status && current.operation_id === operationId) return;
-      throw notOwned(environmentId, operationId);
+      if (current?.status === result.status && current.operation_id === claim.operationId) return;
+      throw notOwned(claim.environmentId, claim.operationId);
     }
   }
 
@@ -185,7 +207,7 @@ export class DynamoOperationStore implements OperationStore {
     const table = tableName();
     const owns = environment.current_operation_id === operation.id;
     const progress = { ...environment.progress };
-    const items: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']> = [
+    const items: TransactItems = [
       {
         Update: {
           TableName: table,
@@ -254,7 +276,7 @@ export class DynamoOperationStore implements OperationStore {
       }
     }
     try {
-      await documentClient().send(new TransactWriteCommand({ TransactItems: items }));
+      await transactWrite(items);
     } catch (error) {
       if (!cancellationReasons(error)) throw error;
       const current = await this.getOperation(operation.id);

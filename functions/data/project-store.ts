@@ -3,13 +3,13 @@
  * written in the same transaction as the project; the live-environment counter on
  * the project item guards deletion.
  */
-import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { ConflictError, NotFoundError, PreconditionFailedError } from '../domain/errors.ts';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { ConflictError, NotFoundError } from '../domain/errors.ts';
 import { nowIso } from '../domain/ids.ts';
 import type { Page, PageRequest, ProjectRecord } from '../domain/model.ts';
 import type { ProjectStore } from '../domain/ports.ts';
 import { documentClient, tableName } from './client.ts';
-import { cancellationReasons, conditionFailedAt, isConditionFailure } from './conditions.ts';
+import { cancellationReasons, conditionFailedAt, isConditionFailure, transactWrite } from './conditions.ts';
 import { projectFromItem, projectToItem } from './items.ts';
 import { projectKeys } from './keys.ts';
 import { queryPage } from './pagination.ts';
@@ -18,37 +18,37 @@ function duplicateName(name: string): ConflictError {
   return new ConflictError(`You already have a project named '${name}'`, 'DUPLICATE_NAME');
 }
 
-function versionMoved(project: ProjectRecord): PreconditionFailedError {
-  return new PreconditionFailedError(`Project ${project.id} was changed by another request; read it again`);
+/** The project changed between our read and our write (no If-Match was involved: 409, not 412). */
+function concurrentChange(project: ProjectRecord): ConflictError {
+  return new ConflictError(
+    `Project ${project.id} was changed by another request; read it again and retry`,
+    'CONCURRENT_MODIFICATION',
+  );
 }
 
 export class DynamoProjectStore implements ProjectStore {
   async create(project: ProjectRecord): Promise<void> {
     try {
-      await documentClient().send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Put: {
-                TableName: tableName(),
-                Item: projectToItem(project),
-                ConditionExpression: 'attribute_not_exists(PK)',
-              },
+      await transactWrite([
+        {
+          Put: {
+            TableName: tableName(),
+            Item: projectToItem(project),
+            ConditionExpression: 'attribute_not_exists(PK)',
+          },
+        },
+        {
+          Put: {
+            TableName: tableName(),
+            Item: {
+              ...projectKeys.nameLock(project.owner_id, project.name),
+              entity: 'lock',
+              project_id: project.id,
             },
-            {
-              Put: {
-                TableName: tableName(),
-                Item: {
-                  ...projectKeys.nameLock(project.owner_id, project.name),
-                  entity: 'lock',
-                  project_id: project.id,
-                },
-                ConditionExpression: 'attribute_not_exists(PK)',
-              },
-            },
-          ],
-        }),
-      );
+            ConditionExpression: 'attribute_not_exists(PK)',
+          },
+        },
+      ]);
     } catch (error) {
       if (conditionFailedAt(cancellationReasons(error), 1)) throw duplicateName(project.name);
       throw error;
@@ -114,39 +114,35 @@ export class DynamoProjectStore implements ProjectStore {
       try {
         await documentClient().send(new UpdateCommand(update));
       } catch (error) {
-        if (isConditionFailure(error)) throw versionMoved(project);
+        if (isConditionFailure(error)) throw concurrentChange(project);
         throw error;
       }
       return updated;
     }
     // A rename moves the name lock in the same transaction as the project.
     try {
-      await documentClient().send(
-        new TransactWriteCommand({
-          TransactItems: [
-            { Update: update },
-            {
-              Delete: {
-                TableName: tableName(),
-                Key: oldLock,
-                ConditionExpression: 'project_id = :id',
-                ExpressionAttributeValues: { ':id': project.id },
-              },
-            },
-            {
-              Put: {
-                TableName: tableName(),
-                Item: { ...newLock, entity: 'lock', project_id: project.id },
-                ConditionExpression: 'attribute_not_exists(PK)',
-              },
-            },
-          ],
-        }),
-      );
+      await transactWrite([
+        { Update: update },
+        {
+          Delete: {
+            TableName: tableName(),
+            Key: oldLock,
+            ConditionExpression: 'project_id = :id',
+            ExpressionAttributeValues: { ':id': project.id },
+          },
+        },
+        {
+          Put: {
+            TableName: tableName(),
+            Item: { ...newLock, entity: 'lock', project_id: project.id },
+            ConditionExpression: 'attribute_not_exists(PK)',
+          },
+        },
+      ]);
     } catch (error) {
       const reasons = cancellationReasons(error);
       if (conditionFailedAt(reasons, 2)) throw duplicateName(updated.name);
-      if (conditionFailedAt(reasons, 0) || conditionFailedAt(reasons, 1)) throw versionMoved(project);
+      if (conditionFailedAt(reasons, 0) || conditionFailedAt(reasons, 1)) throw concurrentChange(project);
       throw error;
     }
     return updated;
@@ -154,25 +150,30 @@ export class DynamoProjectStore implements ProjectStore {
 
   async delete(project: ProjectRecord): Promise<void> {
     try {
-      await documentClient().send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Delete: {
-                TableName: tableName(),
-                Key: projectKeys.item(project.id),
-                ConditionExpression: 'attribute_exists(PK) AND live_environments = :zero',
-                ExpressionAttributeValues: { ':zero': 0 },
-              },
-            },
-            { Delete: { TableName: tableName(), Key: projectKeys.nameLock(project.owner_id, project.name) } },
-          ],
-        }),
-      );
+      await transactWrite([
+        {
+          Delete: {
+            TableName: tableName(),
+            Key: projectKeys.item(project.id),
+            ConditionExpression: 'attribute_exists(PK) AND live_environments = :zero AND version = :version',
+            ExpressionAttributeValues: { ':zero': 0, ':version': project.version },
+          },
+        },
+        {
+          // Only this project's lock: the name may belong to another project by now.
+          Delete: {
+            TableName: tableName(),
+            Key: projectKeys.nameLock(project.owner_id, project.name),
+            ConditionExpression: 'attribute_not_exists(PK) OR project_id = :id',
+            ExpressionAttributeValues: { ':id': project.id },
+          },
+        },
+      ]);
     } catch (error) {
       if (conditionFailedAt(cancellationReasons(error), 0)) {
         const current = await this.get(project.id);
         if (!current) throw new NotFoundError('Project', project.id);
+        if (current.live_environments === 0) throw concurrentChange(project);
         throw new ConflictError(
           `Project ${project.id} still has ${current.live_environments} live environment(s); destroy them first`,
           'PROJECT_HAS_ENVIRONMENTS',

@@ -86,7 +86,7 @@ export class ValidationError extends ApiError {
 export class ServiceUnavailableError extends ApiError {
   constructor(
     message = 'The service is temporarily unavailable, please retry',
-    options: { cause?: unknown } = {},
+    options: { cause?: unknown; extra?: Record<string, unknown> } = {},
   ) {
     super(503, 'SERVICE_UNAVAILABLE', message, options);
   }
@@ -121,5 +121,16 @@ export class StaleOperationError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'StaleOperationError';
+  }
+}
+
+/**
+ * A write collided with a concurrent one (a DynamoDB transaction conflict or throttling)
+ * and did not happen. Safe to retry: the API answers 503 so clients retry, and the state
+ * machines retry steps that throw it, with backoff and jitter.
+ */
+export class TransientStoreError extends ApiError {
+  constructor() {
+    super(503, 'SERVICE_UNAVAILABLE', 'The request collided with a concurrent change; please retry');
   }
 }

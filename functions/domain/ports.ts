@@ -69,6 +69,17 @@ export interface EnvironmentStore {
   ): Promise<EnvironmentRecord>;
 }
 
+/**
+ * The operation a workflow step works for, and the status that operation holds the
+ * environment in. Every step write is conditional on both, so a step of an operation
+ * that was settled meanwhile (failed, or superseded) cannot change anything.
+ */
+export interface Claim {
+  environmentId: string;
+  operationId: string;
+  active: EnvironmentStatusValue;
+}
+
 /** How a stack ends its step: its new status and, for a provision, what it created. */
 export interface StackCompletion {
   status: StackStatusValue;
@@ -107,34 +118,22 @@ export interface OperationStore {
   listStacks(environmentId: string): Promise<StackRecord[]>;
   getStack(environmentId: string, name: string): Promise<StackRecord | null>;
   /** Sets progress for a walk of `layers` layers over `stacks` stacks (the done set is kept). */
-  startWalk(
-    environment: EnvironmentRecord,
-    operationId: string,
-    layers: number,
-    stacks: number,
-  ): Promise<void>;
-  setLayer(environmentId: string, operationId: string, layer: number): Promise<void>;
+  startWalk(claim: Claim, layers: number, stacks: number): Promise<void>;
+  setLayer(claim: Claim, layer: number): Promise<void>;
   /**
    * `from` → `to` for one stack under this operation. Idempotent: a stack already in
    * `to` for the same operation is left as it is.
    * @throws StaleOperationError when the stack is in neither state for this operation.
    */
   startStack(
-    environmentId: string,
-    operationId: string,
+    claim: Claim,
     stack: string,
     from: StackStatusValue[],
     to: StackStatusValue,
     at: string,
   ): Promise<void>;
   /** Settles one stack and counts it as done on the environment, atomically. Idempotent. */
-  completeStack(
-    environmentId: string,
-    operationId: string,
-    stack: string,
-    from: StackStatusValue,
-    result: StackCompletion,
-  ): Promise<void>;
+  completeStack(claim: Claim, stack: string, from: StackStatusValue, result: StackCompletion): Promise<void>;
   /**
    * Ends the operation and moves the environment from `from` to `to` with the given
    * fields; for a destroy, also releases the name lock and the project's live counter.

@@ -1,16 +1,11 @@
 /**
  * The Cognito client the auth routes proxy to, and the translation of Cognito's
- * exceptions into the API's errors. Messages never reveal whether an account exists
- * (login answers the same for an unknown user and a wrong password).
+ * exceptions into the API's errors. Login and confirm answer an unknown user exactly
+ * like a wrong password or code; signup does say that an email is taken (as Cognito
+ * itself does), the usual trade-off for a usable signup.
  */
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
-import {
-  ApiError,
-  ConflictError,
-  NotFoundError,
-  UnauthorizedError,
-  ValidationError,
-} from '../domain/errors.ts';
+import { ApiError, ConflictError, UnauthorizedError, ValidationError } from '../domain/errors.ts';
 import { authConfig, regionConfig } from './config.ts';
 
 let client: CognitoIdentityProviderClient | undefined;
@@ -62,9 +57,10 @@ export function translateCognitoError(error: unknown): never {
   }
 }
 
-/** Confirm answers 404 for an unknown user (the code was emailed to a known address). */
+/** Confirm answers an unknown user like a wrong code, so it cannot be used to probe for accounts. */
 export function translateConfirmError(error: unknown): never {
-  if (error instanceof Error && error.name === 'UserNotFoundException')
-    throw new NotFoundError('User', 'this email');
+  if (error instanceof Error && error.name === 'UserNotFoundException') {
+    throw new ApiError(400, 'INVALID_CODE', 'The confirmation code is not valid');
+  }
   return translateCognitoError(error);
 }

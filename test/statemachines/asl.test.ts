@@ -28,7 +28,7 @@ describe.each(STATE_MACHINES.map((m) => m.name))('%s.asl.json', (name) => {
     expect(text).not.toMatch(/arn:aws:lambda:/);
   });
 
-  it('retries Lambda service exceptions with backoff and jitter on every task', () => {
+  it('retries Lambda service exceptions and store collisions with backoff and jitter on every task', () => {
     const tasks: { Retry?: { ErrorEquals: string[]; BackoffRate?: number; JitterStrategy?: string }[] }[] =
       [];
     const walk = (node: unknown): void => {
@@ -45,6 +45,8 @@ describe.each(STATE_MACHINES.map((m) => m.name))('%s.asl.json', (name) => {
       const retry = task.Retry?.find((r) => r.ErrorEquals.includes('Lambda.ServiceException'));
       expect(retry?.JitterStrategy).toBe('FULL');
       expect(retry?.BackoffRate).toBeGreaterThan(1);
+      // Collisions with concurrent writes are retried too (see TransientStoreError).
+      expect(task.Retry?.some((r) => r.ErrorEquals.includes('TransientStoreError'))).toBe(true);
     }
   });
 });

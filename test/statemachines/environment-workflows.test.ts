@@ -225,3 +225,89 @@ describe('provision-environment and destroy-environment', () => {
     expect([...after.stacks.values()].every((s) => s.status === 'destroyed')).toBe(true);
   });
 });
+
+describe('resilience', () => {
+  it('retries a step that collided with a concurrent write instead of failing the environment', async () => {
+    // Arrange: a runner whose complete-stack step collides once, then behaves.
+    const { handler: realCompleteStack } = await import('../../functions/steps/complete-stack.ts');
+    const { TransientStoreError } = await import('../../functions/domain/errors.ts');
+    let collisions = 0;
+    const flaky = await createLocalStepFunctions({
+      quiet: true,
+      retryIntervalOverrideMs: 0,
+      functions: {
+        'complete-stack': async (event: unknown) => {
+          if (collisions === 0) {
+            collisions += 1;
+            throw new TransientStoreError();
+          }
+          return realCompleteStack(event as Parameters<typeof realCompleteStack>[0]);
+        },
+      },
+    });
+    try {
+      const project = await newProject('flaky');
+      const created = await createEnvironment(
+        { ...deps.environmentDeps, workflows: { start: async () => undefined } },
+        owner,
+        project.id,
+        { name: 'flaky', type: 'persistent', template: 'minimal', parameters: {} },
+        settings,
+      );
+      // Act
+      const started = flaky.startExecution({
+        stateMachineArn: flaky.stateMachineArns['provision-environment'] ?? '',
+        name: created.operation.id,
+        input: JSON.stringify({ environment_id: created.environment.id, operation_id: created.operation.id }),
+      });
+      const run = await flaky.waitForExecution(started.executionArn, 60_000);
+      // Assert
+      expect(collisions).toBe(1);
+      expect(run.status).toBe('SUCCEEDED');
+      expect((await load(created.environment.id)).env).toMatchObject({ status: 'running', error: null });
+    } finally {
+      await flaky.stop();
+    }
+  });
+
+  it('destroys stacks an earlier, failed destroy left half-way', async () => {
+    // Arrange: a running environment whose earlier destroy died with one stack mid-deletion.
+    const project = await newProject('half-way');
+    const created = await createEnvironment(
+      deps.environmentDeps,
+      owner,
+      project.id,
+      { name: 'half-way', type: 'persistent', template: 'minimal', parameters: {} },
+      settings,
+    );
+    expect((await settled('provision-environment', created.operation.id)).status).toBe('SUCCEEDED');
+    const { UpdateCommand } = await import('@aws-sdk/lib-dynamodb');
+    const { documentClient } = await import('../../functions/data/client.ts');
+    const set = (key: Record<string, string>, values: Record<string, unknown>) =>
+      documentClient().send(
+        new UpdateCommand({
+          TableName: 'statemachine-tests',
+          Key: key,
+          UpdateExpression: `SET ${Object.keys(values)
+            .map((k) => `#${k} = :${k}`)
+            .join(', ')}`,
+          ExpressionAttributeNames: Object.fromEntries(Object.keys(values).map((k) => [`#${k}`, k])),
+          ExpressionAttributeValues: Object.fromEntries(Object.entries(values).map(([k, v]) => [`:${k}`, v])),
+        }),
+      );
+    await set(
+      { PK: `ENV#${created.environment.id}`, SK: 'STACK#compute-lambda' },
+      { status: 'destroying', operation_id: 'op_01jd8x3k5m7n9p1q3r5s7t9old' },
+    );
+    await set({ PK: `ENV#${created.environment.id}`, SK: 'ENV' }, { status: 'failed' });
+    // Act
+    const destroying = await destroyEnvironment(deps.environmentDeps, owner, created.environment.id);
+    const run = await settled('destroy-environment', destroying.operation.id);
+    // Assert
+    expect(run.status).toBe('SUCCEEDED');
+    const after = await load(created.environment.id);
+    expect(after.env.status).toBe('destroyed');
+    expect(must(after.stacks.get('compute-lambda'), 'compute-lambda').status).toBe('destroyed');
+    expect([...after.stacks.values()].every((s) => s.status === 'destroyed')).toBe(true);
+  });
+});

@@ -151,12 +151,12 @@ async function startOrSettle(
       releaseName: false,
       at: nowIso(),
     });
-    throw new ServiceUnavailableError(
-      `Could not start the ${kind} workflow; nothing was changed, please retry`,
-      {
-        cause,
-      },
-    );
+    // Say exactly what state was left behind, so the client knows what to do next.
+    const message =
+      kind === 'provision'
+        ? `Environment ${environment.id} was recorded but its provisioning could not be started; it is now failed: delete it and try again later`
+        : `The destroy of environment ${environment.id} could not be started; it is unchanged, please retry`;
+    throw new ServiceUnavailableError(message, { cause, extra: { environment_id: environment.id } });
   }
 }
 

@@ -7,8 +7,8 @@ import { StaleOperationError } from '../errors.ts';
 import { nowIso } from '../ids.ts';
 import { baseUrlFor } from '../lifecycle.ts';
 import type { EnvironmentRecord, OperationRecord, StackRecord } from '../model.ts';
-import type { OperationStore } from '../ports.ts';
-import type { StackStatusValue } from '../schemas.ts';
+import type { Claim, OperationStore } from '../ports.ts';
+import type { EnvironmentStatusValue, StackStatusValue } from '../schemas.ts';
 import { simulatedDurationSeconds, simulateStack } from '../simulation.ts';
 
 /** Payload shapes; the same interfaces type the Lambda steps (see functions/steps/contracts.ts). */
@@ -47,21 +47,46 @@ export interface WorkflowSettings {
   baseDomain: string;
 }
 
-/** Stack statuses a walk picks up, and the status each moves through. */
+/**
+ * Per walk: the environment status the operation holds (`active`), the stack statuses it
+ * picks up (`from`; a stack left half-way by an earlier, settled operation is picked up
+ * too), the status a stack moves through and the one it ends in.
+ */
 const WALK = {
-  provision: { from: ['pending', 'failed', 'skipped'], during: 'provisioning', to: 'provisioned' },
+  provision: {
+    active: 'provisioning',
+    from: ['pending', 'provisioning', 'failed', 'skipped'],
+    during: 'provisioning',
+    to: 'provisioned',
+  },
   destroy: {
-    from: ['pending', 'provisioning', 'provisioned', 'failed', 'skipped', 'stopped'],
+    active: 'destroying',
+    from: ['pending', 'provisioning', 'provisioned', 'failed', 'skipped', 'stopped', 'destroying'],
     during: 'destroying',
     to: 'destroyed',
   },
 } as const satisfies Record<
   'provision' | 'destroy',
-  { from: readonly StackStatusValue[]; during: StackStatusValue; to: StackStatusValue }
+  {
+    active: EnvironmentStatusValue;
+    from: readonly StackStatusValue[];
+    during: StackStatusValue;
+    to: StackStatusValue;
+  }
 >;
 
 /** Statuses in which a stack has (simulated) resources that take time to delete. */
-const HAS_RESOURCES: readonly StackStatusValue[] = ['provisioning', 'provisioned', 'failed', 'stopped'];
+const HAS_RESOURCES: readonly StackStatusValue[] = [
+  'provisioning',
+  'provisioned',
+  'failed',
+  'stopped',
+  'destroying',
+];
+
+function claimOf(ref: OperationRef, kind: 'provision' | 'destroy'): Claim {
+  return { environmentId: ref.environment_id, operationId: ref.operation_id, active: WALK[kind].active };
+}
 
 async function loadOwned(
   store: OperationStore,
@@ -113,16 +138,21 @@ export async function planOperation(store: OperationStore, ref: OperationRef): P
     throw new StaleOperationError(`Operation ${operation.id} no longer owns environment ${environment.id}`);
   }
   const kind = walkKind(operation);
+  if (environment.status !== WALK[kind].active) {
+    throw new StaleOperationError(
+      `Environment ${environment.id} is ${environment.status}, not ${WALK[kind].active}`,
+    );
+  }
   const all = await store.listStacks(environment.id);
   const layers = planLayers(all, kind, operation.id);
   const finished = all.filter((s) => s.status === WALK[kind].to && s.operation_id === operation.id).length;
   const stacks = layers.reduce((n, l) => n + l.stacks.length, finished);
-  await store.startWalk(environment, operation.id, layers.length, stacks);
+  await store.startWalk(claimOf(ref, kind), layers.length, stacks);
   return { ...ref, kind, layers };
 }
 
 export async function startLayer(store: OperationStore, input: LayerInput): Promise<LayerInput> {
-  await store.setLayer(input.environment_id, input.operation_id, input.layer);
+  await store.setLayer(claimOf(input, input.kind), input.layer);
   return input;
 }
 
@@ -136,14 +166,7 @@ export async function startStack(
   const walk = WALK[input.kind];
   // A stack that never got resources is deleted at once.
   const takesTime = input.kind === 'provision' || HAS_RESOURCES.includes(stack.status);
-  await store.startStack(
-    input.environment_id,
-    input.operation_id,
-    input.stack,
-    [...walk.from],
-    walk.during,
-    nowIso(),
-  );
+  await store.startStack(claimOf(input, input.kind), input.stack, [...walk.from], walk.during, nowIso());
   const seconds = takesTime
     ? simulatedDurationSeconds(input.stack, { environmentId: input.environment_id, attempt: 1 }, input.kind)
     : 0;
@@ -154,7 +177,7 @@ export async function completeStack(store: OperationStore, input: StackStarted):
   const { wait_seconds: _, ...done } = input;
   const at = nowIso();
   if (input.kind === 'destroy') {
-    await store.completeStack(input.environment_id, input.operation_id, input.stack, 'destroying', {
+    await store.completeStack(claimOf(input, 'destroy'), input.stack, 'destroying', {
       status: 'destroyed',
       at,
     });
@@ -188,7 +211,7 @@ export async function completeStack(store: OperationStore, input: StackStarted):
     },
     dependencyOutputs,
   );
-  await store.completeStack(input.environment_id, input.operation_id, input.stack, 'provisioning', {
+  await store.completeStack(claimOf(input, 'provision'), input.stack, 'provisioning', {
     status: 'provisioned',
     resources: simulated.resources,
     outputs: simulated.outputs,
@@ -204,9 +227,22 @@ export async function finalizeOperation(
   plan: OperationPlan,
 ): Promise<{ environment_id: string; operation_id: string; status: string }> {
   const { environment, operation } = await loadOwned(store, plan);
+  const walk = WALK[plan.kind];
+  if (
+    environment.current_operation_id !== operation.id ||
+    operation.status !== 'running' ||
+    environment.status !== walk.active
+  ) {
+    throw new StaleOperationError(`Operation ${operation.id} no longer owns environment ${environment.id}`);
+  }
+  // Never report success over a stack that did not get there.
+  const stacks = await store.listStacks(environment.id);
+  const unfinished = stacks.filter((s) => s.status !== walk.to).map((s) => s.name);
+  if (unfinished.length > 0) {
+    throw new StaleOperationError(`Stacks not ${walk.to}: ${unfinished.sort().join(', ')}`);
+  }
   const at = nowIso();
   if (plan.kind === 'provision') {
-    const stacks = await store.listStacks(environment.id);
     const cost = stacks.reduce((sum, s) => sum + s.estimated_monthly_cost_usd, 0);
     await store.finish(environment, operation, {
       operationStatus: 'succeeded',

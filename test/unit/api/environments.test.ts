@@ -1,3 +1,4 @@
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import {
   DynamoDBDocumentClient,
@@ -112,6 +113,8 @@ describe('POST /projects/{project_id}/environments', () => {
     const res = await create({ name: 'preview-pr-1', template: 'minimal' });
     expect(res.status).toBe(503);
     expect(String(res.body.detail)).not.toContain('ECONNREFUSED');
+    expect(res.body.environment_id).toEqual(expect.stringMatching(/^env_/));
+    expect(String(res.body.detail)).toContain('is now failed');
     const compensation = ddb.commandCalls(TransactWriteCommand)[1]?.args[0].input.TransactItems ?? [];
     expect(compensation[0]?.Update?.ExpressionAttributeValues?.[':status']).toBe('failed');
     expect(compensation[1]?.Update?.ExpressionAttributeValues?.[':status']).toBe('failed');
@@ -219,6 +222,51 @@ describe('GET /environments', () => {
 });
 
 describe('DELETE /environments/{env_id}', () => {
+  it('names the operation that won a race for the environment (409 OPERATION_IN_PROGRESS)', async () => {
+    // Arrange: our read sees it running; by the time we write, another request started a destroy.
+    ddb
+      .on(GetCommand)
+      .resolvesOnce({ Item: environmentItem() })
+      .resolves({
+        Item: environmentItem({
+          status: 'destroying',
+          current_operation_id: 'op_01jd8x3k5m7n9p1q3r5s7t9zzz',
+        }),
+      });
+    ddb.on(QueryCommand).resolves({ Items: [{ name: 'network', layer: 1, status: 'provisioned' }] });
+    ddb.on(TransactWriteCommand).rejects(
+      new TransactionCanceledException({
+        message: 'cancelled',
+        $metadata: {},
+        CancellationReasons: [{ Code: 'ConditionalCheckFailed' }, { Code: 'None' }],
+      }),
+    );
+    // Act
+    const res = await invoke(deleteEnvironment, { method: 'DELETE', pathParameters: { env_id: ENV_ID } });
+    // Assert
+    expect(res.status).toBe(409);
+    expect(res.body).toMatchObject({
+      error_code: 'OPERATION_IN_PROGRESS',
+      operation_id: 'op_01jd8x3k5m7n9p1q3r5s7t9zzz',
+    });
+    expect(sfn.calls()).toHaveLength(0);
+  });
+
+  it('answers 503 (retry) when its transaction collides with a concurrent one', async () => {
+    ddb.on(GetCommand).resolves({ Item: environmentItem() });
+    ddb.on(QueryCommand).resolves({ Items: [] });
+    ddb.on(TransactWriteCommand).rejects(
+      new TransactionCanceledException({
+        message: 'cancelled',
+        $metadata: {},
+        CancellationReasons: [{ Code: 'TransactionConflict' }, { Code: 'None' }],
+      }),
+    );
+    const res = await invoke(deleteEnvironment, { method: 'DELETE', pathParameters: { env_id: ENV_ID } });
+    expect(res.status).toBe(503);
+    expect(res.body.error_code).toBe('SERVICE_UNAVAILABLE');
+  });
+
   it('starts a destroy operation on the destroy state machine (202)', async () => {
     ddb.on(GetCommand).resolves({ Item: environmentItem() });
     ddb.on(QueryCommand).resolves({

@@ -1,9 +1,10 @@
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   DynamoDBDocumentClient,
   GetCommand,
   QueryCommand,
   TransactWriteCommand,
+  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -209,6 +210,22 @@ describe('PATCH /projects/{project_id}', () => {
     expect(items[2]?.Put?.Item).toMatchObject({ SK: 'PRJNAME#billing' });
   });
 
+  it('answers 409 CONCURRENT_MODIFICATION when another change lands between read and write', async () => {
+    ddb.on(GetCommand).resolves({ Item: projectItem() });
+    ddb
+      .on(UpdateCommand)
+      .rejects(
+        new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} }),
+      );
+    const res = await invoke(updateProject, {
+      method: 'PATCH',
+      pathParameters: { project_id: PROJECT_ID },
+      body: { description: 'new' },
+    });
+    expect(res.status).toBe(409);
+    expect(res.body.error_code).toBe('CONCURRENT_MODIFICATION');
+  });
+
   it('answers 422 for an empty patch', async () => {
     const res = await invoke(updateProject, {
       method: 'PATCH',
@@ -226,6 +243,15 @@ describe('DELETE /projects/{project_id}', () => {
     const res = await invoke(deleteProject, { method: 'DELETE', pathParameters: { project_id: PROJECT_ID } });
     expect(res.status).toBe(409);
     expect(res.body).toMatchObject({ error_code: 'PROJECT_HAS_ENVIRONMENTS', live_environments: 2 });
+  });
+
+  it('deletes only its own name lock, at the version it read', async () => {
+    ddb.on(GetCommand).resolves({ Item: projectItem({ version: 4 }) });
+    ddb.on(TransactWriteCommand).resolves({});
+    await invoke(deleteProject, { method: 'DELETE', pathParameters: { project_id: PROJECT_ID } });
+    const items = ddb.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems ?? [];
+    expect(items[0]?.Delete?.ExpressionAttributeValues).toMatchObject({ ':version': 4 });
+    expect(items[1]?.Delete?.ConditionExpression).toBe('attribute_not_exists(PK) OR project_id = :id');
   });
 
   it('deletes an empty project (204)', async () => {

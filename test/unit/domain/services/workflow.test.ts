@@ -33,15 +33,16 @@ describe('planLayers', () => {
     ]);
   });
 
-  it('resumes a stack its own operation left in progress, and skips what it finished', () => {
+  it('picks up stacks left half-way (by this or an earlier operation) and skips what this one finished', () => {
     const interrupted = [
       stack('network', 1, 'provisioned', 'op_1'),
+      stack('secrets', 1, 'provisioned', 'op_0'),
       stack('security', 2, 'provisioning', 'op_1'),
       stack('dns', 2, 'provisioning', 'op_other'),
       stack('database-rds', 3, 'pending'),
     ];
     expect(planLayers(interrupted, 'provision', 'op_1')).toEqual([
-      { layer: 1, stacks: ['security'] },
+      { layer: 1, stacks: ['dns', 'security'] },
       { layer: 2, stacks: ['database-rds'] },
     ]);
   });
