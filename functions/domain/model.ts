@@ -94,3 +94,21 @@ export interface PageRequest {
   limit: number;
   cursor?: string | undefined;
 }
+
+/** One structured log line of an environment's operations (kept 30 days). */
+export interface LogRecord {
+  environment_id: string;
+  operation_id: string | null;
+  stack: string | null;
+  level: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+  message: string;
+  timestamp: string;
+}
+
+export interface LogFilter {
+  stack?: string | undefined;
+  level?: LogRecord['level'] | undefined;
+  /** Only events at or after this ISO timestamp. */
+  since?: string | undefined;
+  operation_id?: string | undefined;
+}

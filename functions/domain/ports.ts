@@ -5,6 +5,8 @@
  */
 import type {
   EnvironmentRecord,
+  LogFilter,
+  LogRecord,
   OperationRecord,
   Page,
   PageRequest,
@@ -143,4 +145,12 @@ export interface OperationStore {
     operation: OperationRecord,
     outcome: OperationOutcome,
   ): Promise<void>;
+}
+
+/** Structured log events of operations. */
+export interface LogStore {
+  /** Appends events (best effort in order of their timestamps; each gets a unique key). */
+  append(events: LogRecord[]): Promise<void>;
+  /** Oldest first, filtered, paginated. */
+  list(environmentId: string, filter: LogFilter, page: PageRequest): Promise<Page<LogRecord>>;
 }

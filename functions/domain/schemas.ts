@@ -82,6 +82,7 @@ export const StackStatus = z.enum([
   'destroyed',
 ]);
 export const OperationKind = z.enum(['provision', 'update', 'stop', 'start', 'destroy']);
+export const OnFailure = z.enum(['rollback', 'keep']);
 export const OperationStatus = z.enum(['running', 'succeeded', 'failed', 'cancelled']);
 
 /** Pagination query parameters shared by every list route. */
@@ -191,6 +192,20 @@ export const ProjectPath = z.strictObject({ project_id: ProjectId });
 // ---------------------------------------------------------------- templates and parameters
 
 /**
+ * Failure injection, deterministic for a given environment id and operation attempt so a
+ * run can be reproduced: `failure_rate` (permanent failures), `transient_failure_rate`
+ * (errors the state machine's Retry absorbs), stacks that always fail to create or delete.
+ */
+export const SimulateParameters = z
+  .strictObject({
+    failure_rate: z.number().min(0).max(1).optional(),
+    transient_failure_rate: z.number().min(0).max(1).optional(),
+    fail_stacks: z.array(StackName).max(32).optional(),
+    fail_destroy_stacks: z.array(StackName).max(32).optional(),
+  })
+  .meta({ id: 'SimulateParameters' });
+
+/**
  * Template parameters, guarded like a free tier. Every field has a default, so `{}` is valid;
  * the resolved values are stored on the environment.
  */
@@ -210,6 +225,7 @@ export const TemplateParameters = z
     db_instance_class: z.enum(['db.t3.micro', 'db.t4g.micro']).optional(),
     db_engine: z.enum(['postgres', 'mysql']).optional(),
     storage_gb: z.number().int().min(1).max(100).optional(),
+    simulate: SimulateParameters.optional(),
   })
   .meta({ id: 'TemplateParameters' });
 
@@ -268,8 +284,21 @@ export const CreateEnvironmentRequest = z
     region: Region.optional(),
     account_id: AccountId.optional(),
     parameters: TemplateParameters.default({}),
+    /** What a failed provision does: destroy what it created (`rollback`) or keep it (`keep`). */
+    on_failure: OnFailure.default('rollback'),
   })
   .meta({ id: 'CreateEnvironmentRequest' });
+
+/** PATCH /environments/{id}: new parameters, merged into the current ones (an update operation). */
+export const UpdateEnvironmentRequest = z
+  .strictObject({
+    parameters: TemplateParameters.optional(),
+    on_failure: OnFailure.optional(),
+  })
+  .refine((v) => v.parameters !== undefined || v.on_failure !== undefined, {
+    message: 'give at least one of parameters, on_failure',
+  })
+  .meta({ id: 'UpdateEnvironmentRequest' });
 
 export const Progress = z
   .object({
@@ -297,6 +326,7 @@ export const Environment = z
     base_url: z.string().nullable(),
     current_operation_id: OperationId.nullable(),
     estimated_monthly_cost_usd: z.number(),
+    on_failure: OnFailure,
     error: z.string().nullable(),
     version: z.number().int(),
     owner_id: z.string(),
@@ -351,13 +381,44 @@ export const Operation = z
     environment_id: EnvironmentId,
     kind: OperationKind,
     status: OperationStatus,
+    /** 1 for a first run; a retry is the failed operation's attempt + 1 (it seeds the simulation). */
+    attempt: z.number().int(),
+    /** The operation this one retries. */
+    retry_of: OperationId.nullable(),
+    /** The stacks an update, stop or start works on (all of them for provision and destroy). */
+    targets: z.array(z.string()).nullable(),
+    cancel_requested: z.boolean(),
+    /** What happened beyond the status, e.g. `rolled_back`. */
+    outcome: z.string().nullable(),
     progress: Progress,
+    /** Each stack the operation touches, with its status (live while it runs). */
+    stacks: z.array(z.object({ name: z.string(), layer: z.number().int(), status: StackStatus })),
     started_at: Timestamp,
     finished_at: Timestamp.nullable(),
     error: z.string().nullable(),
     requested_by: z.string(),
   })
   .meta({ id: 'Operation' });
+export const OperationPage = page(Operation, 'OperationPage');
+export const OperationPath = z.strictObject({ op_id: OperationId });
+
+export const LogLevel = z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']);
+export const LogEvent = z
+  .object({
+    timestamp: Timestamp,
+    level: LogLevel,
+    operation_id: OperationId.nullable(),
+    stack: z.string().nullable(),
+    message: z.string(),
+  })
+  .meta({ id: 'LogEvent' });
+export const LogPage = page(LogEvent, 'LogPage');
+export const ListLogsQuery = PageQuery.extend({
+  stack: StackName.optional(),
+  level: LogLevel.optional(),
+  since: z.iso.datetime().optional(),
+  operation_id: OperationId.optional(),
+});
 
 /** 202 answer of an accepted asynchronous change: the environment and the operation that runs it. */
 export const AcceptedEnvironment = Environment.extend({ operation: Operation }).meta({
@@ -374,3 +435,7 @@ export type EnvironmentTypeValue = z.infer<typeof EnvironmentType>;
 export type OperationKindValue = z.infer<typeof OperationKind>;
 export type OperationStatusValue = z.infer<typeof OperationStatus>;
 export type RoleValue = z.infer<typeof Role>;
+export type OnFailureValue = z.infer<typeof OnFailure>;
+export type SimulateParametersInput = z.infer<typeof SimulateParameters>;
+export type UpdateEnvironmentInput = z.infer<typeof UpdateEnvironmentRequest>;
+export type LogLevelValue = z.infer<typeof LogLevel>;

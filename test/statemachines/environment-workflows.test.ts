@@ -89,7 +89,7 @@ describe('provision-environment and destroy-environment', () => {
       deps.environmentDeps,
       owner,
       project.id,
-      { name: 'preview-1', type: 'ephemeral', template: 'default', parameters: {} },
+      { name: 'preview-1', type: 'ephemeral', template: 'default', parameters: {}, on_failure: 'rollback' },
       settings,
     );
     const provision = await settled('provision-environment', created.operation.id);
@@ -147,7 +147,7 @@ describe('provision-environment and destroy-environment', () => {
       deps.environmentDeps,
       owner,
       project.id,
-      { name: 'preview-1', type: 'ephemeral', template: 'minimal', parameters: {} },
+      { name: 'preview-1', type: 'ephemeral', template: 'minimal', parameters: {}, on_failure: 'rollback' },
       settings,
     );
     expect((await settled('provision-environment', again.operation.id)).status).toBe('SUCCEEDED');
@@ -161,7 +161,7 @@ describe('provision-environment and destroy-environment', () => {
       deps.environmentDeps,
       owner,
       project.id,
-      { name: 'broken', type: 'persistent', template: 'minimal', parameters: {} },
+      { name: 'broken', type: 'persistent', template: 'minimal', parameters: {}, on_failure: 'rollback' },
       settings,
     );
     // Act
@@ -192,7 +192,7 @@ describe('provision-environment and destroy-environment', () => {
       },
       owner,
       project.id,
-      { name: 'corrupt', type: 'persistent', template: 'minimal', parameters: {} },
+      { name: 'corrupt', type: 'persistent', template: 'minimal', parameters: {}, on_failure: 'rollback' },
       settings,
     );
     const { DeleteCommand } = await import('@aws-sdk/lib-dynamodb');
@@ -251,7 +251,7 @@ describe('resilience', () => {
         { ...deps.environmentDeps, workflows: { start: async () => undefined } },
         owner,
         project.id,
-        { name: 'flaky', type: 'persistent', template: 'minimal', parameters: {} },
+        { name: 'flaky', type: 'persistent', template: 'minimal', parameters: {}, on_failure: 'rollback' },
         settings,
       );
       // Act
@@ -277,7 +277,7 @@ describe('resilience', () => {
       deps.environmentDeps,
       owner,
       project.id,
-      { name: 'half-way', type: 'persistent', template: 'minimal', parameters: {} },
+      { name: 'half-way', type: 'persistent', template: 'minimal', parameters: {}, on_failure: 'rollback' },
       settings,
     );
     expect((await settled('provision-environment', created.operation.id)).status).toBe('SUCCEEDED');

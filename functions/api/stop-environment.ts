@@ -1,0 +1,4 @@
+// Placeholder: being implemented.
+export const handler = async (): Promise<never> => {
+  throw new Error('not implemented');
+};
