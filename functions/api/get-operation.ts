@@ -1,4 +1,11 @@
-// Placeholder: being implemented.
-export const handler = async (): Promise<never> => {
-  throw new Error('not implemented');
-};
+/** GET /operations/{op_id} — with live progress and each stack's status. */
+import { presentOperationView } from '../domain/presenters.ts';
+import { getOperation } from '../domain/services/operations.ts';
+import { environmentStore } from '../shared/dependencies.ts';
+import { httpRoute } from '../shared/http.ts';
+import { routes } from './routes.ts';
+
+export const handler = httpRoute(routes.getOperation, async ({ principal, params }) => ({
+  statusCode: 200,
+  body: presentOperationView(await getOperation(environmentStore, principal, params.op_id)),
+}));

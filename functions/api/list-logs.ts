@@ -1,4 +1,16 @@
-// Placeholder: being implemented.
-export const handler = async (): Promise<never> => {
-  throw new Error('not implemented');
-};
+/** GET /environments/{env_id}/logs — filters stack, level, since, operation_id; oldest first. */
+import { presentLogEvent } from '../domain/logs.ts';
+import { getVisibleEnvironment } from '../domain/services/environments.ts';
+import { environmentStore, logStore } from '../shared/dependencies.ts';
+import { httpRoute } from '../shared/http.ts';
+import { routes } from './routes.ts';
+
+export const handler = httpRoute(routes.listLogs, async ({ principal, params, query }) => {
+  await getVisibleEnvironment(environmentStore, principal, params.env_id);
+  const { limit, cursor, ...filter } = query;
+  const page = await logStore.list(params.env_id, filter, { limit, cursor });
+  return {
+    statusCode: 200,
+    body: { items: page.items.map(presentLogEvent), next_cursor: page.next_cursor },
+  };
+});

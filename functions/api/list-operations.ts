@@ -1,4 +1,14 @@
-// Placeholder: being implemented.
-export const handler = async (): Promise<never> => {
-  throw new Error('not implemented');
-};
+/** GET /environments/{env_id}/operations — newest first. */
+import { presentOperationView } from '../domain/presenters.ts';
+import { listOperations } from '../domain/services/operations.ts';
+import { environmentStore } from '../shared/dependencies.ts';
+import { httpRoute } from '../shared/http.ts';
+import { routes } from './routes.ts';
+
+export const handler = httpRoute(routes.listOperations, async ({ principal, params, query }) => {
+  const page = await listOperations(environmentStore, principal, params.env_id, query);
+  return {
+    statusCode: 200,
+    body: { items: page.items.map(presentOperationView), next_cursor: page.next_cursor },
+  };
+});

@@ -1,4 +1,15 @@
-// Placeholder: being implemented.
-export const handler = async (): Promise<never> => {
-  throw new Error('not implemented');
-};
+/** POST /operations/{op_id}/retry — a new operation resumes a failed or cancelled one (202). */
+import { etag, presentEnvironment, presentOperation } from '../domain/presenters.ts';
+import { retryOperation } from '../domain/services/operations.ts';
+import { environmentDeps } from '../shared/dependencies.ts';
+import { httpRoute } from '../shared/http.ts';
+import { routes } from './routes.ts';
+
+export const handler = httpRoute(routes.retryOperation, async ({ principal, params }) => {
+  const { environment, operation } = await retryOperation(environmentDeps, principal, params.op_id);
+  return {
+    statusCode: 202,
+    body: { ...presentEnvironment(environment), operation: presentOperation(operation) },
+    headers: etag(environment),
+  };
+});

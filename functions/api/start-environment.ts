@@ -1,4 +1,15 @@
-// Placeholder: being implemented.
-export const handler = async (): Promise<never> => {
-  throw new Error('not implemented');
-};
+/** POST /environments/{env_id}/start — starts the compute stacks again (202). */
+import { etag, presentEnvironment, presentOperation } from '../domain/presenters.ts';
+import { startEnvironment } from '../domain/services/operations.ts';
+import { environmentDeps } from '../shared/dependencies.ts';
+import { httpRoute } from '../shared/http.ts';
+import { routes } from './routes.ts';
+
+export const handler = httpRoute(routes.startEnvironment, async ({ principal, params }) => {
+  const { environment, operation } = await startEnvironment(environmentDeps, principal, params.env_id);
+  return {
+    statusCode: 202,
+    body: { ...presentEnvironment(environment), operation: presentOperation(operation) },
+    headers: etag(environment),
+  };
+});

@@ -1,4 +1,24 @@
-// Placeholder: being implemented.
-export const handler = async (): Promise<never> => {
-  throw new Error('not implemented');
-};
+/**
+ * PATCH /environments/{env_id} — new parameters (honours If-Match: <version>). 202 with
+ * the update operation when stacks must be re-provisioned; 200 when no stack input changed.
+ */
+import { etag, presentEnvironment, presentOperation } from '../domain/presenters.ts';
+import { updateEnvironment } from '../domain/services/operations.ts';
+import { environmentDeps } from '../shared/dependencies.ts';
+import { httpRoute, parseIfMatch } from '../shared/http.ts';
+import { routes } from './routes.ts';
+
+export const handler = httpRoute(routes.updateEnvironment, async ({ principal, params, body, headers }) => {
+  const { environment, operation } = await updateEnvironment(
+    environmentDeps,
+    principal,
+    params.env_id,
+    body,
+    parseIfMatch(headers),
+  );
+  return {
+    statusCode: operation ? 202 : 200,
+    body: { ...presentEnvironment(environment), operation: operation ? presentOperation(operation) : null },
+    headers: etag(environment),
+  };
+});

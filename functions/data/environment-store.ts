@@ -3,23 +3,58 @@
  * environment is one transaction (environment, stacks, first operation, name lock,
  * project counter), so a half-recorded environment can never exist.
  */
-import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ConflictError, NotFoundError } from '../domain/errors.ts';
+import { nowIso } from '../domain/ids.ts';
 import { assertSettled } from '../domain/lifecycle.ts';
 import type { EnvironmentRecord, OperationRecord, Page, PageRequest, StackRecord } from '../domain/model.ts';
-import type { EnvironmentFilter, EnvironmentListScope, EnvironmentStore } from '../domain/ports.ts';
+import type {
+  EnvironmentChanges,
+  EnvironmentFilter,
+  EnvironmentListScope,
+  EnvironmentStore,
+} from '../domain/ports.ts';
 import type { EnvironmentStatusValue } from '../domain/schemas.ts';
 import { documentClient, tableName } from './client.ts';
-import { cancellationReasons, conditionFailedAt, transactWrite } from './conditions.ts';
+import { cancellationReasons, conditionFailedAt, isConditionFailure, transactWrite } from './conditions.ts';
 import {
   environmentFromItem,
   environmentToItem,
+  operationFromItem,
   operationToItem,
   stackFromItem,
   stackToItem,
 } from './items.ts';
-import { environmentKeys, projectKeys, stackKeys } from './keys.ts';
+import { environmentKeys, operationKeys, projectKeys, stackKeys } from './keys.ts';
 import { type QuerySpec, queryPage } from './pagination.ts';
+
+/** `SET` clauses (with a leading comma) and values for changed environment settings. */
+function settingsUpdate(changes: EnvironmentChanges): { sets: string; values: Record<string, unknown> } {
+  const sets: string[] = [];
+  const values: Record<string, unknown> = {};
+  if (changes.parameters) {
+    sets.push('parameters = :parameters');
+    values[':parameters'] = changes.parameters;
+  }
+  if (changes.on_failure) {
+    sets.push('on_failure = :onFailure');
+    values[':onFailure'] = changes.on_failure;
+  }
+  return { sets: sets.map((clause) => `, ${clause}`).join(''), values };
+}
+
+/**
+ * The error for a conditional write that lost to another request: if the winner started
+ * an operation, 409 OPERATION_IN_PROGRESS naming it; otherwise CONCURRENT_MODIFICATION.
+ */
+async function lostRace(environmentId: string): Promise<Error> {
+  const current = await getEnvironmentItem(environmentId);
+  if (current) assertSettled(current);
+  return new ConflictError(
+    `Environment ${environmentId} was changed by another request; read it again and retry`,
+    'CONCURRENT_MODIFICATION',
+  );
+}
 
 /** Reads every stack of an environment (a template has at most a few dozen: one or two pages). */
 export async function queryStacks(environmentId: string): Promise<StackRecord[]> {
@@ -172,10 +207,12 @@ export class DynamoEnvironmentStore implements EnvironmentStore {
     environment: EnvironmentRecord,
     operation: OperationRecord,
     status: EnvironmentStatusValue,
+    changes: EnvironmentChanges = {},
   ): Promise<EnvironmentRecord> {
     const at = operation.started_at;
     const next: EnvironmentRecord = {
       ...environment,
+      ...changes,
       status,
       current_operation_id: operation.id,
       progress: operation.progress,
@@ -183,6 +220,7 @@ export class DynamoEnvironmentStore implements EnvironmentStore {
       version: environment.version + 1,
       updated_at: at,
     };
+    const settings = settingsUpdate(changes);
     try {
       await transactWrite([
         {
@@ -191,7 +229,7 @@ export class DynamoEnvironmentStore implements EnvironmentStore {
             Key: environmentKeys.item(environment.id),
             UpdateExpression:
               'SET #status = :status, current_operation_id = :op, #error = :null, version = :next, updated_at = :at, ' +
-              'progress_layer = :zero, progress_layers = :layers, progress_stacks = :stacks REMOVE done_stacks',
+              `progress_layer = :zero, progress_layers = :layers, progress_stacks = :stacks${settings.sets} REMOVE done_stacks`,
             ConditionExpression: '#status = :expected AND version = :version',
             ExpressionAttributeNames: { '#status': 'status', '#error': 'error' },
             ExpressionAttributeValues: {
@@ -205,23 +243,91 @@ export class DynamoEnvironmentStore implements EnvironmentStore {
               ':stacks': operation.progress.stacks,
               ':expected': environment.status,
               ':version': environment.version,
+              ...settings.values,
             },
           },
         },
         { Put: { TableName: tableName(), Item: operationToItem(operation) } },
       ]);
     } catch (error) {
-      if (conditionFailedAt(cancellationReasons(error), 0)) {
-        // Someone else changed it first: if that started an operation, name it (409 OPERATION_IN_PROGRESS).
-        const current = await getEnvironmentItem(environment.id);
-        if (current) assertSettled(current);
-        throw new ConflictError(
-          `Environment ${environment.id} was changed by another request; read it again and retry`,
-          'CONCURRENT_MODIFICATION',
-        );
-      }
+      if (conditionFailedAt(cancellationReasons(error), 0)) throw await lostRace(environment.id);
       throw error;
     }
     return next;
+  }
+
+  async updateSettings(
+    environment: EnvironmentRecord,
+    changes: EnvironmentChanges,
+  ): Promise<EnvironmentRecord> {
+    const at = nowIso();
+    const next: EnvironmentRecord = {
+      ...environment,
+      ...changes,
+      version: environment.version + 1,
+      updated_at: at,
+    };
+    const settings = settingsUpdate(changes);
+    try {
+      await documentClient().send(
+        new UpdateCommand({
+          TableName: tableName(),
+          Key: environmentKeys.item(environment.id),
+          UpdateExpression: `SET version = :next, updated_at = :at${settings.sets}`,
+          ConditionExpression: 'version = :version',
+          ExpressionAttributeValues: {
+            ':next': next.version,
+            ':at': at,
+            ':version': environment.version,
+            ...settings.values,
+          },
+        }),
+      );
+    } catch (error) {
+      if (isConditionFailure(error)) throw await lostRace(environment.id);
+      throw error;
+    }
+    return next;
+  }
+
+  async getOperation(id: string): Promise<OperationRecord | null> {
+    const result = await documentClient().send(
+      new GetCommand({ TableName: tableName(), Key: operationKeys.item(id), ConsistentRead: true }),
+    );
+    return result.Item ? operationFromItem(result.Item) : null;
+  }
+
+  listOperations(environmentId: string, page: PageRequest): Promise<Page<OperationRecord>> {
+    return queryPage(
+      {
+        index: 'GSI1',
+        partition: operationKeys.environmentPartition(environmentId),
+        sortPrefix: 'OP#',
+        newestFirst: true,
+      },
+      page,
+      operationFromItem,
+    );
+  }
+
+  async requestCancel(operation: OperationRecord): Promise<OperationRecord> {
+    try {
+      await documentClient().send(
+        new UpdateCommand({
+          TableName: tableName(),
+          Key: operationKeys.item(operation.id),
+          UpdateExpression: 'SET cancel_requested = :yes',
+          ConditionExpression: '#status = :running',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':yes': true, ':running': 'running' },
+        }),
+      );
+    } catch (error) {
+      if (isConditionFailure(error)) {
+        throw new ConflictError(`Operation ${operation.id} has already finished`, 'ILLEGAL_STATE');
+      }
+      throw error;
+    }
+    return { ...operation, cancel_requested: true };
   }
 }

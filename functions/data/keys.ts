@@ -49,4 +49,29 @@ export const operationKeys = {
     GSI1PK: `ENV#${environmentId}`,
     GSI1SK: `OP#${startedAt}#${id}`,
   }),
+  environmentPartition: (environmentId: string) => `ENV#${environmentId}`,
+};
+
+export const logKeys = {
+  /**
+   * A log event in its environment's partition. `timestamp` is an ISO-8601 UTC string
+   * with milliseconds, so sort keys order by time; `suffix` (a monotonic ULID) keeps
+   * events of the same millisecond unique and in the order they were appended.
+   */
+  item: (environmentId: string, timestamp: string, suffix: string) => ({
+    PK: `ENV#${environmentId}`,
+    SK: `LOG#${timestamp}#${suffix}`,
+  }),
+  partition: (environmentId: string) => `ENV#${environmentId}`,
+  prefix: 'LOG#',
+  /** The smallest sort key of the events at or after `timestamp` (same format as `item`). */
+  from: (timestamp: string) => `LOG#${timestamp}`,
+};
+
+export const quotaKeys = {
+  /**
+   * The VPC counter of an account and region: attribute `used` (a number; no item means 0),
+   * one per live environment with a `network` stack.
+   */
+  vpc: (accountId: string, region: string) => ({ PK: `QUOTA#${accountId}#${region}`, SK: 'VPC' }),
 };

@@ -118,7 +118,7 @@ export class DynamoOperationStore implements OperationStore {
             TableName: tableName(),
             Key: stackKeys.item(claim.environmentId, stack),
             UpdateExpression:
-              'SET #status = :to, operation_id = :op, started_at = :at, finished_at = :null, #error = :null',
+              'SET #status = :to, operation_id = :op, started_at = :at, finished_at = :null, #error = :null, tries = :zero',
             ConditionExpression: `attribute_exists(PK) AND (#status IN (${Object.keys(fromValues).join(', ')}) OR (#status = :to AND operation_id = :op))`,
             ExpressionAttributeNames: { '#status': 'status', '#error': 'error' },
             ExpressionAttributeValues: {
@@ -127,6 +127,7 @@ export class DynamoOperationStore implements OperationStore {
               ':op': claim.operationId,
               ':at': at,
               ':null': null,
+              ':zero': 0,
             },
           },
         },
@@ -137,6 +138,103 @@ export class DynamoOperationStore implements OperationStore {
       if (conditionFailedAt(reasons, 1)) {
         throw new StaleOperationError(`Stack ${stack} cannot move to ${to}: it is not in ${from.join('/')}`);
       }
+      throw error;
+    }
+  }
+
+  async countTry(claim: Claim, stack: string): Promise<number> {
+    try {
+      const result = await documentClient().send(
+        new UpdateCommand({
+          TableName: tableName(),
+          Key: stackKeys.item(claim.environmentId, stack),
+          UpdateExpression: 'ADD tries :one',
+          ConditionExpression: 'operation_id = :op',
+          ExpressionAttributeValues: { ':one': 1, ':op': claim.operationId },
+          ReturnValues: 'UPDATED_NEW',
+        }),
+      );
+      return Number(result.Attributes?.tries ?? 1);
+    } catch (error) {
+      if (isConditionFailure(error)) throw notOwned(claim.environmentId, claim.operationId);
+      throw error;
+    }
+  }
+
+  async skipStacks(claim: Claim, skipped: { stack: string; reason: string }[], at: string): Promise<void> {
+    // One transaction per batch of stacks, with the claim checked once per batch.
+    for (let i = 0; i < skipped.length; i += 90) {
+      const batch = skipped.slice(i, i + 90);
+      try {
+        await transactWrite([
+          {
+            ConditionCheck: {
+              TableName: tableName(),
+              Key: environmentKeys.item(claim.environmentId),
+              ...claimCondition(claim),
+            },
+          },
+          ...batch.map(({ stack, reason }) => ({
+            Update: {
+              TableName: tableName(),
+              Key: stackKeys.item(claim.environmentId, stack),
+              UpdateExpression:
+                'SET #status = :skipped, operation_id = :op, #error = :reason, started_at = :null, finished_at = :at',
+              ConditionExpression: 'attribute_exists(PK) AND #status <> :provisioned',
+              ExpressionAttributeNames: { '#status': 'status', '#error': 'error' },
+              ExpressionAttributeValues: {
+                ':skipped': 'skipped',
+                ':provisioned': 'provisioned',
+                ':op': claim.operationId,
+                ':reason': reason,
+                ':null': null,
+                ':at': at,
+              },
+            },
+          })),
+        ]);
+      } catch (error) {
+        if (cancellationReasons(error)) throw notOwned(claim.environmentId, claim.operationId);
+        throw error;
+      }
+    }
+  }
+
+  async failStack(
+    claim: Claim,
+    stack: string,
+    during: StackStatusValue,
+    reason: string,
+    at: string,
+  ): Promise<void> {
+    try {
+      await transactWrite([
+        {
+          ConditionCheck: {
+            TableName: tableName(),
+            Key: environmentKeys.item(claim.environmentId),
+            ...claimCondition(claim),
+          },
+        },
+        {
+          Update: {
+            TableName: tableName(),
+            Key: stackKeys.item(claim.environmentId, stack),
+            UpdateExpression: 'SET #status = :failed, #error = :reason, finished_at = :at',
+            ConditionExpression: 'operation_id = :op AND #status IN (:during, :failed)',
+            ExpressionAttributeNames: { '#status': 'status', '#error': 'error' },
+            ExpressionAttributeValues: {
+              ':failed': 'failed',
+              ':during': during,
+              ':reason': reason,
+              ':at': at,
+              ':op': claim.operationId,
+            },
+          },
+        },
+      ]);
+    } catch (error) {
+      if (cancellationReasons(error)) throw notOwned(claim.environmentId, claim.operationId);
       throw error;
     }
   }
@@ -212,7 +310,8 @@ export class DynamoOperationStore implements OperationStore {
         Update: {
           TableName: table,
           Key: operationKeys.item(operation.id),
-          UpdateExpression: 'SET #status = :status, finished_at = :at, #error = :error, progress = :progress',
+          UpdateExpression:
+            'SET #status = :status, finished_at = :at, #error = :error, progress = :progress, outcome = :outcome, stack_results = :results',
           ConditionExpression: '#status = :running',
           ExpressionAttributeNames: { '#status': 'status', '#error': 'error' },
           ExpressionAttributeValues: {
@@ -220,6 +319,8 @@ export class DynamoOperationStore implements OperationStore {
             ':at': outcome.at,
             ':error': outcome.error,
             ':progress': progress,
+            ':outcome': outcome.outcome ?? null,
+            ':results': outcome.stackResults ?? null,
             ':running': 'running',
           },
         },

@@ -15,8 +15,19 @@ export interface QuerySpec {
   partition: string;
   /** Only items whose sort key starts with this. */
   sortPrefix?: string;
+  /**
+   * Only items whose sort key is at or after this (inclusive lower bound; with
+   * `sortPrefix`, it must start with the prefix and the prefix still bounds the range).
+   */
+  sortFrom?: string;
   newestFirst?: boolean;
   filter?: { expression: string; names: Record<string, string>; values: Record<string, unknown> };
+  /**
+   * Items each Query reads at least (at most 1000), for sparse filters: more matches
+   * than the page needs are cut off and the cursor resumes after the last one returned.
+   * By default each Query reads only as many items as the page still needs.
+   */
+  readAhead?: number;
 }
 
 type Key = Record<string, string>;
@@ -62,7 +73,34 @@ export function decodeCursor(cursor: string, spec: QuerySpec): Key {
   const key = parsed as Key;
   if (!valid || key[names.pk] !== spec.partition) throw invalidCursor();
   if (spec.sortPrefix && !key[names.sk]?.startsWith(spec.sortPrefix)) throw invalidCursor();
+  if (spec.sortFrom && !((key[names.sk] ?? '') >= spec.sortFrom)) throw invalidCursor();
   return key;
+}
+
+/** The first string after every string that starts with `prefix` ('LOG#' → 'LOG$'). */
+function prefixEnd(prefix: string): string {
+  return prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
+}
+
+/** The key condition on the sort key, its placeholder values, or nothing. */
+function sortCondition(spec: QuerySpec): { expression: string; values: Record<string, string> } | null {
+  const { sortPrefix, sortFrom } = spec;
+  if (sortFrom !== undefined) {
+    if (!sortPrefix) return { expression: '#sk >= :from', values: { ':from': sortFrom } };
+    if (!sortFrom.startsWith(sortPrefix)) throw new Error(`sortFrom ${sortFrom} is outside ${sortPrefix}`);
+    // BETWEEN is inclusive: the upper bound is the (never stored) key right after the prefix's range.
+    return {
+      expression: '#sk BETWEEN :from AND :to',
+      values: { ':from': sortFrom, ':to': prefixEnd(sortPrefix) },
+    };
+  }
+  if (sortPrefix) return { expression: 'begins_with(#sk, :prefix)', values: { ':prefix': sortPrefix } };
+  return null;
+}
+
+/** The key of an item as a LastEvaluatedKey would give it (for a cursor after that item). */
+function keyOf(item: Record<string, unknown>, attributes: string[]): Key {
+  return Object.fromEntries(attributes.map((name) => [name, String(item[name])]));
 }
 
 export async function queryPage<T>(
@@ -71,18 +109,19 @@ export async function queryPage<T>(
   map: (item: Record<string, unknown>) => T,
 ): Promise<Page<T>> {
   const names = keyNames(spec.index);
+  const sort = sortCondition(spec);
   const input: QueryCommandInput = {
     TableName: tableName(),
     IndexName: spec.index,
-    KeyConditionExpression: spec.sortPrefix ? '#pk = :pk AND begins_with(#sk, :prefix)' : '#pk = :pk',
+    KeyConditionExpression: sort ? `#pk = :pk AND ${sort.expression}` : '#pk = :pk',
     ExpressionAttributeNames: {
       '#pk': names.pk,
-      ...(spec.sortPrefix ? { '#sk': names.sk } : {}),
+      ...(sort ? { '#sk': names.sk } : {}),
       ...spec.filter?.names,
     },
     ExpressionAttributeValues: {
       ':pk': spec.partition,
-      ...(spec.sortPrefix ? { ':prefix': spec.sortPrefix } : {}),
+      ...sort?.values,
       ...spec.filter?.values,
     },
     FilterExpression: spec.filter?.expression,
@@ -90,12 +129,22 @@ export async function queryPage<T>(
   };
   const items: T[] = [];
   let startKey: Key | undefined = page.cursor ? decodeCursor(page.cursor, spec) : undefined;
+  const readAhead = Math.min(spec.readAhead ?? 0, 1000);
   for (let i = 0; i < MAX_QUERIES_PER_PAGE && items.length < page.limit; i++) {
+    const needed = page.limit - items.length;
     const result = await documentClient().send(
-      new QueryCommand({ ...input, Limit: page.limit - items.length, ExclusiveStartKey: startKey }),
+      new QueryCommand({ ...input, Limit: Math.max(needed, readAhead), ExclusiveStartKey: startKey }),
     );
-    for (const item of result.Items ?? []) items.push(map(item));
+    const found = result.Items ?? [];
+    const kept = readAhead > 0 ? found.slice(0, needed) : found;
+    for (const item of kept) items.push(map(item));
     startKey = result.LastEvaluatedKey as Key | undefined;
+    const last = kept.at(-1);
+    if (kept.length < found.length && last) {
+      // More matches than the page holds: the next page starts right after the last one returned.
+      startKey = keyOf(last, names.all);
+      break;
+    }
     if (!startKey) break;
   }
   return { items, next_cursor: startKey ? encodeCursor(startKey) : null };

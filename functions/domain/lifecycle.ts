@@ -17,6 +17,24 @@ export const IN_PROGRESS_STATUSES: readonly EnvironmentStatusValue[] = [
   'destroying',
 ];
 
+/** The environment status an operation of each kind holds while it runs. */
+export const ACTIVE_STATUS: Readonly<Record<OperationKindValue, EnvironmentStatusValue>> = {
+  provision: 'provisioning',
+  update: 'updating',
+  stop: 'stopping',
+  start: 'starting',
+  destroy: 'destroying',
+};
+
+/** Stacks that run workloads: stop and start act on these and leave the others alone. */
+export const COMPUTE_STACKS: readonly string[] = [
+  'compute-ec2',
+  'compute-lambda',
+  'services-ecs',
+  'services-eks',
+  'containers-apps',
+];
+
 /** Statuses from which a new operation (e.g. destroy) may start. */
 export const SETTLED_STATUSES: readonly EnvironmentStatusValue[] = ['running', 'stopped', 'failed'];
 
@@ -45,12 +63,19 @@ export function newOperation(
   stacks: number,
   layers: number,
   at: string,
+  options: { targets?: string[] | null; attempt?: number; retryOf?: string | null } = {},
 ): OperationRecord {
   return {
     id: newId('op'),
     environment_id: environmentId,
     kind,
     status: 'running',
+    attempt: options.attempt ?? 1,
+    retry_of: options.retryOf ?? null,
+    targets: options.targets ?? null,
+    cancel_requested: false,
+    outcome: null,
+    stack_results: null,
     progress: { layer: 0, layers, stacks_done: 0, stacks },
     started_at: at,
     finished_at: null,

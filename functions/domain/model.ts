@@ -6,6 +6,7 @@
 import type {
   EnvironmentStatusValue,
   EnvironmentTypeValue,
+  OnFailureValue,
   OperationKindValue,
   OperationStatusValue,
   StackStatusValue,
@@ -49,6 +50,8 @@ export interface EnvironmentRecord {
   base_url: string | null;
   current_operation_id: string | null;
   estimated_monthly_cost_usd: number;
+  /** What a failed provision does: `rollback` (default) or `keep`. */
+  on_failure: OnFailureValue;
   error: string | null;
   version: number;
   owner_id: string;
@@ -77,6 +80,16 @@ export interface OperationRecord {
   environment_id: string;
   kind: OperationKindValue;
   status: OperationStatusValue;
+  /** 1 for a first run, the retried operation's attempt + 1 for a retry; seeds the simulation. */
+  attempt: number;
+  retry_of: string | null;
+  /** The stacks an update, stop or start works on; `null` means every stack. */
+  targets: string[] | null;
+  cancel_requested: boolean;
+  /** What happened beyond the status (`rolled_back`), once finished. */
+  outcome: string | null;
+  /** Each stack's status when the operation finished (the stacks move on afterwards). */
+  stack_results: Record<string, StackStatusValue> | null;
   progress: Progress;
   started_at: string;
   finished_at: string | null;

@@ -13,8 +13,15 @@ import type {
   ProjectRecord,
   StackRecord,
 } from './model.ts';
-import type { EnvironmentStatusValue, EnvironmentTypeValue, StackStatusValue } from './schemas.ts';
+import type {
+  EnvironmentStatusValue,
+  EnvironmentTypeValue,
+  OnFailureValue,
+  OperationKindValue,
+  StackStatusValue,
+} from './schemas.ts';
 import type { SimulatedResource } from './simulation.ts';
+import type { ResolvedParameters } from './templates.ts';
 
 export interface ProjectStore {
   /** @throws ConflictError `DUPLICATE_NAME` when the owner already has a project of that name. */
@@ -44,6 +51,12 @@ export interface EnvironmentFilter {
   type?: EnvironmentTypeValue | undefined;
 }
 
+/** Settings an operation (or a settings-only PATCH) changes on the environment. */
+export interface EnvironmentChanges {
+  parameters?: ResolvedParameters;
+  on_failure?: OnFailureValue;
+}
+
 export interface EnvironmentStore {
   /**
    * Records a new environment, its stacks and its first operation in one transaction,
@@ -68,7 +81,22 @@ export interface EnvironmentStore {
     environment: EnvironmentRecord,
     operation: OperationRecord,
     status: EnvironmentStatusValue,
+    changes?: EnvironmentChanges,
   ): Promise<EnvironmentRecord>;
+  /**
+   * Saves settings that need no operation (e.g. only `simulate` or `on_failure` changed),
+   * if the environment is still at the version the caller saw.
+   * @throws ConflictError when another change got there first.
+   */
+  updateSettings(environment: EnvironmentRecord, changes: EnvironmentChanges): Promise<EnvironmentRecord>;
+  getOperation(id: string): Promise<OperationRecord | null>;
+  /** An environment's operations, newest first. */
+  listOperations(environmentId: string, page: PageRequest): Promise<Page<OperationRecord>>;
+  /**
+   * Flags a running operation as cancelled; its workflow stops starting new stacks.
+   * @throws ConflictError when it is no longer running.
+   */
+  requestCancel(operation: OperationRecord): Promise<OperationRecord>;
 }
 
 /**
@@ -94,7 +122,11 @@ export interface StackCompletion {
 
 /** How an operation ends, and what it does to its environment. */
 export interface OperationOutcome {
-  operationStatus: 'succeeded' | 'failed';
+  operationStatus: 'succeeded' | 'failed' | 'cancelled';
+  /** What happened beyond the status, e.g. `rolled_back`. */
+  outcome?: string | null;
+  /** Each stack's status at the end, kept on the operation. */
+  stackResults?: Record<string, StackStatusValue>;
   environmentStatus: EnvironmentStatusValue;
   error: string | null;
   baseUrl?: string | null;
@@ -106,7 +138,8 @@ export interface OperationOutcome {
 
 /** Starts the workflow of an operation. Idempotent per operation id. */
 export interface WorkflowStarter {
-  start(kind: 'provision' | 'destroy', ref: { environment_id: string; operation_id: string }): Promise<void>;
+  /** Upward walks (provision, update, start) and downward walks (destroy, stop) run on different state machines. */
+  start(kind: OperationKindValue, ref: { environment_id: string; operation_id: string }): Promise<void>;
 }
 
 /**
@@ -134,6 +167,15 @@ export interface OperationStore {
     to: StackStatusValue,
     at: string,
   ): Promise<void>;
+  /**
+   * Counts one more try of a stack's step under this operation (the first try is 1);
+   * seeds transient-failure simulation so retries draw afresh, deterministically.
+   */
+  countTry(claim: Claim, stack: string): Promise<number>;
+  /** Marks stacks that cannot run (a dependency failed) as skipped, with the reason. */
+  skipStacks(claim: Claim, skipped: { stack: string; reason: string }[], at: string): Promise<void>;
+  /** `during` → failed for one stack of this operation, with the reason. Idempotent. */
+  failStack(claim: Claim, stack: string, during: StackStatusValue, reason: string, at: string): Promise<void>;
   /** Settles one stack and counts it as done on the environment, atomically. Idempotent. */
   completeStack(claim: Claim, stack: string, from: StackStatusValue, result: StackCompletion): Promise<void>;
   /**

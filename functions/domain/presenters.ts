@@ -3,6 +3,7 @@
  * the public fields (so an internal attribute never leaks) and shape the template views.
  */
 import type { EnvironmentRecord, OperationRecord, ProjectRecord, StackRecord } from './model.ts';
+import type { OperationView } from './services/operations.ts';
 import { PARAMETER_DOCS, type Template } from './templates.ts';
 
 export function presentProject(p: ProjectRecord) {
@@ -35,6 +36,7 @@ export function presentEnvironment(e: EnvironmentRecord) {
     base_url: e.base_url,
     current_operation_id: e.current_operation_id,
     estimated_monthly_cost_usd: e.estimated_monthly_cost_usd,
+    on_failure: e.on_failure,
     error: e.error,
     version: e.version,
     owner_id: e.owner_id,
@@ -52,7 +54,8 @@ export function presentStack(s: StackRecord) {
     status: s.status,
     resources: s.resources,
     outputs: s.outputs,
-    estimated_monthly_cost_usd: s.estimated_monthly_cost_usd,
+    // Stopped compute costs nothing while it is stopped.
+    estimated_monthly_cost_usd: s.status === 'stopped' ? 0 : s.estimated_monthly_cost_usd,
     operation_id: s.operation_id,
     started_at: s.started_at,
     finished_at: s.finished_at,
@@ -60,18 +63,29 @@ export function presentStack(s: StackRecord) {
   };
 }
 
-export function presentOperation(o: OperationRecord) {
+/** An operation with its progress and stacks (live while it runs; see services/operations.ts). */
+export function presentOperation(o: OperationRecord, live?: Pick<OperationView, 'progress' | 'stacks'>) {
   return {
     id: o.id,
     environment_id: o.environment_id,
     kind: o.kind,
     status: o.status,
-    progress: o.progress,
+    attempt: o.attempt,
+    retry_of: o.retry_of,
+    targets: o.targets,
+    cancel_requested: o.cancel_requested,
+    outcome: o.outcome,
+    progress: live?.progress ?? o.progress,
+    stacks: live?.stacks ?? [],
     started_at: o.started_at,
     finished_at: o.finished_at,
     error: o.error,
     requested_by: o.requested_by,
   };
+}
+
+export function presentOperationView(view: OperationView) {
+  return presentOperation(view.operation, view);
 }
 
 export function presentTemplateSummary(t: Template) {

@@ -4,7 +4,7 @@
  */
 import { getStackDefinition, STACK_CATALOG, STACK_NAMES } from './catalog.ts';
 import { computeLayers, type DependencyGraph, layerNumbers, restrictGraph } from './graph.ts';
-import type { TemplateParametersInput } from './schemas.ts';
+import type { SimulateParametersInput, TemplateParametersInput } from './schemas.ts';
 
 export interface ResolvedParameters {
   domain: string;
@@ -13,7 +13,25 @@ export interface ResolvedParameters {
   db_instance_class: 'db.t3.micro' | 'db.t4g.micro';
   db_engine: 'postgres' | 'mysql';
   storage_gb: number;
+  /** Failure injection; absent when none was asked for. Changes no stack's inputs. */
+  simulate?: SimulateParametersInput;
 }
+
+/** The template parameters that are inputs of stacks (everything but `simulate`). */
+export type StackParameter = Exclude<keyof ResolvedParameters, 'simulate'>;
+
+/**
+ * Which stacks consume which parameter: an update that changes a parameter re-provisions
+ * these stacks (and their dependants). Kept next to the simulation that reads them.
+ */
+export const PARAMETER_CONSUMERS: Readonly<Record<StackParameter, readonly string[]>> = {
+  vpc_cidr: ['network'],
+  domain: ['dns', 'authentication'],
+  db_engine: ['security', 'database-rds'],
+  db_instance_class: ['database-rds'],
+  storage_gb: ['database-rds'],
+  instance_type: ['containers-images', 'services-eks', 'compute-ec2'],
+};
 
 export interface TemplateStackView {
   name: string;
@@ -146,6 +164,7 @@ export function resolveParameters(
     db_instance_class: input.db_instance_class ?? 'db.t3.micro',
     db_engine: input.db_engine ?? 'postgres',
     storage_gb: input.storage_gb ?? 20,
+    ...(input.simulate ? { simulate: input.simulate } : {}),
   };
 }
 
@@ -195,6 +214,13 @@ export const PARAMETER_DOCS: Record<
     required: false,
     default: 20,
     description: 'Allocated gp3 storage of the database, in GB (1 to 100).',
+  },
+  simulate: {
+    type: 'object',
+    required: false,
+    default: null,
+    description:
+      'Failure injection, reproducible per environment and attempt: failure_rate and transient_failure_rate (0–1), fail_stacks and fail_destroy_stacks (stack names that always fail to create or delete).',
   },
 };
 

@@ -4,6 +4,7 @@
  * first use, so a function only touches the services it really calls.
  */
 import { DynamoEnvironmentStore } from '../data/environment-store.ts';
+import { DynamoLogStore } from '../data/log-store.ts';
 import { DynamoOperationStore } from '../data/operation-store.ts';
 import { DynamoProjectStore } from '../data/project-store.ts';
 import type { EnvironmentDeps, EnvironmentSettings } from '../domain/services/environments.ts';
@@ -14,6 +15,7 @@ import { StepFunctionsWorkflowStarter } from './workflow-starter.ts';
 export const projectStore = new DynamoProjectStore();
 export const environmentStore = new DynamoEnvironmentStore();
 export const operationStore = new DynamoOperationStore();
+export const logStore = new DynamoLogStore();
 
 export const environmentDeps: EnvironmentDeps = {
   projects: projectStore,

@@ -6,6 +6,7 @@
  */
 import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import type { WorkflowStarter } from '../domain/ports.ts';
+import type { OperationKindValue } from '../domain/schemas.ts';
 import { regionConfig, workflowConfig } from './config.ts';
 
 let client: SFNClient | undefined;

@@ -9,7 +9,10 @@ export type {
   LayerInput,
   OperationPlan,
   OperationRef,
+  Phase,
   PlannedLayer,
+  Settlement,
+  StackFailureInput,
   StackInput,
   StackStarted,
 } from '../domain/services/workflow.ts';

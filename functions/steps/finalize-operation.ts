@@ -1,5 +1,5 @@
-/** Step: end the operation; the environment becomes running (with its base_url) or destroyed. */
-import { finalizeOperation, type OperationPlan } from '../domain/services/workflow.ts';
+/** Step: end the operation from its settlement; the environment becomes running, stopped, destroyed or failed. */
+import { finalizeOperation, type Settlement } from '../domain/services/workflow.ts';
 import { operationStore, workflowSettings } from '../shared/dependencies.ts';
 
-export const handler = (input: OperationPlan) => finalizeOperation(operationStore, workflowSettings(), input);
+export const handler = (input: Settlement) => finalizeOperation(operationStore, workflowSettings(), input);

@@ -11,6 +11,8 @@ export const STEPS = [
   'start-layer',
   'start-stack',
   'complete-stack',
+  'fail-stack',
+  'settle-operation',
   'finalize-operation',
   'fail-operation',
 ] as const;
@@ -25,6 +27,11 @@ export interface StateMachineDefinition {
   steps: readonly StepName[];
 }
 
+/**
+ * Upward walks (provision, update, start; a failed or cancelled provision rolls back in
+ * the same execution) run on `provision-environment`; downward walks (destroy, stop) on
+ * `destroy-environment`.
+ */
 export const STATE_MACHINES: readonly StateMachineDefinition[] = [
   { name: 'provision-environment', arnVariable: 'PROVISION_STATE_MACHINE_ARN', steps: STEPS },
   { name: 'destroy-environment', arnVariable: 'DESTROY_STATE_MACHINE_ARN', steps: STEPS },

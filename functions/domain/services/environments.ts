@@ -15,7 +15,7 @@ import type {
   ProjectStore,
   WorkflowStarter,
 } from '../ports.ts';
-import type { CreateEnvironmentInput } from '../schemas.ts';
+import type { CreateEnvironmentInput, OperationKindValue } from '../schemas.ts';
 import { estimateStackMonthlyCost, getTemplate, resolveParameters } from '../templates.ts';
 import { getModifiableProject, getVisibleProject } from './projects.ts';
 
@@ -99,6 +99,7 @@ export async function createEnvironment(
     progress: operation.progress,
     base_url: null,
     current_operation_id: operation.id,
+    on_failure: input.on_failure,
     estimated_monthly_cost_usd: roundCents(
       template.stacks.reduce((sum, stack) => sum + estimateStackMonthlyCost(stack.name, parameters), 0),
     ),
@@ -134,9 +135,9 @@ export async function createEnvironment(
  * settled at once (operation failed, environment back to `fallback`) rather than left
  * in a transitional status no workflow will ever finish.
  */
-async function startOrSettle(
+export async function startOrSettle(
   deps: EnvironmentDeps,
-  kind: 'provision' | 'destroy',
+  kind: OperationKindValue,
   environment: EnvironmentRecord,
   operation: OperationRecord,
   fallback: EnvironmentRecord['status'],
@@ -155,7 +156,7 @@ async function startOrSettle(
     const message =
       kind === 'provision'
         ? `Environment ${environment.id} was recorded but its provisioning could not be started; it is now failed: delete it and try again later`
-        : `The destroy of environment ${environment.id} could not be started; it is unchanged, please retry`;
+        : `The ${kind} of environment ${environment.id} could not be started; it is unchanged, please retry`;
     throw new ServiceUnavailableError(message, { cause, extra: { environment_id: environment.id } });
   }
 }

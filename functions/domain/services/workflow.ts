@@ -1,42 +1,76 @@
 /**
- * What each workflow step does (the Lambda adapters in `functions/steps` only parse
- * the payload and call these). Provision walks the layers upwards, destroy walks them
- * downwards; every write is conditional on the operation still owning the records.
+ * What each workflow step does (the Lambda adapters in `functions/steps` only parse the
+ * payload and call these). An operation walks its stacks layer by layer: upwards for
+ * provision, update and start; downwards for destroy and stop. A stack that fails is
+ * recorded and its siblings finish; when the walk has settled, the operation's policy
+ * decides (DESIGN.md §5): a failed or cancelled provision rolls back what it created
+ * (`on_failure: rollback`) or keeps it (`keep`, dependants skipped); a destroy keeps
+ * going and reports what it could not delete.
+ *
+ * Every write is conditional on the operation still holding the environment (its claim)
+ * and on the expected stack status, so a stale or repeated step never moves a record
+ * backwards.
  */
 import { StaleOperationError } from '../errors.ts';
+import { throwSimulatedFailure } from '../failures.ts';
 import { nowIso } from '../ids.ts';
-import { baseUrlFor } from '../lifecycle.ts';
+import { ACTIVE_STATUS, baseUrlFor, COMPUTE_STACKS } from '../lifecycle.ts';
 import type { EnvironmentRecord, OperationRecord, StackRecord } from '../model.ts';
 import type { Claim, OperationStore } from '../ports.ts';
-import type { EnvironmentStatusValue, StackStatusValue } from '../schemas.ts';
+import type { OperationKindValue, StackStatusValue } from '../schemas.ts';
 import { simulatedDurationSeconds, simulateStack } from '../simulation.ts';
 
-/** Payload shapes; the same interfaces type the Lambda steps (see functions/steps/contracts.ts). */
+// ---------------------------------------------------------------- payloads
+
+/** What the API passes to StartExecution. */
 export interface OperationRef {
   environment_id: string;
   operation_id: string;
 }
 export interface PlannedLayer {
+  /** 1-based position in the walk (for a downward walk, 1 is the deepest layer). */
   layer: number;
   stacks: string[];
 }
+/** Output of `plan-operation`. */
 export interface OperationPlan extends OperationRef {
-  kind: 'provision' | 'destroy';
+  kind: OperationKindValue;
   layers: PlannedLayer[];
 }
+/** `walk` is the operation itself; `rollback` undoes what a failed provision created. */
+export type Phase = 'walk' | 'rollback';
+/** Input and output of `start-layer` (its output keeps only the stacks that may run). */
 export interface LayerInput extends OperationRef {
-  kind: 'provision' | 'destroy';
+  kind: OperationKindValue;
+  phase: Phase;
   layer: number;
   stacks: string[];
 }
+/** Input of `start-stack`. */
 export interface StackInput extends OperationRef {
-  kind: 'provision' | 'destroy';
+  kind: OperationKindValue;
+  phase: Phase;
   layer: number;
   stack: string;
 }
+/** Output of `start-stack`: the Wait state sleeps `wait_seconds`, then `complete-stack` runs. */
 export interface StackStarted extends StackInput {
   wait_seconds: number;
 }
+/** Input of `fail-stack`: the stack's payload plus the error the state machine caught. */
+export interface StackFailureInput extends StackInput {
+  wait_seconds?: number;
+  error?: { Error?: string; Cause?: string } | undefined;
+}
+/** Output of `settle-operation`, input of the rollback and of `finalize-operation`. */
+export interface Settlement extends OperationRef {
+  kind: OperationKindValue;
+  status: 'succeeded' | 'failed' | 'cancelled';
+  error: string | null;
+  needs_rollback: boolean;
+  rollback_layers: PlannedLayer[];
+}
+/** Input of `fail-operation` (the catch-all): whatever the failing state had, plus the error. */
 export interface FailureInput extends OperationRef {
   error?: { Error?: string; Cause?: string } | undefined;
 }
@@ -47,32 +81,31 @@ export interface WorkflowSettings {
   baseDomain: string;
 }
 
+// ---------------------------------------------------------------- rules
+
+export type StackAction = 'provision' | 'destroy' | 'stop' | 'start';
+
 /**
- * Per walk: the environment status the operation holds (`active`), the stack statuses it
- * picks up (`from`; a stack left half-way by an earlier, settled operation is picked up
- * too), the status a stack moves through and the one it ends in.
+ * Per stack action: the statuses a stack is picked up from (a stack left half-way by an
+ * earlier, settled operation included), the status it holds while the action runs, and
+ * the one it ends in.
  */
-const WALK = {
+const ACTIONS = {
   provision: {
-    active: 'provisioning',
-    from: ['pending', 'provisioning', 'failed', 'skipped'],
+    from: ['pending', 'provisioning', 'failed', 'skipped', 'destroyed'],
     during: 'provisioning',
     to: 'provisioned',
   },
   destroy: {
-    active: 'destroying',
     from: ['pending', 'provisioning', 'provisioned', 'failed', 'skipped', 'stopped', 'destroying'],
     during: 'destroying',
     to: 'destroyed',
   },
+  stop: { from: ['provisioned', 'failed'], during: 'provisioned', to: 'stopped' },
+  start: { from: ['stopped', 'failed'], during: 'stopped', to: 'provisioned' },
 } as const satisfies Record<
-  'provision' | 'destroy',
-  {
-    active: EnvironmentStatusValue;
-    from: readonly StackStatusValue[];
-    during: StackStatusValue;
-    to: StackStatusValue;
-  }
+  StackAction,
+  { from: readonly StackStatusValue[]; during: StackStatusValue; to: StackStatusValue }
 >;
 
 /** Statuses in which a stack has (simulated) resources that take time to delete. */
@@ -84,11 +117,71 @@ const HAS_RESOURCES: readonly StackStatusValue[] = [
   'destroying',
 ];
 
-function claimOf(ref: OperationRef, kind: 'provision' | 'destroy'): Claim {
-  return { environmentId: ref.environment_id, operationId: ref.operation_id, active: WALK[kind].active };
+/** Stopping or starting a stack takes this fraction of its provisioning time. */
+const STOP_START_FRACTION = 0.25;
+
+export function actionOf(kind: OperationKindValue, phase: Phase): StackAction {
+  if (phase === 'rollback') return 'destroy';
+  switch (kind) {
+    case 'provision':
+    case 'update':
+      return 'provision';
+    case 'destroy':
+    case 'stop':
+    case 'start':
+      return kind;
+  }
 }
 
-async function loadOwned(
+/** Statuses a stack may be picked up from by this kind of operation. */
+function fromStatuses(kind: OperationKindValue, phase: Phase): readonly StackStatusValue[] {
+  const action = actionOf(kind, phase);
+  // An update re-provisions stacks that are already provisioned.
+  if (kind === 'update' && phase === 'walk') return [...ACTIONS.provision.from, 'provisioned'];
+  if (phase === 'rollback') return ['provisioned', 'provisioning'];
+  return ACTIONS[action].from;
+}
+
+const walksDownwards = (kind: OperationKindValue) => kind === 'destroy' || kind === 'stop';
+
+/** The stacks an operation is about: its targets, the compute stacks for stop/start, or all. */
+export function inScope(operation: OperationRecord, stack: StackRecord): boolean {
+  if (operation.targets) return operation.targets.includes(stack.name);
+  if (operation.kind === 'stop' || operation.kind === 'start') return COMPUTE_STACKS.includes(stack.name);
+  return true;
+}
+
+function claimOf(ref: OperationRef, kind: OperationKindValue): Claim {
+  return { environmentId: ref.environment_id, operationId: ref.operation_id, active: ACTIVE_STATUS[kind] };
+}
+
+function groupByLayer(stacks: StackRecord[], downwards: boolean): PlannedLayer[] {
+  const byLayer = new Map<number, string[]>();
+  for (const stack of stacks) byLayer.set(stack.layer, [...(byLayer.get(stack.layer) ?? []), stack.name]);
+  const order = [...byLayer.keys()].sort((a, b) => (downwards ? b - a : a - b));
+  return order.map((layer, index) => ({ layer: index + 1, stacks: (byLayer.get(layer) ?? []).sort() }));
+}
+
+/**
+ * The stacks an operation walks, grouped by layer in walk order. A stack this same
+ * operation left in progress (an execution re-run after an interruption) is walked
+ * again; one it already finished is not.
+ */
+export function planLayers(stacks: StackRecord[], operation: OperationRecord): PlannedLayer[] {
+  const from = fromStatuses(operation.kind, 'walk');
+  const action = ACTIONS[actionOf(operation.kind, 'walk')];
+  const eligible = stacks.filter((stack) => {
+    if (!inScope(operation, stack)) return false;
+    const finishedByThisOperation = stack.status === action.to && stack.operation_id === operation.id;
+    const resumed = stack.status === action.during && stack.operation_id === operation.id;
+    return !finishedByThisOperation && (from.includes(stack.status) || resumed);
+  });
+  return groupByLayer(eligible, walksDownwards(operation.kind));
+}
+
+// ---------------------------------------------------------------- steps
+
+async function loadRunning(
   store: OperationStore,
   ref: OperationRef,
 ): Promise<{ environment: EnvironmentRecord; operation: OperationRecord }> {
@@ -99,61 +192,71 @@ async function loadOwned(
   if (!environment || !operation || operation.environment_id !== environment.id) {
     throw new StaleOperationError(`Operation ${ref.operation_id} or its environment no longer exists`);
   }
+  if (
+    environment.current_operation_id !== operation.id ||
+    operation.status !== 'running' ||
+    environment.status !== ACTIVE_STATUS[operation.kind]
+  ) {
+    throw new StaleOperationError(`Operation ${operation.id} no longer holds environment ${environment.id}`);
+  }
   return { environment, operation };
 }
 
-function walkKind(operation: OperationRecord): 'provision' | 'destroy' {
-  if (operation.kind === 'provision' || operation.kind === 'destroy') return operation.kind;
-  throw new StaleOperationError(`Operation kind ${operation.kind} is not run by this workflow`);
+export async function planOperation(store: OperationStore, ref: OperationRef): Promise<OperationPlan> {
+  const { environment, operation } = await loadRunning(store, ref);
+  const all = await store.listStacks(environment.id);
+  const layers = planLayers(all, operation);
+  const to = ACTIONS[actionOf(operation.kind, 'walk')].to;
+  const finished = all.filter((s) => s.status === to && s.operation_id === operation.id).length;
+  const stacks = layers.reduce((n, l) => n + l.stacks.length, finished);
+  await store.startWalk(claimOf(ref, operation.kind), layers.length, stacks);
+  return { ...ref, kind: operation.kind, layers };
 }
 
 /**
- * Groups the stacks to walk by layer: ascending for provision, descending for destroy.
- * A stack this same operation left in progress (an execution re-run after an
- * interruption) is walked again; one it already finished is not.
+ * Decides which of a layer's stacks may run. Nothing new starts once a cancel was asked
+ * for, or once a provision with `on_failure: rollback` has a failed stack. A stack whose
+ * dependency did not get provisioned is skipped; a stack still needed by a dependant
+ * that could not be deleted is kept (deleting it would fail in AWS too).
  */
-export function planLayers(
-  stacks: StackRecord[],
-  kind: 'provision' | 'destroy',
-  operationId: string,
-): PlannedLayer[] {
-  const walk = WALK[kind];
-  const from: readonly StackStatusValue[] = walk.from;
-  const byLayer = new Map<number, string[]>();
-  for (const stack of stacks) {
-    const resumed = stack.status === walk.during && stack.operation_id === operationId;
-    if (!from.includes(stack.status) && !resumed) continue;
-    byLayer.set(stack.layer, [...(byLayer.get(stack.layer) ?? []), stack.name]);
-  }
-  const order = [...byLayer.keys()].sort((a, b) => (kind === 'provision' ? a - b : b - a));
-  return order.map((layer, index) => ({
-    layer: index + 1,
-    stacks: (byLayer.get(layer) ?? []).sort(),
-  }));
-}
-
-export async function planOperation(store: OperationStore, ref: OperationRef): Promise<OperationPlan> {
-  const { environment, operation } = await loadOwned(store, ref);
-  if (environment.current_operation_id !== operation.id || operation.status !== 'running') {
-    throw new StaleOperationError(`Operation ${operation.id} no longer owns environment ${environment.id}`);
-  }
-  const kind = walkKind(operation);
-  if (environment.status !== WALK[kind].active) {
-    throw new StaleOperationError(
-      `Environment ${environment.id} is ${environment.status}, not ${WALK[kind].active}`,
-    );
-  }
-  const all = await store.listStacks(environment.id);
-  const layers = planLayers(all, kind, operation.id);
-  const finished = all.filter((s) => s.status === WALK[kind].to && s.operation_id === operation.id).length;
-  const stacks = layers.reduce((n, l) => n + l.stacks.length, finished);
-  await store.startWalk(claimOf(ref, kind), layers.length, stacks);
-  return { ...ref, kind, layers };
-}
-
 export async function startLayer(store: OperationStore, input: LayerInput): Promise<LayerInput> {
-  await store.setLayer(claimOf(input, input.kind), input.layer);
-  return input;
+  if (input.phase === 'rollback') return input;
+  const { environment, operation } = await loadRunning(store, input);
+  if (operation.cancel_requested) return { ...input, stacks: [] };
+  const stacks = await store.listStacks(environment.id);
+  const failed = stacks.some((s) => s.status === 'failed' && s.operation_id === operation.id);
+  if (operation.kind === 'provision' && failed && environment.on_failure === 'rollback') {
+    return { ...input, stacks: [] };
+  }
+  const byName = new Map(stacks.map((s) => [s.name, s]));
+  const action = actionOf(operation.kind, 'walk');
+  const runnable: string[] = [];
+  const skipped: { stack: string; reason: string }[] = [];
+  for (const name of input.stacks) {
+    const stack = byName.get(name);
+    if (!stack) continue;
+    if (action === 'provision') {
+      const missing = stack.depends_on.filter((d) => byName.get(d)?.status !== 'provisioned');
+      if (missing.length > 0) {
+        skipped.push({
+          stack: name,
+          reason: `Skipped: depends on ${missing.join(', ')}, which did not provision`,
+        });
+        continue;
+      }
+    }
+    if (action === 'destroy') {
+      const holding = stacks.filter(
+        (s) => s.depends_on.includes(name) && (s.status === 'failed' || s.status === 'provisioned'),
+      );
+      if (holding.length > 0) continue;
+    }
+    runnable.push(name);
+  }
+  const claim = claimOf(input, operation.kind);
+  if (skipped.length > 0) await store.skipStacks(claim, skipped, nowIso());
+  await store.setLayer(claim, input.layer);
+  return { ...input, stacks: runnable };
 }
 
 export async function startStack(
@@ -163,30 +266,55 @@ export async function startStack(
 ): Promise<StackStarted> {
   const stack = await store.getStack(input.environment_id, input.stack);
   if (!stack) throw new StaleOperationError(`Stack ${input.stack} of ${input.environment_id} does not exist`);
-  const walk = WALK[input.kind];
+  const action = actionOf(input.kind, input.phase);
   // A stack that never got resources is deleted at once.
-  const takesTime = input.kind === 'provision' || HAS_RESOURCES.includes(stack.status);
-  await store.startStack(claimOf(input, input.kind), input.stack, [...walk.from], walk.during, nowIso());
-  const seconds = takesTime
-    ? simulatedDurationSeconds(input.stack, { environmentId: input.environment_id, attempt: 1 }, input.kind)
-    : 0;
+  const takesTime = action !== 'destroy' || HAS_RESOURCES.includes(stack.status);
+  await store.startStack(
+    claimOf(input, input.kind),
+    input.stack,
+    [...fromStatuses(input.kind, input.phase)],
+    ACTIONS[action].during,
+    nowIso(),
+  );
+  let seconds = 0;
+  if (takesTime) {
+    const timing = { environmentId: input.environment_id, attempt: 1 };
+    seconds =
+      action === 'destroy'
+        ? simulatedDurationSeconds(input.stack, timing, 'destroy')
+        : simulatedDurationSeconds(input.stack, timing, 'provision') *
+          (action === 'provision' ? 1 : STOP_START_FRACTION);
+  }
   return { ...input, wait_seconds: Math.round(seconds * settings.timeScale) };
 }
 
 export async function completeStack(store: OperationStore, input: StackStarted): Promise<StackInput> {
   const { wait_seconds: _, ...done } = input;
-  const at = nowIso();
-  if (input.kind === 'destroy') {
-    await store.completeStack(claimOf(input, 'destroy'), input.stack, 'destroying', {
-      status: 'destroyed',
-      at,
-    });
-    return done;
-  }
-  const environment = await store.getEnvironment(input.environment_id);
-  const stack = await store.getStack(input.environment_id, input.stack);
-  if (!environment || !stack) {
+  const claim = claimOf(input, input.kind);
+  const action = actionOf(input.kind, input.phase);
+  const [environment, operation, stack] = await Promise.all([
+    store.getEnvironment(input.environment_id),
+    store.getOperation(input.operation_id),
+    store.getStack(input.environment_id, input.stack),
+  ]);
+  if (!environment || !operation || !stack) {
     throw new StaleOperationError(`Stack ${input.stack} of ${input.environment_id} does not exist`);
+  }
+  if (action === 'provision' || (action === 'destroy' && input.phase === 'walk')) {
+    throwSimulatedFailure({
+      environmentId: environment.id,
+      stack: input.stack,
+      action,
+      attempt: operation.attempt,
+      tryNumber: await store.countTry(claim, input.stack),
+      simulate: environment.parameters.simulate,
+    });
+  }
+  const at = nowIso();
+  const spec = ACTIONS[action];
+  if (action !== 'provision') {
+    await store.completeStack(claim, input.stack, spec.during, { status: spec.to, at });
+    return done;
   }
   // Dependants consume their dependencies' outputs (e.g. database-rds uses network's subnets).
   const dependencies = await Promise.all(
@@ -207,12 +335,12 @@ export async function completeStack(store: OperationStore, input: StackStarted):
       region: environment.region,
       accountId: environment.account_id,
       parameters: environment.parameters,
-      attempt: 1,
+      attempt: operation.attempt,
     },
     dependencyOutputs,
   );
-  await store.completeStack(claimOf(input, 'provision'), input.stack, 'provisioning', {
-    status: 'provisioned',
+  await store.completeStack(claim, input.stack, spec.during, {
+    status: spec.to,
     resources: simulated.resources,
     outputs: simulated.outputs,
     estimated_monthly_cost_usd: simulated.monthlyCostUsd,
@@ -221,80 +349,168 @@ export async function completeStack(store: OperationStore, input: StackStarted):
   return done;
 }
 
-export async function finalizeOperation(
-  store: OperationStore,
-  settings: WorkflowSettings,
-  plan: OperationPlan,
-): Promise<{ environment_id: string; operation_id: string; status: string }> {
-  const { environment, operation } = await loadOwned(store, plan);
-  const walk = WALK[plan.kind];
-  if (
-    environment.current_operation_id !== operation.id ||
-    operation.status !== 'running' ||
-    environment.status !== walk.active
-  ) {
-    throw new StaleOperationError(`Operation ${operation.id} no longer owns environment ${environment.id}`);
-  }
-  // Never report success over a stack that did not get there.
-  const stacks = await store.listStacks(environment.id);
-  const unfinished = stacks.filter((s) => s.status !== walk.to).map((s) => s.name);
-  if (unfinished.length > 0) {
-    throw new StaleOperationError(`Stacks not ${walk.to}: ${unfinished.sort().join(', ')}`);
-  }
-  const at = nowIso();
-  if (plan.kind === 'provision') {
-    const cost = stacks.reduce((sum, s) => sum + s.estimated_monthly_cost_usd, 0);
-    await store.finish(environment, operation, {
-      operationStatus: 'succeeded',
-      environmentStatus: 'running',
-      error: null,
-      baseUrl: baseUrlFor(environment, settings.baseDomain),
-      estimatedMonthlyCostUsd: Math.round(cost * 100) / 100,
-      releaseName: false,
-      at,
-    });
-    return { ...plan, status: 'running' };
-  }
-  await store.finish(environment, operation, {
-    operationStatus: 'succeeded',
-    environmentStatus: 'destroyed',
-    error: null,
-    baseUrl: null,
-    estimatedMonthlyCostUsd: 0,
-    releaseName: true,
-    at,
-  });
-  return { environment_id: plan.environment_id, operation_id: plan.operation_id, status: 'destroyed' };
-}
-
 /** Errors whose message is written for users; anything else is reported generically. */
-const USER_FACING_ERRORS = new Set(['StaleOperationError', 'StackFailedError']);
+const USER_FACING_ERRORS = new Set(['StaleOperationError', 'StackFailedError', 'TransientStackError']);
 
-/** The reason shown on the environment and operation, without internals. */
+/** The reason shown on a stack, operation or environment, without internals. */
 export function failureReason(error: FailureInput['error']): string {
   const type = error?.Error ?? 'Error';
   if (USER_FACING_ERRORS.has(type) && error?.Cause) {
+    let message = error.Cause;
     try {
       const cause = JSON.parse(error.Cause) as { errorMessage?: unknown };
-      if (typeof cause.errorMessage === 'string') return cause.errorMessage.slice(0, 500);
+      if (typeof cause.errorMessage === 'string') message = cause.errorMessage;
     } catch {
-      return error.Cause.slice(0, 500);
+      // A plain-text cause is the message itself.
     }
+    const suffix = type === 'TransientStackError' ? ' (still failing after retries)' : '';
+    return `${message.slice(0, 480)}${suffix}`;
   }
-  if (type === 'States.Timeout') return 'The operation timed out';
+  if (type === 'States.Timeout' || type === 'Sandbox.Timedout') return 'The step timed out';
   return 'The operation failed because of an internal error';
 }
 
+/** Records a stack whose step failed, so its siblings can finish and the policy can apply. */
+export async function failStack(store: OperationStore, input: StackFailureInput): Promise<StackInput> {
+  const { wait_seconds: _, error, ...stackInput } = input;
+  const action = actionOf(input.kind, input.phase);
+  await store.failStack(
+    claimOf(input, input.kind),
+    input.stack,
+    ACTIONS[action].during,
+    failureReason(error),
+    nowIso(),
+  );
+  return stackInput;
+}
+
+function describeFailures(stacks: StackRecord[]): string {
+  return stacks.map((s) => `${s.name} (${s.error ?? 'failed'})`).join('; ');
+}
+
+/**
+ * After the walk: succeeded, failed or cancelled, and whether a provision must roll
+ * back what it created (a cancelled provision always does; a failed one unless
+ * `on_failure` is `keep`).
+ */
+export async function settleOperation(store: OperationStore, plan: OperationPlan): Promise<Settlement> {
+  const { environment, operation } = await loadRunning(store, plan);
+  const stacks = (await store.listStacks(environment.id)).filter((s) => inScope(operation, s));
+  const failed = stacks.filter((s) => s.status === 'failed' && s.operation_id === operation.id);
+  const cancelled = operation.cancel_requested;
+  const to = ACTIONS[actionOf(operation.kind, 'walk')].to;
+  const unfinished = stacks.filter((s) => s.status !== to).map((s) => s.name);
+  const rollBack =
+    operation.kind === 'provision' &&
+    (cancelled || (failed.length > 0 && environment.on_failure === 'rollback'));
+  const rollbackLayers = rollBack
+    ? groupByLayer(
+        stacks.filter(
+          (s) =>
+            s.operation_id === operation.id && (s.status === 'provisioned' || s.status === 'provisioning'),
+        ),
+        true,
+      )
+    : [];
+  let status: Settlement['status'] = 'succeeded';
+  let error: string | null = null;
+  if (failed.length > 0) {
+    status = 'failed';
+    error =
+      operation.kind === 'destroy'
+        ? `Could not delete ${failed.length} stack(s): ${describeFailures(failed)}; still present: ${unfinished.join(', ')}`
+        : `${failed.length} stack(s) failed: ${describeFailures(failed)}`;
+  } else if (cancelled) {
+    status = 'cancelled';
+    error = `Cancelled by request${unfinished.length > 0 && operation.kind !== 'provision' ? `; not done: ${unfinished.join(', ')}` : ''}`;
+  } else if (unfinished.length > 0) {
+    status = 'failed';
+    error = `Stacks did not finish: ${unfinished.join(', ')}`;
+  }
+  if (rollbackLayers.length > 0) {
+    const count = rollbackLayers.reduce((n, l) => n + l.stacks.length, 0);
+    error = `${error}; rolling back ${count} stack(s) it created`;
+  }
+  return {
+    environment_id: plan.environment_id,
+    operation_id: plan.operation_id,
+    kind: operation.kind,
+    status,
+    error,
+    needs_rollback: rollbackLayers.length > 0,
+    rollback_layers: rollbackLayers,
+  };
+}
+
+/** Ends the operation and settles the environment from the settlement (after any rollback). */
+export async function finalizeOperation(
+  store: OperationStore,
+  settings: WorkflowSettings,
+  settlement: Settlement,
+): Promise<{ environment_id: string; operation_id: string; status: string }> {
+  const { environment, operation } = await loadRunning(store, settlement);
+  const stacks = await store.listStacks(environment.id);
+  // Stopped compute counts as zero.
+  const cost =
+    Math.round(
+      stacks.filter((s) => s.status === 'provisioned').reduce((n, s) => n + s.estimated_monthly_cost_usd, 0) *
+        100,
+    ) / 100;
+  const results = Object.fromEntries(
+    stacks.filter((s) => inScope(operation, s)).map((s) => [s.name, s.status]),
+  );
+  const rolledBack = settlement.needs_rollback;
+  const succeeded = settlement.status === 'succeeded';
+  const destroyed = succeeded && operation.kind === 'destroy';
+  let environmentStatus: EnvironmentRecord['status'] = 'failed';
+  if (succeeded)
+    environmentStatus =
+      operation.kind === 'destroy' ? 'destroyed' : operation.kind === 'stop' ? 'stopped' : 'running';
+  const error =
+    rolledBack && settlement.error
+      ? settlement.error.replace('rolling back', 'rolled back')
+      : settlement.error;
+  await store.finish(environment, operation, {
+    operationStatus: settlement.status,
+    environmentStatus,
+    error,
+    baseUrl:
+      environmentStatus === 'running'
+        ? (environment.base_url ?? baseUrlFor(environment, settings.baseDomain))
+        : undefined,
+    estimatedMonthlyCostUsd: destroyed ? 0 : cost,
+    outcome: rolledBack ? 'rolled_back' : null,
+    stackResults: results,
+    releaseName: destroyed,
+    at: nowIso(),
+  });
+  return {
+    environment_id: settlement.environment_id,
+    operation_id: settlement.operation_id,
+    status: environmentStatus,
+  };
+}
+
+/**
+ * The catch-all: an unexpected error ended the execution. Settles the operation as
+ * failed and, if it still holds the environment, the environment too.
+ */
 export async function failOperation(store: OperationStore, input: FailureInput): Promise<{ status: string }> {
   const environment = await store.getEnvironment(input.environment_id);
   const operation = await store.getOperation(input.operation_id);
   if (!environment || !operation || operation.status !== 'running') return { status: 'already-settled' };
-  const owns = environment.current_operation_id === operation.id;
+  const holds =
+    environment.current_operation_id === operation.id && environment.status === ACTIVE_STATUS[operation.kind];
+  const stacks = await store.listStacks(environment.id);
   await store.finish(environment, operation, {
     operationStatus: 'failed',
-    // Only the operation that owns the environment may settle it.
-    environmentStatus: owns ? 'failed' : environment.status,
+    // Only the operation that holds the environment may settle it.
+    environmentStatus: holds ? 'failed' : environment.status,
     error: failureReason(input.error),
+    stackResults: Object.fromEntries(
+      stacks.filter((s) => inScope(operation, s)).map((s) => [s.name, s.status]),
+    ),
+    outcome: null,
     releaseName: false,
     at: nowIso(),
   });

@@ -203,7 +203,8 @@ describe('resolveParameters', () => {
   });
 
   it('documents every parameter with its default', () => {
-    expect(Object.keys(PARAMETER_DOCS).sort()).toEqual(Object.keys(DEFAULTS).sort());
+    // Every resolved parameter, plus the optional failure injection (absent from the defaults).
+    expect(Object.keys(PARAMETER_DOCS).sort()).toEqual([...Object.keys(DEFAULTS), 'simulate'].sort());
     expect(PARAMETER_DOCS.storage_gb.default).toBe(20);
     expect(PARAMETER_DOCS.instance_type.allowed).toEqual(['t3.micro', 't4g.micro']);
     expect(PARAMETER_DOCS.db_engine.allowed).toEqual(['postgres', 'mysql']);

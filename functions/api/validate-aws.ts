@@ -1,0 +1,10 @@
+/** POST /validate/aws */
+import { getVpcUsage } from '../data/quota-store.ts';
+import { validateAws } from '../domain/validation.ts';
+import { httpRoute } from '../shared/http.ts';
+import { routes } from './routes.ts';
+
+export const handler = httpRoute(routes.validateAws, async ({ body }) => ({
+  statusCode: 200,
+  body: await validateAws(body, getVpcUsage),
+}));

@@ -1,0 +1,128 @@
+/**
+ * Log events on DynamoDB. Each event is one item in its environment's partition
+ * (`ENV#id` / `LOG#<timestamp>#<ulid>`), so an environment's logs are one Query, oldest
+ * first, and `since` is a range on the sort key. Items carry `ttl` (epoch seconds):
+ * DynamoDB deletes them some time after 30 days.
+ */
+import { BatchWriteCommand, type BatchWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { monotonicFactory } from 'ulid';
+import { TransientStoreError } from '../domain/errors.ts';
+import type { LogFilter, LogRecord, Page, PageRequest } from '../domain/model.ts';
+import type { LogStore } from '../domain/ports.ts';
+import { documentClient, tableName } from './client.ts';
+import { logKeys } from './keys.ts';
+import { type QuerySpec, queryPage } from './pagination.ts';
+import { TABLE_DESIGN } from './table-design.ts';
+
+/** How long DynamoDB keeps a log event. */
+export const LOG_RETENTION_DAYS = 30;
+/** BatchWriteItem's limit. */
+const BATCH_SIZE = 25;
+/** Attempts to write one batch's unprocessed items before giving up. */
+const MAX_ATTEMPTS = 5;
+/** Items a filtered list reads per Query, so a sparse filter still fills a page in few calls. */
+const FILTERED_READ_AHEAD = 200;
+
+type Item = Record<string, unknown>;
+type WriteRequests = NonNullable<BatchWriteCommandInput['RequestItems']>[string];
+
+export interface LogStoreOptions {
+  /** The current time in epoch milliseconds (tests pin it). */
+  now?: () => number;
+  /** First retry delay of unprocessed items in milliseconds; doubled on each attempt. */
+  retryDelayMs?: number;
+}
+
+/** An ISO timestamp in the one format sort keys use (`toISOString`, milliseconds). */
+function sortableTimestamp(timestamp: string): string {
+  const ms = Date.parse(timestamp);
+  if (Number.isNaN(ms)) throw new Error(`Not an ISO timestamp: ${timestamp}`);
+  return new Date(ms).toISOString();
+}
+
+function logFromItem(item: Item): LogRecord {
+  return {
+    environment_id: String(item.environment_id),
+    operation_id: typeof item.operation_id === 'string' ? item.operation_id : null,
+    stack: typeof item.stack === 'string' ? item.stack : null,
+    level: item.level as LogRecord['level'],
+    message: String(item.message),
+    timestamp: String(item.timestamp),
+  };
+}
+
+/** The FilterExpression of the non-key filters, or nothing. */
+function filterOf(filter: LogFilter): QuerySpec['filter'] {
+  const fields = (['stack', 'level', 'operation_id'] as const).filter((f) => filter[f] !== undefined);
+  if (fields.length === 0) return undefined;
+  return {
+    expression: fields.map((f) => `#${f} = :${f}`).join(' AND '),
+    names: Object.fromEntries(fields.map((f) => [`#${f}`, f])),
+    values: Object.fromEntries(fields.map((f) => [`:${f}`, filter[f]])),
+  };
+}
+
+function chunks<T>(list: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size));
+  return out;
+}
+
+export class DynamoLogStore implements LogStore {
+  private readonly now: () => number;
+  private readonly retryDelayMs: number;
+  private readonly suffix = monotonicFactory();
+
+  constructor(options: LogStoreOptions = {}) {
+    this.now = options.now ?? Date.now;
+    this.retryDelayMs = options.retryDelayMs ?? 50;
+  }
+
+  async append(events: LogRecord[]): Promise<void> {
+    if (events.length === 0) return;
+    const ttl = Math.floor(this.now() / 1000) + LOG_RETENTION_DAYS * 86_400;
+    // Stable sort: events of one millisecond keep their order through the monotonic suffix.
+    const ordered = events
+      .map((event) => ({ event, at: sortableTimestamp(event.timestamp) }))
+      .sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+    const items = ordered.map(({ event, at }) => ({
+      ...logKeys.item(event.environment_id, at, this.suffix().toLowerCase()),
+      entity: 'log',
+      ...event,
+      [TABLE_DESIGN.timeToLiveAttribute]: ttl,
+    }));
+    for (const chunk of chunks(items, BATCH_SIZE)) {
+      await this.write(chunk.map((Item) => ({ PutRequest: { Item } })));
+    }
+  }
+
+  /** Writes one batch, retrying what DynamoDB leaves unprocessed (throttling) with backoff. */
+  private async write(requests: WriteRequests): Promise<void> {
+    let pending = requests;
+    for (let attempt = 1; ; attempt++) {
+      const result = await documentClient().send(
+        new BatchWriteCommand({ RequestItems: { [tableName()]: pending } }),
+      );
+      pending = result.UnprocessedItems?.[tableName()] ?? [];
+      if (pending.length === 0) return;
+      if (attempt >= MAX_ATTEMPTS) throw new TransientStoreError();
+      const delay = this.retryDelayMs * 2 ** (attempt - 1);
+      await new Promise((resolve) => setTimeout(resolve, delay / 2 + Math.random() * (delay / 2)));
+    }
+  }
+
+  list(environmentId: string, filter: LogFilter, page: PageRequest): Promise<Page<LogRecord>> {
+    const spec: QuerySpec = {
+      partition: logKeys.partition(environmentId),
+      sortPrefix: logKeys.prefix,
+      ...(filter.since !== undefined ? { sortFrom: logKeys.from(sortableTimestamp(filter.since)) } : {}),
+      newestFirst: false,
+    };
+    const condition = filterOf(filter);
+    if (condition) {
+      spec.filter = condition;
+      spec.readAhead = FILTERED_READ_AHEAD;
+    }
+    return queryPage(spec, page, logFromItem);
+  }
+}

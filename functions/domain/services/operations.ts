@@ -1,0 +1,341 @@
+/**
+ * Operation use cases beyond create and destroy: update (re-provision only what changed,
+ * and its dependants), stop and start (compute stacks), cancel, retry, and reading
+ * operations with their live progress. One mutating operation at a time per environment:
+ * each starts only from a settled status, with a conditional write.
+ */
+import { assertMayModify, type Principal } from '../access.ts';
+import { ConflictError, NotFoundError } from '../errors.ts';
+import { dependantsOf } from '../graph.ts';
+import { nowIso } from '../ids.ts';
+import { ACTIVE_STATUS, assertSettled, COMPUTE_STACKS, newOperation } from '../lifecycle.ts';
+import type {
+  EnvironmentRecord,
+  OperationRecord,
+  Page,
+  PageRequest,
+  Progress,
+  StackRecord,
+} from '../model.ts';
+import type { EnvironmentStore } from '../ports.ts';
+import type { OperationKindValue, StackStatusValue, UpdateEnvironmentInput } from '../schemas.ts';
+import {
+  getTemplate,
+  PARAMETER_CONSUMERS,
+  type ResolvedParameters,
+  type StackParameter,
+} from '../templates.ts';
+import {
+  type AcceptedChange,
+  type EnvironmentDeps,
+  getVisibleEnvironment,
+  startOrSettle,
+} from './environments.ts';
+import { assertVersionMatches } from './projects.ts';
+import { inScope, planLayers } from './workflow.ts';
+
+/** An environment the caller may change: 404 if not visible, 403 if read-only. */
+async function getModifiableEnvironment(
+  store: EnvironmentStore,
+  principal: Principal,
+  environmentId: string,
+): Promise<EnvironmentRecord> {
+  const environment = await store.get(environmentId);
+  if (!environment) throw new NotFoundError('Environment', environmentId);
+  assertMayModify(principal, environment.owner_id, 'Environment', environmentId);
+  return environment;
+}
+
+/** 409 with the current status unless the environment is in one of `allowed`. */
+function assertStatus(
+  environment: EnvironmentRecord,
+  allowed: EnvironmentRecord['status'][],
+  action: string,
+): void {
+  if (allowed.includes(environment.status)) return;
+  assertSettled(environment);
+  throw new ConflictError(
+    `Cannot ${action} environment ${environment.id}: it is ${environment.status}`,
+    'ILLEGAL_STATE',
+    { status: environment.status },
+  );
+}
+
+/**
+ * Records the operation, moves the environment to the operation's status (with any
+ * setting changes, in the same conditional write) and starts its workflow.
+ */
+async function begin(
+  deps: EnvironmentDeps,
+  current: EnvironmentRecord,
+  kind: OperationKindValue,
+  principal: Principal,
+  options: {
+    targets?: string[] | null;
+    attempt?: number;
+    retryOf?: string | null;
+    changes?: { parameters?: ResolvedParameters; on_failure?: EnvironmentRecord['on_failure'] };
+  } = {},
+): Promise<AcceptedChange> {
+  const draft = newOperation(current.id, kind, principal.userId, 0, 0, nowIso(), {
+    targets: options.targets ?? null,
+    attempt: options.attempt ?? 1,
+    retryOf: options.retryOf ?? null,
+  });
+  // Progress starts from what this operation will walk.
+  const layers = planLayers(await deps.environments.listStacks(current.id), draft);
+  const operation: OperationRecord = {
+    ...draft,
+    progress: {
+      layer: 0,
+      layers: layers.length,
+      stacks_done: 0,
+      stacks: layers.reduce((n, l) => n + l.stacks.length, 0),
+    },
+  };
+  const environment = await deps.environments.beginOperation(
+    current,
+    operation,
+    ACTIVE_STATUS[kind],
+    options.changes,
+  );
+  await startOrSettle(deps, kind, environment, operation, current.status);
+  return { environment, operation };
+}
+
+/**
+ * The stacks whose inputs differ between two parameter sets, with the parameters that
+ * changed for each, and every stack that depends on one of them.
+ */
+export function affectedStacks(
+  template: NonNullable<ReturnType<typeof getTemplate>>,
+  before: ResolvedParameters,
+  after: ResolvedParameters,
+): { changed: Record<string, StackParameter[]>; dependants: string[]; targets: string[] } {
+  const inTemplate = new Set(template.stacks.map((s) => s.name));
+  const changed: Record<string, StackParameter[]> = {};
+  for (const key of Object.keys(PARAMETER_CONSUMERS) as StackParameter[]) {
+    if (before[key] === after[key]) continue;
+    for (const stack of PARAMETER_CONSUMERS[key]) {
+      if (inTemplate.has(stack)) changed[stack] = [...(changed[stack] ?? []), key];
+    }
+  }
+  const dependants = new Set<string>();
+  for (const stack of Object.keys(changed)) {
+    for (const dependant of dependantsOf(template.graph, stack)) {
+      if (!(dependant in changed)) dependants.add(dependant);
+    }
+  }
+  const layerOf = new Map(template.stacks.map((s) => [s.name, s.layer]));
+  const targets = [...Object.keys(changed), ...dependants].sort(
+    (a, b) => (layerOf.get(a) ?? 0) - (layerOf.get(b) ?? 0) || a.localeCompare(b),
+  );
+  return { changed, dependants: [...dependants].sort(), targets };
+}
+
+/** Merges a partial parameter change into the resolved parameters (`simulate` is replaced whole). */
+function mergeParameters(
+  current: ResolvedParameters,
+  change: UpdateEnvironmentInput['parameters'],
+): ResolvedParameters {
+  if (!change) return current;
+  const merged: ResolvedParameters = { ...current };
+  for (const [key, value] of Object.entries(change)) {
+    if (value !== undefined) Object.assign(merged, { [key]: value });
+  }
+  return merged;
+}
+
+export type UpdateResult = AcceptedChange | { environment: EnvironmentRecord; operation: null };
+
+/**
+ * PATCH: validates and applies new parameters. When a stack input changed, an `update`
+ * operation re-provisions those stacks and their dependants (202); otherwise the
+ * settings are saved at once (200, no operation).
+ */
+export async function updateEnvironment(
+  deps: EnvironmentDeps,
+  principal: Principal,
+  environmentId: string,
+  input: UpdateEnvironmentInput,
+  ifMatch: number | undefined,
+): Promise<UpdateResult> {
+  const current = await getModifiableEnvironment(deps.environments, principal, environmentId);
+  assertVersionMatches(ifMatch, current);
+  assertStatus(current, ['running'], 'update');
+  const template = getTemplate(current.template);
+  if (!template) throw new ConflictError(`Template ${current.template} no longer exists`, 'ILLEGAL_STATE');
+  const parameters = mergeParameters(current.parameters, input.parameters);
+  const changes = { parameters, ...(input.on_failure ? { on_failure: input.on_failure } : {}) };
+  const { targets } = affectedStacks(template, current.parameters, parameters);
+  if (targets.length === 0) {
+    return { environment: await deps.environments.updateSettings(current, changes), operation: null };
+  }
+  return begin(deps, current, 'update', principal, { targets, changes });
+}
+
+export async function stopEnvironment(
+  deps: EnvironmentDeps,
+  principal: Principal,
+  environmentId: string,
+): Promise<AcceptedChange> {
+  const current = await getModifiableEnvironment(deps.environments, principal, environmentId);
+  assertStatus(current, ['running'], 'stop');
+  return begin(deps, current, 'stop', principal);
+}
+
+export async function startEnvironment(
+  deps: EnvironmentDeps,
+  principal: Principal,
+  environmentId: string,
+): Promise<AcceptedChange> {
+  const current = await getModifiableEnvironment(deps.environments, principal, environmentId);
+  assertStatus(current, ['stopped'], 'start');
+  return begin(deps, current, 'start', principal);
+}
+
+/** An operation and its environment, if the caller may see them (404 otherwise). */
+async function getVisibleOperation(
+  store: EnvironmentStore,
+  principal: Principal,
+  operationId: string,
+): Promise<{ operation: OperationRecord; environment: EnvironmentRecord }> {
+  const operation = await store.getOperation(operationId);
+  if (!operation) throw new NotFoundError('Operation', operationId);
+  try {
+    const environment = await getVisibleEnvironment(store, principal, operation.environment_id);
+    return { operation, environment };
+  } catch (error) {
+    if (error instanceof NotFoundError) throw new NotFoundError('Operation', operationId);
+    throw error;
+  }
+}
+
+export interface OperationView {
+  operation: OperationRecord;
+  progress: Progress;
+  stacks: { name: string; layer: number; status: StackStatusValue }[];
+}
+
+/** Live view: while it runs, the environment's progress and the stacks' current statuses. */
+function view(
+  operation: OperationRecord,
+  environment: EnvironmentRecord,
+  stacks: StackRecord[],
+): OperationView {
+  const live = operation.status === 'running' && environment.current_operation_id === operation.id;
+  const scoped = stacks
+    .filter((s) => inScope(operation, s))
+    .sort((a, b) => a.layer - b.layer || a.name.localeCompare(b.name));
+  return {
+    operation,
+    progress: live ? environment.progress : operation.progress,
+    stacks: scoped.map((s) => ({
+      name: s.name,
+      layer: s.layer,
+      status: (!live && operation.stack_results?.[s.name]) || s.status,
+    })),
+  };
+}
+
+export async function getOperation(
+  store: EnvironmentStore,
+  principal: Principal,
+  operationId: string,
+): Promise<OperationView> {
+  const { operation, environment } = await getVisibleOperation(store, principal, operationId);
+  return view(operation, environment, await store.listStacks(environment.id));
+}
+
+export async function listOperations(
+  store: EnvironmentStore,
+  principal: Principal,
+  environmentId: string,
+  page: PageRequest,
+): Promise<Page<OperationView>> {
+  const environment = await getVisibleEnvironment(store, principal, environmentId);
+  const [operations, stacks] = await Promise.all([
+    store.listOperations(environmentId, page),
+    store.listStacks(environmentId),
+  ]);
+  return {
+    items: operations.items.map((o) => view(o, environment, stacks)),
+    next_cursor: operations.next_cursor,
+  };
+}
+
+/** Asks a running operation to stop: stacks in flight finish, nothing new starts. */
+export async function cancelOperation(
+  store: EnvironmentStore,
+  principal: Principal,
+  operationId: string,
+): Promise<OperationView> {
+  const { operation, environment } = await getVisibleOperation(store, principal, operationId);
+  assertMayModify(principal, environment.owner_id, 'Operation', operationId);
+  if (operation.status !== 'running') {
+    throw new ConflictError(
+      `Operation ${operationId} is ${operation.status}: only a running one can be cancelled`,
+      'ILLEGAL_STATE',
+      {
+        status: operation.status,
+      },
+    );
+  }
+  const cancelled = await store.requestCancel(operation);
+  return view(cancelled, environment, await store.listStacks(environment.id));
+}
+
+/**
+ * Starts a new operation that resumes a failed or cancelled one: the same kind, the
+ * next attempt, and only what is left (provisioned stacks are not touched again).
+ */
+export async function retryOperation(
+  deps: EnvironmentDeps,
+  principal: Principal,
+  operationId: string,
+): Promise<AcceptedChange> {
+  const { operation, environment } = await getVisibleOperation(deps.environments, principal, operationId);
+  assertMayModify(principal, environment.owner_id, 'Operation', operationId);
+  if (operation.status !== 'failed' && operation.status !== 'cancelled') {
+    throw new ConflictError(
+      `Operation ${operationId} is ${operation.status}: only a failed or cancelled one can be retried`,
+      'ILLEGAL_STATE',
+      { status: operation.status },
+    );
+  }
+  if (environment.current_operation_id !== operation.id) {
+    throw new ConflictError(
+      `Operation ${operationId} is not the environment's latest; retry ${environment.current_operation_id} instead`,
+      'ILLEGAL_STATE',
+      { operation_id: environment.current_operation_id },
+    );
+  }
+  assertStatus(environment, ['failed'], 'retry an operation of');
+  const stacks = await deps.environments.listStacks(environment.id);
+  const byName = new Map(stacks.map((s) => [s.name, s]));
+  // An update resumes its own targets, minus what it already re-provisioned; the others
+  // recompute what is left from the stacks' statuses.
+  const targets =
+    operation.kind === 'update'
+      ? (operation.targets ?? []).filter((name) => {
+          const stack = byName.get(name);
+          return !(stack?.status === 'provisioned' && stack.operation_id === operation.id);
+        })
+      : null;
+  if (operation.kind === 'stop' || operation.kind === 'start') {
+    const from = operation.kind === 'stop' ? 'provisioned' : 'stopped';
+    const left = stacks.filter(
+      (s) => COMPUTE_STACKS.includes(s.name) && (s.status === from || s.status === 'failed'),
+    );
+    return begin(deps, environment, operation.kind, principal, {
+      targets: left.map((s) => s.name),
+      attempt: operation.attempt + 1,
+      retryOf: operation.id,
+    });
+  }
+  return begin(deps, environment, operation.kind, principal, {
+    targets,
+    attempt: operation.attempt + 1,
+    retryOf: operation.id,
+  });
+}
