@@ -16,7 +16,13 @@ import type {
 } from '../domain/ports.ts';
 import type { EnvironmentStatusValue } from '../domain/schemas.ts';
 import { documentClient, tableName } from './client.ts';
-import { cancellationReasons, conditionFailedAt, isConditionFailure, transactWrite } from './conditions.ts';
+import {
+  cancellationReasons,
+  conditionFailedAt,
+  isConditionFailure,
+  type TransactItems,
+  transactWrite,
+} from './conditions.ts';
 import {
   environmentFromItem,
   environmentToItem,
@@ -25,7 +31,7 @@ import {
   stackFromItem,
   stackToItem,
 } from './items.ts';
-import { environmentKeys, operationKeys, projectKeys, stackKeys } from './keys.ts';
+import { environmentKeys, operationKeys, projectKeys, quotaKeys, stackKeys } from './keys.ts';
 import { type QuerySpec, queryPage } from './pagination.ts';
 
 /** `SET` clauses (with a leading comma) and values for changed environment settings. */
@@ -131,9 +137,10 @@ export class DynamoEnvironmentStore implements EnvironmentStore {
     environment: EnvironmentRecord,
     stacks: StackRecord[],
     operation: OperationRecord,
+    quota?: { vpcLimit: number },
   ): Promise<void> {
     const table = tableName();
-    const items = [
+    const items: TransactItems = [
       {
         Put: {
           TableName: table,
@@ -161,6 +168,21 @@ export class DynamoEnvironmentStore implements EnvironmentStore {
           ExpressionAttributeValues: { ':one': 1 },
         },
       },
+      // One VPC of the account and region's quota, counted transactionally so concurrent
+      // creates can never exceed it; released when the environment is destroyed.
+      ...(quota
+        ? [
+            {
+              Update: {
+                TableName: table,
+                Key: quotaKeys.vpc(environment.account_id, environment.region),
+                UpdateExpression: 'ADD used :one',
+                ConditionExpression: 'attribute_not_exists(used) OR used < :limit',
+                ExpressionAttributeValues: { ':one': 1, ':limit': quota.vpcLimit },
+              },
+            },
+          ]
+        : []),
       { Put: { TableName: table, Item: operationToItem(operation) } },
       ...stacks.map((stack) => ({ Put: { TableName: table, Item: stackToItem(stack) } })),
     ];
@@ -168,6 +190,13 @@ export class DynamoEnvironmentStore implements EnvironmentStore {
       await transactWrite(items);
     } catch (error) {
       const reasons = cancellationReasons(error);
+      if (quota && conditionFailedAt(reasons, 3)) {
+        throw new ConflictError(
+          `Quota exceeded: account ${environment.account_id} already has ${quota.vpcLimit} VPCs in ${environment.region}; destroy an environment first`,
+          'QUOTA_EXCEEDED',
+          { quota: 'vpcs', limit: quota.vpcLimit },
+        );
+      }
       if (conditionFailedAt(reasons, 1)) {
         throw new ConflictError(
           `Project ${environment.project_id} already has a live environment named '${environment.name}'`,

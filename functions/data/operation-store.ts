@@ -19,7 +19,7 @@ import {
 } from './conditions.ts';
 import { getEnvironmentItem, getStackItem, queryStacks } from './environment-store.ts';
 import { operationFromItem } from './items.ts';
-import { environmentKeys, operationKeys, projectKeys, stackKeys } from './keys.ts';
+import { environmentKeys, operationKeys, projectKeys, quotaKeys, stackKeys } from './keys.ts';
 
 /** The environment is still held by this operation, in the operation's status. */
 function claimCondition(claim: Claim) {
@@ -374,6 +374,17 @@ export class DynamoOperationStore implements OperationStore {
             },
           },
         );
+      }
+      if (outcome.releaseVpc) {
+        items.push({
+          Update: {
+            TableName: table,
+            Key: quotaKeys.vpc(environment.account_id, environment.region),
+            UpdateExpression: 'ADD used :minus',
+            ConditionExpression: 'used > :zero',
+            ExpressionAttributeValues: { ':minus': -1, ':zero': 0 },
+          },
+        });
       }
     }
     try {

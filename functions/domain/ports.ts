@@ -61,9 +61,15 @@ export interface EnvironmentStore {
   /**
    * Records a new environment, its stacks and its first operation in one transaction,
    * with the project's live counter and the per-project name lock.
-   * @throws ConflictError `DUPLICATE_NAME`; NotFoundError when the project vanished.
+   * With `quota`, also counts one VPC against the account and region's limit.
+   * @throws ConflictError `DUPLICATE_NAME` or `QUOTA_EXCEEDED`; NotFoundError when the project vanished.
    */
-  create(environment: EnvironmentRecord, stacks: StackRecord[], operation: OperationRecord): Promise<void>;
+  create(
+    environment: EnvironmentRecord,
+    stacks: StackRecord[],
+    operation: OperationRecord,
+    quota?: { vpcLimit: number },
+  ): Promise<void>;
   get(id: string): Promise<EnvironmentRecord | null>;
   list(
     scope: EnvironmentListScope,
@@ -133,6 +139,8 @@ export interface OperationOutcome {
   estimatedMonthlyCostUsd?: number;
   /** Release the environment's name lock and the project's live counter (a finished destroy). */
   releaseName: boolean;
+  /** Release the VPC the environment counted against its account and region's quota. */
+  releaseVpc?: boolean;
   at: string;
 }
 

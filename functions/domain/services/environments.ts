@@ -17,6 +17,7 @@ import type {
 } from '../ports.ts';
 import type { CreateEnvironmentInput, OperationKindValue } from '../schemas.ts';
 import { estimateStackMonthlyCost, getTemplate, resolveParameters } from '../templates.ts';
+import { QUOTA_LIMITS } from '../validation.ts';
 import { getModifiableProject, getVisibleProject } from './projects.ts';
 
 export interface EnvironmentDeps {
@@ -125,7 +126,13 @@ export async function createEnvironment(
     finished_at: null,
     error: null,
   }));
-  await deps.environments.create(environment, stacks, operation);
+  const needsVpc = stacks.some((s) => s.name === 'network');
+  await deps.environments.create(
+    environment,
+    stacks,
+    operation,
+    needsVpc ? { vpcLimit: QUOTA_LIMITS.vpcs } : undefined,
+  );
   await startOrSettle(deps, 'provision', environment, operation, 'failed');
   return { environment, operation };
 }

@@ -162,15 +162,18 @@ export async function updateEnvironment(
 ): Promise<UpdateResult> {
   const current = await getModifiableEnvironment(deps.environments, principal, environmentId);
   assertVersionMatches(ifMatch, current);
-  assertStatus(current, ['running'], 'update');
   const template = getTemplate(current.template);
   if (!template) throw new ConflictError(`Template ${current.template} no longer exists`, 'ILLEGAL_STATE');
   const parameters = mergeParameters(current.parameters, input.parameters);
   const changes = { parameters, ...(input.on_failure ? { on_failure: input.on_failure } : {}) };
   const { targets } = affectedStacks(template, current.parameters, parameters);
   if (targets.length === 0) {
+    // Settings that change no stack (failure injection, on_failure) apply at once, also
+    // to a failed environment, so it can be fixed before a retry.
+    assertStatus(current, ['running', 'stopped', 'failed'], 'update');
     return { environment: await deps.environments.updateSettings(current, changes), operation: null };
   }
+  assertStatus(current, ['running'], 'update');
   return begin(deps, current, 'update', principal, { targets, changes });
 }
 

@@ -482,6 +482,7 @@ export async function finalizeOperation(
     outcome: rolledBack ? 'rolled_back' : null,
     stackResults: results,
     releaseName: destroyed,
+    releaseVpc: destroyed && stacks.some((s) => s.name === 'network'),
     at: nowIso(),
   });
   return {

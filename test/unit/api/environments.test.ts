@@ -96,7 +96,13 @@ describe('POST /projects/{project_id}/environments', () => {
     const operation = res.body.operation as { id: string };
     expect(res.body.current_operation_id).toBe(operation.id);
     const items = ddb.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems ?? [];
-    expect(items).toHaveLength(4 + 8);
+    // environment, name lock, project counter, VPC quota counter, operation, and 8 stacks
+    expect(items).toHaveLength(5 + 8);
+    expect(items[3]?.Update).toMatchObject({
+      Key: { PK: 'QUOTA#111111111111#us-east-1', SK: 'VPC' },
+      ConditionExpression: 'attribute_not_exists(used) OR used < :limit',
+      ExpressionAttributeValues: { ':one': 1, ':limit': 5 },
+    });
     const start = sfn.commandCalls(StartExecutionCommand)[0]?.args[0].input;
     expect(start?.name).toBe(operation.id);
     expect(start?.stateMachineArn).toBe(process.env.PROVISION_STATE_MACHINE_ARN);
@@ -104,6 +110,21 @@ describe('POST /projects/{project_id}/environments', () => {
       environment_id: res.body.id,
       operation_id: operation.id,
     });
+  });
+
+  it('answers 409 QUOTA_EXCEEDED when the account and region have no VPC left', async () => {
+    ddb.on(GetCommand).resolves({ Item: project });
+    ddb.on(TransactWriteCommand).rejects(
+      new TransactionCanceledException({
+        message: 'cancelled',
+        $metadata: {},
+        CancellationReasons: [{ Code: 'None' }, { Code: 'None' }, { Code: 'None' }, { Code: 'ConditionalCheckFailed' }],
+      }),
+    );
+    const res = await create({ name: 'one-too-many', template: 'minimal' });
+    expect(res.status).toBe(409);
+    expect(res.body).toMatchObject({ error_code: 'QUOTA_EXCEEDED', quota: 'vpcs', limit: 5 });
+    expect(sfn.calls()).toHaveLength(0);
   });
 
   it('settles the records and answers 503 when the workflow cannot start', async () => {
