@@ -8,7 +8,7 @@ import { DynamoLogStore } from '../data/log-store.ts';
 import { DynamoOperationStore } from '../data/operation-store.ts';
 import { DynamoProjectStore } from '../data/project-store.ts';
 import type { EnvironmentDeps, EnvironmentSettings } from '../domain/services/environments.ts';
-import type { WorkflowSettings } from '../domain/services/workflow.ts';
+import type { WorkflowDeps, WorkflowSettings } from '../domain/services/workflow.ts';
 import { simulationConfig } from './config.ts';
 import { StepFunctionsWorkflowStarter } from './workflow-starter.ts';
 
@@ -38,3 +38,6 @@ export function workflowSettings(): WorkflowSettings {
   const config = simulationConfig();
   return { timeScale: config.SIMULATION_TIME_SCALE, baseDomain: config.BASE_DOMAIN };
 }
+
+/** What the workflow steps work with: the records and the operation log. */
+export const workflowDeps: WorkflowDeps = { store: operationStore, logs: logStore };

@@ -1,5 +1,5 @@
 /** Step (Catch target): settle the operation and its environment as failed, with a user-safe reason. */
 import { type FailureInput, failOperation } from '../domain/services/workflow.ts';
-import { operationStore } from '../shared/dependencies.ts';
+import { workflowDeps } from '../shared/dependencies.ts';
 
-export const handler = (input: FailureInput) => failOperation(operationStore, input);
+export const handler = (input: FailureInput) => failOperation(workflowDeps, input);

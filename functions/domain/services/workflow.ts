@@ -15,8 +15,17 @@ import { StaleOperationError } from '../errors.ts';
 import { throwSimulatedFailure } from '../failures.ts';
 import { nowIso } from '../ids.ts';
 import { ACTIVE_STATUS, baseUrlFor, COMPUTE_STACKS } from '../lifecycle.ts';
-import type { EnvironmentRecord, OperationRecord, StackRecord } from '../model.ts';
-import type { Claim, OperationStore } from '../ports.ts';
+import {
+  logEvent,
+  operationLogs,
+  stackDestroyedLogs,
+  stackFailedLogs,
+  stackProvisionedLogs,
+  stackSkippedLogs,
+  stackStartedLogs,
+} from '../logs.ts';
+import type { EnvironmentRecord, LogRecord, OperationRecord, StackRecord } from '../model.ts';
+import type { Claim, LogStore, OperationStore } from '../ports.ts';
 import type { OperationKindValue, StackStatusValue } from '../schemas.ts';
 import { simulatedDurationSeconds, simulateStack } from '../simulation.ts';
 
@@ -73,6 +82,24 @@ export interface Settlement extends OperationRef {
 /** Input of `fail-operation` (the catch-all): whatever the failing state had, plus the error. */
 export interface FailureInput extends OperationRef {
   error?: { Error?: string; Cause?: string } | undefined;
+}
+
+/** What the steps need: the records, and the log they write as they go. */
+export interface WorkflowDeps {
+  store: OperationStore;
+  logs: LogStore;
+}
+
+/**
+ * Writes log events without ever failing the step: a lost log line must not fail or
+ * repeat a provisioning step (the store reports its own errors).
+ */
+async function log(deps: WorkflowDeps, events: LogRecord[]): Promise<void> {
+  try {
+    await deps.logs.append(events);
+  } catch {
+    // Best effort by design; see above.
+  }
 }
 
 export interface WorkflowSettings {
@@ -202,7 +229,8 @@ async function loadRunning(
   return { environment, operation };
 }
 
-export async function planOperation(store: OperationStore, ref: OperationRef): Promise<OperationPlan> {
+export async function planOperation(deps: WorkflowDeps, ref: OperationRef): Promise<OperationPlan> {
+  const { store } = deps;
   const { environment, operation } = await loadRunning(store, ref);
   const all = await store.listStacks(environment.id);
   const layers = planLayers(all, operation);
@@ -210,6 +238,10 @@ export async function planOperation(store: OperationStore, ref: OperationRef): P
   const finished = all.filter((s) => s.status === to && s.operation_id === operation.id).length;
   const stacks = layers.reduce((n, l) => n + l.stacks.length, finished);
   await store.startWalk(claimOf(ref, operation.kind), layers.length, stacks);
+  const detail = operation.retry_of
+    ? `retry of ${operation.retry_of} (attempt ${operation.attempt})`
+    : undefined;
+  await log(deps, operationLogs(environment.id, operation.id, operation.kind, 'started', nowIso(), detail));
   return { ...ref, kind: operation.kind, layers };
 }
 
@@ -219,7 +251,8 @@ export async function planOperation(store: OperationStore, ref: OperationRef): P
  * dependency did not get provisioned is skipped; a stack still needed by a dependant
  * that could not be deleted is kept (deleting it would fail in AWS too).
  */
-export async function startLayer(store: OperationStore, input: LayerInput): Promise<LayerInput> {
+export async function startLayer(deps: WorkflowDeps, input: LayerInput): Promise<LayerInput> {
+  const { store } = deps;
   if (input.phase === 'rollback') return input;
   const { environment, operation } = await loadRunning(store, input);
   if (operation.cancel_requested) return { ...input, stacks: [] };
@@ -232,6 +265,7 @@ export async function startLayer(store: OperationStore, input: LayerInput): Prom
   const action = actionOf(operation.kind, 'walk');
   const runnable: string[] = [];
   const skipped: { stack: string; reason: string }[] = [];
+  const kept: LogRecord[] = [];
   for (const name of input.stacks) {
     const stack = byName.get(name);
     if (!stack) continue;
@@ -249,21 +283,39 @@ export async function startLayer(store: OperationStore, input: LayerInput): Prom
       const holding = stacks.filter(
         (s) => s.depends_on.includes(name) && (s.status === 'failed' || s.status === 'provisioned'),
       );
-      if (holding.length > 0) continue;
+      if (holding.length > 0) {
+        const names = holding.map((s) => s.name).join(', ');
+        kept.push(
+          logEvent(
+            environment.id,
+            operation.id,
+            name,
+            'WARN',
+            `Kept stack ${name}: still needed by ${names}`,
+            nowIso(),
+          ),
+        );
+        continue;
+      }
     }
     runnable.push(name);
   }
   const claim = claimOf(input, operation.kind);
   if (skipped.length > 0) await store.skipStacks(claim, skipped, nowIso());
   await store.setLayer(claim, input.layer);
+  await log(deps, [
+    ...skipped.flatMap((s) => stackSkippedLogs(environment.id, operation.id, s.stack, s.reason, nowIso())),
+    ...kept,
+  ]);
   return { ...input, stacks: runnable };
 }
 
 export async function startStack(
-  store: OperationStore,
+  deps: WorkflowDeps,
   settings: WorkflowSettings,
   input: StackInput,
 ): Promise<StackStarted> {
+  const { store } = deps;
   const stack = await store.getStack(input.environment_id, input.stack);
   if (!stack) throw new StaleOperationError(`Stack ${input.stack} of ${input.environment_id} does not exist`);
   const action = actionOf(input.kind, input.phase);
@@ -276,6 +328,8 @@ export async function startStack(
     ACTIONS[action].during,
     nowIso(),
   );
+  const verb = input.kind === 'update' && input.phase === 'walk' ? 'update' : action;
+  await log(deps, stackStartedLogs(input.environment_id, input.operation_id, input.stack, verb, nowIso()));
   let seconds = 0;
   if (takesTime) {
     const timing = { environmentId: input.environment_id, attempt: 1 };
@@ -288,7 +342,8 @@ export async function startStack(
   return { ...input, wait_seconds: Math.round(seconds * settings.timeScale) };
 }
 
-export async function completeStack(store: OperationStore, input: StackStarted): Promise<StackInput> {
+export async function completeStack(deps: WorkflowDeps, input: StackStarted): Promise<StackInput> {
+  const { store } = deps;
   const { wait_seconds: _, ...done } = input;
   const claim = claimOf(input, input.kind);
   const action = actionOf(input.kind, input.phase);
@@ -314,6 +369,21 @@ export async function completeStack(store: OperationStore, input: StackStarted):
   const spec = ACTIONS[action];
   if (action !== 'provision') {
     await store.completeStack(claim, input.stack, spec.during, { status: spec.to, at });
+    await log(
+      deps,
+      action === 'destroy'
+        ? stackDestroyedLogs(environment.id, operation.id, input.stack, stack.resources, at)
+        : [
+            logEvent(
+              environment.id,
+              operation.id,
+              input.stack,
+              'INFO',
+              `${action === 'stop' ? 'Stopped' : 'Started'} stack ${input.stack}`,
+              at,
+            ),
+          ],
+    );
     return done;
   }
   // Dependants consume their dependencies' outputs (e.g. database-rds uses network's subnets).
@@ -346,6 +416,7 @@ export async function completeStack(store: OperationStore, input: StackStarted):
     estimated_monthly_cost_usd: simulated.monthlyCostUsd,
     at,
   });
+  await log(deps, stackProvisionedLogs(environment.id, operation.id, input.stack, simulated.resources, at));
   return done;
 }
 
@@ -371,16 +442,14 @@ export function failureReason(error: FailureInput['error']): string {
 }
 
 /** Records a stack whose step failed, so its siblings can finish and the policy can apply. */
-export async function failStack(store: OperationStore, input: StackFailureInput): Promise<StackInput> {
+export async function failStack(deps: WorkflowDeps, input: StackFailureInput): Promise<StackInput> {
+  const { store } = deps;
   const { wait_seconds: _, error, ...stackInput } = input;
   const action = actionOf(input.kind, input.phase);
-  await store.failStack(
-    claimOf(input, input.kind),
-    input.stack,
-    ACTIONS[action].during,
-    failureReason(error),
-    nowIso(),
-  );
+  const reason = failureReason(error);
+  const at = nowIso();
+  await store.failStack(claimOf(input, input.kind), input.stack, ACTIONS[action].during, reason, at);
+  await log(deps, stackFailedLogs(input.environment_id, input.operation_id, input.stack, reason, at));
   return stackInput;
 }
 
@@ -393,7 +462,8 @@ function describeFailures(stacks: StackRecord[]): string {
  * back what it created (a cancelled provision always does; a failed one unless
  * `on_failure` is `keep`).
  */
-export async function settleOperation(store: OperationStore, plan: OperationPlan): Promise<Settlement> {
+export async function settleOperation(deps: WorkflowDeps, plan: OperationPlan): Promise<Settlement> {
+  const { store } = deps;
   const { environment, operation } = await loadRunning(store, plan);
   const stacks = (await store.listStacks(environment.id)).filter((s) => inScope(operation, s));
   const failed = stacks.filter((s) => s.status === 'failed' && s.operation_id === operation.id);
@@ -444,10 +514,11 @@ export async function settleOperation(store: OperationStore, plan: OperationPlan
 
 /** Ends the operation and settles the environment from the settlement (after any rollback). */
 export async function finalizeOperation(
-  store: OperationStore,
+  deps: WorkflowDeps,
   settings: WorkflowSettings,
   settlement: Settlement,
 ): Promise<{ environment_id: string; operation_id: string; status: string }> {
+  const { store } = deps;
   const { environment, operation } = await loadRunning(store, settlement);
   const stacks = await store.listStacks(environment.id);
   // Stopped compute counts as zero.
@@ -485,6 +556,17 @@ export async function finalizeOperation(
     releaseVpc: destroyed && stacks.some((s) => s.name === 'network'),
     at: nowIso(),
   });
+  await log(
+    deps,
+    operationLogs(
+      environment.id,
+      operation.id,
+      operation.kind,
+      settlement.status,
+      nowIso(),
+      error ?? undefined,
+    ),
+  );
   return {
     environment_id: settlement.environment_id,
     operation_id: settlement.operation_id,
@@ -496,7 +578,8 @@ export async function finalizeOperation(
  * The catch-all: an unexpected error ended the execution. Settles the operation as
  * failed and, if it still holds the environment, the environment too.
  */
-export async function failOperation(store: OperationStore, input: FailureInput): Promise<{ status: string }> {
+export async function failOperation(deps: WorkflowDeps, input: FailureInput): Promise<{ status: string }> {
+  const { store } = deps;
   const environment = await store.getEnvironment(input.environment_id);
   const operation = await store.getOperation(input.operation_id);
   if (!environment || !operation || operation.status !== 'running') return { status: 'already-settled' };
@@ -515,5 +598,16 @@ export async function failOperation(store: OperationStore, input: FailureInput):
     releaseName: false,
     at: nowIso(),
   });
+  await log(
+    deps,
+    operationLogs(
+      environment.id,
+      operation.id,
+      operation.kind,
+      'failed',
+      nowIso(),
+      failureReason(input.error),
+    ),
+  );
   return { status: 'failed' };
 }
