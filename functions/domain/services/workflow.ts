@@ -611,3 +611,72 @@ export async function failOperation(deps: WorkflowDeps, input: FailureInput): Pr
   );
   return { status: 'failed' };
 }
+
+/** A Step Functions "Execution Status Change" event, as EventBridge delivers it (its `detail`). */
+export interface ExecutionStatusChange {
+  status: string;
+  name: string;
+  /** The execution's input (JSON), when the event carries it. */
+  input?: string | null;
+  error?: string | null;
+  cause?: string | null;
+}
+
+/**
+ * The reconciler: an execution that ended outside the normal path (failed, timed out,
+ * aborted) may have left its operation `running` and its environment in a transitional
+ * status. Settle them from the execution's final status; an operation already settled
+ * (the normal path) is left alone.
+ */
+export async function reconcileExecution(
+  deps: WorkflowDeps,
+  change: ExecutionStatusChange,
+): Promise<{ status: string }> {
+  const { store } = deps;
+  if (!['FAILED', 'TIMED_OUT', 'ABORTED'].includes(change.status)) return { status: 'ignored' };
+  let ref: Partial<OperationRef> = {};
+  try {
+    ref = JSON.parse(change.input ?? '{}') as Partial<OperationRef>;
+  } catch {
+    // The execution name is the operation id; the input only adds the environment.
+  }
+  const operation = await store.getOperation(ref.operation_id ?? change.name);
+  if (!operation || operation.status !== 'running') return { status: 'already-settled' };
+  const environment = await store.getEnvironment(operation.environment_id);
+  if (!environment) return { status: 'already-settled' };
+  const cancelled = change.status === 'ABORTED' && operation.cancel_requested;
+  const reason =
+    change.status === 'TIMED_OUT'
+      ? 'The workflow timed out'
+      : change.status === 'ABORTED'
+        ? cancelled
+          ? 'Cancelled by request; the workflow was stopped'
+          : 'The workflow was stopped'
+        : failureReason({ Error: change.error ?? undefined, Cause: change.cause ?? undefined });
+  const holds =
+    environment.current_operation_id === operation.id && environment.status === ACTIVE_STATUS[operation.kind];
+  const stacks = await store.listStacks(environment.id);
+  await store.finish(environment, operation, {
+    operationStatus: cancelled ? 'cancelled' : 'failed',
+    environmentStatus: holds ? 'failed' : environment.status,
+    error: reason,
+    stackResults: Object.fromEntries(
+      stacks.filter((s) => inScope(operation, s)).map((s) => [s.name, s.status]),
+    ),
+    outcome: null,
+    releaseName: false,
+    at: nowIso(),
+  });
+  await log(
+    deps,
+    operationLogs(
+      environment.id,
+      operation.id,
+      operation.kind,
+      cancelled ? 'cancelled' : 'failed',
+      nowIso(),
+      reason,
+    ),
+  );
+  return { status: cancelled ? 'cancelled' : 'failed' };
+}
