@@ -7,6 +7,7 @@ import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
 import { Auth } from './auth.ts';
 import { pascalCase } from './names.ts';
+import { ExecutionReconciler } from './reconciler.ts';
 import { ProvisioningRestApi } from './rest-api.ts';
 import { Workflows } from './workflows.ts';
 
@@ -24,7 +25,7 @@ export interface ApiStackProps extends StackProps {
   readonly simulationTimeScale?: number;
 }
 
-/** User pool, REST API, API functions, step functions and state machines. */
+/** User pool, REST API, API functions, step functions, state machines and their reconciler. */
 export class ApiStack extends Stack {
   /** User pool, groups and app client. */
   readonly auth: Auth;
@@ -32,6 +33,8 @@ export class ApiStack extends Stack {
   readonly workflows: Workflows;
   /** The REST API and its route functions. */
   readonly restApi: ProvisioningRestApi;
+  /** Settles the records of executions that failed, timed out or were aborted. */
+  readonly reconciler: ExecutionReconciler;
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
@@ -40,6 +43,10 @@ export class ApiStack extends Stack {
     this.workflows = new Workflows(this, 'Workflows', {
       table: props.table,
       simulationTimeScale: props.simulationTimeScale ?? simulationTimeScaleFromContext(this),
+    });
+    this.reconciler = new ExecutionReconciler(this, 'Reconciler', {
+      table: props.table,
+      stateMachines: this.workflows.stateMachines.values(),
     });
     this.restApi = new ProvisioningRestApi(this, 'Http', {
       table: props.table,

@@ -7,6 +7,7 @@ import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { LOCK_FILE, REPO_ROOT } from './paths.ts';
 
@@ -33,6 +34,12 @@ export interface NodeFunctionProps {
   readonly memorySize?: number;
   /** Only the variables this function reads (see `functions/shared/config.ts`). */
   readonly environment?: Record<string, string>;
+  /**
+   * For functions invoked asynchronously (e.g. by EventBridge): where an event goes once
+   * Lambda's own retries of a failed invocation are exhausted. The role may send to it.
+   * @default none
+   */
+  readonly deadLetterQueue?: IQueue;
 }
 
 /**
@@ -67,6 +74,7 @@ export class NodeFunction extends NodejsFunction {
       tracing: Tracing.ACTIVE,
       role,
       logGroup,
+      ...(props.deadLetterQueue ? { deadLetterQueue: props.deadLetterQueue } : {}),
       loggingFormat: LoggingFormat.JSON,
       depsLockFilePath: LOCK_FILE,
       projectRoot: REPO_ROOT,

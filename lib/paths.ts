@@ -21,5 +21,8 @@ export const apiHandlerEntry = (handler: string): string => repoPath('functions'
 /** Entry file of a Step Functions task (`functions/steps/<step>.ts`). */
 export const stepHandlerEntry = (step: string): string => repoPath('functions', 'steps', `${step}.ts`);
 
+/** Entry file of an EventBridge target (`functions/events/<handler>.ts`). */
+export const eventHandlerEntry = (handler: string): string => repoPath('functions', 'events', `${handler}.ts`);
+
 /** A state machine definition (`statemachines/<name>.asl.json`). */
 export const stateMachineFile = (name: string): string => repoPath('statemachines', `${name}.asl.json`);

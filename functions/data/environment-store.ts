@@ -35,18 +35,25 @@ import { environmentKeys, operationKeys, projectKeys, quotaKeys, stackKeys } fro
 import { type QuerySpec, queryPage } from './pagination.ts';
 
 /** `SET` clauses (with a leading comma) and values for changed environment settings. */
-function settingsUpdate(changes: EnvironmentChanges): { sets: string; values: Record<string, unknown> } {
+function settingsUpdate(changes: EnvironmentChanges): {
+  sets: string;
+  names: Record<string, string>;
+  values: Record<string, unknown>;
+} {
   const sets: string[] = [];
+  const names: Record<string, string> = {};
   const values: Record<string, unknown> = {};
   if (changes.parameters) {
-    sets.push('parameters = :parameters');
+    // PARAMETERS is a DynamoDB reserved word.
+    sets.push('#parameters = :parameters');
+    names['#parameters'] = 'parameters';
     values[':parameters'] = changes.parameters;
   }
   if (changes.on_failure) {
     sets.push('on_failure = :onFailure');
     values[':onFailure'] = changes.on_failure;
   }
-  return { sets: sets.map((clause) => `, ${clause}`).join(''), values };
+  return { sets: sets.map((clause) => `, ${clause}`).join(''), names, values };
 }
 
 /**
@@ -260,7 +267,7 @@ export class DynamoEnvironmentStore implements EnvironmentStore {
               'SET #status = :status, current_operation_id = :op, #error = :null, version = :next, updated_at = :at, ' +
               `progress_layer = :zero, progress_layers = :layers, progress_stacks = :stacks${settings.sets} REMOVE done_stacks`,
             ConditionExpression: '#status = :expected AND version = :version',
-            ExpressionAttributeNames: { '#status': 'status', '#error': 'error' },
+            ExpressionAttributeNames: { '#status': 'status', '#error': 'error', ...settings.names },
             ExpressionAttributeValues: {
               ':status': status,
               ':op': operation.id,
@@ -304,6 +311,7 @@ export class DynamoEnvironmentStore implements EnvironmentStore {
           Key: environmentKeys.item(environment.id),
           UpdateExpression: `SET version = :next, updated_at = :at${settings.sets}`,
           ConditionExpression: 'version = :version',
+          ...(Object.keys(settings.names).length > 0 ? { ExpressionAttributeNames: settings.names } : {}),
           ExpressionAttributeValues: {
             ':next': next.version,
             ':at': at,

@@ -24,12 +24,14 @@ function sfn(): SFNClient {
 
 export class StepFunctionsWorkflowStarter implements WorkflowStarter {
   async start(
-    kind: 'provision' | 'destroy',
+    kind: OperationKindValue,
     ref: { environment_id: string; operation_id: string },
   ): Promise<void> {
     const config = workflowConfig();
-    const stateMachineArn =
-      kind === 'provision' ? config.PROVISION_STATE_MACHINE_ARN : config.DESTROY_STATE_MACHINE_ARN;
+    // Upward walks (provision, update, start; with rollback) run on the provision machine,
+    // downward walks (destroy, stop) on the destroy machine.
+    const downward = kind === 'destroy' || kind === 'stop';
+    const stateMachineArn = downward ? config.DESTROY_STATE_MACHINE_ARN : config.PROVISION_STATE_MACHINE_ARN;
     try {
       await sfn().send(
         new StartExecutionCommand({

@@ -1,0 +1,469 @@
+/**
+ * The provisioning engine's paths (issue: failure and rollback, keep, transient retries,
+ * cancel, retry, update, honest teardown, stop/start, quotas), each run by the local
+ * Step Functions runner with the real step handlers against DynamoDB Local, started
+ * through the real domain services and stores.
+ */
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Principal, principalFromClaims } from '../../functions/domain/access.ts';
+import { ConflictError, PreconditionFailedError } from '../../functions/domain/errors.ts';
+import { throwSimulatedFailure } from '../../functions/domain/failures.ts';
+import type { StackRecord } from '../../functions/domain/model.ts';
+import type { CreateEnvironmentInput } from '../../functions/domain/schemas.ts';
+import {
+  type AcceptedChange,
+  createEnvironment,
+  destroyEnvironment,
+  type EnvironmentSettings,
+} from '../../functions/domain/services/environments.ts';
+import {
+  cancelOperation,
+  retryOperation,
+  startEnvironment,
+  stopEnvironment,
+  updateEnvironment,
+} from '../../functions/domain/services/operations.ts';
+import { createProject } from '../../functions/domain/services/projects.ts';
+import { type LocalDynamoDb, startDynamoDb } from '../../local/dynamodb.ts';
+import { createLocalStepFunctions, type LocalStepFunctions } from '../../local/stepfunctions.ts';
+
+const TABLE = 'engine-tests';
+let dynamo: LocalDynamoDb;
+let sfn: LocalStepFunctions;
+// Imported after the environment is configured (clients read it on first use).
+let deps: typeof import('../../functions/shared/dependencies.ts');
+let client: typeof import('../../functions/data/client.ts');
+
+const owner: Principal = principalFromClaims(
+  { sub: 'engine-owner', 'cognito:groups': 'Developers' },
+  'Developers',
+);
+let accountSeq = 100000000000;
+/** Each test its own account, so VPC quotas do not interfere. */
+const settings = (): EnvironmentSettings => ({
+  defaultRegion: 'eu-west-1',
+  defaultAccountId: String(accountSeq++),
+  defaultTtlHours: 24,
+  maxTtlHours: 720,
+});
+
+beforeAll(async () => {
+  dynamo = await startDynamoDb({ tableName: TABLE });
+  sfn = await createLocalStepFunctions({ quiet: true, retryIntervalOverrideMs: 0 });
+  Object.assign(process.env, {
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    TABLE_NAME: TABLE,
+    DYNAMODB_ENDPOINT: dynamo.endpoint,
+    SFN_ENDPOINT: sfn.endpoint,
+    PROVISION_STATE_MACHINE_ARN: sfn.stateMachineArns['provision-environment'],
+    DESTROY_STATE_MACHINE_ARN: sfn.stateMachineArns['destroy-environment'],
+    SIMULATION_TIME_SCALE: '0',
+    POWERTOOLS_LOG_LEVEL: 'SILENT',
+  });
+  deps = await import('../../functions/shared/dependencies.ts');
+  client = await import('../../functions/data/client.ts');
+});
+
+afterAll(async () => {
+  await sfn?.stop();
+  await dynamo?.stop();
+});
+
+function must<T>(value: T | null | undefined, what: string): T {
+  if (value === null || value === undefined) throw new Error(`missing ${what}`);
+  return value;
+}
+
+const machineOf = (kind: string) =>
+  kind === 'destroy' || kind === 'stop' ? 'destroy-environment' : 'provision-environment';
+
+/** Waits for the execution of an operation (the execution is named after it). */
+async function finished(runner: LocalStepFunctions, change: AcceptedChange) {
+  const arn = `${must(runner.stateMachineArns[machineOf(change.operation.kind)], 'machine').replace(':stateMachine:', ':execution:')}:${change.operation.id}`;
+  const execution = await runner.waitForExecution(arn, 60_000);
+  expect(execution.status).toBe('SUCCEEDED');
+  return load(change.environment.id);
+}
+
+async function load(environmentId: string) {
+  const env = must(await deps.environmentStore.get(environmentId), 'environment');
+  const list = await deps.environmentStore.listStacks(environmentId);
+  const stacks = new Map(list.map((s) => [s.name, s]));
+  const stack = (name: string): StackRecord => must(stacks.get(name), name);
+  const statuses = Object.fromEntries(list.map((s) => [s.name, s.status]));
+  return { env, stacks, stack, statuses };
+}
+
+async function operation(id: string) {
+  return must(await deps.environmentStore.getOperation(id), 'operation');
+}
+
+let projectSeq = 0;
+async function newEnvironment(
+  input: Partial<CreateEnvironmentInput> = {},
+  options: { start?: boolean; settings?: EnvironmentSettings } = {},
+): Promise<AcceptedChange> {
+  const project = await createProject(deps.projectStore, owner, { name: `engine-${projectSeq++}` });
+  const environmentDeps =
+    options.start === false
+      ? { ...deps.environmentDeps, workflows: { start: async () => undefined } }
+      : deps.environmentDeps;
+  return createEnvironment(
+    environmentDeps,
+    owner,
+    project.id,
+    {
+      name: 'env',
+      type: 'persistent',
+      template: 'minimal',
+      parameters: {},
+      on_failure: 'rollback',
+      ...input,
+    },
+    options.settings ?? settings(),
+  );
+}
+
+function start(runner: LocalStepFunctions, change: AcceptedChange) {
+  runner.startExecution({
+    stateMachineArn: must(runner.stateMachineArns[machineOf(change.operation.kind)], 'machine'),
+    name: change.operation.id,
+    input: JSON.stringify({ environment_id: change.environment.id, operation_id: change.operation.id }),
+  });
+}
+
+async function running(input: Partial<CreateEnvironmentInput> = {}) {
+  const created = await newEnvironment(input);
+  const state = await finished(sfn, created);
+  expect(state.env.status).toBe('running');
+  return { created, ...state };
+}
+
+describe('failure semantics', () => {
+  it('rolls back what a failed provision created, after the failing layer settled', async () => {
+    // Act
+    const created = await newEnvironment({ parameters: { simulate: { fail_stacks: ['database-rds'] } } });
+    const { env, statuses, stack } = await finished(sfn, created);
+    // Assert
+    expect(env.status).toBe('failed');
+    expect(env.error).toMatch(/^1 stack\(s\) failed: database-rds \(Simulated failure creating AWS::RDS::/);
+    expect(env.error).toMatch(/rolled back 7 stack\(s\) it created$/);
+    expect(statuses).toEqual({
+      network: 'destroyed',
+      secrets: 'destroyed',
+      dns: 'destroyed',
+      monitoring: 'destroyed',
+      security: 'destroyed',
+      storage: 'destroyed',
+      'compute-lambda': 'destroyed',
+      'database-rds': 'failed',
+    });
+    // The failing stack's siblings finished before the rollback started.
+    expect(
+      must(stack('storage').finished_at, 'finished') >= must(stack('database-rds').finished_at, 'failed'),
+    ).toBe(true);
+    const op = await operation(created.operation.id);
+    expect(op).toMatchObject({ status: 'failed', outcome: 'rolled_back', stack_results: statuses });
+    const logs = await deps.logStore.list(env.id, { level: 'ERROR', stack: 'database-rds' }, { limit: 10 });
+    expect(logs.items[0]?.message).toMatch(/^Stack database-rds failed: Simulated failure creating/);
+  });
+
+  it('keeps what provisioned under on_failure keep, and skips the failed stack’s dependants', async () => {
+    const created = await newEnvironment({
+      on_failure: 'keep',
+      parameters: { simulate: { fail_stacks: ['security'] } },
+    });
+    const { env, statuses, stack } = await finished(sfn, created);
+    expect(env.status).toBe('failed');
+    expect(statuses).toEqual({
+      network: 'provisioned',
+      secrets: 'provisioned',
+      dns: 'provisioned',
+      monitoring: 'provisioned',
+      security: 'failed',
+      storage: 'skipped',
+      'database-rds': 'skipped',
+      'compute-lambda': 'skipped',
+    });
+    expect(stack('storage').error).toBe('Skipped: depends on security, which did not provision');
+    expect((await operation(created.operation.id)).outcome).toBeNull();
+  });
+
+  it('absorbs transient errors with retries, reproducibly', async () => {
+    // Arrange: draw environments until one whose run has transient errors that a retry
+    // absorbs (the draw is deterministic per environment id, so we can predict it).
+    const simulate = { transient_failure_rate: 0.5 };
+    const firstPassingTry = (envId: string, stack: string) => {
+      for (let tryNumber = 1; tryNumber <= 4; tryNumber++) {
+        try {
+          throwSimulatedFailure({
+            environmentId: envId,
+            stack,
+            action: 'provision',
+            attempt: 1,
+            tryNumber,
+            simulate,
+          });
+          return tryNumber;
+        } catch {
+          // this try fails
+        }
+      }
+      return null;
+    };
+    let created: AcceptedChange | undefined;
+    let expected: Record<string, number | null> = {};
+    for (let i = 0; i < 30 && !created; i++) {
+      const candidate = await newEnvironment({ parameters: { simulate } }, { start: false });
+      const names = (await deps.environmentStore.listStacks(candidate.environment.id)).map((s) => s.name);
+      expected = Object.fromEntries(names.map((n) => [n, firstPassingTry(candidate.environment.id, n)]));
+      const tries = Object.values(expected);
+      if (tries.every((t) => t !== null) && tries.some((t) => (t ?? 0) > 1)) created = candidate;
+    }
+    const chosen = must(created, 'a suitable environment');
+    // Act
+    start(sfn, chosen);
+    const { env, statuses } = await finished(sfn, chosen);
+    // Assert: running, and each stack needed exactly the predicted number of tries.
+    expect(env.status).toBe('running');
+    expect(new Set(Object.values(statuses))).toEqual(new Set(['provisioned']));
+    for (const [name, tries] of Object.entries(expected)) {
+      const item = await client
+        .documentClient()
+        .send(new GetCommand({ TableName: TABLE, Key: { PK: `ENV#${env.id}`, SK: `STACK#${name}` } }));
+      expect(item.Item?.tries, name).toBe(tries);
+    }
+  });
+});
+
+describe('cancel', () => {
+  it('lets in-flight stacks finish, starts nothing new, then rolls the provision back', async () => {
+    // Arrange: a runner whose waits last long enough to cancel in the middle of layer 2.
+    const slow = await createLocalStepFunctions({
+      quiet: true,
+      waitOverrideMs: 400,
+      retryIntervalOverrideMs: 0,
+    });
+    try {
+      const created = await newEnvironment({ template: 'default' }, { start: false });
+      start(slow, created);
+      for (let i = 0; i < 200; i++) {
+        const env = must(await deps.environmentStore.get(created.environment.id), 'env');
+        if (env.progress.layer >= 2) break;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      // Act
+      const view = await cancelOperation(deps.environmentStore, owner, created.operation.id);
+      expect(view.operation.cancel_requested).toBe(true);
+      const { env, stack } = await finished(slow, created);
+      // Assert
+      expect(env.status).toBe('failed');
+      expect(env.error).toMatch(/^Cancelled by request; rolled back \d+ stack\(s\) it created$/);
+      const op = await operation(created.operation.id);
+      expect(op).toMatchObject({ status: 'cancelled', outcome: 'rolled_back' });
+      for (const name of ['network', 'secrets', 'services-ecr', 'dns', 'monitoring', 'security']) {
+        expect(stack(name).status, name).toBe('destroyed');
+      }
+      // Nothing of layers 3 to 5 ever started.
+      for (const name of ['database-rds', 'services-eks', 'containers-images', 'containers-apps']) {
+        expect(stack(name)).toMatchObject({ status: 'pending', started_at: null });
+      }
+      // A finished operation cannot be cancelled again.
+      await expect(cancelOperation(deps.environmentStore, owner, created.operation.id)).rejects.toThrow(
+        ConflictError,
+      );
+    } finally {
+      await slow.stop();
+    }
+  });
+});
+
+describe('retry', () => {
+  it('resumes from the failed and skipped stacks; provisioned stacks are untouched', async () => {
+    // Arrange: a kept failure, then the cause fixed (a settings-only change on the failed environment).
+    const created = await newEnvironment({
+      on_failure: 'keep',
+      parameters: { simulate: { fail_stacks: ['security'] } },
+    });
+    const before = await finished(sfn, created);
+    const fixed = await updateEnvironment(
+      deps.environmentDeps,
+      owner,
+      created.environment.id,
+      { parameters: { simulate: {} } },
+      undefined,
+    );
+    expect(fixed.operation).toBeNull();
+    // Act
+    const retried = await retryOperation(deps.environmentDeps, owner, created.operation.id);
+    const after = await finished(sfn, retried);
+    // Assert
+    expect(retried.operation).toMatchObject({
+      kind: 'provision',
+      attempt: 2,
+      retry_of: created.operation.id,
+    });
+    expect(after.env.status).toBe('running');
+    for (const name of ['network', 'secrets', 'dns', 'monitoring']) {
+      expect(after.stack(name).operation_id, name).toBe(created.operation.id);
+      expect(after.stack(name).finished_at, name).toBe(before.stack(name).finished_at);
+    }
+    for (const name of ['security', 'storage', 'database-rds', 'compute-lambda']) {
+      expect(after.stack(name)).toMatchObject({ status: 'provisioned', operation_id: retried.operation.id });
+    }
+    // Only the latest, failed or cancelled operation can be retried.
+    await expect(retryOperation(deps.environmentDeps, owner, retried.operation.id)).rejects.toThrow(
+      ConflictError,
+    );
+  });
+});
+
+describe('update', () => {
+  it('re-provisions only the stacks whose inputs changed, and their dependants', async () => {
+    const { created, stack: before } = await running();
+    // Act: the database engine is an input of security and database-rds.
+    const update = await updateEnvironment(
+      deps.environmentDeps,
+      owner,
+      created.environment.id,
+      { parameters: { db_engine: 'mysql' } },
+      2,
+    );
+    if (!update.operation) throw new Error('expected an update operation');
+    expect(update.operation.targets).toEqual(['security', 'compute-lambda', 'database-rds', 'storage']);
+    expect(update.environment.status).toBe('updating');
+    const after = await finished(sfn, { environment: update.environment, operation: update.operation });
+    // Assert
+    expect(after.env).toMatchObject({ status: 'running', parameters: { db_engine: 'mysql' }, version: 4 });
+    for (const name of ['security', 'compute-lambda', 'database-rds', 'storage']) {
+      expect(after.stack(name).operation_id, name).toBe(update.operation.id);
+    }
+    for (const name of ['network', 'secrets', 'dns', 'monitoring']) {
+      expect(after.stack(name).finished_at, name).toBe(before(name).finished_at);
+    }
+    expect(after.stack('database-rds').outputs.port).toBe(3306);
+  });
+
+  it('refuses a stale If-Match with 412 and changes nothing', async () => {
+    const { created } = await running();
+    await expect(
+      updateEnvironment(
+        deps.environmentDeps,
+        owner,
+        created.environment.id,
+        { parameters: { storage_gb: 30 } },
+        1,
+      ),
+    ).rejects.toThrow(PreconditionFailedError);
+    expect((await load(created.environment.id)).env.parameters.storage_gb).toBe(20);
+  });
+});
+
+describe('honest teardown', () => {
+  it('goes on past a stack that fails to delete, reports what remains, and a retry finishes', async () => {
+    const { created } = await running();
+    await updateEnvironment(
+      deps.environmentDeps,
+      owner,
+      created.environment.id,
+      { parameters: { simulate: { fail_destroy_stacks: ['security'] } } },
+      undefined,
+    );
+    // Act
+    const destroy = await destroyEnvironment(deps.environmentDeps, owner, created.environment.id);
+    const { env, statuses } = await finished(sfn, destroy);
+    // Assert: security failed, network kept (security still needs it), the rest deleted.
+    expect(env.status).toBe('failed');
+    expect(env.error).toMatch(
+      /^Could not delete 1 stack\(s\): security \(Simulated failure deleting .*\); still present: /,
+    );
+    expect(env.error).toContain('network');
+    expect(statuses).toMatchObject({
+      security: 'failed',
+      network: 'provisioned',
+      secrets: 'destroyed',
+      'database-rds': 'destroyed',
+      storage: 'destroyed',
+    });
+    // The project still counts it: the name is not released.
+    await updateEnvironment(deps.environmentDeps, owner, env.id, { parameters: { simulate: {} } }, undefined);
+    const retried = await retryOperation(deps.environmentDeps, owner, destroy.operation.id);
+    const after = await finished(sfn, retried);
+    expect(after.env.status).toBe('destroyed');
+    expect(new Set(Object.values(after.statuses))).toEqual(new Set(['destroyed']));
+  });
+});
+
+describe('stop and start', () => {
+  it('stops only the compute stacks and starts them again; stopped compute costs nothing', async () => {
+    const { created, env: runningEnv } = await running();
+    const stop = await stopEnvironment(deps.environmentDeps, owner, created.environment.id);
+    const stopped = await finished(sfn, stop);
+    expect(stopped.env.status).toBe('stopped');
+    expect(stopped.statuses['compute-lambda']).toBe('stopped');
+    expect(Object.entries(stopped.statuses).filter(([, s]) => s !== 'provisioned')).toEqual([
+      ['compute-lambda', 'stopped'],
+    ]);
+    const lambdaCost = stopped.stack('compute-lambda').estimated_monthly_cost_usd;
+    expect(stopped.env.estimated_monthly_cost_usd).toBeCloseTo(
+      runningEnv.estimated_monthly_cost_usd - lambdaCost,
+      2,
+    );
+    // Illegal transitions answer 409 with the current status.
+    await expect(stopEnvironment(deps.environmentDeps, owner, created.environment.id)).rejects.toMatchObject({
+      statusCode: 409,
+      extra: { status: 'stopped' },
+    });
+    const restart = await startEnvironment(deps.environmentDeps, owner, created.environment.id);
+    const restarted = await finished(sfn, restart);
+    expect(restarted.env.status).toBe('running');
+    expect(new Set(Object.values(restarted.statuses))).toEqual(new Set(['provisioned']));
+  });
+});
+
+describe('quotas', () => {
+  it('never lets concurrent creates exceed 5 VPCs per account and region; destroy frees one', async () => {
+    const shared = settings();
+    // Act: seven creates at once in one account and region.
+    const attempts = await Promise.allSettled(
+      Array.from({ length: 7 }, (_, i) =>
+        newEnvironment({ name: `quota-${i}` }, { start: false, settings: shared }),
+      ),
+    );
+    // Assert
+    const created = attempts.filter(
+      (a): a is PromiseFulfilledResult<AcceptedChange> => a.status === 'fulfilled',
+    );
+    const refused = attempts.filter((a): a is PromiseRejectedResult => a.status === 'rejected');
+    expect(created).toHaveLength(5);
+    for (const r of refused) {
+      // A collision may also surface as a retryable 503; what matters is that none got through.
+      expect(['QUOTA_EXCEEDED', 'SERVICE_UNAVAILABLE']).toContain(
+        (r.reason as { errorCode?: string }).errorCode,
+      );
+    }
+    const usage = await client.documentClient().send(
+      new GetCommand({
+        TableName: TABLE,
+        Key: { PK: `QUOTA#${shared.defaultAccountId}#eu-west-1`, SK: 'VPC' },
+      }),
+    );
+    expect(usage.Item?.used).toBe(5);
+    await expect(
+      newEnvironment({ name: 'one-more' }, { start: false, settings: shared }),
+    ).rejects.toMatchObject({
+      errorCode: 'QUOTA_EXCEEDED',
+    });
+    // Provision one, destroy it: its VPC is free again.
+    const first = must(created[0], 'first').value;
+    start(sfn, first);
+    await finished(sfn, first);
+    const destroy = await destroyEnvironment(deps.environmentDeps, owner, first.environment.id);
+    await finished(sfn, destroy);
+    const again = await newEnvironment({ name: 'one-more' }, { start: false, settings: shared });
+    expect(again.environment.status).toBe('provisioning');
+  });
+});
