@@ -11,7 +11,8 @@ import { type LocalRuntime, startLocal } from '../../local/runtime.ts';
 let runtime: LocalRuntime;
 
 beforeAll(async () => {
-  runtime = await startLocal({ port: 0, persist: false, timeScale: 0, quiet: true });
+  // Waits slowed to 100 ms each, so the cancel example catches its run in flight.
+  runtime = await startLocal({ port: 0, persist: false, timeScale: 0, quiet: true, waitOverrideMs: 100 });
 });
 
 afterAll(async () => {
@@ -45,11 +46,15 @@ function runBash(
   });
 }
 
+/** The bash blocks of the README's tested sections, in order. */
 function walkthroughScript(): string {
   const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
-  const section = /<!-- walkthrough:start -->([\s\S]*?)<!-- walkthrough:end -->/.exec(readme)?.[1] ?? '';
-  const blocks = [...section.matchAll(/```bash\n([\s\S]*?)```/g)].map((m) => m[1]);
-  return blocks.join('\n');
+  return ['walkthrough', 'engine']
+    .map(
+      (name) => new RegExp(`<!-- ${name}:start -->([\\s\\S]*?)<!-- ${name}:end -->`).exec(readme)?.[1] ?? '',
+    )
+    .flatMap((section) => [...section.matchAll(/```bash\n([\s\S]*?)```/g)].map((m) => m[1]))
+    .join('\n');
 }
 
 describe('the README walk-through', () => {
@@ -75,5 +80,23 @@ describe('the README walk-through', () => {
     expect(out).toContain('"error_code": "FORBIDDEN"');
     expect(out).toContain('"field": "body.parameters.instance_type"');
     expect(out).toContain('"error_code": "UNAUTHORIZED"');
+    // Failures, retry, update, stop/start, cancel, planning.
+    expect(out).toMatch(/env_\w+ is failed/);
+    expect(out).toContain('{"kind":"provision","status":"failed","outcome":"rolled_back","stacks":[');
+    expect(out).toContain('"database-rds: failed"');
+    expect(out).toMatch(
+      /\{"stack":"database-rds","message":"Stack database-rds failed: Simulated failure creating/,
+    );
+    expect(out).toContain('{"status":"failed","operation":null}');
+    expect(out).toMatch(/"kind":"provision","attempt":2,"retry_of":"op_\w+"/);
+    expect(out).toContain('{"status":"updating","operation":{"kind":"update","targets":["database-rds"]}}');
+    expect(out).toContain('{"status":"stopping"}');
+    expect(out).toMatch(/env_\w+ is stopped/);
+    expect(out).toContain('{"status":"running","cancel_requested":true}');
+    expect(out).toMatch(
+      /\{"status":"cancelled","outcome":"rolled_back","error":"Cancelled by request; rolled back/,
+    );
+    expect(out).toContain('{"valid":false');
+    expect(out).toContain('{"name":"quota:vpcs","status":"pass"}');
   });
 });
