@@ -22,7 +22,8 @@ export const apiHandlerEntry = (handler: string): string => repoPath('functions'
 export const stepHandlerEntry = (step: string): string => repoPath('functions', 'steps', `${step}.ts`);
 
 /** Entry file of an EventBridge target (`functions/events/<handler>.ts`). */
-export const eventHandlerEntry = (handler: string): string => repoPath('functions', 'events', `${handler}.ts`);
+export const eventHandlerEntry = (handler: string): string =>
+  repoPath('functions', 'events', `${handler}.ts`);
 
 /** A state machine definition (`statemachines/<name>.asl.json`). */
 export const stateMachineFile = (name: string): string => repoPath('statemachines', `${name}.asl.json`);

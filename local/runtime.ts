@@ -17,10 +17,16 @@
  * Step Functions executions are kept under `<dataDir>/stepfunctions/`: one interrupted by a
  * stop (Ctrl-C mid-provisioning) is re-run from the start by the next start, as AWS would
  * have carried it on regardless of the client.
+ *
+ * An execution that ends FAILED, TIMED_OUT or ABORTED is reported, as the EventBridge
+ * "Step Functions Execution Status Change" event, to the same reconciler AWS runs as the
+ * rule's target (`functions/events/reconcile-execution.ts`), so no record stays in a
+ * transitional status locally either.
  */
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { RouteDefinition } from '../functions/api/route-types.ts';
 import { STATE_MACHINES } from '../functions/steps/step-list.ts';
 import { type LocalCognito, type SeedUser, startCognito } from './cognito.ts';
@@ -31,8 +37,14 @@ import {
   startDynamoDb,
 } from './dynamodb.ts';
 import { type LocalGateway, startGateway } from './gateway.ts';
+import { lambdaContext } from './lambda-context.ts';
 import { acquireLock, DEFAULT_DATA_DIR, type Lock } from './lock.ts';
-import { createLocalStepFunctions, type LocalStepFunctions } from './stepfunctions.ts';
+import {
+  createLocalStepFunctions,
+  type ExecutionStatusChangeEvent,
+  type LambdaHandler,
+  type LocalStepFunctions,
+} from './stepfunctions.ts';
 
 export {
   type CognitoOptions,
@@ -57,6 +69,7 @@ export { DEFAULT_DATA_DIR } from './lock.ts';
 export {
   createLocalStepFunctions,
   type ExecutionDescription,
+  type ExecutionStatusChangeEvent,
   type LambdaHandler,
   type LocalStepFunctions,
   type LocalStepFunctionsOptions,
@@ -65,6 +78,13 @@ export {
 
 /** Simulated durations × 0.02: a `default` environment is running in about 30 s. */
 export const DEFAULT_LOCAL_TIME_SCALE = 0.02;
+
+/** Where the EventBridge targets live (`functions/events/<name>.ts`, exporting `handler`). */
+const DEFAULT_EVENTS_DIR = fileURLToPath(new URL('../functions/events', import.meta.url));
+/** The target of the rule on execution status changes (see `lib/reconciler.ts`). */
+const RECONCILER = 'reconcile-execution';
+/** Its Lambda timeout in AWS. */
+const RECONCILER_TIMEOUT_MS = 30_000;
 
 /** Options of {@link startLocal}. */
 export interface LocalOptions {
@@ -91,6 +111,8 @@ export interface LocalOptions {
   routes?: readonly RouteDefinition[];
   handlersDir?: string;
   stepsDir?: string;
+  /** Where `reconcile-execution.ts` is (default `functions/events`). */
+  eventsDir?: string;
   waitOverrideMs?: number;
 }
 
@@ -158,6 +180,12 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalRunti
     }
   };
 
+  const reconcile = localReconciler({
+    region,
+    quiet,
+    ...(options.eventsDir ? { eventsDir: options.eventsDir } : {}),
+  });
+
   // Resolved once everything is up: executions a previous run left RUNNING are re-run only
   // then, when the step handlers have their environment and DynamoDB answers.
   let markStarted: () => void = () => undefined;
@@ -181,6 +209,8 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalRunti
         // Always: without `persist` the data dir is a temp dir removed on stop.
         dir: join(dataDir, 'stepfunctions'),
         resumeAfter: started,
+        // What the EventBridge rule of lib/reconciler.ts does in AWS.
+        onStatusChange: reconcile,
         ...(options.stepsDir ? { stepsDir: options.stepsDir } : {}),
         ...(options.waitOverrideMs !== undefined ? { waitOverrideMs: options.waitOverrideMs } : {}),
       }),
@@ -249,4 +279,49 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalRunti
     await stopAll();
     throw error;
   }
+}
+
+/**
+ * The reconciler as the EventBridge rule of `lib/reconciler.ts` invokes it, for the Step
+ * Functions stand-in's `onStatusChange`: `<eventsDir>/reconcile-execution.ts` imported on
+ * the first event (so after the handlers' environment is set), then called like Lambda
+ * calls it, with a context. A module that fails to load is imported again on the next event.
+ */
+export function localReconciler(
+  options: { eventsDir?: string; region?: string; quiet?: boolean } = {},
+): (event: ExecutionStatusChangeEvent) => Promise<void> {
+  const file = resolve(options.eventsDir ?? DEFAULT_EVENTS_DIR, `${RECONCILER}.ts`);
+  const region = options.region ?? 'us-east-1';
+  let loading: Promise<LambdaHandler> | undefined;
+  const load = (): Promise<LambdaHandler> => {
+    if (!loading) {
+      const attempt = import(pathToFileURL(file).href).then((module: { handler?: unknown }) => {
+        if (typeof module.handler !== 'function') {
+          throw new Error(`${file} exports no handler`);
+        }
+        return module.handler as LambdaHandler;
+      });
+      attempt.catch(() => {
+        if (loading === attempt) loading = undefined;
+      });
+      loading = attempt;
+    }
+    return loading;
+  };
+  return async (event) => {
+    const handler = await load();
+    const context = lambdaContext({
+      functionName: RECONCILER,
+      region,
+      accountId: event.account,
+      timeoutMs: RECONCILER_TIMEOUT_MS,
+    });
+    const result = await handler(event, context);
+    if (!options.quiet) {
+      const outcome = (result as { status?: unknown } | null | undefined)?.status;
+      console.log(
+        `[events] ${RECONCILER}: ${event.detail.name} ${event.detail.status}${outcome === undefined ? '' : ` → ${String(outcome)}`}`,
+      );
+    }
+  };
 }

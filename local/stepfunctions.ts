@@ -14,6 +14,10 @@
  * per execution), so that like AWS an execution outlives the process that started it: a
  * new instance on the same directory answers DescribeExecution/ListExecutions for the old
  * records and re-runs every execution that was still RUNNING (see `resumeInterrupted`).
+ *
+ * Like Step Functions on the default event bus, it emits a "Step Functions Execution
+ * Status Change" event (the EventBridge event, same shape) when an execution ends FAILED,
+ * TIMED_OUT or ABORTED, to the `onStatusChange` option (see {@link ExecutionStatusChangeEvent}).
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { existsSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -73,6 +77,47 @@ export interface ExecutionDescription {
   cause?: string;
 }
 
+/** The statuses for which an {@link ExecutionStatusChangeEvent} is emitted (what the reconciler's rule matches). */
+export const EMITTED_STATUSES: readonly ExecutionStatus[] = ['FAILED', 'TIMED_OUT', 'ABORTED'];
+
+/** The `detail` of a Step Functions "Execution Status Change" event, as AWS sends it. */
+export interface ExecutionStatusChangeDetail {
+  executionArn: string;
+  stateMachineArn: string;
+  name: string;
+  status: ExecutionStatus;
+  /** Epoch milliseconds. */
+  startDate: number;
+  /** Epoch milliseconds; null while RUNNING. */
+  stopDate: number | null;
+  /** The execution input, as the JSON string it was started with. */
+  input: string;
+  inputDetails: { included: boolean };
+  /** The output (JSON string) of a SUCCEEDED execution, else null. */
+  output: string | null;
+  outputDetails: { included: boolean } | null;
+  error: string | null;
+  cause: string | null;
+}
+
+/**
+ * The EventBridge event Step Functions puts on the default bus when an execution changes
+ * status (`aws-lambda`'s `EventBridgeEvent<'Step Functions Execution Status Change', …>`).
+ */
+export interface ExecutionStatusChangeEvent {
+  version: '0';
+  id: string;
+  'detail-type': 'Step Functions Execution Status Change';
+  source: 'aws.states';
+  account: string;
+  /** ISO-8601, to the second, as EventBridge writes it. */
+  time: string;
+  region: string;
+  /** The execution ARN. */
+  resources: string[];
+  detail: ExecutionStatusChangeDetail;
+}
+
 /** A state machine definition to load instead of (or besides) the repository's ASL files. */
 export interface StateMachineSource {
   name: string;
@@ -108,6 +153,7 @@ export interface LocalStepFunctionsOptions {
   /**
    * The step functions' Lambda timeout (default 60 s): past it the task fails with
    * `Sandbox.Timedout`, as Lambda reports it. (A Task's own `TimeoutSeconds` still applies.)
+   * It also bounds an `onStatusChange` delivery.
    */
   taskTimeoutMs?: number;
   /** No per-execution log lines. */
@@ -125,6 +171,14 @@ export interface LocalStepFunctionsOptions {
    * endpoint listens. If it rejects, nothing is re-run (the records stay RUNNING on disk).
    */
   resumeAfter?: PromiseLike<unknown>;
+  /**
+   * Receives the "Execution Status Change" event of every execution that ends FAILED,
+   * TIMED_OUT or ABORTED (StopExecution), as an EventBridge rule on those statuses would
+   * deliver it: asynchronously, after the status change is recorded. Not called for
+   * SUCCEEDED, nor for executions left RUNNING by `stop()`. What it throws or rejects with
+   * is logged, never propagated; `stop()` waits for deliveries in flight.
+   */
+  onStatusChange?: (event: ExecutionStatusChangeEvent) => Promise<void> | void;
 }
 
 /** A running Step Functions stand-in: the HTTP endpoint plus the same operations in-process. */
@@ -583,11 +637,47 @@ export async function createLocalStepFunctions(
     }
   };
 
+  /** Status-change deliveries in flight: stop() waits for them. */
+  const deliveries = new Set<Promise<void>>();
+  /**
+   * Emits a closed execution's "Execution Status Change" event to `onStatusChange`, if the
+   * status is one the reconciler's rule matches. Asynchronously, as EventBridge delivers it:
+   * the call that changed the status (StopExecution, the end of a run) never waits for it.
+   */
+  const emitStatusChange = (record: ExecutionRecord): void => {
+    const onStatusChange = options.onStatusChange;
+    if (!onStatusChange || closed || !EMITTED_STATUSES.includes(record.status)) return;
+    const event = statusChangeEvent(record, { region, accountId });
+    const delivery: Promise<void> = new Promise<void>((resolve) => setImmediate(resolve))
+      .then(() => withTimeout(Promise.resolve(onStatusChange(event)), taskTimeoutMs))
+      .catch((error: unknown) => {
+        console.error(
+          `[stepfunctions] the status change handler failed on ${record.executionArn} (${record.status}):`,
+          error,
+        );
+      })
+      .finally(() => {
+        deliveries.delete(delivery);
+      });
+    deliveries.add(delivery);
+  };
+
   /** Runs an execution (a new one, or an interrupted one again) and settles its record when the run ends. */
   const launch = (record: ExecutionRecord): void => {
     const { machine, name, executionArn } = record;
+    // Once the run is over (aborted by StopExecution or stop(), timed out, failed), no further
+    // Lambda task starts. aws-local-stepfunctions 3 does not stop a Map on abort: its
+    // iterations end early (as if they had succeeded), and each later iteration of an outer
+    // Map still runs its first state, e.g. the next layer's StartLayer. So a task of a run
+    // that is over never settles: nothing waits on it (the run's result is settled already),
+    // and it holds no timer.
+    let halted = false;
+    const taskHandlers: TaskHandlers = {};
+    for (const [stateName, handler] of Object.entries(machine.overrides.taskResourceLocalHandlers ?? {})) {
+      taskHandlers[stateName] = (input) => (halted ? new Promise<never>(() => undefined) : handler(input));
+    }
     const run = machine.machine.run(JSON.parse(record.input) as JsonValue, {
-      overrides: machine.overrides,
+      overrides: { ...machine.overrides, taskResourceLocalHandlers: taskHandlers },
       noThrowOnAbort: true,
       context: {
         Execution: {
@@ -598,7 +688,10 @@ export async function createLocalStepFunctions(
         StateMachine: { Id: machine.arn, Name: machine.name },
       },
     });
-    record.abort = run.abort;
+    record.abort = () => {
+      halted = true;
+      run.abort();
+    };
     record.events = [];
 
     const finish = (
@@ -614,12 +707,18 @@ export async function createLocalStepFunctions(
       record.stopDate = new Date();
       Object.assign(record, fields);
       persistQuietly(record);
+      emitStatusChange(record);
       const seconds = ((record.stopDate.getTime() - record.startDate.getTime()) / 1000).toFixed(1);
       log(`${machine.name}:${name} ${status} in ${seconds}s${fields.error ? ` (${fields.error})` : ''}`);
     };
     record.settled = run.result.then(
-      (output) => finish('SUCCEEDED', { output: JSON.stringify(output ?? null) }),
+      (output) => {
+        halted = true;
+        finish('SUCCEEDED', { output: JSON.stringify(output ?? null) });
+      },
       (error: unknown) => {
+        // A timed-out run is aborted by the library, and a failed one is over: same as above.
+        halted = true;
         if (error instanceof ExecutionTimeoutError) {
           finish('TIMED_OUT', { error: 'States.Timeout', cause: 'The execution timed out' });
           return;
@@ -800,6 +899,7 @@ export async function createLocalStepFunctions(
       // Like AWS, a Lambda invocation already in flight finishes; no further state starts.
       record.abort();
       log(`${record.machine.name}:${record.name} ABORTED`);
+      emitStatusChange(record);
     }
     return { stopDate: record.stopDate ?? new Date() };
   };
@@ -1044,8 +1144,57 @@ export async function createLocalStepFunctions(
           }
         }
         await closeServer(server);
+        // Status changes already emitted are delivered (their handler may still be writing).
+        await Promise.allSettled([...deliveries]);
       })();
       return stopping;
+    },
+  };
+}
+
+/** `promise`, or a rejection once `ms` have passed (as Lambda ends an invocation at its timeout). */
+async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`Task timed out after ${(ms / 1000).toFixed(2)} seconds`)), ms);
+    timer.unref();
+  });
+  try {
+    return await Promise.race([promise, timedOut]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** The EventBridge "Execution Status Change" event of an execution, as Step Functions emits it. */
+function statusChangeEvent(
+  execution: ExecutionDescription,
+  where: { region: string; accountId: string },
+): ExecutionStatusChangeEvent {
+  const time = execution.stopDate ?? new Date();
+  return {
+    version: '0',
+    id: randomUUID(),
+    'detail-type': 'Step Functions Execution Status Change',
+    source: 'aws.states',
+    account: where.accountId,
+    // EventBridge event times have no fraction of a second.
+    time: time.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    region: where.region,
+    resources: [execution.executionArn],
+    detail: {
+      executionArn: execution.executionArn,
+      stateMachineArn: execution.stateMachineArn,
+      name: execution.name,
+      status: execution.status,
+      startDate: execution.startDate.getTime(),
+      stopDate: execution.stopDate?.getTime() ?? null,
+      input: execution.input,
+      inputDetails: { included: true },
+      output: execution.output ?? null,
+      outputDetails: execution.output === undefined ? null : { included: true },
+      error: execution.error ?? null,
+      cause: execution.cause ?? null,
     },
   };
 }

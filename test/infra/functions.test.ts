@@ -77,7 +77,8 @@ function stepFunctionId(step: (typeof STEPS)[number]): string {
 
 describe('every Lambda function', () => {
   it('is Node.js 24 on arm64, traced, bundled as ESM with source maps, logging JSON to its own log group', () => {
-    expect(Object.keys(functions)).toHaveLength(routeList.length + STEPS.length);
+    // One per route, one per step, and the execution reconciler (see reconciler.test.ts).
+    expect(Object.keys(functions)).toHaveLength(routeList.length + STEPS.length + 1);
     const logGroups = resourcesOfType(template, 'AWS::Logs::LogGroup');
     for (const [id, fn] of Object.entries(functions)) {
       const props = fn.Properties ?? {};

@@ -1,8 +1,9 @@
 /**
  * Local mode as a whole: the stand-ins started together, the handlers reaching them only
  * through the environment variables the real config reads, data (and Step Functions
- * executions, an interrupted one re-run) surviving a restart, and
- * nothing (no Java process, no lock, no temp dir) left behind by stop().
+ * executions, an interrupted one re-run) surviving a restart, executions that fail
+ * reported to the reconciler as EventBridge would, and nothing (no Java process, no lock,
+ * no temp dir) left behind by stop().
  */
 import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -14,10 +15,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RouteDefinition } from '../../functions/api/route-types.ts';
 import { LOCK_FILE } from '../../local/lock.ts';
 import { type LocalRuntime, localDynamoDbClient, startLocal } from '../../local/runtime.ts';
+import { receivedEvents } from './fixtures/events/reconcile-execution.ts';
 import { http, login } from './helpers.ts';
 
 const handlersDir = fileURLToPath(new URL('./fixtures/handlers', import.meta.url));
 const stepsDir = fileURLToPath(new URL('./fixtures/steps', import.meta.url));
+const eventsDir = fileURLToPath(new URL('./fixtures/events', import.meta.url));
 
 const routes: RouteDefinition[] = [
   {
@@ -47,7 +50,17 @@ let runtime: LocalRuntime;
 let executionArn = '';
 
 const startPersistent = (): Promise<LocalRuntime> =>
-  startLocal({ port: 0, dataDir, persist: true, quiet: true, timeScale: 0, routes, handlersDir, stepsDir });
+  startLocal({
+    port: 0,
+    dataDir,
+    persist: true,
+    quiet: true,
+    timeScale: 0,
+    routes,
+    handlersDir,
+    stepsDir,
+    eventsDir,
+  });
 
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'runtime-test-'));
@@ -110,6 +123,45 @@ describe('startLocal', () => {
       table: 'env-provisioning-local',
       time_scale: '0',
     });
+  });
+
+  it('reports an execution that FAILED to the reconciler, as the EventBridge event, and one that SUCCEEDED not', async () => {
+    const stepFunctions = runtime.services.stepFunctions;
+    const failed = stepFunctions.startExecution({
+      stateMachineArn: runtime.env.PROVISION_STATE_MACHINE_ARN ?? '',
+      name: 'fails-1',
+      input: JSON.stringify({ environment_id: 'env_test', operation_id: 'op_fails', fail: true }),
+    });
+    const done = await stepFunctions.waitForExecution(failed.executionArn, 20_000);
+    const deadline = Date.now() + 5_000;
+    while (!receivedEvents().some((r) => JSON.stringify(r.event).includes(failed.executionArn))) {
+      if (Date.now() > deadline) throw new Error('The reconciler was not called');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+
+    expect(done.status).toBe('FAILED');
+    expect(receivedEvents()).toEqual([
+      {
+        functionName: 'reconcile-execution',
+        event: expect.objectContaining({
+          source: 'aws.states',
+          'detail-type': 'Step Functions Execution Status Change',
+          account: '000000000000',
+          region: 'us-east-1',
+          resources: [failed.executionArn],
+          detail: expect.objectContaining({
+            executionArn: failed.executionArn,
+            stateMachineArn: runtime.env.PROVISION_STATE_MACHINE_ARN,
+            name: 'fails-1',
+            status: 'FAILED',
+            error: 'OperationFailed',
+            input: JSON.stringify({ environment_id: 'env_test', operation_id: 'op_fails', fail: true }),
+          }),
+        }),
+      },
+    ]);
+    // run-1 (the previous test) SUCCEEDED: nothing was reported for it.
+    expect(stepFunctions.describeExecution(executionArn).status).toBe('SUCCEEDED');
   });
 
   it('creates the table with TTL enabled', async () => {
@@ -183,7 +235,15 @@ describe('startLocal without persistence', () => {
   it('runs from a temp directory it removes on stop', async () => {
     // One runtime per process (the environment is global): stop the persistent one first.
     await runtime.stop();
-    const ephemeral = await startLocal({ port: 0, quiet: true, timeScale: 0, routes, handlersDir, stepsDir });
+    const ephemeral = await startLocal({
+      port: 0,
+      quiet: true,
+      timeScale: 0,
+      routes,
+      handlersDir,
+      stepsDir,
+      eventsDir,
+    });
     const { pid } = ephemeral.services.dynamodb;
     expect(existsSync(ephemeral.dataDir)).toBe(true);
     await ephemeral.stop();

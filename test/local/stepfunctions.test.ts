@@ -2,7 +2,8 @@
  * The local Step Functions: the AWS JSON protocol as `@aws-sdk/client-sfn` speaks it,
  * AWS's execution semantics (names, idempotency, stop), and the repository's provision ASL
  * run with stand-in step handlers (nested Maps, ItemSelector, Wait SecondsPath, Retry with
- * jitter, Catch with ResultPath), and executions kept on disk across instances.
+ * jitter, Catch with ResultPath), executions kept on disk across instances, and the
+ * EventBridge "Execution Status Change" events emitted for FAILED, TIMED_OUT and ABORTED.
  */
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -19,9 +20,11 @@ import {
   StateMachineDoesNotExist,
   StopExecutionCommand,
 } from '@aws-sdk/client-sfn';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, expectTypeOf, it, vi } from 'vitest';
+import type { handler as reconcileExecution } from '../../functions/events/reconcile-execution.ts';
 import {
   createLocalStepFunctions,
+  type ExecutionStatusChangeEvent,
   type LambdaHandler,
   type LocalStepFunctions,
   type LocalStepFunctionsOptions,
@@ -123,9 +126,14 @@ interface Call {
   at: number;
 }
 
-/** Stand-ins for the six steps, recording every call, with an optional failure injected. */
+/** Stand-ins for the eight steps, recording every call, with optional failures injected. */
 function fakeSteps(
-  options: { failStack?: string; throttleStartLayerOnce?: boolean; waitSeconds?: number } = {},
+  options: {
+    failStack?: string;
+    failSettle?: boolean;
+    throttleStartLayerOnce?: boolean;
+    waitSeconds?: number;
+  } = {},
 ) {
   const calls: Call[] = [];
   let throttled = false;
@@ -156,6 +164,11 @@ function fakeSteps(
     'complete-stack': record('complete-stack', (input) => {
       if (input.stack === options.failStack) throw namedError('StackFailed', `Stack ${input.stack} failed`);
       return { ...input, done: true };
+    }),
+    'fail-stack': record('fail-stack', (input) => ({ ...input, recorded: true })),
+    'settle-operation': record('settle-operation', (input) => {
+      if (options.failSettle) throw namedError('TypeError', 'Cannot read properties of undefined');
+      return { ...input, needs_rollback: false, rollback_layers: [] };
     }),
     'finalize-operation': record('finalize-operation', (input) => ({ ...input, finalized: true })),
     'fail-operation': record('fail-operation', (input) => ({ ...input, recorded: true })),
@@ -198,10 +211,18 @@ describe('the provision ASL, run locally', () => {
           environment_id: 'env_1',
           operation_id: 'op_provision',
           kind: 'provision',
+          phase: 'walk',
           layer: 1,
           stack: 'network',
         },
-        { environment_id: 'env_1', operation_id: 'op_provision', kind: 'provision', layer: 2, stack: 'dns' },
+        {
+          environment_id: 'env_1',
+          operation_id: 'op_provision',
+          kind: 'provision',
+          phase: 'walk',
+          layer: 2,
+          stack: 'dns',
+        },
       ]),
     );
     // MaxConcurrency 0: both stacks of layer 1 start before either completes.
@@ -224,7 +245,7 @@ describe('the provision ASL, run locally', () => {
     expect(history.events?.at(-1)?.type).toBe('ExecutionSucceeded');
   });
 
-  it('catches a step error by its Lambda error name and hands it to RecordFailure (ResultPath $.error)', async () => {
+  it("catches a stack's error by its Lambda error name, records it (ResultPath $.error) and lets the layer settle", async () => {
     const steps = fakeSteps({ failStack: 'dns' });
     const { sfn, client } = await start({ functions: steps.functions });
     const { executionArn } = await client.send(
@@ -233,26 +254,88 @@ describe('the provision ASL, run locally', () => {
         input: JSON.stringify({ environment_id: 'env_2', operation_id: 'op_2' }),
       }),
     );
-    await sfn.waitForExecution(executionArn ?? '', 30_000);
+    const done = await sfn.waitForExecution(executionArn ?? '', 30_000);
 
-    const failure = steps.calls.find((c) => c.fn === 'fail-operation');
-    expect(failure?.input).toMatchObject({
+    const failures = steps.calls.filter((c) => c.fn === 'fail-stack');
+    expect(failures).toHaveLength(1);
+    expect(failures[0]?.input).toMatchObject({
       environment_id: 'env_2',
       operation_id: 'op_2',
       kind: 'provision',
+      layer: 2,
+      stack: 'dns',
     });
-    const error = failure?.input.error as { Error: string; Cause: string };
+    const error = failures[0]?.input.error as { Error: string; Cause: string };
     expect(error.Error).toBe('StackFailed');
     // Like Lambda: the cause is the JSON error payload.
     expect(JSON.parse(error.Cause)).toMatchObject({
       errorType: 'StackFailed',
       errorMessage: 'Stack dns failed',
     });
+    // Its sibling finished; the workflow then settled the operation itself.
+    expect(steps.calls.some((c) => c.fn === 'complete-stack' && c.input.stack === 'security')).toBe(true);
+    expect(steps.calls.filter((c) => c.fn === 'settle-operation')).toHaveLength(1);
+    expect(steps.calls.some((c) => c.fn === 'fail-operation')).toBe(false);
+    expect(done.status).toBe('SUCCEEDED');
+  });
+
+  it('runs no further step once stopped inside the nested Maps (no later layer, no settle)', async () => {
+    const steps = fakeSteps({ waitSeconds: 30 });
+    const { sfn, client } = await start({ functions: steps.functions });
+    const { executionArn } = await client.send(
+      new StartExecutionCommand({
+        stateMachineArn: sfn.stateMachineArns['provision-environment'],
+        input: JSON.stringify({ environment_id: 'env_4', operation_id: 'op_4' }),
+      }),
+    );
+    // Let layer 1's stacks reach their 30 s Wait.
+    const deadline = Date.now() + 10_000;
+    while (steps.calls.filter((c) => c.fn === 'start-stack').length < 2) {
+      if (Date.now() > deadline) throw new Error('layer 1 did not start');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const callsBeforeStop = steps.calls.length;
+    await client.send(new StopExecutionCommand({ executionArn }));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+
+    expect(sfn.describeExecution(executionArn ?? '').status).toBe('ABORTED');
+    expect(steps.calls.slice(callsBeforeStop).map((c) => `${c.fn} ${String(c.input.layer ?? '')}`)).toEqual(
+      [],
+    );
+    expect(steps.calls.map((c) => c.fn)).toEqual([
+      'plan-operation',
+      'start-layer',
+      'start-stack',
+      'start-stack',
+    ]);
+  });
+
+  it('hands an unexpected step error to RecordFailure (ResultPath $.error), then fails the execution', async () => {
+    const steps = fakeSteps({ failSettle: true });
+    const { sfn, client } = await start({ functions: steps.functions });
+    const { executionArn } = await client.send(
+      new StartExecutionCommand({
+        stateMachineArn: sfn.stateMachineArns['provision-environment'],
+        input: JSON.stringify({ environment_id: 'env_3', operation_id: 'op_3' }),
+      }),
+    );
+    await sfn.waitForExecution(executionArn ?? '', 30_000);
+
+    const failure = steps.calls.find((c) => c.fn === 'fail-operation');
+    expect(failure?.input).toMatchObject({
+      environment_id: 'env_3',
+      operation_id: 'op_3',
+      kind: 'provision',
+    });
+    const error = failure?.input.error as { Error: string; Cause: string };
+    expect(error.Error).toBe('TypeError');
+    expect(JSON.parse(error.Cause)).toMatchObject({ errorType: 'TypeError' });
     expect(steps.calls.some((c) => c.fn === 'finalize-operation')).toBe(false);
 
     const described = await client.send(new DescribeExecutionCommand({ executionArn }));
     expect(described.status).toBe('FAILED');
-    expect(described.error).toBe('ProvisionFailed');
+    expect(described.error).toBe('OperationFailed');
     expect(described.stopDate).toBeInstanceOf(Date);
   });
 });
@@ -623,5 +706,267 @@ describe('executions kept on disk (dir)', () => {
       error: 'UserCancelled',
     });
     expect(calls).toEqual([]);
+  });
+});
+
+describe('execution status change events (onStatusChange)', () => {
+  const holdSource = {
+    stateMachines: [{ name: 'hold', definition: holdMachine }],
+    substitutions: holdSubstitutions,
+  };
+
+  /** A listener recording the events it gets, and a promise of the next one. */
+  function listener() {
+    const events: ExecutionStatusChangeEvent[] = [];
+    let next = gate();
+    const onStatusChange = (event: ExecutionStatusChangeEvent): void => {
+      events.push(event);
+      next.open();
+      next = gate();
+    };
+    return { events, onStatusChange, nextEvent: () => next.promise };
+  }
+
+  const settle = (ms = 100) => new Promise((resolve) => setTimeout(resolve, ms));
+
+  it('is the event the reconciler handler takes (type level)', () => {
+    expectTypeOf<ExecutionStatusChangeEvent>().toExtend<Parameters<typeof reconcileExecution>[0]>();
+  });
+
+  it('emits the AWS-shaped event when an execution FAILED, once its status is recorded', async () => {
+    const seen = listener();
+    let statusSeenByListener: string | undefined;
+    const { sfn } = await start({
+      ...holdSource,
+      functions: {
+        hold: async () => {
+          throw new TypeError('bad input');
+        },
+      },
+      onStatusChange: (event) => {
+        statusSeenByListener = sfn.describeExecution(event.detail.executionArn).status;
+        seen.onStatusChange(event);
+      },
+    });
+    const next = seen.nextEvent();
+    const { executionArn } = sfn.startExecution({
+      stateMachineArn: sfn.stateMachineArns.hold ?? '',
+      name: 'fails',
+      input: '{"a":1}',
+    });
+    const done = await sfn.waitForExecution(executionArn);
+    await next;
+
+    expect(done.status).toBe('FAILED');
+    expect(seen.events).toEqual([
+      {
+        version: '0',
+        id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+        'detail-type': 'Step Functions Execution Status Change',
+        source: 'aws.states',
+        account: '000000000000',
+        time: (done.stopDate ?? new Date()).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+        region: 'us-east-1',
+        resources: [executionArn],
+        detail: {
+          executionArn,
+          stateMachineArn: sfn.stateMachineArns.hold,
+          name: 'fails',
+          status: 'FAILED',
+          startDate: done.startDate.getTime(),
+          stopDate: done.stopDate?.getTime(),
+          input: '{"a":1}',
+          inputDetails: { included: true },
+          output: null,
+          outputDetails: null,
+          error: 'TypeError',
+          cause: done.cause,
+        },
+      },
+    ]);
+    expect(JSON.parse(seen.events[0]?.detail.cause ?? '{}')).toMatchObject({ errorMessage: 'bad input' });
+    expect(statusSeenByListener).toBe('FAILED');
+  });
+
+  it('emits ABORTED for StopExecution', async () => {
+    const seen = listener();
+    const { sfn, client } = await start({
+      ...holdSource,
+      functions: { hold: async (event) => event, after: async (event) => event },
+      onStatusChange: seen.onStatusChange,
+    });
+    const { executionArn } = sfn.startExecution({
+      stateMachineArn: sfn.stateMachineArns.hold ?? '',
+      name: 'stopped',
+      input: '{"op":"op_1"}',
+    });
+    // Let it reach the 30 s Wait.
+    await settle();
+    const next = seen.nextEvent();
+    await client.send(
+      new StopExecutionCommand({ executionArn, error: 'UserCancelled', cause: 'By the test' }),
+    );
+    await next;
+    const described = sfn.describeExecution(executionArn);
+
+    expect(seen.events).toHaveLength(1);
+    expect(seen.events[0]).toMatchObject({
+      source: 'aws.states',
+      'detail-type': 'Step Functions Execution Status Change',
+      resources: [executionArn],
+      detail: {
+        executionArn,
+        name: 'stopped',
+        status: 'ABORTED',
+        input: '{"op":"op_1"}',
+        startDate: described.startDate.getTime(),
+        stopDate: described.stopDate?.getTime(),
+        output: null,
+        error: 'UserCancelled',
+        cause: 'By the test',
+      },
+    });
+    // Stopping it again changes nothing and emits nothing.
+    await client.send(new StopExecutionCommand({ executionArn }));
+    await settle();
+    expect(seen.events).toHaveLength(1);
+  });
+
+  it('emits TIMED_OUT when an execution runs past its TimeoutSeconds', async () => {
+    const seen = listener();
+    const { sfn } = await start({
+      stateMachines: [{ name: 'hold', definition: { ...holdMachine, TimeoutSeconds: 1 } }],
+      substitutions: holdSubstitutions,
+      functions: { hold: async (event) => event, after: async (event) => event },
+      onStatusChange: seen.onStatusChange,
+    });
+    const next = seen.nextEvent();
+    const { executionArn } = sfn.startExecution({ stateMachineArn: sfn.stateMachineArns.hold ?? '' });
+    const done = await sfn.waitForExecution(executionArn, 10_000);
+    await next;
+
+    expect(done.status).toBe('TIMED_OUT');
+    expect(seen.events.map((e) => [e.detail.executionArn, e.detail.status, e.detail.error])).toEqual([
+      [executionArn, 'TIMED_OUT', 'States.Timeout'],
+    ]);
+  });
+
+  it('emits nothing for an execution that SUCCEEDED', async () => {
+    const seen = listener();
+    const { sfn } = await start({
+      ...holdSource,
+      waitOverrideMs: 0,
+      functions: { hold: async (event) => event, after: async (event) => event },
+      onStatusChange: seen.onStatusChange,
+    });
+    const { executionArn } = sfn.startExecution({ stateMachineArn: sfn.stateMachineArns.hold ?? '' });
+    const done = await sfn.waitForExecution(executionArn);
+    await settle();
+
+    expect(done.status).toBe('SUCCEEDED');
+    expect(seen.events).toEqual([]);
+  });
+
+  it('emits nothing when the stand-in itself is stopped: the execution stays RUNNING for the next instance', async () => {
+    const dir = await tempDir();
+    const seen = listener();
+    const reached = gate();
+    const blocked = gate();
+    const { sfn } = await start({
+      ...holdSource,
+      dir,
+      functions: {
+        hold: async (event) => {
+          reached.open();
+          await blocked.promise;
+          return event;
+        },
+        after: async (event) => event,
+      },
+      onStatusChange: seen.onStatusChange,
+    });
+    const { executionArn } = sfn.startExecution({ stateMachineArn: sfn.stateMachineArns.hold ?? '' });
+    await reached.promise;
+    await sfn.stop();
+    // The Lambda in flight finishes after the stop; a stopped instance settles nothing.
+    blocked.open();
+    await settle();
+
+    expect(sfn.describeExecution(executionArn).status).toBe('RUNNING');
+    expect((await storedExecutions(dir)).records).toEqual([
+      expect.objectContaining({ executionArn, status: 'RUNNING' }),
+    ]);
+    expect(seen.events).toEqual([]);
+  });
+
+  it('logs what the listener throws, and keeps serving', async () => {
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      let calls = 0;
+      const { sfn, client } = await start({
+        ...holdSource,
+        waitOverrideMs: 0,
+        functions: {
+          hold: async (event) => {
+            if ((event as { fail?: boolean }).fail) throw new Error('boom');
+            return event;
+          },
+          after: async (event) => event,
+        },
+        onStatusChange: async () => {
+          calls += 1;
+          throw new Error('listener broke');
+        },
+      });
+      const failed = sfn.startExecution({
+        stateMachineArn: sfn.stateMachineArns.hold ?? '',
+        input: '{"fail":true}',
+      });
+      expect((await sfn.waitForExecution(failed.executionArn)).status).toBe('FAILED');
+      await settle();
+
+      expect(calls).toBe(1);
+      expect(errors).toHaveBeenCalledWith(
+        expect.stringContaining(`status change handler failed on ${failed.executionArn} (FAILED)`),
+        expect.objectContaining({ message: 'listener broke' }),
+      );
+      // Still serving, over the endpoint too.
+      const { executionArn } = await client.send(
+        new StartExecutionCommand({ stateMachineArn: sfn.stateMachineArns.hold, input: '{}' }),
+      );
+      expect((await sfn.waitForExecution(executionArn ?? '')).status).toBe('SUCCEEDED');
+      const described = await client.send(
+        new DescribeExecutionCommand({ executionArn: failed.executionArn }),
+      );
+      expect(described.status).toBe('FAILED');
+    } finally {
+      errors.mockRestore();
+    }
+  });
+
+  it('delivers after the status change returns, and stop() waits for a delivery in flight', async () => {
+    const delivered = gate();
+    let started = false;
+    let finished = false;
+    const { sfn } = await start({
+      ...holdSource,
+      functions: { hold: async (event) => event, after: async (event) => event },
+      onStatusChange: async () => {
+        started = true;
+        delivered.open();
+        await settle(200);
+        finished = true;
+      },
+    });
+    const { executionArn } = sfn.startExecution({ stateMachineArn: sfn.stateMachineArns.hold ?? '' });
+    await settle();
+    sfn.stopExecution(executionArn);
+    // Like EventBridge: not within the call that changed the status.
+    const startedWithinTheCall = started;
+    await delivered.promise;
+    await sfn.stop();
+
+    expect(startedWithinTheCall).toBe(false);
+    expect(finished).toBe(true);
   });
 });

@@ -655,7 +655,17 @@ export async function reconcileExecution(
         : failureReason({ Error: change.error ?? undefined, Cause: change.cause ?? undefined });
   const holds =
     environment.current_operation_id === operation.id && environment.status === ACTIVE_STATUS[operation.kind];
-  const stacks = await store.listStacks(environment.id);
+  let stacks = await store.listStacks(environment.id);
+  if (holds) {
+    // Stacks the execution left half-way are failed with the reason, so no record stays
+    // in a transitional status (a retry picks them up again).
+    const claim = claimOf({ environment_id: environment.id, operation_id: operation.id }, operation.kind);
+    const halfWay = stacks.filter(
+      (s) => s.operation_id === operation.id && (s.status === 'provisioning' || s.status === 'destroying'),
+    );
+    for (const stack of halfWay) await store.failStack(claim, stack.name, stack.status, reason, nowIso());
+    if (halfWay.length > 0) stacks = await store.listStacks(environment.id);
+  }
   await store.finish(environment, operation, {
     operationStatus: cancelled ? 'cancelled' : 'failed',
     environmentStatus: holds ? 'failed' : environment.status,
