@@ -194,7 +194,9 @@ export class DynamoOperationStore implements OperationStore {
           })),
         ]);
       } catch (error) {
-        if (cancellationReasons(error)) throw notOwned(claim.environmentId, claim.operationId);
+        const reasons = cancellationReasons(error);
+        if (conditionFailedAt(reasons, 0)) throw notOwned(claim.environmentId, claim.operationId);
+        if (reasons) throw new StaleOperationError('A stack to skip is provisioned already');
         throw error;
       }
     }
@@ -344,13 +346,24 @@ export class DynamoOperationStore implements OperationStore {
         sets.push('estimated_monthly_cost_usd = :cost');
         values[':cost'] = outcome.estimatedMonthlyCostUsd;
       }
+      const names: Record<string, string> = { '#status': 'status', '#error': 'error' };
+      if (outcome.restore?.parameters) {
+        // PARAMETERS is a DynamoDB reserved word.
+        sets.push('#parameters = :parameters');
+        names['#parameters'] = 'parameters';
+        values[':parameters'] = outcome.restore.parameters;
+      }
+      if (outcome.restore?.on_failure) {
+        sets.push('on_failure = :onFailure');
+        values[':onFailure'] = outcome.restore.on_failure;
+      }
       items.push({
         Update: {
           TableName: table,
           Key: environmentKeys.item(environment.id),
           UpdateExpression: `SET ${sets.join(', ')}`,
           ConditionExpression: 'current_operation_id = :op AND #status = :expected',
-          ExpressionAttributeNames: { '#status': 'status', '#error': 'error' },
+          ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
         },
       });

@@ -1,7 +1,8 @@
 /**
  * Simulated failures (`parameters.simulate`). Deterministic: the same environment,
- * stack, operation attempt and try always give the same answer, so a failing run can be
- * reproduced, and a retry (attempt + 1) draws afresh.
+ * stack, operation kind, attempt and try always give the same answer, so a failing run
+ * can be reproduced; a retry (attempt + 1) draws afresh, and so does an update after the
+ * provision.
  */
 
 import { STACK_CATALOG } from './catalog.ts';
@@ -31,6 +32,8 @@ export interface FailureDraw {
   environmentId: string;
   stack: string;
   action: 'provision' | 'destroy';
+  /** The operation's kind: a provision and a later update draw independently. */
+  kind: string;
   /** The operation's attempt (1, then +1 per retry). */
   attempt: number;
   /** 1 for the step's first try, +1 each time the state machine retries it. */
@@ -69,7 +72,9 @@ export function throwSimulatedFailure(draw: FailureDraw): void {
   if (!simulate) return;
   const verb = draw.action === 'provision' ? 'creating' : 'deleting';
   const always = draw.action === 'provision' ? simulate.fail_stacks : simulate.fail_destroy_stacks;
-  const rng = createRng(`failure|${draw.environmentId}|${draw.stack}|${draw.action}|${draw.attempt}`);
+  const rng = createRng(
+    `failure|${draw.environmentId}|${draw.stack}|${draw.action}|${draw.kind}|${draw.attempt}`,
+  );
   const permanentRoll = rng.next();
   const reason = rng.pick(PERMANENT_REASONS[draw.action]);
   const rate = draw.action === 'provision' ? (simulate.failure_rate ?? 0) : 0;
@@ -78,7 +83,7 @@ export function throwSimulatedFailure(draw: FailureDraw): void {
   }
   const transientRate = simulate.transient_failure_rate ?? 0;
   const tryRng = createRng(
-    `transient|${draw.environmentId}|${draw.stack}|${draw.action}|${draw.attempt}|${draw.tryNumber}`,
+    `transient|${draw.environmentId}|${draw.stack}|${draw.action}|${draw.kind}|${draw.attempt}|${draw.tryNumber}`,
   );
   if (tryRng.next() < transientRate) {
     throw new TransientStackError(

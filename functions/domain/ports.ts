@@ -141,6 +141,8 @@ export interface OperationOutcome {
   releaseName: boolean;
   /** Release the VPC the environment counted against its account and region's quota. */
   releaseVpc?: boolean;
+  /** Settings to put back on the environment (an update whose workflow could not start). */
+  restore?: EnvironmentChanges;
   at: string;
 }
 

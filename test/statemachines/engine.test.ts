@@ -203,6 +203,7 @@ describe('failure semantics', () => {
             environmentId: envId,
             stack,
             action: 'provision',
+            kind: 'provision',
             attempt: 1,
             tryNumber,
             simulate,
@@ -465,5 +466,113 @@ describe('quotas', () => {
     await finished(sfn, destroy);
     const again = await newEnvironment({ name: 'one-more' }, { start: false, settings: shared });
     expect(again.environment.status).toBe('provisioning');
+  });
+});
+
+describe('edge cases', () => {
+  it('leaves the dependants of a failed update target as they were, and a retry finishes the update', async () => {
+    const { created } = await running();
+    // Act: change the engine (security and its dependants) while security fails.
+    const update = await updateEnvironment(
+      deps.environmentDeps,
+      owner,
+      created.environment.id,
+      { parameters: { db_engine: 'mysql', simulate: { fail_stacks: ['security'] } } },
+      undefined,
+    );
+    if (!update.operation) throw new Error('expected an update operation');
+    const after = await finished(sfn, { environment: update.environment, operation: update.operation });
+    // Assert: the run itself completed; security failed, its dependants kept their old inputs.
+    expect(after.env.status).toBe('failed');
+    expect(after.stack('security').status).toBe('failed');
+    for (const name of ['storage', 'database-rds', 'compute-lambda']) {
+      expect(after.stack(name)).toMatchObject({ status: 'provisioned', operation_id: created.operation.id });
+    }
+    expect(after.stack('database-rds').outputs.port).toBe(5432);
+    // Fix and retry: the update's remaining targets are re-provisioned.
+    await updateEnvironment(
+      deps.environmentDeps,
+      owner,
+      created.environment.id,
+      { parameters: { simulate: {} } },
+      undefined,
+    );
+    const retried = await retryOperation(deps.environmentDeps, owner, update.operation.id);
+    expect(retried.operation.targets).toEqual(['security', 'compute-lambda', 'database-rds', 'storage']);
+    const done = await finished(sfn, retried);
+    expect(done.env.status).toBe('running');
+    expect(done.stack('database-rds').outputs.port).toBe(3306);
+  });
+
+  it('treats repeated step invocations whose work already landed as done', async () => {
+    const { created, env } = await running();
+    const { completeStack, failStack, finalizeOperation } = await import(
+      '../../functions/domain/services/workflow.ts'
+    );
+    const input = {
+      environment_id: env.id,
+      operation_id: created.operation.id,
+      kind: 'provision' as const,
+      phase: 'walk' as const,
+      layer: 1,
+      stack: 'network',
+    };
+    // Act: a Lambda retry of complete-stack and of fail-stack after the stack finished.
+    await expect(completeStack(deps.workflowDeps, { ...input, wait_seconds: 0 })).resolves.toMatchObject({
+      stack: 'network',
+    });
+    await expect(
+      failStack(deps.workflowDeps, { ...input, error: { Error: 'TransientStackError', Cause: 'late' } }),
+    ).resolves.toMatchObject({ stack: 'network' });
+    // ... and of finalize after the operation ended.
+    await expect(
+      finalizeOperation(
+        deps.workflowDeps,
+        { timeScale: 0, baseDomain: 'x' },
+        {
+          environment_id: env.id,
+          operation_id: created.operation.id,
+          kind: 'provision',
+          status: 'succeeded',
+          error: null,
+          failed_stacks: [],
+          needs_rollback: false,
+          rollback_layers: [],
+        },
+      ),
+    ).resolves.toMatchObject({ status: 'succeeded' });
+    // Assert: nothing moved.
+    const after = await load(env.id);
+    expect(after.env).toMatchObject({ status: 'running', version: env.version });
+    expect(after.stack('network').status).toBe('provisioned');
+  });
+
+  it('counts a cancel that arrives when nothing is left to start as too late: the destroy succeeds', async () => {
+    const slow = await createLocalStepFunctions({
+      quiet: true,
+      waitOverrideMs: 300,
+      retryIntervalOverrideMs: 0,
+    });
+    try {
+      const { created } = await running();
+      const destroy = await destroyEnvironment(
+        { ...deps.environmentDeps, workflows: { start: async () => undefined } },
+        owner,
+        created.environment.id,
+      );
+      start(slow, destroy);
+      // Wait until the last of the three layers is in progress.
+      for (let i = 0; i < 200; i++) {
+        const env = must(await deps.environmentStore.get(created.environment.id), 'env');
+        if (env.progress.layer >= 3) break;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      await cancelOperation(deps.environmentStore, owner, destroy.operation.id);
+      const after = await finished(slow, destroy);
+      expect(after.env.status).toBe('destroyed');
+      expect((await operation(destroy.operation.id)).status).toBe('succeeded');
+    } finally {
+      await slow.stop();
+    }
   });
 });

@@ -9,6 +9,7 @@ import { newId, nowIso } from '../ids.ts';
 import { assertSettled, newOperation, sortStacks } from '../lifecycle.ts';
 import type { EnvironmentRecord, OperationRecord, Page, PageRequest, StackRecord } from '../model.ts';
 import type {
+  EnvironmentChanges,
   EnvironmentFilter,
   EnvironmentStore,
   OperationStore,
@@ -148,6 +149,7 @@ export async function startOrSettle(
   environment: EnvironmentRecord,
   operation: OperationRecord,
   fallback: EnvironmentRecord['status'],
+  restore?: EnvironmentChanges,
 ): Promise<void> {
   try {
     await deps.workflows.start(kind, { environment_id: environment.id, operation_id: operation.id });
@@ -155,6 +157,7 @@ export async function startOrSettle(
     await deps.operations.finish(environment, operation, {
       operationStatus: 'failed',
       environmentStatus: fallback,
+      ...(restore ? { restore } : {}),
       error: 'The workflow could not be started',
       releaseName: false,
       at: nowIso(),

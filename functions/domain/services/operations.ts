@@ -99,7 +99,11 @@ async function begin(
     ACTIVE_STATUS[kind],
     options.changes,
   );
-  await startOrSettle(deps, kind, environment, operation, current.status);
+  // If the workflow cannot start, the settings this operation changed are put back too.
+  const restore = options.changes
+    ? { parameters: current.parameters, on_failure: current.on_failure }
+    : undefined;
+  await startOrSettle(deps, kind, environment, operation, current.status, restore);
   return { environment, operation };
 }
 

@@ -54,6 +54,8 @@ export interface LayerInput extends OperationRef {
   phase: Phase;
   layer: number;
   stacks: string[];
+  /** In a rollback: the stacks whose creation failed (they have nothing to delete). */
+  failed_stacks?: string[];
 }
 /** Input of `start-stack`. */
 export interface StackInput extends OperationRef {
@@ -76,6 +78,8 @@ export interface Settlement extends OperationRef {
   kind: OperationKindValue;
   status: 'succeeded' | 'failed' | 'cancelled';
   error: string | null;
+  /** The stacks that failed in the walk (before any rollback). */
+  failed_stacks: string[];
   needs_rollback: boolean;
   rollback_layers: PlannedLayer[];
 }
@@ -248,53 +252,51 @@ export async function planOperation(deps: WorkflowDeps, ref: OperationRef): Prom
 /**
  * Decides which of a layer's stacks may run. Nothing new starts once a cancel was asked
  * for, or once a provision with `on_failure: rollback` has a failed stack. A stack whose
- * dependency did not get provisioned is skipped; a stack still needed by a dependant
- * that could not be deleted is kept (deleting it would fail in AWS too).
+ * dependency did not get provisioned is skipped (an update leaves such a stack as it was,
+ * on its old inputs, for a retry to pick up); a stack still needed by a dependant that
+ * could not be deleted is kept (deleting it would fail in AWS too), in a rollback as well.
  */
 export async function startLayer(deps: WorkflowDeps, input: LayerInput): Promise<LayerInput> {
   const { store } = deps;
-  if (input.phase === 'rollback') return input;
   const { environment, operation } = await loadRunning(store, input);
-  if (operation.cancel_requested) return { ...input, stacks: [] };
   const stacks = await store.listStacks(environment.id);
-  const failed = stacks.some((s) => s.status === 'failed' && s.operation_id === operation.id);
-  if (operation.kind === 'provision' && failed && environment.on_failure === 'rollback') {
-    return { ...input, stacks: [] };
+  if (input.phase === 'walk') {
+    if (operation.cancel_requested) return { ...input, stacks: [] };
+    const failed = stacks.some((s) => s.status === 'failed' && s.operation_id === operation.id);
+    if (operation.kind === 'provision' && failed && environment.on_failure === 'rollback') {
+      return { ...input, stacks: [] };
+    }
   }
   const byName = new Map(stacks.map((s) => [s.name, s]));
-  const action = actionOf(operation.kind, 'walk');
+  const action = actionOf(operation.kind, input.phase);
+  // In a rollback, the stacks that failed to create have nothing to delete: they hold nothing.
+  const failedToCreate = new Set(input.failed_stacks ?? []);
   const runnable: string[] = [];
   const skipped: { stack: string; reason: string }[] = [];
-  const kept: LogRecord[] = [];
+  const notes: LogRecord[] = [];
+  const note = (stack: string, message: string) =>
+    notes.push(logEvent(environment.id, operation.id, stack, 'WARN', message, nowIso()));
   for (const name of input.stacks) {
     const stack = byName.get(name);
     if (!stack) continue;
     if (action === 'provision') {
       const missing = stack.depends_on.filter((d) => byName.get(d)?.status !== 'provisioned');
       if (missing.length > 0) {
-        skipped.push({
-          stack: name,
-          reason: `Skipped: depends on ${missing.join(', ')}, which did not provision`,
-        });
+        const reason = `depends on ${missing.join(', ')}, which did not provision`;
+        if (stack.status === 'provisioned')
+          note(name, `Not updated: ${reason}; it keeps its previous inputs`);
+        else skipped.push({ stack: name, reason: `Skipped: ${reason}` });
         continue;
       }
     }
     if (action === 'destroy') {
       const holding = stacks.filter(
-        (s) => s.depends_on.includes(name) && (s.status === 'failed' || s.status === 'provisioned'),
+        (s) =>
+          s.depends_on.includes(name) &&
+          (s.status === 'provisioned' || (s.status === 'failed' && !failedToCreate.has(s.name))),
       );
       if (holding.length > 0) {
-        const names = holding.map((s) => s.name).join(', ');
-        kept.push(
-          logEvent(
-            environment.id,
-            operation.id,
-            name,
-            'WARN',
-            `Kept stack ${name}: still needed by ${names}`,
-            nowIso(),
-          ),
-        );
+        note(name, `Kept stack ${name}: still needed by ${holding.map((s) => s.name).join(', ')}`);
         continue;
       }
     }
@@ -302,10 +304,10 @@ export async function startLayer(deps: WorkflowDeps, input: LayerInput): Promise
   }
   const claim = claimOf(input, operation.kind);
   if (skipped.length > 0) await store.skipStacks(claim, skipped, nowIso());
-  await store.setLayer(claim, input.layer);
+  if (input.phase === 'walk') await store.setLayer(claim, input.layer);
   await log(deps, [
     ...skipped.flatMap((s) => stackSkippedLogs(environment.id, operation.id, s.stack, s.reason, nowIso())),
-    ...kept,
+    ...notes,
   ]);
   return { ...input, stacks: runnable };
 }
@@ -355,11 +357,14 @@ export async function completeStack(deps: WorkflowDeps, input: StackStarted): Pr
   if (!environment || !operation || !stack) {
     throw new StaleOperationError(`Stack ${input.stack} of ${input.environment_id} does not exist`);
   }
+  // A retry of this step after its write landed: the stack is done, nothing to draw again.
+  if (stack.status === ACTIONS[action].to && stack.operation_id === operation.id) return done;
   if (action === 'provision' || (action === 'destroy' && input.phase === 'walk')) {
     throwSimulatedFailure({
       environmentId: environment.id,
       stack: input.stack,
       action,
+      kind: operation.kind,
       attempt: operation.attempt,
       tryNumber: await store.countTry(claim, input.stack),
       simulate: environment.parameters.simulate,
@@ -446,6 +451,10 @@ export async function failStack(deps: WorkflowDeps, input: StackFailureInput): P
   const { store } = deps;
   const { wait_seconds: _, error, ...stackInput } = input;
   const action = actionOf(input.kind, input.phase);
+  const current = await store.getStack(input.environment_id, input.stack);
+  // The stack finished after all (a retried step whose first write had landed): not a failure.
+  if (current?.status === ACTIONS[action].to && current.operation_id === input.operation_id)
+    return stackInput;
   const reason = failureReason(error);
   const at = nowIso();
   await store.failStack(claimOf(input, input.kind), input.stack, ACTIONS[action].during, reason, at);
@@ -470,9 +479,11 @@ export async function settleOperation(deps: WorkflowDeps, plan: OperationPlan): 
   const cancelled = operation.cancel_requested;
   const to = ACTIONS[actionOf(operation.kind, 'walk')].to;
   const unfinished = stacks.filter((s) => s.status !== to).map((s) => s.name);
+  // A cancel that arrived when nothing was left to start changed nothing: the run succeeded.
+  const cancelledInTime = cancelled && unfinished.length > 0;
   const rollBack =
     operation.kind === 'provision' &&
-    (cancelled || (failed.length > 0 && environment.on_failure === 'rollback'));
+    (cancelledInTime || (failed.length > 0 && environment.on_failure === 'rollback'));
   const rollbackLayers = rollBack
     ? groupByLayer(
         stacks.filter(
@@ -490,7 +501,7 @@ export async function settleOperation(deps: WorkflowDeps, plan: OperationPlan): 
       operation.kind === 'destroy'
         ? `Could not delete ${failed.length} stack(s): ${describeFailures(failed)}; still present: ${unfinished.join(', ')}`
         : `${failed.length} stack(s) failed: ${describeFailures(failed)}`;
-  } else if (cancelled) {
+  } else if (cancelledInTime) {
     status = 'cancelled';
     error = `Cancelled by request${unfinished.length > 0 && operation.kind !== 'provision' ? `; not done: ${unfinished.join(', ')}` : ''}`;
   } else if (unfinished.length > 0) {
@@ -507,6 +518,7 @@ export async function settleOperation(deps: WorkflowDeps, plan: OperationPlan): 
     kind: operation.kind,
     status,
     error,
+    failed_stacks: failed.map((s) => s.name),
     needs_rollback: rollbackLayers.length > 0,
     rollback_layers: rollbackLayers,
   };
@@ -519,28 +531,32 @@ export async function finalizeOperation(
   settlement: Settlement,
 ): Promise<{ environment_id: string; operation_id: string; status: string }> {
   const { store } = deps;
+  const done = { environment_id: settlement.environment_id, operation_id: settlement.operation_id };
+  // A retry of this step after its write landed: nothing left to do.
+  const already = await store.getOperation(settlement.operation_id);
+  if (already && already.status !== 'running') return { ...done, status: already.status };
   const { environment, operation } = await loadRunning(store, settlement);
   const stacks = await store.listStacks(environment.id);
-  // Stopped compute counts as zero.
-  const cost =
-    Math.round(
-      stacks.filter((s) => s.status === 'provisioned').reduce((n, s) => n + s.estimated_monthly_cost_usd, 0) *
-        100,
-    ) / 100;
+  const cost = costOf(stacks);
   const results = Object.fromEntries(
     stacks.filter((s) => inScope(operation, s)).map((s) => [s.name, s.status]),
   );
-  const rolledBack = settlement.needs_rollback;
+  // Report a rollback only as far as it went: stacks it could not delete are named.
+  const created = new Set(settlement.rollback_layers.flatMap((l) => l.stacks));
+  const leftOver = stacks.filter((s) => created.has(s.name) && s.status !== 'destroyed');
+  const rolledBack = settlement.needs_rollback && leftOver.length === 0;
   const succeeded = settlement.status === 'succeeded';
   const destroyed = succeeded && operation.kind === 'destroy';
   let environmentStatus: EnvironmentRecord['status'] = 'failed';
   if (succeeded)
     environmentStatus =
       operation.kind === 'destroy' ? 'destroyed' : operation.kind === 'stop' ? 'stopped' : 'running';
-  const error =
-    rolledBack && settlement.error
-      ? settlement.error.replace('rolling back', 'rolled back')
-      : settlement.error;
+  let error = settlement.error;
+  if (settlement.needs_rollback && error) {
+    error = rolledBack
+      ? error.replace('rolling back', 'rolled back')
+      : `${error.replace(/; rolling back .*$/, '')}; rollback incomplete, still present: ${describeFailures(leftOver)}`;
+  }
   await store.finish(environment, operation, {
     operationStatus: settlement.status,
     environmentStatus,
@@ -550,7 +566,7 @@ export async function finalizeOperation(
         ? (environment.base_url ?? baseUrlFor(environment, settings.baseDomain))
         : undefined,
     estimatedMonthlyCostUsd: destroyed ? 0 : cost,
-    outcome: rolledBack ? 'rolled_back' : null,
+    outcome: rolledBack ? 'rolled_back' : settlement.needs_rollback ? 'rollback_incomplete' : null,
     stackResults: results,
     releaseName: destroyed,
     releaseVpc: destroyed && stacks.some((s) => s.name === 'network'),
@@ -567,11 +583,59 @@ export async function finalizeOperation(
       error ?? undefined,
     ),
   );
-  return {
-    environment_id: settlement.environment_id,
-    operation_id: settlement.operation_id,
-    status: environmentStatus,
-  };
+  return { ...done, status: environmentStatus };
+}
+
+/** Monthly cost of what exists: provisioned stacks (stopped compute counts as zero). */
+function costOf(stacks: StackRecord[]): number {
+  const total = stacks
+    .filter((s) => s.status === 'provisioned')
+    .reduce((n, s) => n + s.estimated_monthly_cost_usd, 0);
+  return Math.round(total * 100) / 100;
+}
+
+/**
+ * Settles an operation that ended outside the normal path (the catch-all, the
+ * reconciler): stacks it left half-way are failed with the reason, so no record stays in
+ * a transitional status (a retry picks them up again), then the operation and, if it
+ * still holds it, the environment.
+ */
+async function settleAbnormally(
+  deps: WorkflowDeps,
+  environment: EnvironmentRecord,
+  operation: OperationRecord,
+  outcome: { status: 'failed' | 'cancelled'; reason: string },
+): Promise<void> {
+  const { store } = deps;
+  const holds =
+    environment.current_operation_id === operation.id && environment.status === ACTIVE_STATUS[operation.kind];
+  let stacks = await store.listStacks(environment.id);
+  if (holds) {
+    const claim = claimOf({ environment_id: environment.id, operation_id: operation.id }, operation.kind);
+    const halfWay = stacks.filter(
+      (s) => s.operation_id === operation.id && (s.status === 'provisioning' || s.status === 'destroying'),
+    );
+    for (const stack of halfWay)
+      await store.failStack(claim, stack.name, stack.status, outcome.reason, nowIso());
+    if (halfWay.length > 0) stacks = await store.listStacks(environment.id);
+  }
+  await store.finish(environment, operation, {
+    operationStatus: outcome.status,
+    // Only the operation that holds the environment may settle it.
+    environmentStatus: holds ? 'failed' : environment.status,
+    error: outcome.reason,
+    ...(holds ? { estimatedMonthlyCostUsd: costOf(stacks) } : {}),
+    stackResults: Object.fromEntries(
+      stacks.filter((s) => inScope(operation, s)).map((s) => [s.name, s.status]),
+    ),
+    outcome: null,
+    releaseName: false,
+    at: nowIso(),
+  });
+  await log(
+    deps,
+    operationLogs(environment.id, operation.id, operation.kind, outcome.status, nowIso(), outcome.reason),
+  );
 }
 
 /**
@@ -583,32 +647,10 @@ export async function failOperation(deps: WorkflowDeps, input: FailureInput): Pr
   const environment = await store.getEnvironment(input.environment_id);
   const operation = await store.getOperation(input.operation_id);
   if (!environment || !operation || operation.status !== 'running') return { status: 'already-settled' };
-  const holds =
-    environment.current_operation_id === operation.id && environment.status === ACTIVE_STATUS[operation.kind];
-  const stacks = await store.listStacks(environment.id);
-  await store.finish(environment, operation, {
-    operationStatus: 'failed',
-    // Only the operation that holds the environment may settle it.
-    environmentStatus: holds ? 'failed' : environment.status,
-    error: failureReason(input.error),
-    stackResults: Object.fromEntries(
-      stacks.filter((s) => inScope(operation, s)).map((s) => [s.name, s.status]),
-    ),
-    outcome: null,
-    releaseName: false,
-    at: nowIso(),
+  await settleAbnormally(deps, environment, operation, {
+    status: 'failed',
+    reason: failureReason(input.error),
   });
-  await log(
-    deps,
-    operationLogs(
-      environment.id,
-      operation.id,
-      operation.kind,
-      'failed',
-      nowIso(),
-      failureReason(input.error),
-    ),
-  );
   return { status: 'failed' };
 }
 
@@ -653,40 +695,9 @@ export async function reconcileExecution(
           ? 'Cancelled by request; the workflow was stopped'
           : 'The workflow was stopped'
         : failureReason({ Error: change.error ?? undefined, Cause: change.cause ?? undefined });
-  const holds =
-    environment.current_operation_id === operation.id && environment.status === ACTIVE_STATUS[operation.kind];
-  let stacks = await store.listStacks(environment.id);
-  if (holds) {
-    // Stacks the execution left half-way are failed with the reason, so no record stays
-    // in a transitional status (a retry picks them up again).
-    const claim = claimOf({ environment_id: environment.id, operation_id: operation.id }, operation.kind);
-    const halfWay = stacks.filter(
-      (s) => s.operation_id === operation.id && (s.status === 'provisioning' || s.status === 'destroying'),
-    );
-    for (const stack of halfWay) await store.failStack(claim, stack.name, stack.status, reason, nowIso());
-    if (halfWay.length > 0) stacks = await store.listStacks(environment.id);
-  }
-  await store.finish(environment, operation, {
-    operationStatus: cancelled ? 'cancelled' : 'failed',
-    environmentStatus: holds ? 'failed' : environment.status,
-    error: reason,
-    stackResults: Object.fromEntries(
-      stacks.filter((s) => inScope(operation, s)).map((s) => [s.name, s.status]),
-    ),
-    outcome: null,
-    releaseName: false,
-    at: nowIso(),
+  await settleAbnormally(deps, environment, operation, {
+    status: cancelled ? 'cancelled' : 'failed',
+    reason,
   });
-  await log(
-    deps,
-    operationLogs(
-      environment.id,
-      operation.id,
-      operation.kind,
-      cancelled ? 'cancelled' : 'failed',
-      nowIso(),
-      reason,
-    ),
-  );
   return { status: cancelled ? 'cancelled' : 'failed' };
 }

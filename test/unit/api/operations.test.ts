@@ -1,5 +1,11 @@
-import { SFNClient } from '@aws-sdk/client-sfn';
-import { DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import {
+  DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { handler as cancelOperation } from '../../../functions/api/cancel-operation.ts';
@@ -175,5 +181,26 @@ describe('POST /environments/{env_id}/stop', () => {
     const res = await invoke(stopEnvironment, { method: 'POST', pathParameters: { env_id: ENV_ID } });
     expect(res.status).toBe(409);
     expect(res.body).toMatchObject({ error_code: 'ILLEGAL_STATE', status: 'stopped' });
+  });
+});
+
+describe('PATCH /environments/{env_id} when the workflow cannot start', () => {
+  it('puts the previous parameters back with the status, and says so', async () => {
+    store(environment());
+    ddb.on(TransactWriteCommand).resolves({});
+    sfn.on(StartExecutionCommand).rejects(new Error('connect ECONNREFUSED'));
+    const res = await invoke(updateEnvironment, {
+      method: 'PATCH',
+      pathParameters: { env_id: ENV_ID },
+      body: { parameters: { storage_gb: 50 } },
+    });
+    expect(res.status).toBe(503);
+    expect(String(res.body.detail)).toContain('it is unchanged');
+    const compensation = ddb.commandCalls(TransactWriteCommand)[1]?.args[0].input.TransactItems ?? [];
+    const restore = compensation[1]?.Update;
+    expect(restore?.ExpressionAttributeValues).toMatchObject({
+      ':status': 'running',
+      ':parameters': { storage_gb: 20 },
+    });
   });
 });
