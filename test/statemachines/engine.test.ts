@@ -25,15 +25,14 @@ import {
   updateEnvironment,
 } from '../../functions/domain/services/operations.ts';
 import { createProject } from '../../functions/domain/services/projects.ts';
-import { type LocalDynamoDb, startDynamoDb } from '../../local/dynamodb.ts';
 import { createLocalStepFunctions, type LocalStepFunctions } from '../../local/stepfunctions.ts';
+import { type Harness, must, startHarness } from './harness.ts';
 
 const TABLE = 'engine-tests';
-let dynamo: LocalDynamoDb;
+let harness: Harness;
 let sfn: LocalStepFunctions;
-// Imported after the environment is configured (clients read it on first use).
-let deps: typeof import('../../functions/shared/dependencies.ts');
-let client: typeof import('../../functions/data/client.ts');
+let deps: Harness['deps'];
+let client: Harness['client'];
 
 const owner: Principal = principalFromClaims(
   { sub: 'engine-owner', 'cognito:groups': 'Developers' },
@@ -49,33 +48,13 @@ const settings = (): EnvironmentSettings => ({
 });
 
 beforeAll(async () => {
-  dynamo = await startDynamoDb({ tableName: TABLE });
-  sfn = await createLocalStepFunctions({ quiet: true, retryIntervalOverrideMs: 0 });
-  Object.assign(process.env, {
-    AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: 'local',
-    AWS_SECRET_ACCESS_KEY: 'local',
-    TABLE_NAME: TABLE,
-    DYNAMODB_ENDPOINT: dynamo.endpoint,
-    SFN_ENDPOINT: sfn.endpoint,
-    PROVISION_STATE_MACHINE_ARN: sfn.stateMachineArns['provision-environment'],
-    DESTROY_STATE_MACHINE_ARN: sfn.stateMachineArns['destroy-environment'],
-    SIMULATION_TIME_SCALE: '0',
-    POWERTOOLS_LOG_LEVEL: 'SILENT',
-  });
-  deps = await import('../../functions/shared/dependencies.ts');
-  client = await import('../../functions/data/client.ts');
+  harness = await startHarness(TABLE, { retryIntervalOverrideMs: 0 });
+  ({ sfn, deps, client } = harness);
 });
 
 afterAll(async () => {
-  await sfn?.stop();
-  await dynamo?.stop();
+  await harness?.stop();
 });
-
-function must<T>(value: T | null | undefined, what: string): T {
-  if (value === null || value === undefined) throw new Error(`missing ${what}`);
-  return value;
-}
 
 const machineOf = (kind: string) =>
   kind === 'destroy' || kind === 'stop' ? 'destroy-environment' : 'provision-environment';

@@ -12,13 +12,12 @@ import {
   type EnvironmentSettings,
 } from '../../functions/domain/services/environments.ts';
 import { createProject } from '../../functions/domain/services/projects.ts';
-import { type LocalDynamoDb, startDynamoDb } from '../../local/dynamodb.ts';
 import { createLocalStepFunctions, type LocalStepFunctions } from '../../local/stepfunctions.ts';
+import { type Harness, must, startHarness } from './harness.ts';
 
-let dynamo: LocalDynamoDb;
+let harness: Harness;
 let sfn: LocalStepFunctions;
-// Imported after the environment is configured (clients read it on first use).
-let deps: typeof import('../../functions/shared/dependencies.ts');
+let deps: Harness['deps'];
 
 const owner = principalFromClaims({ sub: 'sm-owner', 'cognito:groups': 'Developers' }, 'Developers');
 const settings: EnvironmentSettings = {
@@ -29,26 +28,12 @@ const settings: EnvironmentSettings = {
 };
 
 beforeAll(async () => {
-  dynamo = await startDynamoDb({ tableName: 'statemachine-tests' });
-  sfn = await createLocalStepFunctions({ quiet: true });
-  Object.assign(process.env, {
-    AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: 'local',
-    AWS_SECRET_ACCESS_KEY: 'local',
-    TABLE_NAME: 'statemachine-tests',
-    DYNAMODB_ENDPOINT: dynamo.endpoint,
-    SFN_ENDPOINT: sfn.endpoint,
-    PROVISION_STATE_MACHINE_ARN: sfn.stateMachineArns['provision-environment'],
-    DESTROY_STATE_MACHINE_ARN: sfn.stateMachineArns['destroy-environment'],
-    SIMULATION_TIME_SCALE: '0',
-    POWERTOOLS_LOG_LEVEL: 'SILENT',
-  });
-  deps = await import('../../functions/shared/dependencies.ts');
+  harness = await startHarness('statemachine-tests');
+  ({ sfn, deps } = harness);
 });
 
 afterAll(async () => {
-  await sfn?.stop();
-  await dynamo?.stop();
+  await harness?.stop();
 });
 
 function executionArn(machine: string, operationId: string): string {
@@ -68,12 +53,6 @@ async function load(
   const stacks = await deps.environmentStore.listStacks(environmentId);
   if (!env) throw new Error('environment vanished');
   return { env, stacks: new Map(stacks.map((s) => [s.name, s])) };
-}
-
-/** A value that must be there; fails the test with a message otherwise. */
-function must<T>(value: T | null | undefined, what: string): T {
-  if (value === null || value === undefined) throw new Error(`missing ${what}`);
-  return value;
 }
 
 async function newProject(name: string) {

@@ -16,20 +16,18 @@ import {
   type EnvironmentSettings,
 } from '../../functions/domain/services/environments.ts';
 import { createProject } from '../../functions/domain/services/projects.ts';
-import { type LocalDynamoDb, startDynamoDb } from '../../local/dynamodb.ts';
 import { localReconciler } from '../../local/runtime.ts';
 import {
   createLocalStepFunctions,
   type ExecutionStatusChangeEvent,
   type LocalStepFunctions,
 } from '../../local/stepfunctions.ts';
+import { type Harness, must, startHarness } from './harness.ts';
 
 const TABLE = 'reconciler-tests';
-let dynamo: LocalDynamoDb;
 /** Every Wait state lasts a minute: executions are stopped while their stacks "provision". */
 let sfn: LocalStepFunctions;
-// Imported after the environment is configured (clients read it on first use).
-let deps: typeof import('../../functions/shared/dependencies.ts');
+let deps: Harness['deps'];
 /** Every event the stand-ins emitted, in order. */
 const emitted: ExecutionStatusChangeEvent[] = [];
 const reconcile = localReconciler({ quiet: true });
@@ -48,33 +46,16 @@ const settings = (): EnvironmentSettings => ({
   maxTtlHours: 720,
 });
 
+let harness: Harness;
+
 beforeAll(async () => {
-  dynamo = await startDynamoDb({ tableName: TABLE });
-  sfn = await createLocalStepFunctions({ quiet: true, waitOverrideMs: 60_000, onStatusChange });
-  Object.assign(process.env, {
-    AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: 'local',
-    AWS_SECRET_ACCESS_KEY: 'local',
-    TABLE_NAME: TABLE,
-    DYNAMODB_ENDPOINT: dynamo.endpoint,
-    SFN_ENDPOINT: sfn.endpoint,
-    PROVISION_STATE_MACHINE_ARN: sfn.stateMachineArns['provision-environment'],
-    DESTROY_STATE_MACHINE_ARN: sfn.stateMachineArns['destroy-environment'],
-    SIMULATION_TIME_SCALE: '0',
-    POWERTOOLS_LOG_LEVEL: 'SILENT',
-  });
-  deps = await import('../../functions/shared/dependencies.ts');
+  harness = await startHarness(TABLE, { waitOverrideMs: 60_000, onStatusChange });
+  ({ sfn, deps } = harness);
 });
 
 afterAll(async () => {
-  await sfn?.stop();
-  await dynamo?.stop();
+  await harness?.stop();
 });
-
-function must<T>(value: T | null | undefined, what: string): T {
-  if (value === null || value === undefined) throw new Error(`missing ${what}`);
-  return value;
-}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

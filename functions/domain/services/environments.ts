@@ -182,6 +182,18 @@ export async function getVisibleEnvironment(
   return environment;
 }
 
+/** An environment the caller may change: 404 if not visible, 403 if read-only. */
+export async function getModifiableEnvironment(
+  store: EnvironmentStore,
+  principal: Principal,
+  environmentId: string,
+): Promise<EnvironmentRecord> {
+  const environment = await store.get(environmentId);
+  if (!environment) throw new NotFoundError('Environment', environmentId);
+  assertMayModify(principal, environment.owner_id, 'Environment', environmentId);
+  return environment;
+}
+
 export async function listEnvironments(
   deps: Pick<EnvironmentDeps, 'projects' | 'environments'>,
   principal: Principal,
@@ -204,9 +216,7 @@ export async function destroyEnvironment(
   principal: Principal,
   environmentId: string,
 ): Promise<AcceptedChange> {
-  const current = await deps.environments.get(environmentId);
-  if (!current) throw new NotFoundError('Environment', environmentId);
-  assertMayModify(principal, current.owner_id, 'Environment', environmentId);
+  const current = await getModifiableEnvironment(deps.environments, principal, environmentId);
   if (current.status === 'destroyed') {
     throw new ConflictError(`Environment ${environmentId} is already destroyed`, 'ILLEGAL_STATE', {
       status: current.status,

@@ -28,23 +28,12 @@ import {
 import {
   type AcceptedChange,
   type EnvironmentDeps,
+  getModifiableEnvironment,
   getVisibleEnvironment,
   startOrSettle,
 } from './environments.ts';
 import { assertVersionMatches } from './projects.ts';
 import { inScope, planLayers } from './workflow.ts';
-
-/** An environment the caller may change: 404 if not visible, 403 if read-only. */
-async function getModifiableEnvironment(
-  store: EnvironmentStore,
-  principal: Principal,
-  environmentId: string,
-): Promise<EnvironmentRecord> {
-  const environment = await store.get(environmentId);
-  if (!environment) throw new NotFoundError('Environment', environmentId);
-  assertMayModify(principal, environment.owner_id, 'Environment', environmentId);
-  return environment;
-}
 
 /** 409 with the current status unless the environment is in one of `allowed`. */
 function assertStatus(

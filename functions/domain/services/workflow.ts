@@ -683,7 +683,7 @@ export async function reconcileExecution(
     // The execution name is the operation id; the input only adds the environment.
   }
   const operation = await store.getOperation(ref.operation_id ?? change.name);
-  if (!operation || operation.status !== 'running') return { status: 'already-settled' };
+  if (operation?.status !== 'running') return { status: 'already-settled' };
   const environment = await store.getEnvironment(operation.environment_id);
   if (!environment) return { status: 'already-settled' };
   const cancelled = change.status === 'ABORTED' && operation.cancel_requested;

@@ -1,0 +1,57 @@
+/**
+ * What every state machine test needs: DynamoDB Local with the table, the local Step
+ * Functions runner serving the repository's ASL files with the real step handlers, and
+ * the configuration the handlers read. The handlers' modules are imported only after the
+ * configuration is set (clients read it on first use).
+ */
+import { type LocalDynamoDb, startDynamoDb } from '../../local/dynamodb.ts';
+import {
+  createLocalStepFunctions,
+  type LocalStepFunctions,
+  type LocalStepFunctionsOptions,
+} from '../../local/stepfunctions.ts';
+
+export interface Harness {
+  table: string;
+  dynamo: LocalDynamoDb;
+  sfn: LocalStepFunctions;
+  deps: typeof import('../../functions/shared/dependencies.ts');
+  client: typeof import('../../functions/data/client.ts');
+  stop(): Promise<void>;
+}
+
+export async function startHarness(table: string, options: LocalStepFunctionsOptions = {}): Promise<Harness> {
+  const dynamo = await startDynamoDb({ tableName: table });
+  const sfn = await createLocalStepFunctions({ quiet: true, ...options });
+  Object.assign(process.env, {
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    TABLE_NAME: table,
+    DYNAMODB_ENDPOINT: dynamo.endpoint,
+    SFN_ENDPOINT: sfn.endpoint,
+    PROVISION_STATE_MACHINE_ARN: sfn.stateMachineArns['provision-environment'],
+    DESTROY_STATE_MACHINE_ARN: sfn.stateMachineArns['destroy-environment'],
+    SIMULATION_TIME_SCALE: '0',
+    POWERTOOLS_LOG_LEVEL: 'SILENT',
+  });
+  const deps = await import('../../functions/shared/dependencies.ts');
+  const client = await import('../../functions/data/client.ts');
+  return {
+    table,
+    dynamo,
+    sfn,
+    deps,
+    client,
+    async stop() {
+      await sfn.stop();
+      await dynamo.stop();
+    },
+  };
+}
+
+/** A value that must be there; fails the test with a message otherwise. */
+export function must<T>(value: T | null | undefined, what: string): T {
+  if (value === null || value === undefined) throw new Error(`missing ${what}`);
+  return value;
+}
