@@ -1,7 +1,38 @@
 /**
  * A small HTTP client for the end-to-end tests: JSON in and out, an optional Bearer
- * token, and polling helpers. Everything goes through the local gateway.
+ * token, and polling helpers. Everything goes through the local gateway. Every
+ * successful answer is also checked against its route's response schema (the one the
+ * OpenAPI document publishes), so the contract is tested on every call.
  */
+
+import type { RouteDefinition } from '../../functions/api/route-types.ts';
+import { routeList } from '../../functions/api/routes.ts';
+import { ErrorResponse } from '../../functions/domain/schemas.ts';
+
+/** The route a request hits, by method and path template. */
+function routeFor(method: string, path: string): RouteDefinition | undefined {
+  const bare = path.split('?')[0] ?? path;
+  return routeList.find((route) => {
+    if (route.method !== method) return false;
+    const pattern = new RegExp(`^${route.path.replace(/\{[^}]+\}/g, '[^/]+')}$`);
+    return pattern.test(bare);
+  });
+}
+
+/** Throws when a body does not match the schema its route documents. */
+export function assertContract(method: string, path: string, status: number, body: unknown): void {
+  const route = routeFor(method, path);
+  if (!route) return;
+  const schema =
+    status === route.success.status ? route.success.schema : status >= 400 ? ErrorResponse : undefined;
+  if (!schema || route.success.contentType) return;
+  const result = schema.safeParse(body);
+  if (!result.success) {
+    throw new Error(
+      `${method} ${path} answered ${status} outside its documented schema: ${JSON.stringify(result.error.issues.slice(0, 3))}`,
+    );
+  }
+}
 
 export interface Reply {
   status: number;
@@ -35,6 +66,7 @@ export class Client {
     const text = await response.text();
     let parsed: Record<string, unknown> = {};
     if (text && response.headers.get('content-type')?.includes('json')) parsed = JSON.parse(text);
+    assertContract(method, path, response.status, parsed);
     return { status: response.status, headers: response.headers, body: parsed };
   }
 
