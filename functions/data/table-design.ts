@@ -7,6 +7,7 @@
  * - GSI1        GSI1PK/GSI1SK  children by parent: a project's environments, an environment's operations
  * - GSI2        GSI2PK/GSI2SK  by owner: a user's projects and environments
  * - GSI3        GSI3PK/GSI3SK  all of a kind, newest first (for Administrators and ReadOnly)
+ * - GSI4        GSI4PK/GSI4SK  live ephemeral environments by expiry (sparse; the TTL sweeper)
  */
 export const TABLE_DESIGN = {
   partitionKey: 'PK',
@@ -17,6 +18,7 @@ export const TABLE_DESIGN = {
     { indexName: 'GSI1', partitionKey: 'GSI1PK', sortKey: 'GSI1SK' },
     { indexName: 'GSI2', partitionKey: 'GSI2PK', sortKey: 'GSI2SK' },
     { indexName: 'GSI3', partitionKey: 'GSI3PK', sortKey: 'GSI3SK' },
+    { indexName: 'GSI4', partitionKey: 'GSI4PK', sortKey: 'GSI4SK' },
   ],
 } as const;
 
