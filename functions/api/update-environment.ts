@@ -4,7 +4,7 @@
  */
 import { etag, presentEnvironment, presentOperation } from '../domain/presenters.ts';
 import { updateEnvironment } from '../domain/services/operations.ts';
-import { environmentDeps } from '../shared/dependencies.ts';
+import { environmentDeps, environmentSettings } from '../shared/dependencies.ts';
 import { httpRoute, parseIfMatch } from '../shared/http.ts';
 import { routes } from './routes.ts';
 
@@ -15,6 +15,7 @@ export const handler = httpRoute(routes.updateEnvironment, async ({ principal, p
     params.env_id,
     body,
     parseIfMatch(headers),
+    environmentSettings(),
   );
   return {
     statusCode: operation ? 202 : 200,

@@ -53,7 +53,26 @@ function settingsUpdate(changes: EnvironmentChanges): {
     sets.push('on_failure = :onFailure');
     values[':onFailure'] = changes.on_failure;
   }
+  if (changes.expiry) {
+    // The expiry index moves with the new expiry.
+    sets.push('ttl_hours = :ttlHours', 'expires_at = :expiresAt', 'GSI4PK = :expiryPk', 'GSI4SK = :expirySk');
+    const keys = environmentKeys.expiry(changes.expiry.expires_at, changes.expiry.id);
+    values[':ttlHours'] = changes.expiry.ttl_hours;
+    values[':expiresAt'] = changes.expiry.expires_at;
+    values[':expiryPk'] = keys.GSI4PK;
+    values[':expirySk'] = keys.GSI4SK;
+  }
   return { sets: sets.map((clause) => `, ${clause}`).join(''), names, values };
+}
+
+/** The environment as it reads after `changes`. */
+function applyChanges(environment: EnvironmentRecord, changes: EnvironmentChanges): EnvironmentRecord {
+  return {
+    ...environment,
+    ...(changes.parameters ? { parameters: changes.parameters } : {}),
+    ...(changes.on_failure ? { on_failure: changes.on_failure } : {}),
+    ...(changes.expiry ? { ttl_hours: changes.expiry.ttl_hours, expires_at: changes.expiry.expires_at } : {}),
+  };
 }
 
 /**
@@ -247,8 +266,7 @@ export class DynamoEnvironmentStore implements EnvironmentStore {
   ): Promise<EnvironmentRecord> {
     const at = operation.started_at;
     const next: EnvironmentRecord = {
-      ...environment,
-      ...changes,
+      ...applyChanges(environment, changes),
       status,
       current_operation_id: operation.id,
       progress: operation.progress,
@@ -298,8 +316,7 @@ export class DynamoEnvironmentStore implements EnvironmentStore {
   ): Promise<EnvironmentRecord> {
     const at = nowIso();
     const next: EnvironmentRecord = {
-      ...environment,
-      ...changes,
+      ...applyChanges(environment, changes),
       version: environment.version + 1,
       updated_at: at,
     };
@@ -325,6 +342,19 @@ export class DynamoEnvironmentStore implements EnvironmentStore {
       throw error;
     }
     return next;
+  }
+
+  async listExpired(before: string, limit: number): Promise<EnvironmentRecord[]> {
+    const result = await documentClient().send(
+      new QueryCommand({
+        TableName: tableName(),
+        IndexName: 'GSI4',
+        KeyConditionExpression: 'GSI4PK = :pk AND GSI4SK < :before',
+        ExpressionAttributeValues: { ':pk': environmentKeys.expiryPartition, ':before': `${before}#~` },
+        Limit: limit,
+      }),
+    );
+    return (result.Items ?? []).map(environmentFromItem);
   }
 
   async getOperation(id: string): Promise<OperationRecord | null> {

@@ -18,6 +18,8 @@ const KEY_ATTRIBUTES = [
   'GSI2SK',
   'GSI3PK',
   'GSI3SK',
+  'GSI4PK',
+  'GSI4SK',
   'entity',
   'ttl',
 ];
@@ -51,6 +53,9 @@ export function environmentToItem(environment: EnvironmentRecord): Item {
     ...environmentKeys.byProject(environment.project_id, environment.created_at, environment.id),
     ...environmentKeys.byOwner(environment.owner_id, environment.created_at, environment.id),
     ...environmentKeys.all(environment.created_at, environment.id),
+    ...(environment.expires_at && environment.status !== 'destroyed'
+      ? environmentKeys.expiry(environment.expires_at, environment.id)
+      : {}),
     entity: 'environment',
     ...rest,
     progress_layer: progress.layer,

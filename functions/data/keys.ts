@@ -33,6 +33,9 @@ export const environmentKeys = {
   projectPartition: (projectId: string) => `PRJ#${projectId}`,
   ownerPartition: (ownerId: string) => `OWNER#${ownerId}`,
   allPartition: 'ALL#ENV',
+  /** Sparse expiry index: live ephemeral environments by `expires_at` (the TTL sweeper's query). */
+  expiry: (expiresAt: string, id: string) => ({ GSI4PK: 'EXPIRY', GSI4SK: `${expiresAt}#${id}` }),
+  expiryPartition: 'EXPIRY',
   /** Uniqueness of a live environment's name within its project; released on destroy. */
   nameLock: (projectId: string, name: string) => ({ PK: `PRJ#${projectId}`, SK: `ENVNAME#${name}` }),
 };

@@ -361,7 +361,8 @@ export class DynamoOperationStore implements OperationStore {
         Update: {
           TableName: table,
           Key: environmentKeys.item(environment.id),
-          UpdateExpression: `SET ${sets.join(', ')}`,
+          // A destroyed environment leaves the expiry index: the TTL sweeper is done with it.
+          UpdateExpression: `SET ${sets.join(', ')}${outcome.releaseName ? ' REMOVE GSI4PK, GSI4SK' : ''}`,
           ConditionExpression: 'current_operation_id = :op AND #status = :expected',
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,

@@ -63,7 +63,12 @@ export function newOperation(
   stacks: number,
   layers: number,
   at: string,
-  options: { targets?: string[] | null; attempt?: number; retryOf?: string | null } = {},
+  options: {
+    targets?: string[] | null;
+    attempt?: number;
+    retryOf?: string | null;
+    reason?: string | null;
+  } = {},
 ): OperationRecord {
   return {
     id: newId('op'),
@@ -81,6 +86,7 @@ export function newOperation(
     finished_at: null,
     error: null,
     requested_by: requestedBy,
+    reason: options.reason ?? null,
   };
 }
 

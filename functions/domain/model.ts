@@ -95,6 +95,8 @@ export interface OperationRecord {
   finished_at: string | null;
   error: string | null;
   requested_by: string;
+  /** Why it runs, when not on a user's request (e.g. `ttl_expired`). */
+  reason: string | null;
 }
 
 /** A page of results with an opaque cursor for the next one. */

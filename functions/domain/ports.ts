@@ -55,6 +55,8 @@ export interface EnvironmentFilter {
 export interface EnvironmentChanges {
   parameters?: ResolvedParameters;
   on_failure?: OnFailureValue;
+  /** A new expiry of an ephemeral environment (`id` keys the expiry index). */
+  expiry?: { id: string; ttl_hours: number | null; expires_at: string };
 }
 
 export interface EnvironmentStore {
@@ -96,6 +98,8 @@ export interface EnvironmentStore {
    */
   updateSettings(environment: EnvironmentRecord, changes: EnvironmentChanges): Promise<EnvironmentRecord>;
   getOperation(id: string): Promise<OperationRecord | null>;
+  /** Live ephemeral environments whose expiry is before `before` (ISO), oldest expiry first. */
+  listExpired(before: string, limit: number): Promise<EnvironmentRecord[]>;
   /** An environment's operations, newest first. */
   listOperations(environmentId: string, page: PageRequest): Promise<Page<OperationRecord>>;
   /**

@@ -81,6 +81,7 @@ export function presentOperation(o: OperationRecord, live?: Pick<OperationView, 
     finished_at: o.finished_at,
     error: o.error,
     requested_by: o.requested_by,
+    reason: o.reason ?? null,
   };
 }
 

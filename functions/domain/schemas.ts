@@ -294,9 +294,17 @@ export const UpdateEnvironmentRequest = z
   .strictObject({
     parameters: TemplateParameters.optional(),
     on_failure: OnFailure.optional(),
+    /** A new TTL of an ephemeral environment, counted from now. */
+    ttl_hours: z.number().int().min(1).max(8760).optional(),
+    /** Or an explicit expiry (like Terraform Cloud's auto-destroy-at). */
+    expires_at: z.iso.datetime().optional(),
   })
-  .refine((v) => v.parameters !== undefined || v.on_failure !== undefined, {
-    message: 'give at least one of parameters, on_failure',
+  .refine((v) => Object.values(v).some((value) => value !== undefined), {
+    message: 'give at least one of parameters, on_failure, ttl_hours, expires_at',
+  })
+  .refine((v) => v.ttl_hours === undefined || v.expires_at === undefined, {
+    message: 'give ttl_hours or expires_at, not both',
+    path: ['expires_at'],
   })
   .meta({ id: 'UpdateEnvironmentRequest' });
 
@@ -397,6 +405,8 @@ export const Operation = z
     finished_at: Timestamp.nullable(),
     error: z.string().nullable(),
     requested_by: z.string(),
+    /** Why it runs when nobody asked (e.g. `ttl_expired`). */
+    reason: z.string().nullable(),
   })
   .meta({ id: 'Operation' });
 export const OperationPage = page(Operation, 'OperationPage');

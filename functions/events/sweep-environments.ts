@@ -1,5 +1,13 @@
 /**
- * Scheduled target (every minute in AWS; a timer in local mode): tears down ephemeral
- * environments whose TTL has passed. Placeholder until the sweeper lands.
+ * Scheduled target (every minute in AWS; a timer in local mode, the same handler):
+ * starts the teardown of ephemeral environments whose TTL has passed.
  */
-export const handler = async (): Promise<{ started: string[] }> => ({ started: [] });
+import { type SweepResult, sweepExpiredEnvironments } from '../domain/services/ttl.ts';
+import { environmentDeps } from '../shared/dependencies.ts';
+import { logger } from '../shared/observability.ts';
+
+export const handler = async (): Promise<SweepResult> => {
+  const result = await sweepExpiredEnvironments(environmentDeps, new Date());
+  if (result.started.length > 0 || result.deferred.length > 0) logger.info('TTL sweep', { ...result });
+  return result;
+};

@@ -275,6 +275,7 @@ describe('retry', () => {
       created.environment.id,
       { parameters: { simulate: {} } },
       undefined,
+      { maxTtlHours: 720 },
     );
     expect(fixed.operation).toBeNull();
     // Act
@@ -311,6 +312,7 @@ describe('update', () => {
       created.environment.id,
       { parameters: { db_engine: 'mysql' } },
       2,
+      { maxTtlHours: 720 },
     );
     if (!update.operation) throw new Error('expected an update operation');
     expect(update.operation.targets).toEqual(['security', 'compute-lambda', 'database-rds', 'storage']);
@@ -336,6 +338,7 @@ describe('update', () => {
         created.environment.id,
         { parameters: { storage_gb: 30 } },
         1,
+        { maxTtlHours: 720 },
       ),
     ).rejects.toThrow(PreconditionFailedError);
     expect((await load(created.environment.id)).env.parameters.storage_gb).toBe(20);
@@ -351,6 +354,7 @@ describe('honest teardown', () => {
       created.environment.id,
       { parameters: { simulate: { fail_destroy_stacks: ['security'] } } },
       undefined,
+      { maxTtlHours: 720 },
     );
     // Act
     const destroy = await destroyEnvironment(deps.environmentDeps, owner, created.environment.id);
@@ -369,7 +373,14 @@ describe('honest teardown', () => {
       storage: 'destroyed',
     });
     // The project still counts it: the name is not released.
-    await updateEnvironment(deps.environmentDeps, owner, env.id, { parameters: { simulate: {} } }, undefined);
+    await updateEnvironment(
+      deps.environmentDeps,
+      owner,
+      env.id,
+      { parameters: { simulate: {} } },
+      undefined,
+      { maxTtlHours: 720 },
+    );
     const retried = await retryOperation(deps.environmentDeps, owner, destroy.operation.id);
     const after = await finished(sfn, retried);
     expect(after.env.status).toBe('destroyed');
@@ -458,6 +469,7 @@ describe('edge cases', () => {
       created.environment.id,
       { parameters: { db_engine: 'mysql', simulate: { fail_stacks: ['security'] } } },
       undefined,
+      { maxTtlHours: 720 },
     );
     if (!update.operation) throw new Error('expected an update operation');
     const after = await finished(sfn, { environment: update.environment, operation: update.operation });
@@ -475,6 +487,7 @@ describe('edge cases', () => {
       created.environment.id,
       { parameters: { simulate: {} } },
       undefined,
+      { maxTtlHours: 720 },
     );
     const retried = await retryOperation(deps.environmentDeps, owner, update.operation.id);
     expect(retried.operation.targets).toEqual(['security', 'compute-lambda', 'database-rds', 'storage']);

@@ -215,6 +215,7 @@ export async function destroyEnvironment(
   deps: EnvironmentDeps,
   principal: Principal,
   environmentId: string,
+  options: { reason?: string } = {},
 ): Promise<AcceptedChange> {
   const current = await getModifiableEnvironment(deps.environments, principal, environmentId);
   if (current.status === 'destroyed') {
@@ -233,6 +234,7 @@ export async function destroyEnvironment(
     remaining.length,
     layers,
     nowIso(),
+    { reason: options.reason ?? null },
   );
   const environment = await deps.environments.beginOperation(current, operation, 'destroying');
   await startOrSettle(deps, 'destroy', environment, operation, current.status);

@@ -5,7 +5,7 @@
  * each starts only from a settled status, with a conditional write.
  */
 import { assertMayModify, type Principal } from '../access.ts';
-import { ConflictError, NotFoundError } from '../errors.ts';
+import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import { dependantsOf } from '../graph.ts';
 import { nowIso } from '../ids.ts';
 import { ACTIVE_STATUS, assertSettled, COMPUTE_STACKS, newOperation } from '../lifecycle.ts';
@@ -17,7 +17,7 @@ import type {
   Progress,
   StackRecord,
 } from '../model.ts';
-import type { EnvironmentStore } from '../ports.ts';
+import type { EnvironmentChanges, EnvironmentStore } from '../ports.ts';
 import type { OperationKindValue, StackStatusValue, UpdateEnvironmentInput } from '../schemas.ts';
 import {
   getTemplate,
@@ -28,6 +28,7 @@ import {
 import {
   type AcceptedChange,
   type EnvironmentDeps,
+  type EnvironmentSettings,
   getModifiableEnvironment,
   getVisibleEnvironment,
   startOrSettle,
@@ -139,6 +140,36 @@ function mergeParameters(
   return merged;
 }
 
+/**
+ * A new expiry from `ttl_hours` (counted from now) or an explicit `expires_at`: only for
+ * ephemeral environments, in the future, and within the configured maximum TTL.
+ */
+function newExpiry(
+  current: EnvironmentRecord,
+  input: UpdateEnvironmentInput,
+  maxTtlHours: number,
+  now: Date,
+): EnvironmentChanges['expiry'] {
+  if (input.ttl_hours === undefined && input.expires_at === undefined) return undefined;
+  const field = input.ttl_hours !== undefined ? 'body.ttl_hours' : 'body.expires_at';
+  if (current.type !== 'ephemeral') {
+    throw new ValidationError([{ field, message: 'persistent environments have no TTL' }]);
+  }
+  const expires =
+    input.ttl_hours !== undefined
+      ? now.getTime() + input.ttl_hours * 3_600_000
+      : Date.parse(input.expires_at ?? '');
+  if (expires <= now.getTime()) throw new ValidationError([{ field, message: 'must be in the future' }]);
+  if (expires > now.getTime() + maxTtlHours * 3_600_000) {
+    throw new ValidationError([{ field, message: `must be within ${maxTtlHours} hours from now` }]);
+  }
+  return {
+    id: current.id,
+    ttl_hours: input.ttl_hours ?? Math.ceil((expires - now.getTime()) / 3_600_000),
+    expires_at: new Date(expires).toISOString(),
+  };
+}
+
 export type UpdateResult = AcceptedChange | { environment: EnvironmentRecord; operation: null };
 
 /**
@@ -152,13 +183,20 @@ export async function updateEnvironment(
   environmentId: string,
   input: UpdateEnvironmentInput,
   ifMatch: number | undefined,
+  settings: Pick<EnvironmentSettings, 'maxTtlHours'>,
+  now: Date = new Date(),
 ): Promise<UpdateResult> {
   const current = await getModifiableEnvironment(deps.environments, principal, environmentId);
   assertVersionMatches(ifMatch, current);
   const template = getTemplate(current.template);
   if (!template) throw new ConflictError(`Template ${current.template} no longer exists`, 'ILLEGAL_STATE');
   const parameters = mergeParameters(current.parameters, input.parameters);
-  const changes = { parameters, ...(input.on_failure ? { on_failure: input.on_failure } : {}) };
+  const expiry = newExpiry(current, input, settings.maxTtlHours, now);
+  const changes = {
+    parameters,
+    ...(input.on_failure ? { on_failure: input.on_failure } : {}),
+    ...(expiry ? { expiry } : {}),
+  };
   const { targets } = affectedStacks(template, current.parameters, parameters);
   if (targets.length === 0) {
     // Settings that change no stack (failure injection, on_failure) apply at once, also

@@ -1,0 +1,157 @@
+/**
+ * The TTL sweeper against DynamoDB Local with the real workflow: expired ephemeral
+ * environments are torn down once, none missed when many expire together, persistent
+ * and unexpired ones untouched, and a TTL destroy that failed is not retried in a loop.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { principalFromClaims } from '../../functions/domain/access.ts';
+import type { CreateEnvironmentInput } from '../../functions/domain/schemas.ts';
+import { type AcceptedChange, createEnvironment } from '../../functions/domain/services/environments.ts';
+import { updateEnvironment } from '../../functions/domain/services/operations.ts';
+import { createProject } from '../../functions/domain/services/projects.ts';
+import { sweepExpiredEnvironments, TTL_EXPIRED } from '../../functions/domain/services/ttl.ts';
+import { type Harness, must, startHarness } from './harness.ts';
+
+let harness: Harness;
+const owner = principalFromClaims({ sub: 'ttl-owner', 'cognito:groups': 'Developers' }, 'Developers');
+let accounts = 500000000000;
+let projects = 0;
+
+beforeAll(async () => {
+  harness = await startHarness('ttl-tests');
+});
+
+afterAll(async () => {
+  await harness?.stop();
+});
+
+const machine = (kind: string) => (kind === 'destroy' ? 'destroy-environment' : 'provision-environment');
+
+async function settle(operationId: string, kind: string) {
+  const arn = `${must(harness.sfn.stateMachineArns[machine(kind)], 'machine').replace(':stateMachine:', ':execution:')}:${operationId}`;
+  return harness.sfn.waitForExecution(arn, 60_000);
+}
+
+async function runningEnvironment(input: Partial<CreateEnvironmentInput> = {}): Promise<AcceptedChange> {
+  const project = await createProject(harness.deps.projectStore, owner, { name: `ttl-${projects++}` });
+  const created = await createEnvironment(
+    harness.deps.environmentDeps,
+    owner,
+    project.id,
+    {
+      name: 'preview',
+      type: 'ephemeral',
+      template: 'minimal',
+      parameters: {},
+      on_failure: 'rollback',
+      ...input,
+    },
+    {
+      defaultRegion: 'eu-west-1',
+      defaultAccountId: String(accounts++),
+      defaultTtlHours: 24,
+      maxTtlHours: 720,
+    },
+  );
+  await settle(created.operation.id, 'provision');
+  return created;
+}
+
+/** Arrange: an expiry in the past (the API only accepts future ones). */
+async function expire(environmentId: string, minutesAgo = 1) {
+  const environment = must(await harness.deps.environmentStore.get(environmentId), 'environment');
+  await harness.deps.environmentStore.updateSettings(environment, {
+    expiry: {
+      id: environmentId,
+      ttl_hours: environment.ttl_hours,
+      expires_at: new Date(Date.now() - minutesAgo * 60_000).toISOString(),
+    },
+  });
+}
+
+async function environment(id: string) {
+  return must(await harness.deps.environmentStore.get(id), 'environment');
+}
+
+describe('the TTL sweeper', () => {
+  it('tears down every expired ephemeral environment once, and nothing else', async () => {
+    // Arrange: three expired, one not yet, one persistent.
+    const expired = await Promise.all([runningEnvironment(), runningEnvironment(), runningEnvironment()]);
+    const fresh = await runningEnvironment({ ttl_hours: 2 });
+    const persistent = await runningEnvironment({ type: 'persistent' });
+    for (const e of expired) await expire(e.environment.id);
+    // Act
+    const sweep = await sweepExpiredEnvironments(harness.deps.environmentDeps, new Date());
+    // Assert
+    expect(sweep.started.sort()).toEqual(expired.map((e) => e.environment.id).sort());
+    for (const e of expired) {
+      const env = await environment(e.environment.id);
+      expect(['destroying', 'destroyed']).toContain(env.status);
+      const operation = must(
+        await harness.deps.environmentStore.getOperation(must(env.current_operation_id, 'op')),
+        'op',
+      );
+      expect(operation).toMatchObject({
+        kind: 'destroy',
+        reason: TTL_EXPIRED,
+        requested_by: 'system:ttl-sweeper',
+      });
+      await settle(operation.id, 'destroy');
+      expect((await environment(e.environment.id)).status).toBe('destroyed');
+    }
+    expect((await environment(fresh.environment.id)).status).toBe('running');
+    expect((await environment(persistent.environment.id)).status).toBe('running');
+    // Once: destroyed environments have left the expiry index.
+    const again = await sweepExpiredEnvironments(harness.deps.environmentDeps, new Date());
+    expect(again.started).toEqual([]);
+  });
+
+  it('does not retry a TTL destroy that failed, in a loop', async () => {
+    const created = await runningEnvironment({
+      parameters: { simulate: { fail_destroy_stacks: ['network'] } },
+    });
+    await expire(created.environment.id);
+    const first = await sweepExpiredEnvironments(harness.deps.environmentDeps, new Date());
+    expect(first.started).toEqual([created.environment.id]);
+    const env = await environment(created.environment.id);
+    await settle(must(env.current_operation_id, 'op'), 'destroy');
+    expect((await environment(created.environment.id)).status).toBe('failed');
+    const second = await sweepExpiredEnvironments(harness.deps.environmentDeps, new Date());
+    expect(second.started).toEqual([]);
+    expect(second.deferred).toContain(created.environment.id);
+  });
+
+  it('moves the expiry when PATCH gives a new TTL, within the maximum', async () => {
+    const created = await runningEnvironment();
+    const later = new Date(Date.now() + 3 * 3_600_000).toISOString();
+    const patched = await updateEnvironment(
+      harness.deps.environmentDeps,
+      owner,
+      created.environment.id,
+      { expires_at: later },
+      undefined,
+      { maxTtlHours: 720 },
+    );
+    expect(patched.operation).toBeNull();
+    expect(patched.environment).toMatchObject({ expires_at: later, ttl_hours: 3 });
+    expect((await environment(created.environment.id)).expires_at).toBe(later);
+    // Not swept before its new expiry, swept after it.
+    expect((await sweepExpiredEnvironments(harness.deps.environmentDeps, new Date())).started).toEqual([]);
+    const afterExpiry = new Date(Date.parse(later) + 1_000);
+    expect((await sweepExpiredEnvironments(harness.deps.environmentDeps, afterExpiry)).started).toContain(
+      created.environment.id,
+    );
+    await expect(
+      updateEnvironment(
+        harness.deps.environmentDeps,
+        owner,
+        created.environment.id,
+        { ttl_hours: 1000 },
+        undefined,
+        {
+          maxTtlHours: 720,
+        },
+      ),
+    ).rejects.toMatchObject({ statusCode: 422 });
+  });
+});
