@@ -204,3 +204,40 @@ describe('PATCH /environments/{env_id} when the workflow cannot start', () => {
     });
   });
 });
+
+describe('PATCH /environments/{env_id} with a new TTL', () => {
+  const patch = (body: unknown) =>
+    invoke(updateEnvironment, { method: 'PATCH', pathParameters: { env_id: ENV_ID }, body });
+
+  it.each([
+    [{ ttl_hours: 2, expires_at: '2099-01-01T00:00:00Z' }, 'body.expires_at'],
+    [{ expires_at: '2000-01-01T00:00:00Z' }, 'body.expires_at'],
+    [{ ttl_hours: 100000 }, 'body.ttl_hours'],
+    [{ expires_at: 'tomorrow' }, 'body.expires_at'],
+  ])('answers 422 for %j naming %s', async (body, field) => {
+    store(environment({ type: 'ephemeral' }));
+    const res = await patch(body);
+    expect(res.status).toBe(422);
+    expect((res.body.errors as { field: string }[]).map((e) => e.field)).toContain(field);
+  });
+
+  it('refuses a TTL on a persistent environment', async () => {
+    store(environment({ type: 'persistent' }));
+    const res = await patch({ ttl_hours: 2 });
+    expect(res.status).toBe(422);
+    expect(res.body.errors).toEqual([
+      { field: 'body.ttl_hours', message: 'persistent environments have no TTL' },
+    ]);
+  });
+
+  it('moves the expiry and its index entry at once (200, no operation)', async () => {
+    store(environment({ type: 'ephemeral' }));
+    ddb.on(UpdateCommand).resolves({});
+    const res = await patch({ ttl_hours: 6 });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ ttl_hours: 6, operation: null });
+    const values = ddb.commandCalls(UpdateCommand)[0]?.args[0].input.ExpressionAttributeValues ?? {};
+    expect(values[':expiryPk']).toBe('EXPIRY');
+    expect(String(values[':expirySk'])).toBe(`${String(res.body.expires_at)}#${ENV_ID}`);
+  });
+});
