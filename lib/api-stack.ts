@@ -9,6 +9,7 @@ import { Auth } from './auth.ts';
 import { pascalCase } from './names.ts';
 import { ExecutionReconciler } from './reconciler.ts';
 import { ProvisioningRestApi } from './rest-api.ts';
+import { EnvironmentSweeper } from './sweeper.ts';
 import { Workflows } from './workflows.ts';
 
 /** Default `SIMULATION_TIME_SCALE` in AWS: a `default` environment takes a few minutes. */
@@ -25,7 +26,7 @@ export interface ApiStackProps extends StackProps {
   readonly simulationTimeScale?: number;
 }
 
-/** User pool, REST API, API functions, step functions, state machines and their reconciler. */
+/** User pool, REST API, API functions, step functions, state machines, their reconciler and the TTL sweeper. */
 export class ApiStack extends Stack {
   /** User pool, groups and app client. */
   readonly auth: Auth;
@@ -35,18 +36,23 @@ export class ApiStack extends Stack {
   readonly restApi: ProvisioningRestApi;
   /** Settles the records of executions that failed, timed out or were aborted. */
   readonly reconciler: ExecutionReconciler;
+  /** Tears down expired ephemeral environments, every minute. */
+  readonly sweeper: EnvironmentSweeper;
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
 
     this.auth = new Auth(this, 'Auth');
-    this.workflows = new Workflows(this, 'Workflows', {
-      table: props.table,
-      simulationTimeScale: props.simulationTimeScale ?? simulationTimeScaleFromContext(this),
-    });
+    const simulationTimeScale = props.simulationTimeScale ?? simulationTimeScaleFromContext(this);
+    this.workflows = new Workflows(this, 'Workflows', { table: props.table, simulationTimeScale });
     this.reconciler = new ExecutionReconciler(this, 'Reconciler', {
       table: props.table,
       stateMachines: this.workflows.stateMachines.values(),
+    });
+    this.sweeper = new EnvironmentSweeper(this, 'Sweeper', {
+      table: props.table,
+      stateMachines: this.workflows.stateMachines,
+      simulationTimeScale,
     });
     this.restApi = new ProvisioningRestApi(this, 'Http', {
       table: props.table,

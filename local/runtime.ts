@@ -22,10 +22,16 @@
  * "Step Functions Execution Status Change" event, to the same reconciler AWS runs as the
  * rule's target (`functions/events/reconcile-execution.ts`), so no record stays in a
  * transitional status locally either.
+ *
+ * The TTL sweeper (`functions/events/sweep-environments.ts`, every minute on an EventBridge
+ * schedule in AWS) runs on a timer: every `SWEEP_INTERVAL_SECONDS` (default 5; 0 = off),
+ * called with the same "Scheduled Event" EventBridge sends, one run at a time.
  */
+import { randomUUID } from 'node:crypto';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { RouteDefinition } from '../functions/api/route-types.ts';
 import { STATE_MACHINES } from '../functions/steps/step-list.ts';
@@ -37,7 +43,7 @@ import {
   startDynamoDb,
 } from './dynamodb.ts';
 import { type LocalGateway, startGateway } from './gateway.ts';
-import { lambdaContext } from './lambda-context.ts';
+import { LOCAL_ACCOUNT_ID, lambdaContext } from './lambda-context.ts';
 import { acquireLock, DEFAULT_DATA_DIR, type Lock } from './lock.ts';
 import {
   createLocalStepFunctions,
@@ -85,6 +91,14 @@ const DEFAULT_EVENTS_DIR = fileURLToPath(new URL('../functions/events', import.m
 const RECONCILER = 'reconcile-execution';
 /** Its Lambda timeout in AWS. */
 const RECONCILER_TIMEOUT_MS = 30_000;
+/** The target of the schedule (see `lib/sweeper.ts`). */
+const SWEEPER = 'sweep-environments';
+/** Its Lambda timeout in AWS. */
+const SWEEPER_TIMEOUT_MS = 60_000;
+/** How often the sweeper runs locally when neither the option nor `SWEEP_INTERVAL_SECONDS` says. */
+export const DEFAULT_SWEEP_INTERVAL_MS = 5_000;
+/** How long stop() waits for a sweep in progress to finish. */
+const SWEEP_STOP_WAIT_MS = 10_000;
 
 /** Options of {@link startLocal}. */
 export interface LocalOptions {
@@ -111,8 +125,13 @@ export interface LocalOptions {
   routes?: readonly RouteDefinition[];
   handlersDir?: string;
   stepsDir?: string;
-  /** Where `reconcile-execution.ts` is (default `functions/events`). */
+  /** Where `reconcile-execution.ts` and `sweep-environments.ts` are (default `functions/events`). */
   eventsDir?: string;
+  /**
+   * Milliseconds between two runs of the TTL sweeper; 0 disables it. Default: the
+   * SWEEP_INTERVAL_SECONDS environment variable if set, else 5 s.
+   */
+  sweepIntervalMs?: number;
   waitOverrideMs?: number;
 }
 
@@ -129,6 +148,8 @@ export interface LocalRuntime {
   env: Record<string, string>;
   /** The data directory (a temp dir when not persisting). */
   dataDir: string;
+  /** Milliseconds between two runs of the TTL sweeper (0: it does not run). */
+  sweepIntervalMs: number;
   /** The stand-ins, for tests that want to look underneath (e.g. wait for an execution). */
   services: {
     dynamodb: LocalDynamoDb;
@@ -157,6 +178,7 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalRunti
   if (!Number.isFinite(timeScale) || timeScale < 0) {
     throw new Error(`Invalid time scale: ${timeScale}`);
   }
+  const sweepIntervalMs = resolveSweepIntervalMs(options.sweepIntervalMs);
 
   const dataDir = persist
     ? resolve(options.dataDir ?? DEFAULT_DATA_DIR)
@@ -259,6 +281,15 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalRunti
     stops.push(gateway.stop);
     lock?.setPort(gateway.port);
 
+    // What the schedule of lib/sweeper.ts does in AWS; stopped first (stops run in reverse).
+    const sweeper = startLocalSweeper({
+      intervalMs: sweepIntervalMs,
+      region,
+      quiet,
+      ...(options.eventsDir ? { eventsDir: options.eventsDir } : {}),
+    });
+    stops.push(sweeper.stop);
+
     markStarted();
     let stopping: Promise<void> | undefined;
     return {
@@ -269,6 +300,7 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalRunti
       seedUsers: cognito.seedUsers,
       env,
       dataDir,
+      sweepIntervalMs,
       services: { dynamodb, cognito, stepFunctions, gateway },
       stop: () => {
         stopping ??= stopAll();
@@ -290,24 +322,8 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalRunti
 export function localReconciler(
   options: { eventsDir?: string; region?: string; quiet?: boolean } = {},
 ): (event: ExecutionStatusChangeEvent) => Promise<void> {
-  const file = resolve(options.eventsDir ?? DEFAULT_EVENTS_DIR, `${RECONCILER}.ts`);
+  const load = lazyHandler(resolve(options.eventsDir ?? DEFAULT_EVENTS_DIR, `${RECONCILER}.ts`));
   const region = options.region ?? 'us-east-1';
-  let loading: Promise<LambdaHandler> | undefined;
-  const load = (): Promise<LambdaHandler> => {
-    if (!loading) {
-      const attempt = import(pathToFileURL(file).href).then((module: { handler?: unknown }) => {
-        if (typeof module.handler !== 'function') {
-          throw new Error(`${file} exports no handler`);
-        }
-        return module.handler as LambdaHandler;
-      });
-      attempt.catch(() => {
-        if (loading === attempt) loading = undefined;
-      });
-      loading = attempt;
-    }
-    return loading;
-  };
   return async (event) => {
     const handler = await load();
     const context = lambdaContext({
@@ -324,4 +340,165 @@ export function localReconciler(
       );
     }
   };
+}
+
+/**
+ * `import()`s a handler module on first use (so after the handlers' environment is set),
+ * like Lambda loads a function on its first invocation. A module that fails to load is
+ * imported again on the next call.
+ */
+function lazyHandler(file: string): () => Promise<LambdaHandler> {
+  let loading: Promise<LambdaHandler> | undefined;
+  return () => {
+    if (!loading) {
+      const attempt = import(pathToFileURL(file).href).then((module: { handler?: unknown }) => {
+        if (typeof module.handler !== 'function') {
+          throw new Error(`${file} exports no handler`);
+        }
+        return module.handler as LambdaHandler;
+      });
+      attempt.catch(() => {
+        if (loading === attempt) loading = undefined;
+      });
+      loading = attempt;
+    }
+    return loading;
+  };
+}
+
+/**
+ * The sweep interval: `option` if given, else `SWEEP_INTERVAL_SECONDS` (seconds, fractions
+ * allowed), else {@link DEFAULT_SWEEP_INTERVAL_MS}; 0 disables the sweeper.
+ */
+export function resolveSweepIntervalMs(
+  option: number | undefined,
+  envSeconds: string | undefined = process.env.SWEEP_INTERVAL_SECONDS,
+): number {
+  if (option !== undefined) {
+    if (!Number.isFinite(option) || option < 0) throw new Error(`Invalid sweep interval: ${option} ms`);
+    return option;
+  }
+  if (envSeconds === undefined || envSeconds.trim() === '') return DEFAULT_SWEEP_INTERVAL_MS;
+  const seconds = Number(envSeconds);
+  if (!Number.isFinite(seconds) || seconds < 0) {
+    throw new Error(`Invalid SWEEP_INTERVAL_SECONDS: ${envSeconds} (a number of seconds, 0 to disable)`);
+  }
+  return Math.round(seconds * 1000);
+}
+
+/** The event an EventBridge schedule delivers to its target. */
+export interface ScheduledEvent {
+  version: '0';
+  id: string;
+  'detail-type': 'Scheduled Event';
+  source: 'aws.events';
+  account: string;
+  time: string;
+  region: string;
+  resources: string[];
+  detail: Record<string, never>;
+}
+
+/** Options of {@link startLocalSweeper}. */
+export interface LocalSweeperOptions {
+  /** Milliseconds between the end of one run and the start of the next; 0 = never run. */
+  intervalMs: number;
+  /** Where `sweep-environments.ts` is (default `functions/events`). */
+  eventsDir?: string;
+  region?: string;
+  /** No log line for sweeps that did something (errors are always logged). */
+  quiet?: boolean;
+}
+
+/** A running sweeper timer. */
+export interface LocalSweeper {
+  intervalMs: number;
+  /** Cancels the next run and waits (up to 10 s) for one in progress. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The schedule of `lib/sweeper.ts` as a timer: every `intervalMs`, `<eventsDir>/sweep-environments.ts`
+ * (imported on the first run) is called with a "Scheduled Event" and a Lambda context. Runs
+ * never overlap: the next one is scheduled when the previous one has finished. A failing
+ * run is logged and the timer carries on, as the schedule would. The timer does not keep
+ * the process alive on its own.
+ */
+export function startLocalSweeper(options: LocalSweeperOptions): LocalSweeper {
+  const { intervalMs } = options;
+  if (!Number.isFinite(intervalMs) || intervalMs < 0)
+    throw new Error(`Invalid sweep interval: ${intervalMs} ms`);
+  if (intervalMs === 0) return { intervalMs, stop: () => Promise.resolve() };
+
+  const region = options.region ?? 'us-east-1';
+  const load = lazyHandler(resolve(options.eventsDir ?? DEFAULT_EVENTS_DIR, `${SWEEPER}.ts`));
+  const ruleArn = `arn:aws:events:${region}:${LOCAL_ACCOUNT_ID}:rule/${SWEEPER}`;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> | undefined;
+  let stopped = false;
+
+  const sweep = async (): Promise<void> => {
+    const event: ScheduledEvent = {
+      version: '0',
+      id: randomUUID(),
+      'detail-type': 'Scheduled Event',
+      source: 'aws.events',
+      account: LOCAL_ACCOUNT_ID,
+      // EventBridge's format: whole seconds.
+      time: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      region,
+      resources: [ruleArn],
+      detail: {},
+    };
+    try {
+      const handler = await load();
+      const context = lambdaContext({ functionName: SWEEPER, region, timeoutMs: SWEEPER_TIMEOUT_MS });
+      const result = await handler(event, context);
+      if (!options.quiet) {
+        const summary = summarize(result);
+        if (summary) console.log(`[events] ${SWEEPER}: ${summary}`);
+      }
+    } catch (error) {
+      console.error(`[events] ${SWEEPER} failed:`, error);
+    }
+  };
+
+  const schedule = (): void => {
+    if (stopped) return;
+    timer = setTimeout(() => {
+      timer = undefined;
+      running = sweep().finally(() => {
+        running = undefined;
+        schedule();
+      });
+    }, intervalMs);
+    timer.unref();
+  };
+  schedule();
+
+  let stopping: Promise<void> | undefined;
+  return {
+    intervalMs,
+    stop: () => {
+      stopping ??= (async () => {
+        stopped = true;
+        if (timer) clearTimeout(timer);
+        timer = undefined;
+        if (running) await Promise.race([running, sleep(SWEEP_STOP_WAIT_MS, undefined, { ref: false })]);
+      })();
+      return stopping;
+    },
+  };
+}
+
+/** `started: 2 (env_a, env_b)` for the non-empty lists in a sweep's result; empty when it did nothing. */
+function summarize(result: unknown): string {
+  if (typeof result !== 'object' || result === null) return '';
+  return Object.entries(result)
+    .filter((entry): entry is [string, unknown[]] => Array.isArray(entry[1]) && entry[1].length > 0)
+    .map(
+      ([key, list]) =>
+        `${key}: ${list.length} (${list.map((item) => (typeof item === 'string' ? item : JSON.stringify(item))).join(', ')})`,
+    )
+    .join('; ');
 }

@@ -49,7 +49,7 @@ function runBash(
 /** The bash blocks of the README's tested sections, in order. */
 function walkthroughScript(): string {
   const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
-  return ['walkthrough', 'engine']
+  return ['walkthrough', 'engine', 'ttl']
     .map(
       (name) => new RegExp(`<!-- ${name}:start -->([\\s\\S]*?)<!-- ${name}:end -->`).exec(readme)?.[1] ?? '',
     )
@@ -98,5 +98,8 @@ describe('the README walk-through', () => {
     );
     expect(out).toContain('{"valid":false');
     expect(out).toContain('{"name":"quota:vpcs","status":"pass"}');
+    // TTL: expired and torn down by the sweeper.
+    expect(out).toMatch(/env_\w+ is destroyed/);
+    expect(out).toContain('{"kind":"destroy","status":"succeeded","reason":"ttl_expired","requested_by":"system:ttl-sweeper"}');
   });
 });

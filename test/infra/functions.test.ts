@@ -77,8 +77,9 @@ function stepFunctionId(step: (typeof STEPS)[number]): string {
 
 describe('every Lambda function', () => {
   it('is Node.js 24 on arm64, traced, bundled as ESM with source maps, logging JSON to its own log group', () => {
-    // One per route, one per step, and the execution reconciler (see reconciler.test.ts).
-    expect(Object.keys(functions)).toHaveLength(routeList.length + STEPS.length + 1);
+    // One per route, one per step, the execution reconciler (see reconciler.test.ts) and the
+    // TTL sweeper (see sweeper.test.ts).
+    expect(Object.keys(functions)).toHaveLength(routeList.length + STEPS.length + 2);
     const logGroups = resourcesOfType(template, 'AWS::Logs::LogGroup');
     for (const [id, fn] of Object.entries(functions)) {
       const props = fn.Properties ?? {};

@@ -56,7 +56,10 @@ describe('table (stateful stack)', () => {
     });
   });
 
-  it('has the GSIs of the table design, projecting all attributes', () => {
+  it('has the GSIs of the table design (four, the expiry index GSI4 included), projecting all attributes', () => {
+    const [table] = Object.values(resourcesOfType(synth.statefulTemplate, 'AWS::DynamoDB::Table'));
+    const indexes = (table?.Properties?.GlobalSecondaryIndexes ?? []) as { IndexName: string }[];
+    expect(indexes.map((index) => index.IndexName)).toEqual(['GSI1', 'GSI2', 'GSI3', 'GSI4']);
     synth.statefulTemplate.hasResourceProperties('AWS::DynamoDB::Table', {
       GlobalSecondaryIndexes: TABLE_DESIGN.globalSecondaryIndexes.map((index) => ({
         IndexName: index.indexName,
@@ -66,7 +69,10 @@ describe('table (stateful stack)', () => {
         ],
         Projection: { ProjectionType: 'ALL' },
       })),
-      AttributeDefinitions: Match.arrayWith([{ AttributeName: 'GSI3SK', AttributeType: 'S' }]),
+      AttributeDefinitions: Match.arrayWith([
+        { AttributeName: 'GSI4PK', AttributeType: 'S' },
+        { AttributeName: 'GSI4SK', AttributeType: 'S' },
+      ]),
     });
   });
 });

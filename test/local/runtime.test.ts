@@ -16,6 +16,7 @@ import type { RouteDefinition } from '../../functions/api/route-types.ts';
 import { LOCK_FILE } from '../../local/lock.ts';
 import { type LocalRuntime, localDynamoDbClient, startLocal } from '../../local/runtime.ts';
 import { receivedEvents } from './fixtures/events/reconcile-execution.ts';
+import { sweepFixture } from './fixtures/events/sweep-environments.ts';
 import { http, login } from './helpers.ts';
 
 const handlersDir = fileURLToPath(new URL('./fixtures/handlers', import.meta.url));
@@ -60,6 +61,7 @@ const startPersistent = (): Promise<LocalRuntime> =>
     handlersDir,
     stepsDir,
     eventsDir,
+    sweepIntervalMs: 50,
   });
 
 beforeAll(async () => {
@@ -114,6 +116,7 @@ describe('startLocal', () => {
       'GSI1',
       'GSI2',
       'GSI3',
+      'GSI4',
     ]);
     executionArn = String(answer.json?.execution_arn);
     const done = await runtime.services.stepFunctions.waitForExecution(executionArn, 20_000);
@@ -162,6 +165,20 @@ describe('startLocal', () => {
     ]);
     // run-1 (the previous test) SUCCEEDED: nothing was reported for it.
     expect(stepFunctions.describeExecution(executionArn).status).toBe('SUCCEEDED');
+  });
+
+  it('runs the TTL sweeper on its timer, with the handlers’ environment, as the EventBridge schedule would', async () => {
+    expect(runtime.sweepIntervalMs).toBe(50);
+    const deadline = Date.now() + 5_000;
+    while (sweepFixture().calls.length < 2) {
+      if (Date.now() > deadline) throw new Error('The sweeper was not called');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(sweepFixture().calls[0]).toMatchObject({
+      functionName: 'sweep-environments',
+      tableName: 'env-provisioning-local',
+      event: { source: 'aws.events', 'detail-type': 'Scheduled Event', account: '000000000000' },
+    });
   });
 
   it('creates the table with TTL enabled', async () => {
@@ -243,7 +260,13 @@ describe('startLocal without persistence', () => {
       handlersDir,
       stepsDir,
       eventsDir,
+      sweepIntervalMs: 0,
     });
+    // Neither the stopped runtime's sweeper nor this one (interval 0) runs any more.
+    expect(ephemeral.sweepIntervalMs).toBe(0);
+    const sweeps = sweepFixture().calls.length;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(sweepFixture().calls.length).toBe(sweeps);
     const { pid } = ephemeral.services.dynamodb;
     expect(existsSync(ephemeral.dataDir)).toBe(true);
     await ephemeral.stop();

@@ -1,0 +1,176 @@
+/**
+ * The TTL sweeper as synthesized: an EventBridge schedule, every minute, targeting the
+ * sweep function with a retry policy and a dead-letter queue; the function knows the
+ * table, both state machine ARNs (the workflow config validates them) and the time scale,
+ * reads and writes the table, and can start the destroy state machine only, never the
+ * provisioning one.
+ */
+import { Stack } from 'aws-cdk-lib';
+import type { Template } from 'aws-cdk-lib/assertions';
+import type { CfnRule } from 'aws-cdk-lib/aws-events';
+import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
+import type { CfnQueue } from 'aws-cdk-lib/aws-sqs';
+import type { CfnStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
+import type { IConstruct } from 'constructs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { STATE_MACHINES } from '../../functions/steps/step-list.ts';
+import {
+  actionsOf,
+  type CfnResource,
+  referencedId,
+  referencedIds,
+  resourcesOfType,
+  type SynthesizedApp,
+  statementsOfRole,
+  synthesizeApp,
+} from './support.ts';
+
+let synth: SynthesizedApp;
+let template: Template;
+
+beforeAll(() => {
+  synth = synthesizeApp();
+  template = synth.apiTemplate;
+}, 120_000);
+afterAll(() => synth?.cleanup());
+
+const logicalId = (construct: IConstruct | undefined): string => {
+  const cfn = construct?.node.defaultChild;
+  if (!cfn) throw new Error('construct without a CloudFormation resource');
+  return Stack.of(cfn).getLogicalId(cfn as CfnFunction | CfnRule | CfnQueue | CfnStateMachine);
+};
+
+const functionId = (): string => logicalId(synth.api.sweeper.function);
+const queueId = (): string => logicalId(synth.api.sweeper.deadLetterQueue);
+const ruleId = (): string => logicalId(synth.api.sweeper.rule);
+const stateMachineId = (name: string): string => logicalId(synth.api.workflows.stateMachines.get(name));
+
+function resource(type: string, id: string): CfnResource {
+  const found = resourcesOfType(template, type)[id];
+  if (!found) throw new Error(`No ${type} ${id}`);
+  return found;
+}
+
+describe('the schedule', () => {
+  it('is the only scheduled rule: every minute, enabled, on the default bus', () => {
+    const scheduled = Object.entries(resourcesOfType(template, 'AWS::Events::Rule')).filter(
+      ([, rule]) => rule.Properties?.ScheduleExpression !== undefined,
+    );
+    expect(scheduled.map(([id]) => id)).toEqual([ruleId()]);
+    const props = resource('AWS::Events::Rule', ruleId()).Properties ?? {};
+    expect(props.ScheduleExpression).toBe('rate(1 minute)');
+    expect(props.State).toBe('ENABLED');
+    expect(props.EventPattern).toBeUndefined();
+    expect(props.EventBusName).toBeUndefined();
+  });
+
+  it('targets the sweep function, with a retry policy and a dead-letter queue', () => {
+    const targets = resource('AWS::Events::Rule', ruleId()).Properties?.Targets as {
+      Arn: unknown;
+      Input?: unknown;
+      DeadLetterConfig?: { Arn: unknown };
+      RetryPolicy?: { MaximumRetryAttempts?: number; MaximumEventAgeInSeconds?: number };
+    }[];
+    expect(targets).toHaveLength(1);
+    const [target] = targets;
+    expect(referencedId(target?.Arn)).toBe(functionId());
+    // The scheduled event itself, as the handler expects it.
+    expect(target?.Input).toBeUndefined();
+    expect(referencedId(target?.DeadLetterConfig?.Arn)).toBe(queueId());
+    expect(target?.RetryPolicy?.MaximumRetryAttempts).toBeGreaterThan(0);
+    expect(target?.RetryPolicy?.MaximumEventAgeInSeconds).toBeGreaterThanOrEqual(60);
+  });
+
+  it('may invoke the function (resource policy scoped to the rule)', () => {
+    const permissions = Object.values(resourcesOfType(template, 'AWS::Lambda::Permission')).filter(
+      (p) => referencedId(p.Properties?.FunctionName) === functionId(),
+    );
+    expect(permissions).toHaveLength(1);
+    expect(permissions[0]?.Properties).toMatchObject({
+      Action: 'lambda:InvokeFunction',
+      Principal: 'events.amazonaws.com',
+    });
+    expect(referencedId(permissions[0]?.Properties?.SourceArn)).toBe(ruleId());
+  });
+});
+
+describe('the sweep function', () => {
+  const fn = (): CfnResource => resource('AWS::Lambda::Function', functionId());
+  const roleId = (): string => referencedId(fn().Properties?.Role) ?? '';
+
+  it('knows the table, both state machines and the time scale the steps use', () => {
+    const props = fn().Properties ?? {};
+    const env = (props.Environment as { Variables: Record<string, unknown> }).Variables;
+    expect(Object.keys(env).sort()).toEqual(
+      [
+        'DESTROY_STATE_MACHINE_ARN',
+        'NODE_OPTIONS',
+        'PROVISION_STATE_MACHINE_ARN',
+        'SIMULATION_TIME_SCALE',
+        'TABLE_NAME',
+      ].sort(),
+    );
+    for (const definition of STATE_MACHINES) {
+      expect(referencedId(env[definition.arnVariable])).toBe(stateMachineId(definition.name));
+    }
+    const step = synth.api.workflows.steps.values().next().value;
+    const stepFunction = resource('AWS::Lambda::Function', logicalId(step));
+    const stepEnv =
+      (stepFunction.Properties?.Environment as { Variables?: Record<string, unknown> } | undefined)
+        ?.Variables ?? {};
+    expect(env.SIMULATION_TIME_SCALE).toBe(stepEnv.SIMULATION_TIME_SCALE);
+    expect(props.Timeout).toBe(60);
+  });
+
+  it('reads and writes the table, and can start the destroy state machine only', () => {
+    const statements = statementsOfRole(template, roleId());
+    expect(actionsOf(statements)).toEqual(
+      expect.arrayContaining([
+        'dynamodb:GetItem',
+        'dynamodb:Query',
+        'dynamodb:PutItem',
+        'dynamodb:UpdateItem',
+        'dynamodb:DeleteItem',
+        'dynamodb:BatchWriteItem',
+      ]),
+    );
+    const states = statements.filter((s) => actionsOf([s]).some((a) => a.startsWith('states:')));
+    expect(actionsOf(states)).toEqual(['states:StartExecution']);
+    expect(new Set(states.flatMap((s) => [...referencedIds(s.Resource)]))).toEqual(
+      new Set([stateMachineId('destroy-environment')]),
+    );
+    const services = new Set(actionsOf(statements).map((a) => a.split(':')[0]));
+    expect([...services].sort()).toEqual(['dynamodb', 'logs', 'sqs', 'states', 'xray']);
+    // sqs:SendMessage only to its own dead-letter queue.
+    const sqs = statements.filter((s) => actionsOf([s]).some((a) => a.startsWith('sqs:')));
+    expect(actionsOf(sqs)).toEqual(['sqs:SendMessage']);
+    expect(sqs.flatMap((s) => [...referencedIds(s.Resource)])).toEqual([queueId()]);
+  });
+
+  it('dead-letters the events it still fails on after Lambda’s asynchronous retries', () => {
+    const config = fn().Properties?.DeadLetterConfig as { TargetArn: unknown } | undefined;
+    expect(referencedId(config?.TargetArn)).toBe(queueId());
+  });
+});
+
+describe('the dead-letter queue', () => {
+  it('is encrypted, TLS-only, and alarmed as soon as a message is in it', () => {
+    expect(resource('AWS::SQS::Queue', queueId()).Properties).toMatchObject({
+      SqsManagedSseEnabled: true,
+      MessageRetentionPeriod: 1_209_600,
+    });
+    const policies = Object.values(resourcesOfType(template, 'AWS::SQS::QueuePolicy')).filter((p) =>
+      ((p.Properties?.Queues as unknown[] | undefined) ?? []).some((q) => referencedId(q) === queueId()),
+    );
+    expect(policies).toHaveLength(1);
+    expect(JSON.stringify(policies[0]?.Properties?.PolicyDocument)).toContain('aws:SecureTransport');
+    const alarms = Object.values(resourcesOfType(template, 'AWS::CloudWatch::Alarm')).filter((a) =>
+      referencedIds(a.Properties?.Dimensions).has(queueId()),
+    );
+    expect(alarms).toHaveLength(1);
+    expect(alarms[0]?.Properties).toMatchObject({
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Threshold: 1,
+    });
+  });
+});
