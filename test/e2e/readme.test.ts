@@ -100,6 +100,8 @@ describe('the README walk-through', () => {
     expect(out).toContain('{"name":"quota:vpcs","status":"pass"}');
     // TTL: expired and torn down by the sweeper.
     expect(out).toMatch(/env_\w+ is destroyed/);
-    expect(out).toContain('{"kind":"destroy","status":"succeeded","reason":"ttl_expired","requested_by":"system:ttl-sweeper"}');
+    expect(out).toContain(
+      '{"kind":"destroy","status":"succeeded","reason":"ttl_expired","requested_by":"system:ttl-sweeper"}',
+    );
   });
 });
