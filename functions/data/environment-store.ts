@@ -345,16 +345,25 @@ export class DynamoEnvironmentStore implements EnvironmentStore {
   }
 
   async listExpired(before: string, limit: number): Promise<EnvironmentRecord[]> {
-    const result = await documentClient().send(
-      new QueryCommand({
-        TableName: tableName(),
-        IndexName: 'GSI4',
-        KeyConditionExpression: 'GSI4PK = :pk AND GSI4SK < :before',
-        ExpressionAttributeValues: { ':pk': environmentKeys.expiryPartition, ':before': `${before}#~` },
-        Limit: limit,
-      }),
-    );
-    return (result.Items ?? []).map(environmentFromItem);
+    const expired: EnvironmentRecord[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    // Pages through the whole expired range (up to `limit`): entries that cannot be swept
+    // now (busy, or a TTL destroy that failed) must not hide the ones behind them.
+    do {
+      const result = await documentClient().send(
+        new QueryCommand({
+          TableName: tableName(),
+          IndexName: 'GSI4',
+          KeyConditionExpression: 'GSI4PK = :pk AND GSI4SK < :before',
+          ExpressionAttributeValues: { ':pk': environmentKeys.expiryPartition, ':before': `${before}#~` },
+          Limit: Math.min(100, limit - expired.length),
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      expired.push(...(result.Items ?? []).map(environmentFromItem));
+      startKey = result.LastEvaluatedKey;
+    } while (startKey && expired.length < limit);
+    return expired;
   }
 
   async getOperation(id: string): Promise<OperationRecord | null> {

@@ -8,6 +8,7 @@ import { logger } from '../shared/observability.ts';
 
 export const handler = async (): Promise<SweepResult> => {
   const result = await sweepExpiredEnvironments(environmentDeps, new Date());
-  if (result.started.length > 0 || result.deferred.length > 0) logger.info('TTL sweep', { ...result });
+  if (result.errors.length > 0) logger.warn('TTL sweep could not start some destroys', { ...result });
+  else if (result.started.length > 0 || result.deferred.length > 0) logger.info('TTL sweep', { ...result });
   return result;
 };

@@ -64,10 +64,16 @@ describe('TTL', () => {
     await api.waitForStatus(envId, 'running', token);
     const persistent = await api.call('PATCH', `/environments/${envId}`, { token, body: { ttl_hours: 2 } });
     expect(persistent.status).toBe(422);
-    const past = await api.call('PATCH', `/environments/${envId}`, {
+    const ephemeral = await api.call('POST', `/projects/${String(project.body.id)}/environments`, {
+      token,
+      body: { name: 'soon', type: 'ephemeral', template: 'minimal' },
+    });
+    await api.waitForStatus(String(ephemeral.body.id), 'running', token);
+    const past = await api.call('PATCH', `/environments/${String(ephemeral.body.id)}`, {
       token,
       body: { expires_at: '2001-01-01T00:00:00Z' },
     });
     expect(past.status).toBe(422);
+    expect(past.body.errors).toEqual([{ field: 'body.expires_at', message: 'must be in the future' }]);
   });
 });

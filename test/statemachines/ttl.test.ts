@@ -121,6 +121,27 @@ describe('the TTL sweeper', () => {
     expect(second.deferred).toContain(created.environment.id);
   });
 
+  it('does not destroy an environment whose expiry moved after the index was read', async () => {
+    // Arrange: the index says expired, the record (read fresh) says otherwise.
+    const created = await runningEnvironment();
+    await expire(created.environment.id);
+    const { UpdateCommand } = await import('@aws-sdk/lib-dynamodb');
+    await harness.client.documentClient().send(
+      new UpdateCommand({
+        TableName: harness.table,
+        Key: { PK: `ENV#${created.environment.id}`, SK: 'ENV' },
+        UpdateExpression: 'SET expires_at = :later',
+        ExpressionAttributeValues: { ':later': new Date(Date.now() + 3_600_000).toISOString() },
+      }),
+    );
+    // Act
+    const sweep = await sweepExpiredEnvironments(harness.deps.environmentDeps, new Date());
+    // Assert
+    expect(sweep.started).not.toContain(created.environment.id);
+    expect(sweep.deferred).toContain(created.environment.id);
+    expect((await environment(created.environment.id)).status).toBe('running');
+  });
+
   it('moves the expiry when PATCH gives a new TTL, within the maximum', async () => {
     const created = await runningEnvironment();
     const later = new Date(Date.now() + 3 * 3_600_000).toISOString();

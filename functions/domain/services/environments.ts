@@ -215,9 +215,16 @@ export async function destroyEnvironment(
   deps: EnvironmentDeps,
   principal: Principal,
   environmentId: string,
-  options: { reason?: string } = {},
+  options: { reason?: string; onlyIf?: (current: EnvironmentRecord) => boolean } = {},
 ): Promise<AcceptedChange> {
   const current = await getModifiableEnvironment(deps.environments, principal, environmentId);
+  // Checked on the record the conditional write is based on, so nothing changes in between.
+  if (options.onlyIf && !options.onlyIf(current)) {
+    throw new ConflictError(
+      `Environment ${environmentId} changed; not destroying it`,
+      'CONCURRENT_MODIFICATION',
+    );
+  }
   if (current.status === 'destroyed') {
     throw new ConflictError(`Environment ${environmentId} is already destroyed`, 'ILLEGAL_STATE', {
       status: current.status,

@@ -23,14 +23,16 @@ export const TTL_SWEEPER: Principal = {
 
 export const TTL_EXPIRED = 'ttl_expired';
 
-/** How many expired environments one sweep handles; the rest wait for the next minute. */
-const SWEEP_BATCH = 100;
+/** How many expired environments one sweep looks at; the rest wait for the next minute. */
+const SWEEP_BATCH = 1000;
 
 export interface SweepResult {
   /** Environments whose destroy was started. */
   started: string[];
   /** Expired but not started now (busy, or their TTL destroy already failed). */
   deferred: string[];
+  /** Environments whose destroy could not be started, with why (retried next sweep). */
+  errors: { environment_id: string; error: string }[];
 }
 
 async function alreadyTriedTtlDestroy(
@@ -39,24 +41,38 @@ async function alreadyTriedTtlDestroy(
 ): Promise<boolean> {
   if (environment.status !== 'failed' || !environment.current_operation_id) return false;
   const last = await deps.environments.getOperation(environment.current_operation_id);
-  return last?.kind === 'destroy' && last.reason === TTL_EXPIRED;
+  // A TTL destroy that ran and failed; one whose workflow never started does not count.
+  return last?.kind === 'destroy' && last.reason === TTL_EXPIRED && last.stack_results !== null;
 }
 
 export async function sweepExpiredEnvironments(deps: EnvironmentDeps, now: Date): Promise<SweepResult> {
   const expired = await deps.environments.listExpired(now.toISOString(), SWEEP_BATCH);
-  const result: SweepResult = { started: [], deferred: [] };
+  const result: SweepResult = { started: [], deferred: [], errors: [] };
+  const cutoff = now.toISOString();
+  // The index may be stale: destroy only what is still ephemeral and expired when written.
+  const stillExpired = (current: EnvironmentRecord) =>
+    current.type === 'ephemeral' && current.expires_at !== null && current.expires_at <= cutoff;
   for (const environment of expired) {
     if (!SETTLED_STATUSES.includes(environment.status) || (await alreadyTriedTtlDestroy(deps, environment))) {
       result.deferred.push(environment.id);
       continue;
     }
     try {
-      await destroyEnvironment(deps, TTL_SWEEPER, environment.id, { reason: TTL_EXPIRED });
+      await destroyEnvironment(deps, TTL_SWEEPER, environment.id, {
+        reason: TTL_EXPIRED,
+        onlyIf: stillExpired,
+      });
       result.started.push(environment.id);
     } catch (error) {
-      // Someone else changed it in the meantime (a user's delete, a new operation): next sweep.
-      if (!(error instanceof ConflictError)) throw error;
       result.deferred.push(environment.id);
+      // A conflict means someone changed it meanwhile (a delete, a new TTL): nothing to report.
+      // Anything else must not stop the sweep of the others; it is retried next time.
+      if (!(error instanceof ConflictError)) {
+        result.errors.push({
+          environment_id: environment.id,
+          error: error instanceof Error ? error.message : String(error),
+        });
+      }
     }
   }
   return result;
