@@ -341,6 +341,20 @@ export const routes = {
     errors: [404],
   }),
 
+  listAudit: route({
+    operationId: 'listAudit',
+    method: 'GET',
+    path: '/audit',
+    handler: 'list-audit',
+    needs: { table: 'read' },
+    access: 'read',
+    summary: 'Who did what, to which resource, when, and how it ended (Administrators only), newest first',
+    tag: 'audit',
+    request: { query: s.ListAuditQuery },
+    success: { status: 200, description: 'A page of audit entries', schema: s.AuditPage },
+    errors: [403],
+  }),
+
   listStacks: route({
     operationId: 'listStacks',
     method: 'GET',

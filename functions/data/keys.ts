@@ -40,6 +40,13 @@ export const environmentKeys = {
   nameLock: (projectId: string, name: string) => ({ PK: `PRJ#${projectId}`, SK: `ENVNAME#${name}` }),
 };
 
+export const auditKeys = {
+  item: (id: string) => ({ PK: `AUDIT#${id}`, SK: 'AUDIT' }),
+  /** Newest first across everyone, for Administrators. */
+  all: (timestamp: string, id: string) => ({ GSI3PK: 'ALL#AUDIT', GSI3SK: `${timestamp}#${id}` }),
+  allPartition: 'ALL#AUDIT',
+};
+
 export const stackKeys = {
   item: (environmentId: string, name: string) => ({ PK: `ENV#${environmentId}`, SK: `STACK#${name}` }),
   partition: (environmentId: string) => `ENV#${environmentId}`,

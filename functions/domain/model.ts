@@ -110,6 +110,28 @@ export interface PageRequest {
   cursor?: string | undefined;
 }
 
+/** Who did what, to which resource, when, and how it ended (every mutating request). */
+export interface AuditRecord {
+  id: string;
+  timestamp: string;
+  actor_id: string;
+  actor_email: string | null;
+  role: 'Administrators' | 'Developers' | 'ReadOnly';
+  action: string;
+  method: string;
+  path: string;
+  resource_id: string | null;
+  status: number;
+  outcome: 'success' | 'failure';
+  request_id: string;
+}
+
+export interface AuditFilter {
+  actor?: string | undefined;
+  resource?: string | undefined;
+  since?: string | undefined;
+}
+
 /** One structured log line of an environment's operations (kept 30 days). */
 export interface LogRecord {
   environment_id: string;

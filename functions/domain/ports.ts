@@ -4,6 +4,8 @@
  * Implementations translate storage conditions into the domain errors named below.
  */
 import type {
+  AuditFilter,
+  AuditRecord,
   EnvironmentRecord,
   LogFilter,
   LogRecord,
@@ -201,6 +203,13 @@ export interface OperationStore {
     operation: OperationRecord,
     outcome: OperationOutcome,
   ): Promise<void>;
+}
+
+/** The audit trail of mutating requests. */
+export interface AuditStore {
+  append(entry: AuditRecord): Promise<void>;
+  /** Newest first, filtered, paginated. */
+  list(filter: AuditFilter, page: PageRequest): Promise<Page<AuditRecord>>;
 }
 
 /** Structured log events of operations. */

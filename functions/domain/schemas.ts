@@ -444,6 +444,34 @@ export type StackStatusValue = z.infer<typeof StackStatus>;
 export type EnvironmentTypeValue = z.infer<typeof EnvironmentType>;
 export type OperationKindValue = z.infer<typeof OperationKind>;
 export type OperationStatusValue = z.infer<typeof OperationStatus>;
+export const AuditEntry = z
+  .object({
+    id: z.string(),
+    timestamp: Timestamp,
+    actor_id: z.string(),
+    actor_email: z.string().nullable(),
+    role: Role,
+    /** The route's operation id, e.g. `deleteEnvironment`. */
+    action: z.string(),
+    method: z.string(),
+    path: z.string(),
+    /** The resource acted on (`env_…`, `prj_…`, `op_…`), when there is one. */
+    resource_id: z.string().nullable(),
+    status: z.number().int(),
+    outcome: z.enum(['success', 'failure']),
+    request_id: z.string(),
+  })
+  .meta({ id: 'AuditEntry' });
+export const AuditPage = page(AuditEntry, 'AuditPage');
+export const ListAuditQuery = PageQuery.extend({
+  actor: z.string().min(1).max(128).optional(),
+  resource: z
+    .string()
+    .regex(/^(prj|env|op|dep)_[0-9a-z]{26}$/, 'a prj_…, env_…, op_… or dep_… id')
+    .optional(),
+  since: z.iso.datetime().optional(),
+});
+
 export type RoleValue = z.infer<typeof Role>;
 export type OnFailureValue = z.infer<typeof OnFailure>;
 export type SimulateParametersInput = z.infer<typeof SimulateParameters>;

@@ -18,6 +18,7 @@ import {
   PayloadTooLargeError,
   ValidationError,
 } from '../domain/errors.ts';
+import { recordAudit } from './audit.ts';
 import { httpConfig } from './config.ts';
 import { logger } from './observability.ts';
 
@@ -170,9 +171,20 @@ export function httpRoute<R extends RouteDefinition>(
 ): middy.MiddyfiedHandler<APIGatewayProxyEvent, APIGatewayProxyResult, Error, Context> {
   const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, Context>()
     .use({
-      // Registered first so its onError runs last and catches everything.
-      onError: (request) => {
-        request.response = errorResponse(request.error, requestIdOf(request.event, request.context));
+      // Registered first so its onError and after run last and see the final answer.
+      onError: async (request) => {
+        const requestId = requestIdOf(request.event, request.context);
+        request.response = errorResponse(request.error, requestId);
+        await recordAudit(route, request.event, request.response, requestId);
+      },
+      // Runs last on success: every mutating request leaves an audit entry.
+      after: async (request) => {
+        await recordAudit(
+          route,
+          request.event,
+          request.response,
+          requestIdOf(request.event, request.context),
+        );
       },
     })
     .use(httpHeaderNormalizer())

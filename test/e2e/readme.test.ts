@@ -49,7 +49,7 @@ function runBash(
 /** The bash blocks of the README's tested sections, in order. */
 function walkthroughScript(): string {
   const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
-  return ['walkthrough', 'engine', 'ttl']
+  return ['walkthrough', 'engine', 'ttl', 'audit']
     .map(
       (name) => new RegExp(`<!-- ${name}:start -->([\\s\\S]*?)<!-- ${name}:end -->`).exec(readme)?.[1] ?? '',
     )

@@ -239,6 +239,31 @@ describe('projects and environments', () => {
     expect(readOnlyWrite.status).toBe(403);
   });
 
+  it('keeps an audit trail of every mutating request, for Administrators', async () => {
+    const denied = await api.call('GET', '/audit', { token: devToken });
+    expect(denied.status).toBe(403);
+    const trail = await api.call('GET', '/audit?actor=dev@example.org&limit=100', { token: adminToken });
+    expect(trail.status).toBe(200);
+    const entries = trail.body.items as {
+      action: string;
+      status: number;
+      outcome: string;
+      resource_id: string | null;
+    }[];
+    expect(entries.map((e) => e.action)).toEqual(
+      expect.arrayContaining(['createProject', 'createEnvironment', 'deleteEnvironment', 'deleteProject']),
+    );
+    expect(entries).toContainEqual(
+      expect.objectContaining({ action: 'deleteProject', status: 409, outcome: 'failure' }),
+    );
+    const created = entries.find((e) => e.action === 'createEnvironment' && e.outcome === 'success');
+    expect(created?.resource_id).toMatch(/^env_/);
+    const readOnly = await api.call('GET', '/audit?actor=readonly@example.com', { token: adminToken });
+    expect(readOnly.body.items).toContainEqual(
+      expect.objectContaining({ action: 'createProject', status: 403, outcome: 'failure', role: 'ReadOnly' }),
+    );
+  });
+
   it('serves the OpenAPI document and Swagger UI', async () => {
     const doc = await api.call('GET', '/openapi.json');
     expect(doc.status).toBe(200);

@@ -2,6 +2,7 @@ import { ConditionalCheckFailedException, TransactionCanceledException } from '@
 import {
   DynamoDBDocumentClient,
   GetCommand,
+  PutCommand,
   QueryCommand,
   TransactWriteCommand,
   UpdateCommand,
@@ -84,7 +85,8 @@ describe('POST /projects', () => {
     expect(res.status).toBe(422);
     expect(res.body.error_code).toBe('VALIDATION_ERROR');
     expect(res.body.errors).toContainEqual({ field: 'body.owner_id', message: 'unknown field' });
-    expect(ddb.calls()).toHaveLength(0);
+    // Nothing but the audit entry of the refused request.
+    expect(ddb.calls().map((c) => c.args[0].constructor.name)).toEqual(['PutCommand']);
   });
 
   it('answers 400 MALFORMED_JSON for a body that is not JSON', async () => {
@@ -102,10 +104,34 @@ describe('POST /projects', () => {
     expect(res.body.error_code).toBe('PAYLOAD_TOO_LARGE');
   });
 
-  it('answers 403 to ReadOnly users and writes nothing', async () => {
+  it('answers 403 to ReadOnly users and writes nothing but the audit entry', async () => {
     const res = await invoke(createProject, { method: 'POST', body: { name: 'payments' }, claims: READONLY });
     expect(res.status).toBe(403);
-    expect(ddb.calls()).toHaveLength(0);
+    expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(0);
+    expect(ddb.commandCalls(PutCommand)[0]?.args[0].input.Item).toMatchObject({
+      actor_id: READONLY.sub,
+      role: 'ReadOnly',
+      action: 'createProject',
+      status: 403,
+      outcome: 'failure',
+      request_id: 'req-unit-1',
+    });
+  });
+
+  it('records who created what in the audit log', async () => {
+    ddb.on(TransactWriteCommand).resolves({});
+    const res = await invoke(createProject, { method: 'POST', body: { name: 'payments' } });
+    const entry = ddb.commandCalls(PutCommand)[0]?.args[0].input.Item;
+    expect(entry).toMatchObject({
+      PK: expect.stringMatching(/^AUDIT#aud_/),
+      GSI3PK: 'ALL#AUDIT',
+      actor_id: DEVELOPER.sub,
+      action: 'createProject',
+      method: 'POST',
+      resource_id: res.body.id,
+      status: 201,
+      outcome: 'success',
+    });
   });
 
   it('answers 401 without claims (no authorizer)', async () => {

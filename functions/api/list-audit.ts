@@ -1,0 +1,10 @@
+/** GET /audit — Administrators only; filters actor (user id or email), resource, since. */
+import { listAudit } from '../domain/services/audit.ts';
+import { auditStore } from '../shared/audit.ts';
+import { httpRoute } from '../shared/http.ts';
+import { routes } from './routes.ts';
+
+export const handler = httpRoute(routes.listAudit, async ({ principal, query }) => {
+  const page = await listAudit(auditStore, principal, query, query);
+  return { statusCode: 200, body: page };
+});

@@ -1,0 +1,70 @@
+/**
+ * The audit trail: who did what to which resource, when, and how it ended. Entries are
+ * written by the HTTP stack for every mutating request; only Administrators read them.
+ */
+import type { Principal } from '../access.ts';
+import { ForbiddenError } from '../errors.ts';
+import { newId } from '../ids.ts';
+import type { AuditFilter, AuditRecord, Page, PageRequest } from '../model.ts';
+import type { AuditStore } from '../ports.ts';
+
+/** The id prefixes of resources, in the order a path names them most specifically. */
+const RESOURCE_PARAMETERS = ['op_id', 'env_id', 'project_id'] as const;
+
+export interface AuditedRequest {
+  principal: Principal;
+  action: string;
+  method: string;
+  path: string;
+  pathParameters: Record<string, string | undefined> | null;
+  status: number;
+  requestId: string;
+  /** The answer's body, to name a resource a create just made. */
+  responseBody: unknown;
+  at: string;
+}
+
+/** The resource a request acted on: what a create made, else the most specific path id. */
+function resourceOf(request: AuditedRequest): string | null {
+  const body = request.responseBody as { id?: unknown } | null;
+  if (
+    request.action.startsWith('create') &&
+    typeof body?.id === 'string' &&
+    /^(prj|env|op|dep)_/.test(body.id)
+  ) {
+    return body.id;
+  }
+  for (const name of RESOURCE_PARAMETERS) {
+    const value = request.pathParameters?.[name];
+    if (value) return value;
+  }
+  return null;
+}
+
+export function auditEntry(request: AuditedRequest): AuditRecord {
+  return {
+    id: newId('aud'),
+    timestamp: request.at,
+    actor_id: request.principal.userId,
+    actor_email: request.principal.email,
+    role: request.principal.role,
+    action: request.action,
+    method: request.method,
+    path: request.path,
+    resource_id: resourceOf(request),
+    status: request.status,
+    outcome: request.status < 400 ? 'success' : 'failure',
+    request_id: request.requestId,
+  };
+}
+
+export function listAudit(
+  store: AuditStore,
+  principal: Principal,
+  filter: AuditFilter,
+  page: PageRequest,
+): Promise<Page<AuditRecord>> {
+  if (principal.role !== 'Administrators')
+    throw new ForbiddenError('Only Administrators can read the audit log');
+  return store.list(filter, page);
+}
