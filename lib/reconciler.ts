@@ -10,13 +10,13 @@
  * soon as anything is in it.
  */
 import { Duration } from 'aws-cdk-lib';
-import { ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { deadLetterQueueWithAlarm } from './dead-letters.ts';
 import { acknowledgeIndexWildcard } from './nag.ts';
 import { NodeFunction } from './node-function.ts';
 import { eventHandlerEntry } from './paths.ts';
@@ -35,6 +35,10 @@ export interface ExecutionReconcilerProps {
   readonly stateMachines: Iterable<IStateMachine>;
 }
 
+/** What messages in the dead-letter queue mean. */
+const ALARM_DESCRIPTION =
+  'Execution status changes the reconciler could not handle: some operation may be stuck in a transitional status';
+
 /** The rule, its target function and their dead-letter queue. */
 export class ExecutionReconciler extends Construct {
   /** `functions/events/reconcile-execution.ts`. */
@@ -47,11 +51,7 @@ export class ExecutionReconciler extends Construct {
   constructor(scope: Construct, id: string, props: ExecutionReconcilerProps) {
     super(scope, id);
 
-    this.deadLetterQueue = new Queue(this, 'DeadLetterQueue', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
+    this.deadLetterQueue = deadLetterQueueWithAlarm(this, ALARM_DESCRIPTION);
 
     this.function = new NodeFunction(this, 'Function', {
       entry: eventHandlerEntry('reconcile-execution'),
@@ -83,16 +83,5 @@ export class ExecutionReconciler extends Construct {
         maxEventAge: Duration.hours(6),
       }),
     );
-
-    this.deadLetterQueue
-      .metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' })
-      .createAlarm(this, 'DeadLettersAlarm', {
-        alarmDescription:
-          'Execution status changes the reconciler could not handle: some operation may be stuck in a transitional status',
-        threshold: 1,
-        evaluationPeriods: 1,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
-      });
   }
 }

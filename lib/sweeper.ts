@@ -1,8 +1,8 @@
 /**
  * The TTL sweeper: an EventBridge schedule (every minute) targeting
  * `functions/events/sweep-environments.ts`, which starts a destroy operation for every
- * ephemeral environment past `expires_at` and warns, once, before expiry. It finds them
- * with a query on the sparse expiry index (GSI4), never a scan.
+ * ephemeral environment past `expires_at`. It finds them with a query on the sparse
+ * expiry index (GSI4), never a scan.
  *
  * As for the reconciler, nothing fails silently: a scheduled event EventBridge cannot
  * deliver (after its retries) and one whose invocation keeps failing (after Lambda's
@@ -12,14 +12,14 @@
  * sweeps keep failing.
  */
 import { Duration } from 'aws-cdk-lib';
-import { ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { STATE_MACHINES } from '../functions/steps/step-list.ts';
+import { deadLetterQueueWithAlarm } from './dead-letters.ts';
 import { acknowledgeIndexWildcard } from './nag.ts';
 import { NodeFunction } from './node-function.ts';
 import { eventHandlerEntry } from './paths.ts';
@@ -42,6 +42,10 @@ export interface EnvironmentSweeperProps {
   /** Multiplier of simulated durations (`SIMULATION_TIME_SCALE`), the same as the steps'. */
   readonly simulationTimeScale: number;
 }
+
+/** What messages in the dead-letter queue mean. */
+const ALARM_DESCRIPTION =
+  'Scheduled sweeps that could not be delivered or kept failing: expired environments may not be torn down';
 
 /** The schedule, its target function and their dead-letter queue. */
 export class EnvironmentSweeper extends Construct {
@@ -66,16 +70,11 @@ export class EnvironmentSweeper extends Construct {
       ).stateMachineArn;
     }
 
-    this.deadLetterQueue = new Queue(this, 'DeadLetterQueue', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
+    this.deadLetterQueue = deadLetterQueueWithAlarm(this, ALARM_DESCRIPTION);
 
     this.function = new NodeFunction(this, 'Function', {
       entry: eventHandlerEntry('sweep-environments'),
-      description:
-        'Scheduled every minute: tears down expired ephemeral environments and warns before expiry',
+      description: 'Scheduled every minute: tears down expired ephemeral environments',
       // One index query and a conditional write plus a StartExecution per expired environment.
       timeout: Duration.seconds(60),
       environment,
@@ -88,7 +87,7 @@ export class EnvironmentSweeper extends Construct {
     requireStateMachine(props.stateMachines, SWEEPER_STARTS).grantStartExecution(this.function);
 
     this.rule = new Rule(this, 'Rule', {
-      description: 'Every minute: tear down ephemeral environments past expires_at, warn before expiry',
+      description: 'Every minute: tear down ephemeral environments past expires_at',
       schedule: SWEEP_SCHEDULE,
     });
     this.rule.addTarget(
@@ -100,17 +99,6 @@ export class EnvironmentSweeper extends Construct {
         maxEventAge: Duration.minutes(10),
       }),
     );
-
-    this.deadLetterQueue
-      .metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' })
-      .createAlarm(this, 'DeadLettersAlarm', {
-        alarmDescription:
-          'Scheduled sweeps that could not be delivered or kept failing: expired environments may not be torn down',
-        threshold: 1,
-        evaluationPeriods: 1,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
-      });
   }
 }
 
