@@ -33,6 +33,17 @@ function claimCondition(claim: Claim) {
   };
 }
 
+/** A transaction item that fails unless the claim still holds. */
+function claimCheck(claim: Claim) {
+  return {
+    ConditionCheck: {
+      TableName: tableName(),
+      Key: environmentKeys.item(claim.environmentId),
+      ...claimCondition(claim),
+    },
+  };
+}
+
 function notOwned(environmentId: string, operationId: string): StaleOperationError {
   return new StaleOperationError(`Operation ${operationId} no longer owns environment ${environmentId}`);
 }
@@ -106,13 +117,7 @@ export class DynamoOperationStore implements OperationStore {
     const fromValues = Object.fromEntries(from.map((status, i) => [`:from${i}`, status]));
     try {
       await transactWrite([
-        {
-          ConditionCheck: {
-            TableName: tableName(),
-            Key: environmentKeys.item(claim.environmentId),
-            ...claimCondition(claim),
-          },
-        },
+        claimCheck(claim),
         {
           Update: {
             TableName: tableName(),
@@ -167,13 +172,7 @@ export class DynamoOperationStore implements OperationStore {
       const batch = skipped.slice(i, i + 90);
       try {
         await transactWrite([
-          {
-            ConditionCheck: {
-              TableName: tableName(),
-              Key: environmentKeys.item(claim.environmentId),
-              ...claimCondition(claim),
-            },
-          },
+          claimCheck(claim),
           ...batch.map(({ stack, reason }) => ({
             Update: {
               TableName: tableName(),
@@ -211,13 +210,7 @@ export class DynamoOperationStore implements OperationStore {
   ): Promise<void> {
     try {
       await transactWrite([
-        {
-          ConditionCheck: {
-            TableName: tableName(),
-            Key: environmentKeys.item(claim.environmentId),
-            ...claimCondition(claim),
-          },
-        },
+        claimCheck(claim),
         {
           Update: {
             TableName: tableName(),

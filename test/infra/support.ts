@@ -7,9 +7,10 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { App, Validations } from 'aws-cdk-lib';
+import { App, CfnResource as CdkCfnResource, Stack, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import type { IConstruct } from 'constructs';
 import { ApiStack } from '../../lib/api-stack.ts';
 import { repoPath } from '../../lib/paths.ts';
 import { StatefulStack } from '../../lib/stateful-stack.ts';
@@ -209,4 +210,11 @@ export function integratedFunctionId(method: CfnResource): string {
   const ids = [...referencedIds(integration?.Uri)];
   if (ids.length !== 1 || ids[0] === undefined) throw new Error(`Integration of ${JSON.stringify(method)}`);
   return ids[0];
+}
+
+/** The CloudFormation logical id of a construct's main resource. */
+export function logicalId(construct: IConstruct | undefined): string {
+  const cfn = construct?.node.defaultChild;
+  if (!(cfn instanceof CdkCfnResource)) throw new Error('construct without a CloudFormation resource');
+  return Stack.of(cfn).getLogicalId(cfn);
 }

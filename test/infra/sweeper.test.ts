@@ -5,18 +5,13 @@
  * reads and writes the table, and can start the destroy state machine only, never the
  * provisioning one.
  */
-import { Stack } from 'aws-cdk-lib';
 import type { Template } from 'aws-cdk-lib/assertions';
-import type { CfnRule } from 'aws-cdk-lib/aws-events';
-import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
-import type { CfnQueue } from 'aws-cdk-lib/aws-sqs';
-import type { CfnStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
-import type { IConstruct } from 'constructs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STATE_MACHINES } from '../../functions/steps/step-list.ts';
 import {
   actionsOf,
   type CfnResource,
+  logicalId,
   referencedId,
   referencedIds,
   resourcesOfType,
@@ -33,12 +28,6 @@ beforeAll(() => {
   template = synth.apiTemplate;
 }, 120_000);
 afterAll(() => synth?.cleanup());
-
-const logicalId = (construct: IConstruct | undefined): string => {
-  const cfn = construct?.node.defaultChild;
-  if (!cfn) throw new Error('construct without a CloudFormation resource');
-  return Stack.of(cfn).getLogicalId(cfn as CfnFunction | CfnRule | CfnQueue | CfnStateMachine);
-};
 
 const functionId = (): string => logicalId(synth.api.sweeper.function);
 const queueId = (): string => logicalId(synth.api.sweeper.deadLetterQueue);
