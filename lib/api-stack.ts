@@ -7,6 +7,7 @@ import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
 import { Auth } from './auth.ts';
 import { pascalCase } from './names.ts';
+import { Notifications } from './notifications.ts';
 import { ExecutionReconciler } from './reconciler.ts';
 import { ProvisioningRestApi } from './rest-api.ts';
 import { EnvironmentSweeper } from './sweeper.ts';
@@ -38,32 +39,45 @@ export class ApiStack extends Stack {
   readonly reconciler: ExecutionReconciler;
   /** Tears down expired ephemeral environments, every minute. */
   readonly sweeper: EnvironmentSweeper;
+  /** The lifecycle event bus and the notification topic. */
+  readonly notifications: Notifications;
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
 
     this.auth = new Auth(this, 'Auth');
     const simulationTimeScale = props.simulationTimeScale ?? simulationTimeScaleFromContext(this);
-    this.workflows = new Workflows(this, 'Workflows', { table: props.table, simulationTimeScale });
+    this.notifications = new Notifications(this, 'Notifications');
+    const notifications = this.notifications;
+    this.workflows = new Workflows(this, 'Workflows', {
+      table: props.table,
+      simulationTimeScale,
+      notifications,
+    });
     this.reconciler = new ExecutionReconciler(this, 'Reconciler', {
       table: props.table,
       stateMachines: this.workflows.stateMachines.values(),
+      notifications,
     });
     this.sweeper = new EnvironmentSweeper(this, 'Sweeper', {
       table: props.table,
       stateMachines: this.workflows.stateMachines,
       simulationTimeScale,
+      notifications,
     });
     this.restApi = new ProvisioningRestApi(this, 'Http', {
       table: props.table,
       userPool: this.auth.userPool,
       userPoolClient: this.auth.userPoolClient,
       stateMachines: this.workflows.stateMachines,
+      notifications,
     });
 
     new CfnOutput(this, 'ApiUrl', { value: this.restApi.api.url, description: 'Base URL (stage v1)' });
     new CfnOutput(this, 'UserPoolId', { value: this.auth.userPool.userPoolId });
     new CfnOutput(this, 'UserPoolClientId', { value: this.auth.userPoolClient.userPoolClientId });
+    new CfnOutput(this, 'EventBusName', { value: notifications.bus.eventBusName });
+    new CfnOutput(this, 'NotificationTopicArn', { value: notifications.topic.topicArn });
     for (const [name, stateMachine] of this.workflows.stateMachines) {
       new CfnOutput(this, `${pascalCase(name)}StateMachineArn`, {
         value: stateMachine.stateMachineArn,

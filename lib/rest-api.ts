@@ -30,6 +30,7 @@ import { STATE_MACHINES } from '../functions/steps/step-list.ts';
 import { acknowledgeIndexWildcard } from './nag.ts';
 import { pascalCase } from './names.ts';
 import { NodeFunction } from './node-function.ts';
+import type { Notifications } from './notifications.ts';
 import { apiHandlerEntry } from './paths.ts';
 
 /** The stage name: the API's version in the base URL. */
@@ -45,6 +46,8 @@ export interface RestApiProps {
   readonly userPoolClient: IUserPoolClient;
   /** State machines by name (`STATE_MACHINES[].name`). */
   readonly stateMachines: ReadonlyMap<string, IStateMachine>;
+  /** The lifecycle event bus (for `needs.events`). */
+  readonly notifications: Notifications;
   /** The routes to serve. @default the route table */
   readonly routes?: readonly RouteDefinition[];
 }
@@ -245,6 +248,7 @@ function environmentFor(route: RouteDefinition, props: RestApiProps): Record<str
       env[definition.arnVariable] = requireStateMachine(props, definition.name).stateMachineArn;
     }
   }
+  if (needs.events) env.EVENT_BUS_NAME = props.notifications.bus.eventBusName;
   if (needs.cognito) {
     env.USER_POOL_ID = props.userPool.userPoolId;
     env.USER_POOL_CLIENT_ID = props.userPoolClient.userPoolClientId;
@@ -265,6 +269,7 @@ function grantNeeds(fn: NodeFunction, route: RouteDefinition, props: RestApiProp
   for (const name of needs.startsWorkflows ?? []) {
     requireStateMachine(props, name).grantStartExecution(fn);
   }
+  if (needs.events) props.notifications.grantPublish(fn);
 }
 
 function requireStateMachine(props: RestApiProps, name: string): IStateMachine {

@@ -22,6 +22,7 @@ import { STATE_MACHINES } from '../functions/steps/step-list.ts';
 import { deadLetterQueueWithAlarm } from './dead-letters.ts';
 import { acknowledgeIndexWildcard } from './nag.ts';
 import { NodeFunction } from './node-function.ts';
+import type { Notifications } from './notifications.ts';
 import { eventHandlerEntry } from './paths.ts';
 
 /** How often the sweeper runs in AWS. */
@@ -39,6 +40,8 @@ export interface EnvironmentSweeperProps {
    * told every ARN because the workflow config validates them all.
    */
   readonly stateMachines: ReadonlyMap<string, IStateMachine>;
+  /** The sweeper publishes expiry warnings and the start of TTL destroys. */
+  readonly notifications: Notifications;
   /** Multiplier of simulated durations (`SIMULATION_TIME_SCALE`), the same as the steps'. */
   readonly simulationTimeScale: number;
 }
@@ -62,6 +65,7 @@ export class EnvironmentSweeper extends Construct {
     const environment: Record<string, string> = {
       TABLE_NAME: props.table.tableName,
       SIMULATION_TIME_SCALE: String(props.simulationTimeScale),
+      EVENT_BUS_NAME: props.notifications.bus.eventBusName,
     };
     for (const definition of STATE_MACHINES) {
       environment[definition.arnVariable] = requireStateMachine(
@@ -74,7 +78,8 @@ export class EnvironmentSweeper extends Construct {
 
     this.function = new NodeFunction(this, 'Function', {
       entry: eventHandlerEntry('sweep-environments'),
-      description: 'Scheduled every minute: tears down expired ephemeral environments',
+      description:
+        'Scheduled every minute: warns of ephemeral environments about to expire, tears down expired ones',
       // One index query and a conditional write plus a StartExecution per expired environment.
       timeout: Duration.seconds(60),
       environment,
@@ -82,6 +87,7 @@ export class EnvironmentSweeper extends Construct {
       deadLetterQueue: this.deadLetterQueue,
     });
     props.table.grantReadWriteData(this.function);
+    props.notifications.grantPublish(this.function);
     acknowledgeIndexWildcard(this.function, props.table);
     // Teardown only: the sweeper can never provision anything.
     requireStateMachine(props.stateMachines, SWEEPER_STARTS).grantStartExecution(this.function);

@@ -9,6 +9,7 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import {
+  PUBLISHING_STEPS,
   STATE_MACHINES,
   STEPS,
   type StateMachineDefinition,
@@ -18,6 +19,7 @@ import {
 import { acknowledgeIndexWildcard, acknowledgeInvokeVersionsWildcard } from './nag.ts';
 import { pascalCase } from './names.ts';
 import { NodeFunction } from './node-function.ts';
+import type { Notifications } from './notifications.ts';
 import { stateMachineFile, stepHandlerEntry } from './paths.ts';
 
 /** Inputs of the workflows. */
@@ -26,6 +28,8 @@ export interface WorkflowsProps {
   readonly table: ITable;
   /** Multiplier of simulated durations (`SIMULATION_TIME_SCALE`). */
   readonly simulationTimeScale: number;
+  /** The lifecycle event bus the settling steps publish to. */
+  readonly notifications: Notifications;
 }
 
 /** The step functions and the state machines that call them. */
@@ -40,6 +44,7 @@ export class Workflows extends Construct {
 
     const steps = new Map<StepName, NodeFunction>();
     for (const step of STEPS) {
+      const publishes = PUBLISHING_STEPS.includes(step);
       const fn = new NodeFunction(this, `${pascalCase(step)}Function`, {
         entry: stepHandlerEntry(step),
         description: `Step Functions task: ${step}`,
@@ -49,9 +54,11 @@ export class Workflows extends Construct {
         environment: {
           TABLE_NAME: props.table.tableName,
           SIMULATION_TIME_SCALE: String(props.simulationTimeScale),
+          ...(publishes ? { EVENT_BUS_NAME: props.notifications.bus.eventBusName } : {}),
         },
       });
       props.table.grantReadWriteData(fn);
+      if (publishes) props.notifications.grantPublish(fn);
       acknowledgeIndexWildcard(fn, props.table);
       steps.set(step, fn);
     }

@@ -42,6 +42,7 @@ import {
   type LocalDynamoDb,
   startDynamoDb,
 } from './dynamodb.ts';
+import { type LocalEventBridge, startEventBridge } from './eventbridge.ts';
 import { type LocalGateway, startGateway } from './gateway.ts';
 import { LOCAL_ACCOUNT_ID, lambdaContext } from './lambda-context.ts';
 import { acquireLock, DEFAULT_DATA_DIR, type Lock } from './lock.ts';
@@ -92,6 +93,9 @@ const RECONCILER = 'reconcile-execution';
 /** Its Lambda timeout in AWS. */
 const RECONCILER_TIMEOUT_MS = 30_000;
 /** The target of the schedule (see `lib/sweeper.ts`). */
+/** The local event bus's name (in AWS, the bus of lib/notifications.ts). */
+export const LOCAL_EVENT_BUS_NAME = 'env-provisioning-local-events';
+
 const SWEEPER = 'sweep-environments';
 /** Its Lambda timeout in AWS. */
 const SWEEPER_TIMEOUT_MS = 60_000;
@@ -155,6 +159,7 @@ export interface LocalRuntime {
     dynamodb: LocalDynamoDb;
     cognito: LocalCognito;
     stepFunctions: LocalStepFunctions;
+    eventBridge: LocalEventBridge;
     gateway: LocalGateway;
   };
   /** Stops everything: the gateway, executions, Cognito, and the Java process. */
@@ -218,7 +223,7 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalRunti
   try {
     // allSettled, not all: when one fails, the others must have finished starting before
     // stopAll() runs, or a Java process could be left behind.
-    const [dynamodbResult, cognitoResult, stepFunctionsResult] = await Promise.allSettled([
+    const [dynamodbResult, cognitoResult, stepFunctionsResult, eventBridgeResult] = await Promise.allSettled([
       startDynamoDb({
         region,
         tableName: DEFAULT_LOCAL_TABLE_NAME,
@@ -236,10 +241,13 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalRunti
         ...(options.stepsDir ? { stepsDir: options.stepsDir } : {}),
         ...(options.waitOverrideMs !== undefined ? { waitOverrideMs: options.waitOverrideMs } : {}),
       }),
+      // The lifecycle event bus and its notification rule (lib/notifications.ts in AWS).
+      startEventBridge({ region, busName: LOCAL_EVENT_BUS_NAME, quiet, dir: join(dataDir, 'eventbridge') }),
     ]);
-    for (const result of [dynamodbResult, cognitoResult, stepFunctionsResult]) {
+    for (const result of [dynamodbResult, cognitoResult, stepFunctionsResult, eventBridgeResult]) {
       if (result.status === 'fulfilled') stops.push(result.value.stop);
     }
+    const eventBridge = settledValue(eventBridgeResult);
     const dynamodb = settledValue(dynamodbResult);
     const cognito = settledValue(cognitoResult);
     const stepFunctions = settledValue(stepFunctionsResult);
@@ -256,6 +264,8 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalRunti
       USER_POOL_ID: cognito.userPoolId,
       USER_POOL_CLIENT_ID: cognito.clientId,
       COGNITO_ENDPOINT: cognito.endpoint,
+      EVENT_BUS_NAME: eventBridge.busName,
+      EVENTBRIDGE_ENDPOINT: eventBridge.endpoint,
       SIMULATION_TIME_SCALE: String(timeScale),
     };
     for (const machine of STATE_MACHINES) {
@@ -301,7 +311,7 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalRunti
       env,
       dataDir,
       sweepIntervalMs,
-      services: { dynamodb, cognito, stepFunctions, gateway },
+      services: { dynamodb, cognito, stepFunctions, eventBridge, gateway },
       stop: () => {
         stopping ??= stopAll();
         return stopping;

@@ -406,4 +406,24 @@ export class DynamoEnvironmentStore implements EnvironmentStore {
     }
     return { ...operation, cancel_requested: true };
   }
+
+  async markExpiryWarned(environmentId: string, expiresAt: string): Promise<boolean> {
+    try {
+      await documentClient().send(
+        new UpdateCommand({
+          TableName: tableName(),
+          Key: environmentKeys.item(environmentId),
+          UpdateExpression: 'SET expiry_warned_for = :expires',
+          // Once per expiry time: a new TTL (PATCH) gets its own warning.
+          ConditionExpression:
+            'expires_at = :expires AND (attribute_not_exists(expiry_warned_for) OR expiry_warned_for <> :expires)',
+          ExpressionAttributeValues: { ':expires': expiresAt },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
 }

@@ -85,3 +85,29 @@ export const quotaKeys = {
    */
   vpc: (accountId: string, region: string) => ({ PK: `QUOTA#${accountId}#${region}`, SK: 'VPC' }),
 };
+
+export const eventKeys = {
+  /** A lifecycle event in its environment's partition, in time order. */
+  item: (environmentId: string, time: string, id: string) => ({
+    PK: `ENV#${environmentId}`,
+    SK: `EVT#${time}#${id}`,
+  }),
+  byOwner: (ownerId: string, time: string, id: string) => ({
+    GSI2PK: `OWNER#${ownerId}`,
+    GSI2SK: `EVT#${time}#${id}`,
+  }),
+  all: (time: string, id: string) => ({ GSI3PK: 'ALL#EVT', GSI3SK: `${time}#${id}` }),
+  environmentPartition: (environmentId: string) => `ENV#${environmentId}`,
+  ownerPartition: (ownerId: string) => `OWNER#${ownerId}`,
+  allPartition: 'ALL#EVT',
+  prefix: 'EVT#',
+};
+
+export const metricKeys = {
+  /** Counters of one hour (`2026-11-22T10`); one partition, so a period is one range query. */
+  hour: (hour: string) => ({ PK: 'METRICS', SK: `HOUR#${hour}` }),
+  partition: 'METRICS',
+  hourSortKey: (hour: string) => `HOUR#${hour}`,
+  /** The live number of environments in each status. */
+  statuses: { PK: 'METRICS', SK: 'STATUSES' },
+};

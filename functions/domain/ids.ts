@@ -4,7 +4,7 @@
  */
 import { ulid } from 'ulid';
 
-export type IdPrefix = 'prj' | 'env' | 'op' | 'dep' | 'aud';
+export type IdPrefix = 'prj' | 'env' | 'op' | 'dep' | 'aud' | 'evt';
 
 export function newId(prefix: IdPrefix): string {
   return `${prefix}_${ulid().toLowerCase()}`;

@@ -52,6 +52,8 @@ export interface EnvironmentRecord {
   estimated_monthly_cost_usd: number;
   /** What a failed provision does: `rollback` (default) or `keep`. */
   on_failure: OnFailureValue;
+  /** The expiry the TTL sweeper last sent an `environment.expiring` warning for (internal). */
+  expiry_warned_for?: string | null;
   error: string | null;
   version: number;
   owner_id: string;

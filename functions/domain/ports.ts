@@ -3,6 +3,7 @@
  * Functions implementations live in `functions/data`; the domain never imports them.
  * Implementations translate storage conditions into the domain errors named below.
  */
+import type { EventFilter, LifecycleEvent, MetricDeltas } from './events.ts';
 import type {
   AuditFilter,
   AuditRecord,
@@ -102,6 +103,11 @@ export interface EnvironmentStore {
   getOperation(id: string): Promise<OperationRecord | null>;
   /** Live ephemeral environments whose expiry is before `before` (ISO), oldest expiry first. */
   listExpired(before: string, limit: number): Promise<EnvironmentRecord[]>;
+  /**
+   * Marks that the expiry warning for `expiresAt` was sent, if the environment still
+   * expires then and was not warned for it yet. True when this call marked it.
+   */
+  markExpiryWarned(environmentId: string, expiresAt: string): Promise<boolean>;
   /** An environment's operations, newest first. */
   listOperations(environmentId: string, page: PageRequest): Promise<Page<OperationRecord>>;
   /**
@@ -218,4 +224,35 @@ export interface LogStore {
   append(events: LogRecord[]): Promise<void>;
   /** Oldest first, filtered, paginated. */
   list(environmentId: string, filter: LogFilter, page: PageRequest): Promise<Page<LogRecord>>;
+}
+
+/**
+ * Records and publishes lifecycle events (and counts them in the metrics). Never throws:
+ * a lost event must not fail, or repeat, the change it reports.
+ */
+export interface EventPublisher {
+  publish(events: LifecycleEvent[]): Promise<void>;
+}
+
+/** The recorded lifecycle events, and the counters they move. */
+export interface EventStore {
+  /** Records events and applies their metric deltas (each event counted once). */
+  record(events: LifecycleEvent[]): Promise<void>;
+  /** Newest first, filtered, paginated; `ownerId` limits to one owner's environments. */
+  list(
+    filter: EventFilter & { ownerId?: string | undefined },
+    page: PageRequest,
+  ): Promise<Page<LifecycleEvent>>;
+}
+
+/** Hourly counters and the live count of environments per status. */
+export interface MetricsStore {
+  /** Sums of the hourly counters over hours `fromHour` … `toHour` (inclusive, `YYYY-MM-DDTHH`). */
+  hourly(fromHour: string, toHour: string): Promise<MetricDeltas['hourly']>;
+  statuses(): Promise<MetricDeltas['statuses']>;
+}
+
+/** Sends events to the event bus (EventBridge in AWS). */
+export interface EventBus {
+  put(events: LifecycleEvent[]): Promise<void>;
 }

@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { ACCOUNT_ID_PATTERN, AWS_REGIONS } from './aws.ts';
+import { EVENT_TYPES } from './events.ts';
 
 // ---------------------------------------------------------------- building blocks
 
@@ -471,6 +472,51 @@ export const ListAuditQuery = PageQuery.extend({
     .optional(),
   since: z.iso.datetime().optional(),
 });
+
+export const EventTypeName = z.enum(EVENT_TYPES);
+export const LifecycleEventSchema = z
+  .object({
+    id: z.string().meta({ example: 'evt_01jd8x3k5m7n9p1q3r5s7t9v1w' }),
+    /** `environment.running`, `operation.finished`, `deployment.rolled_back`, … */
+    type: EventTypeName,
+    /** The event's title on the EventBridge bus, e.g. `Environment Running`. */
+    detail_type: z.string(),
+    time: Timestamp,
+    environment_id: EnvironmentId,
+    project_id: ProjectId,
+    owner_id: z.string(),
+    operation_id: OperationId.nullable(),
+    deployment_id: z.string().nullable(),
+    /** What happened: statuses, error, duration, version, … depending on the type. */
+    detail: z.record(z.string(), z.unknown()),
+  })
+  .meta({ id: 'Event' });
+export const EventPage = page(LifecycleEventSchema, 'EventPage');
+export const ListEventsQuery = PageQuery.extend({
+  environment_id: EnvironmentId.optional(),
+  type: EventTypeName.optional(),
+  since: z.iso.datetime().optional(),
+});
+
+export const MetricsPeriod = z.enum(['1h', '24h', '7d', '30d']);
+const counts = <K extends string>(keys: readonly K[]) =>
+  z.object(Object.fromEntries(keys.map((k) => [k, z.number()])) as Record<K, z.ZodNumber>);
+export const MetricsQuery = z.strictObject({ period: MetricsPeriod.default('24h') });
+export const Metrics = z
+  .object({
+    period: MetricsPeriod,
+    /** Start of the first hour counted: a period is its most recent whole hours plus the current one. */
+    from: Timestamp,
+    to: Timestamp,
+    operations: counts(['started', 'succeeded', 'failed', 'cancelled'] as const),
+    /** Mean duration of the provisions that succeeded in the period; null when there were none. */
+    average_provisioning_seconds: z.number().nullable(),
+    provisions_succeeded: z.number(),
+    /** Live environments per status now (not limited to the period). */
+    environments_by_status: counts(EnvironmentStatus.options),
+    deployments: counts(['started', 'succeeded', 'failed', 'rolled_back'] as const),
+  })
+  .meta({ id: 'Metrics' });
 
 export type RoleValue = z.infer<typeof Role>;
 export type OnFailureValue = z.infer<typeof OnFailure>;

@@ -48,6 +48,11 @@ export const workflowConfig = memo(() =>
   ),
 );
 
+/** EventBridge: the bus lifecycle events go to, and an endpoint override (the local bus). */
+export const eventsConfig = memo(() =>
+  parse(z.object({ EVENT_BUS_NAME: z.string().min(1), EVENTBRIDGE_ENDPOINT: optionalUrl }), 'events'),
+);
+
 /** Cognito: the pool and client the auth routes proxy to, and an endpoint override. */
 export const authConfig = memo(() =>
   parse(
@@ -78,6 +83,8 @@ export const simulationConfig = memo(() =>
       BASE_DOMAIN: z.string().default('envs.example.dev'),
       DEFAULT_TTL_HOURS: z.coerce.number().int().min(1).default(24),
       MAX_TTL_HOURS: z.coerce.number().int().min(1).default(720),
+      /** How long before expiry the sweeper emits `environment.expiring` (0: no warning). */
+      EXPIRY_WARNING_MINUTES: z.coerce.number().int().min(0).max(10_080).default(30),
     }),
     'simulation',
   ),

@@ -4,24 +4,33 @@
  * first use, so a function only touches the services it really calls.
  */
 import { DynamoEnvironmentStore } from '../data/environment-store.ts';
+import { DynamoEventStore } from '../data/event-store.ts';
 import { DynamoLogStore } from '../data/log-store.ts';
+import { DynamoMetricsStore } from '../data/metrics-store.ts';
 import { DynamoOperationStore } from '../data/operation-store.ts';
 import { DynamoProjectStore } from '../data/project-store.ts';
 import type { EnvironmentDeps, EnvironmentSettings } from '../domain/services/environments.ts';
 import type { WorkflowDeps, WorkflowSettings } from '../domain/services/workflow.ts';
 import { simulationConfig } from './config.ts';
+import { EventBridgeBus } from './event-bus.ts';
+import { LifecycleEventPublisher } from './events.ts';
 import { StepFunctionsWorkflowStarter } from './workflow-starter.ts';
 
 export const projectStore = new DynamoProjectStore();
 export const environmentStore = new DynamoEnvironmentStore();
 export const operationStore = new DynamoOperationStore();
 export const logStore = new DynamoLogStore();
+export const eventStore = new DynamoEventStore();
+export const metricsStore = new DynamoMetricsStore();
+/** Records lifecycle events (and their metric counts) and sends them to the event bus. */
+export const eventPublisher = new LifecycleEventPublisher(eventStore, new EventBridgeBus());
 
 export const environmentDeps: EnvironmentDeps = {
   projects: projectStore,
   environments: environmentStore,
   operations: operationStore,
   workflows: new StepFunctionsWorkflowStarter(),
+  events: eventPublisher,
 };
 
 export function environmentSettings(): EnvironmentSettings {
@@ -40,4 +49,8 @@ export function workflowSettings(): WorkflowSettings {
 }
 
 /** What the workflow steps work with: the records and the operation log. */
-export const workflowDeps: WorkflowDeps = { store: operationStore, logs: logStore };
+export const workflowDeps: WorkflowDeps = {
+  store: operationStore,
+  logs: logStore,
+  events: eventPublisher,
+};

@@ -19,6 +19,9 @@ export const STEPS = [
 
 export type StepName = (typeof STEPS)[number];
 
+/** The steps that publish lifecycle events (they settle operations); only they may put to the bus. */
+export const PUBLISHING_STEPS: readonly StepName[] = ['finalize-operation', 'fail-operation'];
+
 export interface StateMachineDefinition {
   /** Basename of `statemachines/<name>.asl.json`; also the construct id stem. */
   name: string;

@@ -11,7 +11,7 @@ import type { CfnStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RouteDefinition } from '../../functions/api/route-types.ts';
 import { routeList } from '../../functions/api/routes.ts';
-import { STATE_MACHINES, STEPS } from '../../functions/steps/step-list.ts';
+import { PUBLISHING_STEPS, STATE_MACHINES, STEPS } from '../../functions/steps/step-list.ts';
 import {
   actionsOf,
   type CfnResource,
@@ -178,7 +178,21 @@ describe.each(routeList.map((route) => [route.operationId, route] as const))('ro
     const allowed = new Set(['xray', 'logs']);
     if (needs.table) allowed.add('dynamodb');
     if ((needs.startsWorkflows ?? []).length > 0) allowed.add('states');
+    if (needs.events) allowed.add('events');
     expect([...services].filter((s) => !allowed.has(s ?? ''))).toEqual([]);
+  });
+
+  it('knows the event bus and may put events on it exactly when it publishes', () => {
+    const fn = routeFunction(route);
+    const env = environmentOf(fn);
+    const actions = actionsOf(statementsOfRole(template, roleIdOf(fn)));
+    if (needs.events) {
+      expect(env).toHaveProperty('EVENT_BUS_NAME');
+      expect(actions).toContain('events:PutEvents');
+    } else {
+      expect(env).not.toHaveProperty('EVENT_BUS_NAME');
+      expect(actions.filter((a) => a.startsWith('events:'))).toEqual([]);
+    }
   });
 });
 
@@ -196,5 +210,9 @@ describe.each(STEPS.map((step) => [step]))('step %s', (step) => {
     expect(actions).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:Query', ...WRITE_ACTIONS]));
     expect(actions.filter((a) => a.startsWith('states:'))).toEqual([]);
     expect(fn.Properties?.Timeout).toBe(30);
+    // Only the steps that settle operations publish lifecycle events.
+    const publishes = PUBLISHING_STEPS.includes(step);
+    expect(actions.includes('events:PutEvents')).toBe(publishes);
+    expect('EVENT_BUS_NAME' in env).toBe(publishes);
   });
 });

@@ -106,10 +106,10 @@ describe('the reconcile function', () => {
   };
   const roleId = (): string => referencedId(fn().Properties?.Role) ?? '';
 
-  it('knows only the table', () => {
+  it('knows only the table and the event bus', () => {
     const props = fn().Properties ?? {};
     const env = (props.Environment as { Variables: Record<string, unknown> }).Variables;
-    expect(Object.keys(env).sort()).toEqual(['NODE_OPTIONS', 'TABLE_NAME']);
+    expect(Object.keys(env).sort()).toEqual(['EVENT_BUS_NAME', 'NODE_OPTIONS', 'TABLE_NAME']);
     expect(props.Timeout).toBe(30);
   });
 

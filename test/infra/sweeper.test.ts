@@ -87,12 +87,13 @@ describe('the sweep function', () => {
   const fn = (): CfnResource => resource('AWS::Lambda::Function', functionId());
   const roleId = (): string => referencedId(fn().Properties?.Role) ?? '';
 
-  it('knows the table, both state machines and the time scale the steps use', () => {
+  it('knows the table, both state machines, the event bus and the time scale the steps use', () => {
     const props = fn().Properties ?? {};
     const env = (props.Environment as { Variables: Record<string, unknown> }).Variables;
     expect(Object.keys(env).sort()).toEqual(
       [
         'DESTROY_STATE_MACHINE_ARN',
+        'EVENT_BUS_NAME',
         'NODE_OPTIONS',
         'PROVISION_STATE_MACHINE_ARN',
         'SIMULATION_TIME_SCALE',
@@ -129,7 +130,7 @@ describe('the sweep function', () => {
       new Set([stateMachineId('destroy-environment')]),
     );
     const services = new Set(actionsOf(statements).map((a) => a.split(':')[0]));
-    expect([...services].sort()).toEqual(['dynamodb', 'logs', 'sqs', 'states', 'xray']);
+    expect([...services].sort()).toEqual(['dynamodb', 'events', 'logs', 'sqs', 'states', 'xray']);
     // sqs:SendMessage only to its own dead-letter queue.
     const sqs = statements.filter((s) => actionsOf([s]).some((a) => a.startsWith('sqs:')));
     expect(actionsOf(sqs)).toEqual(['sqs:SendMessage']);

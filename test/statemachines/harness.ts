@@ -5,6 +5,7 @@
  * configuration is set (clients read it on first use).
  */
 import { type LocalDynamoDb, startDynamoDb } from '../../local/dynamodb.ts';
+import { type LocalEventBridge, startEventBridge } from '../../local/eventbridge.ts';
 import {
   createLocalStepFunctions,
   type LocalStepFunctions,
@@ -15,6 +16,8 @@ export interface Harness {
   table: string;
   dynamo: LocalDynamoDb;
   sfn: LocalStepFunctions;
+  /** The local event bus: what the steps and services published. */
+  bus: LocalEventBridge;
   deps: typeof import('../../functions/shared/dependencies.ts');
   client: typeof import('../../functions/data/client.ts');
   stop(): Promise<void>;
@@ -23,6 +26,7 @@ export interface Harness {
 export async function startHarness(table: string, options: LocalStepFunctionsOptions = {}): Promise<Harness> {
   const dynamo = await startDynamoDb({ tableName: table });
   const sfn = await createLocalStepFunctions({ quiet: true, ...options });
+  const bus = await startEventBridge({ region: 'us-east-1', busName: `${table}-events`, quiet: true });
   Object.assign(process.env, {
     AWS_REGION: 'us-east-1',
     AWS_ACCESS_KEY_ID: 'local',
@@ -30,6 +34,8 @@ export async function startHarness(table: string, options: LocalStepFunctionsOpt
     TABLE_NAME: table,
     DYNAMODB_ENDPOINT: dynamo.endpoint,
     SFN_ENDPOINT: sfn.endpoint,
+    EVENT_BUS_NAME: bus.busName,
+    EVENTBRIDGE_ENDPOINT: bus.endpoint,
     PROVISION_STATE_MACHINE_ARN: sfn.stateMachineArns['provision-environment'],
     DESTROY_STATE_MACHINE_ARN: sfn.stateMachineArns['destroy-environment'],
     SIMULATION_TIME_SCALE: '0',
@@ -41,10 +47,12 @@ export async function startHarness(table: string, options: LocalStepFunctionsOpt
     table,
     dynamo,
     sfn,
+    bus,
     deps,
     client,
     async stop() {
       await sfn.stop();
+      await bus.stop();
       await dynamo.stop();
     },
   };

@@ -5,6 +5,7 @@
  */
 import { assertMayModify, assertVisible, type Principal, seesEverything } from '../access.ts';
 import { ConflictError, NotFoundError, ServiceUnavailableError, ValidationError } from '../errors.ts';
+import { operationBeganEvents, operationEndedEvents } from '../events.ts';
 import { newId, nowIso } from '../ids.ts';
 import { assertSettled, newOperation, sortStacks } from '../lifecycle.ts';
 import type { EnvironmentRecord, OperationRecord, Page, PageRequest, StackRecord } from '../model.ts';
@@ -12,6 +13,7 @@ import type {
   EnvironmentChanges,
   EnvironmentFilter,
   EnvironmentStore,
+  EventPublisher,
   OperationStore,
   ProjectStore,
   WorkflowStarter,
@@ -26,6 +28,7 @@ export interface EnvironmentDeps {
   environments: EnvironmentStore;
   operations: OperationStore;
   workflows: WorkflowStarter;
+  events: EventPublisher;
 }
 
 export interface EnvironmentSettings {
@@ -134,6 +137,7 @@ export async function createEnvironment(
     operation,
     needsVpc ? { vpcLimit: QUOTA_LIMITS.vpcs } : undefined,
   );
+  await deps.events.publish(operationBeganEvents(environment, null, operation));
   await startOrSettle(deps, 'provision', environment, operation, 'failed');
   return { environment, operation };
 }
@@ -154,14 +158,16 @@ export async function startOrSettle(
   try {
     await deps.workflows.start(kind, { environment_id: environment.id, operation_id: operation.id });
   } catch (cause) {
-    await deps.operations.finish(environment, operation, {
+    const outcome = {
       operationStatus: 'failed',
       environmentStatus: fallback,
       ...(restore ? { restore } : {}),
       error: 'The workflow could not be started',
       releaseName: false,
       at: nowIso(),
-    });
+    } as const;
+    await deps.operations.finish(environment, operation, outcome);
+    await deps.events.publish(operationEndedEvents(environment, operation, outcome));
     // Say exactly what state was left behind, so the client knows what to do next.
     const message =
       kind === 'provision'
@@ -244,6 +250,7 @@ export async function destroyEnvironment(
     { reason: options.reason ?? null },
   );
   const environment = await deps.environments.beginOperation(current, operation, 'destroying');
+  await deps.events.publish(operationBeganEvents(environment, current.status, operation));
   await startOrSettle(deps, 'destroy', environment, operation, current.status);
   return { environment, operation };
 }

@@ -4,8 +4,10 @@
  * operations with their live progress. One mutating operation at a time per environment:
  * each starts only from a settled status, with a conditional write.
  */
+
 import { assertMayModify, type Principal } from '../access.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
+import { operationBeganEvents } from '../events.ts';
 import { dependantsOf } from '../graph.ts';
 import { nowIso } from '../ids.ts';
 import { ACTIVE_STATUS, assertSettled, COMPUTE_STACKS, newOperation } from '../lifecycle.ts';
@@ -89,6 +91,7 @@ async function begin(
     ACTIVE_STATUS[kind],
     options.changes,
   );
+  await deps.events.publish(operationBeganEvents(environment, current.status, operation));
   // If the workflow cannot start, the settings this operation changed are put back too.
   const restore = options.changes
     ? { parameters: current.parameters, on_failure: current.on_failure }

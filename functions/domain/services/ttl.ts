@@ -5,9 +5,14 @@
  * starts a destroy operation (reason `ttl_expired`) for each that is settled. An
  * environment busy with another operation is picked up by a later sweep; one whose TTL
  * destroy already failed is not retried automatically (a person looks at it).
+ *
+ * The same query, reaching `warningMinutes` further, finds the environments about to
+ * expire: each gets one `environment.expiring` event per expiry time (a conditional
+ * mark on the environment makes it once, however many sweeps see it).
  */
 import type { Principal } from '../access.ts';
 import { ConflictError } from '../errors.ts';
+import { environmentExpiringEvent } from '../events.ts';
 import { SETTLED_STATUSES } from '../lifecycle.ts';
 import type { EnvironmentRecord } from '../model.ts';
 import { destroyEnvironment, type EnvironmentDeps } from './environments.ts';
@@ -33,6 +38,13 @@ export interface SweepResult {
   deferred: string[];
   /** Environments whose destroy could not be started, with why (retried next sweep). */
   errors: { environment_id: string; error: string }[];
+  /** Environments warned now that they expire soon. */
+  warned: string[];
+}
+
+export interface SweepSettings {
+  /** How long before expiry the warning goes out; 0 sends none. */
+  warningMinutes: number;
 }
 
 async function alreadyTriedTtlDestroy(
@@ -45,10 +57,24 @@ async function alreadyTriedTtlDestroy(
   return last?.kind === 'destroy' && last.reason === TTL_EXPIRED && last.stack_results !== null;
 }
 
-export async function sweepExpiredEnvironments(deps: EnvironmentDeps, now: Date): Promise<SweepResult> {
-  const expired = await deps.environments.listExpired(now.toISOString(), SWEEP_BATCH);
-  const result: SweepResult = { started: [], deferred: [], errors: [] };
+export async function sweepExpiredEnvironments(
+  deps: EnvironmentDeps,
+  now: Date,
+  settings: SweepSettings = { warningMinutes: 0 },
+): Promise<SweepResult> {
   const cutoff = now.toISOString();
+  const horizon = new Date(now.getTime() + settings.warningMinutes * 60_000).toISOString();
+  const result: SweepResult = { started: [], deferred: [], errors: [], warned: [] };
+  if (settings.warningMinutes > 0) {
+    const soon = await deps.environments.listExpired(horizon, SWEEP_BATCH);
+    await warnExpiring(
+      deps,
+      soon.filter((e) => e.expires_at !== null && e.expires_at > cutoff),
+      now,
+      result,
+    );
+  }
+  const expired = await deps.environments.listExpired(cutoff, SWEEP_BATCH);
   // The index may be stale: destroy only what is still ephemeral and expired when written.
   const stillExpired = (current: EnvironmentRecord) =>
     current.type === 'ephemeral' && current.expires_at !== null && current.expires_at <= cutoff;
@@ -76,4 +102,27 @@ export async function sweepExpiredEnvironments(deps: EnvironmentDeps, now: Date)
     }
   }
   return result;
+}
+
+async function warnExpiring(
+  deps: EnvironmentDeps,
+  expiring: EnvironmentRecord[],
+  now: Date,
+  result: SweepResult,
+): Promise<void> {
+  for (const environment of expiring) {
+    const expiresAt = environment.expires_at;
+    if (!expiresAt || environment.expiry_warned_for === expiresAt || environment.status === 'destroying')
+      continue;
+    try {
+      if (!(await deps.environments.markExpiryWarned(environment.id, expiresAt))) continue;
+      await deps.events.publish([environmentExpiringEvent(environment, now.toISOString())]);
+      result.warned.push(environment.id);
+    } catch (error) {
+      result.errors.push({
+        environment_id: environment.id,
+        error: error instanceof Error ? error.message : String(error),
+      });
+    }
+  }
 }

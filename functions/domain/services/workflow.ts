@@ -12,6 +12,7 @@
  * backwards.
  */
 import { StaleOperationError } from '../errors.ts';
+import { operationEndedEvents } from '../events.ts';
 import { throwSimulatedFailure } from '../failures.ts';
 import { nowIso } from '../ids.ts';
 import { ACTIVE_STATUS, baseUrlFor, COMPUTE_STACKS } from '../lifecycle.ts';
@@ -25,7 +26,7 @@ import {
   stackStartedLogs,
 } from '../logs.ts';
 import type { EnvironmentRecord, LogRecord, OperationRecord, StackRecord } from '../model.ts';
-import type { Claim, LogStore, OperationStore } from '../ports.ts';
+import type { Claim, EventPublisher, LogStore, OperationOutcome, OperationStore } from '../ports.ts';
 import type { OperationKindValue, StackStatusValue } from '../schemas.ts';
 import { simulatedDurationSeconds, simulateStack } from '../simulation.ts';
 
@@ -92,6 +93,7 @@ export interface FailureInput extends OperationRef {
 export interface WorkflowDeps {
   store: OperationStore;
   logs: LogStore;
+  events: EventPublisher;
 }
 
 /**
@@ -557,7 +559,7 @@ export async function finalizeOperation(
       ? error.replace('rolling back', 'rolled back')
       : `${error.replace(/; rolling back .*$/, '')}; rollback incomplete, still present: ${describeFailures(leftOver)}`;
   }
-  await store.finish(environment, operation, {
+  const outcome: OperationOutcome = {
     operationStatus: settlement.status,
     environmentStatus,
     error,
@@ -571,7 +573,9 @@ export async function finalizeOperation(
     releaseName: destroyed,
     releaseVpc: destroyed && stacks.some((s) => s.name === 'network'),
     at: nowIso(),
-  });
+  };
+  await store.finish(environment, operation, outcome);
+  await deps.events.publish(operationEndedEvents(environment, operation, outcome));
   await log(
     deps,
     operationLogs(
@@ -619,7 +623,7 @@ async function settleAbnormally(
       await store.failStack(claim, stack.name, stack.status, outcome.reason, nowIso());
     if (halfWay.length > 0) stacks = await store.listStacks(environment.id);
   }
-  await store.finish(environment, operation, {
+  const result: OperationOutcome = {
     operationStatus: outcome.status,
     // Only the operation that holds the environment may settle it.
     environmentStatus: holds ? 'failed' : environment.status,
@@ -631,7 +635,9 @@ async function settleAbnormally(
     outcome: null,
     releaseName: false,
     at: nowIso(),
-  });
+  };
+  await store.finish(environment, operation, result);
+  await deps.events.publish(operationEndedEvents(environment, operation, result));
   await log(
     deps,
     operationLogs(environment.id, operation.id, operation.kind, outcome.status, nowIso(), outcome.reason),

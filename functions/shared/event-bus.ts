@@ -1,0 +1,60 @@
+/**
+ * Lifecycle events onto the EventBridge bus (in local mode, the same calls reach the
+ * local bus through `EVENTBRIDGE_ENDPOINT`). `detail-type` is the event's title
+ * (`Environment Failed`), `source` the product's, `detail` the whole event.
+ */
+import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
+import { EVENT_SOURCE, type LifecycleEvent } from '../domain/events.ts';
+import type { EventBus } from '../domain/ports.ts';
+import { eventsConfig, regionConfig } from './config.ts';
+
+/** PutEvents takes at most 10 entries per call. */
+const BATCH = 10;
+
+let client: EventBridgeClient | undefined;
+
+function eventBridge(): EventBridgeClient {
+  if (!client) {
+    const { EVENTBRIDGE_ENDPOINT } = eventsConfig();
+    client = new EventBridgeClient({
+      region: regionConfig().AWS_REGION,
+      ...(EVENTBRIDGE_ENDPOINT ? { endpoint: EVENTBRIDGE_ENDPOINT } : {}),
+    });
+  }
+  return client;
+}
+
+/** Thrown when the bus refused some entries (PutEvents answers 200 with per-entry errors). */
+export class EventBusRejectedError extends Error {
+  readonly failures: { id: string; code: string | undefined }[];
+
+  constructor(failures: { id: string; code: string | undefined }[]) {
+    super(`The event bus refused ${failures.length} event(s): ${failures.map((f) => f.code).join(', ')}`);
+    this.name = 'EventBusRejectedError';
+    this.failures = failures;
+  }
+}
+
+export class EventBridgeBus implements EventBus {
+  async put(events: LifecycleEvent[]): Promise<void> {
+    const { EVENT_BUS_NAME } = eventsConfig();
+    for (let i = 0; i < events.length; i += BATCH) {
+      const batch = events.slice(i, i + BATCH);
+      const entries: PutEventsRequestEntry[] = batch.map((event) => ({
+        EventBusName: EVENT_BUS_NAME,
+        Source: EVENT_SOURCE,
+        DetailType: event.detail_type,
+        Time: new Date(event.time),
+        Resources: [],
+        Detail: JSON.stringify(event),
+      }));
+      const result = await eventBridge().send(new PutEventsCommand({ Entries: entries }));
+      if ((result.FailedEntryCount ?? 0) > 0) {
+        const failures = (result.Entries ?? [])
+          .map((entry, n) => ({ id: batch[n]?.id ?? '?', code: entry.ErrorCode }))
+          .filter((f) => f.code);
+        throw new EventBusRejectedError(failures);
+      }
+    }
+  }
+}
