@@ -2,7 +2,10 @@
  * Resource ids: a type prefix and a lower-cased ULID (`env_01jd8x…`), so ids are
  * unique without coordination, sort by creation time, and say what they identify.
  */
-import { ulid } from 'ulid';
+import { monotonicFactory } from 'ulid';
+
+/** Monotonic: ids made in the same millisecond still sort in the order they were made (events of one change). */
+const ulid = monotonicFactory();
 
 export type IdPrefix = 'prj' | 'env' | 'op' | 'dep' | 'aud' | 'evt';
 

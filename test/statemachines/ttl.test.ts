@@ -176,3 +176,68 @@ describe('the TTL sweeper', () => {
     ).rejects.toMatchObject({ statusCode: 422 });
   });
 });
+
+describe('the expiry warning', () => {
+  const inMinutes = (minutes: number) => new Date(Date.now() + minutes * 60_000).toISOString();
+  async function expiresAt(environmentId: string, at: string) {
+    const current = await environment(environmentId);
+    await harness.deps.environmentStore.updateSettings(current, {
+      expiry: { id: environmentId, ttl_hours: current.ttl_hours, expires_at: at },
+    });
+  }
+  const expiringEvents = async (environmentId: string) =>
+    (
+      await harness.deps.eventStore.list(
+        { environment_id: environmentId, type: 'environment.expiring' },
+        { limit: 100 },
+      )
+    ).items;
+
+  it('is emitted once per environment about to expire, for all of them, and for no other', async () => {
+    // Arrange: four expire within the warning window, one well after it.
+    const soon = await Promise.all([1, 2, 3, 4].map(() => runningEnvironment()));
+    const later = await runningEnvironment();
+    for (const created of soon) await expiresAt(created.environment.id, inMinutes(10));
+    await expiresAt(later.environment.id, inMinutes(120));
+    const ids = soon.map((c) => c.environment.id);
+    // Act: two sweeps, as two minutes would run them.
+    const first = await sweepExpiredEnvironments(harness.deps.environmentDeps, new Date(), {
+      warningMinutes: 30,
+    });
+    const second = await sweepExpiredEnvironments(harness.deps.environmentDeps, new Date(), {
+      warningMinutes: 30,
+    });
+    // Assert
+    expect(first.warned).toEqual(expect.arrayContaining(ids));
+    expect(first.warned).not.toContain(later.environment.id);
+    expect(second.warned.filter((id) => ids.includes(id))).toEqual([]);
+    for (const id of ids) {
+      const events = await expiringEvents(id);
+      expect(events).toHaveLength(1);
+      expect(events[0]).toMatchObject({ type: 'environment.expiring', detail_type: 'Environment Expiring' });
+      expect(events[0]?.detail).toMatchObject({ minutes_left: 10 });
+      expect((await environment(id)).status).toBe('running');
+    }
+    expect(await expiringEvents(later.environment.id)).toEqual([]);
+    // The bus got them too, and they are what the notification rule sends on.
+    const onBus = harness.bus.notifications.filter(
+      (e) => e.detailType === 'Environment Expiring' && ids.includes(String(e.detail.environment_id)),
+    );
+    expect(onBus).toHaveLength(ids.length);
+  });
+
+  it('is emitted again when the expiry moves (a new TTL gets its own warning)', async () => {
+    // Arrange
+    const created = await runningEnvironment();
+    await expiresAt(created.environment.id, inMinutes(10));
+    await sweepExpiredEnvironments(harness.deps.environmentDeps, new Date(), { warningMinutes: 30 });
+    // Act: extended, but still inside the window.
+    await expiresAt(created.environment.id, inMinutes(20));
+    const sweep = await sweepExpiredEnvironments(harness.deps.environmentDeps, new Date(), {
+      warningMinutes: 30,
+    });
+    // Assert
+    expect(sweep.warned).toContain(created.environment.id);
+    expect(await expiringEvents(created.environment.id)).toHaveLength(2);
+  });
+});
