@@ -26,7 +26,7 @@ import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import type { RouteDefinition } from '../functions/api/route-types.ts';
 import { routeList } from '../functions/api/routes.ts';
-import { STATE_MACHINES } from '../functions/steps/step-list.ts';
+import { OPERATION_STATE_MACHINES, STATE_MACHINES } from '../functions/steps/step-list.ts';
 import { acknowledgeIndexWildcard } from './nag.ts';
 import { pascalCase } from './names.ts';
 import { NodeFunction } from './node-function.ts';
@@ -242,11 +242,15 @@ function environmentFor(route: RouteDefinition, props: RestApiProps): Record<str
   const env: Record<string, string> = {};
   const needs = route.needs ?? {};
   if (needs.table) env.TABLE_NAME = props.table.tableName;
-  if (needs.startsWorkflows && needs.startsWorkflows.length > 0) {
-    // The workflow config validates both ARNs together; the grants below stay per state machine.
-    for (const definition of STATE_MACHINES) {
+  const starts = needs.startsWorkflows ?? [];
+  if (starts.some((name) => OPERATION_STATE_MACHINES.some((m) => m.name === name))) {
+    // The workflow config validates both operation ARNs together; the grants below stay per state machine.
+    for (const definition of OPERATION_STATE_MACHINES) {
       env[definition.arnVariable] = requireStateMachine(props, definition.name).stateMachineArn;
     }
+  }
+  for (const definition of STATE_MACHINES.filter((m) => starts.includes(m.name as never))) {
+    env[definition.arnVariable] = requireStateMachine(props, definition.name).stateMachineArn;
   }
   if (needs.events) env.EVENT_BUS_NAME = props.notifications.bus.eventBusName;
   if (needs.cognito) {

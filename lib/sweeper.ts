@@ -18,7 +18,7 @@ import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { STATE_MACHINES } from '../functions/steps/step-list.ts';
+import { OPERATION_STATE_MACHINES } from '../functions/steps/step-list.ts';
 import { deadLetterQueueWithAlarm } from './dead-letters.ts';
 import { acknowledgeIndexWildcard } from './nag.ts';
 import { NodeFunction } from './node-function.ts';
@@ -67,7 +67,7 @@ export class EnvironmentSweeper extends Construct {
       SIMULATION_TIME_SCALE: String(props.simulationTimeScale),
       EVENT_BUS_NAME: props.notifications.bus.eventBusName,
     };
-    for (const definition of STATE_MACHINES) {
+    for (const definition of OPERATION_STATE_MACHINES) {
       environment[definition.arnVariable] = requireStateMachine(
         props.stateMachines,
         definition.name,

@@ -284,7 +284,9 @@ export class DynamoEnvironmentStore implements EnvironmentStore {
             UpdateExpression:
               'SET #status = :status, current_operation_id = :op, #error = :null, version = :next, updated_at = :at, ' +
               `progress_layer = :zero, progress_layers = :layers, progress_stacks = :stacks${settings.sets} REMOVE done_stacks`,
-            ConditionExpression: '#status = :expected AND version = :version',
+            // Never while a deployment rolls out (its record holds the environment).
+            ConditionExpression:
+              '#status = :expected AND version = :version AND (attribute_not_exists(active_deployment_id) OR active_deployment_id = :null)',
             ExpressionAttributeNames: { '#status': 'status', '#error': 'error', ...settings.names },
             ExpressionAttributeValues: {
               ':status': status,

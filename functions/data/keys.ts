@@ -111,3 +111,14 @@ export const metricKeys = {
   /** The live number of environments in each status. */
   statuses: { PK: 'METRICS', SK: 'STATUSES' },
 };
+
+export const deploymentKeys = {
+  item: (id: string) => ({ PK: `DEP#${id}`, SK: 'DEP' }),
+  /** An environment's deployments, newest first, next to its operations in GSI1. */
+  byEnvironment: (environmentId: string, createdAt: string, id: string) => ({
+    GSI1PK: `ENV#${environmentId}`,
+    GSI1SK: `DEP#${createdAt}#${id}`,
+  }),
+  environmentPartition: (environmentId: string) => `ENV#${environmentId}`,
+  prefix: 'DEP#',
+};

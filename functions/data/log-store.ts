@@ -44,6 +44,7 @@ function logFromItem(item: Item): LogRecord {
   return {
     environment_id: String(item.environment_id),
     operation_id: typeof item.operation_id === 'string' ? item.operation_id : null,
+    deployment_id: typeof item.deployment_id === 'string' ? item.deployment_id : null,
     stack: typeof item.stack === 'string' ? item.stack : null,
     level: item.level as LogRecord['level'],
     message: String(item.message),
@@ -53,7 +54,9 @@ function logFromItem(item: Item): LogRecord {
 
 /** The FilterExpression of the non-key filters, or nothing. */
 function filterOf(filter: LogFilter): QuerySpec['filter'] {
-  const fields = (['stack', 'level', 'operation_id'] as const).filter((f) => filter[f] !== undefined);
+  const fields = (['stack', 'level', 'operation_id', 'deployment_id'] as const).filter(
+    (f) => filter[f] !== undefined,
+  );
   if (fields.length === 0) return undefined;
   return {
     expression: fields.map((f) => `#${f} = :${f}`).join(' AND '),

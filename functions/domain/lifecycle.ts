@@ -43,6 +43,13 @@ export const SETTLED_STATUSES: readonly EnvironmentStatusValue[] = ['running', '
  * so a client can follow or cancel it.
  */
 export function assertSettled(environment: EnvironmentRecord): void {
+  if (environment.active_deployment_id) {
+    throw new ConflictError(
+      `Environment ${environment.id} is deploying: deployment ${environment.active_deployment_id} is in progress`,
+      'DEPLOYMENT_IN_PROGRESS',
+      { deployment_id: environment.active_deployment_id, status: environment.status },
+    );
+  }
   if (SETTLED_STATUSES.includes(environment.status)) return;
   if (IN_PROGRESS_STATUSES.includes(environment.status)) {
     throw new ConflictError(

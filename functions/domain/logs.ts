@@ -152,6 +152,7 @@ export function presentLogEvent(event: LogRecord) {
     timestamp: event.timestamp,
     level: event.level,
     operation_id: event.operation_id,
+    deployment_id: event.deployment_id ?? null,
     stack: event.stack,
     message: event.message,
   };

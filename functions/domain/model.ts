@@ -52,6 +52,10 @@ export interface EnvironmentRecord {
   estimated_monthly_cost_usd: number;
   /** What a failed provision does: `rollback` (default) or `keep`. */
   on_failure: OnFailureValue;
+  /** The application version the last successful deployment left running (none yet: null). */
+  current_version?: string | null;
+  /** The deployment rolling out now; operations wait for it (409 `DEPLOYMENT_IN_PROGRESS`). */
+  active_deployment_id?: string | null;
   /** The expiry the TTL sweeper last sent an `environment.expiring` warning for (internal). */
   expiry_warned_for?: string | null;
   error: string | null;
@@ -101,6 +105,48 @@ export interface OperationRecord {
   reason: string | null;
 }
 
+export type DeploymentStatusValue = 'pending' | 'running' | 'succeeded' | 'failed' | 'rolled_back';
+export type DeploymentStrategyValue = 'rolling' | 'all_at_once';
+
+/** One step of a rollout: a share of the instances gets the new version, then a health check. */
+export interface DeploymentBatch {
+  number: number;
+  /** Share of instances on the new version once this batch is done. */
+  percent: number;
+  status: 'pending' | 'deploying' | 'healthy' | 'unhealthy';
+  started_at: string | null;
+  finished_at: string | null;
+}
+
+/** Simulation knobs of one deployment (`simulate` in the request). */
+export interface DeploymentSimulation {
+  /** Chance (0–1) that a batch's health check fails. */
+  health_check_failure_rate?: number | undefined;
+  /** This batch's health check fails (1-based). */
+  fail_at_batch?: number | undefined;
+}
+
+/** An application version rolled onto a running environment. */
+export interface DeploymentRecord {
+  id: string;
+  environment_id: string;
+  project_id: string;
+  owner_id: string;
+  version: string;
+  strategy: DeploymentStrategyValue;
+  status: DeploymentStatusValue;
+  /** What was running before; a failed rollout goes back to it. */
+  previous_version: string | null;
+  batches: DeploymentBatch[];
+  simulate: DeploymentSimulation | null;
+  /** Why it failed or was rolled back. */
+  error: string | null;
+  requested_by: string;
+  created_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+}
+
 /** A page of results with an opaque cursor for the next one. */
 export interface Page<T> {
   items: T[];
@@ -138,6 +184,8 @@ export interface AuditFilter {
 export interface LogRecord {
   environment_id: string;
   operation_id: string | null;
+  /** The deployment the line is about (deployment logs have no operation). */
+  deployment_id?: string | null;
   stack: string | null;
   level: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
   message: string;
@@ -150,4 +198,5 @@ export interface LogFilter {
   /** Only events at or after this ISO timestamp. */
   since?: string | undefined;
   operation_id?: string | undefined;
+  deployment_id?: string | undefined;
 }

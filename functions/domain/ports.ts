@@ -7,6 +7,8 @@ import type { EventFilter, LifecycleEvent, MetricDeltas } from './events.ts';
 import type {
   AuditFilter,
   AuditRecord,
+  DeploymentBatch,
+  DeploymentRecord,
   EnvironmentRecord,
   LogFilter,
   LogRecord,
@@ -255,4 +257,40 @@ export interface MetricsStore {
 /** Sends events to the event bus (EventBridge in AWS). */
 export interface EventBus {
   put(events: LifecycleEvent[]): Promise<void>;
+}
+
+/** How a deployment ends. */
+export interface DeploymentOutcome {
+  status: 'succeeded' | 'failed' | 'rolled_back';
+  error: string | null;
+  /** The version the environment runs from now on (only a successful rollout changes it). */
+  currentVersion?: string;
+  at: string;
+}
+
+/** Application deployments. Every write is conditional on the deployment's status. */
+export interface DeploymentStore {
+  /**
+   * Records a pending deployment and makes it the environment's active one, if the
+   * environment is still running with no operation or deployment in progress.
+   * @throws ConflictError (`DEPLOYMENT_IN_PROGRESS`, `ILLEGAL_STATE`, `OPERATION_IN_PROGRESS`, `CONCURRENT_MODIFICATION`).
+   */
+  create(environment: EnvironmentRecord, deployment: DeploymentRecord): Promise<void>;
+  get(id: string): Promise<DeploymentRecord | null>;
+  /** An environment's deployments, newest first. */
+  listByEnvironment(environmentId: string, page: PageRequest): Promise<Page<DeploymentRecord>>;
+  /** `pending` → `running`. Idempotent. @throws StaleOperationError once it has finished. */
+  start(id: string, at: string): Promise<void>;
+  /** Records one batch of a running deployment. @throws StaleOperationError once it has finished. */
+  setBatch(id: string, batch: DeploymentBatch): Promise<void>;
+  /**
+   * Ends a pending or running deployment and releases its environment, atomically.
+   * False (and nothing written) when it had already ended.
+   */
+  finish(deployment: DeploymentRecord, outcome: DeploymentOutcome): Promise<boolean>;
+}
+
+/** Starts a deployment's rollout workflow. Idempotent per deployment id. */
+export interface DeploymentStarter {
+  start(ref: { environment_id: string; deployment_id: string }): Promise<void>;
 }

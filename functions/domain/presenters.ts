@@ -2,7 +2,13 @@
  * Records → API documents. Records already use the API's field names; presenters pick
  * the public fields (so an internal attribute never leaks) and shape the template views.
  */
-import type { EnvironmentRecord, OperationRecord, ProjectRecord, StackRecord } from './model.ts';
+import type {
+  DeploymentRecord,
+  EnvironmentRecord,
+  OperationRecord,
+  ProjectRecord,
+  StackRecord,
+} from './model.ts';
 import type { OperationView } from './services/operations.ts';
 import { PARAMETER_DOCS, type Template } from './templates.ts';
 
@@ -35,6 +41,8 @@ export function presentEnvironment(e: EnvironmentRecord) {
     progress: e.progress,
     base_url: e.base_url,
     current_operation_id: e.current_operation_id,
+    current_version: e.current_version ?? null,
+    active_deployment_id: e.active_deployment_id ?? null,
     estimated_monthly_cost_usd: e.estimated_monthly_cost_usd,
     on_failure: e.on_failure,
     error: e.error,
@@ -121,4 +129,24 @@ export function presentTemplate(t: Template) {
 /** The ETag of a versioned resource: its version, quoted (send it back as If-Match). */
 export function etag(record: { version: number }): Record<string, string> {
   return { etag: `"${record.version}"` };
+}
+
+/** The API's `Deployment` (the owner is the environment's, not shown twice). */
+export function presentDeployment(d: DeploymentRecord) {
+  return {
+    id: d.id,
+    environment_id: d.environment_id,
+    project_id: d.project_id,
+    version: d.version,
+    strategy: d.strategy,
+    status: d.status,
+    previous_version: d.previous_version,
+    batches: d.batches,
+    simulate: d.simulate,
+    error: d.error,
+    requested_by: d.requested_by,
+    created_at: d.created_at,
+    started_at: d.started_at,
+    finished_at: d.finished_at,
+  };
 }

@@ -20,6 +20,7 @@ const id = (prefix: string) =>
 export const ProjectId = id('prj');
 export const EnvironmentId = id('env');
 export const OperationId = id('op');
+export const DeploymentId = id('dep');
 
 export const Timestamp = z.string().meta({ format: 'date-time', example: '2026-11-22T10:00:00.000Z' });
 
@@ -334,6 +335,10 @@ export const Environment = z
     progress: Progress,
     base_url: z.string().nullable(),
     current_operation_id: OperationId.nullable(),
+    /** The application version the last successful deployment left running. */
+    current_version: z.string().nullable(),
+    /** The deployment rolling out now, if any (operations wait for it). */
+    active_deployment_id: DeploymentId.nullable(),
     estimated_monthly_cost_usd: z.number(),
     on_failure: OnFailure,
     error: z.string().nullable(),
@@ -419,6 +424,8 @@ export const LogEvent = z
     timestamp: Timestamp,
     level: LogLevel,
     operation_id: OperationId.nullable(),
+    /** The deployment the line is about (deployment lines have no operation). */
+    deployment_id: DeploymentId.nullable(),
     stack: z.string().nullable(),
     message: z.string(),
   })
@@ -429,6 +436,7 @@ export const ListLogsQuery = PageQuery.extend({
   level: LogLevel.optional(),
   since: z.iso.datetime().optional(),
   operation_id: OperationId.optional(),
+  deployment_id: DeploymentId.optional(),
 });
 
 /** 202 answer of an accepted asynchronous change: the environment and the operation that runs it. */
@@ -472,6 +480,60 @@ export const ListAuditQuery = PageQuery.extend({
     .optional(),
   since: z.iso.datetime().optional(),
 });
+
+export const DeploymentVersion = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._+-]*$/, 'letters, digits, dots, underscores, plus signs and hyphens')
+  .meta({ example: 'v1.4.2' });
+export const DeploymentStrategy = z.enum(['rolling', 'all_at_once']);
+export const DeploymentStatus = z.enum(['pending', 'running', 'succeeded', 'failed', 'rolled_back']);
+export const DeploymentSimulate = z
+  .strictObject({
+    /** Chance (0–1) that a batch's health check fails (deterministic per deployment and batch). */
+    health_check_failure_rate: z.number().min(0).max(1).optional(),
+    /** The health check of this batch (1-based) fails. */
+    fail_at_batch: z.number().int().min(1).max(3).optional(),
+  })
+  .meta({ id: 'DeploymentSimulate' });
+export const CreateDeploymentRequest = z
+  .strictObject({
+    version: DeploymentVersion,
+    /** `rolling`: 25 %, 50 %, 100 % of instances with a health check after each; `all_at_once`: one batch. */
+    strategy: DeploymentStrategy.default('rolling'),
+    simulate: DeploymentSimulate.optional(),
+  })
+  .meta({ id: 'CreateDeploymentRequest' });
+export const Deployment = z
+  .object({
+    id: DeploymentId,
+    environment_id: EnvironmentId,
+    project_id: ProjectId,
+    version: z.string(),
+    strategy: DeploymentStrategy,
+    status: DeploymentStatus,
+    /** What ran before; a failed rollout goes back to it. */
+    previous_version: z.string().nullable(),
+    batches: z.array(
+      z.object({
+        number: z.number().int(),
+        percent: z.number().int(),
+        status: z.enum(['pending', 'deploying', 'healthy', 'unhealthy']),
+        started_at: Timestamp.nullable(),
+        finished_at: Timestamp.nullable(),
+      }),
+    ),
+    simulate: DeploymentSimulate.nullable(),
+    error: z.string().nullable(),
+    requested_by: z.string(),
+    created_at: Timestamp,
+    started_at: Timestamp.nullable(),
+    finished_at: Timestamp.nullable(),
+  })
+  .meta({ id: 'Deployment' });
+export const DeploymentPage = page(Deployment, 'DeploymentPage');
+export const DeploymentPath = z.strictObject({ deployment_id: DeploymentId });
 
 export const EventTypeName = z.enum(EVENT_TYPES);
 export const LifecycleEventSchema = z
@@ -518,6 +580,7 @@ export const Metrics = z
   })
   .meta({ id: 'Metrics' });
 
+export type CreateDeploymentInput = z.infer<typeof CreateDeploymentRequest>;
 export type RoleValue = z.infer<typeof Role>;
 export type OnFailureValue = z.infer<typeof OnFailure>;
 export type SimulateParametersInput = z.infer<typeof SimulateParameters>;

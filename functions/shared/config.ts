@@ -36,16 +36,23 @@ export const tableConfig = memo(() =>
   parse(z.object({ TABLE_NAME: z.string().min(1), DYNAMODB_ENDPOINT: optionalUrl }), 'table'),
 );
 
-/** Step Functions: the state machines the API starts, and an endpoint override. */
+/** Step Functions: an endpoint override (the local runner). */
+export const sfnConfig = memo(() => parse(z.object({ SFN_ENDPOINT: optionalUrl }), 'Step Functions'));
+
+/** The state machines of environment operations, which the API and the sweeper start. */
 export const workflowConfig = memo(() =>
   parse(
     z.object({
       PROVISION_STATE_MACHINE_ARN: z.string().startsWith('arn:'),
       DESTROY_STATE_MACHINE_ARN: z.string().startsWith('arn:'),
-      SFN_ENDPOINT: optionalUrl,
     }),
     'workflow',
   ),
+);
+
+/** The state machine of application rollouts. */
+export const deployConfig = memo(() =>
+  parse(z.object({ DEPLOY_STATE_MACHINE_ARN: z.string().startsWith('arn:') }), 'deploy'),
 );
 
 /** EventBridge: the bus lifecycle events go to, and an endpoint override (the local bus). */

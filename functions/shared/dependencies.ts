@@ -3,18 +3,20 @@
  * once per container. Stores are stateless; clients behind them are created lazily on
  * first use, so a function only touches the services it really calls.
  */
+import { DynamoDeploymentStore } from '../data/deployment-store.ts';
 import { DynamoEnvironmentStore } from '../data/environment-store.ts';
 import { DynamoEventStore } from '../data/event-store.ts';
 import { DynamoLogStore } from '../data/log-store.ts';
 import { DynamoMetricsStore } from '../data/metrics-store.ts';
 import { DynamoOperationStore } from '../data/operation-store.ts';
 import { DynamoProjectStore } from '../data/project-store.ts';
+import type { DeploymentDeps, DeploymentStepDeps } from '../domain/services/deployments.ts';
 import type { EnvironmentDeps, EnvironmentSettings } from '../domain/services/environments.ts';
 import type { WorkflowDeps, WorkflowSettings } from '../domain/services/workflow.ts';
 import { simulationConfig } from './config.ts';
 import { EventBridgeBus } from './event-bus.ts';
 import { LifecycleEventPublisher } from './events.ts';
-import { StepFunctionsWorkflowStarter } from './workflow-starter.ts';
+import { StepFunctionsDeploymentStarter, StepFunctionsWorkflowStarter } from './workflow-starter.ts';
 
 export const projectStore = new DynamoProjectStore();
 export const environmentStore = new DynamoEnvironmentStore();
@@ -22,6 +24,7 @@ export const operationStore = new DynamoOperationStore();
 export const logStore = new DynamoLogStore();
 export const eventStore = new DynamoEventStore();
 export const metricsStore = new DynamoMetricsStore();
+export const deploymentStore = new DynamoDeploymentStore();
 /** Records lifecycle events (and their metric counts) and sends them to the event bus. */
 export const eventPublisher = new LifecycleEventPublisher(eventStore, new EventBridgeBus());
 
@@ -53,4 +56,18 @@ export const workflowDeps: WorkflowDeps = {
   store: operationStore,
   logs: logStore,
   events: eventPublisher,
+};
+
+/** What the deployment steps work with. */
+export const deploymentStepDeps: DeploymentStepDeps = {
+  environments: environmentStore,
+  deployments: deploymentStore,
+  events: eventPublisher,
+  logs: logStore,
+};
+
+/** What the deployment routes work with: the steps' stores and the rollout starter. */
+export const deploymentDeps: DeploymentDeps = {
+  ...deploymentStepDeps,
+  starter: new StepFunctionsDeploymentStarter(),
 };

@@ -5,15 +5,15 @@
  * `ExecutionAlreadyExists`, both of which mean "already started".
  */
 import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import type { WorkflowStarter } from '../domain/ports.ts';
+import type { DeploymentStarter, WorkflowStarter } from '../domain/ports.ts';
 import type { OperationKindValue } from '../domain/schemas.ts';
-import { regionConfig, workflowConfig } from './config.ts';
+import { deployConfig, regionConfig, sfnConfig, workflowConfig } from './config.ts';
 
 let client: SFNClient | undefined;
 
 function sfn(): SFNClient {
   if (!client) {
-    const { SFN_ENDPOINT } = workflowConfig();
+    const { SFN_ENDPOINT } = sfnConfig();
     client = new SFNClient({
       region: regionConfig().AWS_REGION,
       ...(SFN_ENDPOINT ? { endpoint: SFN_ENDPOINT } : {}),
@@ -38,6 +38,24 @@ export class StepFunctionsWorkflowStarter implements WorkflowStarter {
           stateMachineArn,
           name: ref.operation_id,
           input: JSON.stringify({ environment_id: ref.environment_id, operation_id: ref.operation_id }),
+        }),
+      );
+    } catch (error) {
+      if (error instanceof ExecutionAlreadyExists) return;
+      throw error;
+    }
+  }
+}
+
+/** Starts rollouts on `deploy-release`; the execution name is the deployment id. */
+export class StepFunctionsDeploymentStarter implements DeploymentStarter {
+  async start(ref: { environment_id: string; deployment_id: string }): Promise<void> {
+    try {
+      await sfn().send(
+        new StartExecutionCommand({
+          stateMachineArn: deployConfig().DEPLOY_STATE_MACHINE_ARN,
+          name: ref.deployment_id,
+          input: JSON.stringify({ environment_id: ref.environment_id, deployment_id: ref.deployment_id }),
         }),
       );
     } catch (error) {

@@ -4,6 +4,16 @@
  * `$.Payload`), so these shapes are the workflow's data contract. They are defined
  * next to the step logic in the domain and re-exported here for the adapters.
  */
+
+export type {
+  BatchInput,
+  BatchStarted,
+  DeploymentRef,
+  FinishInput,
+  RollbackInput,
+  RollbackPlan,
+  RolloutPlan,
+} from '../domain/services/deployments.ts';
 export type {
   FailureInput,
   LayerInput,

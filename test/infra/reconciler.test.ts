@@ -46,7 +46,7 @@ const statementsOfPolicy = (policy: CfnResource): PolicyStatement[] =>
   (policy.Properties?.PolicyDocument as { Statement?: PolicyStatement[] } | undefined)?.Statement ?? [];
 
 describe('the EventBridge rule', () => {
-  it('matches FAILED, TIMED_OUT and ABORTED status changes of both state machines, and only those', () => {
+  it('matches FAILED, TIMED_OUT and ABORTED status changes of every state machine, and only those', () => {
     const [, rule] = own('AWS::Events::Rule', ruleId());
     const props = rule.Properties ?? {};
     expect(props.State).toBe('ENABLED');
@@ -64,7 +64,7 @@ describe('the EventBridge rule', () => {
     expect([...pattern.detail.status].sort()).toEqual(['ABORTED', 'FAILED', 'TIMED_OUT']);
     // `Ref` of a state machine is its ARN.
     const machineIds = STATE_MACHINES.map((m) => logicalId(synth.api.workflows.stateMachines.get(m.name)));
-    expect(machineIds).toHaveLength(2);
+    expect(machineIds).toHaveLength(3);
     expect(pattern.detail.stateMachineArn.map((arn) => (arn as { Ref?: unknown }).Ref).sort()).toEqual(
       [...machineIds].sort(),
     );

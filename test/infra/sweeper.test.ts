@@ -7,7 +7,7 @@
  */
 import type { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { STATE_MACHINES } from '../../functions/steps/step-list.ts';
+import { OPERATION_STATE_MACHINES } from '../../functions/steps/step-list.ts';
 import {
   actionsOf,
   type CfnResource,
@@ -100,7 +100,7 @@ describe('the sweep function', () => {
         'TABLE_NAME',
       ].sort(),
     );
-    for (const definition of STATE_MACHINES) {
+    for (const definition of OPERATION_STATE_MACHINES) {
       expect(referencedId(env[definition.arnVariable])).toBe(stateMachineId(definition.name));
     }
     const step = synth.api.workflows.steps.values().next().value;

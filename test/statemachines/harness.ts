@@ -38,6 +38,7 @@ export async function startHarness(table: string, options: LocalStepFunctionsOpt
     EVENTBRIDGE_ENDPOINT: bus.endpoint,
     PROVISION_STATE_MACHINE_ARN: sfn.stateMachineArns['provision-environment'],
     DESTROY_STATE_MACHINE_ARN: sfn.stateMachineArns['destroy-environment'],
+    DEPLOY_STATE_MACHINE_ARN: sfn.stateMachineArns['deploy-release'],
     SIMULATION_TIME_SCALE: '0',
     POWERTOOLS_LOG_LEVEL: 'SILENT',
   });

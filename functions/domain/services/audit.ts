@@ -9,7 +9,7 @@ import type { AuditFilter, AuditRecord, Page, PageRequest } from '../model.ts';
 import type { AuditStore } from '../ports.ts';
 
 /** The id prefixes of resources, in the order a path names them most specifically. */
-const RESOURCE_PARAMETERS = ['op_id', 'env_id', 'project_id'] as const;
+const RESOURCE_PARAMETERS = ['deployment_id', 'op_id', 'env_id', 'project_id'] as const;
 
 export interface AuditedRequest {
   principal: Principal;

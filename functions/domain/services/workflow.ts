@@ -428,7 +428,12 @@ export async function completeStack(deps: WorkflowDeps, input: StackStarted): Pr
 }
 
 /** Errors whose message is written for users; anything else is reported generically. */
-const USER_FACING_ERRORS = new Set(['StaleOperationError', 'StackFailedError', 'TransientStackError']);
+const USER_FACING_ERRORS = new Set([
+  'StaleOperationError',
+  'StackFailedError',
+  'TransientStackError',
+  'HealthCheckFailedError',
+]);
 
 /** The reason shown on a stack, operation or environment, without internals. */
 export function failureReason(error: FailureInput['error']): string {

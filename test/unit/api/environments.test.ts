@@ -310,7 +310,10 @@ describe('DELETE /environments/{env_id}', () => {
       process.env.DESTROY_STATE_MACHINE_ARN,
     );
     const update = ddb.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems?.[0]?.Update;
-    expect(update?.ConditionExpression).toBe('#status = :expected AND version = :version');
+    // Conditional on what the caller saw, and never under a deployment that is rolling out.
+    expect(update?.ConditionExpression).toBe(
+      '#status = :expected AND version = :version AND (attribute_not_exists(active_deployment_id) OR active_deployment_id = :null)',
+    );
     expect(update?.ExpressionAttributeValues).toMatchObject({ ':expected': 'running', ':version': 3 });
   });
 

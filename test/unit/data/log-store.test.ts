@@ -150,8 +150,8 @@ describe('DynamoLogStore.list', () => {
     expect(input.IndexName).toBeUndefined();
     expect(input.Limit).toBe(20);
     expect(page.items).toEqual([
-      event({ timestamp: '2026-11-22T10:00:01.000Z' }),
-      event({ timestamp: '2026-11-22T10:00:02.000Z' }),
+      event({ timestamp: '2026-11-22T10:00:01.000Z', deployment_id: null }),
+      event({ timestamp: '2026-11-22T10:00:02.000Z', deployment_id: null }),
     ]);
     expect(page.items[0]).not.toHaveProperty('ttl');
     expect(page.next_cursor).toBeNull();

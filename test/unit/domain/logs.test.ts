@@ -149,6 +149,7 @@ describe('log builders', () => {
       timestamp: AT,
       level: 'INFO',
       operation_id: OP_ID,
+      deployment_id: null,
       stack: 'network',
       message: 'hi',
     });

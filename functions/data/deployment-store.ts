@@ -1,0 +1,218 @@
+/**
+ * Deployments on DynamoDB: one item per deployment (`DEP#id`), listed per environment
+ * from GSI1 next to its operations. Creating one and ending one are transactions with the
+ * environment item: `active_deployment_id` on the environment is the lock that makes
+ * deployments one at a time and keeps operations out while one rolls out.
+ */
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { ConflictError, StaleOperationError } from '../domain/errors.ts';
+import { assertSettled } from '../domain/lifecycle.ts';
+import type {
+  DeploymentBatch,
+  DeploymentRecord,
+  EnvironmentRecord,
+  Page,
+  PageRequest,
+} from '../domain/model.ts';
+import type { DeploymentOutcome, DeploymentStore } from '../domain/ports.ts';
+import { documentClient, tableName } from './client.ts';
+import { cancellationReasons, conditionFailedAt, isConditionFailure, transactWrite } from './conditions.ts';
+import { getEnvironmentItem } from './environment-store.ts';
+import { deploymentKeys, environmentKeys } from './keys.ts';
+import { queryPage } from './pagination.ts';
+
+const STRIPPED = ['PK', 'SK', 'GSI1PK', 'GSI1SK', 'entity'];
+
+function fromItem(item: Record<string, unknown>): DeploymentRecord {
+  const copy = { ...item };
+  for (const key of STRIPPED) delete copy[key];
+  return copy as unknown as DeploymentRecord;
+}
+
+function toItem(deployment: DeploymentRecord): Record<string, unknown> {
+  return {
+    ...deploymentKeys.item(deployment.id),
+    ...deploymentKeys.byEnvironment(deployment.environment_id, deployment.created_at, deployment.id),
+    entity: 'deployment',
+    ...deployment,
+  };
+}
+
+/** Why a deployment could not take its environment: the most specific conflict. */
+async function refused(environmentId: string): Promise<Error> {
+  const current = await getEnvironmentItem(environmentId);
+  if (current) {
+    assertSettled(current);
+    if (current.status !== 'running') {
+      return new ConflictError(
+        `Environment ${environmentId} is ${current.status}: deployments need a running environment`,
+        'ILLEGAL_STATE',
+        { status: current.status },
+      );
+    }
+  }
+  return new ConflictError(
+    `Environment ${environmentId} was changed by another request; read it again and retry`,
+    'CONCURRENT_MODIFICATION',
+  );
+}
+
+export class DynamoDeploymentStore implements DeploymentStore {
+  async create(environment: EnvironmentRecord, deployment: DeploymentRecord): Promise<void> {
+    try {
+      await transactWrite([
+        {
+          Update: {
+            TableName: tableName(),
+            Key: environmentKeys.item(environment.id),
+            UpdateExpression: 'SET active_deployment_id = :dep',
+            ConditionExpression:
+              '#status = :running AND (attribute_not_exists(active_deployment_id) OR active_deployment_id = :null)',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':dep': deployment.id, ':running': 'running', ':null': null },
+          },
+        },
+        {
+          Put: {
+            TableName: tableName(),
+            Item: toItem(deployment),
+            ConditionExpression: 'attribute_not_exists(PK)',
+          },
+        },
+      ]);
+    } catch (error) {
+      if (conditionFailedAt(cancellationReasons(error), 0)) throw await refused(environment.id);
+      throw error;
+    }
+  }
+
+  async get(id: string): Promise<DeploymentRecord | null> {
+    const result = await documentClient().send(
+      new GetCommand({ TableName: tableName(), Key: deploymentKeys.item(id), ConsistentRead: true }),
+    );
+    return result.Item ? fromItem(result.Item) : null;
+  }
+
+  listByEnvironment(environmentId: string, page: PageRequest): Promise<Page<DeploymentRecord>> {
+    return queryPage(
+      {
+        index: 'GSI1',
+        partition: deploymentKeys.environmentPartition(environmentId),
+        sortPrefix: deploymentKeys.prefix,
+        newestFirst: true,
+      },
+      page,
+      fromItem,
+    );
+  }
+
+  async start(id: string, at: string): Promise<void> {
+    try {
+      await documentClient().send(
+        new UpdateCommand({
+          TableName: tableName(),
+          Key: deploymentKeys.item(id),
+          UpdateExpression: 'SET #status = :running, started_at = :at',
+          ConditionExpression: '#status = :pending',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':running': 'running', ':pending': 'pending', ':at': at },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      // A retried step after its write landed: already running is fine, ended is not.
+      if ((await this.get(id))?.status !== 'running') {
+        throw new StaleOperationError(`Deployment ${id} has already ended`);
+      }
+    }
+  }
+
+  async setBatch(id: string, batch: DeploymentBatch): Promise<void> {
+    try {
+      await documentClient().send(
+        new UpdateCommand({
+          TableName: tableName(),
+          Key: deploymentKeys.item(id),
+          // Batches are numbered from 1 in the list they were planned in.
+          UpdateExpression: `SET batches[${batch.number - 1}] = :batch`,
+          ConditionExpression: '#status = :running',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':batch': batch, ':running': 'running' },
+        }),
+      );
+    } catch (error) {
+      if (isConditionFailure(error)) throw new StaleOperationError(`Deployment ${id} has already ended`);
+      throw error;
+    }
+  }
+
+  async finish(deployment: DeploymentRecord, outcome: DeploymentOutcome): Promise<boolean> {
+    const version = outcome.currentVersion !== undefined;
+    try {
+      await transactWrite([
+        {
+          Update: {
+            TableName: tableName(),
+            Key: deploymentKeys.item(deployment.id),
+            UpdateExpression: 'SET #status = :status, #error = :error, finished_at = :at',
+            ConditionExpression: '#status IN (:pending, :running)',
+            ExpressionAttributeNames: { '#status': 'status', '#error': 'error' },
+            ExpressionAttributeValues: {
+              ':status': outcome.status,
+              ':error': outcome.error,
+              ':at': outcome.at,
+              ':pending': 'pending',
+              ':running': 'running',
+            },
+          },
+        },
+        {
+          Update: {
+            TableName: tableName(),
+            Key: environmentKeys.item(deployment.environment_id),
+            UpdateExpression: `${version ? 'SET current_version = :version, updated_at = :at ' : ''}REMOVE active_deployment_id`,
+            ConditionExpression: 'active_deployment_id = :dep',
+            ExpressionAttributeValues: {
+              ':dep': deployment.id,
+              ...(version ? { ':version': outcome.currentVersion, ':at': outcome.at } : {}),
+            },
+          },
+        },
+      ]);
+      return true;
+    } catch (error) {
+      const reasons = cancellationReasons(error);
+      if (conditionFailedAt(reasons, 0)) return false;
+      if (conditionFailedAt(reasons, 1)) {
+        // The environment no longer names it (should not happen): end the deployment alone.
+        return this.finishAlone(deployment, outcome);
+      }
+      throw error;
+    }
+  }
+
+  private async finishAlone(deployment: DeploymentRecord, outcome: DeploymentOutcome): Promise<boolean> {
+    try {
+      await documentClient().send(
+        new UpdateCommand({
+          TableName: tableName(),
+          Key: deploymentKeys.item(deployment.id),
+          UpdateExpression: 'SET #status = :status, #error = :error, finished_at = :at',
+          ConditionExpression: '#status IN (:pending, :running)',
+          ExpressionAttributeNames: { '#status': 'status', '#error': 'error' },
+          ExpressionAttributeValues: {
+            ':status': outcome.status,
+            ':error': outcome.error,
+            ':at': outcome.at,
+            ':pending': 'pending',
+            ':running': 'running',
+          },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+}
