@@ -49,7 +49,7 @@ function runBash(
 /** The bash blocks of the README's tested sections, in order. */
 function walkthroughScript(): string {
   const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
-  return ['walkthrough', 'engine', 'ttl', 'audit']
+  return ['walkthrough', 'engine', 'ttl', 'audit', 'deployments', 'events']
     .map(
       (name) => new RegExp(`<!-- ${name}:start -->([\\s\\S]*?)<!-- ${name}:end -->`).exec(readme)?.[1] ?? '',
     )
@@ -102,6 +102,31 @@ describe('the README walk-through', () => {
     expect(out).toMatch(/env_\w+ is destroyed/);
     expect(out).toContain(
       '{"kind":"destroy","status":"succeeded","reason":"ttl_expired","requested_by":"system:ttl-sweeper"}',
+    );
+    // Deployments: a rolling success, then a failed health check rolled back to v1.0.0.
+    expect(out).toContain(
+      '{"version":"v1.0.0","status":"succeeded","batches":["25%: healthy","50%: healthy","100%: healthy"],"error":null}',
+    );
+    expect(out).toMatch(
+      /\{"version":"v1\.1\.0","status":"rolled_back","batches":\["25%: healthy","50%: unhealthy","100%: pending"\],"error":"Health check failed on batch 2 \(50%\): \d of 4 instances unhealthy"\}/,
+    );
+    expect(out).toContain('{"status":"running","current_version":"v1.0.0"}');
+    expect(out).toContain('Rolling back to v1.0.0 on all instances');
+    expect(out).toContain(
+      '[{"version":"v1.1.0","status":"rolled_back"},{"version":"v1.0.0","status":"succeeded"}]',
+    );
+    expect(out).toMatch(
+      /\{"error_code":"ILLEGAL_STATE","detail":"Environment env_\w+ is destroyed: deployments need a running environment"\}/,
+    );
+    // Events and metrics.
+    expect(out).toContain(
+      '["deployment.rolled_back","deployment.started","deployment.succeeded","deployment.started","environment.running","operation.finished","operation.started","environment.provisioning"]',
+    );
+    expect(out).toContain(
+      '{"detail_type":"Deployment Rolled Back","version":"v1.1.0","current_version":"v1.0.0"}',
+    );
+    expect(out).toMatch(
+      /\{"operations":\{"started":\d+,"succeeded":\d+,"failed":[1-9]\d*,"cancelled":[1-9]\d*\},"deployments":\{"started":2,"succeeded":1,"failed":0,"rolled_back":1\},"running":\d+\}/,
     );
   });
 });

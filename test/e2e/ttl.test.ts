@@ -52,6 +52,23 @@ describe('TTL', () => {
       reason: 'ttl_expired',
       requested_by: 'system:ttl-sweeper',
     });
+    // It was warned once before it went, and the warning reached the notification rule.
+    const warnings = await api.call('GET', `/events?environment_id=${envId}&type=environment.expiring`, {
+      token,
+    });
+    expect(warnings.body.items).toHaveLength(1);
+    expect((warnings.body.items as { detail: Record<string, unknown> }[])[0]?.detail).toMatchObject({
+      expires_at: expiresAt,
+      minutes_left: 0,
+    });
+    const notified = runtime.services.eventBridge.notifications.filter(
+      (e) => e.detail.environment_id === envId && e.detailType === 'Environment Expiring',
+    );
+    expect(notified).toHaveLength(1);
+    const destroyed = await api.call('GET', `/events?environment_id=${envId}&type=environment.destroyed`, {
+      token,
+    });
+    expect(destroyed.body.items).toHaveLength(1);
   });
 
   it('refuses a TTL on a persistent environment and an expiry in the past', async () => {

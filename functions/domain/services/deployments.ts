@@ -23,7 +23,7 @@ import {
 } from '../errors.ts';
 import { deploymentEvent } from '../events.ts';
 import { newId, nowIso } from '../ids.ts';
-import { assertSettled } from '../lifecycle.ts';
+import { assertSettled, IN_PROGRESS_STATUSES } from '../lifecycle.ts';
 import { logEvent } from '../logs.ts';
 import type { DeploymentRecord, LogRecord, Page, PageRequest } from '../model.ts';
 import type {
@@ -87,7 +87,10 @@ export async function createDeployment(
   input: CreateDeploymentInput,
 ): Promise<DeploymentRecord> {
   const environment = await getModifiableEnvironment(deps.environments, principal, environmentId);
-  assertSettled(environment);
+  // An operation in progress is named (409 OPERATION_IN_PROGRESS), so is a rollout in progress.
+  if (environment.status === 'running' || IN_PROGRESS_STATUSES.includes(environment.status)) {
+    assertSettled(environment);
+  }
   if (environment.status !== 'running') {
     throw new ConflictError(
       `Environment ${environmentId} is ${environment.status}: deployments need a running environment`,

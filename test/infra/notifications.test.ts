@@ -1,0 +1,96 @@
+/**
+ * Lifecycle events and notifications as synthesized: a custom EventBus, an SNS topic
+ * encrypted with a rotating customer managed key that EventBridge may use, one rule on
+ * the bus sending the notified event types (the same list the local bus applies) to the
+ * topic with a dead-letter queue, and an email subscription from the context.
+ */
+import { Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { detailTypeOf, EVENT_SOURCE, NOTIFIED_EVENT_TYPES } from '../../functions/domain/events.ts';
+import { Notifications } from '../../lib/notifications.ts';
+import {
+  type CfnResource,
+  logicalId,
+  newTestApp,
+  resourcesOfType,
+  type SynthesizedApp,
+  synthesizeApp,
+} from './support.ts';
+
+let synth: SynthesizedApp;
+let template: Template;
+
+beforeAll(() => {
+  synth = synthesizeApp();
+  template = synth.apiTemplate;
+}, 120_000);
+afterAll(() => synth?.cleanup());
+
+const one = (type: string): [string, CfnResource] => {
+  const entries = Object.entries(resourcesOfType(template, type));
+  expect(entries).toHaveLength(1);
+  return entries[0] as [string, CfnResource];
+};
+
+describe('the event bus', () => {
+  it('is a custom bus whose name the publishing functions get', () => {
+    const [busId] = one('AWS::Events::EventBus');
+    expect(busId).toBe(logicalId(synth.api.notifications.bus));
+  });
+});
+
+describe('the notification topic', () => {
+  it('is encrypted with a rotating customer managed key that EventBridge may use, and refuses plain HTTP', () => {
+    const [, topic] = one('AWS::SNS::Topic');
+    const keyId = logicalId(synth.api.notifications.topic.masterKey);
+    expect(topic.Properties?.KmsMasterKeyId).toEqual({ 'Fn::GetAtt': [keyId, 'Arn'] });
+    const key = resourcesOfType(template, 'AWS::KMS::Key')[keyId];
+    expect(key?.Properties?.EnableKeyRotation).toBe(true);
+    const statements = (
+      key?.Properties?.KeyPolicy as {
+        Statement: { Principal?: { Service?: string }; Action: string | string[] }[];
+      }
+    ).Statement;
+    const forEvents = statements.find((s) => s.Principal?.Service === 'events.amazonaws.com');
+    expect(forEvents?.Action).toEqual(expect.arrayContaining(['kms:Decrypt', 'kms:GenerateDataKey*']));
+    const [, policy] = one('AWS::SNS::TopicPolicy');
+    expect(JSON.stringify(policy.Properties)).toContain('aws:SecureTransport');
+  });
+
+  it('gets the notified event types from the bus, with a readable message and a dead-letter queue', () => {
+    const rules = Object.entries(resourcesOfType(template, 'AWS::Events::Rule')).filter(
+      ([id]) => id === logicalId(synth.api.notifications.rule),
+    );
+    const [, rule] = rules[0] as [string, CfnResource];
+    const props = rule.Properties ?? {};
+    expect(props.EventBusName).toEqual({ Ref: logicalId(synth.api.notifications.bus) });
+    expect(props.EventPattern).toEqual({
+      source: [EVENT_SOURCE],
+      'detail-type': NOTIFIED_EVENT_TYPES.map(detailTypeOf),
+    });
+    const [target] = props.Targets as {
+      Arn: unknown;
+      InputTransformer?: unknown;
+      DeadLetterConfig?: unknown;
+    }[];
+    expect(target?.Arn).toEqual({ Ref: logicalId(synth.api.notifications.topic) });
+    expect(target?.InputTransformer).toBeDefined();
+    expect(target?.DeadLetterConfig).toBeDefined();
+  });
+
+  it('has no subscriber unless an email is given in the context, and validates it', () => {
+    expect(resourcesOfType(template, 'AWS::SNS::Subscription')).toEqual({});
+    const app = newTestApp();
+    app.node.setContext('notificationEmail', 'ops@example.com');
+    const stack = new Stack(app, 'WithEmail');
+    new Notifications(stack, 'Notifications');
+    const subscriptions = Object.values(resourcesOfType(Template.fromStack(stack), 'AWS::SNS::Subscription'));
+    expect(subscriptions.map((s) => [s.Properties?.Protocol, s.Properties?.Endpoint])).toEqual([
+      ['email', 'ops@example.com'],
+    ]);
+    const bad = newTestApp();
+    bad.node.setContext('notificationEmail', 'not-an-email');
+    expect(() => new Notifications(new Stack(bad, 'Bad'), 'Notifications')).toThrow(/notificationEmail/);
+  });
+});
