@@ -66,6 +66,7 @@ const lines = [
     ? `  TTL sweeper every ${runtime.sweepIntervalMs / 1000} s (SWEEP_INTERVAL_SECONDS; 0 turns it off)`
     : '  TTL sweeper off (SWEEP_INTERVAL_SECONDS=0): expired environments are not torn down',
   `  user pool ${runtime.userPoolId}, app client ${runtime.clientId}`,
+  `  event bus ${runtime.services.eventBridge.busName}: notifications print as [notify] lines`,
   '',
   'Seeded users (one per group):',
   ...runtime.seedUsers.map((user) => `  ${user.email.padEnd(width)}  ${user.password}  ${user.group}`),
