@@ -47,15 +47,14 @@ describe('the notification topic', () => {
     expect(topic.Properties?.KmsMasterKeyId).toEqual({ 'Fn::GetAtt': [keyId, 'Arn'] });
     const key = resourcesOfType(template, 'AWS::KMS::Key')[keyId];
     expect(key?.Properties?.EnableKeyRotation).toBe(true);
-    const statements = (
-      key?.Properties?.KeyPolicy as {
-        Statement: { Principal?: { Service?: string }; Action: string | string[] }[];
-      }
-    ).Statement;
+    const policy = key?.Properties?.KeyPolicy as
+      | { Statement: { Principal?: { Service?: string }; Action: string | string[] }[] }
+      | undefined;
+    const statements = policy?.Statement ?? [];
     const forEvents = statements.find((s) => s.Principal?.Service === 'events.amazonaws.com');
     expect(forEvents?.Action).toEqual(expect.arrayContaining(['kms:Decrypt', 'kms:GenerateDataKey*']));
-    const [, policy] = one('AWS::SNS::TopicPolicy');
-    expect(JSON.stringify(policy.Properties)).toContain('aws:SecureTransport');
+    const [, topicPolicy] = one('AWS::SNS::TopicPolicy');
+    expect(JSON.stringify(topicPolicy.Properties)).toContain('aws:SecureTransport');
   });
 
   it('gets the notified event types from the bus, with a readable message and a dead-letter queue', () => {
