@@ -77,12 +77,15 @@ export class Notifications extends Construct {
     });
     this.rule.addTarget(
       new SnsTopic(this.topic, {
-        // A line a person can read in an email, rather than the raw event.
-        message: RuleTargetInput.fromText(
-          `${EventField.fromPath('$.detail-type')}: environment ${EventField.fromPath('$.detail.environment_id')} ` +
-            `(${EventField.fromPath('$.detail.detail.name')}) at ${EventField.fromPath('$.time')}. ` +
-            `Details: ${EventField.fromPath('$.detail.detail')}`,
-        ),
+        // The facts a person needs, as JSON (values are escaped properly, unlike text
+        // templates), rather than the whole event with its envelope.
+        message: RuleTargetInput.fromObject({
+          event: EventField.fromPath('$.detail-type'),
+          time: EventField.fromPath('$.time'),
+          environment_id: EventField.fromPath('$.detail.environment_id'),
+          deployment_id: EventField.fromPath('$.detail.deployment_id'),
+          detail: EventField.fromPath('$.detail.detail'),
+        }),
         deadLetterQueue,
         retryAttempts: 10,
         maxEventAge: Duration.hours(24),

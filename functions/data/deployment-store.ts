@@ -4,7 +4,7 @@
  * environment item: `active_deployment_id` on the environment is the lock that makes
  * deployments one at a time and keeps operations out while one rolls out.
  */
-import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ConflictError, StaleOperationError } from '../domain/errors.ts';
 import { assertSettled } from '../domain/lifecycle.ts';
 import type {
@@ -21,7 +21,7 @@ import { getEnvironmentItem } from './environment-store.ts';
 import { deploymentKeys, environmentKeys } from './keys.ts';
 import { queryPage } from './pagination.ts';
 
-const STRIPPED = ['PK', 'SK', 'GSI1PK', 'GSI1SK', 'entity'];
+const STRIPPED = ['PK', 'SK', 'GSI1PK', 'GSI1SK', 'GSI3PK', 'GSI3SK', 'entity'];
 
 function fromItem(item: Record<string, unknown>): DeploymentRecord {
   const copy = { ...item };
@@ -33,6 +33,7 @@ function toItem(deployment: DeploymentRecord): Record<string, unknown> {
   return {
     ...deploymentKeys.item(deployment.id),
     ...deploymentKeys.byEnvironment(deployment.environment_id, deployment.created_at, deployment.id),
+    ...(deployment.status === 'pending' ? deploymentKeys.pending(deployment.created_at, deployment.id) : {}),
     entity: 'deployment',
     ...deployment,
   };
@@ -106,13 +107,28 @@ export class DynamoDeploymentStore implements DeploymentStore {
     );
   }
 
+  async listPendingBefore(before: string, limit: number): Promise<DeploymentRecord[]> {
+    const result = await documentClient().send(
+      new QueryCommand({
+        TableName: tableName(),
+        IndexName: 'GSI3',
+        KeyConditionExpression: 'GSI3PK = :pk AND GSI3SK < :before',
+        ExpressionAttributeValues: { ':pk': deploymentKeys.pendingPartition, ':before': before },
+        Limit: limit,
+      }),
+    );
+    // The index may lag: only what is still pending on the item itself.
+    const found = await Promise.all((result.Items ?? []).map((item) => this.get(String(item.id))));
+    return found.filter((d): d is DeploymentRecord => d?.status === 'pending');
+  }
+
   async start(id: string, at: string): Promise<void> {
     try {
       await documentClient().send(
         new UpdateCommand({
           TableName: tableName(),
           Key: deploymentKeys.item(id),
-          UpdateExpression: 'SET #status = :running, started_at = :at',
+          UpdateExpression: 'SET #status = :running, started_at = :at REMOVE GSI3PK, GSI3SK',
           ConditionExpression: '#status = :pending',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: { ':running': 'running', ':pending': 'pending', ':at': at },
@@ -154,7 +170,8 @@ export class DynamoDeploymentStore implements DeploymentStore {
           Update: {
             TableName: tableName(),
             Key: deploymentKeys.item(deployment.id),
-            UpdateExpression: 'SET #status = :status, #error = :error, finished_at = :at',
+            UpdateExpression:
+              'SET #status = :status, #error = :error, finished_at = :at REMOVE GSI3PK, GSI3SK',
             ConditionExpression: '#status IN (:pending, :running)',
             ExpressionAttributeNames: { '#status': 'status', '#error': 'error' },
             ExpressionAttributeValues: {
@@ -197,7 +214,7 @@ export class DynamoDeploymentStore implements DeploymentStore {
         new UpdateCommand({
           TableName: tableName(),
           Key: deploymentKeys.item(deployment.id),
-          UpdateExpression: 'SET #status = :status, #error = :error, finished_at = :at',
+          UpdateExpression: 'SET #status = :status, #error = :error, finished_at = :at REMOVE GSI3PK, GSI3SK',
           ConditionExpression: '#status IN (:pending, :running)',
           ExpressionAttributeNames: { '#status': 'status', '#error': 'error' },
           ExpressionAttributeValues: {

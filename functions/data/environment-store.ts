@@ -79,9 +79,10 @@ function applyChanges(environment: EnvironmentRecord, changes: EnvironmentChange
  * The error for a conditional write that lost to another request: if the winner started
  * an operation, 409 OPERATION_IN_PROGRESS naming it; otherwise CONCURRENT_MODIFICATION.
  */
-async function lostRace(environmentId: string): Promise<Error> {
+async function lostRace(environmentId: string, options: { deploymentsBlock: boolean }): Promise<Error> {
   const current = await getEnvironmentItem(environmentId);
-  if (current) assertSettled(current);
+  // A settings-only write is not blocked by a deployment: only a running operation explains it.
+  if (current) assertSettled(options.deploymentsBlock ? current : { ...current, active_deployment_id: null });
   return new ConflictError(
     `Environment ${environmentId} was changed by another request; read it again and retry`,
     'CONCURRENT_MODIFICATION',
@@ -306,7 +307,9 @@ export class DynamoEnvironmentStore implements EnvironmentStore {
         { Put: { TableName: tableName(), Item: operationToItem(operation) } },
       ]);
     } catch (error) {
-      if (conditionFailedAt(cancellationReasons(error), 0)) throw await lostRace(environment.id);
+      if (conditionFailedAt(cancellationReasons(error), 0)) {
+        throw await lostRace(environment.id, { deploymentsBlock: true });
+      }
       throw error;
     }
     return next;
@@ -340,13 +343,13 @@ export class DynamoEnvironmentStore implements EnvironmentStore {
         }),
       );
     } catch (error) {
-      if (isConditionFailure(error)) throw await lostRace(environment.id);
+      if (isConditionFailure(error)) throw await lostRace(environment.id, { deploymentsBlock: false });
       throw error;
     }
     return next;
   }
 
-  async listExpired(before: string, limit: number): Promise<EnvironmentRecord[]> {
+  async listExpired(before: string, limit: number, after?: string): Promise<EnvironmentRecord[]> {
     const expired: EnvironmentRecord[] = [];
     let startKey: Record<string, unknown> | undefined;
     // Pages through the whole expired range (up to `limit`): entries that cannot be swept
@@ -356,8 +359,16 @@ export class DynamoEnvironmentStore implements EnvironmentStore {
         new QueryCommand({
           TableName: tableName(),
           IndexName: 'GSI4',
-          KeyConditionExpression: 'GSI4PK = :pk AND GSI4SK < :before',
-          ExpressionAttributeValues: { ':pk': environmentKeys.expiryPartition, ':before': `${before}#~` },
+          KeyConditionExpression:
+            after === undefined
+              ? 'GSI4PK = :pk AND GSI4SK < :before'
+              : 'GSI4PK = :pk AND GSI4SK BETWEEN :after AND :before',
+          ExpressionAttributeValues: {
+            ':pk': environmentKeys.expiryPartition,
+            ':before': `${before}#~`,
+            // Sort keys are `<expires_at>#<id>`: '#~' sorts after every id of that instant.
+            ...(after === undefined ? {} : { ':after': `${after}#~` }),
+          },
           Limit: Math.min(100, limit - expired.length),
           ExclusiveStartKey: startKey,
         }),

@@ -121,4 +121,7 @@ export const deploymentKeys = {
   }),
   environmentPartition: (environmentId: string) => `ENV#${environmentId}`,
   prefix: 'DEP#',
+  /** Sparse: only while pending (removed when its rollout starts or it ends), for the sweeper. */
+  pending: (createdAt: string, id: string) => ({ GSI3PK: 'PENDING#DEP', GSI3SK: `${createdAt}#${id}` }),
+  pendingPartition: 'PENDING#DEP',
 };

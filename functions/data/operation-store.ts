@@ -296,7 +296,7 @@ export class DynamoOperationStore implements OperationStore {
     environment: EnvironmentRecord,
     operation: OperationRecord,
     outcome: OperationOutcome,
-  ): Promise<void> {
+  ): Promise<boolean> {
     const table = tableName();
     const owns = environment.current_operation_id === operation.id;
     const progress = { ...environment.progress };
@@ -396,11 +396,13 @@ export class DynamoOperationStore implements OperationStore {
     }
     try {
       await transactWrite(items);
+      return true;
     } catch (error) {
       if (!cancellationReasons(error)) throw error;
       const current = await this.getOperation(operation.id);
-      // A retry of a step whose transaction already committed.
-      if (current?.status === outcome.operationStatus) return;
+      // A retry of a step whose transaction already committed, or another writer (the
+      // reconciler) that settled it the same way: nothing written by this call.
+      if (current?.status === outcome.operationStatus) return false;
       throw notOwned(environment.id, operation.id);
     }
   }

@@ -49,12 +49,13 @@ export function instancesAt(percent: number): number {
   return Math.max(1, Math.round((SIMULATED_INSTANCES * percent) / 100));
 }
 
+/** Whole seconds: a Wait state's `SecondsPath` must be a non-negative integer in Step Functions. */
 export function batchWaitSeconds(strategy: DeploymentStrategyValue, timeScale: number): number {
-  return Math.round(BATCH_SECONDS[strategy] * timeScale * 1000) / 1000;
+  return Math.max(0, Math.round(BATCH_SECONDS[strategy] * timeScale));
 }
 
 export function rollbackWaitSeconds(timeScale: number): number {
-  return Math.round(ROLLBACK_SECONDS * timeScale * 1000) / 1000;
+  return Math.max(0, Math.round(ROLLBACK_SECONDS * timeScale));
 }
 
 export interface HealthResult {

@@ -103,8 +103,11 @@ export interface EnvironmentStore {
    */
   updateSettings(environment: EnvironmentRecord, changes: EnvironmentChanges): Promise<EnvironmentRecord>;
   getOperation(id: string): Promise<OperationRecord | null>;
-  /** Live ephemeral environments whose expiry is before `before` (ISO), oldest expiry first. */
-  listExpired(before: string, limit: number): Promise<EnvironmentRecord[]>;
+  /**
+   * Live ephemeral environments whose expiry is before `before` (ISO), oldest expiry first;
+   * with `after`, only those expiring after it (the window of the expiry warnings).
+   */
+  listExpired(before: string, limit: number, after?: string): Promise<EnvironmentRecord[]>;
   /**
    * Marks that the expiry warning for `expiresAt` was sent, if the environment still
    * expires then and was not warned for it yet. True when this call marked it.
@@ -205,12 +208,14 @@ export interface OperationStore {
   /**
    * Ends the operation and moves the environment from `from` to `to` with the given
    * fields; for a destroy, also releases the name lock and the project's live counter.
+   * True when this call ended it; false when it had already ended that way (a repeated
+   * step, or the reconciler first): the caller must not report it again.
    */
   finish(
     environment: EnvironmentRecord,
     operation: OperationRecord,
     outcome: OperationOutcome,
-  ): Promise<void>;
+  ): Promise<boolean>;
 }
 
 /** The audit trail of mutating requests. */
@@ -279,6 +284,8 @@ export interface DeploymentStore {
   get(id: string): Promise<DeploymentRecord | null>;
   /** An environment's deployments, newest first. */
   listByEnvironment(environmentId: string, page: PageRequest): Promise<Page<DeploymentRecord>>;
+  /** Deployments still `pending` that were created before `before` (ISO), oldest first. */
+  listPendingBefore(before: string, limit: number): Promise<DeploymentRecord[]>;
   /** `pending` → `running`. Idempotent. @throws StaleOperationError once it has finished. */
   start(id: string, at: string): Promise<void>;
   /** Records one batch of a running deployment. @throws StaleOperationError once it has finished. */

@@ -126,6 +126,34 @@ describe('deployments over HTTP', () => {
   });
 });
 
+describe('another developer', () => {
+  it('sees none of it: 404 on the deployments, their logs and the events of an environment not theirs', async () => {
+    // Arrange
+    const email = 'other-dev@example.org';
+    const password = 'Other-Passw0rd!';
+    await api.call('POST', '/auth/signup', { body: { email, password } });
+    const other = (await api.login(email, password)).id_token;
+    const list = await api.call('GET', `/environments/${envId}/deployments`, { token });
+    const depId = String((list.body.items as { id: string }[])[0]?.id);
+    // Act + assert
+    expect((await api.call('GET', `/deployments/${depId}`, { token: other })).status).toBe(404);
+    expect((await api.call('GET', `/deployments/${depId}/logs`, { token: other })).status).toBe(404);
+    expect((await api.call('GET', `/environments/${envId}/deployments`, { token: other })).status).toBe(404);
+    const post = await api.call('POST', `/environments/${envId}/deployments`, {
+      token: other,
+      body: { version: 'x' },
+    });
+    expect(post.status).toBe(404);
+    expect((await api.call('GET', `/events?environment_id=${envId}`, { token: other })).status).toBe(404);
+    const theirs = await api.call('GET', '/events', { token: other });
+    expect((theirs.body.items as { environment_id: string }[]).some((e) => e.environment_id === envId)).toBe(
+      false,
+    );
+    // An administrator sees them.
+    expect((await api.call('GET', `/deployments/${depId}`, { token: adminToken })).status).toBe(200);
+  });
+});
+
 describe('events and metrics over HTTP', () => {
   it('lists the environment’s events newest first, filtered by type', async () => {
     const all = await api.call('GET', `/events?environment_id=${envId}`, { token });

@@ -12,6 +12,7 @@ import type { CreateDeploymentInput } from '../../functions/domain/schemas.ts';
 import {
   createDeployment,
   type DeploymentDeps,
+  failStalledDeployments,
   listDeploymentLogs,
   reconcileDeployment,
 } from '../../functions/domain/services/deployments.ts';
@@ -194,5 +195,28 @@ describe('the environment lock', () => {
     });
     const next = await deploy(id, { version: 'v2' });
     expect(next.deployment.status).toBe('succeeded');
+  });
+
+  it('is released by the sweeper when a rollout never started', async () => {
+    // Arrange: recorded, but its execution never started (the API died in between).
+    const id = await runningEnvironment();
+    const stalled = await createDeployment(withoutRollout(), owner, id, {
+      version: 'v1',
+      strategy: 'rolling',
+    });
+    // Act: a sweep now leaves it alone; one six minutes later fails it.
+    const early = await failStalledDeployments(harness.deps.deploymentStepDeps, new Date());
+    const later = new Date(Date.now() + 6 * 60_000);
+    const swept = await failStalledDeployments(harness.deps.deploymentStepDeps, later);
+    const again = await failStalledDeployments(harness.deps.deploymentStepDeps, later);
+    // Assert
+    expect(early).not.toContain(stalled.id);
+    expect(swept).toContain(stalled.id);
+    expect(again).not.toContain(stalled.id);
+    expect(must(await harness.deps.deploymentStore.get(stalled.id), 'deployment')).toMatchObject({
+      status: 'failed',
+      error: 'The rollout never started',
+    });
+    expect((await environment(id)).active_deployment_id ?? null).toBeNull();
   });
 });

@@ -127,6 +127,14 @@ export async function createDeployment(
     finished_at: null,
   };
   await deps.deployments.create(environment, deployment);
+  // Started before anything else: the record holds the environment until its rollout ends,
+  // so the rollout must exist as soon as possible (a stalled one is failed by the sweeper).
+  let startError: unknown = null;
+  try {
+    await deps.starter.start({ environment_id: environment.id, deployment_id: deployment.id });
+  } catch (cause) {
+    startError = cause ?? new Error('StartExecution failed');
+  }
   await deps.events.publish([
     deploymentEvent('deployment.started', environment, deployment.id, at, {
       version: deployment.version,
@@ -141,17 +149,19 @@ export async function createDeployment(
       at,
     },
   ]);
-  try {
-    await deps.starter.start({ environment_id: environment.id, deployment_id: deployment.id });
-  } catch (cause) {
-    await endDeployment(deps, deployment, {
-      status: 'failed',
-      error: 'The workflow could not be started',
-      at: nowIso(),
-    });
+  if (startError) {
+    try {
+      await endDeployment(deps, deployment, {
+        status: 'failed',
+        error: 'The workflow could not be started',
+        at: nowIso(),
+      });
+    } catch {
+      // Left pending: the sweeper fails deployments whose rollout never started.
+    }
     throw new ServiceUnavailableError(
       `Deployment ${deployment.id} could not be started; the environment is unchanged, please retry`,
-      { cause, extra: { deployment_id: deployment.id } },
+      { cause: startError, extra: { deployment_id: deployment.id } },
     );
   }
   return deployment;
@@ -185,7 +195,12 @@ export async function listDeploymentLogs(
   page: PageRequest,
 ): Promise<Page<LogRecord>> {
   const deployment = await getDeployment(deps, principal, deploymentId);
-  return deps.logs.list(deployment.environment_id, { deployment_id: deployment.id }, page);
+  // From its creation on: the environment's older history cannot hold its lines.
+  return deps.logs.list(
+    deployment.environment_id,
+    { deployment_id: deployment.id, since: deployment.created_at },
+    page,
+  );
 }
 
 // ---------------------------------------------------------------- steps
@@ -396,6 +411,28 @@ export async function failDeployment(
     at: nowIso(),
   });
   return { status: 'failed' };
+}
+
+/** How long a deployment may stay `pending` (its rollout not started) before the sweeper fails it. */
+export const STALLED_DEPLOYMENT_MINUTES = 5;
+
+/**
+ * Fails deployments whose rollout never started (the API crashed between recording one and
+ * starting its execution), so they do not hold their environment forever. Run by the sweeper.
+ * Should the execution start after all, its first step finds the deployment ended and stops.
+ */
+export async function failStalledDeployments(deps: DeploymentStepDeps, now: Date): Promise<string[]> {
+  const before = new Date(now.getTime() - STALLED_DEPLOYMENT_MINUTES * 60_000).toISOString();
+  const failed: string[] = [];
+  for (const deployment of await deps.deployments.listPendingBefore(before, 100)) {
+    const ended = await endDeployment(deps, deployment, {
+      status: 'failed',
+      error: 'The rollout never started',
+      at: now.toISOString(),
+    });
+    if (ended) failed.push(deployment.id);
+  }
+  return failed;
 }
 
 /** The reconciler for deploy-release executions that failed, timed out or were aborted. */

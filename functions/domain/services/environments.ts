@@ -166,8 +166,9 @@ export async function startOrSettle(
       releaseName: false,
       at: nowIso(),
     } as const;
-    await deps.operations.finish(environment, operation, outcome);
-    await deps.events.publish(operationEndedEvents(environment, operation, outcome));
+    if (await deps.operations.finish(environment, operation, outcome)) {
+      await deps.events.publish(operationEndedEvents(environment, operation, outcome));
+    }
     // Say exactly what state was left behind, so the client knows what to do next.
     const message =
       kind === 'provision'

@@ -66,7 +66,7 @@ export async function sweepExpiredEnvironments(
   const horizon = new Date(now.getTime() + settings.warningMinutes * 60_000).toISOString();
   const result: SweepResult = { started: [], deferred: [], errors: [], warned: [] };
   if (settings.warningMinutes > 0) {
-    const soon = await deps.environments.listExpired(horizon, SWEEP_BATCH);
+    const soon = await deps.environments.listExpired(horizon, SWEEP_BATCH, cutoff);
     await warnExpiring(
       deps,
       soon.filter((e) => e.expires_at !== null && e.expires_at > cutoff),

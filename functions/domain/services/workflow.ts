@@ -579,8 +579,10 @@ export async function finalizeOperation(
     releaseVpc: destroyed && stacks.some((s) => s.name === 'network'),
     at: nowIso(),
   };
-  await store.finish(environment, operation, outcome);
-  await deps.events.publish(operationEndedEvents(environment, operation, outcome));
+  // Reported only by the call that ended it (the reconciler may have got there first).
+  if (await store.finish(environment, operation, outcome)) {
+    await deps.events.publish(operationEndedEvents(environment, operation, outcome));
+  }
   await log(
     deps,
     operationLogs(
@@ -641,8 +643,9 @@ async function settleAbnormally(
     releaseName: false,
     at: nowIso(),
   };
-  await store.finish(environment, operation, result);
-  await deps.events.publish(operationEndedEvents(environment, operation, result));
+  if (await store.finish(environment, operation, result)) {
+    await deps.events.publish(operationEndedEvents(environment, operation, result));
+  }
   await log(
     deps,
     operationLogs(environment.id, operation.id, operation.kind, outcome.status, nowIso(), outcome.reason),

@@ -23,7 +23,10 @@ describe('rollout plans', () => {
   it('puts at least one instance in a batch, and scales waits with the time scale', () => {
     expect([instancesAt(25), instancesAt(50), instancesAt(100), instancesAt(1)]).toEqual([2, 4, 8, 1]);
     expect(batchWaitSeconds('rolling', 1)).toBe(20);
-    expect(batchWaitSeconds('all_at_once', 0.1)).toBe(4.5);
+    // Whole seconds only: Step Functions refuses a fractional SecondsPath.
+    expect(batchWaitSeconds('all_at_once', 0.1)).toBe(5);
+    expect(rollbackWaitSeconds(0.1)).toBe(2);
+    expect(Number.isInteger(batchWaitSeconds('rolling', 0.37))).toBe(true);
     expect(batchWaitSeconds('rolling', 0)).toBe(0);
     expect(rollbackWaitSeconds(1)).toBe(15);
   });
