@@ -28,8 +28,11 @@ import { eventHandlerEntry } from './paths.ts';
 /** How often the sweeper runs in AWS. */
 export const SWEEP_SCHEDULE: Schedule = Schedule.rate(Duration.minutes(1));
 
-/** The state machine the sweeper starts (teardown of an expired environment). */
-export const SWEEPER_STARTS = 'destroy-environment';
+/**
+ * The state machines the sweeper starts: teardown of an expired environment, and the
+ * redeploy of drifted stacks when a scheduled drift check remediates. Never a rollout.
+ */
+export const SWEEPER_STARTS = ['destroy-environment', 'provision-environment'] as const;
 
 /** Inputs of the sweeper. */
 export interface EnvironmentSweeperProps {
@@ -79,7 +82,7 @@ export class EnvironmentSweeper extends Construct {
     this.function = new NodeFunction(this, 'Function', {
       entry: eventHandlerEntry('sweep-environments'),
       description:
-        'Scheduled every minute: warns of ephemeral environments about to expire, tears down expired ones',
+        'Scheduled every minute: expiry warnings and teardown, due drift checks, stalled deployments',
       // One index query and a conditional write plus a StartExecution per expired environment.
       timeout: Duration.seconds(60),
       environment,
@@ -89,8 +92,9 @@ export class EnvironmentSweeper extends Construct {
     props.table.grantReadWriteData(this.function);
     props.notifications.grantPublish(this.function);
     acknowledgeIndexWildcard(this.function, props.table);
-    // Teardown only: the sweeper can never provision anything.
-    requireStateMachine(props.stateMachines, SWEEPER_STARTS).grantStartExecution(this.function);
+    for (const name of SWEEPER_STARTS) {
+      requireStateMachine(props.stateMachines, name).grantStartExecution(this.function);
+    }
 
     this.rule = new Rule(this, 'Rule', {
       description: 'Every minute: tear down ephemeral environments past expires_at',

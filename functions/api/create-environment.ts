@@ -1,11 +1,27 @@
-/** POST /projects/{project_id}/environments — records the environment and starts provisioning (202). */
+/**
+ * POST /projects/{project_id}/environments — records the environment and starts
+ * provisioning (202); with `?dry_run=true`, answers the plan (200) and records nothing.
+ */
+import { getVpcUsage } from '../data/quota-store.ts';
 import { etag, presentEnvironment, presentOperation } from '../domain/presenters.ts';
 import { createEnvironment } from '../domain/services/environments.ts';
+import { planCreate } from '../domain/services/plans.ts';
 import { environmentDeps, environmentSettings } from '../shared/dependencies.ts';
 import { httpRoute } from '../shared/http.ts';
 import { routes } from './routes.ts';
 
-export const handler = httpRoute(routes.createEnvironment, async ({ principal, params, body }) => {
+export const handler = httpRoute(routes.createEnvironment, async ({ principal, params, query, body }) => {
+  if (query.dry_run === 'true') {
+    const plan = await planCreate(
+      environmentDeps,
+      principal,
+      params.project_id,
+      body,
+      environmentSettings(),
+      getVpcUsage,
+    );
+    return { statusCode: 200, body: plan };
+  }
   const { environment, operation } = await createEnvironment(
     environmentDeps,
     principal,

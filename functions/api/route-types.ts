@@ -56,6 +56,8 @@ export interface RouteDefinition {
   };
   /** Status code of a successful answer, and its schema. */
   success: { status: number } & RouteResponse;
+  /** Other successful answers, e.g. 200 with a plan when `?dry_run=true`. */
+  alternatives?: ({ status: number } & RouteResponse)[];
   needs?: RouteNeeds;
   /** Error statuses this route can answer, beyond the ones every route may (400, 401, 429, 500). */
   errors?: number[];

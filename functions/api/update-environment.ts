@@ -1,25 +1,41 @@
 /**
  * PATCH /environments/{env_id} — new parameters (honours If-Match: <version>). 202 with
- * the update operation when stacks must be re-provisioned; 200 when no stack input changed.
+ * the update operation when stacks must be re-provisioned; 200 when no stack input changed;
+ * 200 with the plan, changing nothing, with `?dry_run=true`.
  */
 import { etag, presentEnvironment, presentOperation } from '../domain/presenters.ts';
 import { updateEnvironment } from '../domain/services/operations.ts';
+import { planUpdate } from '../domain/services/plans.ts';
 import { environmentDeps, environmentSettings } from '../shared/dependencies.ts';
 import { httpRoute, parseIfMatch } from '../shared/http.ts';
 import { routes } from './routes.ts';
 
-export const handler = httpRoute(routes.updateEnvironment, async ({ principal, params, body, headers }) => {
-  const { environment, operation } = await updateEnvironment(
-    environmentDeps,
-    principal,
-    params.env_id,
-    body,
-    parseIfMatch(headers),
-    environmentSettings(),
-  );
-  return {
-    statusCode: operation ? 202 : 200,
-    body: { ...presentEnvironment(environment), operation: operation ? presentOperation(operation) : null },
-    headers: etag(environment),
-  };
-});
+export const handler = httpRoute(
+  routes.updateEnvironment,
+  async ({ principal, params, query, body, headers }) => {
+    if (query.dry_run === 'true') {
+      const plan = await planUpdate(
+        environmentDeps,
+        principal,
+        params.env_id,
+        body,
+        parseIfMatch(headers),
+        environmentSettings(),
+      );
+      return { statusCode: 200, body: plan };
+    }
+    const { environment, operation } = await updateEnvironment(
+      environmentDeps,
+      principal,
+      params.env_id,
+      body,
+      parseIfMatch(headers),
+      environmentSettings(),
+    );
+    return {
+      statusCode: operation ? 202 : 200,
+      body: { ...presentEnvironment(environment), operation: operation ? presentOperation(operation) : null },
+      headers: etag(environment),
+    };
+  },
+);

@@ -7,7 +7,14 @@ import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ConflictError, NotFoundError } from '../domain/errors.ts';
 import { nowIso } from '../domain/ids.ts';
 import { assertSettled } from '../domain/lifecycle.ts';
-import type { EnvironmentRecord, OperationRecord, Page, PageRequest, StackRecord } from '../domain/model.ts';
+import type {
+  DriftChange,
+  EnvironmentRecord,
+  OperationRecord,
+  Page,
+  PageRequest,
+  StackRecord,
+} from '../domain/model.ts';
 import type {
   EnvironmentChanges,
   EnvironmentFilter,
@@ -34,13 +41,15 @@ import {
 import { environmentKeys, operationKeys, projectKeys, quotaKeys, stackKeys } from './keys.ts';
 import { type QuerySpec, queryPage } from './pagination.ts';
 
-/** `SET` clauses (with a leading comma) and values for changed environment settings. */
+/** `SET` clauses (with a leading comma), `REMOVE` attributes and values for changed environment settings. */
 function settingsUpdate(changes: EnvironmentChanges): {
   sets: string;
+  removes: string[];
   names: Record<string, string>;
   values: Record<string, unknown>;
 } {
   const sets: string[] = [];
+  const removes: string[] = [];
   const names: Record<string, string> = {};
   const values: Record<string, unknown> = {};
   if (changes.parameters) {
@@ -62,7 +71,21 @@ function settingsUpdate(changes: EnvironmentChanges): {
     values[':expiryPk'] = keys.GSI4PK;
     values[':expirySk'] = keys.GSI4SK;
   }
-  return { sets: sets.map((clause) => `, ${clause}`).join(''), names, values };
+  if (changes.drift) {
+    sets.push('drift_check = :driftCheck', 'next_drift_check_at = :nextDrift');
+    values[':driftCheck'] = changes.drift.check;
+    values[':nextDrift'] = changes.drift.next_at;
+    if (changes.drift.next_at) {
+      // The drift index moves with the next check; turned off, the environment leaves it.
+      const keys = environmentKeys.driftCheck(changes.drift.next_at, changes.drift.id);
+      sets.push('GSI5PK = :driftPk', 'GSI5SK = :driftSk');
+      values[':driftPk'] = keys.GSI5PK;
+      values[':driftSk'] = keys.GSI5SK;
+    } else {
+      removes.push('GSI5PK', 'GSI5SK');
+    }
+  }
+  return { sets: sets.map((clause) => `, ${clause}`).join(''), removes, names, values };
 }
 
 /** The environment as it reads after `changes`. */
@@ -72,6 +95,9 @@ function applyChanges(environment: EnvironmentRecord, changes: EnvironmentChange
     ...(changes.parameters ? { parameters: changes.parameters } : {}),
     ...(changes.on_failure ? { on_failure: changes.on_failure } : {}),
     ...(changes.expiry ? { ttl_hours: changes.expiry.ttl_hours, expires_at: changes.expiry.expires_at } : {}),
+    ...(changes.drift
+      ? { drift_check: changes.drift.check, next_drift_check_at: changes.drift.next_at }
+      : {}),
   };
 }
 
@@ -284,7 +310,8 @@ export class DynamoEnvironmentStore implements EnvironmentStore {
             Key: environmentKeys.item(environment.id),
             UpdateExpression:
               'SET #status = :status, current_operation_id = :op, #error = :null, version = :next, updated_at = :at, ' +
-              `progress_layer = :zero, progress_layers = :layers, progress_stacks = :stacks${settings.sets} REMOVE done_stacks`,
+              `progress_layer = :zero, progress_layers = :layers, progress_stacks = :stacks${settings.sets} ` +
+              `REMOVE ${['done_stacks', ...settings.removes].join(', ')}`,
             // Never while a deployment rolls out (its record holds the environment).
             ConditionExpression:
               '#status = :expected AND version = :version AND (attribute_not_exists(active_deployment_id) OR active_deployment_id = :null)',
@@ -331,7 +358,9 @@ export class DynamoEnvironmentStore implements EnvironmentStore {
         new UpdateCommand({
           TableName: tableName(),
           Key: environmentKeys.item(environment.id),
-          UpdateExpression: `SET version = :next, updated_at = :at${settings.sets}`,
+          UpdateExpression: `SET version = :next, updated_at = :at${settings.sets}${
+            settings.removes.length > 0 ? ` REMOVE ${settings.removes.join(', ')}` : ''
+          }`,
           ConditionExpression: 'version = :version',
           ...(Object.keys(settings.names).length > 0 ? { ExpressionAttributeNames: settings.names } : {}),
           ExpressionAttributeValues: {
@@ -436,6 +465,59 @@ export class DynamoEnvironmentStore implements EnvironmentStore {
       return true;
     } catch (error) {
       if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  async listDriftDue(before: string, limit: number): Promise<EnvironmentRecord[]> {
+    const result = await documentClient().send(
+      new QueryCommand({
+        TableName: tableName(),
+        IndexName: 'GSI5',
+        KeyConditionExpression: 'GSI5PK = :pk AND GSI5SK < :before',
+        ExpressionAttributeValues: { ':pk': environmentKeys.driftPartition, ':before': `${before}#~` },
+        Limit: limit,
+      }),
+    );
+    return (result.Items ?? []).map(environmentFromItem);
+  }
+
+  async claimDriftCheck(environmentId: string, seen: string, next: string): Promise<boolean> {
+    const keys = environmentKeys.driftCheck(next, environmentId);
+    try {
+      await documentClient().send(
+        new UpdateCommand({
+          TableName: tableName(),
+          Key: environmentKeys.item(environmentId),
+          UpdateExpression: 'SET next_drift_check_at = :next, GSI5PK = :pk, GSI5SK = :sk',
+          ConditionExpression: 'next_drift_check_at = :seen AND attribute_exists(GSI5PK)',
+          ExpressionAttributeValues: { ':next': next, ':seen': seen, ':pk': keys.GSI5PK, ':sk': keys.GSI5SK },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  async recordDrift(
+    environmentId: string,
+    stack: string,
+    drift: { checked_at: string; changes: DriftChange[] },
+  ): Promise<void> {
+    try {
+      await documentClient().send(
+        new UpdateCommand({
+          TableName: tableName(),
+          Key: stackKeys.item(environmentId, stack),
+          UpdateExpression: 'SET drifted = :drifted, drift = :drift',
+          ConditionExpression: 'attribute_exists(PK)',
+          ExpressionAttributeValues: { ':drifted': drift.changes.length > 0, ':drift': drift },
+        }),
+      );
+    } catch (error) {
+      if (isConditionFailure(error)) throw new NotFoundError('Stack', `${environmentId}/${stack}`);
       throw error;
     }
   }

@@ -20,6 +20,8 @@ const KEY_ATTRIBUTES = [
   'GSI3SK',
   'GSI4PK',
   'GSI4SK',
+  'GSI5PK',
+  'GSI5SK',
   'entity',
   'ttl',
 ];
@@ -55,6 +57,9 @@ export function environmentToItem(environment: EnvironmentRecord): Item {
     ...environmentKeys.all(environment.created_at, environment.id),
     ...(environment.expires_at && environment.status !== 'destroyed'
       ? environmentKeys.expiry(environment.expires_at, environment.id)
+      : {}),
+    ...(environment.next_drift_check_at && environment.status !== 'destroyed'
+      ? environmentKeys.driftCheck(environment.next_drift_check_at, environment.id)
       : {}),
     entity: 'environment',
     ...rest,

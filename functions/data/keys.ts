@@ -36,6 +36,9 @@ export const environmentKeys = {
   /** Sparse expiry index: live ephemeral environments by `expires_at` (the TTL sweeper's query). */
   expiry: (expiresAt: string, id: string) => ({ GSI4PK: 'EXPIRY', GSI4SK: `${expiresAt}#${id}` }),
   expiryPartition: 'EXPIRY',
+  /** Sparse drift index: environments with scheduled drift checks, by when the next is due. */
+  driftCheck: (nextAt: string, id: string) => ({ GSI5PK: 'DRIFT', GSI5SK: `${nextAt}#${id}` }),
+  driftPartition: 'DRIFT',
   /** Uniqueness of a live environment's name within its project; released on destroy. */
   nameLock: (projectId: string, name: string) => ({ PK: `PRJ#${projectId}`, SK: `ENVNAME#${name}` }),
 };

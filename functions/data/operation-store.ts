@@ -249,8 +249,11 @@ export class DynamoOperationStore implements OperationStore {
       ':op': claim.operationId,
     };
     if (result.resources) {
-      sets.push('resources = :resources');
+      // New resources: what a refresh found about the old ones no longer applies.
+      sets.push('resources = :resources', 'drifted = :notDrifted', 'drift = :noDrift');
       values[':resources'] = result.resources;
+      values[':notDrifted'] = false;
+      values[':noDrift'] = null;
     }
     if (result.outputs) {
       sets.push('outputs = :outputs');
@@ -354,8 +357,8 @@ export class DynamoOperationStore implements OperationStore {
         Update: {
           TableName: table,
           Key: environmentKeys.item(environment.id),
-          // A destroyed environment leaves the expiry index: the TTL sweeper is done with it.
-          UpdateExpression: `SET ${sets.join(', ')}${outcome.releaseName ? ' REMOVE GSI4PK, GSI4SK' : ''}`,
+          // A destroyed environment leaves the expiry and drift indexes: the sweeper is done with it.
+          UpdateExpression: `SET ${sets.join(', ')}${outcome.releaseName ? ' REMOVE GSI4PK, GSI4SK, GSI5PK, GSI5SK' : ''}`,
           ConditionExpression: 'current_operation_id = :op AND #status = :expected',
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,

@@ -8,6 +8,7 @@
  * - GSI2        GSI2PK/GSI2SK  by owner: a user's projects and environments
  * - GSI3        GSI3PK/GSI3SK  all of a kind, newest first (for Administrators and ReadOnly)
  * - GSI4        GSI4PK/GSI4SK  live ephemeral environments by expiry (sparse; the TTL sweeper)
+ * - GSI5        GSI5PK/GSI5SK  environments by next scheduled drift check (sparse; the sweeper)
  */
 export const TABLE_DESIGN = {
   partitionKey: 'PK',
@@ -19,6 +20,7 @@ export const TABLE_DESIGN = {
     { indexName: 'GSI2', partitionKey: 'GSI2PK', sortKey: 'GSI2SK' },
     { indexName: 'GSI3', partitionKey: 'GSI3PK', sortKey: 'GSI3SK' },
     { indexName: 'GSI4', partitionKey: 'GSI4PK', sortKey: 'GSI4SK' },
+    { indexName: 'GSI5', partitionKey: 'GSI5PK', sortKey: 'GSI5SK' },
   ],
 } as const;
 

@@ -22,6 +22,7 @@ export const EVENT_TYPES = [
   'environment.destroyed',
   'environment.failed',
   'environment.expiring',
+  'environment.drift_detected',
   'operation.started',
   'operation.finished',
   'deployment.started',
@@ -41,6 +42,7 @@ export const EVENT_SOURCE = 'cloud-env.provisioning';
 export const NOTIFIED_EVENT_TYPES: readonly EventType[] = [
   'environment.failed',
   'environment.expiring',
+  'environment.drift_detected',
   'deployment.failed',
   'deployment.rolled_back',
 ];
@@ -178,6 +180,22 @@ export function environmentExpiringEvent(environment: EnvironmentRecord, time: s
   );
 }
 
+/** A refresh found resources changed outside the platform. */
+export function driftDetectedEvent(
+  environment: EnvironmentRecord,
+  time: string,
+  stacks: { stack: string; changes: number }[],
+  remediation: string | null,
+): LifecycleEvent {
+  return event(
+    'environment.drift_detected',
+    environment,
+    time,
+    { operation_id: remediation },
+    { name: environment.name, stacks, remediation_operation_id: remediation },
+  );
+}
+
 /** A deployment started or ended. */
 export function deploymentEvent(
   type: Extract<EventType, `deployment.${string}`>,
@@ -265,7 +283,11 @@ export function metricDeltas(e: LifecycleEvent): MetricDeltas {
   const hourly: MetricDeltas['hourly'] = {};
   const statuses: MetricDeltas['statuses'] = {};
   const detail = e.detail;
-  if (e.type.startsWith('environment.') && e.type !== 'environment.expiring') {
+  if (
+    e.type.startsWith('environment.') &&
+    e.type !== 'environment.expiring' &&
+    e.type !== 'environment.drift_detected'
+  ) {
     const to = detail.status as EnvironmentStatusValue;
     const from = detail.previous_status as EnvironmentStatusValue | null;
     statuses[to] = 1;

@@ -24,6 +24,7 @@ export const ACTIVE_STATUS: Readonly<Record<OperationKindValue, EnvironmentStatu
   stop: 'stopping',
   start: 'starting',
   destroy: 'destroying',
+  delete_stacks: 'updating',
 };
 
 /** Stacks that run workloads: stop and start act on these and leave the others alone. */

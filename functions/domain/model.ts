@@ -56,6 +56,10 @@ export interface EnvironmentRecord {
   current_version?: string | null;
   /** The deployment rolling out now; operations wait for it (409 `DEPLOYMENT_IN_PROGRESS`). */
   active_deployment_id?: string | null;
+  /** Scheduled drift checks, if asked for. */
+  drift_check?: DriftCheckSettings | null;
+  /** When the next scheduled drift check is due (keys the drift index). */
+  next_drift_check_at?: string | null;
   /** The expiry the TTL sweeper last sent an `environment.expiring` warning for (internal). */
   expiry_warned_for?: string | null;
   error: string | null;
@@ -79,6 +83,27 @@ export interface StackRecord {
   started_at: string | null;
   finished_at: string | null;
   error: string | null;
+  /** The last refresh found the live resources differ from the recorded ones. */
+  drifted?: boolean;
+  /** What the last refresh found (none yet: absent). */
+  drift?: { checked_at: string; changes: DriftChange[] } | null;
+}
+
+/** One difference between a recorded resource and its (simulated) live state. */
+export interface DriftChange {
+  logical_id: string;
+  type: string;
+  id: string;
+  property: string;
+  expected: unknown;
+  actual: unknown;
+}
+
+/** Scheduled drift checks of an environment (run by the sweeper). */
+export interface DriftCheckSettings {
+  interval_hours: number;
+  /** Redeploy drifted stacks (an `update` operation) when drift is found. */
+  remediate: boolean;
 }
 
 export interface OperationRecord {

@@ -9,6 +9,8 @@ import type {
   AuditRecord,
   DeploymentBatch,
   DeploymentRecord,
+  DriftChange,
+  DriftCheckSettings,
   EnvironmentRecord,
   LogFilter,
   LogRecord,
@@ -62,6 +64,8 @@ export interface EnvironmentChanges {
   on_failure?: OnFailureValue;
   /** A new expiry of an ephemeral environment (`id` keys the expiry index). */
   expiry?: { id: string; ttl_hours: number | null; expires_at: string };
+  /** Scheduled drift checks on or off, and when the next is due (`id` keys the drift index). */
+  drift?: { id: string; check: DriftCheckSettings | null; next_at: string | null };
 }
 
 export interface EnvironmentStore {
@@ -113,6 +117,19 @@ export interface EnvironmentStore {
    * expires then and was not warned for it yet. True when this call marked it.
    */
   markExpiryWarned(environmentId: string, expiresAt: string): Promise<boolean>;
+  /** Environments whose scheduled drift check is due before `before` (ISO), oldest first. */
+  listDriftDue(before: string, limit: number): Promise<EnvironmentRecord[]>;
+  /**
+   * Moves an environment's next drift check from `seen` to `next` (the sweeper's claim: of
+   * two sweeps, one wins). False when it had moved already or checks were turned off.
+   */
+  claimDriftCheck(environmentId: string, seen: string, next: string): Promise<boolean>;
+  /** Records what a refresh found on one stack (it must still exist). */
+  recordDrift(
+    environmentId: string,
+    stack: string,
+    drift: { checked_at: string; changes: DriftChange[] },
+  ): Promise<void>;
   /** An environment's operations, newest first. */
   listOperations(environmentId: string, page: PageRequest): Promise<Page<OperationRecord>>;
   /**

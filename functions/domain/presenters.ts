@@ -42,6 +42,8 @@ export function presentEnvironment(e: EnvironmentRecord) {
     base_url: e.base_url,
     current_operation_id: e.current_operation_id,
     current_version: e.current_version ?? null,
+    drift_check: e.drift_check ?? null,
+    next_drift_check_at: e.next_drift_check_at ?? null,
     active_deployment_id: e.active_deployment_id ?? null,
     estimated_monthly_cost_usd: e.estimated_monthly_cost_usd,
     on_failure: e.on_failure,
@@ -68,6 +70,8 @@ export function presentStack(s: StackRecord) {
     started_at: s.started_at,
     finished_at: s.finished_at,
     error: s.error,
+    drifted: s.drifted ?? false,
+    drift_checked_at: s.drift?.checked_at ?? null,
   };
 }
 

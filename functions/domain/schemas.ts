@@ -83,7 +83,8 @@ export const StackStatus = z.enum([
   'destroying',
   'destroyed',
 ]);
-export const OperationKind = z.enum(['provision', 'update', 'stop', 'start', 'destroy']);
+/** `delete_stacks` destroys some stacks of a running environment (DELETE …/stacks/{stack}). */
+export const OperationKind = z.enum(['provision', 'update', 'stop', 'start', 'destroy', 'delete_stacks']);
 export const OnFailure = z.enum(['rollback', 'keep']);
 export const OperationStatus = z.enum(['running', 'succeeded', 'failed', 'cancelled']);
 
@@ -204,8 +205,18 @@ export const SimulateParameters = z
     transient_failure_rate: z.number().min(0).max(1).optional(),
     fail_stacks: z.array(StackName).max(32).optional(),
     fail_destroy_stacks: z.array(StackName).max(32).optional(),
+    /** Chance (0–1) that a resource has drifted when a refresh compares it with the live state. */
+    drift_rate: z.number().min(0).max(1).optional(),
   })
   .meta({ id: 'SimulateParameters' });
+
+/** Scheduled drift checks: every `interval_hours`, by the sweeper; `remediate` redeploys drifted stacks. */
+export const DriftCheck = z
+  .strictObject({
+    interval_hours: z.number().int().min(1).max(720),
+    remediate: z.boolean().default(false),
+  })
+  .meta({ id: 'DriftCheck' });
 
 /**
  * Template parameters, guarded like a free tier. Every field has a default, so `{}` is valid;
@@ -288,6 +299,8 @@ export const CreateEnvironmentRequest = z
     parameters: TemplateParameters.default({}),
     /** What a failed provision does: destroy what it created (`rollback`) or keep it (`keep`). */
     on_failure: OnFailure.default('rollback'),
+    /** Scheduled drift checks (run by the sweeper), optionally remediated by a redeploy. */
+    drift_check: DriftCheck.optional(),
   })
   .meta({ id: 'CreateEnvironmentRequest' });
 
@@ -300,9 +313,11 @@ export const UpdateEnvironmentRequest = z
     ttl_hours: z.number().int().min(1).max(8760).optional(),
     /** Or an explicit expiry (like Terraform Cloud's auto-destroy-at). */
     expires_at: z.iso.datetime().optional(),
+    /** Scheduled drift checks; `null` turns them off. */
+    drift_check: DriftCheck.nullable().optional(),
   })
   .refine((v) => Object.values(v).some((value) => value !== undefined), {
-    message: 'give at least one of parameters, on_failure, ttl_hours, expires_at',
+    message: 'give at least one of parameters, on_failure, ttl_hours, expires_at, drift_check',
   })
   .refine((v) => v.ttl_hours === undefined || v.expires_at === undefined, {
     message: 'give ttl_hours or expires_at, not both',
@@ -339,6 +354,9 @@ export const Environment = z
     current_version: z.string().nullable(),
     /** The deployment rolling out now, if any (operations wait for it). */
     active_deployment_id: DeploymentId.nullable(),
+    /** Scheduled drift checks, if asked for, and when the next one is due. */
+    drift_check: DriftCheck.nullable(),
+    next_drift_check_at: Timestamp.nullable(),
     estimated_monthly_cost_usd: z.number(),
     on_failure: OnFailure,
     error: z.string().nullable(),
@@ -381,6 +399,9 @@ export const Stack = z
     started_at: Timestamp.nullable(),
     finished_at: Timestamp.nullable(),
     error: z.string().nullable(),
+    /** The last refresh found live resources that differ from the recorded ones. */
+    drifted: z.boolean(),
+    drift_checked_at: Timestamp.nullable(),
   })
   .meta({ id: 'Stack' });
 export const StackList = z.object({ items: z.array(Stack), next_cursor: z.null() }).meta({ id: 'StackList' });
@@ -581,6 +602,140 @@ export const Metrics = z
   .meta({ id: 'Metrics' });
 
 export type CreateDeploymentInput = z.infer<typeof CreateDeploymentRequest>;
+/** `?dry_run=true`: answer the plan (200) and change nothing. */
+export const DryRunQuery = z.strictObject({ dry_run: z.enum(['true', 'false']).optional() });
+
+const PlannedStack = z.object({
+  name: z.string(),
+  layer: z.number().int(),
+  depends_on: z.array(z.string()),
+  change: z.enum(['create', 'replace', 'delete']),
+  /** Why an update touches it: the inputs that changed, or the re-provisioned dependency it follows. */
+  reason: z.string().nullable(),
+  changed_parameters: z.array(z.string()),
+  resources: z.array(z.object({ logical_id: z.string(), type: z.string(), id: z.string().optional() })),
+  estimated_monthly_cost_usd: z.number(),
+  /** Simulated seconds (before SIMULATION_TIME_SCALE). */
+  estimated_seconds: z.number(),
+});
+export const Plan = z
+  .object({
+    action: z.enum(['create', 'update', 'delete']),
+    dry_run: z.literal(true),
+    environment_id: EnvironmentId.nullable(),
+    template: z.string(),
+    /** In walk order: upwards for create and update, downwards (dependants first) for delete. */
+    layers: z.array(z.object({ position: z.number().int(), stacks: z.array(PlannedStack) })),
+    stack_count: z.number().int(),
+    estimated_monthly_cost_usd: z.number(),
+    cost_delta_usd: z.number(),
+    /** Layers run one after another, each as long as its slowest stack (simulated seconds). */
+    expected_duration_seconds: z.number(),
+    /** The longest dependency chain among the planned stacks: a lower bound on the duration. */
+    critical_path: z.object({ stacks: z.array(z.string()), seconds: z.number() }),
+    quota: z.array(
+      z.object({
+        name: z.string(),
+        limit: z.number(),
+        usage: z.number(),
+        required: z.number(),
+        ok: z.boolean(),
+      }),
+    ),
+    /** Set when the change needs no operation. */
+    note: z.string().nullable(),
+  })
+  .meta({ id: 'Plan' });
+
+export const Manifest = z
+  .object({
+    environment_id: EnvironmentId,
+    /** The environment's version: send it back (or If-Match) when putting the manifest. */
+    version: z.number().int(),
+    template: z.string(),
+    parameters: z.record(z.string(), z.unknown()),
+    on_failure: OnFailure,
+    /** From the template, in layer order: read-only. */
+    stacks: z.array(z.object({ name: z.string(), layer: z.number().int(), depends_on: z.array(z.string()) })),
+  })
+  .meta({ id: 'Manifest' });
+export const PutManifestRequest = z
+  .strictObject({
+    /** Optional: when given, it must be this environment's. */
+    environment_id: EnvironmentId.optional(),
+    /** Optional: like If-Match (the header wins). */
+    version: z.number().int().optional(),
+    /** Must be the environment's template: a template cannot change. */
+    template: TemplateName,
+    /** Replaces the parameters: what is left out goes back to its default. */
+    parameters: TemplateParameters.default({}),
+    on_failure: OnFailure.optional(),
+    /** Optional and read-only: when given, it must be the template's. */
+    stacks: z
+      .array(
+        z.strictObject({
+          name: StackName,
+          layer: z.number().int().optional(),
+          depends_on: z.array(StackName).max(64).optional(),
+        }),
+      )
+      .max(64)
+      .optional(),
+  })
+  .meta({ id: 'PutManifestRequest' });
+
+export const StackExport = z
+  .object({
+    schema_version: z.number().int(),
+    environment_id: EnvironmentId,
+    stack: z.string(),
+    template: z.string(),
+    layer: z.number().int(),
+    depends_on: z.array(z.string()),
+    dependants: z.array(z.string()),
+    status: StackStatus,
+    /** The template parameters this stack consumes, with their values. */
+    inputs: z.record(z.string(), z.unknown()),
+    resources: z.array(z.record(z.string(), z.unknown())),
+    outputs: z.record(z.string(), z.unknown()),
+    estimated_monthly_cost_usd: z.number(),
+    /** The operation that last changed the stack. */
+    last_operation_id: OperationId.nullable(),
+    started_at: Timestamp.nullable(),
+    finished_at: Timestamp.nullable(),
+    drifted: z.boolean(),
+    drift_checked_at: Timestamp.nullable(),
+  })
+  .meta({ id: 'StackExport' });
+
+export const DriftReport = z
+  .object({
+    environment_id: EnvironmentId,
+    checked_at: Timestamp,
+    changes_detected: z.boolean(),
+    stacks: z.array(
+      z.object({
+        stack: z.string(),
+        drifted: z.boolean(),
+        changes: z.array(
+          z.object({
+            logical_id: z.string(),
+            type: z.string(),
+            id: z.string(),
+            property: z.string(),
+            expected: z.unknown(),
+            actual: z.unknown(),
+          }),
+        ),
+      }),
+    ),
+  })
+  .meta({ id: 'DriftReport' });
+export const StackDeployQuery = z.strictObject({ include_dependants: z.enum(['true', 'false']).optional() });
+export const StackDeleteQuery = z.strictObject({ cascade: z.enum(['true', 'false']).optional() });
+
+export type PutManifestInput = z.infer<typeof PutManifestRequest>;
+export type DriftCheckInput = z.infer<typeof DriftCheck>;
 export type RoleValue = z.infer<typeof Role>;
 export type OnFailureValue = z.infer<typeof OnFailure>;
 export type SimulateParametersInput = z.infer<typeof SimulateParameters>;

@@ -64,6 +64,17 @@ function toRouteConfig(route: RouteDefinition): RouteConfig {
           ? { content: { [contentType]: { schema: success.schema ?? { type: 'string' } } } }
           : {}),
       },
+      ...Object.fromEntries(
+        (route.alternatives ?? []).map((alternative) => [
+          alternative.status,
+          {
+            description: alternative.description,
+            ...(alternative.schema
+              ? { content: { 'application/json': { schema: alternative.schema } } }
+              : {}),
+          },
+        ]),
+      ),
       ...errorResponses(route),
     },
   };

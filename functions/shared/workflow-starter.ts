@@ -29,8 +29,8 @@ export class StepFunctionsWorkflowStarter implements WorkflowStarter {
   ): Promise<void> {
     const config = workflowConfig();
     // Upward walks (provision, update, start; with rollback) run on the provision machine,
-    // downward walks (destroy, stop) on the destroy machine.
-    const downward = kind === 'destroy' || kind === 'stop';
+    // downward walks (destroy, stop, delete_stacks) on the destroy machine.
+    const downward = kind === 'destroy' || kind === 'stop' || kind === 'delete_stacks';
     const stateMachineArn = downward ? config.DESTROY_STATE_MACHINE_ARN : config.PROVISION_STATE_MACHINE_ARN;
     try {
       await sfn().send(

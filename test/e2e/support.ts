@@ -23,8 +23,15 @@ function routeFor(method: string, path: string): RouteDefinition | undefined {
 export function assertContract(method: string, path: string, status: number, body: unknown): void {
   const route = routeFor(method, path);
   if (!route) return;
+  const alternative = route.alternatives?.find((a) => a.status === status);
   const schema =
-    status === route.success.status ? route.success.schema : status >= 400 ? ErrorResponse : undefined;
+    status === route.success.status
+      ? route.success.schema
+      : alternative
+        ? alternative.schema
+        : status >= 400
+          ? ErrorResponse
+          : undefined;
   if (!schema || route.success.contentType) return;
   const result = schema.safeParse(body);
   if (!result.success) {

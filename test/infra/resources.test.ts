@@ -56,10 +56,10 @@ describe('table (stateful stack)', () => {
     });
   });
 
-  it('has the GSIs of the table design (four, the expiry index GSI4 included), projecting all attributes', () => {
+  it('has the GSIs of the table design (five: the expiry index GSI4 and the drift index GSI5 included), projecting all attributes', () => {
     const [table] = Object.values(resourcesOfType(synth.statefulTemplate, 'AWS::DynamoDB::Table'));
     const indexes = (table?.Properties?.GlobalSecondaryIndexes ?? []) as { IndexName: string }[];
-    expect(indexes.map((index) => index.IndexName)).toEqual(['GSI1', 'GSI2', 'GSI3', 'GSI4']);
+    expect(indexes.map((index) => index.IndexName)).toEqual(['GSI1', 'GSI2', 'GSI3', 'GSI4', 'GSI5']);
     synth.statefulTemplate.hasResourceProperties('AWS::DynamoDB::Table', {
       GlobalSecondaryIndexes: TABLE_DESIGN.globalSecondaryIndexes.map((index) => ({
         IndexName: index.indexName,

@@ -2,8 +2,8 @@
  * The TTL sweeper as synthesized: an EventBridge schedule, every minute, targeting the
  * sweep function with a retry policy and a dead-letter queue; the function knows the
  * table, both state machine ARNs (the workflow config validates them) and the time scale,
- * reads and writes the table, and can start the destroy state machine only, never the
- * provisioning one.
+ * reads and writes the table, and can start the operation state machines (teardown, and
+ * the redeploy of drifted stacks), never the rollout one.
  */
 import type { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -112,7 +112,7 @@ describe('the sweep function', () => {
     expect(props.Timeout).toBe(60);
   });
 
-  it('reads and writes the table, and can start the destroy state machine only', () => {
+  it('reads and writes the table, and can start the operation state machines only', () => {
     const statements = statementsOfRole(template, roleId());
     expect(actionsOf(statements)).toEqual(
       expect.arrayContaining([
@@ -127,7 +127,7 @@ describe('the sweep function', () => {
     const states = statements.filter((s) => actionsOf([s]).some((a) => a.startsWith('states:')));
     expect(actionsOf(states)).toEqual(['states:StartExecution']);
     expect(new Set(states.flatMap((s) => [...referencedIds(s.Resource)]))).toEqual(
-      new Set([stateMachineId('destroy-environment')]),
+      new Set([stateMachineId('destroy-environment'), stateMachineId('provision-environment')]),
     );
     const services = new Set(actionsOf(statements).map((a) => a.split(':')[0]));
     expect([...services].sort()).toEqual(['dynamodb', 'events', 'logs', 'sqs', 'states', 'xray']);

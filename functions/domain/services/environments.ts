@@ -44,7 +44,7 @@ export interface AcceptedChange {
 }
 
 /** Hours between now and an expiry; `null` for persistent environments. */
-function resolveTtl(input: CreateEnvironmentInput, settings: EnvironmentSettings): number | null {
+export function resolveTtl(input: CreateEnvironmentInput, settings: EnvironmentSettings): number | null {
   if (input.type === 'persistent') {
     if (input.ttl_hours !== undefined) {
       throw new ValidationError([
@@ -105,6 +105,10 @@ export async function createEnvironment(
     base_url: null,
     current_operation_id: operation.id,
     on_failure: input.on_failure,
+    drift_check: input.drift_check ?? null,
+    next_drift_check_at: input.drift_check
+      ? new Date(Date.parse(at) + input.drift_check.interval_hours * 3_600_000).toISOString()
+      : null,
     estimated_monthly_cost_usd: roundCents(
       template.stacks.reduce((sum, stack) => sum + estimateStackMonthlyCost(stack.name, parameters), 0),
     ),

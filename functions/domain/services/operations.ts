@@ -39,7 +39,7 @@ import { assertVersionMatches } from './projects.ts';
 import { inScope, planLayers } from './workflow.ts';
 
 /** 409 with the current status unless the environment is in one of `allowed`. */
-function assertStatus(
+export function assertStatus(
   environment: EnvironmentRecord,
   allowed: EnvironmentRecord['status'][],
   action: string,
@@ -57,7 +57,7 @@ function assertStatus(
  * Records the operation, moves the environment to the operation's status (with any
  * setting changes, in the same conditional write) and starts its workflow.
  */
-async function begin(
+export async function begin(
   deps: EnvironmentDeps,
   current: EnvironmentRecord,
   kind: OperationKindValue,
@@ -66,10 +66,12 @@ async function begin(
     targets?: string[] | null;
     attempt?: number;
     retryOf?: string | null;
+    reason?: string | null;
     changes?: { parameters?: ResolvedParameters; on_failure?: EnvironmentRecord['on_failure'] };
   } = {},
 ): Promise<AcceptedChange> {
   const draft = newOperation(current.id, kind, principal.userId, 0, 0, nowIso(), {
+    reason: options.reason ?? null,
     targets: options.targets ?? null,
     attempt: options.attempt ?? 1,
     retryOf: options.retryOf ?? null,
@@ -131,7 +133,7 @@ export function affectedStacks(
 }
 
 /** Merges a partial parameter change into the resolved parameters (`simulate` is replaced whole). */
-function mergeParameters(
+export function mergeParameters(
   current: ResolvedParameters,
   change: UpdateEnvironmentInput['parameters'],
 ): ResolvedParameters {
@@ -147,7 +149,7 @@ function mergeParameters(
  * A new expiry from `ttl_hours` (counted from now) or an explicit `expires_at`: only for
  * ephemeral environments, in the future, and within the configured maximum TTL.
  */
-function newExpiry(
+export function newExpiry(
   current: EnvironmentRecord,
   input: UpdateEnvironmentInput,
   maxTtlHours: number,
@@ -191,15 +193,39 @@ export async function updateEnvironment(
 ): Promise<UpdateResult> {
   const current = await getModifiableEnvironment(deps.environments, principal, environmentId);
   assertVersionMatches(ifMatch, current);
-  const template = getTemplate(current.template);
-  if (!template) throw new ConflictError(`Template ${current.template} no longer exists`, 'ILLEGAL_STATE');
   const parameters = mergeParameters(current.parameters, input.parameters);
   const expiry = newExpiry(current, input, settings.maxTtlHours, now);
-  const changes = {
+  const drift =
+    input.drift_check === undefined
+      ? undefined
+      : {
+          id: current.id,
+          check: input.drift_check,
+          next_at: input.drift_check
+            ? new Date(now.getTime() + input.drift_check.interval_hours * 3_600_000).toISOString()
+            : null,
+        };
+  return applyParameters(deps, principal, current, {
     parameters,
     ...(input.on_failure ? { on_failure: input.on_failure } : {}),
     ...(expiry ? { expiry } : {}),
-  };
+    ...(drift ? { drift } : {}),
+  });
+}
+
+/**
+ * New parameters (and settings) for an environment the caller may change, already checked
+ * against its version: an `update` operation when a stack input changed, else saved at once.
+ */
+export async function applyParameters(
+  deps: EnvironmentDeps,
+  principal: Principal,
+  current: EnvironmentRecord,
+  changes: EnvironmentChanges & { parameters: ResolvedParameters },
+): Promise<UpdateResult> {
+  const template = getTemplate(current.template);
+  if (!template) throw new ConflictError(`Template ${current.template} no longer exists`, 'ILLEGAL_STATE');
+  const { parameters } = changes;
   const { targets } = affectedStacks(template, current.parameters, parameters);
   if (targets.length === 0) {
     // Settings that change no stack (failure injection, on_failure) apply at once, also
@@ -350,13 +376,14 @@ export async function retryOperation(
   assertStatus(environment, ['failed'], 'retry an operation of');
   const stacks = await deps.environments.listStacks(environment.id);
   const byName = new Map(stacks.map((s) => [s.name, s]));
-  // An update resumes its own targets, minus what it already re-provisioned; the others
-  // recompute what is left from the stacks' statuses.
+  // An update or a stack deletion resumes its own targets, minus what it already did; the
+  // others recompute what is left from the stacks' statuses.
+  const done = operation.kind === 'delete_stacks' ? 'destroyed' : 'provisioned';
   const targets =
-    operation.kind === 'update'
+    operation.kind === 'update' || operation.kind === 'delete_stacks'
       ? (operation.targets ?? []).filter((name) => {
           const stack = byName.get(name);
-          return !(stack?.status === 'provisioned' && stack.operation_id === operation.id);
+          return !(stack?.status === done && stack.operation_id === operation.id);
         })
       : null;
   if (operation.kind === 'stop' || operation.kind === 'start') {

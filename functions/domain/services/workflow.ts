@@ -163,6 +163,8 @@ export function actionOf(kind: OperationKindValue, phase: Phase): StackAction {
     case 'stop':
     case 'start':
       return kind;
+    case 'delete_stacks':
+      return 'destroy';
   }
 }
 
@@ -175,7 +177,8 @@ function fromStatuses(kind: OperationKindValue, phase: Phase): readonly StackSta
   return ACTIONS[action].from;
 }
 
-const walksDownwards = (kind: OperationKindValue) => kind === 'destroy' || kind === 'stop';
+const walksDownwards = (kind: OperationKindValue) =>
+  kind === 'destroy' || kind === 'stop' || kind === 'delete_stacks';
 
 /** The stacks an operation is about: its targets, the compute stacks for stop/start, or all. */
 export function inScope(operation: OperationRecord, stack: StackRecord): boolean {
@@ -505,7 +508,7 @@ export async function settleOperation(deps: WorkflowDeps, plan: OperationPlan): 
   if (failed.length > 0) {
     status = 'failed';
     error =
-      operation.kind === 'destroy'
+      operation.kind === 'destroy' || operation.kind === 'delete_stacks'
         ? `Could not delete ${failed.length} stack(s): ${describeFailures(failed)}; still present: ${unfinished.join(', ')}`
         : `${failed.length} stack(s) failed: ${describeFailures(failed)}`;
   } else if (cancelledInTime) {
@@ -558,6 +561,7 @@ export async function finalizeOperation(
   if (succeeded)
     environmentStatus =
       operation.kind === 'destroy' ? 'destroyed' : operation.kind === 'stop' ? 'stopped' : 'running';
+  // Deleting some stacks leaves a running environment with fewer stacks: its cost goes down.
   let error = settlement.error;
   if (settlement.needs_rollback && error) {
     error = rolledBack

@@ -1,0 +1,23 @@
+/** POST /environments/{env_id}/stacks/{stack}/deploy — re-provisions one stack (and, asked, its dependants): 202. */
+import { etag, presentEnvironment, presentOperation } from '../domain/presenters.ts';
+import { deployStack } from '../domain/services/stacks.ts';
+import { environmentDeps } from '../shared/dependencies.ts';
+import { httpRoute } from '../shared/http.ts';
+import { routes } from './routes.ts';
+
+export const handler = httpRoute(routes.deployStack, async ({ principal, params, query }) => {
+  const { environment, operation } = await deployStack(
+    environmentDeps,
+    principal,
+    params.env_id,
+    params.stack,
+    {
+      includeDependants: query.include_dependants === 'true',
+    },
+  );
+  return {
+    statusCode: 202,
+    body: { ...presentEnvironment(environment), operation: presentOperation(operation) },
+    headers: etag(environment),
+  };
+});

@@ -1,0 +1,31 @@
+/**
+ * PUT /environments/{env_id}/manifest — replaces the parameters (If-Match honoured): 202
+ * with the update operation, 200 when no stack input changed, 200 with the plan when
+ * `?dry_run=true`.
+ */
+import { etag, presentEnvironment, presentOperation } from '../domain/presenters.ts';
+import { planManifest, putManifest } from '../domain/services/manifest.ts';
+import { environmentDeps } from '../shared/dependencies.ts';
+import { httpRoute, parseIfMatch } from '../shared/http.ts';
+import { routes } from './routes.ts';
+
+export const handler = httpRoute(routes.putManifest, async ({ principal, params, query, body, headers }) => {
+  if (query.dry_run === 'true') {
+    return {
+      statusCode: 200,
+      body: await planManifest(environmentDeps, principal, params.env_id, body, parseIfMatch(headers)),
+    };
+  }
+  const { environment, operation } = await putManifest(
+    environmentDeps,
+    principal,
+    params.env_id,
+    body,
+    parseIfMatch(headers),
+  );
+  return {
+    statusCode: operation ? 202 : 200,
+    body: { ...presentEnvironment(environment), operation: operation ? presentOperation(operation) : null },
+    headers: etag(environment),
+  };
+});
