@@ -77,7 +77,7 @@ const LIVE_STACK_STATUSES = ['provisioning', 'provisioned', 'stopped', 'failed',
 /**
  * POST …/stacks/{stack}/deploy: re-provisions one stack of a running environment (an
  * `update` operation targeting it), once its dependencies are provisioned; with
- * `includeDependants`, also the stacks that depend on it.
+ * `includeDependants`, also every stack that depends on it (one deleted earlier comes back).
  */
 export async function deployStack(
   deps: EnvironmentDeps,
@@ -103,9 +103,7 @@ export async function deployStack(
   const template = getTemplate(current.template);
   const dependants =
     options.includeDependants && template
-      ? dependantsOf(template.graph, name).filter(
-          (d) => byName.has(d) && byName.get(d)?.status !== 'destroyed',
-        )
+      ? dependantsOf(template.graph, name).filter((d) => byName.has(d))
       : [];
   return begin(deps, current, 'update', principal, { targets: [name, ...dependants] });
 }

@@ -1,0 +1,340 @@
+/**
+ * Issue 5 at the state-machine level, against DynamoDB Local and the real workflow:
+ * plans compared with the operations that follow them, the manifest round trip,
+ * single-stack deploy and delete (refusals and the cascade), refresh and drift (by hand
+ * and scheduled, with remediation), and the stack export.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { principalFromClaims } from '../../functions/domain/access.ts';
+import type { StackRecord } from '../../functions/domain/model.ts';
+import type { CreateEnvironmentInput } from '../../functions/domain/schemas.ts';
+import { refresh, runDueDriftChecks } from '../../functions/domain/services/drift.ts';
+import { createEnvironment, destroyEnvironment } from '../../functions/domain/services/environments.ts';
+import { getManifest, putManifest } from '../../functions/domain/services/manifest.ts';
+import { updateEnvironment } from '../../functions/domain/services/operations.ts';
+import { planCreate, planDelete, planUpdate } from '../../functions/domain/services/plans.ts';
+import { createProject } from '../../functions/domain/services/projects.ts';
+import { deleteStack, deployStack, exportStack } from '../../functions/domain/services/stacks.ts';
+import { type Harness, must, startHarness } from './harness.ts';
+
+let harness: Harness;
+const owner = principalFromClaims({ sub: 'stack-owner', 'cognito:groups': 'Developers' }, 'Developers');
+let accounts = 800000000000;
+let projects = 0;
+const settings = () => ({
+  defaultRegion: 'eu-west-1',
+  defaultAccountId: String(accounts++),
+  defaultTtlHours: 24,
+  maxTtlHours: 720,
+});
+
+beforeAll(async () => {
+  harness = await startHarness('stack-control-tests');
+});
+
+afterAll(async () => {
+  await harness?.stop();
+});
+
+const machine = (kind: string) =>
+  kind === 'destroy' || kind === 'delete_stacks' ? 'destroy-environment' : 'provision-environment';
+
+async function settle(operationId: string, kind: string) {
+  const arn = `${must(harness.sfn.stateMachineArns[machine(kind)], 'machine').replace(':stateMachine:', ':execution:')}:${operationId}`;
+  return harness.sfn.waitForExecution(arn, 60_000);
+}
+
+async function project() {
+  return createProject(harness.deps.projectStore, owner, { name: `stacks-${projects++}` });
+}
+
+const input = (extra: Partial<CreateEnvironmentInput> = {}): CreateEnvironmentInput => ({
+  name: 'app',
+  type: 'persistent',
+  template: 'minimal',
+  parameters: {},
+  on_failure: 'rollback',
+  ...extra,
+});
+
+async function running(extra: Partial<CreateEnvironmentInput> = {}) {
+  const p = await project();
+  const created = await createEnvironment(
+    harness.deps.environmentDeps,
+    owner,
+    p.id,
+    input(extra),
+    settings(),
+  );
+  await settle(created.operation.id, 'provision');
+  return created.environment.id;
+}
+
+const stacksOf = async (id: string) => harness.deps.environmentStore.listStacks(id);
+const environment = async (id: string) => must(await harness.deps.environmentStore.get(id), 'environment');
+
+/** Layers as the records show they ran: each stack started after its previous layer finished. */
+function ranInLayers(stacks: StackRecord[], layers: string[][]) {
+  const byName = new Map(stacks.map((s) => [s.name, s]));
+  for (let i = 1; i < layers.length; i++) {
+    const previousEnd = Math.max(
+      ...(layers[i - 1] ?? []).map((n) => Date.parse(byName.get(n)?.finished_at ?? '')),
+    );
+    for (const name of layers[i] ?? []) {
+      expect(Date.parse(byName.get(name)?.started_at ?? '')).toBeGreaterThanOrEqual(previousEnd);
+    }
+  }
+}
+
+describe('plans', () => {
+  it('of a create: the stacks and layers the provision then walks, the cost, the quota and the duration', async () => {
+    // Arrange
+    const p = await project();
+    const body = input();
+    const s = settings();
+    // Act
+    const plan = await planCreate(harness.deps.environmentDeps, owner, p.id, body, s, async () => 0);
+    const created = await createEnvironment(harness.deps.environmentDeps, owner, p.id, body, s);
+    await settle(created.operation.id, 'provision');
+    // Assert
+    const layers = plan.layers.map((l) => l.stacks.map((x) => x.name));
+    const stacks = await stacksOf(created.environment.id);
+    expect(new Set(layers.flat())).toEqual(new Set(stacks.map((x) => x.name)));
+    expect(stacks.every((x) => x.status === 'provisioned')).toBe(true);
+    ranInLayers(stacks, layers);
+    for (const [i, names] of layers.entries()) {
+      for (const name of names) expect(stacks.find((x) => x.name === name)?.layer).toBe(i + 1);
+    }
+    expect(plan.estimated_monthly_cost_usd).toBe(
+      (await environment(created.environment.id)).estimated_monthly_cost_usd,
+    );
+    expect(plan.quota).toEqual([{ name: 'quota:vpcs', limit: 5, usage: 0, required: 1, ok: true }]);
+    expect(plan.expected_duration_seconds).toBeGreaterThanOrEqual(plan.critical_path.seconds);
+    expect(plan.critical_path.stacks[0]).toBe('network');
+    expect(plan.layers[0]?.stacks.find((x) => x.name === 'network')?.resources).toContainEqual({
+      logical_id: 'Vpc',
+      type: 'AWS::EC2::VPC',
+    });
+  });
+
+  it('of an update: exactly the stacks the update re-provisions, in its order, with why; the dry run changes nothing', async () => {
+    // Arrange
+    const id = await running();
+    const before = await environment(id);
+    const change = { parameters: { db_instance_class: 'db.t4g.micro' as const } };
+    // Act
+    const plan = await planUpdate(harness.deps.environmentDeps, owner, id, change, before.version, {
+      maxTtlHours: 720,
+    });
+    const unchanged = await environment(id);
+    const update = await updateEnvironment(harness.deps.environmentDeps, owner, id, change, before.version, {
+      maxTtlHours: 720,
+    });
+    // Assert
+    expect(unchanged.version).toBe(before.version);
+    const operation = must(update.operation, 'operation');
+    const planned = plan.layers.flatMap((l) => l.stacks.map((s) => s.name));
+    expect(planned).toEqual(operation.targets);
+    expect(plan.layers[0]?.stacks[0]).toMatchObject({
+      name: 'database-rds',
+      change: 'replace',
+      reason: 'inputs changed: db_instance_class',
+    });
+    expect(plan.cost_delta_usd).not.toBe(0);
+    await settle(operation.id, 'update');
+    ranInLayers(
+      await stacksOf(id),
+      plan.layers.map((l) => l.stacks.map((s) => s.name)),
+    );
+  });
+
+  it('of a delete: the teardown order, dependants first, and the cost going to zero', async () => {
+    // Arrange
+    const id = await running();
+    // Act
+    const plan = await planDelete(harness.deps.environmentDeps, owner, id);
+    const destroy = await destroyEnvironment(harness.deps.environmentDeps, owner, id);
+    await settle(destroy.operation.id, 'destroy');
+    // Assert
+    const order = plan.layers.map((l) => l.stacks.map((s) => s.name));
+    expect(order.at(-1)).toContain('network');
+    expect(plan.cost_delta_usd).toBe(
+      -(await environment(id)).estimated_monthly_cost_usd || plan.cost_delta_usd,
+    );
+    ranInLayers(await stacksOf(id), order);
+    expect((await environment(id)).status).toBe('destroyed');
+  });
+});
+
+describe('the manifest', () => {
+  it('round-trips: get, edit, put (an update of the affected stacks), get again', async () => {
+    // Arrange
+    const id = await running();
+    const manifest = await getManifest(harness.deps.environmentDeps, owner, id);
+    expect(manifest.stacks.map((s) => s.name)).toContain('database-rds');
+    // Act: edit one parameter and put the whole document back.
+    const edited = { ...manifest, parameters: { ...manifest.parameters, storage_gb: 50 } };
+    const { parameters, ...rest } = edited;
+    const put = await putManifest(
+      harness.deps.environmentDeps,
+      owner,
+      id,
+      { ...rest, parameters: parameters as never },
+      manifest.version,
+    );
+    await settle(must(put.operation, 'operation').id, 'update');
+    const after = await getManifest(harness.deps.environmentDeps, owner, id);
+    // Assert
+    expect(put.operation?.targets).toContain('database-rds');
+    expect(after.parameters.storage_gb).toBe(50);
+    expect(after.version).toBeGreaterThan(manifest.version);
+    expect((await environment(id)).status).toBe('running');
+  });
+
+  it('refuses a changed template, edited stacks and a stale version', async () => {
+    const id = await running();
+    const manifest = await getManifest(harness.deps.environmentDeps, owner, id);
+    const base = { template: manifest.template, parameters: {} };
+    await expect(
+      putManifest(harness.deps.environmentDeps, owner, id, { ...base, template: 'default' }, undefined),
+    ).rejects.toMatchObject({ statusCode: 422 });
+    await expect(
+      putManifest(
+        harness.deps.environmentDeps,
+        owner,
+        id,
+        { ...base, stacks: [{ name: 'network' }] },
+        undefined,
+      ),
+    ).rejects.toMatchObject({ statusCode: 422 });
+    await expect(
+      putManifest(harness.deps.environmentDeps, owner, id, base, manifest.version + 5),
+    ).rejects.toMatchObject({ statusCode: 412 });
+  });
+});
+
+describe('single-stack operations', () => {
+  it('refuse to delete a stack others depend on; cascade deletes the dependants first; deploy needs the dependencies', async () => {
+    // Arrange: in `minimal`, compute-lambda, database-rds and storage depend on security.
+    const id = await running();
+    const original = (await environment(id)).estimated_monthly_cost_usd;
+    // Act + assert
+    await expect(
+      deleteStack(harness.deps.environmentDeps, owner, id, 'security', { cascade: false }),
+    ).rejects.toMatchObject({ statusCode: 409, errorCode: 'STACK_HAS_DEPENDANTS' });
+    const cascade = await deleteStack(harness.deps.environmentDeps, owner, id, 'security', { cascade: true });
+    expect(cascade.operation.kind).toBe('delete_stacks');
+    expect(cascade.environment.status).toBe('updating');
+    await settle(cascade.operation.id, 'delete_stacks');
+    const stacks = await stacksOf(id);
+    const targets = must(cascade.operation.targets, 'targets');
+    for (const name of targets) expect(stacks.find((s) => s.name === name)?.status).toBe('destroyed');
+    expect(new Set(targets)).toEqual(new Set(['security', 'compute-lambda', 'database-rds', 'storage']));
+    // Dependants went before the stack they depend on.
+    const security = must(
+      stacks.find((s) => s.name === 'security'),
+      'security',
+    );
+    for (const name of targets.filter((n) => n !== 'security')) {
+      expect(Date.parse(stacks.find((s) => s.name === name)?.finished_at ?? '')).toBeLessThanOrEqual(
+        Date.parse(security.started_at ?? ''),
+      );
+    }
+    const env = await environment(id);
+    expect(env.status).toBe('running');
+    expect(env.estimated_monthly_cost_usd).toBeLessThan(original);
+    // A dependant cannot come back before its dependency does.
+    await expect(
+      deployStack(harness.deps.environmentDeps, owner, id, 'storage', { includeDependants: false }),
+    ).rejects.toMatchObject({ statusCode: 409, errorCode: 'DEPENDENCIES_NOT_PROVISIONED' });
+    // Redeploying security with its dependants brings them all back.
+    const redeploy = await deployStack(harness.deps.environmentDeps, owner, id, 'security', {
+      includeDependants: true,
+    });
+    expect(new Set(redeploy.operation.targets)).toEqual(new Set(targets));
+    await settle(redeploy.operation.id, 'update');
+    expect((await stacksOf(id)).every((s) => s.status === 'provisioned')).toBe(true);
+    expect((await environment(id)).estimated_monthly_cost_usd).toBe(original);
+  });
+});
+
+describe('refresh and drift', () => {
+  it('finds nothing without drift, and per-resource differences with it, recorded on the stacks', async () => {
+    // Arrange
+    const clean = await running();
+    const drifting = await running({ parameters: { simulate: { drift_rate: 1 } } });
+    // Act
+    const none = await refresh(harness.deps.environmentDeps, owner, clean, null);
+    const some = await refresh(harness.deps.environmentDeps, owner, drifting, 'network');
+    // Assert
+    expect(none.changes_detected).toBe(false);
+    expect(none.stacks.length).toBeGreaterThan(1);
+    expect(some.changes_detected).toBe(true);
+    expect(some.stacks).toHaveLength(1);
+    const change = must(some.stacks[0]?.changes[0], 'a change');
+    expect(change.expected).not.toEqual(change.actual);
+    expect(must(await harness.deps.environmentStore.getStack(drifting, 'network'), 'stack').drifted).toBe(
+      true,
+    );
+    const events = await harness.deps.eventStore.list(
+      { environment_id: drifting, type: 'environment.drift_detected' },
+      { limit: 10 },
+    );
+    expect(events.items).toHaveLength(1);
+    // The same refresh again gives the same answer (reproducible).
+    expect((await refresh(harness.deps.environmentDeps, owner, drifting, 'network')).stacks).toEqual(
+      some.stacks,
+    );
+  });
+
+  it('runs scheduled checks once when due, and remediates by redeploying the drifted stacks', async () => {
+    // Arrange
+    const id = await running({
+      parameters: { simulate: { drift_rate: 0.3 } },
+      drift_check: { interval_hours: 1, remediate: true },
+    });
+    const due = new Date(Date.now() + 61 * 60_000);
+    // Act
+    const first = await runDueDriftChecks(harness.deps.environmentDeps, due);
+    const second = await runDueDriftChecks(harness.deps.environmentDeps, due);
+    // Assert
+    expect(first.checked).toContain(id);
+    expect(second.checked).not.toContain(id);
+    const remediation = first.remediated.find((r) => r.environment_id === id);
+    expect(remediation).toBeDefined();
+    const operation = must(
+      await harness.deps.environmentStore.getOperation(remediation?.operation_id ?? ''),
+      'op',
+    );
+    expect(operation).toMatchObject({
+      kind: 'update',
+      reason: 'drift_remediation',
+      requested_by: 'system:drift-check',
+    });
+    await settle(operation.id, 'update');
+    const stacks = await stacksOf(id);
+    for (const name of must(operation.targets, 'targets')) {
+      expect(stacks.find((s) => s.name === name)).toMatchObject({ status: 'provisioned', drifted: false });
+    }
+    expect(Date.parse((await environment(id)).next_drift_check_at ?? '')).toBeGreaterThan(due.getTime());
+  });
+});
+
+describe('the stack export', () => {
+  it('is the same document twice in a row, with resources by logical id and the inputs it consumes', async () => {
+    const id = await running();
+    const first = await exportStack(harness.deps.environmentDeps, owner, id, 'database-rds');
+    const second = await exportStack(harness.deps.environmentDeps, owner, id, 'database-rds');
+    expect(JSON.stringify(second)).toBe(JSON.stringify(first));
+    expect(first).toMatchObject({
+      schema_version: 1,
+      stack: 'database-rds',
+      status: 'provisioned',
+      drifted: false,
+    });
+    const ids = first.resources.map((r) => String(r.logical_id));
+    expect(ids).toEqual([...ids].sort((a, b) => a.localeCompare(b)));
+    expect(Object.keys(first.inputs)).toEqual(expect.arrayContaining(['db_instance_class', 'db_engine']));
+    expect(first.last_operation_id).toMatch(/^op_/);
+  });
+});
