@@ -49,7 +49,7 @@ function runBash(
 /** The bash blocks of the README's tested sections, in order. */
 function walkthroughScript(): string {
   const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
-  return ['walkthrough', 'engine', 'ttl', 'audit', 'deployments', 'events']
+  return ['walkthrough', 'engine', 'ttl', 'audit', 'deployments', 'events', 'stacks']
     .map(
       (name) => new RegExp(`<!-- ${name}:start -->([\\s\\S]*?)<!-- ${name}:end -->`).exec(readme)?.[1] ?? '',
     )
@@ -68,6 +68,7 @@ describe('the README walk-through', () => {
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
     const out = run.stdout;
+    if (process.env.README_DEBUG) console.log(out.split('\n').slice(-40).join('\n'));
     expect(out).toContain('"status":"provisioning"');
     expect(out).toMatch(
       /"status":"running","progress":\{"layer":5,"layers":5,"stacks_done":16,"stacks":16\}/,
