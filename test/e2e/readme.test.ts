@@ -68,7 +68,6 @@ describe('the README walk-through', () => {
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
     const out = run.stdout;
-    if (process.env.README_DEBUG) console.log(out.split('\n').slice(-40).join('\n'));
     expect(out).toContain('"status":"provisioning"');
     expect(out).toMatch(
       /"status":"running","progress":\{"layer":5,"layers":5,"stacks_done":16,"stacks":16\}/,
@@ -128,6 +127,29 @@ describe('the README walk-through', () => {
     );
     expect(out).toMatch(
       /\{"operations":\{"started":\d+,"succeeded":\d+,"failed":[1-9]\d*,"cancelled":[1-9]\d*\},"deployments":\{"started":2,"succeeded":1,"failed":0,"rolled_back":1\},"running":\d+\}/,
+    );
+    // Plans, manifest, single stacks, drift, export.
+    expect(out).toContain(
+      '{"action":"create","layers":[["network","secrets"],["dns","monitoring","security"],["compute-lambda","database-rds","storage"]]',
+    );
+    expect(out).toContain('"quota":[{"name":"quota:vpcs","ok":true}]}');
+    expect(out).toMatch(
+      /\{"action":"update","stacks":\[\{"name":"database-rds","reason":"inputs changed: db_instance_class"\}\],"cost_delta_usd":-[\d.]+\}/,
+    );
+    expect(out).toContain('{"status":"updating","kind":"update","targets":["database-rds"]}');
+    expect(out).toContain(
+      '{"error_code":"STACK_HAS_DEPENDANTS","dependants":["compute-lambda","database-rds","storage"]}',
+    );
+    expect(out).toContain(
+      '{"status":"updating","targets":["security","compute-lambda","database-rds","storage"]}',
+    );
+    expect(out).toContain('{"operation":null,"drift_check":{"interval_hours":24,"remediate":true}}');
+    expect(out).toMatch(/\{"changes_detected":true,"drifted":\["network"/);
+    expect(out).toContain(
+      '{"schema_version":1,"stack":"network","status":"provisioned","resources":13,"inputs":{"vpc_cidr":"10.0.0.0/16"}}',
+    );
+    expect(out).toContain(
+      '"order":[["compute-lambda","database-rds","storage"],["dns","monitoring","security"],["network","secrets"]]',
     );
   });
 });
