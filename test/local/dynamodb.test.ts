@@ -1,6 +1,6 @@
 /**
  * The local table bootstrap: a table kept under `.local/` by an older version (GSI1–GSI3
- * only) gets the indexes of the design it lacks (GSI4, the expiry index), ACTIVE and
+ * only) gets the indexes of the design it lacks (GSI4, the expiry index; GSI5, the drift index), ACTIVE and
  * indexing the data already there; a second run changes nothing.
  */
 import {
@@ -35,7 +35,9 @@ const indexNames = async (): Promise<string[]> => {
 
 describe('ensureTable on an existing table', () => {
   it('adds the GSIs of the design that are missing, keeping the data', async () => {
-    const older = TABLE_DESIGN.globalSecondaryIndexes.filter((index) => index.indexName !== 'GSI4');
+    const older = TABLE_DESIGN.globalSecondaryIndexes.filter(
+      (index) => !['GSI4', 'GSI5'].includes(index.indexName),
+    );
     const keys = ['PK', 'SK', ...older.flatMap((index) => [index.partitionKey, index.sortKey])];
     await client.send(
       new CreateTableCommand({
@@ -66,7 +68,7 @@ describe('ensureTable on an existing table', () => {
 
     await ensureTable(client, TABLE);
 
-    expect(await indexNames()).toEqual(['GSI1', 'GSI2', 'GSI3', 'GSI4']);
+    expect(await indexNames()).toEqual(['GSI1', 'GSI2', 'GSI3', 'GSI4', 'GSI5']);
     const table = await client.send(new DescribeTableCommand({ TableName: TABLE }));
     const gsi4 = table.Table?.GlobalSecondaryIndexes?.find((index) => index.IndexName === 'GSI4');
     expect(gsi4).toMatchObject({
@@ -91,6 +93,6 @@ describe('ensureTable on an existing table', () => {
 
   it('changes nothing the second time', async () => {
     await ensureTable(client, TABLE);
-    expect(await indexNames()).toEqual(['GSI1', 'GSI2', 'GSI3', 'GSI4']);
+    expect(await indexNames()).toEqual(['GSI1', 'GSI2', 'GSI3', 'GSI4', 'GSI5']);
   });
 });
