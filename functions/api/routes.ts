@@ -251,7 +251,7 @@ export const routes = {
         status: 200,
         description:
           'No stack affected: the environment, saved at once (operation null); or, with ?dry_run=true, the plan (nothing changed)',
-        schema: z.union([s.AcceptedEnvironment, s.Plan]),
+        schema: z.union([s.SavedEnvironment, s.Plan]),
       },
     ],
     success: {
@@ -582,7 +582,7 @@ export const routes = {
         status: 200,
         description:
           'No stack affected: the environment, saved at once (operation null); or, with ?dry_run=true, the plan (nothing changed)',
-        schema: z.union([s.AcceptedEnvironment, s.Plan]),
+        schema: z.union([s.SavedEnvironment, s.Plan]),
       },
     ],
     errors: [403, 404, 409, 412, 413, 422],

@@ -21,7 +21,7 @@ import type {
   EnvironmentListScope,
   EnvironmentStore,
 } from '../domain/ports.ts';
-import type { EnvironmentStatusValue } from '../domain/schemas.ts';
+import type { EnvironmentStatusValue, StackStatusValue } from '../domain/schemas.ts';
 import { documentClient, tableName } from './client.ts';
 import {
   cancellationReasons,
@@ -505,6 +505,7 @@ export class DynamoEnvironmentStore implements EnvironmentStore {
     environmentId: string,
     stack: string,
     drift: { checked_at: string; changes: DriftChange[] },
+    expected: { operation_id: string | null; status: StackStatusValue },
   ): Promise<void> {
     try {
       await documentClient().send(
@@ -512,12 +513,23 @@ export class DynamoEnvironmentStore implements EnvironmentStore {
           TableName: tableName(),
           Key: stackKeys.item(environmentId, stack),
           UpdateExpression: 'SET drifted = :drifted, drift = :drift',
-          ConditionExpression: 'attribute_exists(PK)',
-          ExpressionAttributeValues: { ':drifted': drift.changes.length > 0, ':drift': drift },
+          ConditionExpression: 'attribute_exists(PK) AND operation_id = :op AND #status = :status',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':drifted': drift.changes.length > 0,
+            ':drift': drift,
+            ':op': expected.operation_id,
+            ':status': expected.status,
+          },
         }),
       );
     } catch (error) {
-      if (isConditionFailure(error)) throw new NotFoundError('Stack', `${environmentId}/${stack}`);
+      if (isConditionFailure(error)) {
+        throw new ConflictError(
+          `Stack ${stack} of ${environmentId} changed while it was being refreshed; refresh again`,
+          'CONCURRENT_MODIFICATION',
+        );
+      }
       throw error;
     }
   }

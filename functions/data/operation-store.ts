@@ -248,12 +248,15 @@ export class DynamoOperationStore implements OperationStore {
       ':from': from,
       ':op': claim.operationId,
     };
-    if (result.resources) {
-      // New resources: what a refresh found about the old ones no longer applies.
-      sets.push('resources = :resources', 'drifted = :notDrifted', 'drift = :noDrift');
-      values[':resources'] = result.resources;
+    if (result.resources || result.status === 'destroyed') {
+      // New resources, or none: what a refresh found about the old ones no longer applies.
+      sets.push('drifted = :notDrifted', 'drift = :noDrift');
       values[':notDrifted'] = false;
       values[':noDrift'] = null;
+    }
+    if (result.resources) {
+      sets.push('resources = :resources');
+      values[':resources'] = result.resources;
     }
     if (result.outputs) {
       sets.push('outputs = :outputs');

@@ -124,11 +124,15 @@ export interface EnvironmentStore {
    * two sweeps, one wins). False when it had moved already or checks were turned off.
    */
   claimDriftCheck(environmentId: string, seen: string, next: string): Promise<boolean>;
-  /** Records what a refresh found on one stack (it must still exist). */
+  /**
+   * Records what a refresh found on one stack, if it is still as it was compared (same
+   * operation, same status). @throws ConflictError `CONCURRENT_MODIFICATION` otherwise.
+   */
   recordDrift(
     environmentId: string,
     stack: string,
     drift: { checked_at: string; changes: DriftChange[] },
+    expected: { operation_id: string | null; status: StackStatusValue },
   ): Promise<void>;
   /** An environment's operations, newest first. */
   listOperations(environmentId: string, page: PageRequest): Promise<Page<OperationRecord>>;

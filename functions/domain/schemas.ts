@@ -460,6 +460,9 @@ export const ListLogsQuery = PageQuery.extend({
   deployment_id: DeploymentId.optional(),
 });
 
+/** 200 answer of a change saved at once (no stack affected): the environment, with no operation. */
+export const SavedEnvironment = Environment.extend({ operation: z.null() }).meta({ id: 'SavedEnvironment' });
+
 /** 202 answer of an accepted asynchronous change: the environment and the operation that runs it. */
 export const AcceptedEnvironment = Environment.extend({ operation: Operation }).meta({
   id: 'AcceptedEnvironment',

@@ -10,7 +10,7 @@ import { detectDrift } from '../drift.ts';
 import { ConflictError, NotFoundError } from '../errors.ts';
 import { driftDetectedEvent } from '../events.ts';
 import { nowIso } from '../ids.ts';
-import { assertSettled, SETTLED_STATUSES } from '../lifecycle.ts';
+import { assertSettled } from '../lifecycle.ts';
 import type { DriftChange, DriftCheckSettings, EnvironmentRecord } from '../model.ts';
 import { type EnvironmentDeps, getModifiableEnvironment } from './environments.ts';
 import { begin } from './operations.ts';
@@ -48,7 +48,13 @@ async function compare(
   const results = [];
   for (const stack of targets.sort((a, b) => a.layer - b.layer || a.name.localeCompare(b.name))) {
     const changes = detectDrift(environment.id, stack, rate);
-    await deps.environments.recordDrift(environment.id, stack.name, { checked_at: at, changes });
+    // Only onto the stack as it was compared: a redeploy meanwhile has new resources.
+    await deps.environments.recordDrift(
+      environment.id,
+      stack.name,
+      { checked_at: at, changes },
+      { operation_id: stack.operation_id, status: stack.status },
+    );
     results.push({ stack: stack.name, drifted: changes.length > 0, changes });
   }
   return {
@@ -117,10 +123,15 @@ export async function runDueDriftChecks(deps: EnvironmentDeps, now: Date): Promi
       result.checked.push(environment.id);
       if (!report.changes_detected) continue;
       result.drifted.push(environment.id);
+      if (!settings.remediate) {
+        await announce(deps, environment, report, null);
+        continue;
+      }
       let remediation: string | null = null;
-      if (settings.remediate) {
+      try {
         const current = await deps.environments.get(environment.id);
-        if (current && SETTLED_STATUSES.includes(current.status)) {
+        // Only what a person could do by hand: an update of a running environment.
+        if (current?.status === 'running' && !current.active_deployment_id) {
           const targets = report.stacks.filter((s) => s.drifted).map((s) => s.stack);
           const started = await begin(deps, current, 'update', DRIFT_REMEDIATOR, {
             targets,
@@ -129,8 +140,10 @@ export async function runDueDriftChecks(deps: EnvironmentDeps, now: Date): Promi
           remediation = started.operation.id;
           result.remediated.push({ environment_id: environment.id, operation_id: remediation });
         }
+      } finally {
+        // Told either way: a remediation that could not start must not hide the drift.
+        await announce(deps, environment, report, remediation);
       }
-      await announce(deps, environment, report, remediation);
     } catch (error) {
       result.errors.push({
         environment_id: environment.id,

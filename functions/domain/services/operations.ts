@@ -132,6 +132,15 @@ export function affectedStacks(
   return { changed, dependants: [...dependants].sort(), targets };
 }
 
+/**
+ * Stacks deleted on purpose (DELETE …/stacks/{stack}) stay deleted: a parameter change does
+ * not bring them back (a redeploy of the stack does).
+ */
+export function withoutDeleted(targets: string[], stacks: StackRecord[]): string[] {
+  const deleted = new Set(stacks.filter((s) => s.status === 'destroyed').map((s) => s.name));
+  return targets.filter((name) => !deleted.has(name));
+}
+
 /** Merges a partial parameter change into the resolved parameters (`simulate` is replaced whole). */
 export function mergeParameters(
   current: ResolvedParameters,
@@ -226,7 +235,8 @@ export async function applyParameters(
   const template = getTemplate(current.template);
   if (!template) throw new ConflictError(`Template ${current.template} no longer exists`, 'ILLEGAL_STATE');
   const { parameters } = changes;
-  const { targets } = affectedStacks(template, current.parameters, parameters);
+  const affected = affectedStacks(template, current.parameters, parameters).targets;
+  const targets = withoutDeleted(affected, await deps.environments.listStacks(current.id));
   if (targets.length === 0) {
     // Settings that change no stack (failure injection, on_failure) apply at once, also
     // to a failed environment, so it can be fixed before a retry.

@@ -34,9 +34,9 @@ import {
   getModifiableEnvironment,
   resolveTtl,
 } from './environments.ts';
-import { affectedStacks, assertStatus, mergeParameters, newExpiry } from './operations.ts';
+import { affectedStacks, assertStatus, mergeParameters, newExpiry, withoutDeleted } from './operations.ts';
 import { assertVersionMatches, getModifiableProject } from './projects.ts';
-import { planLayers } from './workflow.ts';
+import { HAS_RESOURCES, planLayers } from './workflow.ts';
 
 /** Reads how many VPCs an account and region use (the quota counter). */
 export type VpcUsage = (accountId: string, region: string) => Promise<number>;
@@ -169,7 +169,10 @@ export async function planParameters(
   const template = getTemplate(current.template);
   if (!template) throw new ConflictError(`Template ${current.template} no longer exists`, 'ILLEGAL_STATE');
   validateOthers();
-  const { changed, targets } = affectedStacks(template, current.parameters, parameters);
+  const stacks = await deps.environments.listStacks(current.id);
+  const affected = affectedStacks(template, current.parameters, parameters);
+  const { changed } = affected;
+  const targets = withoutDeleted(affected.targets, stacks);
   const base = { action: 'update' as const, environment_id: current.id, template: template.name };
   if (targets.length === 0) {
     assertStatus(current, ['running', 'stopped', 'failed'], 'update');
@@ -184,7 +187,8 @@ export async function planParameters(
     );
   }
   assertStatus(current, ['running'], 'update');
-  const stacks = await deps.environments.listStacks(current.id);
+  // Like the real request: no operation under a deployment that is rolling out.
+  assertSettled(current);
   const draft = newOperation(current.id, 'update', 'plan', 0, 0, nowIso(), { targets });
   const changedNames = Object.keys(changed);
   const layers = plannedFromRecords(stacks, planLayers(stacks, draft), (stack) => {
@@ -231,8 +235,10 @@ export async function planDelete(
     changed_parameters: [],
     resources: stack.resources.map((r) => ({ logical_id: r.logical_id, type: r.type, id: r.id })),
     estimated_monthly_cost_usd: stack.status === 'stopped' ? 0 : stack.estimated_monthly_cost_usd,
-    estimated_seconds:
-      stack.resources.length > 0 ? stackSeconds(stack.name, 'destroy', { id: current.id, attempt: 1 }) : 0,
+    // As the walk times it: a stack that never got resources is deleted at once.
+    estimated_seconds: HAS_RESOURCES.includes(stack.status)
+      ? stackSeconds(stack.name, 'destroy', { id: current.id, attempt: 1 })
+      : 0,
   }));
   return summarize(
     { action: 'delete', environment_id: current.id, template: current.template },

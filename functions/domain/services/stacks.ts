@@ -7,6 +7,7 @@
 import type { Principal } from '../access.ts';
 import { ConflictError, NotFoundError } from '../errors.ts';
 import { dependantsOf } from '../graph.ts';
+import type { StackRecord } from '../model.ts';
 import { getTemplate, PARAMETER_CONSUMERS, type StackParameter } from '../templates.ts';
 import {
   type AcceptedChange,
@@ -77,7 +78,8 @@ const LIVE_STACK_STATUSES = ['provisioning', 'provisioned', 'stopped', 'failed',
 /**
  * POST …/stacks/{stack}/deploy: re-provisions one stack of a running environment (an
  * `update` operation targeting it), once its dependencies are provisioned; with
- * `includeDependants`, also every stack that depends on it (one deleted earlier comes back).
+ * `includeDependants`, also every stack that depends on it (one deleted earlier comes back)
+ * whose other dependencies are provisioned.
  */
 export async function deployStack(
   deps: EnvironmentDeps,
@@ -101,11 +103,22 @@ export async function deployStack(
     );
   }
   const template = getTemplate(current.template);
-  const dependants =
-    options.includeDependants && template
-      ? dependantsOf(template.graph, name).filter((d) => byName.has(d))
-      : [];
-  return begin(deps, current, 'update', principal, { targets: [name, ...dependants] });
+  const targets = [name];
+  if (options.includeDependants && template) {
+    // In layer order, each dependant whose dependencies will all be provisioned: one that
+    // also needs a stack deleted elsewhere would only be skipped (and fail the operation).
+    const candidates = dependantsOf(template.graph, name)
+      .map((d) => byName.get(d))
+      .filter((d): d is StackRecord => d !== undefined)
+      .sort((a, b) => a.layer - b.layer || a.name.localeCompare(b.name));
+    for (const dependant of candidates) {
+      const ready = dependant.depends_on.every(
+        (d) => targets.includes(d) || byName.get(d)?.status === 'provisioned',
+      );
+      if (ready) targets.push(dependant.name);
+    }
+  }
+  return begin(deps, current, 'update', principal, { targets });
 }
 
 /**

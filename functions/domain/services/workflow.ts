@@ -142,7 +142,7 @@ const ACTIONS = {
 >;
 
 /** Statuses in which a stack has (simulated) resources that take time to delete. */
-const HAS_RESOURCES: readonly StackStatusValue[] = [
+export const HAS_RESOURCES: readonly StackStatusValue[] = [
   'provisioning',
   'provisioned',
   'failed',
