@@ -46,7 +46,8 @@ export async function recordAudit(
         principal,
         action: route.operationId,
         method: route.method,
-        path: event.path,
+        // A dry run changes nothing: the entry says it was one.
+        path: event.queryStringParameters?.dry_run === 'true' ? `${event.path}?dry_run=true` : event.path,
         pathParameters: event.pathParameters,
         status: response.statusCode,
         requestId,

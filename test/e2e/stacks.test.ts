@@ -101,6 +101,15 @@ describe('dry runs over HTTP', () => {
     expect(destroy.body).toMatchObject({ action: 'delete', estimated_monthly_cost_usd: 0 });
     const after = await api.call('GET', `/environments/${envId}`, { token });
     expect(after.body).toMatchObject({ status: 'running', version: current.body.version });
+    // The audit trail says these were dry runs.
+    const admin = runtime.seedUsers.find((u) => u.group === 'Administrators');
+    const adminToken = (await api.login(admin?.email ?? '', admin?.password ?? '')).id_token;
+    const audit = await api.call('GET', `/audit?resource=${envId}`, { token: adminToken });
+    expect(
+      (audit.body.items as { action: string; path: string }[]).find((a) => a.action === 'deleteEnvironment'),
+    ).toMatchObject({
+      path: `/environments/${envId}?dry_run=true`,
+    });
   });
 });
 

@@ -117,6 +117,7 @@ describe('startLocal', () => {
       'GSI2',
       'GSI3',
       'GSI4',
+      'GSI5',
     ]);
     executionArn = String(answer.json?.execution_arn);
     const done = await runtime.services.stepFunctions.waitForExecution(executionArn, 20_000);

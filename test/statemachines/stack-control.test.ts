@@ -11,7 +11,7 @@ import type { CreateEnvironmentInput } from '../../functions/domain/schemas.ts';
 import { refresh, runDueDriftChecks } from '../../functions/domain/services/drift.ts';
 import { createEnvironment, destroyEnvironment } from '../../functions/domain/services/environments.ts';
 import { getManifest, putManifest } from '../../functions/domain/services/manifest.ts';
-import { updateEnvironment } from '../../functions/domain/services/operations.ts';
+import { retryOperation, updateEnvironment } from '../../functions/domain/services/operations.ts';
 import { planCreate, planDelete, planUpdate } from '../../functions/domain/services/plans.ts';
 import { createProject } from '../../functions/domain/services/projects.ts';
 import { deleteStack, deployStack, exportStack } from '../../functions/domain/services/stacks.ts';
@@ -255,6 +255,45 @@ describe('single-stack operations', () => {
     await settle(redeploy.operation.id, 'update');
     expect((await stacksOf(id)).every((s) => s.status === 'provisioned')).toBe(true);
     expect((await environment(id)).estimated_monthly_cost_usd).toBe(original);
+  });
+});
+
+describe('a stack deletion that fails', () => {
+  it('leaves the environment failed with the reason, and a retry after the fix finishes only what is left', async () => {
+    // Arrange: storage cannot be deleted.
+    const id = await running({ parameters: { simulate: { fail_destroy_stacks: ['storage'] } } });
+    // Act
+    const deletion = await deleteStack(harness.deps.environmentDeps, owner, id, 'security', {
+      cascade: true,
+    });
+    await settle(deletion.operation.id, 'delete_stacks');
+    // Assert
+    const failed = await environment(id);
+    expect(failed.status).toBe('failed');
+    expect(failed.error).toMatch(/storage/);
+    const operation = must(await harness.deps.environmentStore.getOperation(deletion.operation.id), 'op');
+    expect(operation.status).toBe('failed');
+    // Fix the cause, then retry: only what is left is deleted.
+    await updateEnvironment(
+      harness.deps.environmentDeps,
+      owner,
+      id,
+      { parameters: { simulate: {} } },
+      undefined,
+      {
+        maxTtlHours: 720,
+      },
+    );
+    const retry = await retryOperation(harness.deps.environmentDeps, owner, deletion.operation.id);
+    expect(retry.operation.kind).toBe('delete_stacks');
+    expect(retry.operation.targets).toContain('storage');
+    expect(retry.operation.targets).not.toContain('compute-lambda');
+    await settle(retry.operation.id, 'delete_stacks');
+    expect((await environment(id)).status).toBe('running');
+    const stacks = await stacksOf(id);
+    for (const name of ['security', 'storage', 'compute-lambda', 'database-rds']) {
+      expect(stacks.find((x) => x.name === name)?.status).toBe('destroyed');
+    }
   });
 });
 
