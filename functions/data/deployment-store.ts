@@ -166,23 +166,7 @@ export class DynamoDeploymentStore implements DeploymentStore {
     const version = outcome.currentVersion !== undefined;
     try {
       await transactWrite([
-        {
-          Update: {
-            TableName: tableName(),
-            Key: deploymentKeys.item(deployment.id),
-            UpdateExpression:
-              'SET #status = :status, #error = :error, finished_at = :at REMOVE GSI3PK, GSI3SK',
-            ConditionExpression: '#status IN (:pending, :running)',
-            ExpressionAttributeNames: { '#status': 'status', '#error': 'error' },
-            ExpressionAttributeValues: {
-              ':status': outcome.status,
-              ':error': outcome.error,
-              ':at': outcome.at,
-              ':pending': 'pending',
-              ':running': 'running',
-            },
-          },
-        },
+        { Update: endUpdate(deployment, outcome) },
         {
           Update: {
             TableName: tableName(),
@@ -200,36 +184,33 @@ export class DynamoDeploymentStore implements DeploymentStore {
     } catch (error) {
       const reasons = cancellationReasons(error);
       if (conditionFailedAt(reasons, 0)) return false;
-      if (conditionFailedAt(reasons, 1)) {
-        // The environment no longer names it (should not happen): end the deployment alone.
-        return this.finishAlone(deployment, outcome);
-      }
-      throw error;
+      if (!conditionFailedAt(reasons, 1)) throw error;
     }
-  }
-
-  private async finishAlone(deployment: DeploymentRecord, outcome: DeploymentOutcome): Promise<boolean> {
+    // The environment no longer names it (should not happen): end the deployment alone.
     try {
-      await documentClient().send(
-        new UpdateCommand({
-          TableName: tableName(),
-          Key: deploymentKeys.item(deployment.id),
-          UpdateExpression: 'SET #status = :status, #error = :error, finished_at = :at REMOVE GSI3PK, GSI3SK',
-          ConditionExpression: '#status IN (:pending, :running)',
-          ExpressionAttributeNames: { '#status': 'status', '#error': 'error' },
-          ExpressionAttributeValues: {
-            ':status': outcome.status,
-            ':error': outcome.error,
-            ':at': outcome.at,
-            ':pending': 'pending',
-            ':running': 'running',
-          },
-        }),
-      );
+      await documentClient().send(new UpdateCommand(endUpdate(deployment, outcome)));
       return true;
     } catch (error) {
       if (isConditionFailure(error)) return false;
       throw error;
     }
   }
+}
+
+/** Ends a pending or running deployment (and takes it out of the pending index). */
+function endUpdate(deployment: DeploymentRecord, outcome: DeploymentOutcome) {
+  return {
+    TableName: tableName(),
+    Key: deploymentKeys.item(deployment.id),
+    UpdateExpression: 'SET #status = :status, #error = :error, finished_at = :at REMOVE GSI3PK, GSI3SK',
+    ConditionExpression: '#status IN (:pending, :running)',
+    ExpressionAttributeNames: { '#status': 'status', '#error': 'error' },
+    ExpressionAttributeValues: {
+      ':status': outcome.status,
+      ':error': outcome.error,
+      ':at': outcome.at,
+      ':pending': 'pending',
+      ':running': 'running',
+    },
+  };
 }

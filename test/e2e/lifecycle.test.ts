@@ -13,11 +13,7 @@ let adminToken: string;
 let readOnlyToken: string;
 let envId: string;
 
-async function login(group: string): Promise<string> {
-  const user = runtime.seedUsers.find((u) => u.group === group);
-  if (!user) throw new Error(`no seeded ${group} user`);
-  return (await api.login(user.email, user.password)).id_token;
-}
+const login = (group: string) => api.loginAs(runtime.seedUsers, group);
 
 beforeAll(async () => {
   // Waits of 200 ms: a rollout lasts long enough to be seen in flight.

@@ -14,11 +14,7 @@ let readOnly: string;
 let projectId: string;
 let envId: string;
 
-async function login(group: string): Promise<string> {
-  const user = runtime.seedUsers.find((u) => u.group === group);
-  if (!user) throw new Error(`no seeded ${group} user`);
-  return (await api.login(user.email, user.password)).id_token;
-}
+const login = (group: string) => api.loginAs(runtime.seedUsers, group);
 
 beforeAll(async () => {
   // Waits of 200 ms: an operation is still running when the next request arrives.
@@ -102,8 +98,7 @@ describe('dry runs over HTTP', () => {
     const after = await api.call('GET', `/environments/${envId}`, { token });
     expect(after.body).toMatchObject({ status: 'running', version: current.body.version });
     // The audit trail says these were dry runs.
-    const admin = runtime.seedUsers.find((u) => u.group === 'Administrators');
-    const adminToken = (await api.login(admin?.email ?? '', admin?.password ?? '')).id_token;
+    const adminToken = await login('Administrators');
     const audit = await api.call('GET', `/audit?resource=${envId}`, { token: adminToken });
     expect(
       (audit.body.items as { action: string; path: string }[]).find((a) => a.action === 'deleteEnvironment'),

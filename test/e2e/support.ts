@@ -86,6 +86,16 @@ export class Client {
     return reply.body as { id_token: string; access_token: string; refresh_token: string };
   }
 
+  /** The ID token of the seeded user of `group` (local mode seeds one per group). */
+  async loginAs(
+    users: readonly { group: string; email: string; password: string }[],
+    group: string,
+  ): Promise<string> {
+    const user = users.find((u) => u.group === group);
+    if (!user) throw new Error(`no seeded ${group} user`);
+    return (await this.login(user.email, user.password)).id_token;
+  }
+
   /** Polls an environment until it reaches `status` (or fails the test after `timeoutMs`). */
   async waitForStatus(envId: string, status: string, token: string, timeoutMs = 60_000): Promise<Reply> {
     const deadline = Date.now() + timeoutMs;

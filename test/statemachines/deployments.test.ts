@@ -33,9 +33,7 @@ afterAll(async () => {
   await harness?.stop();
 });
 
-function executionArn(machine: string, name: string): string {
-  return `${must(harness.sfn.stateMachineArns[machine], machine).replace(':stateMachine:', ':execution:')}:${name}`;
-}
+const executionArn = (machine: string, name: string) => harness.executionArn(machine, name);
 
 async function runningEnvironment(input: { fail?: boolean } = {}) {
   const project = await createProject(harness.deps.projectStore, owner, { name: `deploy-${projects++}` });

@@ -20,7 +20,18 @@ export interface Harness {
   bus: LocalEventBridge;
   deps: typeof import('../../functions/shared/dependencies.ts');
   client: typeof import('../../functions/data/client.ts');
+  /** The ARN of an execution of a state machine (executions are named after what they run). */
+  executionArn(machine: string, name: string): string;
+  /** Waits until the execution of an operation (by its kind's state machine) ends. */
+  settle(operationId: string, kind: string): ReturnType<LocalStepFunctions['waitForExecution']>;
   stop(): Promise<void>;
+}
+
+/** The state machine an operation kind runs on (see functions/shared/workflow-starter.ts). */
+export function machineOf(kind: string): string {
+  return ['destroy', 'stop', 'delete_stacks'].includes(kind)
+    ? 'destroy-environment'
+    : 'provision-environment';
 }
 
 export async function startHarness(table: string, options: LocalStepFunctionsOptions = {}): Promise<Harness> {
@@ -44,11 +55,15 @@ export async function startHarness(table: string, options: LocalStepFunctionsOpt
   });
   const deps = await import('../../functions/shared/dependencies.ts');
   const client = await import('../../functions/data/client.ts');
+  const executionArn = (machine: string, name: string) =>
+    `${must(sfn.stateMachineArns[machine], machine).replace(':stateMachine:', ':execution:')}:${name}`;
   return {
     table,
     dynamo,
     sfn,
     bus,
+    executionArn,
+    settle: (operationId, kind) => sfn.waitForExecution(executionArn(machineOf(kind), operationId), 60_000),
     deps,
     client,
     async stop() {

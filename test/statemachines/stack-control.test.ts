@@ -36,13 +36,7 @@ afterAll(async () => {
   await harness?.stop();
 });
 
-const machine = (kind: string) =>
-  kind === 'destroy' || kind === 'delete_stacks' ? 'destroy-environment' : 'provision-environment';
-
-async function settle(operationId: string, kind: string) {
-  const arn = `${must(harness.sfn.stateMachineArns[machine(kind)], 'machine').replace(':stateMachine:', ':execution:')}:${operationId}`;
-  return harness.sfn.waitForExecution(arn, 60_000);
-}
+const settle = (operationId: string, kind: string) => harness.settle(operationId, kind);
 
 async function project() {
   return createProject(harness.deps.projectStore, owner, { name: `stacks-${projects++}` });

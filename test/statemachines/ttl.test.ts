@@ -25,12 +25,7 @@ afterAll(async () => {
   await harness?.stop();
 });
 
-const machine = (kind: string) => (kind === 'destroy' ? 'destroy-environment' : 'provision-environment');
-
-async function settle(operationId: string, kind: string) {
-  const arn = `${must(harness.sfn.stateMachineArns[machine(kind)], 'machine').replace(':stateMachine:', ':execution:')}:${operationId}`;
-  return harness.sfn.waitForExecution(arn, 60_000);
-}
+const settle = (operationId: string, kind: string) => harness.settle(operationId, kind);
 
 async function runningEnvironment(input: Partial<CreateEnvironmentInput> = {}): Promise<AcceptedChange> {
   const project = await createProject(harness.deps.projectStore, owner, { name: `ttl-${projects++}` });
