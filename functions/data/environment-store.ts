@@ -42,7 +42,7 @@ import { environmentKeys, operationKeys, projectKeys, quotaKeys, stackKeys } fro
 import { type QuerySpec, queryPage } from './pagination.ts';
 
 /** `SET` clauses (with a leading comma), `REMOVE` attributes and values for changed environment settings. */
-function settingsUpdate(changes: EnvironmentChanges): {
+export function settingsUpdate(changes: EnvironmentChanges): {
   sets: string;
   removes: string[];
   names: Record<string, string>;

@@ -17,7 +17,7 @@ import {
   type TransactItems,
   transactWrite,
 } from './conditions.ts';
-import { getEnvironmentItem, getStackItem, queryStacks } from './environment-store.ts';
+import { getEnvironmentItem, getStackItem, queryStacks, settingsUpdate } from './environment-store.ts';
 import { operationFromItem } from './items.ts';
 import { environmentKeys, operationKeys, projectKeys, quotaKeys, stackKeys } from './keys.ts';
 
@@ -345,23 +345,17 @@ export class DynamoOperationStore implements OperationStore {
         sets.push('estimated_monthly_cost_usd = :cost');
         values[':cost'] = outcome.estimatedMonthlyCostUsd;
       }
-      const names: Record<string, string> = { '#status': 'status', '#error': 'error' };
-      if (outcome.restore?.parameters) {
-        // PARAMETERS is a DynamoDB reserved word.
-        sets.push('#parameters = :parameters');
-        names['#parameters'] = 'parameters';
-        values[':parameters'] = outcome.restore.parameters;
-      }
-      if (outcome.restore?.on_failure) {
-        sets.push('on_failure = :onFailure');
-        values[':onFailure'] = outcome.restore.on_failure;
-      }
+      // Settings an operation that never started had changed are put back (the same clauses as their change).
+      const restore = settingsUpdate(outcome.restore ?? {});
+      const names: Record<string, string> = { '#status': 'status', '#error': 'error', ...restore.names };
+      Object.assign(values, restore.values);
+      // A destroyed environment leaves the expiry and drift indexes: the sweeper is done with it.
+      const removes = outcome.releaseName ? ['GSI4PK', 'GSI4SK', 'GSI5PK', 'GSI5SK'] : restore.removes;
       items.push({
         Update: {
           TableName: table,
           Key: environmentKeys.item(environment.id),
-          // A destroyed environment leaves the expiry and drift indexes: the sweeper is done with it.
-          UpdateExpression: `SET ${sets.join(', ')}${outcome.releaseName ? ' REMOVE GSI4PK, GSI4SK, GSI5PK, GSI5SK' : ''}`,
+          UpdateExpression: `SET ${sets.join(', ')}${restore.sets}${removes.length > 0 ? ` REMOVE ${removes.join(', ')}` : ''}`,
           ConditionExpression: 'current_operation_id = :op AND #status = :expected',
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,

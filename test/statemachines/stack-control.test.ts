@@ -291,6 +291,45 @@ describe('a stack deletion that fails', () => {
   });
 });
 
+describe('an update whose workflow cannot start', () => {
+  it('puts back every setting it changed: parameters, expiry and drift schedule', async () => {
+    // Arrange
+    const id = await running({ type: 'ephemeral', ttl_hours: 24 });
+    const before = await environment(id);
+    const unreachable = {
+      ...harness.deps.environmentDeps,
+      workflows: {
+        start: async () => {
+          throw new Error('Step Functions is unreachable');
+        },
+      },
+    };
+    // Act
+    const attempt = updateEnvironment(
+      unreachable,
+      owner,
+      id,
+      { parameters: { storage_gb: 40 }, ttl_hours: 48, drift_check: { interval_hours: 6, remediate: false } },
+      before.version,
+      { maxTtlHours: 720 },
+    );
+    // Assert
+    await expect(attempt).rejects.toMatchObject({ statusCode: 503 });
+    const after = await environment(id);
+    expect(after.status).toBe('running');
+    expect(after.parameters).toEqual(before.parameters);
+    expect(after.expires_at).toBe(before.expires_at);
+    expect(after.drift_check ?? null).toBeNull();
+    expect(after.next_drift_check_at ?? null).toBeNull();
+    expect(
+      await harness.deps.environmentStore.listDriftDue(
+        new Date(Date.now() + 7 * 3_600_000).toISOString(),
+        1000,
+      ),
+    ).not.toContainEqual(expect.objectContaining({ id }));
+  });
+});
+
 describe('refresh and drift', () => {
   it('finds nothing without drift, and per-resource differences with it, recorded on the stacks', async () => {
     // Arrange

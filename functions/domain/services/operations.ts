@@ -67,7 +67,7 @@ export async function begin(
     attempt?: number;
     retryOf?: string | null;
     reason?: string | null;
-    changes?: { parameters?: ResolvedParameters; on_failure?: EnvironmentRecord['on_failure'] };
+    changes?: EnvironmentChanges;
   } = {},
 ): Promise<AcceptedChange> {
   const draft = newOperation(current.id, kind, principal.userId, 0, 0, nowIso(), {
@@ -95,8 +95,24 @@ export async function begin(
   );
   await deps.events.publish(operationBeganEvents(environment, current.status, operation));
   // If the workflow cannot start, the settings this operation changed are put back too.
-  const restore = options.changes
-    ? { parameters: current.parameters, on_failure: current.on_failure }
+  const changes = options.changes;
+  const restore: EnvironmentChanges | undefined = changes
+    ? {
+        parameters: current.parameters,
+        on_failure: current.on_failure,
+        ...(changes.expiry && current.expires_at
+          ? { expiry: { id: current.id, ttl_hours: current.ttl_hours, expires_at: current.expires_at } }
+          : {}),
+        ...(changes.drift
+          ? {
+              drift: {
+                id: current.id,
+                check: current.drift_check ?? null,
+                next_at: current.next_drift_check_at ?? null,
+              },
+            }
+          : {}),
+      }
     : undefined;
   await startOrSettle(deps, kind, environment, operation, current.status, restore);
   return { environment, operation };
