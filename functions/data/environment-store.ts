@@ -4,7 +4,7 @@
  * project counter), so a half-recorded environment can never exist.
  */
 import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { ConflictError, NotFoundError } from '../domain/errors.ts';
+import { ConflictError, duplicateName, NotFoundError } from '../domain/errors.ts';
 import { nowIso } from '../domain/ids.ts';
 import { assertSettled } from '../domain/lifecycle.ts';
 import type {
@@ -251,10 +251,7 @@ export class DynamoEnvironmentStore implements EnvironmentStore {
         );
       }
       if (conditionFailedAt(reasons, 1)) {
-        throw new ConflictError(
-          `Project ${environment.project_id} already has a live environment named '${environment.name}'`,
-          'DUPLICATE_NAME',
-        );
+        throw new ConflictError(...duplicateName(environment.project_id, environment.name));
       }
       if (conditionFailedAt(reasons, 2)) throw new NotFoundError('Project', environment.project_id);
       throw error;
@@ -532,5 +529,17 @@ export class DynamoEnvironmentStore implements EnvironmentStore {
       }
       throw error;
     }
+  }
+
+  async nameTaken(projectId: string, name: string): Promise<boolean> {
+    const result = await documentClient().send(
+      new GetCommand({
+        TableName: tableName(),
+        Key: environmentKeys.nameLock(projectId, name),
+        ProjectionExpression: 'PK',
+        ConsistentRead: true,
+      }),
+    );
+    return result.Item !== undefined;
   }
 }

@@ -65,6 +65,11 @@ export class ConflictError extends ApiError {
   }
 }
 
+/** The 409 of a second live environment with the same name in a project (create and its plan). */
+export function duplicateName(projectId: string, name: string): [string, string] {
+  return [`Project ${projectId} already has a live environment named '${name}'`, 'DUPLICATE_NAME'];
+}
+
 export class PreconditionFailedError extends ApiError {
   constructor(message: string) {
     super(412, 'PRECONDITION_FAILED', message);

@@ -82,6 +82,8 @@ export interface EnvironmentStore {
     quota?: { vpcLimit: number },
   ): Promise<void>;
   get(id: string): Promise<EnvironmentRecord | null>;
+  /** Whether a live environment of the project has this name (the name lock a create takes). */
+  nameTaken(projectId: string, name: string): Promise<boolean>;
   list(
     scope: EnvironmentListScope,
     filter: EnvironmentFilter,

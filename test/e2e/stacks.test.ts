@@ -71,6 +71,12 @@ describe('dry runs over HTTP', () => {
         })
       ).status,
     ).toBe(400);
+    const taken = await api.call('POST', `/projects/${projectId}/environments?dry_run=true`, {
+      token,
+      body: { name: 'app', template: 'minimal' },
+    });
+    expect(taken.status).toBe(409);
+    expect(taken.body).toMatchObject({ error_code: 'DUPLICATE_NAME' });
   });
 
   it('plan an update (honouring If-Match) and a delete, changing nothing', async () => {

@@ -4,7 +4,7 @@
  * writing anything.
  */
 import type { Principal } from '../access.ts';
-import { ConflictError, ValidationError } from '../errors.ts';
+import { ConflictError, duplicateName, ValidationError } from '../errors.ts';
 import { dependenciesOf } from '../graph.ts';
 import { nowIso } from '../ids.ts';
 import { assertSettled, newOperation } from '../lifecycle.ts';
@@ -69,7 +69,7 @@ function summarize(
 }
 
 export async function planCreate(
-  deps: Pick<EnvironmentDeps, 'projects'>,
+  deps: Pick<EnvironmentDeps, 'projects' | 'environments'>,
   principal: Principal,
   projectId: string,
   input: CreateEnvironmentInput,
@@ -82,6 +82,9 @@ export async function planCreate(
     throw new ValidationError([{ field: 'body.template', message: `unknown template '${input.template}'` }]);
   }
   resolveTtl(input, settings);
+  if (await deps.environments.nameTaken(project.id, input.name)) {
+    throw new ConflictError(...duplicateName(project.id, input.name));
+  }
   const parameters = resolveParameters(input.parameters, {
     environmentName: input.name,
     projectName: project.name,
