@@ -254,6 +254,10 @@ export class DynamoOperationStore implements OperationStore {
       values[':notDrifted'] = false;
       values[':noDrift'] = null;
     }
+    if (result.inputs) {
+      sets.push('inputs = :inputs');
+      values[':inputs'] = result.inputs;
+    }
     if (result.resources) {
       sets.push('resources = :resources');
       values[':resources'] = result.resources;

@@ -83,6 +83,8 @@ export interface StackRecord {
   started_at: string | null;
   finished_at: string | null;
   error: string | null;
+  /** The template parameters it was last provisioned with (see `stackInputs`). */
+  inputs?: Record<string, unknown>;
   /** The last refresh found the live resources differ from the recorded ones. */
   drifted?: boolean;
   /** What the last refresh found (none yet: absent). */

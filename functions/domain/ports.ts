@@ -162,6 +162,8 @@ export interface StackCompletion {
   resources?: SimulatedResource[];
   outputs?: Record<string, unknown>;
   estimated_monthly_cost_usd?: number;
+  /** The template parameters it was provisioned with. */
+  inputs?: Record<string, unknown>;
   error?: string | null;
   at: string;
 }

@@ -227,6 +227,16 @@ export const PARAMETER_DOCS: Record<
 const roundCents = (usd: number): number => Math.round(usd * 100) / 100;
 
 /** Monthly cost in USD of one stack with these parameters (sum of its resources' costs), rounded to cents. */
+/** The template parameters a stack consumes, with their values (keys sorted). */
+export function stackInputs(stack: string, parameters: ResolvedParameters): Record<string, unknown> {
+  return Object.fromEntries(
+    (Object.keys(PARAMETER_CONSUMERS) as StackParameter[])
+      .filter((p) => PARAMETER_CONSUMERS[p].includes(stack))
+      .sort()
+      .map((p) => [p, parameters[p]]),
+  );
+}
+
 export function estimateStackMonthlyCost(stack: string, parameters: ResolvedParameters): number {
   const definition = getStackDefinition(stack);
   if (!definition) throw new Error(`Unknown stack: ${stack}`);

@@ -181,6 +181,9 @@ describe('the manifest', () => {
     // Assert
     expect(put.operation?.targets).toContain('database-rds');
     expect(after.parameters.storage_gb).toBe(50);
+    // The stack records what it was provisioned with.
+    const exported = await exportStack(harness.deps.environmentDeps, owner, id, 'database-rds');
+    expect(exported.inputs.storage_gb).toBe(50);
     expect(after.version).toBeGreaterThan(manifest.version);
     expect((await environment(id)).status).toBe('running');
   });

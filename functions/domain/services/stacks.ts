@@ -8,7 +8,7 @@ import type { Principal } from '../access.ts';
 import { ConflictError, NotFoundError } from '../errors.ts';
 import { dependantsOf } from '../graph.ts';
 import type { StackRecord } from '../model.ts';
-import { getTemplate, PARAMETER_CONSUMERS, type StackParameter } from '../templates.ts';
+import { getTemplate, stackInputs } from '../templates.ts';
 import {
   type AcceptedChange,
   type EnvironmentDeps,
@@ -43,12 +43,8 @@ export async function exportStack(
   const environment = await getVisibleEnvironment(deps.environments, principal, environmentId);
   const stack = await getStack(deps.environments, principal, environmentId, name);
   const template = getTemplate(environment.template);
-  const inputs = Object.fromEntries(
-    (Object.keys(PARAMETER_CONSUMERS) as StackParameter[])
-      .filter((p) => PARAMETER_CONSUMERS[p].includes(stack.name))
-      .sort()
-      .map((p) => [p, environment.parameters[p]]),
-  );
+  // What it was provisioned with; for a stack provisioned before inputs were recorded, the current values.
+  const inputs = stack.inputs ?? stackInputs(stack.name, environment.parameters);
   return {
     schema_version: EXPORT_SCHEMA_VERSION,
     environment_id: environment.id,

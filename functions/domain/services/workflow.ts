@@ -29,6 +29,7 @@ import type { EnvironmentRecord, LogRecord, OperationRecord, StackRecord } from 
 import type { Claim, EventPublisher, LogStore, OperationOutcome, OperationStore } from '../ports.ts';
 import type { OperationKindValue, StackStatusValue } from '../schemas.ts';
 import { simulatedDurationSeconds, simulateStack } from '../simulation.ts';
+import { stackInputs } from '../templates.ts';
 
 // ---------------------------------------------------------------- payloads
 
@@ -424,6 +425,7 @@ export async function completeStack(deps: WorkflowDeps, input: StackStarted): Pr
     resources: simulated.resources,
     outputs: simulated.outputs,
     estimated_monthly_cost_usd: simulated.monthlyCostUsd,
+    inputs: stackInputs(input.stack, environment.parameters),
     at,
   });
   await log(deps, stackProvisionedLogs(environment.id, operation.id, input.stack, simulated.resources, at));
