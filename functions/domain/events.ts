@@ -47,8 +47,13 @@ export const NOTIFIED_EVENT_TYPES: readonly EventType[] = [
   'deployment.rolled_back',
 ];
 
-/** `environment.rolled_back` → `Environment Rolled Back` (EventBridge's `detail-type`). */
+/** Titles that are not simply the type's words (the issue's own name for the event). */
+const TITLES: Partial<Record<EventType, string>> = { 'environment.drift_detected': 'Drift Detected' };
+
+/** `deployment.rolled_back` → `Deployment Rolled Back` (EventBridge's `detail-type`). */
 export function detailTypeOf(type: EventType): string {
+  const title = TITLES[type];
+  if (title) return title;
   return type
     .split(/[._]/)
     .map((word) => word.charAt(0).toUpperCase() + word.slice(1))

@@ -32,6 +32,7 @@ describe('event titles', () => {
   it('are the EventBridge detail-types', () => {
     expect(detailTypeOf('environment.running')).toBe('Environment Running');
     expect(detailTypeOf('deployment.rolled_back')).toBe('Deployment Rolled Back');
+    expect(detailTypeOf('environment.drift_detected')).toBe('Drift Detected');
   });
 });
 
