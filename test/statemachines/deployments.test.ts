@@ -16,14 +16,11 @@ import {
   listDeploymentLogs,
   reconcileDeployment,
 } from '../../functions/domain/services/deployments.ts';
-import { createEnvironment, destroyEnvironment } from '../../functions/domain/services/environments.ts';
-import { createProject } from '../../functions/domain/services/projects.ts';
+import { destroyEnvironment } from '../../functions/domain/services/environments.ts';
 import { type Harness, must, startHarness } from './harness.ts';
 
 let harness: Harness;
 const owner = principalFromClaims({ sub: 'deploy-owner', 'cognito:groups': 'Developers' }, 'Developers');
-let accounts = 700000000000;
-let projects = 0;
 
 beforeAll(async () => {
   harness = await startHarness('deployment-tests');
@@ -36,26 +33,10 @@ afterAll(async () => {
 const executionArn = (machine: string, name: string) => harness.executionArn(machine, name);
 
 async function runningEnvironment(input: { fail?: boolean } = {}) {
-  const project = await createProject(harness.deps.projectStore, owner, { name: `deploy-${projects++}` });
-  const created = await createEnvironment(
-    harness.deps.environmentDeps,
-    owner,
-    project.id,
-    {
-      name: 'preview',
-      type: 'persistent',
-      template: 'minimal',
-      parameters: input.fail ? { simulate: { fail_stacks: ['database-rds'] } } : {},
-      on_failure: 'keep',
-    },
-    {
-      defaultRegion: 'eu-west-1',
-      defaultAccountId: String(accounts++),
-      defaultTtlHours: 24,
-      maxTtlHours: 720,
-    },
-  );
-  await harness.sfn.waitForExecution(executionArn('provision-environment', created.operation.id), 60_000);
+  const created = await harness.provisioned(owner, {
+    parameters: input.fail ? { simulate: { fail_stacks: ['database-rds'] } } : {},
+    on_failure: 'keep',
+  });
   return created.environment.id;
 }
 

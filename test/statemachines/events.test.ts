@@ -7,10 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { principalFromClaims } from '../../functions/domain/access.ts';
 import type { LifecycleEvent } from '../../functions/domain/events.ts';
 import type { CreateEnvironmentInput } from '../../functions/domain/schemas.ts';
-import { createEnvironment, destroyEnvironment } from '../../functions/domain/services/environments.ts';
+import { destroyEnvironment } from '../../functions/domain/services/environments.ts';
 import { getMetrics, listEvents } from '../../functions/domain/services/events.ts';
-import { createProject } from '../../functions/domain/services/projects.ts';
-import { type Harness, must, startHarness } from './harness.ts';
+import { type Harness, startHarness } from './harness.ts';
 
 let harness: Harness;
 const owner = principalFromClaims({ sub: 'events-owner', 'cognito:groups': 'Developers' }, 'Developers');
@@ -22,8 +21,6 @@ const admin = principalFromClaims(
   { sub: 'events-admin', 'cognito:groups': 'Administrators' },
   'Administrators',
 );
-let accounts = 600000000000;
-let projects = 0;
 
 beforeAll(async () => {
   harness = await startHarness('events-tests');
@@ -35,30 +32,7 @@ afterAll(async () => {
 
 const settle = (operationId: string, kind: string) => harness.settle(operationId, kind);
 
-async function provisioned(input: Partial<CreateEnvironmentInput> = {}) {
-  const project = await createProject(harness.deps.projectStore, owner, { name: `events-${projects++}` });
-  const created = await createEnvironment(
-    harness.deps.environmentDeps,
-    owner,
-    project.id,
-    {
-      name: 'preview',
-      type: 'persistent',
-      template: 'minimal',
-      parameters: {},
-      on_failure: 'rollback',
-      ...input,
-    },
-    {
-      defaultRegion: 'eu-west-1',
-      defaultAccountId: String(accounts++),
-      defaultTtlHours: 24,
-      maxTtlHours: 720,
-    },
-  );
-  await settle(created.operation.id, 'provision');
-  return created;
-}
+const provisioned = (input: Partial<CreateEnvironmentInput> = {}) => harness.provisioned(owner, input);
 
 async function eventsOf(environmentId: string): Promise<LifecycleEvent[]> {
   const page = await harness.deps.eventStore.list({ environment_id: environmentId }, { limit: 100 });

@@ -4,6 +4,15 @@
  * the configuration the handlers read. The handlers' modules are imported only after the
  * configuration is set (clients read it on first use).
  */
+import type { Principal } from '../../functions/domain/access.ts';
+import type { ProjectRecord } from '../../functions/domain/model.ts';
+import type { CreateEnvironmentInput } from '../../functions/domain/schemas.ts';
+import {
+  type AcceptedChange,
+  createEnvironment,
+  type EnvironmentSettings,
+} from '../../functions/domain/services/environments.ts';
+import { createProject } from '../../functions/domain/services/projects.ts';
 import { type LocalDynamoDb, startDynamoDb } from '../../local/dynamodb.ts';
 import { type LocalEventBridge, startEventBridge } from '../../local/eventbridge.ts';
 import {
@@ -24,6 +33,15 @@ export interface Harness {
   executionArn(machine: string, name: string): string;
   /** Waits until the execution of an operation (by its kind's state machine) ends. */
   settle(operationId: string, kind: string): ReturnType<LocalStepFunctions['waitForExecution']>;
+  /** A new project of `owner`, named uniquely in this harness. */
+  project(owner: Principal): Promise<ProjectRecord>;
+  /** Environment settings with an account of its own, so each environment has its own VPC quota. */
+  settings(): EnvironmentSettings;
+  /**
+   * Creates an environment (persistent, `minimal`, rollback by default; `input` overrides) in a
+   * new project of `owner`, and waits until its provision has ended.
+   */
+  provisioned(owner: Principal, input?: Partial<CreateEnvironmentInput>): Promise<AcceptedChange>;
   stop(): Promise<void>;
 }
 
@@ -57,13 +75,46 @@ export async function startHarness(table: string, options: LocalStepFunctionsOpt
   const client = await import('../../functions/data/client.ts');
   const executionArn = (machine: string, name: string) =>
     `${must(sfn.stateMachineArns[machine], machine).replace(':stateMachine:', ':execution:')}:${name}`;
+  const settle: Harness['settle'] = (operationId, kind) =>
+    sfn.waitForExecution(executionArn(machineOf(kind), operationId), 60_000);
+  let projects = 0;
+  let accounts = 100_000_000_000;
+  const project: Harness['project'] = (owner) =>
+    createProject(deps.projectStore, owner, { name: `${table}-${projects++}` });
+  const settings: Harness['settings'] = () => ({
+    defaultRegion: 'eu-west-1',
+    defaultAccountId: String(accounts++),
+    defaultTtlHours: 24,
+    maxTtlHours: 720,
+  });
+  const provisioned: Harness['provisioned'] = async (owner, input = {}) => {
+    const created = await createEnvironment(
+      deps.environmentDeps,
+      owner,
+      (await project(owner)).id,
+      {
+        name: 'preview',
+        type: 'persistent',
+        template: 'minimal',
+        parameters: {},
+        on_failure: 'rollback',
+        ...input,
+      },
+      settings(),
+    );
+    await settle(created.operation.id, 'provision');
+    return created;
+  };
   return {
     table,
     dynamo,
     sfn,
     bus,
     executionArn,
-    settle: (operationId, kind) => sfn.waitForExecution(executionArn(machineOf(kind), operationId), 60_000),
+    settle,
+    project,
+    settings,
+    provisioned,
     deps,
     client,
     async stop() {

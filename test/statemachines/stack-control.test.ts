@@ -13,20 +13,11 @@ import { createEnvironment, destroyEnvironment } from '../../functions/domain/se
 import { getManifest, putManifest } from '../../functions/domain/services/manifest.ts';
 import { retryOperation, updateEnvironment } from '../../functions/domain/services/operations.ts';
 import { planCreate, planDelete, planUpdate } from '../../functions/domain/services/plans.ts';
-import { createProject } from '../../functions/domain/services/projects.ts';
 import { deleteStack, deployStack, exportStack } from '../../functions/domain/services/stacks.ts';
 import { type Harness, must, startHarness } from './harness.ts';
 
 let harness: Harness;
 const owner = principalFromClaims({ sub: 'stack-owner', 'cognito:groups': 'Developers' }, 'Developers');
-let accounts = 800000000000;
-let projects = 0;
-const settings = () => ({
-  defaultRegion: 'eu-west-1',
-  defaultAccountId: String(accounts++),
-  defaultTtlHours: 24,
-  maxTtlHours: 720,
-});
 
 beforeAll(async () => {
   harness = await startHarness('stack-control-tests');
@@ -38,30 +29,8 @@ afterAll(async () => {
 
 const settle = (operationId: string, kind: string) => harness.settle(operationId, kind);
 
-async function project() {
-  return createProject(harness.deps.projectStore, owner, { name: `stacks-${projects++}` });
-}
-
-const input = (extra: Partial<CreateEnvironmentInput> = {}): CreateEnvironmentInput => ({
-  name: 'app',
-  type: 'persistent',
-  template: 'minimal',
-  parameters: {},
-  on_failure: 'rollback',
-  ...extra,
-});
-
-async function running(extra: Partial<CreateEnvironmentInput> = {}) {
-  const p = await project();
-  const created = await createEnvironment(
-    harness.deps.environmentDeps,
-    owner,
-    p.id,
-    input(extra),
-    settings(),
-  );
-  await settle(created.operation.id, 'provision');
-  return created.environment.id;
+async function running(input: Partial<CreateEnvironmentInput> = {}) {
+  return (await harness.provisioned(owner, input)).environment.id;
 }
 
 const stacksOf = async (id: string) => harness.deps.environmentStore.listStacks(id);
@@ -83,9 +52,15 @@ function ranInLayers(stacks: StackRecord[], layers: string[][]) {
 describe('plans', () => {
   it('of a create: the stacks and layers the provision then walks, the cost, the quota and the duration', async () => {
     // Arrange
-    const p = await project();
-    const body = input();
-    const s = settings();
+    const p = await harness.project(owner);
+    const body: CreateEnvironmentInput = {
+      name: 'app',
+      type: 'persistent',
+      template: 'minimal',
+      parameters: {},
+      on_failure: 'rollback',
+    };
+    const s = harness.settings();
     // Act
     const plan = await planCreate(harness.deps.environmentDeps, owner, p.id, body, s, async () => 0);
     const created = await createEnvironment(harness.deps.environmentDeps, owner, p.id, body, s);

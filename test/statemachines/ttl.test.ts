@@ -6,16 +6,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { principalFromClaims } from '../../functions/domain/access.ts';
 import type { CreateEnvironmentInput } from '../../functions/domain/schemas.ts';
-import { type AcceptedChange, createEnvironment } from '../../functions/domain/services/environments.ts';
 import { updateEnvironment } from '../../functions/domain/services/operations.ts';
-import { createProject } from '../../functions/domain/services/projects.ts';
 import { sweepExpiredEnvironments, TTL_EXPIRED } from '../../functions/domain/services/ttl.ts';
 import { type Harness, must, startHarness } from './harness.ts';
 
 let harness: Harness;
 const owner = principalFromClaims({ sub: 'ttl-owner', 'cognito:groups': 'Developers' }, 'Developers');
-let accounts = 500000000000;
-let projects = 0;
 
 beforeAll(async () => {
   harness = await startHarness('ttl-tests');
@@ -27,30 +23,8 @@ afterAll(async () => {
 
 const settle = (operationId: string, kind: string) => harness.settle(operationId, kind);
 
-async function runningEnvironment(input: Partial<CreateEnvironmentInput> = {}): Promise<AcceptedChange> {
-  const project = await createProject(harness.deps.projectStore, owner, { name: `ttl-${projects++}` });
-  const created = await createEnvironment(
-    harness.deps.environmentDeps,
-    owner,
-    project.id,
-    {
-      name: 'preview',
-      type: 'ephemeral',
-      template: 'minimal',
-      parameters: {},
-      on_failure: 'rollback',
-      ...input,
-    },
-    {
-      defaultRegion: 'eu-west-1',
-      defaultAccountId: String(accounts++),
-      defaultTtlHours: 24,
-      maxTtlHours: 720,
-    },
-  );
-  await settle(created.operation.id, 'provision');
-  return created;
-}
+const runningEnvironment = (input: Partial<CreateEnvironmentInput> = {}) =>
+  harness.provisioned(owner, { type: 'ephemeral', ...input });
 
 /** Arrange: an expiry in the past (the API only accepts future ones). */
 async function expire(environmentId: string, minutesAgo = 1) {
