@@ -108,7 +108,7 @@ function applyChanges(environment: EnvironmentRecord, changes: EnvironmentChange
 async function lostRace(environmentId: string, options: { deploymentsBlock: boolean }): Promise<Error> {
   const current = await getEnvironmentItem(environmentId);
   // A settings-only write is not blocked by a deployment: only a running operation explains it.
-  if (current) assertSettled(options.deploymentsBlock ? current : { ...current, active_deployment_id: null });
+  if (current) assertSettled(current, options);
   return new ConflictError(
     `Environment ${environmentId} was changed by another request; read it again and retry`,
     'CONCURRENT_MODIFICATION',

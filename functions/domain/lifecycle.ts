@@ -41,10 +41,14 @@ export const SETTLED_STATUSES: readonly EnvironmentStatusValue[] = ['running', '
 
 /**
  * 409 unless the environment is settled. While an operation runs, the error names it,
- * so a client can follow or cancel it.
+ * so a client can follow or cancel it; so is a rollout in progress (`DEPLOYMENT_IN_PROGRESS`), unless
+ * `deploymentsBlock` is false (for what a rollout does not conflict with).
  */
-export function assertSettled(environment: EnvironmentRecord): void {
-  if (environment.active_deployment_id) {
+export function assertSettled(
+  environment: EnvironmentRecord,
+  options: { deploymentsBlock: boolean } = { deploymentsBlock: true },
+): void {
+  if (options.deploymentsBlock && environment.active_deployment_id) {
     throw new ConflictError(
       `Environment ${environment.id} is deploying: deployment ${environment.active_deployment_id} is in progress`,
       'DEPLOYMENT_IN_PROGRESS',

@@ -73,7 +73,8 @@ export async function refresh(
   stack: string | null,
 ): Promise<DriftReportView> {
   const environment = await getModifiableEnvironment(deps.environments, principal, environmentId);
-  assertSettled({ ...environment, active_deployment_id: null });
+  // A rollout does not change the stacks' resources: refreshing meanwhile is fine.
+  assertSettled(environment, { deploymentsBlock: false });
   const report = await compare(deps, environment, stack, nowIso());
   await announce(deps, environment, report, null);
   return report;
