@@ -5,6 +5,7 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
+import type { RouteDefinition } from '../functions/api/route-types.ts';
 import { Auth } from './auth.ts';
 import { pascalCase } from './names.ts';
 import { Notifications } from './notifications.ts';
@@ -25,6 +26,8 @@ export interface ApiStackProps extends StackProps {
    * @default the `simulationTimeScale` context value, else {@link DEFAULT_SIMULATION_TIME_SCALE}
    */
   readonly simulationTimeScale?: number;
+  /** The routes to serve. @default the route table (`functions/api/routes.ts`) */
+  readonly routes?: readonly RouteDefinition[];
 }
 
 /** User pool, REST API, API functions, step functions, state machines, their reconciler and the TTL sweeper. */
@@ -71,6 +74,7 @@ export class ApiStack extends Stack {
       userPoolClient: this.auth.userPoolClient,
       stateMachines: this.workflows.stateMachines,
       notifications,
+      ...(props.routes ? { routes: props.routes } : {}),
     });
 
     new CfnOutput(this, 'ApiUrl', { value: this.restApi.api.url, description: 'Base URL (stage v1)' });

@@ -15,11 +15,12 @@ export function repoPath(...parts: string[]): string {
 /** The lock file esbuild bundling resolves the project root from. */
 export const LOCK_FILE: string = repoPath('package-lock.json');
 
-/** Entry file of an API handler (`functions/api/<handler>.ts`). */
-export const apiHandlerEntry = (handler: string): string => repoPath('functions', 'api', `${handler}.ts`);
+/** Entry file of an API function (`functions/api/entries/<group>.ts`). */
+export const apiGroupEntry = (group: string): string =>
+  repoPath('functions', 'api', 'entries', `${group}.ts`);
 
-/** Entry file of a Step Functions task (`functions/steps/<step>.ts`). */
-export const stepHandlerEntry = (step: string): string => repoPath('functions', 'steps', `${step}.ts`);
+/** Entry file of a step function (`functions/steps/<group>.ts`). */
+export const stepHandlerEntry = (group: string): string => repoPath('functions', 'steps', `${group}.ts`);
 
 /** Entry file of an EventBridge target (`functions/events/<handler>.ts`). */
 export const eventHandlerEntry = (handler: string): string =>

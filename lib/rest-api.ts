@@ -1,8 +1,9 @@
 /**
  * The REST API (stage `v1`), built entirely from the route table
- * (`functions/api/routes.ts`): one Lambda function and one proxy method per route,
- * the Cognito authorizer on every route that is not public, and each function's
- * environment and grants derived from the route's `needs`.
+ * (`functions/api/routes.ts`): one proxy method per route, with the Cognito authorizer on
+ * every route that is not public, and one Lambda function per route group (its entry point
+ * dispatches on the method and path). A group's function gets the environment and the
+ * grants of the union of its routes' `needs`, nothing more, and one permission for the API.
  */
 import { RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import {
@@ -24,14 +25,14 @@ import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import type { RouteDefinition } from '../functions/api/route-types.ts';
+import type { RouteDefinition, RouteNeeds } from '../functions/api/route-types.ts';
 import { routeList } from '../functions/api/routes.ts';
 import { OPERATION_STATE_MACHINES, STATE_MACHINES } from '../functions/steps/step-list.ts';
 import { acknowledgeIndexWildcard } from './nag.ts';
 import { pascalCase } from './names.ts';
 import { NodeFunction } from './node-function.ts';
 import type { Notifications } from './notifications.ts';
-import { apiHandlerEntry } from './paths.ts';
+import { apiGroupEntry } from './paths.ts';
 
 /** The stage name: the API's version in the base URL. */
 export const STAGE_NAME = 'v1';
@@ -108,7 +109,7 @@ const GATEWAY_RESPONSES: readonly {
   { type: ResponseType.DEFAULT_5XX, errorCode: 'INTERNAL_ERROR' },
 ];
 
-/** The REST API and one function per route. */
+/** The REST API and one function per route group. */
 export class ProvisioningRestApi extends Construct {
   /** The REST API, deployed to stage {@link STAGE_NAME}. */
   readonly api: RestApi;
@@ -116,6 +117,8 @@ export class ProvisioningRestApi extends Construct {
   readonly authorizer: CognitoUserPoolsAuthorizer;
   /** Every route with its method and function, in route table order. */
   readonly routes: readonly DeployedRoute[];
+  /** The function of each route group. */
+  readonly functions: ReadonlyMap<string, NodeFunction>;
 
   constructor(scope: Construct, id: string, props: RestApiProps) {
     super(scope, id);
@@ -194,23 +197,30 @@ export class ProvisioningRestApi extends Construct {
       identitySource: 'method.request.header.Authorization',
     });
 
-    this.routes = (props.routes ?? routeList).map((route) => this.addRoute(route, props));
+    const routes = props.routes ?? routeList;
+    const functions = new Map<string, NodeFunction>();
+    for (const [group, members] of groupRoutes(routes)) {
+      const needs = unionOfNeeds(members);
+      const fn = new NodeFunction(this, `${pascalCase(group)}Function`, {
+        entry: apiGroupEntry(group),
+        description: `API routes (${group}): ${members.map((r) => r.operationId).join(', ')}`.slice(0, 256),
+        environment: environmentFor(needs, props),
+      });
+      grantNeeds(fn, needs, props);
+      functions.set(group, fn);
+    }
+    this.functions = functions;
+    this.routes = routes.map((route) => this.addRoute(route, requireFunction(functions, route.group)));
   }
 
-  private addRoute(route: RouteDefinition, props: RestApiProps): DeployedRoute {
-    const fn = new NodeFunction(this, `${pascalCase(route.handler)}Function`, {
-      entry: apiHandlerEntry(route.handler),
-      description: `${route.method} ${route.path} (${route.operationId})`,
-      environment: environmentFor(route, props),
-    });
-    grantNeeds(fn, route, props);
-
+  private addRoute(route: RouteDefinition, fn: NodeFunction): DeployedRoute {
     const resource = resourceFor(this.api.root, route.path);
     const isPublic = route.access === 'public';
     const method = resource.addMethod(
       route.method,
-      // Proxy integration; the console's test-invoke permission is not needed.
-      new LambdaIntegration(fn, { proxy: true, allowTestInvoke: false }),
+      // Proxy integration. One permission per function, for the whole API (not one per method):
+      // the function serves only its group's routes, and the stack stays within its resource budget.
+      new LambdaIntegration(fn, { proxy: true, scopePermissionToMethod: false }),
       isPublic
         ? { operationName: route.operationId, authorizationType: AuthorizationType.NONE }
         : {
@@ -237,10 +247,34 @@ function resourceFor(root: IResource, path: string): IResource {
   return resource;
 }
 
-/** Only the variables this route's function reads (names from `functions/shared/config.ts`). */
-function environmentFor(route: RouteDefinition, props: RestApiProps): Record<string, string> {
+/** The routes of each group, in route table order. */
+function groupRoutes(routes: readonly RouteDefinition[]): Map<string, RouteDefinition[]> {
+  const groups = new Map<string, RouteDefinition[]>();
+  for (const route of routes) groups.set(route.group, [...(groups.get(route.group) ?? []), route]);
+  return groups;
+}
+
+/** What a group's function needs: everything any of its routes needs (write access wins over read). */
+export function unionOfNeeds(routes: readonly RouteDefinition[]): RouteNeeds {
+  const tables = routes.map((r) => r.needs?.table).filter((t) => t !== undefined);
+  const workflows = [...new Set(routes.flatMap((r) => r.needs?.startsWorkflows ?? []))].sort();
+  return {
+    ...(tables.length > 0 ? { table: tables.includes('readwrite') ? 'readwrite' : 'read' } : {}),
+    ...(workflows.length > 0 ? { startsWorkflows: workflows } : {}),
+    ...(routes.some((r) => r.needs?.events) ? { events: true } : {}),
+    ...(routes.some((r) => r.needs?.cognito) ? { cognito: true } : {}),
+  };
+}
+
+function requireFunction(functions: ReadonlyMap<string, NodeFunction>, group: string): NodeFunction {
+  const fn = functions.get(group);
+  if (!fn) throw new Error(`No function for route group ${group}`);
+  return fn;
+}
+
+/** Only the variables the group's function reads (names from `functions/shared/config.ts`). */
+function environmentFor(needs: RouteNeeds, props: RestApiProps): Record<string, string> {
   const env: Record<string, string> = {};
-  const needs = route.needs ?? {};
   if (needs.table) env.TABLE_NAME = props.table.tableName;
   const starts = needs.startsWorkflows ?? [];
   if (starts.some((name) => OPERATION_STATE_MACHINES.some((m) => m.name === name))) {
@@ -265,8 +299,7 @@ function environmentFor(route: RouteDefinition, props: RestApiProps): Record<str
  * the workflows it names. The auth routes need no IAM: SignUp, ConfirmSignUp and
  * InitiateAuth are unauthenticated Cognito APIs.
  */
-function grantNeeds(fn: NodeFunction, route: RouteDefinition, props: RestApiProps): void {
-  const needs = route.needs ?? {};
+function grantNeeds(fn: NodeFunction, needs: RouteNeeds, props: RestApiProps): void {
   if (needs.table === 'read') props.table.grantReadData(fn);
   if (needs.table === 'readwrite') props.table.grantReadWriteData(fn);
   if (needs.table) acknowledgeIndexWildcard(fn, props.table);

@@ -1,7 +1,8 @@
 /**
- * The Step Functions workflows: one Lambda per step of `functions/steps/step-list.ts`
- * and one state machine per `statemachines/<name>.asl.json`, the ASL's `${…}`
- * placeholders substituted with the step functions' ARNs.
+ * The Step Functions workflows: one Lambda function per step group of
+ * `functions/steps/step-list.ts` (it serves every step of its state machines) and one
+ * state machine per `statemachines/<name>.asl.json`, the ASL's `${…}` placeholders
+ * substituted with the step functions' ARNs.
  */
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
@@ -11,9 +12,9 @@ import { Construct } from 'constructs';
 import {
   PUBLISHING_STEPS,
   STATE_MACHINES,
-  STEPS,
+  STEP_GROUPS,
   type StateMachineDefinition,
-  type StepName,
+  type StepGroup,
   stepPlaceholder,
 } from '../functions/steps/step-list.ts';
 import { acknowledgeIndexWildcard, acknowledgeInvokeVersionsWildcard } from './nag.ts';
@@ -34,20 +35,20 @@ export interface WorkflowsProps {
 
 /** The step functions and the state machines that call them. */
 export class Workflows extends Construct {
-  /** Step functions by step name. */
-  readonly steps: ReadonlyMap<StepName, NodeFunction>;
+  /** Step functions by step group (`operation-steps`, `deployment-steps`). */
+  readonly steps: ReadonlyMap<StepGroup, NodeFunction>;
   /** State machines by name (`provision-environment`, `destroy-environment`). */
   readonly stateMachines: ReadonlyMap<string, StateMachine>;
 
   constructor(scope: Construct, id: string, props: WorkflowsProps) {
     super(scope, id);
 
-    const steps = new Map<StepName, NodeFunction>();
-    for (const step of STEPS) {
-      const publishes = PUBLISHING_STEPS.includes(step);
-      const fn = new NodeFunction(this, `${pascalCase(step)}Function`, {
-        entry: stepHandlerEntry(step),
-        description: `Step Functions task: ${step}`,
+    const steps = new Map<StepGroup, NodeFunction>();
+    for (const [group, groupSteps] of Object.entries(STEP_GROUPS) as [StepGroup, readonly string[]][]) {
+      const publishes = PUBLISHING_STEPS.some((step) => groupSteps.includes(step));
+      const fn = new NodeFunction(this, `${pascalCase(group)}Function`, {
+        entry: stepHandlerEntry(group),
+        description: `Step Functions tasks: ${groupSteps.join(', ')}`,
         // A step does a handful of conditional DynamoDB writes; 30 s leaves room for SDK retries.
         timeout: Duration.seconds(30),
         // No state machine ARNs here: the state machines depend on these functions.
@@ -60,7 +61,7 @@ export class Workflows extends Construct {
       props.table.grantReadWriteData(fn);
       if (publishes) props.notifications.grantPublish(fn);
       acknowledgeIndexWildcard(fn, props.table);
-      steps.set(step, fn);
+      steps.set(group, fn);
     }
     this.steps = steps;
 
@@ -73,7 +74,7 @@ export class Workflows extends Construct {
 
   private createStateMachine(
     definition: StateMachineDefinition,
-    steps: ReadonlyMap<StepName, NodeFunction>,
+    steps: ReadonlyMap<StepGroup, NodeFunction>,
   ): StateMachine {
     const id = pascalCase(definition.name);
     const logGroup = new LogGroup(this, `${id}Logs`, {
@@ -83,10 +84,8 @@ export class Workflows extends Construct {
       removalPolicy: RemovalPolicy.DESTROY,
     });
 
-    const substitutions: Record<string, string> = {};
-    for (const step of definition.steps) {
-      substitutions[stepPlaceholder(step)] = requireStep(steps, step).functionArn;
-    }
+    const stepFunction = requireStep(steps, definition.group);
+    const substitutions = { [stepPlaceholder(definition.group)]: stepFunction.functionArn };
 
     const stateMachine = new StateMachine(this, `${id}StateMachine`, {
       stateMachineType: StateMachineType.STANDARD,
@@ -96,12 +95,9 @@ export class Workflows extends Construct {
       tracingEnabled: true,
     });
 
-    // The ASL file is opaque to CDK: every function it invokes needs an explicit grant.
-    for (const step of definition.steps) {
-      const fn = requireStep(steps, step);
-      fn.grantInvoke(stateMachine);
-      acknowledgeInvokeVersionsWildcard(stateMachine.role, fn);
-    }
+    // The ASL file is opaque to CDK: the function it invokes needs an explicit grant.
+    stepFunction.grantInvoke(stateMachine);
+    acknowledgeInvokeVersionsWildcard(stateMachine.role, stepFunction);
     Validations.of(stateMachine.role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason:
@@ -111,8 +107,8 @@ export class Workflows extends Construct {
   }
 }
 
-function requireStep(steps: ReadonlyMap<StepName, NodeFunction>, step: StepName): NodeFunction {
-  const fn = steps.get(step);
-  if (!fn) throw new Error(`No function for step ${step}`);
+function requireStep(steps: ReadonlyMap<StepGroup, NodeFunction>, group: StepGroup): NodeFunction {
+  const fn = steps.get(group);
+  if (!fn) throw new Error(`No function for step group ${group}`);
   return fn;
 }

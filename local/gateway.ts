@@ -25,7 +25,7 @@ import { LOCAL_ACCOUNT_ID, lambdaContext } from './lambda-context.ts';
 import { BodyTooLargeError, closeServer, LOOPBACK, listen, readBody } from './net.ts';
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
-const DEFAULT_HANDLERS_DIR = join(repoRoot, 'functions', 'api');
+const DEFAULT_HANDLERS_DIR = join(repoRoot, 'functions', 'api', 'entries');
 
 /** API Gateway's hard limit on a request payload. */
 export const API_GATEWAY_MAX_BODY_BYTES = 10 * 1024 * 1024;
@@ -55,7 +55,7 @@ export interface GatewayOptions {
   stage?: string;
   /** The route table (default: `routeList` from `functions/api/routes.ts`). */
   routes?: readonly RouteDefinition[];
-  /** Where `<handler>.ts` files live (default `functions/api`). */
+  /** Where each route group's entry point `<group>.ts` lives (default `functions/api/entries`). */
   handlersDir?: string;
   region?: string;
   accountId?: string;
@@ -465,8 +465,9 @@ export async function startGateway(options: GatewayOptions): Promise<LocalGatewa
     // 6. Invoke the function (its input crosses a JSON boundary, as in Lambda).
     let result: unknown;
     try {
-      const handler = await loadHandler(route.handler);
-      const context = lambdaContext({ functionName: route.handler, region, accountId, timeoutMs });
+      // One function per route group, as in the CDK stack: the same entry point gets the same event.
+      const handler = await loadHandler(route.group);
+      const context = lambdaContext({ functionName: route.group, region, accountId, timeoutMs });
       let timer: NodeJS.Timeout | undefined;
       const timedOut = Symbol('timed out');
       const timeout = new Promise<typeof timedOut>((resolveTimeout) => {
@@ -487,7 +488,7 @@ export async function startGateway(options: GatewayOptions): Promise<LocalGatewa
       }
       result = JSON.parse(JSON.stringify(result ?? null));
     } catch (error) {
-      if (!options.quiet) console.error(`[gateway] ${route.handler} failed:`, error);
+      if (!options.quiet) console.error(`[gateway] ${route.group} failed:`, error);
       fail(502, 'INTERNAL_ERROR', 'Internal server error', 'InternalServerErrorException');
       return;
     }
@@ -495,7 +496,7 @@ export async function startGateway(options: GatewayOptions): Promise<LocalGatewa
     // 7. The proxy response.
     const proxy = parseProxyResult(result);
     if (!proxy || proxy.body.length > LAMBDA_MAX_RESPONSE_BYTES) {
-      if (!options.quiet) console.error(`[gateway] ${route.handler} returned a malformed proxy response`);
+      if (!options.quiet) console.error(`[gateway] ${route.group} returned a malformed proxy response`);
       fail(502, 'INTERNAL_ERROR', 'Internal server error', 'InternalServerErrorException');
       return;
     }

@@ -5,8 +5,8 @@
  *
  * Lambda tasks are served in-process: every `Task` state (including those nested in Map
  * item processors) is overridden by name with a dispatcher that reads the function name
- * the state passes (`Parameters.FunctionName`) and calls the matching step handler
- * (`functions/steps/<name>.ts`) the way Lambda would: JSON-serialised payload, a Lambda
+ * the state passes (`Parameters.FunctionName`) and calls the matching step function's
+ * handler (`functions/steps/<name>.ts`) the way Lambda would: JSON-serialised payload, a Lambda
  * context, and failures reported with Lambda's `errorType` (the thrown error's `name`) so
  * Retry and Catch match exactly as they do in AWS.
  *
@@ -32,7 +32,7 @@ import {
   StateMachine,
   type StateMachineDefinition,
 } from 'aws-local-stepfunctions';
-import { STATE_MACHINES, STEPS, stepPlaceholder } from '../functions/steps/step-list.ts';
+import { STATE_MACHINES, STEP_GROUP_NAMES, stepPlaceholder } from '../functions/steps/step-list.ts';
 import { LOCAL_ACCOUNT_ID, lambdaContext, toLambdaError } from './lambda-context.ts';
 import { BodyTooLargeError, closeServer, LOOPBACK, listen, readBody } from './net.ts';
 
@@ -141,7 +141,7 @@ export interface LocalStepFunctionsOptions {
   stepsDir?: string;
   /** In-process handlers by function name; they take precedence over `stepsDir` (tests). */
   functions?: Record<string, LambdaHandler>;
-  /** Extra `${Placeholder}` values, besides each step's `${XxxFunctionArn}`. */
+  /** Extra `${Placeholder}` values, besides each step function's `${XxxFunctionArn}`. */
   substitutions?: Record<string, string>;
   /**
    * Make every Wait state sleep this many milliseconds instead of what the definition says.
@@ -427,8 +427,8 @@ export async function createLocalStepFunctions(
 
   const functionArn = (name: string): string => `arn:aws:lambda:${region}:${accountId}:function:${name}`;
   const substitutions: Record<string, string> = {};
-  for (const step of STEPS) {
-    substitutions[stepPlaceholder(step)] = functionArn(step);
+  for (const group of STEP_GROUP_NAMES) {
+    substitutions[stepPlaceholder(group)] = functionArn(group);
   }
   Object.assign(substitutions, options.substitutions);
 

@@ -3,9 +3,9 @@ import { ConfirmSignUpCommand } from '@aws-sdk/client-cognito-identity-provider'
 import { cognito, translateConfirmError } from '../shared/cognito.ts';
 import { authConfig } from '../shared/config.ts';
 import { httpRoute } from '../shared/http.ts';
-import { routes } from './routes.ts';
+import { authRoutes } from './routes/auth.ts';
 
-export const handler = httpRoute(routes.confirm, async ({ body }) => {
+export const handler = httpRoute(authRoutes.confirm, async ({ body }) => {
   await cognito()
     .send(
       new ConfirmSignUpCommand({

@@ -4,9 +4,9 @@ import { UnauthorizedError } from '../domain/errors.ts';
 import { cognito, translateCognitoError } from '../shared/cognito.ts';
 import { authConfig } from '../shared/config.ts';
 import { httpRoute } from '../shared/http.ts';
-import { routes } from './routes.ts';
+import { authRoutes } from './routes/auth.ts';
 
-export const handler = httpRoute(routes.login, async ({ body }) => {
+export const handler = httpRoute(authRoutes.login, async ({ body }) => {
   const result = await cognito()
     .send(
       new InitiateAuthCommand({

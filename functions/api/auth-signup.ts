@@ -3,9 +3,9 @@ import { SignUpCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { cognito, translateCognitoError } from '../shared/cognito.ts';
 import { authConfig } from '../shared/config.ts';
 import { httpRoute } from '../shared/http.ts';
-import { routes } from './routes.ts';
+import { authRoutes } from './routes/auth.ts';
 
-export const handler = httpRoute(routes.signup, async ({ body }) => {
+export const handler = httpRoute(authRoutes.signup, async ({ body }) => {
   const attributes = [{ Name: 'email', Value: body.email }];
   if (body.name) attributes.push({ Name: 'name', Value: body.name });
   const result = await cognito()

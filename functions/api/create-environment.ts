@@ -6,32 +6,35 @@ import { getVpcUsage } from '../data/quota-store.ts';
 import { etag, presentEnvironment, presentOperation } from '../domain/presenters.ts';
 import { createEnvironment } from '../domain/services/environments.ts';
 import { planCreate } from '../domain/services/plans.ts';
+import { auditedRoute } from '../shared/audited-route.ts';
 import { environmentDeps, environmentSettings } from '../shared/dependencies.ts';
-import { httpRoute } from '../shared/http.ts';
-import { routes } from './routes.ts';
+import { environmentsRoutes } from './routes/environments.ts';
 
-export const handler = httpRoute(routes.createEnvironment, async ({ principal, params, query, body }) => {
-  if (query.dry_run === 'true') {
-    const plan = await planCreate(
+export const handler = auditedRoute(
+  environmentsRoutes.createEnvironment,
+  async ({ principal, params, query, body }) => {
+    if (query.dry_run === 'true') {
+      const plan = await planCreate(
+        environmentDeps,
+        principal,
+        params.project_id,
+        body,
+        environmentSettings(),
+        getVpcUsage,
+      );
+      return { statusCode: 200, body: plan };
+    }
+    const { environment, operation } = await createEnvironment(
       environmentDeps,
       principal,
       params.project_id,
       body,
       environmentSettings(),
-      getVpcUsage,
     );
-    return { statusCode: 200, body: plan };
-  }
-  const { environment, operation } = await createEnvironment(
-    environmentDeps,
-    principal,
-    params.project_id,
-    body,
-    environmentSettings(),
-  );
-  return {
-    statusCode: 202,
-    body: { ...presentEnvironment(environment), operation: presentOperation(operation) },
-    headers: { ...etag(environment), location: `/v1/environments/${environment.id}` },
-  };
-});
+    return {
+      statusCode: 202,
+      body: { ...presentEnvironment(environment), operation: presentOperation(operation) },
+      headers: { ...etag(environment), location: `/v1/environments/${environment.id}` },
+    };
+  },
+);

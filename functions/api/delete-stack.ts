@@ -1,11 +1,11 @@
 /** DELETE /environments/{env_id}/stacks/{stack} — destroys one stack (with cascade, its dependants first): 202. */
 import { etag, presentEnvironment, presentOperation } from '../domain/presenters.ts';
 import { deleteStack } from '../domain/services/stacks.ts';
+import { auditedRoute } from '../shared/audited-route.ts';
 import { environmentDeps } from '../shared/dependencies.ts';
-import { httpRoute } from '../shared/http.ts';
-import { routes } from './routes.ts';
+import { stacksRoutes } from './routes/stacks.ts';
 
-export const handler = httpRoute(routes.deleteStack, async ({ principal, params, query }) => {
+export const handler = auditedRoute(stacksRoutes.deleteStack, async ({ principal, params, query }) => {
   const { environment, operation } = await deleteStack(
     environmentDeps,
     principal,

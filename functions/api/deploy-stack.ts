@@ -1,11 +1,11 @@
 /** POST /environments/{env_id}/stacks/{stack}/deploy — re-provisions one stack (and, asked, its dependants): 202. */
 import { etag, presentEnvironment, presentOperation } from '../domain/presenters.ts';
 import { deployStack } from '../domain/services/stacks.ts';
+import { auditedRoute } from '../shared/audited-route.ts';
 import { environmentDeps } from '../shared/dependencies.ts';
-import { httpRoute } from '../shared/http.ts';
-import { routes } from './routes.ts';
+import { stacksRoutes } from './routes/stacks.ts';
 
-export const handler = httpRoute(routes.deployStack, async ({ principal, params, query }) => {
+export const handler = auditedRoute(stacksRoutes.deployStack, async ({ principal, params, query }) => {
   const { environment, operation } = await deployStack(
     environmentDeps,
     principal,

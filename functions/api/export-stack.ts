@@ -2,9 +2,9 @@
 import { exportStack } from '../domain/services/stacks.ts';
 import { environmentDeps } from '../shared/dependencies.ts';
 import { httpRoute } from '../shared/http.ts';
-import { routes } from './routes.ts';
+import { stacksRoutes } from './routes/stacks.ts';
 
-export const handler = httpRoute(routes.exportStack, async ({ principal, params }) => {
+export const handler = httpRoute(stacksRoutes.exportStack, async ({ principal, params }) => {
   return {
     statusCode: 200,
     body: await exportStack(environmentDeps, principal, params.env_id, params.stack),

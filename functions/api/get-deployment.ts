@@ -3,9 +3,9 @@ import { presentDeployment } from '../domain/presenters.ts';
 import { getDeployment } from '../domain/services/deployments.ts';
 import { deploymentDeps } from '../shared/dependencies.ts';
 import { httpRoute } from '../shared/http.ts';
-import { routes } from './routes.ts';
+import { deploymentsRoutes } from './routes/deployments.ts';
 
-export const handler = httpRoute(routes.getDeployment, async ({ principal, params }) => {
+export const handler = httpRoute(deploymentsRoutes.getDeployment, async ({ principal, params }) => {
   return {
     statusCode: 200,
     body: presentDeployment(await getDeployment(deploymentDeps, principal, params.deployment_id)),

@@ -3,7 +3,7 @@
  * (the browser's fetch, not the Lambda's), which keeps the function tiny.
  */
 import { httpRoute } from '../shared/http.ts';
-import { routes } from './routes.ts';
+import { metaRoutes } from './routes/meta.ts';
 
 const SWAGGER_UI_VERSION = '5.17.14';
 
@@ -25,7 +25,7 @@ function page(specUrl: string): string {
 </html>`;
 }
 
-export const handler = httpRoute(routes.getDocs, async () => ({
+export const handler = httpRoute(metaRoutes.getDocs, async () => ({
   statusCode: 200,
   // Relative to /v1/docs, so it works behind any host and stage.
   raw: page('openapi.json'),

@@ -1,8 +1,8 @@
 /** GET /me — the caller as the API sees them: id, email, groups and effective role. */
 import { httpRoute } from '../shared/http.ts';
-import { routes } from './routes.ts';
+import { authRoutes } from './routes/auth.ts';
 
-export const handler = httpRoute(routes.getMe, async ({ principal }) => ({
+export const handler = httpRoute(authRoutes.getMe, async ({ principal }) => ({
   statusCode: 200,
   body: {
     user_id: principal.userId,

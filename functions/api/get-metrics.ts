@@ -2,8 +2,8 @@
 import { getMetrics } from '../domain/services/events.ts';
 import { metricsStore } from '../shared/dependencies.ts';
 import { httpRoute } from '../shared/http.ts';
-import { routes } from './routes.ts';
+import { insightsRoutes } from './routes/insights.ts';
 
-export const handler = httpRoute(routes.getMetrics, async ({ query }) => {
+export const handler = httpRoute(insightsRoutes.getMetrics, async ({ query }) => {
   return { statusCode: 200, body: await getMetrics(metricsStore, query.period, new Date()) };
 });

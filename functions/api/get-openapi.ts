@@ -2,11 +2,11 @@
 
 import { httpRoute } from '../shared/http.ts';
 import { openApiDocument } from '../shared/openapi.ts';
-import { routes } from './routes.ts';
+import { metaRoutes } from './routes/meta.ts';
 
 let document: Record<string, unknown> | undefined;
 
-export const handler = httpRoute(routes.getOpenApi, async () => {
+export const handler = httpRoute(metaRoutes.getOpenApi, async () => {
   document ??= openApiDocument();
   return { statusCode: 200, body: document };
 });

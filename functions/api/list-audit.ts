@@ -2,9 +2,9 @@
 import { listAudit } from '../domain/services/audit.ts';
 import { auditStore } from '../shared/audit.ts';
 import { httpRoute } from '../shared/http.ts';
-import { routes } from './routes.ts';
+import { insightsRoutes } from './routes/insights.ts';
 
-export const handler = httpRoute(routes.listAudit, async ({ principal, query }) => {
+export const handler = httpRoute(insightsRoutes.listAudit, async ({ principal, query }) => {
   const page = await listAudit(auditStore, principal, query, query);
   return { statusCode: 200, body: page };
 });

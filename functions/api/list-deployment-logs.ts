@@ -3,9 +3,15 @@ import { presentLogEvent } from '../domain/logs.ts';
 import { listDeploymentLogs } from '../domain/services/deployments.ts';
 import { deploymentDeps } from '../shared/dependencies.ts';
 import { httpRoute } from '../shared/http.ts';
-import { routes } from './routes.ts';
+import { deploymentsRoutes } from './routes/deployments.ts';
 
-export const handler = httpRoute(routes.listDeploymentLogs, async ({ principal, params, query }) => {
-  const page = await listDeploymentLogs(deploymentDeps, principal, params.deployment_id, query);
-  return { statusCode: 200, body: { items: page.items.map(presentLogEvent), next_cursor: page.next_cursor } };
-});
+export const handler = httpRoute(
+  deploymentsRoutes.listDeploymentLogs,
+  async ({ principal, params, query }) => {
+    const page = await listDeploymentLogs(deploymentDeps, principal, params.deployment_id, query);
+    return {
+      statusCode: 200,
+      body: { items: page.items.map(presentLogEvent), next_cursor: page.next_cursor },
+    };
+  },
+);

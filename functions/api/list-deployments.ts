@@ -3,9 +3,9 @@ import { presentDeployment } from '../domain/presenters.ts';
 import { listDeployments } from '../domain/services/deployments.ts';
 import { deploymentDeps } from '../shared/dependencies.ts';
 import { httpRoute } from '../shared/http.ts';
-import { routes } from './routes.ts';
+import { deploymentsRoutes } from './routes/deployments.ts';
 
-export const handler = httpRoute(routes.listDeployments, async ({ principal, params, query }) => {
+export const handler = httpRoute(deploymentsRoutes.listDeployments, async ({ principal, params, query }) => {
   const page = await listDeployments(deploymentDeps, principal, params.env_id, query);
   return {
     statusCode: 200,

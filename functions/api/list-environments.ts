@@ -3,9 +3,9 @@ import { presentEnvironment } from '../domain/presenters.ts';
 import { listEnvironments } from '../domain/services/environments.ts';
 import { environmentDeps } from '../shared/dependencies.ts';
 import { httpRoute } from '../shared/http.ts';
-import { routes } from './routes.ts';
+import { environmentsRoutes } from './routes/environments.ts';
 
-export const handler = httpRoute(routes.listEnvironments, async ({ principal, query }) => {
+export const handler = httpRoute(environmentsRoutes.listEnvironments, async ({ principal, query }) => {
   const page = await listEnvironments(environmentDeps, principal, query, query);
   return {
     statusCode: 200,

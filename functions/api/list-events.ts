@@ -2,9 +2,9 @@
 import { listEvents } from '../domain/services/events.ts';
 import { environmentStore, eventStore } from '../shared/dependencies.ts';
 import { httpRoute } from '../shared/http.ts';
-import { routes } from './routes.ts';
+import { insightsRoutes } from './routes/insights.ts';
 
-export const handler = httpRoute(routes.listEvents, async ({ principal, query }) => {
+export const handler = httpRoute(insightsRoutes.listEvents, async ({ principal, query }) => {
   const { limit, cursor, ...filter } = query;
   const page = await listEvents({ events: eventStore, environments: environmentStore }, principal, filter, {
     limit,

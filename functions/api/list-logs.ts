@@ -3,9 +3,9 @@ import { presentLogEvent } from '../domain/logs.ts';
 import { getVisibleEnvironment } from '../domain/services/environments.ts';
 import { environmentStore, logStore } from '../shared/dependencies.ts';
 import { httpRoute } from '../shared/http.ts';
-import { routes } from './routes.ts';
+import { operationsRoutes } from './routes/operations.ts';
 
-export const handler = httpRoute(routes.listLogs, async ({ principal, params, query }) => {
+export const handler = httpRoute(operationsRoutes.listLogs, async ({ principal, params, query }) => {
   await getVisibleEnvironment(environmentStore, principal, params.env_id);
   const { limit, cursor, ...filter } = query;
   const page = await logStore.list(params.env_id, filter, { limit, cursor });

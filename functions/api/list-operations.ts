@@ -3,9 +3,9 @@ import { presentOperationView } from '../domain/presenters.ts';
 import { listOperations } from '../domain/services/operations.ts';
 import { environmentStore } from '../shared/dependencies.ts';
 import { httpRoute } from '../shared/http.ts';
-import { routes } from './routes.ts';
+import { operationsRoutes } from './routes/operations.ts';
 
-export const handler = httpRoute(routes.listOperations, async ({ principal, params, query }) => {
+export const handler = httpRoute(operationsRoutes.listOperations, async ({ principal, params, query }) => {
   const page = await listOperations(environmentStore, principal, params.env_id, query);
   return {
     statusCode: 200,

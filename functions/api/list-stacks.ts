@@ -3,9 +3,9 @@ import { presentStack } from '../domain/presenters.ts';
 import { listStacks } from '../domain/services/environments.ts';
 import { environmentStore } from '../shared/dependencies.ts';
 import { httpRoute } from '../shared/http.ts';
-import { routes } from './routes.ts';
+import { stacksRoutes } from './routes/stacks.ts';
 
-export const handler = httpRoute(routes.listStacks, async ({ principal, params }) => {
+export const handler = httpRoute(stacksRoutes.listStacks, async ({ principal, params }) => {
   const stacks = await listStacks(environmentStore, principal, params.env_id);
   return { statusCode: 200, body: { items: stacks.map(presentStack), next_cursor: null } };
 });

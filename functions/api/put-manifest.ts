@@ -5,27 +5,31 @@
  */
 import { etag, presentEnvironment, presentOperation } from '../domain/presenters.ts';
 import { planManifest, putManifest } from '../domain/services/manifest.ts';
+import { auditedRoute } from '../shared/audited-route.ts';
 import { environmentDeps } from '../shared/dependencies.ts';
-import { httpRoute, parseIfMatch } from '../shared/http.ts';
-import { routes } from './routes.ts';
+import { parseIfMatch } from '../shared/http.ts';
+import { environmentsRoutes } from './routes/environments.ts';
 
-export const handler = httpRoute(routes.putManifest, async ({ principal, params, query, body, headers }) => {
-  if (query.dry_run === 'true') {
+export const handler = auditedRoute(
+  environmentsRoutes.putManifest,
+  async ({ principal, params, query, body, headers }) => {
+    if (query.dry_run === 'true') {
+      return {
+        statusCode: 200,
+        body: await planManifest(environmentDeps, principal, params.env_id, body, parseIfMatch(headers)),
+      };
+    }
+    const { environment, operation } = await putManifest(
+      environmentDeps,
+      principal,
+      params.env_id,
+      body,
+      parseIfMatch(headers),
+    );
     return {
-      statusCode: 200,
-      body: await planManifest(environmentDeps, principal, params.env_id, body, parseIfMatch(headers)),
+      statusCode: operation ? 202 : 200,
+      body: { ...presentEnvironment(environment), operation: operation ? presentOperation(operation) : null },
+      headers: etag(environment),
     };
-  }
-  const { environment, operation } = await putManifest(
-    environmentDeps,
-    principal,
-    params.env_id,
-    body,
-    parseIfMatch(headers),
-  );
-  return {
-    statusCode: operation ? 202 : 200,
-    body: { ...presentEnvironment(environment), operation: operation ? presentOperation(operation) : null },
-    headers: etag(environment),
-  };
-});
+  },
+);

@@ -4,9 +4,9 @@ import { getTemplate } from '../domain/templates.ts';
 import { renderManifest } from '../domain/validation.ts';
 import { simulationConfig } from '../shared/config.ts';
 import { httpRoute } from '../shared/http.ts';
-import { routes } from './routes.ts';
+import { catalogRoutes } from './routes/catalog.ts';
 
-export const handler = httpRoute(routes.renderTemplate, async ({ params, body }) => {
+export const handler = httpRoute(catalogRoutes.renderTemplate, async ({ params, body }) => {
   const template = getTemplate(params.name);
   if (!template) throw new NotFoundError('Template', params.name);
   const config = simulationConfig();

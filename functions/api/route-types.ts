@@ -8,6 +8,25 @@ import type { z } from 'zod';
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /**
+ * The API's Lambda functions, one per capability (docs/decisions.md §28). Each serves the
+ * routes of `functions/api/routes/<group>.ts` from its entry point
+ * `functions/api/entries/<group>.ts`.
+ */
+export const API_GROUPS = [
+  'meta',
+  'auth',
+  'projects',
+  'environments',
+  'stacks',
+  'operations',
+  'deployments',
+  'catalog',
+  'insights',
+] as const;
+
+export type ApiGroup = (typeof API_GROUPS)[number];
+
+/**
  * Who may call a route:
  * - `public`: no token (no authorizer in API Gateway);
  * - `read`: any signed-in user;
@@ -44,8 +63,11 @@ export interface RouteDefinition {
   method: HttpMethod;
   /** Path below the stage, API Gateway style: `/projects/{project_id}`. */
   path: string;
-  /** Basename of the Lambda file under `functions/api/` that exports `handler`. */
-  handler: string;
+  /**
+   * The function that serves it: an {@link ApiGroup} in the route table (the local gateway
+   * loads `<handlersDir>/<group>.ts`; tests use their own groups).
+   */
+  group: string;
   access: RouteAccess;
   summary: string;
   tag: string;
@@ -61,4 +83,20 @@ export interface RouteDefinition {
   needs?: RouteNeeds;
   /** Error statuses this route can answer, beyond the ones every route may (400, 401, 429, 500). */
   errors?: number[];
+}
+
+/** A route as its group's file declares it: the group is stamped by {@link routeGroup}. */
+export type RouteSpec = Omit<RouteDefinition, 'group'>;
+
+/** Declares one route (type-checked as a {@link RouteSpec}, its literal types kept). */
+export const route = <T extends RouteSpec>(r: T): T => r;
+
+/** The routes of one function: each gets the group, so a route belongs to exactly one. */
+export function routeGroup<G extends ApiGroup, T extends Record<string, RouteSpec>>(
+  group: G,
+  routes: T,
+): { [K in keyof T]: T[K] & { group: G } } {
+  return Object.fromEntries(Object.entries(routes).map(([name, r]) => [name, { ...r, group }])) as {
+    [K in keyof T]: T[K] & { group: G };
+  };
 }

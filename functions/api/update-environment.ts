@@ -6,12 +6,13 @@
 import { etag, presentEnvironment, presentOperation } from '../domain/presenters.ts';
 import { updateEnvironment } from '../domain/services/operations.ts';
 import { planUpdate } from '../domain/services/plans.ts';
+import { auditedRoute } from '../shared/audited-route.ts';
 import { environmentDeps, environmentSettings } from '../shared/dependencies.ts';
-import { httpRoute, parseIfMatch } from '../shared/http.ts';
-import { routes } from './routes.ts';
+import { parseIfMatch } from '../shared/http.ts';
+import { environmentsRoutes } from './routes/environments.ts';
 
-export const handler = httpRoute(
-  routes.updateEnvironment,
+export const handler = auditedRoute(
+  environmentsRoutes.updateEnvironment,
   async ({ principal, params, query, body, headers }) => {
     if (query.dry_run === 'true') {
       const plan = await planUpdate(

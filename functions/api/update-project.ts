@@ -1,17 +1,21 @@
 /** PATCH /projects/{project_id} — honours If-Match: <version>. */
 import { etag, presentProject } from '../domain/presenters.ts';
 import { updateProject } from '../domain/services/projects.ts';
+import { auditedRoute } from '../shared/audited-route.ts';
 import { projectStore } from '../shared/dependencies.ts';
-import { httpRoute, parseIfMatch } from '../shared/http.ts';
-import { routes } from './routes.ts';
+import { parseIfMatch } from '../shared/http.ts';
+import { projectsRoutes } from './routes/projects.ts';
 
-export const handler = httpRoute(routes.updateProject, async ({ principal, params, body, headers }) => {
-  const project = await updateProject(
-    projectStore,
-    principal,
-    params.project_id,
-    body,
-    parseIfMatch(headers),
-  );
-  return { statusCode: 200, body: presentProject(project), headers: etag(project) };
-});
+export const handler = auditedRoute(
+  projectsRoutes.updateProject,
+  async ({ principal, params, body, headers }) => {
+    const project = await updateProject(
+      projectStore,
+      principal,
+      params.project_id,
+      body,
+      parseIfMatch(headers),
+    );
+    return { statusCode: 200, body: presentProject(project), headers: etag(project) };
+  },
+);

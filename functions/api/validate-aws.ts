@@ -2,9 +2,9 @@
 import { getVpcUsage } from '../data/quota-store.ts';
 import { validateAws } from '../domain/validation.ts';
 import { httpRoute } from '../shared/http.ts';
-import { routes } from './routes.ts';
+import { catalogRoutes } from './routes/catalog.ts';
 
-export const handler = httpRoute(routes.validateAws, async ({ body }) => ({
+export const handler = httpRoute(catalogRoutes.validateAws, async ({ body }) => ({
   statusCode: 200,
   body: await validateAws(body, getVpcUsage),
 }));

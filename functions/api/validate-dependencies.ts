@@ -1,9 +1,9 @@
 /** POST /validate/dependencies */
 import { validateDependencies } from '../domain/validation.ts';
 import { httpRoute } from '../shared/http.ts';
-import { routes } from './routes.ts';
+import { catalogRoutes } from './routes/catalog.ts';
 
-export const handler = httpRoute(routes.validateDependencies, async ({ body }) => ({
+export const handler = httpRoute(catalogRoutes.validateDependencies, async ({ body }) => ({
   statusCode: 200,
   body: validateDependencies(body.stacks),
 }));

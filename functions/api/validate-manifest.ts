@@ -1,9 +1,9 @@
 /** POST /validate/manifest */
 import { validateManifest } from '../domain/validation.ts';
 import { httpRoute } from '../shared/http.ts';
-import { routes } from './routes.ts';
+import { catalogRoutes } from './routes/catalog.ts';
 
-export const handler = httpRoute(routes.validateManifest, async ({ body }) => ({
+export const handler = httpRoute(catalogRoutes.validateManifest, async ({ body }) => ({
   statusCode: 200,
   body: validateManifest(body),
 }));

@@ -3,6 +3,10 @@
  * caller identity from the authorizer's claims, zod parsing of path, query and body
  * against the route's own schemas, and one error shape for every failure
  * (DESIGN.md §4). A handler only supplies the part between "parsed" and "shaped".
+ *
+ * Routes that change something are built with `auditedRoute` (audited-route.ts), which adds
+ * the audit entry; this module knows no store, so functions without a table do not carry
+ * the DynamoDB client.
  */
 import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
@@ -18,7 +22,6 @@ import {
   PayloadTooLargeError,
   ValidationError,
 } from '../domain/errors.ts';
-import { recordAudit } from './audit.ts';
 import { httpConfig } from './config.ts';
 import { logger } from './observability.ts';
 
@@ -161,30 +164,51 @@ function requestIdOf(event: APIGatewayProxyEvent, context: Context): string {
   return event.requestContext?.requestId ?? context.awsRequestId ?? 'unknown';
 }
 
+/** Records what a request did once its answer is known, whatever the answer (see audited-route.ts). */
+export type AuditHook = (
+  route: RouteDefinition,
+  event: APIGatewayProxyEvent,
+  response: APIGatewayProxyResult | undefined,
+  requestId: string,
+) => Promise<void>;
+
+/** The Lambda handler of a route, as its module exports it. */
+export type RouteHandler = middy.MiddyfiedHandler<
+  APIGatewayProxyEvent,
+  APIGatewayProxyResult,
+  Error,
+  Context
+>;
+
 /**
- * Builds the Lambda handler of one route. `impl` gets the parsed request and returns
- * the status and body; everything else (limits, parsing, identity, errors) is here.
+ * Builds the Lambda handler of one route that changes nothing (public or read access).
+ * `impl` gets the parsed request and returns the status and body; everything else
+ * (limits, parsing, identity, errors) is here.
  */
-export function httpRoute<R extends RouteDefinition>(
+export function httpRoute<R extends RouteDefinition & { access: 'public' | 'read' }>(
   route: R,
   impl: (request: HttpRequest<R>) => Promise<HttpResponse>,
-): middy.MiddyfiedHandler<APIGatewayProxyEvent, APIGatewayProxyResult, Error, Context> {
+): RouteHandler {
+  return routeHandler(route, impl, undefined);
+}
+
+/** {@link httpRoute} for any route, with the audit hook of routes that change something. */
+export function routeHandler<R extends RouteDefinition>(
+  route: R,
+  impl: (request: HttpRequest<R>) => Promise<HttpResponse>,
+  audit: AuditHook | undefined,
+): RouteHandler {
   const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, Context>()
     .use({
       // Registered first so its onError and after run last and see the final answer.
       onError: async (request) => {
         const requestId = requestIdOf(request.event, request.context);
         request.response = errorResponse(request.error, requestId);
-        await recordAudit(route, request.event, request.response, requestId);
+        await audit?.(route, request.event, request.response, requestId);
       },
       // Runs last on success: every mutating request leaves an audit entry.
       after: async (request) => {
-        await recordAudit(
-          route,
-          request.event,
-          request.response,
-          requestIdOf(request.event, request.context),
-        );
+        await audit?.(route, request.event, request.response, requestIdOf(request.event, request.context));
       },
     })
     .use(httpHeaderNormalizer())

@@ -6,6 +6,7 @@
  */
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { API_GROUPS } from '../../functions/api/route-types.ts';
 import { routeList } from '../../functions/api/routes.ts';
 import {
   integratedFunctionId,
@@ -52,16 +53,21 @@ describe('REST API methods', () => {
     }
   });
 
-  it('integrates every method with its own Lambda function (proxy)', () => {
-    const functionIds = new Set<string>();
-    for (const [route, method] of routeMethods(template)) {
+  it('integrates every method (proxy) with the function of its route group', () => {
+    const byGroup = new Map<string, Set<string>>();
+    const routes = new Map(routeList.map((r) => [`${r.method} ${r.path}`, r]));
+    for (const [key, method] of routeMethods(template)) {
       const integration = method.Properties?.Integration as { Type: string };
-      expect(integration.Type, route).toBe('AWS_PROXY');
+      expect(integration.Type, key).toBe('AWS_PROXY');
       const functionId = integratedFunctionId(method);
-      expect(resourcesOfType(template, 'AWS::Lambda::Function')[functionId], route).toBeDefined();
-      functionIds.add(functionId);
+      expect(Object.keys(resourcesOfType(template, 'AWS::Lambda::Function')), key).toContain(functionId);
+      const group = routes.get(key)?.group ?? '?';
+      byGroup.set(group, new Set([...(byGroup.get(group) ?? []), functionId]));
     }
-    expect(functionIds.size).toBe(routeList.length);
+    expect([...byGroup.keys()].sort()).toEqual([...API_GROUPS].sort());
+    const functionIds = [...byGroup.values()].map((ids) => [...ids]);
+    for (const ids of functionIds) expect(ids).toHaveLength(1);
+    expect(new Set(functionIds.flat()).size).toBe(API_GROUPS.length);
   });
 });
 

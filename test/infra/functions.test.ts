@@ -1,21 +1,24 @@
 /**
- * Lambda functions as synthesized: runtime and packaging defaults everywhere, and for each
- * route and step exactly the environment and the grants its `needs` call for (least
- * privilege). Route functions are found through their API method, step functions and
- * state machines through the construct tree.
+ * Lambda functions as synthesized: runtime and packaging defaults everywhere, one function
+ * per route group serving exactly its routes, with exactly the environment and the grants
+ * the union of its routes' `needs` calls for (least privilege), and one function per step
+ * group. Route functions are found through their API methods, step functions and state
+ * machines through the construct tree.
  */
 import { Stack } from 'aws-cdk-lib';
 import type { Template } from 'aws-cdk-lib/assertions';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import type { CfnStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RouteDefinition } from '../../functions/api/route-types.ts';
+import { API_GROUPS, type RouteDefinition, type RouteNeeds } from '../../functions/api/route-types.ts';
 import { routeList } from '../../functions/api/routes.ts';
 import {
   OPERATION_STATE_MACHINES,
   PUBLISHING_STEPS,
   STATE_MACHINES,
-  STEPS,
+  STEP_GROUP_NAMES,
+  STEP_GROUPS,
+  type StepGroup,
 } from '../../functions/steps/step-list.ts';
 import {
   actionsOf,
@@ -60,12 +63,35 @@ const roleIdOf = (fn: CfnResource): string => {
   return roleId;
 };
 
-function routeFunction(route: RouteDefinition): CfnResource {
+function routeFunctionId(route: RouteDefinition): string {
   const method = routeMethods(template).get(`${route.method} ${route.path}`);
   if (!method) throw new Error(`No method for ${route.operationId}`);
-  const fn = functions[integratedFunctionId(method)];
-  if (!fn) throw new Error(`No function for ${route.operationId}`);
+  return integratedFunctionId(method);
+}
+
+/** The function of a route group: the one every method of its routes invokes. */
+function groupFunction(group: string): CfnResource {
+  const ids = new Set(routeList.filter((r) => r.group === group).map(routeFunctionId));
+  if (ids.size !== 1) throw new Error(`The routes of ${group} invoke ${ids.size} functions`);
+  const fn = functions[[...ids][0] ?? ''];
+  if (!fn) throw new Error(`No function for ${group}`);
   return fn;
+}
+
+/** What a group's function must be able to do: any of its routes' needs (read-write wins over read). */
+function expectedNeeds(group: string): RouteNeeds {
+  const needs = routeList.filter((r) => r.group === group).map((r) => r.needs ?? {});
+  const table = needs.some((n) => n.table === 'readwrite')
+    ? 'readwrite'
+    : needs.some((n) => n.table === 'read')
+      ? 'read'
+      : undefined;
+  return {
+    ...(table ? { table } : {}),
+    startsWorkflows: [...new Set(needs.flatMap((n) => n.startsWorkflows ?? []))],
+    events: needs.some((n) => n.events),
+    cognito: needs.some((n) => n.cognito),
+  };
 }
 
 function stateMachineId(name: string): string {
@@ -74,17 +100,17 @@ function stateMachineId(name: string): string {
   return Stack.of(stateMachine).getLogicalId(stateMachine.node.defaultChild as CfnStateMachine);
 }
 
-function stepFunctionId(step: (typeof STEPS)[number]): string {
-  const fn = synth.api.workflows.steps.get(step);
-  if (!fn) throw new Error(`No function for step ${step}`);
+function stepFunctionId(group: StepGroup): string {
+  const fn = synth.api.workflows.steps.get(group);
+  if (!fn) throw new Error(`No function for step group ${group}`);
   return Stack.of(fn).getLogicalId(fn.node.defaultChild as CfnFunction);
 }
 
 describe('every Lambda function', () => {
   it('is Node.js 24 on arm64, traced, bundled as ESM with source maps, logging JSON to its own log group', () => {
-    // One per route, one per step, the execution reconciler (see reconciler.test.ts) and the
-    // TTL sweeper (see sweeper.test.ts).
-    expect(Object.keys(functions)).toHaveLength(routeList.length + STEPS.length + 2);
+    // One per route group, one per step group, the execution reconciler (see
+    // reconciler.test.ts) and the TTL sweeper (see sweeper.test.ts).
+    expect(Object.keys(functions)).toHaveLength(API_GROUPS.length + STEP_GROUP_NAMES.length + 2);
     const logGroups = resourcesOfType(template, 'AWS::Logs::LogGroup');
     for (const [id, fn] of Object.entries(functions)) {
       const props = fn.Properties ?? {};
@@ -122,11 +148,42 @@ describe('every Lambda function', () => {
   });
 });
 
-describe.each(routeList.map((route) => [route.operationId, route] as const))('route %s', (_name, route) => {
-  const needs = route.needs ?? {};
+describe('the API’s functions', () => {
+  it('are one per route group, each serving exactly the routes of its group', () => {
+    const byFunction = new Map<string, Set<string>>();
+    for (const route of routeList) {
+      const id = routeFunctionId(route);
+      byFunction.set(id, new Set([...(byFunction.get(id) ?? []), route.group]));
+    }
+    expect(byFunction.size).toBe(API_GROUPS.length);
+    for (const groups of byFunction.values()) expect(groups.size).toBe(1);
+    expect(new Set(routeList.map((r) => r.group))).toEqual(new Set(API_GROUPS));
+  });
+
+  it('may be invoked by API Gateway through one permission each, for this API only', () => {
+    const permissions = Object.values(resourcesOfType(template, 'AWS::Lambda::Permission')).filter(
+      (p) => p.Properties?.Principal === 'apigateway.amazonaws.com',
+    );
+    const targets = permissions.map((p) => referencedId(p.Properties?.FunctionName));
+    const apiFunctions = API_GROUPS.map((group) => {
+      const route = routeList.find((r) => r.group === group);
+      if (!route) throw new Error(`No route in ${group}`);
+      return routeFunctionId(route);
+    });
+    expect(targets.sort()).toEqual([...apiFunctions].sort());
+    const apiId = Object.keys(resourcesOfType(template, 'AWS::ApiGateway::RestApi'))[0] ?? '';
+    for (const permission of permissions) {
+      expect(permission.Properties?.Action).toBe('lambda:InvokeFunction');
+      expect([...referencedIds(permission.Properties?.SourceArn)]).toContain(apiId);
+    }
+  });
+});
+
+describe.each(API_GROUPS.map((group) => [group]))('route group %s', (group) => {
+  const needs = expectedNeeds(group);
 
   it('gets the table name only if it uses the table, and the matching table grant', () => {
-    const fn = routeFunction(route);
+    const fn = groupFunction(group);
     const actions = actionsOf(statementsOfRole(template, roleIdOf(fn)));
     const dynamoActions = actions.filter((a) => a.startsWith('dynamodb:'));
     if (!needs.table) {
@@ -143,8 +200,8 @@ describe.each(routeList.map((route) => [route.operationId, route] as const))('ro
     }
   });
 
-  it('can start exactly the workflows it names', () => {
-    const fn = routeFunction(route);
+  it('can start exactly the workflows its routes name', () => {
+    const fn = groupFunction(group);
     const statements = statementsOfRole(template, roleIdOf(fn)).filter((s) =>
       actionsOf([s]).some((a) => a.startsWith('states:')),
     );
@@ -173,7 +230,7 @@ describe.each(routeList.map((route) => [route.operationId, route] as const))('ro
   });
 
   it('gets the user pool ids only if it talks to Cognito, and no Cognito IAM', () => {
-    const fn = routeFunction(route);
+    const fn = groupFunction(group);
     const env = environmentOf(fn);
     if (needs.cognito) {
       expect(env).toHaveProperty('USER_POOL_ID');
@@ -186,8 +243,8 @@ describe.each(routeList.map((route) => [route.operationId, route] as const))('ro
     expect(actions.filter((a) => a.startsWith('cognito-idp:'))).toEqual([]);
   });
 
-  it('can do nothing beyond its needs, X-Ray and its logs', () => {
-    const fn = routeFunction(route);
+  it('can do nothing beyond its routes’ needs, X-Ray and its logs', () => {
+    const fn = groupFunction(group);
     const services = new Set(actionsOf(statementsOfRole(template, roleIdOf(fn))).map((a) => a.split(':')[0]));
     const allowed = new Set(['xray', 'logs']);
     if (needs.table) allowed.add('dynamodb');
@@ -197,7 +254,7 @@ describe.each(routeList.map((route) => [route.operationId, route] as const))('ro
   });
 
   it('knows the event bus and may put events on it exactly when it publishes', () => {
-    const fn = routeFunction(route);
+    const fn = groupFunction(group);
     const env = environmentOf(fn);
     const actions = actionsOf(statementsOfRole(template, roleIdOf(fn)));
     if (needs.events) {
@@ -210,9 +267,9 @@ describe.each(routeList.map((route) => [route.operationId, route] as const))('ro
   });
 });
 
-describe.each(STEPS.map((step) => [step]))('step %s', (step) => {
+describe.each(STEP_GROUP_NAMES.map((group) => [group]))('step group %s', (group) => {
   it('reads and writes the table, knows the time scale, and cannot start workflows', () => {
-    const fn = functions[stepFunctionId(step)];
+    const fn = functions[stepFunctionId(group)];
     expect(fn).toBeDefined();
     if (!fn) return;
     const env = environmentOf(fn);
@@ -224,8 +281,8 @@ describe.each(STEPS.map((step) => [step]))('step %s', (step) => {
     expect(actions).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:Query', ...WRITE_ACTIONS]));
     expect(actions.filter((a) => a.startsWith('states:'))).toEqual([]);
     expect(fn.Properties?.Timeout).toBe(30);
-    // Only the steps that settle operations publish lifecycle events.
-    const publishes = PUBLISHING_STEPS.includes(step);
+    // Only functions with steps that settle operations publish lifecycle events.
+    const publishes = STEP_GROUPS[group].some((step) => PUBLISHING_STEPS.includes(step));
     expect(actions.includes('events:PutEvents')).toBe(publishes);
     expect('EVENT_BUS_NAME' in env).toBe(publishes);
   });

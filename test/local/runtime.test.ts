@@ -28,7 +28,7 @@ const routes: RouteDefinition[] = [
     operationId: 'wire',
     method: 'POST',
     path: '/wire/{name}',
-    handler: 'wiring',
+    group: 'wiring',
     access: 'write',
     summary: 'test route',
     tag: 'test',

@@ -144,7 +144,7 @@ function fakeSteps(
       calls.push({ fn, input, at: Date.now() });
       return body(input);
     };
-  const functions: Record<string, LambdaHandler> = {
+  const steps: Record<string, LambdaHandler> = {
     'plan-operation': record('plan-operation', (input) => ({
       ...input,
       kind: 'provision',
@@ -172,6 +172,15 @@ function fakeSteps(
     }),
     'finalize-operation': record('finalize-operation', (input) => ({ ...input, finalized: true })),
     'fail-operation': record('fail-operation', (input) => ({ ...input, recorded: true })),
+  };
+  // One function serves every step, as in AWS: the ASL names the step in the payload.
+  const functions: Record<string, LambdaHandler> = {
+    'operation-steps': (event, context) => {
+      const { step, input } = event as { step: string; input: unknown };
+      const fake = steps[step];
+      if (!fake) throw namedError('UnknownStepError', `No step ${step}`);
+      return fake(input, context);
+    },
   };
   return { calls, functions };
 }

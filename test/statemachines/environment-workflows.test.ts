@@ -13,7 +13,7 @@ import {
 } from '../../functions/domain/services/environments.ts';
 import { createProject } from '../../functions/domain/services/projects.ts';
 import { createLocalStepFunctions, type LocalStepFunctions } from '../../local/stepfunctions.ts';
-import { type Harness, must, startHarness } from './harness.ts';
+import { type Harness, must, overrideSteps, startHarness } from './harness.ts';
 
 let harness: Harness;
 let sfn: LocalStepFunctions;
@@ -219,7 +219,7 @@ describe('resilience', () => {
     const flaky = await createLocalStepFunctions({
       quiet: true,
       retryIntervalOverrideMs: 0,
-      functions: {
+      functions: overrideSteps({
         'complete-stack': async (event: unknown) => {
           if (collisions === 0) {
             collisions += 1;
@@ -227,7 +227,7 @@ describe('resilience', () => {
           }
           return realCompleteStack(event as Parameters<typeof realCompleteStack>[0]);
         },
-      },
+      }),
     });
     try {
       const project = await newProject('flaky');

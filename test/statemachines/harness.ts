@@ -13,10 +13,12 @@ import {
   type EnvironmentSettings,
 } from '../../functions/domain/services/environments.ts';
 import { createProject } from '../../functions/domain/services/projects.ts';
+import { STEP_GROUPS, type StepName, type StepPayload } from '../../functions/steps/step-list.ts';
 import { type LocalDynamoDb, startDynamoDb } from '../../local/dynamodb.ts';
 import { type LocalEventBridge, startEventBridge } from '../../local/eventbridge.ts';
 import {
   createLocalStepFunctions,
+  type LambdaHandler,
   type LocalStepFunctions,
   type LocalStepFunctionsOptions,
 } from '../../local/stepfunctions.ts';
@@ -123,6 +125,28 @@ export async function startHarness(table: string, options: LocalStepFunctionsOpt
       await dynamo.stop();
     },
   };
+}
+
+/**
+ * The `functions` option of the Step Functions stand-in that replaces some steps (by step
+ * name) and runs the others with their real handlers: each step function whose group has
+ * an overridden step dispatches to the override or to the group's real entry point.
+ */
+export function overrideSteps(
+  overrides: Partial<Record<StepName, LambdaHandler>>,
+): Record<string, LambdaHandler> {
+  const functions: Record<string, LambdaHandler> = {};
+  for (const [group, steps] of Object.entries(STEP_GROUPS)) {
+    if (!steps.some((step) => overrides[step])) continue;
+    functions[group] = async (event, context) => {
+      const { step, input } = event as StepPayload;
+      const override = overrides[step as StepName];
+      if (override) return override(input, context);
+      const real = (await import(`../../functions/steps/${group}.ts`)) as { handler: LambdaHandler };
+      return real.handler(event, context);
+    };
+  }
+  return functions;
 }
 
 /** A value that must be there; fails the test with a message otherwise. */

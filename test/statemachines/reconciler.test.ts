@@ -22,7 +22,7 @@ import {
   type ExecutionStatusChangeEvent,
   type LocalStepFunctions,
 } from '../../local/stepfunctions.ts';
-import { type Harness, must, startHarness } from './harness.ts';
+import { type Harness, must, overrideSteps, startHarness } from './harness.ts';
 
 const TABLE = 'reconciler-tests';
 /** Every Wait state lasts a minute: executions are stopped while their stacks "provision". */
@@ -272,10 +272,10 @@ describe('an execution that FAILED outside the workflow’s failure path', () =>
       // RecordFailure retries any error (States.ALL) before giving up.
       retryIntervalOverrideMs: 0,
       onStatusChange,
-      functions: {
+      functions: overrideSteps({
         'settle-operation': crash('settle-operation crashed'),
         'fail-operation': crash('fail-operation crashed'),
-      },
+      }),
     });
     try {
       const created = await newEnvironment();

@@ -1,0 +1,63 @@
+/** Routes of the `auth` function. Sign-up, confirmation, login and token refresh (thin proxies to Cognito), and the caller. */
+import * as s from '../../domain/schemas.ts';
+import { route, routeGroup } from '../route-types.ts';
+
+export const authRoutes = routeGroup('auth', {
+  signup: route({
+    operationId: 'signup',
+    method: 'POST',
+    path: '/auth/signup',
+    needs: { cognito: true },
+    access: 'public',
+    summary: 'Create a user (locally auto-confirmed; in AWS Cognito emails a code)',
+    tag: 'auth',
+    request: { body: s.SignupRequest },
+    success: { status: 201, description: 'User created', schema: s.SignupResponse },
+    errors: [409, 422],
+  }),
+  confirm: route({
+    operationId: 'confirm',
+    method: 'POST',
+    path: '/auth/confirm',
+    needs: { cognito: true },
+    access: 'public',
+    summary: 'Confirm a signup with the emailed code',
+    tag: 'auth',
+    request: { body: s.ConfirmRequest },
+    success: { status: 200, description: 'User confirmed', schema: s.ConfirmResponse },
+    errors: [400, 422],
+  }),
+  login: route({
+    operationId: 'login',
+    method: 'POST',
+    path: '/auth/login',
+    needs: { cognito: true },
+    access: 'public',
+    summary: 'Exchange email and password for Cognito tokens (use the id_token as Bearer)',
+    tag: 'auth',
+    request: { body: s.LoginRequest },
+    success: { status: 200, description: 'Tokens', schema: s.LoginResponse },
+    errors: [401, 403, 422],
+  }),
+  refresh: route({
+    operationId: 'refresh',
+    method: 'POST',
+    path: '/auth/refresh',
+    needs: { cognito: true },
+    access: 'public',
+    summary: 'Exchange a refresh token for new tokens',
+    tag: 'auth',
+    request: { body: s.RefreshRequest },
+    success: { status: 200, description: 'Tokens', schema: s.RefreshResponse },
+    errors: [401, 422],
+  }),
+  getMe: route({
+    operationId: 'getMe',
+    method: 'GET',
+    path: '/me',
+    access: 'read',
+    summary: 'The signed-in user, their groups and effective role',
+    tag: 'auth',
+    success: { status: 200, description: 'The caller', schema: s.MeResponse },
+  }),
+});

@@ -1,0 +1,55 @@
+/** Routes of the `deployments` function. Application deployments onto running environments, and their logs. */
+import * as s from '../../domain/schemas.ts';
+import { route, routeGroup } from '../route-types.ts';
+
+export const deploymentsRoutes = routeGroup('deployments', {
+  createDeployment: route({
+    operationId: 'createDeployment',
+    method: 'POST',
+    path: '/environments/{env_id}/deployments',
+    needs: { table: 'readwrite', startsWorkflows: ['deploy-release'], events: true },
+    access: 'write',
+    summary:
+      'Roll an application version onto a running environment (rolling batches with health checks, or all at once); one at a time',
+    tag: 'deployments',
+    request: { params: s.EnvironmentPath, body: s.CreateDeploymentRequest },
+    success: { status: 202, description: 'The deployment, pending', schema: s.Deployment },
+    errors: [403, 404, 409, 413, 422, 503],
+  }),
+  listDeployments: route({
+    operationId: 'listDeployments',
+    method: 'GET',
+    path: '/environments/{env_id}/deployments',
+    needs: { table: 'read' },
+    access: 'read',
+    summary: 'The environment’s deployments, newest first',
+    tag: 'deployments',
+    request: { params: s.EnvironmentPath, query: s.PageQuery },
+    success: { status: 200, description: 'A page of deployments', schema: s.DeploymentPage },
+    errors: [404],
+  }),
+  getDeployment: route({
+    operationId: 'getDeployment',
+    method: 'GET',
+    path: '/deployments/{deployment_id}',
+    needs: { table: 'read' },
+    access: 'read',
+    summary: 'A deployment with its batches and their health checks',
+    tag: 'deployments',
+    request: { params: s.DeploymentPath },
+    success: { status: 200, description: 'The deployment', schema: s.Deployment },
+    errors: [404],
+  }),
+  listDeploymentLogs: route({
+    operationId: 'listDeploymentLogs',
+    method: 'GET',
+    path: '/deployments/{deployment_id}/logs',
+    needs: { table: 'read' },
+    access: 'read',
+    summary: 'The deployment’s log lines, oldest first',
+    tag: 'deployments',
+    request: { params: s.DeploymentPath, query: s.PageQuery },
+    success: { status: 200, description: 'A page of log events', schema: s.LogPage },
+    errors: [404],
+  }),
+});

@@ -1,0 +1,71 @@
+/** Routes of the `operations` function. Operations (runs): read, cancel, retry, and their logs. */
+import * as s from '../../domain/schemas.ts';
+import { route, routeGroup } from '../route-types.ts';
+
+export const operationsRoutes = routeGroup('operations', {
+  listOperations: route({
+    operationId: 'listOperations',
+    method: 'GET',
+    path: '/environments/{env_id}/operations',
+    needs: { table: 'read' },
+    access: 'read',
+    summary: 'The environment’s operations (runs), newest first',
+    tag: 'operations',
+    request: { params: s.EnvironmentPath, query: s.PageQuery },
+    success: { status: 200, description: 'A page of operations', schema: s.OperationPage },
+    errors: [404],
+  }),
+  getOperation: route({
+    operationId: 'getOperation',
+    method: 'GET',
+    path: '/operations/{op_id}',
+    needs: { table: 'read' },
+    access: 'read',
+    summary: 'One operation with live progress: layer i of n, stacks done, each stack’s status',
+    tag: 'operations',
+    request: { params: s.OperationPath },
+    success: { status: 200, description: 'The operation', schema: s.Operation },
+    errors: [404],
+  }),
+  cancelOperation: route({
+    operationId: 'cancelOperation',
+    method: 'POST',
+    path: '/operations/{op_id}/cancel',
+    needs: { table: 'readwrite' },
+    access: 'write',
+    summary:
+      'Cancel a running operation: in-flight stacks finish, nothing new starts; a provision then rolls back',
+    tag: 'operations',
+    request: { params: s.OperationPath },
+    success: { status: 202, description: 'Cancellation requested', schema: s.Operation },
+    errors: [403, 404, 409],
+  }),
+  retryOperation: route({
+    operationId: 'retryOperation',
+    method: 'POST',
+    path: '/operations/{op_id}/retry',
+    needs: {
+      table: 'readwrite',
+      startsWorkflows: ['provision-environment', 'destroy-environment'],
+      events: true,
+    },
+    access: 'write',
+    summary: 'Retry a failed or cancelled operation: resumes from its failed and skipped stacks',
+    tag: 'operations',
+    request: { params: s.OperationPath },
+    success: { status: 202, description: 'A new operation is running', schema: s.AcceptedEnvironment },
+    errors: [403, 404, 409],
+  }),
+  listLogs: route({
+    operationId: 'listLogs',
+    method: 'GET',
+    path: '/environments/{env_id}/logs',
+    needs: { table: 'read' },
+    access: 'read',
+    summary: 'Structured log events of the environment’s operations, oldest first',
+    tag: 'operations',
+    request: { params: s.EnvironmentPath, query: s.ListLogsQuery },
+    success: { status: 200, description: 'A page of log events', schema: s.LogPage },
+    errors: [404],
+  }),
+});
