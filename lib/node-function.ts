@@ -22,6 +22,24 @@ export const NODE_RUNTIME: Runtime = Runtime.NODEJS_24_X;
 const ESM_REQUIRE_BANNER =
   "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);";
 
+/**
+ * How every function is bundled (esbuild), shared with `npm run bench`, which builds the
+ * same bundles and the floor bundle with exactly these settings: ESM for Node 24, minified,
+ * the AWS SDK v3 bundled and tree-shaken (nothing external), and an external source map
+ * without the sources' text. The map is not loaded at cold start (no `--enable-source-maps`):
+ * `functions/shared/stack-traces.ts` reads it when an error is reported.
+ */
+export const BUNDLE_SETTINGS = {
+  format: 'esm',
+  target: 'node24',
+  platform: 'node',
+  mainFields: ['module', 'main'],
+  banner: ESM_REQUIRE_BANNER,
+  minify: true,
+  sourceMap: true,
+  sourcesContent: false,
+} as const;
+
 /** What a function needs beyond the fixed defaults. */
 export interface NodeFunctionProps {
   /** Absolute path of the TypeScript file that exports `handler`. */
@@ -43,10 +61,11 @@ export interface NodeFunctionProps {
 }
 
 /**
- * A Node.js 24 arm64 function bundled locally by esbuild (no Docker): ESM, minified,
- * with source maps, the AWS SDK v3 bundled and tree-shaken rather than taken from the
- * runtime (so the deployed SDK is the one the tests ran against). X-Ray tracing on,
- * JSON logs to its own log group kept for a month.
+ * A Node.js 24 arm64 function bundled locally by esbuild (no Docker) with
+ * {@link BUNDLE_SETTINGS}: ESM, minified, a source map read only on error, the AWS SDK v3
+ * bundled and tree-shaken rather than taken from the runtime (so the deployed SDK is the
+ * one the tests ran against). X-Ray tracing on, JSON logs to its own log group kept for a
+ * month.
  *
  * It gets its own role with no managed policy: `AWSLambdaBasicExecutionRole` would allow
  * writing to any log group, whereas this role can write to its own log group only.
@@ -78,18 +97,16 @@ export class NodeFunction extends NodejsFunction {
       loggingFormat: LoggingFormat.JSON,
       depsLockFilePath: LOCK_FILE,
       projectRoot: REPO_ROOT,
-      environment: {
-        NODE_OPTIONS: '--enable-source-maps',
-        ...props.environment,
-      },
+      environment: { ...props.environment },
       bundling: {
         forceDockerBundling: false,
         format: OutputFormat.ESM,
-        target: 'node24',
-        mainFields: ['module', 'main'],
-        banner: ESM_REQUIRE_BANNER,
-        minify: true,
-        sourceMap: true,
+        target: BUNDLE_SETTINGS.target,
+        mainFields: [...BUNDLE_SETTINGS.mainFields],
+        banner: BUNDLE_SETTINGS.banner,
+        minify: BUNDLE_SETTINGS.minify,
+        sourceMap: BUNDLE_SETTINGS.sourceMap,
+        sourcesContent: BUNDLE_SETTINGS.sourcesContent,
         sourceMapMode: SourceMapMode.DEFAULT,
         // Nothing is external: the AWS SDK v3 is bundled and tree-shaken with the handler.
         externalModules: [],

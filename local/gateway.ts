@@ -21,7 +21,7 @@ import type {
   Context,
 } from 'aws-lambda';
 import type { RouteDefinition } from '../functions/api/route-types.ts';
-import { LOCAL_ACCOUNT_ID, lambdaContext } from './lambda-context.ts';
+import { invokeInScope, LOCAL_ACCOUNT_ID, lambdaContext } from './lambda-context.ts';
 import { BodyTooLargeError, closeServer, LOOPBACK, listen, readBody } from './net.ts';
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
@@ -476,7 +476,9 @@ export async function startGateway(options: GatewayOptions): Promise<LocalGatewa
       });
       try {
         result = await Promise.race([
-          Promise.resolve(handler(JSON.parse(JSON.stringify(event)), context)),
+          invokeInScope(context, commonHeaders['x-amzn-trace-id'], () =>
+            handler(JSON.parse(JSON.stringify(event)), context),
+          ),
           timeout,
         ]);
       } finally {

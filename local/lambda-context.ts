@@ -1,9 +1,10 @@
 /**
  * The Lambda `Context` object the local runtime hands to handlers it calls in-process,
  * shaped like the one the Node.js Lambda runtime passes, so handlers (and Powertools)
- * find the fields they expect.
+ * find the fields they expect; and the invocation scope the runtime gives each call.
  */
 import { randomUUID } from 'node:crypto';
+import { InvokeStore, InvokeStoreBase } from '@aws/lambda-invoke-store';
 import type { Context } from 'aws-lambda';
 
 /** The account id every local ARN uses (the same one LocalStack and Step Functions Local use). */
@@ -42,6 +43,41 @@ export function lambdaContext(options: LambdaContextOptions): Context {
     fail: unsupported('fail'),
     succeed: unsupported('succeed'),
   };
+}
+
+/**
+ * Local mode runs every function in one process, many invocations at a time, the way
+ * Lambda's runtime does on managed instances (`AWS_LAMBDA_MAX_CONCURRENCY`): each
+ * invocation then runs in its own scope of the runtime's invoke store, so what Powertools
+ * keeps per invocation (log keys, correlation id, Lambda context) cannot leak between two
+ * concurrent ones. Set in the handlers' environment by the local runtime.
+ */
+export const LOCAL_MAX_CONCURRENCY = '64';
+
+/**
+ * Creates the runtime's invoke store, as Lambda's runtime does before it loads a handler:
+ * the multi-context one (AsyncLocalStorage) that concurrent invocations need. Must run
+ * before anything else asks for the store (the AWS SDK does on its first call and would
+ * otherwise create the single-context one, shared by every invocation). Idempotent.
+ */
+export function prepareInvokeStore(): Promise<InvokeStoreBase> {
+  return InvokeStore.getInstanceAsync(true);
+}
+
+/**
+ * Calls a handler as the Lambda runtime does: inside its invocation's scope of the invoke
+ * store (request id and trace id), so concurrent invocations in this process stay apart.
+ */
+export async function invokeInScope<T>(
+  context: Context,
+  traceId: string | undefined,
+  call: () => T,
+): Promise<T> {
+  const store = await prepareInvokeStore();
+  const keys = InvokeStoreBase.PROTECTED_KEYS;
+  const scope: Record<symbol, unknown> = { [keys.REQUEST_ID]: context.awsRequestId };
+  if (traceId) scope[keys.X_RAY_TRACE_ID] = traceId;
+  return store.run(scope, call);
 }
 
 /**

@@ -44,7 +44,13 @@ import {
 } from './dynamodb.ts';
 import { type LocalEventBridge, startEventBridge } from './eventbridge.ts';
 import { type LocalGateway, startGateway } from './gateway.ts';
-import { LOCAL_ACCOUNT_ID, lambdaContext } from './lambda-context.ts';
+import {
+  invokeInScope,
+  LOCAL_ACCOUNT_ID,
+  LOCAL_MAX_CONCURRENCY,
+  lambdaContext,
+  prepareInvokeStore,
+} from './lambda-context.ts';
 import { acquireLock, DEFAULT_DATA_DIR, type Lock } from './lock.ts';
 import {
   createLocalStepFunctions,
@@ -173,6 +179,8 @@ function settledValue<T>(result: PromiseSettledResult<T>): T {
 
 /** Starts local mode. */
 export async function startLocal(options: LocalOptions = {}): Promise<LocalRuntime> {
+  // First of all, as Lambda's runtime does before loading a handler (see lambda-context.ts).
+  await prepareInvokeStore();
   const region = options.region ?? 'us-east-1';
   const persist = options.persist ?? false;
   const quiet = options.quiet ?? false;
@@ -267,6 +275,8 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalRunti
       EVENT_BUS_NAME: eventBridge.busName,
       EVENTBRIDGE_ENDPOINT: eventBridge.endpoint,
       SIMULATION_TIME_SCALE: String(timeScale),
+      // Many invocations at a time in this one process, each in its own scope (lambda-context.ts).
+      AWS_LAMBDA_MAX_CONCURRENCY: LOCAL_MAX_CONCURRENCY,
     };
     for (const machine of STATE_MACHINES) {
       const arn = stepFunctions.stateMachineArns[machine.name];
@@ -342,7 +352,7 @@ export function localReconciler(
       accountId: event.account,
       timeoutMs: RECONCILER_TIMEOUT_MS,
     });
-    const result = await handler(event, context);
+    const result = await invokeInScope(context, undefined, () => handler(event, context));
     if (!options.quiet) {
       const outcome = (result as { status?: unknown } | null | undefined)?.status;
       console.log(
@@ -463,7 +473,7 @@ export function startLocalSweeper(options: LocalSweeperOptions): LocalSweeper {
     try {
       const handler = await load();
       const context = lambdaContext({ functionName: SWEEPER, region, timeoutMs: SWEEPER_TIMEOUT_MS });
-      const result = await handler(event, context);
+      const result = await invokeInScope(context, undefined, () => handler(event, context));
       if (!options.quiet) {
         const summary = summarize(result);
         if (summary) console.log(`[events] ${SWEEPER}: ${summary}`);

@@ -33,7 +33,7 @@ import {
   type StateMachineDefinition,
 } from 'aws-local-stepfunctions';
 import { STATE_MACHINES, STEP_GROUP_NAMES, stepPlaceholder } from '../functions/steps/step-list.ts';
-import { LOCAL_ACCOUNT_ID, lambdaContext, toLambdaError } from './lambda-context.ts';
+import { invokeInScope, LOCAL_ACCOUNT_ID, lambdaContext, toLambdaError } from './lambda-context.ts';
 import { BodyTooLargeError, closeServer, LOOPBACK, listen, readBody } from './net.ts';
 
 type Overrides = NonNullable<RunOptions['overrides']>;
@@ -498,7 +498,10 @@ export async function createLocalStepFunctions(
       timer.unref();
     });
     try {
-      result = await Promise.race([Promise.resolve(handler(jsonClone(payload), context)), timedOut]);
+      result = await Promise.race([
+        invokeInScope(context, undefined, () => handler(jsonClone(payload), context)),
+        timedOut,
+      ]);
     } catch (thrown) {
       if (thrown instanceof TaskFailedError) throw thrown;
       const lambdaError = toLambdaError(thrown);

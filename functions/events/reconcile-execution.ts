@@ -7,15 +7,25 @@
  * Executions are named after what they run: an operation id (`op_…`) or, for rollouts,
  * a deployment id (`dep_…`).
  */
-import type { EventBridgeEvent } from 'aws-lambda';
+import type { Context, EventBridgeEvent } from 'aws-lambda';
 import { reconcileDeployment } from '../domain/services/deployments.ts';
 import { type ExecutionStatusChange, reconcileExecution } from '../domain/services/workflow.ts';
 import { deploymentStepDeps, workflowDeps } from '../shared/dependencies.ts';
+import { withLogContext } from '../shared/observability.ts';
 
 export const handler = (
   event: EventBridgeEvent<'Step Functions Execution Status Change', ExecutionStatusChange>,
+  context?: Context,
 ) => {
   const change = event.detail;
-  if (change.name.startsWith('dep_')) return reconcileDeployment(deploymentStepDeps, change, change.name);
-  return reconcileExecution(workflowDeps, change);
+  const isDeployment = change.name.startsWith('dep_');
+  // The execution's name is the id of what it runs: the run's correlation id.
+  const keys: Record<string, string> = isDeployment
+    ? { deployment_id: change.name }
+    : { operation_id: change.name };
+  return withLogContext(context, change.name, { ...keys, execution_status: change.status }, () =>
+    isDeployment
+      ? reconcileDeployment(deploymentStepDeps, change, change.name)
+      : reconcileExecution(workflowDeps, change),
+  );
 };

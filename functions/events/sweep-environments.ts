@@ -5,16 +5,21 @@
  * also fails deployments whose rollout never started, so they do not hold their
  * environment forever.
  */
+
+import type { Context } from 'aws-lambda';
 import { failStalledDeployments } from '../domain/services/deployments.ts';
 import { type DriftSweepResult, runDueDriftChecks } from '../domain/services/drift.ts';
 import { type SweepResult, sweepExpiredEnvironments } from '../domain/services/ttl.ts';
 import { simulationConfig } from '../shared/config.ts';
 import { deploymentStepDeps, environmentDeps } from '../shared/dependencies.ts';
-import { logger } from '../shared/observability.ts';
+import { logger, withLogContext } from '../shared/observability.ts';
 
 export type SweepReport = SweepResult & { stalled_deployments: string[]; drift: DriftSweepResult };
 
-export const handler = async (): Promise<SweepReport> => {
+export const handler = (_event?: unknown, context?: Context): Promise<SweepReport> =>
+  withLogContext(context, context?.awsRequestId, {}, sweep);
+
+async function sweep(): Promise<SweepReport> {
   const now = new Date();
   const result = await sweepExpiredEnvironments(environmentDeps, now, {
     warningMinutes: simulationConfig().EXPIRY_WARNING_MINUTES,
@@ -29,4 +34,4 @@ export const handler = async (): Promise<SweepReport> => {
   )
     logger.info('TTL sweep', { ...report });
   return report;
-};
+}

@@ -4,22 +4,9 @@
  * like a wrong password or code; signup does say that an email is taken (as Cognito
  * itself does), the usual trade-off for a usable signup.
  */
-import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { ApiError, ConflictError, UnauthorizedError, ValidationError } from '../domain/errors.ts';
-import { authConfig, regionConfig } from './config.ts';
 
-let client: CognitoIdentityProviderClient | undefined;
-
-export function cognito(): CognitoIdentityProviderClient {
-  if (!client) {
-    const { COGNITO_ENDPOINT } = authConfig();
-    client = new CognitoIdentityProviderClient({
-      region: regionConfig().AWS_REGION,
-      ...(COGNITO_ENDPOINT ? { endpoint: COGNITO_ENDPOINT } : {}),
-    });
-  }
-  return client;
-}
+export { cognito } from './clients.ts';
 
 /** Maps a Cognito exception to an API error; anything unexpected is rethrown (→ 500). */
 export function translateCognitoError(error: unknown): never {

@@ -3,26 +3,14 @@
  * local bus through `EVENTBRIDGE_ENDPOINT`). `detail-type` is the event's title
  * (`Environment Failed`), `source` the product's, `detail` the whole event.
  */
-import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
+import { PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { EVENT_SOURCE, type LifecycleEvent } from '../domain/events.ts';
 import type { EventBus } from '../domain/ports.ts';
-import { eventsConfig, regionConfig } from './config.ts';
+import { eventBridge } from './clients.ts';
+import { eventsConfig } from './config.ts';
 
 /** PutEvents takes at most 10 entries per call. */
 const BATCH = 10;
-
-let client: EventBridgeClient | undefined;
-
-function eventBridge(): EventBridgeClient {
-  if (!client) {
-    const { EVENTBRIDGE_ENDPOINT } = eventsConfig();
-    client = new EventBridgeClient({
-      region: regionConfig().AWS_REGION,
-      ...(EVENTBRIDGE_ENDPOINT ? { endpoint: EVENTBRIDGE_ENDPOINT } : {}),
-    });
-  }
-  return client;
-}
 
 /** Thrown when the bus refused some entries (PutEvents answers 200 with per-entry errors). */
 export class EventBusRejectedError extends Error {

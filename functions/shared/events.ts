@@ -1,10 +1,12 @@
 /**
  * The publisher the services use: records each event (and its metric counts) in the
- * table, then puts it on the bus. Best effort by contract: an event that cannot be
- * recorded or sent is logged as a warning and the change it reports stands.
+ * table, then puts it on the bus, and reports it as CloudWatch metrics (EMF). Best effort
+ * by contract: an event that cannot be recorded or sent is logged as a warning and the
+ * change it reports stands.
  */
 import type { LifecycleEvent } from '../domain/events.ts';
 import type { EventBus, EventPublisher, EventStore } from '../domain/ports.ts';
+import { emitEventMetrics } from './metrics.ts';
 import { logger } from './observability.ts';
 
 export class LifecycleEventPublisher implements EventPublisher {
@@ -28,6 +30,11 @@ export class LifecycleEventPublisher implements EventPublisher {
       await this.bus.put(events);
     } catch (error) {
       logger.warn('Lifecycle events could not be sent to the event bus', { ids, error });
+    }
+    try {
+      emitEventMetrics(events);
+    } catch (error) {
+      logger.warn('Lifecycle events could not be reported as metrics', { ids, error });
     }
   }
 }

@@ -8,6 +8,8 @@
  * the audit entry; this module knows no store, so functions without a table do not carry
  * the DynamoDB client.
  */
+
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
@@ -23,7 +25,8 @@ import {
   ValidationError,
 } from '../domain/errors.ts';
 import { httpConfig } from './config.ts';
-import { logger } from './observability.ts';
+import { correlationKeys, logger } from './observability.ts';
+import { mapStackTrace } from './stack-traces.ts';
 
 type Parsed<R extends RouteDefinition, K extends 'params' | 'query' | 'body'> = R['request'] extends infer Q
   ? Q extends { [P in K]: infer S extends z.ZodType }
@@ -128,6 +131,7 @@ export function errorResponse(error: unknown, requestId: string): APIGatewayProx
     apiError = new BadRequestError('Malformed JSON body', undefined, 'MALFORMED_JSON');
   }
   if (!apiError) {
+    mapStackTrace(error);
     logger.error('Unhandled error', { error: error as Error, requestId });
     return json(
       500,
@@ -209,6 +213,15 @@ export function routeHandler<R extends RouteDefinition>(
       // Runs last on success: every mutating request leaves an audit entry.
       after: async (request) => {
         await audit?.(route, request.event, request.response, requestIdOf(request.event, request.context));
+      },
+    })
+    // Every log line of the request: the Lambda context, the request id as correlation id,
+    // the route and the ids in its path (keys are reset after the request).
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use({
+      before: (request) => {
+        logger.setCorrelationId(requestIdOf(request.event, request.context));
+        logger.appendKeys({ route: route.operationId, ...correlationKeys(request.event.pathParameters) });
       },
     })
     .use(httpHeaderNormalizer())

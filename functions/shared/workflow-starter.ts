@@ -4,23 +4,11 @@
  * repeated name with the same input as a success (running execution) or
  * `ExecutionAlreadyExists`, both of which mean "already started".
  */
-import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { ExecutionAlreadyExists, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import type { DeploymentStarter, WorkflowStarter } from '../domain/ports.ts';
 import type { OperationKindValue } from '../domain/schemas.ts';
-import { deployConfig, regionConfig, sfnConfig, workflowConfig } from './config.ts';
-
-let client: SFNClient | undefined;
-
-function sfn(): SFNClient {
-  if (!client) {
-    const { SFN_ENDPOINT } = sfnConfig();
-    client = new SFNClient({
-      region: regionConfig().AWS_REGION,
-      ...(SFN_ENDPOINT ? { endpoint: SFN_ENDPOINT } : {}),
-    });
-  }
-  return client;
-}
+import { stepFunctions as sfn } from './clients.ts';
+import { deployConfig, workflowConfig } from './config.ts';
 
 export class StepFunctionsWorkflowStarter implements WorkflowStarter {
   async start(

@@ -6,6 +6,8 @@
  * returned unchanged.
  */
 import type { Context } from 'aws-lambda';
+import { correlationKeys, logger, withLogContext } from '../shared/observability.ts';
+import { mapStackTrace } from '../shared/stack-traces.ts';
 import type { StepName, StepPayload } from './step-list.ts';
 
 /**
@@ -38,7 +40,25 @@ export function stepDispatcher<S extends StepName>(
     if (!isStepPayload(event)) throw new UnknownStepError(group, undefined);
     const handler = table.get(event.step);
     if (!handler) throw new UnknownStepError(group, event.step);
-    // The ASL's payload for this step: its type is the step's contract (contracts.ts).
-    return handler(event.input as never, context);
+    const keys = correlationKeys(event.input);
+    // A run's steps share its correlation id: the operation or deployment it is about.
+    const correlationId = keys.operation_id ?? keys.deployment_id;
+    return withLogContext(context, correlationId, { step: event.step, ...keys }, async () => {
+      const started = performance.now();
+      try {
+        // The ASL's payload for this step: its type is the step's contract (contracts.ts).
+        const output = await handler(event.input as never, context);
+        logger.debug('Step done', { duration_ms: Math.round(performance.now() - started) });
+        return output;
+      } catch (error) {
+        // Retry and Catch in the state machine decide what happens next; the log says why.
+        mapStackTrace(error);
+        logger.info('Step failed', {
+          error: error as Error,
+          duration_ms: Math.round(performance.now() - started),
+        });
+        throw error;
+      }
+    });
   };
 }

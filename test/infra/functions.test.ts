@@ -107,7 +107,7 @@ function stepFunctionId(group: StepGroup): string {
 }
 
 describe('every Lambda function', () => {
-  it('is Node.js 24 on arm64, traced, bundled as ESM with source maps, logging JSON to its own log group', () => {
+  it('is Node.js 24 on arm64, traced, bundled as ESM, logging JSON to its own log group', () => {
     // One per route group, one per step group, the execution reconciler (see
     // reconciler.test.ts) and the TTL sweeper (see sweeper.test.ts).
     expect(Object.keys(functions)).toHaveLength(API_GROUPS.length + STEP_GROUP_NAMES.length + 2);
@@ -119,7 +119,8 @@ describe('every Lambda function', () => {
       expect(props.Handler, id).toBe('index.handler');
       expect(props.TracingConfig, id).toEqual({ Mode: 'Active' });
       expect(props.MemorySize, id).toBe(256);
-      expect(environmentOf(fn).NODE_OPTIONS, id).toBe('--enable-source-maps');
+      // Source maps are read on error only (functions/shared/stack-traces.ts), not at cold start.
+      expect(environmentOf(fn), id).not.toHaveProperty('NODE_OPTIONS');
       const logging = props.LoggingConfig as { LogFormat: string; LogGroup: unknown };
       expect(logging.LogFormat, id).toBe('JSON');
       const logGroup = logGroups[referencedId(logging.LogGroup) ?? ''];

@@ -109,7 +109,7 @@ describe('the reconcile function', () => {
   it('knows only the table and the event bus', () => {
     const props = fn().Properties ?? {};
     const env = (props.Environment as { Variables: Record<string, unknown> }).Variables;
-    expect(Object.keys(env).sort()).toEqual(['EVENT_BUS_NAME', 'NODE_OPTIONS', 'TABLE_NAME']);
+    expect(Object.keys(env).sort()).toEqual(['EVENT_BUS_NAME', 'TABLE_NAME']);
     expect(props.Timeout).toBe(30);
   });
 

@@ -94,7 +94,6 @@ describe('the sweep function', () => {
       [
         'DESTROY_STATE_MACHINE_ARN',
         'EVENT_BUS_NAME',
-        'NODE_OPTIONS',
         'PROVISION_STATE_MACHINE_ARN',
         'SIMULATION_TIME_SCALE',
         'TABLE_NAME',
