@@ -86,7 +86,8 @@ export const Manifest = z
       description: 'The slowest stack (by maximum duration) of each layer, in layer order',
     }),
   })
-  .meta({ id: 'Manifest' });
+  // Not `Manifest`: that component is an environment's manifest (GET/PUT …/manifest).
+  .meta({ id: 'RenderedManifest' });
 
 // ---------------------------------------------------------------- shared result parts
 
