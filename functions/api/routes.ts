@@ -5,9 +5,9 @@
  *
  * It imports schemas only (no handler code, no AWS SDK).
  */
-import { z } from 'zod';
 import * as s from '../domain/schemas.ts';
 import * as v from '../domain/validation-schemas.ts';
+import * as z from '../domain/zod.ts';
 import type { RouteDefinition } from './route-types.ts';
 
 const route = <T extends RouteDefinition>(r: T): T => r;

@@ -6,10 +6,21 @@
  * one object, which no bundler can trim.
  */
 import { en } from 'zod/locales';
-import { config } from 'zod/mini';
+import { clone, config, type core, globalRegistry } from 'zod/mini';
 
 // Classic zod loads English on first use; zod/mini loads no locale, so without this every
 // issue would read "Invalid input". The messages reach clients in 422 answers (`errors`).
 config(en());
 
 export * from 'zod/mini';
+
+/**
+ * A copy of `schema` with metadata (an OpenAPI component `id`, an `example`, a `description`),
+ * as classic zod's `.meta()` made one. zod/mini's own `z.meta()` is a check instead, and checks
+ * are copied into every schema derived from this one (`z.extend` keeps them), `id` included.
+ */
+export function withMeta<T extends core.$ZodType>(schema: T, metadata: core.GlobalMeta): T {
+  const copy = clone(schema);
+  globalRegistry.add(copy, metadata);
+  return copy;
+}
