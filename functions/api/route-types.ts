@@ -3,7 +3,7 @@
  * gateway and the OpenAPI generator can import the table without pulling any handler
  * code (and so any AWS SDK) in.
  */
-import type { z } from 'zod';
+import type * as z from '../domain/zod.ts';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -37,7 +37,7 @@ export type RouteAccess = 'public' | 'read' | 'write';
 
 export interface RouteResponse {
   description: string;
-  schema?: z.ZodType;
+  schema?: z.ZodMiniType;
   /** Content type when not JSON (Swagger UI's HTML page). */
   contentType?: string;
 }
@@ -72,9 +72,9 @@ export interface RouteDefinition {
   summary: string;
   tag: string;
   request?: {
-    params?: z.ZodObject;
-    query?: z.ZodObject;
-    body?: z.ZodType;
+    params?: z.ZodMiniObject;
+    query?: z.ZodMiniObject;
+    body?: z.ZodMiniType;
   };
   /** Status code of a successful answer, and its schema. */
   success: { status: number } & RouteResponse;

@@ -8,7 +8,6 @@
  * strings and lists — and leave the values (template names, regions, parameters…) to
  * `validation.ts`. A body of the wrong shape is still a 422.
  */
-import { z } from 'zod';
 import {
   AccountId,
   EnvironmentName,
@@ -18,215 +17,271 @@ import {
   StackName,
   TemplateParameters,
 } from './schemas.ts';
+import * as z from './zod.ts';
+
+/**
+ * Every schema below is built inside `define`, so that esbuild can drop the ones a Lambda
+ * does not use; see the same function in `schemas.ts` (esbuild honours the annotation only
+ * in the module that declares it, so each module has its own).
+ */
+/* @__NO_SIDE_EFFECTS__ */
+function define<T>(build: () => T): T {
+  return build();
+}
 
 /** Longest name or value a validator accepts before it even looks at it. */
-const LooseName = z.string().min(1).max(64);
+const LooseName = define(() => z.string().check(z.minLength(1), z.maxLength(64)));
 
-const DurationRange = z
-  .object({ min: z.number(), max: z.number() })
-  .meta({ id: 'DurationRange', description: 'Seconds, real-world-ish (not scaled by the simulation)' });
+const DurationRange = define(() =>
+  z.withMeta(z.object({ min: z.number(), max: z.number() }), {
+    id: 'DurationRange',
+    description: 'Seconds, real-world-ish (not scaled by the simulation)',
+  }),
+);
 
 // ---------------------------------------------------------------- render
 
-export const RenderTemplateRequest = z
-  .strictObject({
-    parameters: TemplateParameters.optional(),
-    environment_name: EnvironmentName.optional().meta({
-      description: 'Used for the default domain (`<environment>.<project>.example.dev`); default `env`',
+export const RenderTemplateRequest = define(() =>
+  z.withMeta(
+    z.strictObject({
+      parameters: z.optional(TemplateParameters),
+      environment_name: z.withMeta(z.optional(EnvironmentName), {
+        description: 'Used for the default domain (`<environment>.<project>.example.dev`); default `env`',
+      }),
+      project_name: z.withMeta(z.optional(ProjectName), {
+        description: 'Used for the default domain; default `project`',
+      }),
+      region: z.optional(Region),
+      account_id: z.optional(AccountId),
     }),
-    project_name: ProjectName.optional().meta({
-      description: 'Used for the default domain; default `project`',
-    }),
-    region: Region.optional(),
-    account_id: AccountId.optional(),
-  })
-  .meta({ id: 'RenderTemplateRequest' });
+    { id: 'RenderTemplateRequest' },
+  ),
+);
 
 /** Template parameters with every default filled in. */
-export const ResolvedParameters = z
-  .object({
-    domain: z.string(),
-    vpc_cidr: z.string(),
-    instance_type: z.enum(['t3.micro', 't4g.micro']),
-    db_instance_class: z.enum(['db.t3.micro', 'db.t4g.micro']),
-    db_engine: z.enum(['postgres', 'mysql']),
-    storage_gb: z.number().int(),
-    simulate: SimulateParameters.optional(),
-  })
-  .meta({ id: 'ResolvedParameters' });
-
-export const ManifestStack = z
-  .object({
-    name: z.string(),
-    depends_on: z.array(z.string()),
-    layer: z.number().int(),
-    resource_types: z.array(z.string()),
-    estimated_monthly_cost_usd: z.number(),
-    estimated_duration_seconds: DurationRange,
-  })
-  .meta({ id: 'ManifestStack' });
-
-export const Manifest = z
-  .object({
-    template: z.string(),
-    version: z.string(),
-    parameters: ResolvedParameters,
-    region: z.string(),
-    account_id: z.string(),
-    /** In layer order, then by name. */
-    stacks: z.array(ManifestStack),
-    layers: z.array(z.array(z.string())),
-    estimated_monthly_cost_usd: z.number().meta({ description: 'Sum of the stacks’ estimates' }),
-    estimated_duration_seconds: DurationRange.meta({
-      description:
-        'Time to provision: layers run one after the other and the stacks of a layer in parallel, ' +
-        'so this is the sum over layers of the slowest stack of each layer',
+export const ResolvedParameters = define(() =>
+  z.withMeta(
+    z.object({
+      domain: z.string(),
+      vpc_cidr: z.string(),
+      instance_type: z.enum(['t3.micro', 't4g.micro']),
+      db_instance_class: z.enum(['db.t3.micro', 'db.t4g.micro']),
+      db_engine: z.enum(['postgres', 'mysql']),
+      storage_gb: z.number().check(z.int()),
+      simulate: z.optional(SimulateParameters),
     }),
-    critical_path: z.array(z.string()).meta({
-      description: 'The slowest stack (by maximum duration) of each layer, in layer order',
+    { id: 'ResolvedParameters' },
+  ),
+);
+
+export const ManifestStack = define(() =>
+  z.withMeta(
+    z.object({
+      name: z.string(),
+      depends_on: z.array(z.string()),
+      layer: z.number().check(z.int()),
+      resource_types: z.array(z.string()),
+      estimated_monthly_cost_usd: z.number(),
+      estimated_duration_seconds: DurationRange,
     }),
-  })
-  .meta({ id: 'Manifest' });
+    { id: 'ManifestStack' },
+  ),
+);
+
+export const Manifest = define(() =>
+  z.withMeta(
+    z.object({
+      template: z.string(),
+      version: z.string(),
+      parameters: ResolvedParameters,
+      region: z.string(),
+      account_id: z.string(),
+      /** In layer order, then by name. */
+      stacks: z.array(ManifestStack),
+      layers: z.array(z.array(z.string())),
+      estimated_monthly_cost_usd: z.withMeta(z.number(), { description: 'Sum of the stacks’ estimates' }),
+      estimated_duration_seconds: z.withMeta(DurationRange, {
+        description:
+          'Time to provision: layers run one after the other and the stacks of a layer in parallel, ' +
+          'so this is the sum over layers of the slowest stack of each layer',
+      }),
+      critical_path: z.withMeta(z.array(z.string()), {
+        description: 'The slowest stack (by maximum duration) of each layer, in layer order',
+      }),
+    }),
+    // Not `Manifest`: that component is an environment's manifest (GET/PUT …/manifest).
+    { id: 'RenderedManifest' },
+  ),
+);
 
 // ---------------------------------------------------------------- shared result parts
 
-export const ValidationIssue = z
-  .object({
-    field: z
-      .string()
-      .meta({ description: 'Dotted path in the submitted document, e.g. `parameters.storage_gb`' }),
-    message: z.string(),
-  })
-  .meta({ id: 'ValidationIssue' });
+export const ValidationIssue = define(() =>
+  z.withMeta(
+    z.object({
+      field: z.withMeta(z.string(), {
+        description: 'Dotted path in the submitted document, e.g. `parameters.storage_gb`',
+      }),
+      message: z.string(),
+    }),
+    { id: 'ValidationIssue' },
+  ),
+);
 
 // ---------------------------------------------------------------- validate/manifest
 
 /** A stack of a manifest; the computed fields of a rendered manifest are accepted and ignored. */
-const ManifestDocumentStack = z.strictObject({
-  name: LooseName,
-  depends_on: z.array(LooseName).max(50).default([]),
-  layer: z.number().optional(),
-  resource_types: z.array(z.string().max(128)).max(100).optional(),
-  estimated_monthly_cost_usd: z.number().optional(),
-  estimated_duration_seconds: z.strictObject({ min: z.number(), max: z.number() }).optional(),
-});
+const ManifestDocumentStack = define(() =>
+  z.strictObject({
+    name: LooseName,
+    depends_on: z._default(z.array(LooseName).check(z.maxLength(50)), []),
+    layer: z.optional(z.number()),
+    resource_types: z.optional(z.array(z.string().check(z.maxLength(128))).check(z.maxLength(100))),
+    estimated_monthly_cost_usd: z.optional(z.number()),
+    estimated_duration_seconds: z.optional(z.strictObject({ min: z.number(), max: z.number() })),
+  }),
+);
 
-export const ValidateManifestRequest = z
-  .strictObject({
-    template: LooseName,
-    parameters: z
-      .record(z.string().max(64), z.unknown())
-      .refine((v) => Object.keys(v).length <= 32, 'at most 32 parameters')
-      .optional()
-      .meta({
-        description: 'Template parameters (see TemplateParameters); problems are reported in `errors`',
+export const ValidateManifestRequest = define(() =>
+  z.withMeta(
+    z.strictObject({
+      template: LooseName,
+      parameters: z.withMeta(
+        z.optional(
+          z
+            .record(z.string().check(z.maxLength(64)), z.unknown())
+            .check(z.refine((v) => Object.keys(v).length <= 32, 'at most 32 parameters')),
+        ),
+        { description: 'Template parameters (see TemplateParameters); problems are reported in `errors`' },
+      ),
+      stacks: z.withMeta(z.optional(z.array(ManifestDocumentStack).check(z.minLength(1), z.maxLength(50))), {
+        description: 'A custom dependency graph replacing the template’s',
       }),
-    stacks: z
-      .array(ManifestDocumentStack)
-      .min(1)
-      .max(50)
-      .optional()
-      .meta({ description: 'A custom dependency graph replacing the template’s' }),
-    region: LooseName.optional(),
-    account_id: LooseName.optional(),
-    // Computed fields of a rendered manifest (POST /templates/{name}/render): accepted so a
-    // rendered manifest can be validated as is; recomputed, never trusted.
-    version: z.string().max(32).optional(),
-    layers: z
-      .array(z.array(z.string().max(64)).max(50))
-      .max(50)
-      .optional(),
-    estimated_monthly_cost_usd: z.number().optional(),
-    estimated_duration_seconds: z.strictObject({ min: z.number(), max: z.number() }).optional(),
-    critical_path: z.array(z.string().max(64)).max(50).optional(),
-  })
-  .meta({ id: 'ValidateManifestRequest' });
+      region: z.optional(LooseName),
+      account_id: z.optional(LooseName),
+      // Computed fields of a rendered manifest (POST /templates/{name}/render): accepted so a
+      // rendered manifest can be validated as is; recomputed, never trusted.
+      version: z.optional(z.string().check(z.maxLength(32))),
+      layers: z.optional(
+        z.array(z.array(z.string().check(z.maxLength(64))).check(z.maxLength(50))).check(z.maxLength(50)),
+      ),
+      estimated_monthly_cost_usd: z.optional(z.number()),
+      estimated_duration_seconds: z.optional(z.strictObject({ min: z.number(), max: z.number() })),
+      critical_path: z.optional(z.array(z.string().check(z.maxLength(64))).check(z.maxLength(50))),
+    }),
+    { id: 'ValidateManifestRequest' },
+  ),
+);
 
-export const ManifestValidation = z
-  .object({
-    valid: z.boolean().meta({ description: 'True when `errors` is empty' }),
-    errors: z.array(ValidationIssue),
-    warnings: z.array(ValidationIssue),
-  })
-  .meta({ id: 'ManifestValidation' });
+export const ManifestValidation = define(() =>
+  z.withMeta(
+    z.object({
+      valid: z.withMeta(z.boolean(), { description: 'True when `errors` is empty' }),
+      errors: z.array(ValidationIssue),
+      warnings: z.array(ValidationIssue),
+    }),
+    { id: 'ManifestValidation' },
+  ),
+);
 
 // ---------------------------------------------------------------- validate/dependencies
 
 export const MAX_GRAPH_STACKS = 100;
 
-export const ValidateDependenciesRequest = z
-  .strictObject({
-    stacks: z
-      .record(StackName, z.array(StackName).max(50))
-      .refine((v) => Object.keys(v).length >= 1, 'give at least one stack')
-      .refine((v) => Object.keys(v).length <= MAX_GRAPH_STACKS, `at most ${MAX_GRAPH_STACKS} stacks`)
-      .meta({
-        description: 'stack → the stacks it depends on',
-        example: { network: [], security: ['network'], 'database-rds': ['network', 'security'] },
-      }),
-  })
-  .meta({ id: 'ValidateDependenciesRequest' });
-
-const MissingDependency = z
-  .object({ stack: z.string(), dependency: z.string() })
-  .meta({ id: 'MissingDependency' });
-
-export const DependencyValidation = z
-  .discriminatedUnion('valid', [
-    z.object({
-      valid: z.literal(true),
-      layers: z.array(z.array(z.string())).meta({
-        description: 'layers[0] holds the stacks with no dependencies; each layer sorted by name',
-      }),
+export const ValidateDependenciesRequest = define(() =>
+  z.withMeta(
+    z.strictObject({
+      stacks: z.withMeta(
+        z.record(StackName, z.array(StackName).check(z.maxLength(50))).check(
+          z.refine((v) => Object.keys(v).length >= 1, 'give at least one stack'),
+          z.refine((v) => Object.keys(v).length <= MAX_GRAPH_STACKS, `at most ${MAX_GRAPH_STACKS} stacks`),
+        ),
+        {
+          description: 'stack → the stacks it depends on',
+          example: { network: [], security: ['network'], 'database-rds': ['network', 'security'] },
+        },
+      ),
     }),
-    z.object({
-      valid: z.literal(false),
-      message: z.string(),
-      cycle: z.array(z.string()).optional().meta({
-        description:
-          'One cycle as a closed path following "depends on": [a, b, a] means a depends on b and b on a',
+    { id: 'ValidateDependenciesRequest' },
+  ),
+);
+
+const MissingDependency = define(() =>
+  z.withMeta(z.object({ stack: z.string(), dependency: z.string() }), { id: 'MissingDependency' }),
+);
+
+export const DependencyValidation = define(() =>
+  z.withMeta(
+    z.discriminatedUnion('valid', [
+      z.object({
+        valid: z.literal(true),
+        layers: z.withMeta(z.array(z.array(z.string())), {
+          description: 'layers[0] holds the stacks with no dependencies; each layer sorted by name',
+        }),
       }),
-      missing: z
-        .array(MissingDependency)
-        .optional()
-        .meta({ description: 'Dependencies on undeclared stacks' }),
-    }),
-  ])
-  .meta({ id: 'DependencyValidation' });
+      z.object({
+        valid: z.literal(false),
+        message: z.string(),
+        cycle: z.withMeta(z.optional(z.array(z.string())), {
+          description:
+            'One cycle as a closed path following "depends on": [a, b, a] means a depends on b and b on a',
+        }),
+        missing: z.withMeta(z.optional(z.array(MissingDependency)), {
+          description: 'Dependencies on undeclared stacks',
+        }),
+      }),
+    ]),
+    { id: 'DependencyValidation' },
+  ),
+);
 
 // ---------------------------------------------------------------- validate/aws
 
-export const ValidateAwsRequest = z
-  .strictObject({
-    account_id: LooseName,
-    region: LooseName,
-    template: LooseName.default('default'),
-    parameters: z
-      .record(z.string().max(64), z.unknown())
-      .refine((v) => Object.keys(v).length <= 32, 'at most 32 parameters')
-      .optional(),
-  })
-  .meta({ id: 'ValidateAwsRequest' });
+export const ValidateAwsRequest = define(() =>
+  z.withMeta(
+    z.strictObject({
+      account_id: LooseName,
+      region: LooseName,
+      template: z._default(LooseName, 'default'),
+      parameters: z.optional(
+        z
+          .record(z.string().check(z.maxLength(64)), z.unknown())
+          .check(z.refine((v) => Object.keys(v).length <= 32, 'at most 32 parameters')),
+      ),
+    }),
+    { id: 'ValidateAwsRequest' },
+  ),
+);
 
-export const AwsCheckStatus = z.enum(['pass', 'warn', 'fail']);
+export const AwsCheckStatus = define(() => z.enum(['pass', 'warn', 'fail']));
 
-export const AwsCheck = z
-  .object({
-    name: z.string().meta({ example: 'quota:vpcs' }),
-    status: AwsCheckStatus,
-    message: z.string(),
-    limit: z.number().int().optional(),
-    usage: z.number().int().optional().meta({ description: 'Current usage, when the platform tracks it' }),
-    required: z.number().int().optional().meta({ description: 'How many the template would add' }),
-  })
-  .meta({ id: 'AwsCheck' });
+export const AwsCheck = define(() =>
+  z.withMeta(
+    z.object({
+      name: z.withMeta(z.string(), { example: 'quota:vpcs' }),
+      status: AwsCheckStatus,
+      message: z.string(),
+      limit: z.optional(z.number().check(z.int())),
+      usage: z.withMeta(z.optional(z.number().check(z.int())), {
+        description: 'Current usage, when the platform tracks it',
+      }),
+      required: z.withMeta(z.optional(z.number().check(z.int())), {
+        description: 'How many the template would add',
+      }),
+    }),
+    { id: 'AwsCheck' },
+  ),
+);
 
-export const AwsValidation = z
-  .object({
-    valid: z.boolean().meta({ description: 'True when no check failed (warnings allowed)' }),
-    checks: z.array(AwsCheck),
-  })
-  .meta({ id: 'AwsValidation' });
+export const AwsValidation = define(() =>
+  z.withMeta(
+    z.object({
+      valid: z.withMeta(z.boolean(), { description: 'True when no check failed (warnings allowed)' }),
+      checks: z.array(AwsCheck),
+    }),
+    { id: 'AwsValidation' },
+  ),
+);
 
 export type RenderTemplateInput = z.infer<typeof RenderTemplateRequest>;
 export type ManifestValue = z.infer<typeof Manifest>;

@@ -7,7 +7,6 @@
  * listed in `errors` (and make it invalid) or `warnings` (legal but probably unwanted);
  * only a document of the wrong shape is refused, by the request schema (422).
  */
-import type { z } from 'zod';
 import { ACCOUNT_ID_PATTERN, AWS_REGIONS } from './aws.ts';
 import { getStackDefinition, PRICES, STACK_NAMES } from './catalog.ts';
 import { computeLayers, type DependencyGraph, findCycle, findMissingDependencies } from './graph.ts';
@@ -33,6 +32,7 @@ import type {
   ValidateManifestInput,
   ValidationIssueValue,
 } from './validation-schemas.ts';
+import type * as z from './zod.ts';
 
 // ---------------------------------------------------------------- render
 
@@ -119,7 +119,7 @@ export function renderManifest(
 type Issue = ValidationIssueValue;
 
 /** zod issues as `{field, message}` under `prefix` (unknown keys one issue each). */
-function issuesOf(error: z.ZodError, prefix: string): Issue[] {
+function issuesOf(error: z.core.$ZodError, prefix: string): Issue[] {
   return error.issues.flatMap((issue) => {
     const field = [prefix, ...issue.path.map(String)].join('.');
     if (issue.code === 'unrecognized_keys') {

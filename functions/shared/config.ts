@@ -4,9 +4,9 @@
  * runs. Each concern is parsed lazily so a function only needs the variables it uses
  * (the auth functions have no table, the step functions no state machine ARNs).
  */
-import { z } from 'zod';
+import * as z from '../domain/zod.ts';
 
-const optionalUrl = z.url().optional();
+const optionalUrl = z.optional(z.url());
 
 const memo = <T>(read: () => T): (() => T) => {
   let value: T | undefined;
@@ -16,7 +16,7 @@ const memo = <T>(read: () => T): (() => T) => {
   };
 };
 
-const parse = <T extends z.ZodType>(schema: T, concern: string): z.infer<T> => {
+const parse = <T extends z.ZodMiniType>(schema: T, concern: string): z.infer<T> => {
   const result = schema.safeParse(process.env);
   if (!result.success) {
     const fields = result.error.issues.map((i) => i.path.join('.')).join(', ');
@@ -28,12 +28,12 @@ const parse = <T extends z.ZodType>(schema: T, concern: string): z.infer<T> => {
 
 /** The AWS region every client uses. */
 export const regionConfig = memo(() =>
-  parse(z.object({ AWS_REGION: z.string().min(1).default('us-east-1') }), 'region'),
+  parse(z.object({ AWS_REGION: z._default(z.string().check(z.minLength(1)), 'us-east-1') }), 'region'),
 );
 
 /** DynamoDB: the table name, and an endpoint override (DynamoDB Local). */
 export const tableConfig = memo(() =>
-  parse(z.object({ TABLE_NAME: z.string().min(1), DYNAMODB_ENDPOINT: optionalUrl }), 'table'),
+  parse(z.object({ TABLE_NAME: z.string().check(z.minLength(1)), DYNAMODB_ENDPOINT: optionalUrl }), 'table'),
 );
 
 /** Step Functions: an endpoint override (the local runner). */
@@ -43,8 +43,8 @@ export const sfnConfig = memo(() => parse(z.object({ SFN_ENDPOINT: optionalUrl }
 export const workflowConfig = memo(() =>
   parse(
     z.object({
-      PROVISION_STATE_MACHINE_ARN: z.string().startsWith('arn:'),
-      DESTROY_STATE_MACHINE_ARN: z.string().startsWith('arn:'),
+      PROVISION_STATE_MACHINE_ARN: z.string().check(z.startsWith('arn:')),
+      DESTROY_STATE_MACHINE_ARN: z.string().check(z.startsWith('arn:')),
     }),
     'workflow',
   ),
@@ -52,20 +52,23 @@ export const workflowConfig = memo(() =>
 
 /** The state machine of application rollouts. */
 export const deployConfig = memo(() =>
-  parse(z.object({ DEPLOY_STATE_MACHINE_ARN: z.string().startsWith('arn:') }), 'deploy'),
+  parse(z.object({ DEPLOY_STATE_MACHINE_ARN: z.string().check(z.startsWith('arn:')) }), 'deploy'),
 );
 
 /** EventBridge: the bus lifecycle events go to, and an endpoint override (the local bus). */
 export const eventsConfig = memo(() =>
-  parse(z.object({ EVENT_BUS_NAME: z.string().min(1), EVENTBRIDGE_ENDPOINT: optionalUrl }), 'events'),
+  parse(
+    z.object({ EVENT_BUS_NAME: z.string().check(z.minLength(1)), EVENTBRIDGE_ENDPOINT: optionalUrl }),
+    'events',
+  ),
 );
 
 /** Cognito: the pool and client the auth routes proxy to, and an endpoint override. */
 export const authConfig = memo(() =>
   parse(
     z.object({
-      USER_POOL_ID: z.string().regex(/^[\w-]+_[0-9a-zA-Z]+$/),
-      USER_POOL_CLIENT_ID: z.string().min(1),
+      USER_POOL_ID: z.string().check(z.regex(/^[\w-]+_[0-9a-zA-Z]+$/)),
+      USER_POOL_CLIENT_ID: z.string().check(z.minLength(1)),
       COGNITO_ENDPOINT: optionalUrl,
     }),
     'auth',
@@ -80,18 +83,15 @@ export const simulationConfig = memo(() =>
        * Multiplies every simulated duration. 1 is "real" time; local mode uses about 0.02
        * (a default environment in ~30 s); tests use 0 (no waits).
        */
-      SIMULATION_TIME_SCALE: z.coerce.number().min(0).max(10).default(0.1),
-      DEFAULT_ACCOUNT_ID: z
-        .string()
-        .regex(/^\d{12}$/)
-        .default('111111111111'),
-      DEFAULT_REGION: z.string().default('us-east-1'),
+      SIMULATION_TIME_SCALE: z._default(z.coerce.number().check(z.gte(0), z.lte(10)), 0.1),
+      DEFAULT_ACCOUNT_ID: z._default(z.string().check(z.regex(/^\d{12}$/)), '111111111111'),
+      DEFAULT_REGION: z._default(z.string(), 'us-east-1'),
       /** Domain under which environments get their fake `base_url`. */
-      BASE_DOMAIN: z.string().default('envs.example.dev'),
-      DEFAULT_TTL_HOURS: z.coerce.number().int().min(1).default(24),
-      MAX_TTL_HOURS: z.coerce.number().int().min(1).default(720),
+      BASE_DOMAIN: z._default(z.string(), 'envs.example.dev'),
+      DEFAULT_TTL_HOURS: z._default(z.coerce.number().check(z.int(), z.gte(1)), 24),
+      MAX_TTL_HOURS: z._default(z.coerce.number().check(z.int(), z.gte(1)), 720),
       /** How long before expiry the sweeper emits `environment.expiring` (0: no warning). */
-      EXPIRY_WARNING_MINUTES: z.coerce.number().int().min(0).max(10_080).default(30),
+      EXPIRY_WARNING_MINUTES: z._default(z.coerce.number().check(z.int(), z.gte(0), z.lte(10_080)), 30),
     }),
     'simulation',
   ),
@@ -101,14 +101,10 @@ export const simulationConfig = memo(() =>
 export const httpConfig = memo(() =>
   parse(
     z.object({
-      MAX_BODY_BYTES: z.coerce
-        .number()
-        .int()
-        .min(1024)
-        .default(64 * 1024),
+      MAX_BODY_BYTES: z._default(z.coerce.number().check(z.int(), z.gte(1024)), 64 * 1024),
       /** Role of a signed-in user in no group: self-service by default (DESIGN.md §4). */
-      DEFAULT_ROLE: z.enum(['Administrators', 'Developers', 'ReadOnly']).default('Developers'),
-      API_VERSION: z.string().default('0.1.0'),
+      DEFAULT_ROLE: z._default(z.enum(['Administrators', 'Developers', 'ReadOnly']), 'Developers'),
+      API_VERSION: z._default(z.string(), '0.1.0'),
     }),
     'http',
   ),

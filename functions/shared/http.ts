@@ -14,7 +14,6 @@ import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import type { z } from 'zod';
 import type { RouteDefinition } from '../api/route-types.ts';
 import { assertMayWrite, type Principal, principalFromClaims } from '../domain/access.ts';
 import {
@@ -24,12 +23,13 @@ import {
   PayloadTooLargeError,
   ValidationError,
 } from '../domain/errors.ts';
+import type * as z from '../domain/zod.ts';
 import { httpConfig } from './config.ts';
 import { correlationKeys, logger } from './observability.ts';
 import { mapStackTrace } from './stack-traces.ts';
 
 type Parsed<R extends RouteDefinition, K extends 'params' | 'query' | 'body'> = R['request'] extends infer Q
-  ? Q extends { [P in K]: infer S extends z.ZodType }
+  ? Q extends { [P in K]: infer S extends z.ZodMiniType }
     ? z.output<S>
     : undefined
   : undefined;
@@ -61,7 +61,7 @@ const BASE_HEADERS = {
 };
 
 /** Maps zod issues to `{field, message}` under a prefix (`body`, `query`, `path`). */
-export function fieldErrors(error: z.ZodError, prefix: string): FieldError[] {
+export function fieldErrors(error: z.core.$ZodError, prefix: string): FieldError[] {
   return error.issues.flatMap((issue) => {
     const path = [prefix, ...issue.path.map(String)].join('.');
     if (issue.code === 'unrecognized_keys') {
@@ -71,7 +71,7 @@ export function fieldErrors(error: z.ZodError, prefix: string): FieldError[] {
   });
 }
 
-function parsePart<S extends z.ZodType>(
+function parsePart<S extends z.ZodMiniType>(
   schema: S | undefined,
   value: unknown,
   prefix: 'path' | 'query',
