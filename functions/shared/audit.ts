@@ -12,7 +12,7 @@ import { auditEntry } from '../domain/services/audit.ts';
 import { httpConfig } from './config.ts';
 import { logger } from './observability.ts';
 
-export const auditStore = new DynamoAuditStore();
+export const auditStore = /* @__PURE__ */ new DynamoAuditStore();
 
 function callerOf(event: APIGatewayProxyEvent): Principal | null {
   try {

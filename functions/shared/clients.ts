@@ -3,50 +3,47 @@
  * Powertools Tracer (an X-Ray subsegment per call). Region and endpoint overrides (the
  * local stand-ins) come from configuration; nothing here knows where it runs.
  *
- * One module for all four: the SDK packages are free of side effects, so a bundle keeps
- * only the clients its code calls for.
+ * The SDK client packages are free of side effects, so a bundle keeps only the clients its
+ * code calls for. The DynamoDB document client is built the same way in
+ * `data/client.ts`, next to the stores (the only DynamoDB users): `@aws-sdk/lib-dynamodb`
+ * is not marked free of side effects, so importing it here would put DynamoDB into the
+ * bundles of functions that never touch the table.
  */
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SFNClient } from '@aws-sdk/client-sfn';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { authConfig, eventsConfig, regionConfig, sfnConfig, tableConfig } from './config.ts';
+import { authConfig, eventsConfig, regionConfig, sfnConfig } from './config.ts';
 import { tracer } from './tracer.ts';
 
-/** Created on the first call; the same instance afterwards. */
-function once<T>(create: () => T): () => T {
-  let value: T | undefined;
-  return () => {
-    value ??= create();
-    return value;
-  };
-}
-
 /** Region and, when configured, the endpoint of a local stand-in. */
-function clientConfig(endpoint: string | undefined) {
+export function clientConfig(endpoint: string | undefined) {
   return { region: regionConfig().AWS_REGION, ...(endpoint ? { endpoint } : {}) };
 }
 
-/** The DynamoDB document client (undefined attributes dropped, empty strings kept). */
-export const dynamoDb = once(() =>
-  DynamoDBDocumentClient.from(
-    tracer.captureAWSv3Client(new DynamoDBClient(clientConfig(tableConfig().DYNAMODB_ENDPOINT))),
-    { marshallOptions: { removeUndefinedValues: true, convertEmptyValues: false } },
-  ),
-);
+// Plain lazy functions (not a shared `once()` wrapper called at module scope): esbuild drops
+// a function nobody calls, with its SDK client, but keeps any top-level call.
+let sfn: SFNClient | undefined;
+let events: EventBridgeClient | undefined;
+let identity: CognitoIdentityProviderClient | undefined;
 
 /** Step Functions, to start workflows. */
-export const stepFunctions = once(() =>
-  tracer.captureAWSv3Client(new SFNClient(clientConfig(sfnConfig().SFN_ENDPOINT))),
-);
+export function stepFunctions(): SFNClient {
+  sfn ??= tracer.captureAWSv3Client(new SFNClient(clientConfig(sfnConfig().SFN_ENDPOINT)));
+  return sfn;
+}
 
 /** EventBridge, to publish lifecycle events. */
-export const eventBridge = once(() =>
-  tracer.captureAWSv3Client(new EventBridgeClient(clientConfig(eventsConfig().EVENTBRIDGE_ENDPOINT))),
-);
+export function eventBridge(): EventBridgeClient {
+  events ??= tracer.captureAWSv3Client(
+    new EventBridgeClient(clientConfig(eventsConfig().EVENTBRIDGE_ENDPOINT)),
+  );
+  return events;
+}
 
 /** The Cognito user pool the auth routes proxy to. */
-export const cognito = once(() =>
-  tracer.captureAWSv3Client(new CognitoIdentityProviderClient(clientConfig(authConfig().COGNITO_ENDPOINT))),
-);
+export function cognito(): CognitoIdentityProviderClient {
+  identity ??= tracer.captureAWSv3Client(
+    new CognitoIdentityProviderClient(clientConfig(authConfig().COGNITO_ENDPOINT)),
+  );
+  return identity;
+}

@@ -1,7 +1,9 @@
 /**
  * The concrete stores and settings the handlers pass to the domain services, created
  * once per container. Stores are stateless; clients behind them are created lazily on
- * first use, so a function only touches the services it really calls.
+ * first use, so a function only touches the services it really calls. Each construction
+ * is marked pure, so a bundle keeps only what its handlers use (and, e.g., a function
+ * that publishes no event does not carry the event bus or the metrics).
  */
 import { DynamoDeploymentStore } from '../data/deployment-store.ts';
 import { DynamoEnvironmentStore } from '../data/environment-store.ts';
@@ -18,21 +20,24 @@ import { EventBridgeBus } from './event-bus.ts';
 import { LifecycleEventPublisher } from './events.ts';
 import { StepFunctionsDeploymentStarter, StepFunctionsWorkflowStarter } from './workflow-starter.ts';
 
-export const projectStore = new DynamoProjectStore();
-export const environmentStore = new DynamoEnvironmentStore();
-export const operationStore = new DynamoOperationStore();
-export const logStore = new DynamoLogStore();
-export const eventStore = new DynamoEventStore();
-export const metricsStore = new DynamoMetricsStore();
-export const deploymentStore = new DynamoDeploymentStore();
+export const projectStore = /* @__PURE__ */ new DynamoProjectStore();
+export const environmentStore = /* @__PURE__ */ new DynamoEnvironmentStore();
+export const operationStore = /* @__PURE__ */ new DynamoOperationStore();
+export const logStore = /* @__PURE__ */ new DynamoLogStore();
+export const eventStore = /* @__PURE__ */ new DynamoEventStore();
+export const metricsStore = /* @__PURE__ */ new DynamoMetricsStore();
+export const deploymentStore = /* @__PURE__ */ new DynamoDeploymentStore();
 /** Records lifecycle events (and their metric counts) and sends them to the event bus. */
-export const eventPublisher = new LifecycleEventPublisher(eventStore, new EventBridgeBus());
+export const eventPublisher = /* @__PURE__ */ new LifecycleEventPublisher(
+  eventStore,
+  /* @__PURE__ */ new EventBridgeBus(),
+);
 
 export const environmentDeps: EnvironmentDeps = {
   projects: projectStore,
   environments: environmentStore,
   operations: operationStore,
-  workflows: new StepFunctionsWorkflowStarter(),
+  workflows: /* @__PURE__ */ new StepFunctionsWorkflowStarter(),
   events: eventPublisher,
 };
 
@@ -68,6 +73,10 @@ export const deploymentStepDeps: DeploymentStepDeps = {
 
 /** What the deployment routes work with: the steps' stores and the rollout starter. */
 export const deploymentDeps: DeploymentDeps = {
-  ...deploymentStepDeps,
-  starter: new StepFunctionsDeploymentStarter(),
+  // Listed, not spread: esbuild keeps a spread (it may run getters), and with it everything.
+  environments: environmentStore,
+  deployments: deploymentStore,
+  events: eventPublisher,
+  logs: logStore,
+  starter: /* @__PURE__ */ new StepFunctionsDeploymentStarter(),
 };

@@ -11,7 +11,10 @@ import { SERVICE_NAME } from './observability.ts';
 
 export const METRICS_NAMESPACE = 'EnvProvisioning';
 
-export const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE_NAME });
+export const metrics = /* @__PURE__ */ new Metrics({
+  namespace: METRICS_NAMESPACE,
+  serviceName: SERVICE_NAME,
+});
 
 type Unit = (typeof MetricUnit)[keyof typeof MetricUnit];
 

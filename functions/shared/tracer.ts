@@ -7,4 +7,4 @@
 import { Tracer } from '@aws-lambda-powertools/tracer';
 import { SERVICE_NAME } from './observability.ts';
 
-export const tracer = new Tracer({ serviceName: SERVICE_NAME });
+export const tracer = /* @__PURE__ */ new Tracer({ serviceName: SERVICE_NAME });
