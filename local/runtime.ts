@@ -286,6 +286,10 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalRunti
       // The handlers log with Powertools; keep quiet runs (tests) to warnings and errors.
       env.POWERTOOLS_LOG_LEVEL = 'WARN';
     }
+    if (quiet && process.env.POWERTOOLS_METRICS_DISABLED === undefined) {
+      // And without their metrics lines (EMF, printed like logs outside Lambda).
+      env.POWERTOOLS_METRICS_DISABLED = 'true';
+    }
     // A session token from the developer's shell would be sent along with the fake keys.
     delete process.env.AWS_SESSION_TOKEN;
     Object.assign(process.env, env);

@@ -72,6 +72,7 @@ export async function startHarness(table: string, options: LocalStepFunctionsOpt
     DEPLOY_STATE_MACHINE_ARN: sfn.stateMachineArns['deploy-release'],
     SIMULATION_TIME_SCALE: '0',
     POWERTOOLS_LOG_LEVEL: 'SILENT',
+    POWERTOOLS_METRICS_DISABLED: 'true',
   });
   const deps = await import('../../functions/shared/dependencies.ts');
   const client = await import('../../functions/data/client.ts');
