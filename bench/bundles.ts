@@ -44,13 +44,22 @@ export interface BuiltBundle {
   bytes: number;
   /** Its source map's size (not loaded at init). */
   mapBytes: number;
+  /** What the bundle is made of: bytes by npm package or by folder of ours, largest first. */
+  composition: { part: string; kb: number }[];
+}
+
+/** `node_modules/@aws-sdk/client-sfn/dist-es/x.js` → `@aws-sdk/client-sfn`; ours → its folder. */
+function partOf(input: string): string {
+  const match = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input);
+  if (match?.[1]) return match[1];
+  return input.replace(/\/[^/]*$/, '');
 }
 
 /** Builds one entry into `<dir>/<name>/index.mjs` with the deployment's esbuild settings. */
 export async function buildBundle(entry: FunctionEntry, dir: string): Promise<BuiltBundle> {
   const outdir = join(dir, entry.name.replaceAll('/', '_'));
   const file = join(outdir, 'index.mjs');
-  await build({
+  const result = await build({
     entryPoints: [entry.entry],
     outfile: file,
     bundle: true,
@@ -62,10 +71,27 @@ export async function buildBundle(entry: FunctionEntry, dir: string): Promise<Bu
     minify: BUNDLE_SETTINGS.minify,
     sourcemap: BUNDLE_SETTINGS.sourceMap,
     sourcesContent: BUNDLE_SETTINGS.sourcesContent,
+    metafile: true,
     logLevel: 'error',
   });
   const sizes = Object.fromEntries(readdirSync(outdir).map((f) => [f, statSync(join(outdir, f)).size]));
-  return { name: entry.name, file, bytes: sizes['index.mjs'] ?? 0, mapBytes: sizes['index.mjs.map'] ?? 0 };
+  const parts = new Map<string, number>();
+  for (const output of Object.values(result.metafile.outputs)) {
+    for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
+      parts.set(partOf(input), (parts.get(partOf(input)) ?? 0) + bytesInOutput);
+    }
+  }
+  const composition = [...parts]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 12)
+    .map(([part, bytes]) => ({ part, kb: round(bytes / 1024) }));
+  return {
+    name: entry.name,
+    file,
+    bytes: sizes['index.mjs'] ?? 0,
+    mapBytes: sizes['index.mjs.map'] ?? 0,
+    composition,
+  };
 }
 
 /** What Lambda's environment looks like to a bundle at init (Powertools reads it). */
@@ -97,6 +123,7 @@ export function coldInitMs(file: string): number {
 export interface BundleFigures {
   name: string;
   kb: number;
+  composition: BuiltBundle['composition'];
   mapKb: number;
   sizeRatio: number;
   initMs: number;
@@ -150,6 +177,7 @@ export async function measureBundles(pairs: number, log: (line: string) => void)
       return {
         name: bundle.name,
         kb: round(bundle.bytes / 1024),
+        composition: bundle.composition,
         mapKb: round(bundle.mapBytes / 1024),
         sizeRatio: ratio(bundle.bytes, floor.bytes),
         initMs: round(initMs),
