@@ -36,6 +36,7 @@ import {
   operationFromItem,
   operationToItem,
   stackFromItem,
+  stackOwner,
   stackToItem,
 } from './items.ts';
 import { environmentKeys, operationKeys, projectKeys, quotaKeys, stackKeys } from './keys.ts';
@@ -117,7 +118,18 @@ async function lostRace(environmentId: string, options: { deploymentsBlock: bool
 
 /** Reads every stack of an environment (a template has at most a few dozen: one or two pages). */
 export async function queryStacks(environmentId: string): Promise<StackRecord[]> {
+  return (await queryStacksWithOwner(environmentId)).stacks;
+}
+
+/**
+ * Every stack of an environment and the owner they name: null when there is none, or one
+ * was recorded before stacks named their owner.
+ */
+export async function queryStacksWithOwner(
+  environmentId: string,
+): Promise<{ ownerId: string | null; stacks: StackRecord[] }> {
   const stacks: StackRecord[] = [];
+  const owners = new Set<string | null>();
   let startKey: Record<string, unknown> | undefined;
   do {
     const result = await documentClient().send(
@@ -129,10 +141,14 @@ export async function queryStacks(environmentId: string): Promise<StackRecord[]>
         ExclusiveStartKey: startKey,
       }),
     );
-    stacks.push(...(result.Items ?? []).map(stackFromItem));
+    for (const item of result.Items ?? []) {
+      stacks.push(stackFromItem(item));
+      owners.add(stackOwner(item));
+    }
     startKey = result.LastEvaluatedKey;
   } while (startKey);
-  return stacks;
+  const [ownerId] = owners;
+  return { ownerId: owners.size === 1 ? (ownerId ?? null) : null, stacks };
 }
 
 export async function getEnvironmentItem(id: string): Promise<EnvironmentRecord | null> {
@@ -143,6 +159,14 @@ export async function getEnvironmentItem(id: string): Promise<EnvironmentRecord 
 }
 
 export async function getStackItem(environmentId: string, name: string): Promise<StackRecord | null> {
+  return (await getStackWithOwner(environmentId, name))?.stack ?? null;
+}
+
+/** One stack and the owner it names (null: recorded before stacks named their owner). */
+export async function getStackWithOwner(
+  environmentId: string,
+  name: string,
+): Promise<{ ownerId: string | null; stack: StackRecord } | null> {
   const result = await documentClient().send(
     new GetCommand({
       TableName: tableName(),
@@ -150,7 +174,7 @@ export async function getStackItem(environmentId: string, name: string): Promise
       ConsistentRead: true,
     }),
   );
-  return result.Item ? stackFromItem(result.Item) : null;
+  return result.Item ? { ownerId: stackOwner(result.Item), stack: stackFromItem(result.Item) } : null;
 }
 
 function listSpec(scope: EnvironmentListScope): QuerySpec {
@@ -237,7 +261,9 @@ export class DynamoEnvironmentStore implements EnvironmentStore {
           ]
         : []),
       { Put: { TableName: table, Item: operationToItem(operation) } },
-      ...stacks.map((stack) => ({ Put: { TableName: table, Item: stackToItem(stack) } })),
+      ...stacks.map((stack) => ({
+        Put: { TableName: table, Item: stackToItem(stack, environment.owner_id) },
+      })),
     ];
     try {
       await transactWrite(items);
@@ -278,8 +304,19 @@ export class DynamoEnvironmentStore implements EnvironmentStore {
     return queryStacks(environmentId);
   }
 
+  listStacksWithOwner(environmentId: string): Promise<{ ownerId: string | null; stacks: StackRecord[] }> {
+    return queryStacksWithOwner(environmentId);
+  }
+
   getStack(environmentId: string, name: string): Promise<StackRecord | null> {
     return getStackItem(environmentId, name);
+  }
+
+  getStackWithOwner(
+    environmentId: string,
+    name: string,
+  ): Promise<{ ownerId: string | null; stack: StackRecord } | null> {
+    return getStackWithOwner(environmentId, name);
   }
 
   async beginOperation(

@@ -83,12 +83,26 @@ export function environmentFromItem(item: Item): EnvironmentRecord {
   };
 }
 
-export function stackToItem(stack: StackRecord): Item {
-  return { ...stackKeys.item(stack.environment_id, stack.name), entity: 'stack', ...stack };
+/**
+ * A stack item also names its environment's owner (never changes), so an environment's
+ * stacks can be listed, and checked against the caller, in one read.
+ */
+export function stackToItem(stack: StackRecord, ownerId: string): Item {
+  return {
+    ...stackKeys.item(stack.environment_id, stack.name),
+    entity: 'stack',
+    ...stack,
+    owner_id: ownerId,
+  };
 }
 
 export function stackFromItem(item: Item): StackRecord {
-  return strip(item) as unknown as StackRecord;
+  return strip(item, ['owner_id']) as unknown as StackRecord;
+}
+
+/** The owner a stack item names; null for an item recorded before stacks named it. */
+export function stackOwner(item: Item): string | null {
+  return typeof item.owner_id === 'string' ? item.owner_id : null;
 }
 
 export function operationToItem(operation: OperationRecord): Item {

@@ -90,7 +90,17 @@ export interface EnvironmentStore {
     page: PageRequest,
   ): Promise<Page<EnvironmentRecord>>;
   listStacks(environmentId: string): Promise<StackRecord[]>;
+  /**
+   * The stacks and, in the same read, the environment's owner they name (every stack
+   * keeps it): null when there are no stacks or one was recorded before stacks named it.
+   */
+  listStacksWithOwner(environmentId: string): Promise<{ ownerId: string | null; stacks: StackRecord[] }>;
   getStack(environmentId: string, name: string): Promise<StackRecord | null>;
+  /** One stack and, in the same read, the owner it names (null: recorded before stacks named it). */
+  getStackWithOwner(
+    environmentId: string,
+    name: string,
+  ): Promise<{ ownerId: string | null; stack: StackRecord } | null>;
   /**
    * Moves the environment to `status` under a new operation, if it is still at the
    * version and status the caller saw; records the operation.
