@@ -40,7 +40,8 @@ import {
   stackToItem,
 } from './items.ts';
 import { environmentKeys, operationKeys, projectKeys, quotaKeys, stackKeys } from './keys.ts';
-import { type QuerySpec, queryPage } from './pagination.ts';
+import { decodeCursor, encodeCursor, type QuerySpec, queryPage } from './pagination.ts';
+import { TABLE_DESIGN } from './table-design.ts';
 
 /** `SET` clauses (with a leading comma), `REMOVE` attributes and values for changed environment settings. */
 export function settingsUpdate(changes: EnvironmentChanges): {
@@ -87,6 +88,26 @@ export function settingsUpdate(changes: EnvironmentChanges): {
     }
   }
   return { sets: sets.map((clause) => `, ${clause}`).join(''), removes, names, values };
+}
+
+/**
+ * `SET` clauses (with a leading comma) and values that move an environment to the status
+ * indexes' partitions of `status`: every write of an environment's status includes them.
+ */
+export function statusUpdate(
+  environment: Pick<EnvironmentRecord, 'project_id' | 'owner_id' | 'type'>,
+  status: EnvironmentStatusValue,
+): { sets: string; values: Record<string, string> } {
+  const keys = environmentKeys.byStatus(
+    { projectId: environment.project_id, ownerId: environment.owner_id, type: environment.type },
+    status,
+  );
+  return {
+    sets: Object.keys(keys)
+      .map((name) => `, ${name} = :${name}`)
+      .join(''),
+    values: Object.fromEntries(Object.entries(keys).map(([name, value]) => [`:${name}`, value])),
+  };
 }
 
 /** The environment as it reads after `changes`. */
@@ -192,21 +213,53 @@ function listSpec(scope: EnvironmentListScope): QuerySpec {
   }
 }
 
-function listFilter(filter: EnvironmentFilter): QuerySpec['filter'] {
-  const clauses: string[] = [];
-  const names: Record<string, string> = {};
-  const values: Record<string, unknown> = {};
-  if (filter.status) {
-    clauses.push('#status = :status');
-    names['#status'] = 'status';
-    values[':status'] = filter.status;
+/** The type filter of a list without a status (a status list is one Query on its own index). */
+function typeFilter(filter: EnvironmentFilter): QuerySpec['filter'] {
+  if (!filter.type) return undefined;
+  return { expression: '#type = :type', names: { '#type': 'type' }, values: { ':type': filter.type } };
+}
+
+/** The status list of a scope: one Query on its index, no filter, so every page is full but the last. */
+function statusSpec(scope: EnvironmentListScope, status: string, type: string | undefined): QuerySpec {
+  const where =
+    scope.kind === 'all'
+      ? 'all'
+      : scope.kind === 'owner'
+        ? { ownerId: scope.ownerId }
+        : { projectId: scope.projectId };
+  return { ...environmentKeys.statusPartition(where, status, type), newestFirst: true };
+}
+
+/**
+ * A cursor of a status-filtered list handed out before the status indexes existed (a key of
+ * the scope's unfiltered index) resumes at the same place: it becomes that position in the
+ * status index. Any other cursor is left for `queryPage` to accept or refuse.
+ */
+function resumable(cursor: string, spec: QuerySpec, legacy: QuerySpec): string {
+  try {
+    decodeCursor(cursor, spec);
+    return cursor;
+  } catch {
+    // Not a cursor of the status index: perhaps one of the list it replaced.
   }
-  if (filter.type) {
-    clauses.push('#type = :type');
-    names['#type'] = 'type';
-    values[':type'] = filter.type;
+  let key: Record<string, string>;
+  try {
+    key = decodeCursor(cursor, legacy);
+  } catch {
+    return cursor;
   }
-  return clauses.length ? { expression: clauses.join(' AND '), names, values } : undefined;
+  const index = TABLE_DESIGN.globalSecondaryIndexes.find((i) => i.indexName === spec.index);
+  const legacyIndex = TABLE_DESIGN.globalSecondaryIndexes.find((i) => i.indexName === legacy.index);
+  const order = legacyIndex ? key[legacyIndex.sortKey] : undefined;
+  if (!index || !order) return cursor;
+  // Creation order, without the unfiltered index's `ENV#` prefix (GSI1, GSI2).
+  const createdAndId = order.startsWith('ENV#') ? order.slice('ENV#'.length) : order;
+  return encodeCursor({
+    PK: key.PK,
+    SK: key.SK,
+    [index.partitionKey]: spec.partition,
+    [index.sortKey]: createdAndId,
+  });
 }
 
 export class DynamoEnvironmentStore implements EnvironmentStore {
@@ -293,8 +346,13 @@ export class DynamoEnvironmentStore implements EnvironmentStore {
     filter: EnvironmentFilter,
     page: PageRequest,
   ): Promise<Page<EnvironmentRecord>> {
+    if (filter.status) {
+      const spec = statusSpec(scope, filter.status, filter.type);
+      const cursor = page.cursor ? resumable(page.cursor, spec, listSpec(scope)) : undefined;
+      return queryPage(spec, { ...page, cursor }, environmentFromItem);
+    }
     return queryPage(
-      { ...listSpec(scope), newestFirst: true, filter: listFilter(filter) },
+      { ...listSpec(scope), newestFirst: true, filter: typeFilter(filter) },
       page,
       environmentFromItem,
     );
@@ -336,6 +394,7 @@ export class DynamoEnvironmentStore implements EnvironmentStore {
       updated_at: at,
     };
     const settings = settingsUpdate(changes);
+    const indexes = statusUpdate(environment, status);
     try {
       await transactWrite([
         {
@@ -344,7 +403,7 @@ export class DynamoEnvironmentStore implements EnvironmentStore {
             Key: environmentKeys.item(environment.id),
             UpdateExpression:
               'SET #status = :status, current_operation_id = :op, #error = :null, version = :next, updated_at = :at, ' +
-              `progress_layer = :zero, progress_layers = :layers, progress_stacks = :stacks${settings.sets} ` +
+              `progress_layer = :zero, progress_layers = :layers, progress_stacks = :stacks${indexes.sets}${settings.sets} ` +
               `REMOVE ${['done_stacks', ...settings.removes].join(', ')}`,
             // Never while a deployment rolls out (its record holds the environment).
             ConditionExpression:
@@ -361,6 +420,7 @@ export class DynamoEnvironmentStore implements EnvironmentStore {
               ':stacks': operation.progress.stacks,
               ':expected': environment.status,
               ':version': environment.version,
+              ...indexes.values,
               ...settings.values,
             },
           },

@@ -22,6 +22,13 @@ const KEY_ATTRIBUTES = [
   'GSI4SK',
   'GSI5PK',
   'GSI5SK',
+  'GSI6PK',
+  'GSI7PK',
+  'GSI8PK',
+  'GSI9PK',
+  'GSI10PK',
+  'GSI11PK',
+  'STATUSSK',
   'entity',
   'ttl',
 ];
@@ -55,6 +62,11 @@ export function environmentToItem(environment: EnvironmentRecord): Item {
     ...environmentKeys.byProject(environment.project_id, environment.created_at, environment.id),
     ...environmentKeys.byOwner(environment.owner_id, environment.created_at, environment.id),
     ...environmentKeys.all(environment.created_at, environment.id),
+    ...environmentKeys.byStatus(
+      { projectId: environment.project_id, ownerId: environment.owner_id, type: environment.type },
+      environment.status,
+    ),
+    ...environmentKeys.statusOrder(environment.created_at, environment.id),
     ...(environment.expires_at && environment.status !== 'destroyed'
       ? environmentKeys.expiry(environment.expires_at, environment.id)
       : {}),

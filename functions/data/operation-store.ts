@@ -17,7 +17,13 @@ import {
   type TransactItems,
   transactWrite,
 } from './conditions.ts';
-import { getEnvironmentItem, getStackItem, queryStacks, settingsUpdate } from './environment-store.ts';
+import {
+  getEnvironmentItem,
+  getStackItem,
+  queryStacks,
+  settingsUpdate,
+  statusUpdate,
+} from './environment-store.ts';
 import { operationFromItem } from './items.ts';
 import { environmentKeys, operationKeys, projectKeys, quotaKeys, stackKeys } from './keys.ts';
 
@@ -349,6 +355,9 @@ export class DynamoOperationStore implements OperationStore {
         sets.push('estimated_monthly_cost_usd = :cost');
         values[':cost'] = outcome.estimatedMonthlyCostUsd;
       }
+      // The status lists move with the status.
+      const indexes = statusUpdate(environment, outcome.environmentStatus);
+      Object.assign(values, indexes.values);
       // Settings an operation that never started had changed are put back (the same clauses as their change).
       const restore = settingsUpdate(outcome.restore ?? {});
       const names: Record<string, string> = { '#status': 'status', '#error': 'error', ...restore.names };
@@ -359,7 +368,7 @@ export class DynamoOperationStore implements OperationStore {
         Update: {
           TableName: table,
           Key: environmentKeys.item(environment.id),
-          UpdateExpression: `SET ${sets.join(', ')}${restore.sets}${removes.length > 0 ? ` REMOVE ${removes.join(', ')}` : ''}`,
+          UpdateExpression: `SET ${sets.join(', ')}${indexes.sets}${restore.sets}${removes.length > 0 ? ` REMOVE ${removes.join(', ')}` : ''}`,
           ConditionExpression: 'current_operation_id = :op AND #status = :expected',
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
