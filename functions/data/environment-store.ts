@@ -20,6 +20,7 @@ import type {
   EnvironmentFilter,
   EnvironmentListScope,
   EnvironmentStore,
+  StoredOperationView,
 } from '../domain/ports.ts';
 import type { EnvironmentStatusValue, StackStatusValue } from '../domain/schemas.ts';
 import { documentClient, tableName } from './client.ts';
@@ -35,6 +36,7 @@ import {
   environmentToItem,
   operationFromItem,
   operationToItem,
+  operationViewFromItem,
   stackFromItem,
   stackOwner,
   stackToItem,
@@ -313,7 +315,12 @@ export class DynamoEnvironmentStore implements EnvironmentStore {
             },
           ]
         : []),
-      { Put: { TableName: table, Item: operationToItem(operation) } },
+      {
+        Put: {
+          TableName: table,
+          Item: operationToItem(operation, { ownerId: environment.owner_id, stacks }),
+        },
+      },
       ...stacks.map((stack) => ({
         Put: { TableName: table, Item: stackToItem(stack, environment.owner_id) },
       })),
@@ -381,6 +388,7 @@ export class DynamoEnvironmentStore implements EnvironmentStore {
     environment: EnvironmentRecord,
     operation: OperationRecord,
     status: EnvironmentStatusValue,
+    scope: StackRecord[],
     changes: EnvironmentChanges = {},
   ): Promise<EnvironmentRecord> {
     const at = operation.started_at;
@@ -425,7 +433,12 @@ export class DynamoEnvironmentStore implements EnvironmentStore {
             },
           },
         },
-        { Put: { TableName: tableName(), Item: operationToItem(operation) } },
+        {
+          Put: {
+            TableName: tableName(),
+            Item: operationToItem(operation, { ownerId: environment.owner_id, stacks: scope }),
+          },
+        },
       ]);
     } catch (error) {
       if (conditionFailedAt(cancellationReasons(error), 0)) {
@@ -503,10 +516,18 @@ export class DynamoEnvironmentStore implements EnvironmentStore {
   }
 
   async getOperation(id: string): Promise<OperationRecord | null> {
+    return (await this.getOperationWithView(id))?.operation ?? null;
+  }
+
+  async getOperationWithView(
+    id: string,
+  ): Promise<{ operation: OperationRecord; view: StoredOperationView | null } | null> {
     const result = await documentClient().send(
       new GetCommand({ TableName: tableName(), Key: operationKeys.item(id), ConsistentRead: true }),
     );
-    return result.Item ? operationFromItem(result.Item) : null;
+    return result.Item
+      ? { operation: operationFromItem(result.Item), view: operationViewFromItem(result.Item) }
+      : null;
   }
 
   listOperations(environmentId: string, page: PageRequest): Promise<Page<OperationRecord>> {

@@ -5,7 +5,8 @@
  * (then reads, on that rare path only) and succeeds without writing again (Lambda retries
  * must be harmless).
  *
- * A step makes one write: the records it changes and its log lines go in one transaction.
+ * A step makes one write: the records it changes, the operation's copy of them (what
+ * `GET /operations/{id}` reads, see items.ts) and its log lines go in one transaction.
  */
 import { BatchGetCommand, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { StaleOperationError, TransientStoreError } from '../domain/errors.ts';
@@ -27,7 +28,7 @@ import {
   settingsUpdate,
   statusUpdate,
 } from './environment-store.ts';
-import { environmentFromItem, operationFromItem } from './items.ts';
+import { environmentFromItem, operationFromItem, stackStatusAttribute } from './items.ts';
 import { environmentKeys, operationKeys, projectKeys, quotaKeys, stackKeys } from './keys.ts';
 import { logItems, putLogItems } from './log-store.ts';
 
@@ -75,6 +76,51 @@ function claimedEnvironmentUpdate(
       UpdateExpression: expression,
       ...condition,
       ExpressionAttributeValues: { ...values, ...condition.ExpressionAttributeValues },
+    },
+  };
+}
+
+/** What changes on the operation's copy of its view (see items.ts). */
+interface ViewChange {
+  /** New statuses of stacks. */
+  statuses?: Record<string, StackStatusValue>;
+  /** Progress attributes to set (`progress_layer`, `progress_layers`, `progress_stacks`). */
+  progress?: Record<string, number>;
+  /** A stack to count as done. */
+  done?: string;
+}
+
+/**
+ * The update of the operation item's view, in the transaction of the change it mirrors. It
+ * needs no condition of its own (the claim holds the operation too), only that the item is
+ * there, so a mistaken key cannot create a stray one.
+ */
+function viewUpdate(operationId: string, change: ViewChange): TransactItem {
+  const sets: string[] = [];
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  Object.entries(change.statuses ?? {}).forEach(([stack, status], i) => {
+    sets.push(`#view${i} = :view${i}`);
+    names[`#view${i}`] = stackStatusAttribute(stack);
+    values[`:view${i}`] = status;
+  });
+  for (const [name, value] of Object.entries(change.progress ?? {})) {
+    sets.push(`${name} = :${name}`);
+    values[`:${name}`] = value;
+  }
+  const clauses = [sets.length > 0 ? `SET ${sets.join(', ')}` : ''];
+  if (change.done) {
+    clauses.push('ADD done_stacks :done');
+    values[':done'] = new Set([change.done]);
+  }
+  return {
+    Update: {
+      TableName: tableName(),
+      Key: operationKeys.item(operationId),
+      UpdateExpression: clauses.filter(Boolean).join(' '),
+      ConditionExpression: 'attribute_exists(PK)',
+      ...(Object.keys(names).length > 0 ? { ExpressionAttributeNames: names } : {}),
+      ExpressionAttributeValues: values,
     },
   };
 }
@@ -156,14 +202,16 @@ export class DynamoOperationStore implements OperationStore {
 
   async startWalk(claim: Claim, layers: number, stacks: number, logs: LogRecord[]): Promise<void> {
     // The done set is kept: a re-run of the same operation goes on counting from it.
+    const progress = { progress_layer: 0, progress_layers: layers, progress_stacks: stacks };
     await this.sendClaimed(
       claim,
       [
         claimedEnvironmentUpdate(
           claim,
-          'SET progress_layer = :zero, progress_layers = :layers, progress_stacks = :stacks',
-          { ':zero': 0, ':layers': layers, ':stacks': stacks },
+          'SET progress_layer = :progress_layer, progress_layers = :progress_layers, progress_stacks = :progress_stacks',
+          Object.fromEntries(Object.entries(progress).map(([name, value]) => [`:${name}`, value])),
         ),
+        viewUpdate(claim.operationId, { progress }),
       ],
       logs,
     );
@@ -176,8 +224,8 @@ export class DynamoOperationStore implements OperationStore {
   ): Promise<void> {
     const { layer, at } = change;
     if (layer === null && change.skipped.length === 0 && logs.length === 0) return;
-    // The environment item first (the layer, or the claim alone), then one update per
-    // skipped stack; a template has at most a few dozen stacks.
+    // The environment item first (the layer, or the claim alone), then the operation's copy,
+    // then one update per skipped stack; a template has at most a few dozen stacks.
     const skips = change.skipped.map(({ stack, reason }) => ({
       Update: {
         TableName: tableName(),
@@ -196,10 +244,15 @@ export class DynamoOperationStore implements OperationStore {
         },
       },
     }));
+    const view: ViewChange = {
+      statuses: Object.fromEntries(change.skipped.map(({ stack }) => [stack, 'skipped' as const])),
+      ...(layer === null ? {} : { progress: { progress_layer: layer } }),
+    };
     const items: TransactItems = [
       layer === null
         ? claimCheck(claim)
         : claimedEnvironmentUpdate(claim, 'SET progress_layer = :layer', { ':layer': layer }),
+      ...(layer === null && skips.length === 0 ? [] : [viewUpdate(claim.operationId, view)]),
       ...skips,
     ];
     try {
@@ -243,6 +296,7 @@ export class DynamoOperationStore implements OperationStore {
               },
             },
           },
+          viewUpdate(claim.operationId, { statuses: { [stack]: to } }),
         ],
         logs,
       );
@@ -312,6 +366,7 @@ export class DynamoOperationStore implements OperationStore {
               },
             },
           },
+          viewUpdate(claim.operationId, { statuses: { [stack]: 'failed' } }),
         ],
         logs,
       );
@@ -372,6 +427,7 @@ export class DynamoOperationStore implements OperationStore {
             },
           },
           claimedEnvironmentUpdate(claim, 'ADD done_stacks :stack', { ':stack': new Set([stack]) }),
+          viewUpdate(claim.operationId, { statuses: { [stack]: result.status }, done: stack }),
         ],
         logs,
       );

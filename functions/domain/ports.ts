@@ -17,6 +17,7 @@ import type {
   OperationRecord,
   Page,
   PageRequest,
+  Progress,
   ProjectRecord,
   StackRecord,
 } from './model.ts';
@@ -103,13 +104,15 @@ export interface EnvironmentStore {
   ): Promise<{ ownerId: string | null; stack: StackRecord } | null>;
   /**
    * Moves the environment to `status` under a new operation, if it is still at the
-   * version and status the caller saw; records the operation.
+   * version and status the caller saw; records the operation, with `scope` (the stacks it
+   * is about, as they are now) for its view.
    * @throws ConflictError when another change got there first.
    */
   beginOperation(
     environment: EnvironmentRecord,
     operation: OperationRecord,
     status: EnvironmentStatusValue,
+    scope: StackRecord[],
     changes?: EnvironmentChanges,
   ): Promise<EnvironmentRecord>;
   /**
@@ -119,6 +122,13 @@ export interface EnvironmentStore {
    */
   updateSettings(environment: EnvironmentRecord, changes: EnvironmentChanges): Promise<EnvironmentRecord>;
   getOperation(id: string): Promise<OperationRecord | null>;
+  /**
+   * An operation and, in the same read, the view it keeps (see `StoredOperationView`);
+   * `view` is null for an operation recorded before operations kept one.
+   */
+  getOperationWithView(
+    id: string,
+  ): Promise<{ operation: OperationRecord; view: StoredOperationView | null } | null>;
   /**
    * Live ephemeral environments whose expiry is before `before` (ISO), oldest expiry first;
    * with `after`, only those expiring after it (the window of the expiry warnings).
@@ -153,6 +163,17 @@ export interface EnvironmentStore {
    * @throws ConflictError when it is no longer running.
    */
   requestCancel(operation: OperationRecord): Promise<OperationRecord>;
+}
+
+/**
+ * What an operation keeps so that reading it needs nothing else: its environment's owner,
+ * each stack it is about (with its status, kept up to date by the workflow's writes) and,
+ * while it runs, a copy of the environment's progress.
+ */
+export interface StoredOperationView {
+  ownerId: string;
+  stacks: { name: string; layer: number; status: StackStatusValue }[];
+  progress: Progress;
 }
 
 /**

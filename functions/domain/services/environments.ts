@@ -254,7 +254,8 @@ export async function destroyEnvironment(
     nowIso(),
     { reason: options.reason ?? null },
   );
-  const environment = await deps.environments.beginOperation(current, operation, 'destroying');
+  // A destroy is about every stack (the scope of its view).
+  const environment = await deps.environments.beginOperation(current, operation, 'destroying', stacks);
   await deps.events.publish(operationBeganEvents(environment, current.status, operation));
   await startOrSettle(deps, 'destroy', environment, operation, current.status);
   return { environment, operation };
