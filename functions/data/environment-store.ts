@@ -20,6 +20,7 @@ import type {
   EnvironmentFilter,
   EnvironmentListScope,
   EnvironmentStore,
+  StoredOperationView,
 } from '../domain/ports.ts';
 import type { EnvironmentStatusValue, StackStatusValue } from '../domain/schemas.ts';
 import { documentClient, tableName } from './client.ts';
@@ -35,11 +36,14 @@ import {
   environmentToItem,
   operationFromItem,
   operationToItem,
+  operationViewFromItem,
   stackFromItem,
+  stackOwner,
   stackToItem,
 } from './items.ts';
 import { environmentKeys, operationKeys, projectKeys, quotaKeys, stackKeys } from './keys.ts';
-import { type QuerySpec, queryPage } from './pagination.ts';
+import { decodeCursor, encodeCursor, type QuerySpec, queryPage } from './pagination.ts';
+import { TABLE_DESIGN } from './table-design.ts';
 
 /** `SET` clauses (with a leading comma), `REMOVE` attributes and values for changed environment settings. */
 export function settingsUpdate(changes: EnvironmentChanges): {
@@ -88,6 +92,26 @@ export function settingsUpdate(changes: EnvironmentChanges): {
   return { sets: sets.map((clause) => `, ${clause}`).join(''), removes, names, values };
 }
 
+/**
+ * `SET` clauses (with a leading comma) and values that move an environment to the status
+ * indexes' partitions of `status`: every write of an environment's status includes them.
+ */
+export function statusUpdate(
+  environment: Pick<EnvironmentRecord, 'project_id' | 'owner_id' | 'type'>,
+  status: EnvironmentStatusValue,
+): { sets: string; values: Record<string, string> } {
+  const keys = environmentKeys.byStatus(
+    { projectId: environment.project_id, ownerId: environment.owner_id, type: environment.type },
+    status,
+  );
+  return {
+    sets: Object.keys(keys)
+      .map((name) => `, ${name} = :${name}`)
+      .join(''),
+    values: Object.fromEntries(Object.entries(keys).map(([name, value]) => [`:${name}`, value])),
+  };
+}
+
 /** The environment as it reads after `changes`. */
 function applyChanges(environment: EnvironmentRecord, changes: EnvironmentChanges): EnvironmentRecord {
   return {
@@ -117,7 +141,18 @@ async function lostRace(environmentId: string, options: { deploymentsBlock: bool
 
 /** Reads every stack of an environment (a template has at most a few dozen: one or two pages). */
 export async function queryStacks(environmentId: string): Promise<StackRecord[]> {
+  return (await queryStacksWithOwner(environmentId)).stacks;
+}
+
+/**
+ * Every stack of an environment and the owner they name: null when there is none, or one
+ * was recorded before stacks named their owner.
+ */
+export async function queryStacksWithOwner(
+  environmentId: string,
+): Promise<{ ownerId: string | null; stacks: StackRecord[] }> {
   const stacks: StackRecord[] = [];
+  const owners = new Set<string | null>();
   let startKey: Record<string, unknown> | undefined;
   do {
     const result = await documentClient().send(
@@ -129,10 +164,14 @@ export async function queryStacks(environmentId: string): Promise<StackRecord[]>
         ExclusiveStartKey: startKey,
       }),
     );
-    stacks.push(...(result.Items ?? []).map(stackFromItem));
+    for (const item of result.Items ?? []) {
+      stacks.push(stackFromItem(item));
+      owners.add(stackOwner(item));
+    }
     startKey = result.LastEvaluatedKey;
   } while (startKey);
-  return stacks;
+  const [ownerId] = owners;
+  return { ownerId: owners.size === 1 ? (ownerId ?? null) : null, stacks };
 }
 
 export async function getEnvironmentItem(id: string): Promise<EnvironmentRecord | null> {
@@ -143,6 +182,14 @@ export async function getEnvironmentItem(id: string): Promise<EnvironmentRecord 
 }
 
 export async function getStackItem(environmentId: string, name: string): Promise<StackRecord | null> {
+  return (await getStackWithOwner(environmentId, name))?.stack ?? null;
+}
+
+/** One stack and the owner it names (null: recorded before stacks named their owner). */
+export async function getStackWithOwner(
+  environmentId: string,
+  name: string,
+): Promise<{ ownerId: string | null; stack: StackRecord } | null> {
   const result = await documentClient().send(
     new GetCommand({
       TableName: tableName(),
@@ -150,7 +197,7 @@ export async function getStackItem(environmentId: string, name: string): Promise
       ConsistentRead: true,
     }),
   );
-  return result.Item ? stackFromItem(result.Item) : null;
+  return result.Item ? { ownerId: stackOwner(result.Item), stack: stackFromItem(result.Item) } : null;
 }
 
 function listSpec(scope: EnvironmentListScope): QuerySpec {
@@ -168,21 +215,53 @@ function listSpec(scope: EnvironmentListScope): QuerySpec {
   }
 }
 
-function listFilter(filter: EnvironmentFilter): QuerySpec['filter'] {
-  const clauses: string[] = [];
-  const names: Record<string, string> = {};
-  const values: Record<string, unknown> = {};
-  if (filter.status) {
-    clauses.push('#status = :status');
-    names['#status'] = 'status';
-    values[':status'] = filter.status;
+/** The type filter of a list without a status (a status list is one Query on its own index). */
+function typeFilter(filter: EnvironmentFilter): QuerySpec['filter'] {
+  if (!filter.type) return undefined;
+  return { expression: '#type = :type', names: { '#type': 'type' }, values: { ':type': filter.type } };
+}
+
+/** The status list of a scope: one Query on its index, no filter, so every page is full but the last. */
+function statusSpec(scope: EnvironmentListScope, status: string, type: string | undefined): QuerySpec {
+  const where =
+    scope.kind === 'all'
+      ? 'all'
+      : scope.kind === 'owner'
+        ? { ownerId: scope.ownerId }
+        : { projectId: scope.projectId };
+  return { ...environmentKeys.statusPartition(where, status, type), newestFirst: true };
+}
+
+/**
+ * A cursor of a status-filtered list handed out before the status indexes existed (a key of
+ * the scope's unfiltered index) resumes at the same place: it becomes that position in the
+ * status index. Any other cursor is left for `queryPage` to accept or refuse.
+ */
+function resumable(cursor: string, spec: QuerySpec, legacy: QuerySpec): string {
+  try {
+    decodeCursor(cursor, spec);
+    return cursor;
+  } catch {
+    // Not a cursor of the status index: perhaps one of the list it replaced.
   }
-  if (filter.type) {
-    clauses.push('#type = :type');
-    names['#type'] = 'type';
-    values[':type'] = filter.type;
+  let key: Record<string, string>;
+  try {
+    key = decodeCursor(cursor, legacy);
+  } catch {
+    return cursor;
   }
-  return clauses.length ? { expression: clauses.join(' AND '), names, values } : undefined;
+  const index = TABLE_DESIGN.globalSecondaryIndexes.find((i) => i.indexName === spec.index);
+  const legacyIndex = TABLE_DESIGN.globalSecondaryIndexes.find((i) => i.indexName === legacy.index);
+  const order = legacyIndex ? key[legacyIndex.sortKey] : undefined;
+  if (!index || !order) return cursor;
+  // Creation order, without the unfiltered index's `ENV#` prefix (GSI1, GSI2).
+  const createdAndId = order.startsWith('ENV#') ? order.slice('ENV#'.length) : order;
+  return encodeCursor({
+    PK: key.PK,
+    SK: key.SK,
+    [index.partitionKey]: spec.partition,
+    [index.sortKey]: createdAndId,
+  });
 }
 
 export class DynamoEnvironmentStore implements EnvironmentStore {
@@ -236,8 +315,15 @@ export class DynamoEnvironmentStore implements EnvironmentStore {
             },
           ]
         : []),
-      { Put: { TableName: table, Item: operationToItem(operation) } },
-      ...stacks.map((stack) => ({ Put: { TableName: table, Item: stackToItem(stack) } })),
+      {
+        Put: {
+          TableName: table,
+          Item: operationToItem(operation, { ownerId: environment.owner_id, stacks }),
+        },
+      },
+      ...stacks.map((stack) => ({
+        Put: { TableName: table, Item: stackToItem(stack, environment.owner_id) },
+      })),
     ];
     try {
       await transactWrite(items);
@@ -267,8 +353,13 @@ export class DynamoEnvironmentStore implements EnvironmentStore {
     filter: EnvironmentFilter,
     page: PageRequest,
   ): Promise<Page<EnvironmentRecord>> {
+    if (filter.status) {
+      const spec = statusSpec(scope, filter.status, filter.type);
+      const cursor = page.cursor ? resumable(page.cursor, spec, listSpec(scope)) : undefined;
+      return queryPage(spec, { ...page, cursor }, environmentFromItem);
+    }
     return queryPage(
-      { ...listSpec(scope), newestFirst: true, filter: listFilter(filter) },
+      { ...listSpec(scope), newestFirst: true, filter: typeFilter(filter) },
       page,
       environmentFromItem,
     );
@@ -278,14 +369,26 @@ export class DynamoEnvironmentStore implements EnvironmentStore {
     return queryStacks(environmentId);
   }
 
+  listStacksWithOwner(environmentId: string): Promise<{ ownerId: string | null; stacks: StackRecord[] }> {
+    return queryStacksWithOwner(environmentId);
+  }
+
   getStack(environmentId: string, name: string): Promise<StackRecord | null> {
     return getStackItem(environmentId, name);
+  }
+
+  getStackWithOwner(
+    environmentId: string,
+    name: string,
+  ): Promise<{ ownerId: string | null; stack: StackRecord } | null> {
+    return getStackWithOwner(environmentId, name);
   }
 
   async beginOperation(
     environment: EnvironmentRecord,
     operation: OperationRecord,
     status: EnvironmentStatusValue,
+    scope: StackRecord[],
     changes: EnvironmentChanges = {},
   ): Promise<EnvironmentRecord> {
     const at = operation.started_at;
@@ -299,6 +402,7 @@ export class DynamoEnvironmentStore implements EnvironmentStore {
       updated_at: at,
     };
     const settings = settingsUpdate(changes);
+    const indexes = statusUpdate(environment, status);
     try {
       await transactWrite([
         {
@@ -307,7 +411,7 @@ export class DynamoEnvironmentStore implements EnvironmentStore {
             Key: environmentKeys.item(environment.id),
             UpdateExpression:
               'SET #status = :status, current_operation_id = :op, #error = :null, version = :next, updated_at = :at, ' +
-              `progress_layer = :zero, progress_layers = :layers, progress_stacks = :stacks${settings.sets} ` +
+              `progress_layer = :zero, progress_layers = :layers, progress_stacks = :stacks${indexes.sets}${settings.sets} ` +
               `REMOVE ${['done_stacks', ...settings.removes].join(', ')}`,
             // Never while a deployment rolls out (its record holds the environment).
             ConditionExpression:
@@ -324,11 +428,17 @@ export class DynamoEnvironmentStore implements EnvironmentStore {
               ':stacks': operation.progress.stacks,
               ':expected': environment.status,
               ':version': environment.version,
+              ...indexes.values,
               ...settings.values,
             },
           },
         },
-        { Put: { TableName: tableName(), Item: operationToItem(operation) } },
+        {
+          Put: {
+            TableName: tableName(),
+            Item: operationToItem(operation, { ownerId: environment.owner_id, stacks: scope }),
+          },
+        },
       ]);
     } catch (error) {
       if (conditionFailedAt(cancellationReasons(error), 0)) {
@@ -406,10 +516,18 @@ export class DynamoEnvironmentStore implements EnvironmentStore {
   }
 
   async getOperation(id: string): Promise<OperationRecord | null> {
+    return (await this.getOperationWithView(id))?.operation ?? null;
+  }
+
+  async getOperationWithView(
+    id: string,
+  ): Promise<{ operation: OperationRecord; view: StoredOperationView | null } | null> {
     const result = await documentClient().send(
       new GetCommand({ TableName: tableName(), Key: operationKeys.item(id), ConsistentRead: true }),
     );
-    return result.Item ? operationFromItem(result.Item) : null;
+    return result.Item
+      ? { operation: operationFromItem(result.Item), view: operationViewFromItem(result.Item) }
+      : null;
   }
 
   listOperations(environmentId: string, page: PageRequest): Promise<Page<OperationRecord>> {

@@ -19,6 +19,28 @@ export const projectKeys = {
   }),
 };
 
+/** The index and partition of one status list: a project's, an owner's or everyone's, of one type or all. */
+function statusPartition(
+  scope: { projectId: string } | { ownerId: string } | 'all',
+  status: string,
+  type?: string,
+): { index: 'GSI6' | 'GSI7' | 'GSI8' | 'GSI9' | 'GSI10' | 'GSI11'; partition: string } {
+  const typed = type === undefined ? '' : `#TYPE#${type}`;
+  if (scope === 'all') {
+    return { index: type === undefined ? 'GSI10' : 'GSI11', partition: `ALL#ENV#STATUS#${status}${typed}` };
+  }
+  if ('projectId' in scope) {
+    return {
+      index: type === undefined ? 'GSI6' : 'GSI7',
+      partition: `PRJ#${scope.projectId}#STATUS#${status}${typed}`,
+    };
+  }
+  return {
+    index: type === undefined ? 'GSI8' : 'GSI9',
+    partition: `OWNER#${scope.ownerId}#STATUS#${status}${typed}`,
+  };
+}
+
 export const environmentKeys = {
   item: (id: string) => ({ PK: `ENV#${id}`, SK: 'ENV' }),
   byProject: (projectId: string, createdAt: string, id: string) => ({
@@ -39,6 +61,24 @@ export const environmentKeys = {
   /** Sparse drift index: environments with scheduled drift checks, by when the next is due. */
   driftCheck: (nextAt: string, id: string) => ({ GSI5PK: 'DRIFT', GSI5SK: `${nextAt}#${id}` }),
   driftPartition: 'DRIFT',
+  /**
+   * The partitions of the status indexes (GSI6–GSI11, see table-design.ts) an environment in
+   * `status` belongs to; every status change moves it to the partitions of its new status.
+   */
+  byStatus: (environment: { projectId: string; ownerId: string; type: string }, status: string) => {
+    const { projectId, ownerId, type } = environment;
+    return {
+      GSI6PK: statusPartition({ projectId }, status).partition,
+      GSI7PK: statusPartition({ projectId }, status, type).partition,
+      GSI8PK: statusPartition({ ownerId }, status).partition,
+      GSI9PK: statusPartition({ ownerId }, status, type).partition,
+      GSI10PK: statusPartition('all', status).partition,
+      GSI11PK: statusPartition('all', status, type).partition,
+    };
+  },
+  /** The status indexes' shared sort key: creation order, so their lists are newest first. */
+  statusOrder: (createdAt: string, id: string) => ({ STATUSSK: `${createdAt}#${id}` }),
+  statusPartition,
   /** Uniqueness of a live environment's name within its project; released on destroy. */
   nameLock: (projectId: string, name: string) => ({ PK: `PRJ#${projectId}`, SK: `ENVNAME#${name}` }),
 };

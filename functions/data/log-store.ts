@@ -40,6 +40,32 @@ function sortableTimestamp(timestamp: string): string {
   return new Date(ms).toISOString();
 }
 
+/**
+ * One monotonic suffix generator per process, for every writer of log items (the log store,
+ * and the stores that write log lines in a transaction), so lines of one millisecond keep
+ * the order in which they were written.
+ */
+const suffix = monotonicFactory();
+
+/**
+ * The items of log events, in time order, each with a unique key and its TTL. `append`
+ * writes them; the operation store also puts them in the transaction of the change they
+ * describe, so a step writes its records and its log lines in one call.
+ */
+export function logItems(events: LogRecord[], now: number = Date.now()): Item[] {
+  const ttl = Math.floor(now / 1000) + LOG_RETENTION_DAYS * 86_400;
+  // Stable sort: events of one millisecond keep their order through the monotonic suffix.
+  const ordered = events
+    .map((event) => ({ event, at: sortableTimestamp(event.timestamp) }))
+    .sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+  return ordered.map(({ event, at }) => ({
+    ...logKeys.item(event.environment_id, at, suffix().toLowerCase()),
+    entity: 'log',
+    ...event,
+    [TABLE_DESIGN.timeToLiveAttribute]: ttl,
+  }));
+}
+
 function logFromItem(item: Item): LogRecord {
   return {
     environment_id: String(item.environment_id),
@@ -65,6 +91,26 @@ function filterOf(filter: LogFilter): QuerySpec['filter'] {
   };
 }
 
+/**
+ * Writes log items (from `logItems`) in batches, retrying what DynamoDB leaves unprocessed
+ * (throttling) with backoff; a batch still unprocessed after that is a `TransientStoreError`.
+ */
+export async function putLogItems(items: Item[], retryDelayMs = 50): Promise<void> {
+  for (const chunk of chunks(items, BATCH_SIZE)) {
+    let pending: WriteRequests = chunk.map((Item) => ({ PutRequest: { Item } }));
+    for (let attempt = 1; ; attempt++) {
+      const result = await documentClient().send(
+        new BatchWriteCommand({ RequestItems: { [tableName()]: pending } }),
+      );
+      pending = result.UnprocessedItems?.[tableName()] ?? [];
+      if (pending.length === 0) break;
+      if (attempt >= MAX_ATTEMPTS) throw new TransientStoreError();
+      const delay = retryDelayMs * 2 ** (attempt - 1);
+      await new Promise((resolve) => setTimeout(resolve, delay / 2 + Math.random() * (delay / 2)));
+    }
+  }
+}
+
 function chunks<T>(list: readonly T[], size: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size));
@@ -74,7 +120,6 @@ function chunks<T>(list: readonly T[], size: number): T[][] {
 export class DynamoLogStore implements LogStore {
   private readonly now: () => number;
   private readonly retryDelayMs: number;
-  private readonly suffix = monotonicFactory();
 
   constructor(options: LogStoreOptions = {}) {
     this.now = options.now ?? Date.now;
@@ -83,35 +128,7 @@ export class DynamoLogStore implements LogStore {
 
   async append(events: LogRecord[]): Promise<void> {
     if (events.length === 0) return;
-    const ttl = Math.floor(this.now() / 1000) + LOG_RETENTION_DAYS * 86_400;
-    // Stable sort: events of one millisecond keep their order through the monotonic suffix.
-    const ordered = events
-      .map((event) => ({ event, at: sortableTimestamp(event.timestamp) }))
-      .sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
-    const items = ordered.map(({ event, at }) => ({
-      ...logKeys.item(event.environment_id, at, this.suffix().toLowerCase()),
-      entity: 'log',
-      ...event,
-      [TABLE_DESIGN.timeToLiveAttribute]: ttl,
-    }));
-    for (const chunk of chunks(items, BATCH_SIZE)) {
-      await this.write(chunk.map((Item) => ({ PutRequest: { Item } })));
-    }
-  }
-
-  /** Writes one batch, retrying what DynamoDB leaves unprocessed (throttling) with backoff. */
-  private async write(requests: WriteRequests): Promise<void> {
-    let pending = requests;
-    for (let attempt = 1; ; attempt++) {
-      const result = await documentClient().send(
-        new BatchWriteCommand({ RequestItems: { [tableName()]: pending } }),
-      );
-      pending = result.UnprocessedItems?.[tableName()] ?? [];
-      if (pending.length === 0) return;
-      if (attempt >= MAX_ATTEMPTS) throw new TransientStoreError();
-      const delay = this.retryDelayMs * 2 ** (attempt - 1);
-      await new Promise((resolve) => setTimeout(resolve, delay / 2 + Math.random() * (delay / 2)));
-    }
+    await putLogItems(logItems(events, this.now()), this.retryDelayMs);
   }
 
   list(environmentId: string, filter: LogFilter, page: PageRequest): Promise<Page<LogRecord>> {

@@ -1,12 +1,16 @@
 /**
  * The workflow side of the table: what the Step Functions steps read and write. Each
  * write is conditional on the operation still owning the record and on the expected
- * status; a retried step that finds its own write already applied succeeds without
- * writing again (Lambda retries must be harmless).
+ * status; a retried step whose write already landed finds out from the failed condition
+ * (then reads, on that rare path only) and succeeds without writing again (Lambda retries
+ * must be harmless).
+ *
+ * A step makes one write: the records it changes, the operation's copy of them (what
+ * `GET /operations/{id}` reads, see items.ts) and its log lines go in one transaction.
  */
-import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { StaleOperationError } from '../domain/errors.ts';
-import type { EnvironmentRecord, OperationRecord, StackRecord } from '../domain/model.ts';
+import { BatchGetCommand, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { StaleOperationError, TransientStoreError } from '../domain/errors.ts';
+import type { EnvironmentRecord, LogRecord, OperationRecord, StackRecord } from '../domain/model.ts';
 import type { Claim, OperationOutcome, OperationStore, StackCompletion } from '../domain/ports.ts';
 import type { StackStatusValue } from '../domain/schemas.ts';
 import { documentClient, tableName } from './client.ts';
@@ -17,9 +21,23 @@ import {
   type TransactItems,
   transactWrite,
 } from './conditions.ts';
-import { getEnvironmentItem, getStackItem, queryStacks, settingsUpdate } from './environment-store.ts';
-import { operationFromItem } from './items.ts';
+import {
+  getEnvironmentItem,
+  getStackItem,
+  queryStacks,
+  settingsUpdate,
+  statusUpdate,
+} from './environment-store.ts';
+import { environmentFromItem, operationFromItem, stackStatusAttribute } from './items.ts';
 import { environmentKeys, operationKeys, projectKeys, quotaKeys, stackKeys } from './keys.ts';
+import { logItems, putLogItems } from './log-store.ts';
+
+/** DynamoDB's limit of items in one transaction. */
+const TRANSACTION_LIMIT = 100;
+/** Attempts to read keys BatchGetItem leaves unprocessed (throttling) before giving up. */
+const MAX_BATCH_GET_ATTEMPTS = 5;
+
+type TransactItem = TransactItems[number];
 
 /** The environment is still held by this operation, in the operation's status. */
 function claimCondition(claim: Claim) {
@@ -34,7 +52,7 @@ function claimCondition(claim: Claim) {
 }
 
 /** A transaction item that fails unless the claim still holds. */
-function claimCheck(claim: Claim) {
+function claimCheck(claim: Claim): TransactItem {
   return {
     ConditionCheck: {
       TableName: tableName(),
@@ -42,6 +60,93 @@ function claimCheck(claim: Claim) {
       ...claimCondition(claim),
     },
   };
+}
+
+/** An update of the environment item that fails unless the claim still holds. */
+function claimedEnvironmentUpdate(
+  claim: Claim,
+  expression: string,
+  values: Record<string, unknown>,
+): TransactItem {
+  const condition = claimCondition(claim);
+  return {
+    Update: {
+      TableName: tableName(),
+      Key: environmentKeys.item(claim.environmentId),
+      UpdateExpression: expression,
+      ...condition,
+      ExpressionAttributeValues: { ...values, ...condition.ExpressionAttributeValues },
+    },
+  };
+}
+
+/** What changes on the operation's copy of its view (see items.ts). */
+interface ViewChange {
+  /** New statuses of stacks. */
+  statuses?: Record<string, StackStatusValue>;
+  /** Progress attributes to set (`progress_layer`, `progress_layers`, `progress_stacks`). */
+  progress?: Record<string, number>;
+  /** A stack to count as done. */
+  done?: string;
+}
+
+/**
+ * The update of the operation item's view, in the transaction of the change it mirrors. It
+ * needs no condition of its own (the claim holds the operation too), only that the item is
+ * there, so a mistaken key cannot create a stray one.
+ */
+function viewUpdate(operationId: string, change: ViewChange): TransactItem {
+  const sets: string[] = [];
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  Object.entries(change.statuses ?? {}).forEach(([stack, status], i) => {
+    sets.push(`#view${i} = :view${i}`);
+    names[`#view${i}`] = stackStatusAttribute(stack);
+    values[`:view${i}`] = status;
+  });
+  for (const [name, value] of Object.entries(change.progress ?? {})) {
+    sets.push(`${name} = :${name}`);
+    values[`:${name}`] = value;
+  }
+  const clauses = [sets.length > 0 ? `SET ${sets.join(', ')}` : ''];
+  if (change.done) {
+    clauses.push('ADD done_stacks :done');
+    values[':done'] = new Set([change.done]);
+  }
+  return {
+    Update: {
+      TableName: tableName(),
+      Key: operationKeys.item(operationId),
+      UpdateExpression: clauses.filter(Boolean).join(' '),
+      ConditionExpression: 'attribute_exists(PK)',
+      ...(Object.keys(names).length > 0 ? { ExpressionAttributeNames: names } : {}),
+      ExpressionAttributeValues: values,
+    },
+  };
+}
+
+/**
+ * Sends a step's writes and its log lines as one transaction. Lines that do not fit (a
+ * transaction holds 100 items; no stack has nearly that many resources) are appended
+ * after it, best effort like every log line.
+ */
+async function transactWithLogs(items: TransactItems, logs: LogRecord[]): Promise<void> {
+  const puts = logItems(logs);
+  const room = Math.max(0, TRANSACTION_LIMIT - items.length);
+  await transactWrite([
+    ...items,
+    ...puts.slice(0, room).map((Item) => ({ Put: { TableName: tableName(), Item } })),
+  ]);
+  if (puts.length > room) await appendQuietly(puts.slice(room));
+}
+
+/** Appends log items, never failing the step for a lost log line. */
+async function appendQuietly(items: Record<string, unknown>[]): Promise<void> {
+  try {
+    await putLogItems(items);
+  } catch {
+    // Best effort by design: a lost log line must not fail or repeat a step.
+  }
 }
 
 function notOwned(environmentId: string, operationId: string): StaleOperationError {
@@ -60,6 +165,33 @@ export class DynamoOperationStore implements OperationStore {
     return getEnvironmentItem(id);
   }
 
+  async getEnvironmentAndOperation(
+    environmentId: string,
+    operationId: string,
+  ): Promise<{ environment: EnvironmentRecord | null; operation: OperationRecord | null }> {
+    const table = tableName();
+    const found: Record<string, unknown>[] = [];
+    let keys: Record<string, unknown>[] = [
+      environmentKeys.item(environmentId),
+      operationKeys.item(operationId),
+    ];
+    for (let attempt = 1; keys.length > 0; attempt++) {
+      if (attempt > MAX_BATCH_GET_ATTEMPTS) throw new TransientStoreError();
+      if (attempt > 1) await new Promise((resolve) => setTimeout(resolve, 25 * 2 ** attempt * Math.random()));
+      const result = await documentClient().send(
+        new BatchGetCommand({ RequestItems: { [table]: { Keys: keys, ConsistentRead: true } } }),
+      );
+      found.push(...(result.Responses?.[table] ?? []));
+      keys = result.UnprocessedKeys?.[table]?.Keys ?? [];
+    }
+    const environment = found.find((item) => item.SK === environmentKeys.item(environmentId).SK);
+    const operation = found.find((item) => item.SK === operationKeys.item(operationId).SK);
+    return {
+      environment: environment ? environmentFromItem(environment) : null,
+      operation: operation ? operationFromItem(operation) : null,
+    };
+  }
+
   listStacks(environmentId: string): Promise<StackRecord[]> {
     return queryStacks(environmentId);
   }
@@ -68,41 +200,67 @@ export class DynamoOperationStore implements OperationStore {
     return getStackItem(environmentId, name);
   }
 
-  async startWalk(claim: Claim, layers: number, stacks: number): Promise<void> {
+  async startWalk(claim: Claim, layers: number, stacks: number, logs: LogRecord[]): Promise<void> {
     // The done set is kept: a re-run of the same operation goes on counting from it.
-    await this.updateClaimed(
+    const progress = { progress_layer: 0, progress_layers: layers, progress_stacks: stacks };
+    await this.sendClaimed(
       claim,
-      'SET progress_layer = :zero, progress_layers = :layers, progress_stacks = :stacks',
-      {
-        ':zero': 0,
-        ':layers': layers,
-        ':stacks': stacks,
-      },
+      [
+        claimedEnvironmentUpdate(
+          claim,
+          'SET progress_layer = :progress_layer, progress_layers = :progress_layers, progress_stacks = :progress_stacks',
+          Object.fromEntries(Object.entries(progress).map(([name, value]) => [`:${name}`, value])),
+        ),
+        viewUpdate(claim.operationId, { progress }),
+      ],
+      logs,
     );
   }
 
-  async setLayer(claim: Claim, layer: number): Promise<void> {
-    await this.updateClaimed(claim, 'SET progress_layer = :layer', { ':layer': layer });
-  }
-
-  /** Updates the environment item if the claim still holds. */
-  private async updateClaimed(
+  async startLayer(
     claim: Claim,
-    expression: string,
-    values: Record<string, unknown>,
+    change: { layer: number | null; skipped: { stack: string; reason: string }[]; at: string },
+    logs: LogRecord[],
   ): Promise<void> {
+    const { layer, at } = change;
+    if (layer === null && change.skipped.length === 0 && logs.length === 0) return;
+    // The environment item first (the layer, or the claim alone), then the operation's copy,
+    // then one update per skipped stack; a template has at most a few dozen stacks.
+    const skips = change.skipped.map(({ stack, reason }) => ({
+      Update: {
+        TableName: tableName(),
+        Key: stackKeys.item(claim.environmentId, stack),
+        UpdateExpression:
+          'SET #status = :skipped, operation_id = :op, #error = :reason, started_at = :null, finished_at = :at',
+        ConditionExpression: 'attribute_exists(PK) AND #status <> :provisioned',
+        ExpressionAttributeNames: { '#status': 'status', '#error': 'error' },
+        ExpressionAttributeValues: {
+          ':skipped': 'skipped',
+          ':provisioned': 'provisioned',
+          ':op': claim.operationId,
+          ':reason': reason,
+          ':null': null,
+          ':at': at,
+        },
+      },
+    }));
+    const view: ViewChange = {
+      statuses: Object.fromEntries(change.skipped.map(({ stack }) => [stack, 'skipped' as const])),
+      ...(layer === null ? {} : { progress: { progress_layer: layer } }),
+    };
+    const items: TransactItems = [
+      layer === null
+        ? claimCheck(claim)
+        : claimedEnvironmentUpdate(claim, 'SET progress_layer = :layer', { ':layer': layer }),
+      ...(layer === null && skips.length === 0 ? [] : [viewUpdate(claim.operationId, view)]),
+      ...skips,
+    ];
     try {
-      await documentClient().send(
-        new UpdateCommand({
-          TableName: tableName(),
-          Key: environmentKeys.item(claim.environmentId),
-          UpdateExpression: expression,
-          ...claimCondition(claim),
-          ExpressionAttributeValues: { ...values, ...claimCondition(claim).ExpressionAttributeValues },
-        }),
-      );
+      await transactWithLogs(items, logs);
     } catch (error) {
-      if (isConditionFailure(error)) throw notOwned(claim.environmentId, claim.operationId);
+      const reasons = cancellationReasons(error);
+      if (conditionFailedAt(reasons, 0)) throw notOwned(claim.environmentId, claim.operationId);
+      if (reasons) throw new StaleOperationError('A stack to skip is provisioned already');
       throw error;
     }
   }
@@ -113,30 +271,35 @@ export class DynamoOperationStore implements OperationStore {
     from: StackStatusValue[],
     to: StackStatusValue,
     at: string,
+    logs: LogRecord[],
   ): Promise<void> {
     const fromValues = Object.fromEntries(from.map((status, i) => [`:from${i}`, status]));
     try {
-      await transactWrite([
-        claimCheck(claim),
-        {
-          Update: {
-            TableName: tableName(),
-            Key: stackKeys.item(claim.environmentId, stack),
-            UpdateExpression:
-              'SET #status = :to, operation_id = :op, started_at = :at, finished_at = :null, #error = :null, tries = :zero',
-            ConditionExpression: `attribute_exists(PK) AND (#status IN (${Object.keys(fromValues).join(', ')}) OR (#status = :to AND operation_id = :op))`,
-            ExpressionAttributeNames: { '#status': 'status', '#error': 'error' },
-            ExpressionAttributeValues: {
-              ...fromValues,
-              ':to': to,
-              ':op': claim.operationId,
-              ':at': at,
-              ':null': null,
-              ':zero': 0,
+      await transactWithLogs(
+        [
+          claimCheck(claim),
+          {
+            Update: {
+              TableName: tableName(),
+              Key: stackKeys.item(claim.environmentId, stack),
+              UpdateExpression:
+                'SET #status = :to, operation_id = :op, started_at = :at, finished_at = :null, #error = :null, tries = :zero',
+              ConditionExpression: `attribute_exists(PK) AND (#status IN (${Object.keys(fromValues).join(', ')}) OR (#status = :to AND operation_id = :op))`,
+              ExpressionAttributeNames: { '#status': 'status', '#error': 'error' },
+              ExpressionAttributeValues: {
+                ...fromValues,
+                ':to': to,
+                ':op': claim.operationId,
+                ':at': at,
+                ':null': null,
+                ':zero': 0,
+              },
             },
           },
-        },
-      ]);
+          viewUpdate(claim.operationId, { statuses: { [stack]: to } }),
+        ],
+        logs,
+      );
     } catch (error) {
       const reasons = cancellationReasons(error);
       if (conditionFailedAt(reasons, 0)) throw notOwned(claim.environmentId, claim.operationId);
@@ -147,57 +310,31 @@ export class DynamoOperationStore implements OperationStore {
     }
   }
 
-  async countTry(claim: Claim, stack: string): Promise<number> {
+  async countTry(
+    claim: Claim,
+    stack: string,
+    during: StackStatusValue,
+    done: StackStatusValue,
+  ): Promise<number | null> {
     try {
       const result = await documentClient().send(
         new UpdateCommand({
           TableName: tableName(),
           Key: stackKeys.item(claim.environmentId, stack),
           UpdateExpression: 'ADD tries :one',
-          ConditionExpression: 'operation_id = :op',
-          ExpressionAttributeValues: { ':one': 1, ':op': claim.operationId },
+          ConditionExpression: 'operation_id = :op AND #status = :during',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':one': 1, ':op': claim.operationId, ':during': during },
           ReturnValues: 'UPDATED_NEW',
         }),
       );
       return Number(result.Attributes?.tries ?? 1);
     } catch (error) {
-      if (isConditionFailure(error)) throw notOwned(claim.environmentId, claim.operationId);
-      throw error;
-    }
-  }
-
-  async skipStacks(claim: Claim, skipped: { stack: string; reason: string }[], at: string): Promise<void> {
-    // One transaction per batch of stacks, with the claim checked once per batch.
-    for (let i = 0; i < skipped.length; i += 90) {
-      const batch = skipped.slice(i, i + 90);
-      try {
-        await transactWrite([
-          claimCheck(claim),
-          ...batch.map(({ stack, reason }) => ({
-            Update: {
-              TableName: tableName(),
-              Key: stackKeys.item(claim.environmentId, stack),
-              UpdateExpression:
-                'SET #status = :skipped, operation_id = :op, #error = :reason, started_at = :null, finished_at = :at',
-              ConditionExpression: 'attribute_exists(PK) AND #status <> :provisioned',
-              ExpressionAttributeNames: { '#status': 'status', '#error': 'error' },
-              ExpressionAttributeValues: {
-                ':skipped': 'skipped',
-                ':provisioned': 'provisioned',
-                ':op': claim.operationId,
-                ':reason': reason,
-                ':null': null,
-                ':at': at,
-              },
-            },
-          })),
-        ]);
-      } catch (error) {
-        const reasons = cancellationReasons(error);
-        if (conditionFailedAt(reasons, 0)) throw notOwned(claim.environmentId, claim.operationId);
-        if (reasons) throw new StaleOperationError('A stack to skip is provisioned already');
-        throw error;
-      }
+      if (!isConditionFailure(error)) throw error;
+      const current = await getStackItem(claim.environmentId, stack);
+      // A retry of a step whose write already landed: nothing left to try.
+      if (current?.status === done && current.operation_id === claim.operationId) return null;
+      throw notOwned(claim.environmentId, claim.operationId);
     }
   }
 
@@ -207,27 +344,32 @@ export class DynamoOperationStore implements OperationStore {
     during: StackStatusValue,
     reason: string,
     at: string,
+    logs: LogRecord[] = [],
   ): Promise<void> {
     try {
-      await transactWrite([
-        claimCheck(claim),
-        {
-          Update: {
-            TableName: tableName(),
-            Key: stackKeys.item(claim.environmentId, stack),
-            UpdateExpression: 'SET #status = :failed, #error = :reason, finished_at = :at',
-            ConditionExpression: 'operation_id = :op AND #status IN (:during, :failed)',
-            ExpressionAttributeNames: { '#status': 'status', '#error': 'error' },
-            ExpressionAttributeValues: {
-              ':failed': 'failed',
-              ':during': during,
-              ':reason': reason,
-              ':at': at,
-              ':op': claim.operationId,
+      await transactWithLogs(
+        [
+          claimCheck(claim),
+          {
+            Update: {
+              TableName: tableName(),
+              Key: stackKeys.item(claim.environmentId, stack),
+              UpdateExpression: 'SET #status = :failed, #error = :reason, finished_at = :at',
+              ConditionExpression: 'operation_id = :op AND #status IN (:during, :failed)',
+              ExpressionAttributeNames: { '#status': 'status', '#error': 'error' },
+              ExpressionAttributeValues: {
+                ':failed': 'failed',
+                ':during': during,
+                ':reason': reason,
+                ':at': at,
+                ':op': claim.operationId,
+              },
             },
           },
-        },
-      ]);
+          viewUpdate(claim.operationId, { statuses: { [stack]: 'failed' } }),
+        ],
+        logs,
+      );
     } catch (error) {
       if (cancellationReasons(error)) throw notOwned(claim.environmentId, claim.operationId);
       throw error;
@@ -239,7 +381,8 @@ export class DynamoOperationStore implements OperationStore {
     stack: string,
     from: StackStatusValue,
     result: StackCompletion,
-  ): Promise<void> {
+    logs: LogRecord[],
+  ): Promise<boolean> {
     const sets = ['#status = :to', 'finished_at = :at', '#error = :error'];
     const values: Record<string, unknown> = {
       ':to': result.status,
@@ -270,35 +413,41 @@ export class DynamoOperationStore implements OperationStore {
       sets.push('estimated_monthly_cost_usd = :cost');
       values[':cost'] = result.estimated_monthly_cost_usd;
     }
-    const condition = claimCondition(claim);
     try {
-      await transactWrite([
-        {
-          Update: {
-            TableName: tableName(),
-            Key: stackKeys.item(claim.environmentId, stack),
-            UpdateExpression: `SET ${sets.join(', ')}`,
-            ConditionExpression: '#status = :from AND operation_id = :op',
-            ExpressionAttributeNames: { '#status': 'status', '#error': 'error' },
-            ExpressionAttributeValues: values,
+      await transactWithLogs(
+        [
+          {
+            Update: {
+              TableName: tableName(),
+              Key: stackKeys.item(claim.environmentId, stack),
+              UpdateExpression: `SET ${sets.join(', ')}`,
+              ConditionExpression: '#status = :from AND operation_id = :op',
+              ExpressionAttributeNames: { '#status': 'status', '#error': 'error' },
+              ExpressionAttributeValues: values,
+            },
           },
-        },
-        {
-          Update: {
-            TableName: tableName(),
-            Key: environmentKeys.item(claim.environmentId),
-            UpdateExpression: 'ADD done_stacks :stack',
-            ...condition,
-            ExpressionAttributeValues: { ':stack': new Set([stack]), ...condition.ExpressionAttributeValues },
-          },
-        },
-      ]);
+          claimedEnvironmentUpdate(claim, 'ADD done_stacks :stack', { ':stack': new Set([stack]) }),
+          viewUpdate(claim.operationId, { statuses: { [stack]: result.status }, done: stack }),
+        ],
+        logs,
+      );
+      return true;
     } catch (error) {
       if (!cancellationReasons(error)) throw error;
       const current = await getStackItem(claim.environmentId, stack);
       // A retry of a step whose write already landed.
-      if (current?.status === result.status && current.operation_id === claim.operationId) return;
+      if (current?.status === result.status && current.operation_id === claim.operationId) return false;
       throw notOwned(claim.environmentId, claim.operationId);
+    }
+  }
+
+  /** Sends a transaction whose first item holds the claim, translating its failure. */
+  private async sendClaimed(claim: Claim, items: TransactItems, logs: LogRecord[]): Promise<void> {
+    try {
+      await transactWithLogs(items, logs);
+    } catch (error) {
+      if (cancellationReasons(error)) throw notOwned(claim.environmentId, claim.operationId);
+      throw error;
     }
   }
 
@@ -306,6 +455,7 @@ export class DynamoOperationStore implements OperationStore {
     environment: EnvironmentRecord,
     operation: OperationRecord,
     outcome: OperationOutcome,
+    logs: LogRecord[] = [],
   ): Promise<boolean> {
     const table = tableName();
     const owns = environment.current_operation_id === operation.id;
@@ -349,6 +499,9 @@ export class DynamoOperationStore implements OperationStore {
         sets.push('estimated_monthly_cost_usd = :cost');
         values[':cost'] = outcome.estimatedMonthlyCostUsd;
       }
+      // The status lists move with the status.
+      const indexes = statusUpdate(environment, outcome.environmentStatus);
+      Object.assign(values, indexes.values);
       // Settings an operation that never started had changed are put back (the same clauses as their change).
       const restore = settingsUpdate(outcome.restore ?? {});
       const names: Record<string, string> = { '#status': 'status', '#error': 'error', ...restore.names };
@@ -359,7 +512,7 @@ export class DynamoOperationStore implements OperationStore {
         Update: {
           TableName: table,
           Key: environmentKeys.item(environment.id),
-          UpdateExpression: `SET ${sets.join(', ')}${restore.sets}${removes.length > 0 ? ` REMOVE ${removes.join(', ')}` : ''}`,
+          UpdateExpression: `SET ${sets.join(', ')}${indexes.sets}${restore.sets}${removes.length > 0 ? ` REMOVE ${removes.join(', ')}` : ''}`,
           ConditionExpression: 'current_operation_id = :op AND #status = :expected',
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
@@ -399,14 +552,17 @@ export class DynamoOperationStore implements OperationStore {
       }
     }
     try {
-      await transactWrite(items);
+      await transactWithLogs(items, logs);
       return true;
     } catch (error) {
       if (!cancellationReasons(error)) throw error;
       const current = await this.getOperation(operation.id);
       // A retry of a step whose transaction already committed, or another writer (the
-      // reconciler) that settled it the same way: nothing written by this call.
-      if (current?.status === outcome.operationStatus) return false;
+      // reconciler) that settled it the same way: nothing written by this call but its log.
+      if (current?.status === outcome.operationStatus) {
+        await appendQuietly(logItems(logs));
+        return false;
+      }
       throw notOwned(environment.id, operation.id);
     }
   }

@@ -9,6 +9,13 @@
  * - GSI3        GSI3PK/GSI3SK  all of a kind, newest first (for Administrators and ReadOnly)
  * - GSI4        GSI4PK/GSI4SK  live ephemeral environments by expiry (sparse; the TTL sweeper)
  * - GSI5        GSI5PK/GSI5SK  environments by next scheduled drift check (sparse; the sweeper)
+ * - GSI6–GSI11  GSInPK/STATUSSK environments in one status, newest first (`GET /environments?status=`):
+ *                              GSI6 a project's, GSI7 a project's of one type, GSI8 an owner's,
+ *                              GSI9 an owner's of one type, GSI10 everyone's, GSI11 everyone's of
+ *                              one type. An item has one key per index, so each of these six lists
+ *                              needs its own index to be one Query with full pages. They share one
+ *                              sort key attribute (`<created_at>#<id>`, fixed for life), so a status
+ *                              change rewrites only their partition keys.
  */
 export const TABLE_DESIGN = {
   partitionKey: 'PK',
@@ -21,6 +28,12 @@ export const TABLE_DESIGN = {
     { indexName: 'GSI3', partitionKey: 'GSI3PK', sortKey: 'GSI3SK' },
     { indexName: 'GSI4', partitionKey: 'GSI4PK', sortKey: 'GSI4SK' },
     { indexName: 'GSI5', partitionKey: 'GSI5PK', sortKey: 'GSI5SK' },
+    { indexName: 'GSI6', partitionKey: 'GSI6PK', sortKey: 'STATUSSK' },
+    { indexName: 'GSI7', partitionKey: 'GSI7PK', sortKey: 'STATUSSK' },
+    { indexName: 'GSI8', partitionKey: 'GSI8PK', sortKey: 'STATUSSK' },
+    { indexName: 'GSI9', partitionKey: 'GSI9PK', sortKey: 'STATUSSK' },
+    { indexName: 'GSI10', partitionKey: 'GSI10PK', sortKey: 'STATUSSK' },
+    { indexName: 'GSI11', partitionKey: 'GSI11PK', sortKey: 'STATUSSK' },
   ],
 } as const;
 

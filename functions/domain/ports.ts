@@ -17,6 +17,7 @@ import type {
   OperationRecord,
   Page,
   PageRequest,
+  Progress,
   ProjectRecord,
   StackRecord,
 } from './model.ts';
@@ -90,16 +91,28 @@ export interface EnvironmentStore {
     page: PageRequest,
   ): Promise<Page<EnvironmentRecord>>;
   listStacks(environmentId: string): Promise<StackRecord[]>;
+  /**
+   * The stacks and, in the same read, the environment's owner they name (every stack
+   * keeps it): null when there are no stacks or one was recorded before stacks named it.
+   */
+  listStacksWithOwner(environmentId: string): Promise<{ ownerId: string | null; stacks: StackRecord[] }>;
   getStack(environmentId: string, name: string): Promise<StackRecord | null>;
+  /** One stack and, in the same read, the owner it names (null: recorded before stacks named it). */
+  getStackWithOwner(
+    environmentId: string,
+    name: string,
+  ): Promise<{ ownerId: string | null; stack: StackRecord } | null>;
   /**
    * Moves the environment to `status` under a new operation, if it is still at the
-   * version and status the caller saw; records the operation.
+   * version and status the caller saw; records the operation, with `scope` (the stacks it
+   * is about, as they are now) for its view.
    * @throws ConflictError when another change got there first.
    */
   beginOperation(
     environment: EnvironmentRecord,
     operation: OperationRecord,
     status: EnvironmentStatusValue,
+    scope: StackRecord[],
     changes?: EnvironmentChanges,
   ): Promise<EnvironmentRecord>;
   /**
@@ -109,6 +122,13 @@ export interface EnvironmentStore {
    */
   updateSettings(environment: EnvironmentRecord, changes: EnvironmentChanges): Promise<EnvironmentRecord>;
   getOperation(id: string): Promise<OperationRecord | null>;
+  /**
+   * An operation and, in the same read, the view it keeps (see `StoredOperationView`);
+   * `view` is null for an operation recorded before operations kept one.
+   */
+  getOperationWithView(
+    id: string,
+  ): Promise<{ operation: OperationRecord; view: StoredOperationView | null } | null>;
   /**
    * Live ephemeral environments whose expiry is before `before` (ISO), oldest expiry first;
    * with `after`, only those expiring after it (the window of the expiry warnings).
@@ -143,6 +163,17 @@ export interface EnvironmentStore {
    * @throws ConflictError when it is no longer running.
    */
   requestCancel(operation: OperationRecord): Promise<OperationRecord>;
+}
+
+/**
+ * What an operation keeps so that reading it needs nothing else: its environment's owner,
+ * each stack it is about (with its status, kept up to date by the workflow's writes) and,
+ * while it runs, a copy of the environment's progress.
+ */
+export interface StoredOperationView {
+  ownerId: string;
+  stacks: { name: string; layer: number; status: StackStatusValue }[];
+  progress: Progress;
 }
 
 /**
@@ -202,14 +233,32 @@ export interface WorkflowStarter {
 export interface OperationStore {
   getOperation(id: string): Promise<OperationRecord | null>;
   getEnvironment(id: string): Promise<EnvironmentRecord | null>;
+  /** The environment and the operation, in one read. */
+  getEnvironmentAndOperation(
+    environmentId: string,
+    operationId: string,
+  ): Promise<{ environment: EnvironmentRecord | null; operation: OperationRecord | null }>;
   listStacks(environmentId: string): Promise<StackRecord[]>;
   getStack(environmentId: string, name: string): Promise<StackRecord | null>;
-  /** Sets progress for a walk of `layers` layers over `stacks` stacks (the done set is kept). */
-  startWalk(claim: Claim, layers: number, stacks: number): Promise<void>;
-  setLayer(claim: Claim, layer: number): Promise<void>;
   /**
-   * `from` → `to` for one stack under this operation. Idempotent: a stack already in
-   * `to` for the same operation is left as it is.
+   * Sets progress for a walk of `layers` layers over `stacks` stacks (the done set is kept)
+   * and appends `logs`, in one write.
+   */
+  startWalk(claim: Claim, layers: number, stacks: number, logs: LogRecord[]): Promise<void>;
+  /**
+   * Starts a layer, in one write: marks `skipped` stacks (a dependency failed) as skipped,
+   * records `layer` as the walk's current one (null leaves progress alone, as a rollback
+   * does) and appends `logs`. Writes nothing when there is nothing to write.
+   * @throws StaleOperationError when a stack to skip is provisioned already.
+   */
+  startLayer(
+    claim: Claim,
+    change: { layer: number | null; skipped: { stack: string; reason: string }[]; at: string },
+    logs: LogRecord[],
+  ): Promise<void>;
+  /**
+   * `from` → `to` for one stack under this operation, with `logs`. Idempotent: a stack
+   * already in `to` for the same operation is left as it is.
    * @throws StaleOperationError when the stack is in neither state for this operation.
    */
   startStack(
@@ -218,28 +267,52 @@ export interface OperationStore {
     from: StackStatusValue[],
     to: StackStatusValue,
     at: string,
+    logs: LogRecord[],
   ): Promise<void>;
   /**
-   * Counts one more try of a stack's step under this operation (the first try is 1);
-   * seeds transient-failure simulation so retries draw afresh, deterministically.
+   * Counts one more try of a stack's step while the stack is `during` under this operation
+   * (the first try is 1); seeds transient-failure simulation so retries draw afresh,
+   * deterministically. Null when the stack is `done` under this operation already (a
+   * retry of a step whose write landed: nothing to try again).
    */
-  countTry(claim: Claim, stack: string): Promise<number>;
-  /** Marks stacks that cannot run (a dependency failed) as skipped, with the reason. */
-  skipStacks(claim: Claim, skipped: { stack: string; reason: string }[], at: string): Promise<void>;
-  /** `during` → failed for one stack of this operation, with the reason. Idempotent. */
-  failStack(claim: Claim, stack: string, during: StackStatusValue, reason: string, at: string): Promise<void>;
-  /** Settles one stack and counts it as done on the environment, atomically. Idempotent. */
-  completeStack(claim: Claim, stack: string, from: StackStatusValue, result: StackCompletion): Promise<void>;
+  countTry(
+    claim: Claim,
+    stack: string,
+    during: StackStatusValue,
+    done: StackStatusValue,
+  ): Promise<number | null>;
+  /** `during` → failed for one stack of this operation, with the reason and `logs`. Idempotent. */
+  failStack(
+    claim: Claim,
+    stack: string,
+    during: StackStatusValue,
+    reason: string,
+    at: string,
+    logs?: LogRecord[],
+  ): Promise<void>;
+  /**
+   * Settles one stack, counts it as done on the environment and appends `logs`, atomically.
+   * Idempotent: false (nothing written) when it had been settled so by this operation already.
+   */
+  completeStack(
+    claim: Claim,
+    stack: string,
+    from: StackStatusValue,
+    result: StackCompletion,
+    logs: LogRecord[],
+  ): Promise<boolean>;
   /**
    * Ends the operation and moves the environment from `from` to `to` with the given
    * fields; for a destroy, also releases the name lock and the project's live counter.
    * True when this call ended it; false when it had already ended that way (a repeated
-   * step, or the reconciler first): the caller must not report it again.
+   * step, or the reconciler first): the caller must not report it again. `logs` are
+   * appended either way.
    */
   finish(
     environment: EnvironmentRecord,
     operation: OperationRecord,
     outcome: OperationOutcome,
+    logs?: LogRecord[],
   ): Promise<boolean>;
 }
 

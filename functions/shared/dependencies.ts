@@ -56,10 +56,9 @@ export function workflowSettings(): WorkflowSettings {
   return { timeScale: config.SIMULATION_TIME_SCALE, baseDomain: config.BASE_DOMAIN };
 }
 
-/** What the workflow steps work with: the records and the operation log. */
+/** What the workflow steps work with: the records (and their log lines) and the lifecycle events. */
 export const workflowDeps: WorkflowDeps = {
   store: operationStore,
-  logs: logStore,
   events: eventPublisher,
 };
 

@@ -21,6 +21,7 @@ export type {
   OperationRef,
   Phase,
   PlannedLayer,
+  RunContext,
   Settlement,
   StackFailureInput,
   StackInput,

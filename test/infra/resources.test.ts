@@ -4,9 +4,9 @@
  * groups, app client) and the state machines (logging, tracing, every ASL placeholder
  * substituted with the ARN of the right step function, which they may invoke).
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { Stack } from 'aws-cdk-lib';
-import { Match } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import type { CfnStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,8 +14,11 @@ import { TABLE_DESIGN } from '../../functions/data/table-design.ts';
 import { STATE_MACHINES, type StepGroup, stepPlaceholder } from '../../functions/steps/step-list.ts';
 import { USER_GROUPS } from '../../lib/auth.ts';
 import { stateMachineFile } from '../../lib/paths.ts';
+import { StatefulStack } from '../../lib/stateful-stack.ts';
 import {
   actionsOf,
+  type CfnResource,
+  newTestApp,
   referencedId,
   referencedIds,
   resourcesOfType,
@@ -56,10 +59,22 @@ describe('table (stateful stack)', () => {
     });
   });
 
-  it('has the GSIs of the table design (five: the expiry index GSI4 and the drift index GSI5 included), projecting all attributes', () => {
+  it('has the GSIs of the table design (eleven: the expiry index GSI4, the drift index GSI5 and the status indexes GSI6–GSI11 included), projecting all attributes', () => {
     const [table] = Object.values(resourcesOfType(synth.statefulTemplate, 'AWS::DynamoDB::Table'));
     const indexes = (table?.Properties?.GlobalSecondaryIndexes ?? []) as { IndexName: string }[];
-    expect(indexes.map((index) => index.IndexName)).toEqual(['GSI1', 'GSI2', 'GSI3', 'GSI4', 'GSI5']);
+    expect(indexes.map((index) => index.IndexName)).toEqual([
+      'GSI1',
+      'GSI2',
+      'GSI3',
+      'GSI4',
+      'GSI5',
+      'GSI6',
+      'GSI7',
+      'GSI8',
+      'GSI9',
+      'GSI10',
+      'GSI11',
+    ]);
     synth.statefulTemplate.hasResourceProperties('AWS::DynamoDB::Table', {
       GlobalSecondaryIndexes: TABLE_DESIGN.globalSecondaryIndexes.map((index) => ({
         IndexName: index.indexName,
@@ -74,6 +89,29 @@ describe('table (stateful stack)', () => {
         { AttributeName: 'GSI4SK', AttributeType: 'S' },
       ]),
     });
+  });
+
+  it('has only the first n indexes with -c tableIndexes=n (an older table gets one more per deploy)', () => {
+    // Arrange: the stateful stack alone, as `cdk deploy EnvProvisioning-Stateful -c tableIndexes=6` builds it.
+    const app = newTestApp();
+    app.node.setContext('tableIndexes', '6');
+    const stateful = new StatefulStack(app, 'EnvProvisioning-Stateful');
+    // Act
+    const template = Template.fromStack(stateful);
+    // Assert
+    const [table] = Object.values(template.findResources('AWS::DynamoDB::Table')) as CfnResource[];
+    const indexes = (table?.Properties?.GlobalSecondaryIndexes ?? []) as { IndexName: string }[];
+    expect(indexes.map((index) => index.IndexName)).toEqual(['GSI1', 'GSI2', 'GSI3', 'GSI4', 'GSI5', 'GSI6']);
+    rmSync(app.outdir, { recursive: true, force: true });
+  });
+
+  it('refuses a tableIndexes that is not a count of the design’s indexes', () => {
+    const app = newTestApp();
+    app.node.setContext('tableIndexes', '12');
+    expect(() => new StatefulStack(app, 'EnvProvisioning-Stateful')).toThrow(
+      'Context tableIndexes must be a whole number between 1 and 11, got 12',
+    );
+    rmSync(app.outdir, { recursive: true, force: true });
   });
 });
 

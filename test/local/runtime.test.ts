@@ -114,10 +114,16 @@ describe('startLocal', () => {
     });
     expect([...((answer.json?.indexes as string[] | undefined) ?? [])].sort()).toEqual([
       'GSI1',
+      'GSI10',
+      'GSI11',
       'GSI2',
       'GSI3',
       'GSI4',
       'GSI5',
+      'GSI6',
+      'GSI7',
+      'GSI8',
+      'GSI9',
     ]);
     executionArn = String(answer.json?.execution_arn);
     const done = await runtime.services.stepFunctions.waitForExecution(executionArn, 20_000);

@@ -152,6 +152,8 @@ function fakeSteps(
         { layer: 1, stacks: ['network', 'secrets'] },
         { layer: 2, stacks: ['security', 'dns'] },
       ],
+      // The run context the ASL carries down to the stacks' steps (opaque to it).
+      run: { attempt: 1 },
     })),
     'start-layer': record('start-layer', (input) => {
       if (options.throttleStartLayerOnce && !throttled) {

@@ -254,7 +254,8 @@ export async function destroyEnvironment(
     nowIso(),
     { reason: options.reason ?? null },
   );
-  const environment = await deps.environments.beginOperation(current, operation, 'destroying');
+  // A destroy is about every stack (the scope of its view).
+  const environment = await deps.environments.beginOperation(current, operation, 'destroying', stacks);
   await deps.events.publish(operationBeganEvents(environment, current.status, operation));
   await startOrSettle(deps, 'destroy', environment, operation, current.status);
   return { environment, operation };
@@ -265,8 +266,12 @@ export async function listStacks(
   principal: Principal,
   environmentId: string,
 ): Promise<StackRecord[]> {
-  await getVisibleEnvironment(store, principal, environmentId);
-  return sortStacks(await store.listStacks(environmentId));
+  // One read: the stacks name their environment's owner. Without one (no stacks, or stacks
+  // recorded before they named it), the environment itself says whether the caller may see it.
+  const { ownerId, stacks } = await store.listStacksWithOwner(environmentId);
+  if (ownerId === null) await getVisibleEnvironment(store, principal, environmentId);
+  else assertVisible(principal, ownerId, 'Environment', environmentId);
+  return sortStacks(stacks);
 }
 
 export async function getStack(
@@ -275,10 +280,15 @@ export async function getStack(
   environmentId: string,
   name: string,
 ): Promise<StackRecord> {
+  const found = await store.getStackWithOwner(environmentId, name);
+  if (found?.ownerId) {
+    assertVisible(principal, found.ownerId, 'Environment', environmentId);
+    return found.stack;
+  }
+  // No such stack (or one that does not name its owner): 404 for the environment first, as ever.
   await getVisibleEnvironment(store, principal, environmentId);
-  const stack = await store.getStack(environmentId, name);
-  if (!stack) throw new NotFoundError('Stack', `${environmentId}/${name}`);
-  return stack;
+  if (!found) throw new NotFoundError('Stack', `${environmentId}/${name}`);
+  return found.stack;
 }
 
 /** Outputs of the stacks that currently exist (provisioned or stopped), by stack name. */

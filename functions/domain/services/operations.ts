@@ -5,7 +5,7 @@
  * each starts only from a settled status, with a conditional write.
  */
 
-import { assertMayModify, type Principal } from '../access.ts';
+import { assertMayModify, assertVisible, type Principal } from '../access.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import { operationBeganEvents } from '../events.ts';
 import { dependantsOf } from '../graph.ts';
@@ -77,7 +77,8 @@ export async function begin(
     retryOf: options.retryOf ?? null,
   });
   // Progress starts from what this operation will walk.
-  const layers = planLayers(await deps.environments.listStacks(current.id), draft);
+  const stacks = await deps.environments.listStacks(current.id);
+  const layers = planLayers(stacks, draft);
   const operation: OperationRecord = {
     ...draft,
     progress: {
@@ -91,6 +92,7 @@ export async function begin(
     current,
     operation,
     ACTIVE_STATUS[kind],
+    stacks.filter((s) => inScope(operation, s)),
     options.changes,
   );
   await deps.events.publish(operationBeganEvents(environment, current.status, operation));
@@ -283,6 +285,20 @@ export async function startEnvironment(
   return begin(deps, current, 'start', principal);
 }
 
+/** An operation's environment, if the caller may see it (404 naming the operation otherwise). */
+async function environmentOfOperation(
+  store: EnvironmentStore,
+  principal: Principal,
+  operation: OperationRecord,
+): Promise<EnvironmentRecord> {
+  try {
+    return await getVisibleEnvironment(store, principal, operation.environment_id);
+  } catch (error) {
+    if (error instanceof NotFoundError) throw new NotFoundError('Operation', operation.id);
+    throw error;
+  }
+}
+
 /** An operation and its environment, if the caller may see them (404 otherwise). */
 async function getVisibleOperation(
   store: EnvironmentStore,
@@ -291,13 +307,7 @@ async function getVisibleOperation(
 ): Promise<{ operation: OperationRecord; environment: EnvironmentRecord }> {
   const operation = await store.getOperation(operationId);
   if (!operation) throw new NotFoundError('Operation', operationId);
-  try {
-    const environment = await getVisibleEnvironment(store, principal, operation.environment_id);
-    return { operation, environment };
-  } catch (error) {
-    if (error instanceof NotFoundError) throw new NotFoundError('Operation', operationId);
-    throw error;
-  }
+  return { operation, environment: await environmentOfOperation(store, principal, operation) };
 }
 
 export interface OperationView {
@@ -313,9 +323,7 @@ function view(
   stacks: StackRecord[],
 ): OperationView {
   const live = operation.status === 'running' && environment.current_operation_id === operation.id;
-  const scoped = stacks
-    .filter((s) => inScope(operation, s))
-    .sort((a, b) => a.layer - b.layer || a.name.localeCompare(b.name));
+  const scoped = inLayerOrder(stacks.filter((s) => inScope(operation, s)));
   return {
     operation,
     progress: live ? environment.progress : operation.progress,
@@ -327,12 +335,42 @@ function view(
   };
 }
 
+/** The view's stacks in layer order, then by name. */
+function inLayerOrder<T extends { name: string; layer: number }>(stacks: T[]): T[] {
+  return [...stacks].sort((a, b) => a.layer - b.layer || a.name.localeCompare(b.name));
+}
+
+/**
+ * One read in the usual case: the operation's record keeps its environment's owner, its
+ * stacks and their statuses, and (while it runs) the environment's progress, all written by
+ * the same transactions as the records they mirror. A running operation always holds its
+ * environment (both change in one transaction), so its copy is the live view. An operation
+ * recorded before it kept a view, or one that ended without each stack's final status (its
+ * workflow never started), is shown from its environment and stacks, as it always was.
+ */
 export async function getOperation(
   store: EnvironmentStore,
   principal: Principal,
   operationId: string,
 ): Promise<OperationView> {
-  const { operation, environment } = await getVisibleOperation(store, principal, operationId);
+  const found = await store.getOperationWithView(operationId);
+  if (!found) throw new NotFoundError('Operation', operationId);
+  const { operation, view: kept } = found;
+  if (kept) {
+    assertVisible(principal, kept.ownerId, 'Operation', operationId);
+    if (operation.status === 'running') {
+      return { operation, progress: kept.progress, stacks: inLayerOrder(kept.stacks) };
+    }
+    const results = operation.stack_results;
+    if (results && kept.stacks.every((s) => results[s.name])) {
+      return {
+        operation,
+        progress: operation.progress,
+        stacks: inLayerOrder(kept.stacks.map((s) => ({ ...s, status: results[s.name] ?? s.status }))),
+      };
+    }
+  }
+  const environment = await environmentOfOperation(store, principal, operation);
   return view(operation, environment, await store.listStacks(environment.id));
 }
 

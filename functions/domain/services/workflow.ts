@@ -26,10 +26,10 @@ import {
   stackStartedLogs,
 } from '../logs.ts';
 import type { EnvironmentRecord, LogRecord, OperationRecord, StackRecord } from '../model.ts';
-import type { Claim, EventPublisher, LogStore, OperationOutcome, OperationStore } from '../ports.ts';
+import type { Claim, EventPublisher, OperationOutcome, OperationStore } from '../ports.ts';
 import type { OperationKindValue, StackStatusValue } from '../schemas.ts';
 import { simulatedDurationSeconds, simulateStack } from '../simulation.ts';
-import { stackInputs } from '../templates.ts';
+import { type ResolvedParameters, stackInputs } from '../templates.ts';
 
 // ---------------------------------------------------------------- payloads
 
@@ -43,10 +43,28 @@ export interface PlannedLayer {
   layer: number;
   stacks: string[];
 }
+/**
+ * What the steps need to know about the environment and the operation, read once by
+ * `plan-operation` and carried in the execution's state instead of being read again by
+ * every step: none of it changes while the operation holds the environment (settings
+ * change only on a settled environment). A payload without it (an execution started before
+ * it was carried) makes the steps read the records, as they used to.
+ */
+export interface RunContext {
+  environment: { name: string; region: string; account_id: string; parameters: ResolvedParameters };
+  /** The operation's attempt (it seeds the simulation). */
+  attempt: number;
+  /**
+   * Set by `start-layer` for the stacks of its layer: the outputs of the stacks they depend
+   * on, by stack name (dependants consume them, e.g. database-rds uses network's subnets).
+   */
+  outputs?: Record<string, Record<string, unknown>>;
+}
 /** Output of `plan-operation`. */
 export interface OperationPlan extends OperationRef {
   kind: OperationKindValue;
   layers: PlannedLayer[];
+  run?: RunContext;
 }
 /** `walk` is the operation itself; `rollback` undoes what a failed provision created. */
 export type Phase = 'walk' | 'rollback';
@@ -58,21 +76,27 @@ export interface LayerInput extends OperationRef {
   stacks: string[];
   /** In a rollback: the stacks whose creation failed (they have nothing to delete). */
   failed_stacks?: string[];
+  run?: RunContext;
 }
-/** Input of `start-stack`. */
+/** Input of `start-stack` (the ASL gives it only these, whatever else the stack's state holds). */
 export interface StackInput extends OperationRef {
   kind: OperationKindValue;
   phase: Phase;
   layer: number;
   stack: string;
 }
-/** Output of `start-stack`: the Wait state sleeps `wait_seconds`, then `complete-stack` runs. */
+/**
+ * Input of `complete-stack`: the stack's state, with the run context and what `start-stack`
+ * returned (the ASL keeps its `wait_seconds` under `started`; an execution started before
+ * did not carry `run` and gave `complete-stack` the output of `start-stack` itself).
+ */
 export interface StackStarted extends StackInput {
-  wait_seconds: number;
+  run?: RunContext;
+  started?: { wait_seconds: number };
+  wait_seconds?: number;
 }
 /** Input of `fail-stack`: the stack's payload plus the error the state machine caught. */
-export interface StackFailureInput extends StackInput {
-  wait_seconds?: number;
+export interface StackFailureInput extends StackStarted {
   error?: { Error?: string; Cause?: string } | undefined;
 }
 /** Output of `settle-operation`, input of the rollback and of `finalize-operation`. */
@@ -84,29 +108,20 @@ export interface Settlement extends OperationRef {
   failed_stacks: string[];
   needs_rollback: boolean;
   rollback_layers: PlannedLayer[];
+  run?: RunContext;
 }
 /** Input of `fail-operation` (the catch-all): whatever the failing state had, plus the error. */
 export interface FailureInput extends OperationRef {
   error?: { Error?: string; Cause?: string } | undefined;
 }
 
-/** What the steps need: the records, and the log they write as they go. */
+/**
+ * What the steps need: the records (each step writes its log lines with the change they
+ * describe, through the store) and the lifecycle events they publish.
+ */
 export interface WorkflowDeps {
   store: OperationStore;
-  logs: LogStore;
   events: EventPublisher;
-}
-
-/**
- * Writes log events without ever failing the step: a lost log line must not fail or
- * repeat a provisioning step (the store reports its own errors).
- */
-async function log(deps: WorkflowDeps, events: LogRecord[]): Promise<void> {
-  try {
-    await deps.logs.append(events);
-  } catch {
-    // Best effort by design; see above.
-  }
 }
 
 export interface WorkflowSettings {
@@ -218,14 +233,12 @@ export function planLayers(stacks: StackRecord[], operation: OperationRecord): P
 
 // ---------------------------------------------------------------- steps
 
-async function loadRunning(
-  store: OperationStore,
+/** The operation and its environment, if the operation still holds it (StaleOperationError otherwise). */
+function assertRunning(
   ref: OperationRef,
-): Promise<{ environment: EnvironmentRecord; operation: OperationRecord }> {
-  const [environment, operation] = await Promise.all([
-    store.getEnvironment(ref.environment_id),
-    store.getOperation(ref.operation_id),
-  ]);
+  environment: EnvironmentRecord | null,
+  operation: OperationRecord | null,
+): { environment: EnvironmentRecord; operation: OperationRecord } {
   if (!environment || !operation || operation.environment_id !== environment.id) {
     throw new StaleOperationError(`Operation ${ref.operation_id} or its environment no longer exists`);
   }
@@ -239,20 +252,48 @@ async function loadRunning(
   return { environment, operation };
 }
 
+/** The operation and its environment (one read), and the environment's stacks (one more), at once. */
+async function loadRunningWithStacks(
+  store: OperationStore,
+  ref: OperationRef,
+): Promise<{ environment: EnvironmentRecord; operation: OperationRecord; stacks: StackRecord[] }> {
+  const [records, stacks] = await Promise.all([
+    store.getEnvironmentAndOperation(ref.environment_id, ref.operation_id),
+    store.listStacks(ref.environment_id),
+  ]);
+  return { ...assertRunning(ref, records.environment, records.operation), stacks };
+}
+
+/** What the steps carry instead of reading it again (see `RunContext`). */
+function runContext(environment: EnvironmentRecord, operation: OperationRecord): RunContext {
+  return {
+    environment: {
+      name: environment.name,
+      region: environment.region,
+      account_id: environment.account_id,
+      parameters: environment.parameters,
+    },
+    attempt: operation.attempt,
+  };
+}
+
 export async function planOperation(deps: WorkflowDeps, ref: OperationRef): Promise<OperationPlan> {
   const { store } = deps;
-  const { environment, operation } = await loadRunning(store, ref);
-  const all = await store.listStacks(environment.id);
+  const { environment, operation, stacks: all } = await loadRunningWithStacks(store, ref);
   const layers = planLayers(all, operation);
   const to = ACTIONS[actionOf(operation.kind, 'walk')].to;
   const finished = all.filter((s) => s.status === to && s.operation_id === operation.id).length;
   const stacks = layers.reduce((n, l) => n + l.stacks.length, finished);
-  await store.startWalk(claimOf(ref, operation.kind), layers.length, stacks);
   const detail = operation.retry_of
     ? `retry of ${operation.retry_of} (attempt ${operation.attempt})`
     : undefined;
-  await log(deps, operationLogs(environment.id, operation.id, operation.kind, 'started', nowIso(), detail));
-  return { ...ref, kind: operation.kind, layers };
+  await store.startWalk(
+    claimOf(ref, operation.kind),
+    layers.length,
+    stacks,
+    operationLogs(environment.id, operation.id, operation.kind, 'started', nowIso(), detail),
+  );
+  return { ...ref, kind: operation.kind, layers, run: runContext(environment, operation) };
 }
 
 /**
@@ -261,11 +302,11 @@ export async function planOperation(deps: WorkflowDeps, ref: OperationRef): Prom
  * dependency did not get provisioned is skipped (an update leaves such a stack as it was,
  * on its old inputs, for a retry to pick up); a stack still needed by a dependant that
  * could not be deleted is kept (deleting it would fail in AWS too), in a rollback as well.
+ * The stacks that run get their dependencies' outputs in the run context.
  */
 export async function startLayer(deps: WorkflowDeps, input: LayerInput): Promise<LayerInput> {
   const { store } = deps;
-  const { environment, operation } = await loadRunning(store, input);
-  const stacks = await store.listStacks(environment.id);
+  const { environment, operation, stacks } = await loadRunningWithStacks(store, input);
   if (input.phase === 'walk') {
     if (operation.cancel_requested) return { ...input, stacks: [] };
     const failed = stacks.some((s) => s.status === 'failed' && s.operation_id === operation.id);
@@ -308,36 +349,51 @@ export async function startLayer(deps: WorkflowDeps, input: LayerInput): Promise
     }
     runnable.push(name);
   }
-  const claim = claimOf(input, operation.kind);
-  if (skipped.length > 0) await store.skipStacks(claim, skipped, nowIso());
-  if (input.phase === 'walk') await store.setLayer(claim, input.layer);
-  await log(deps, [
-    ...skipped.flatMap((s) => stackSkippedLogs(environment.id, operation.id, s.stack, s.reason, nowIso())),
-    ...notes,
-  ]);
-  return { ...input, stacks: runnable };
+  const at = nowIso();
+  await store.startLayer(
+    claimOf(input, operation.kind),
+    { layer: input.phase === 'walk' ? input.layer : null, skipped, at },
+    [
+      ...skipped.flatMap((s) => stackSkippedLogs(environment.id, operation.id, s.stack, s.reason, at)),
+      ...notes,
+    ],
+  );
+  if (!input.run) return { ...input, stacks: runnable };
+  // Each runnable stack's dependencies are provisioned (checked above): their outputs, once each.
+  const needed = new Set(
+    action === 'provision' ? runnable.flatMap((n) => byName.get(n)?.depends_on ?? []) : [],
+  );
+  const outputs = Object.fromEntries(
+    [...needed].sort().map((name) => [name, byName.get(name)?.outputs ?? {}]),
+  );
+  return { ...input, stacks: runnable, run: { ...input.run, outputs } };
 }
 
 export async function startStack(
   deps: WorkflowDeps,
   settings: WorkflowSettings,
   input: StackInput,
-): Promise<StackStarted> {
+): Promise<StackInput & { wait_seconds: number }> {
   const { store } = deps;
-  const stack = await store.getStack(input.environment_id, input.stack);
-  if (!stack) throw new StaleOperationError(`Stack ${input.stack} of ${input.environment_id} does not exist`);
   const action = actionOf(input.kind, input.phase);
-  // A stack that never got resources is deleted at once.
-  const takesTime = action !== 'destroy' || HAS_RESOURCES.includes(stack.status);
+  // Only a deletion depends on what the stack holds: one that never got resources goes at once.
+  let takesTime = true;
+  if (action === 'destroy') {
+    const stack = await store.getStack(input.environment_id, input.stack);
+    if (!stack)
+      throw new StaleOperationError(`Stack ${input.stack} of ${input.environment_id} does not exist`);
+    takesTime = HAS_RESOURCES.includes(stack.status);
+  }
+  const verb = input.kind === 'update' && input.phase === 'walk' ? 'update' : action;
+  const at = nowIso();
   await store.startStack(
     claimOf(input, input.kind),
     input.stack,
     [...fromStatuses(input.kind, input.phase)],
     ACTIONS[action].during,
-    nowIso(),
+    at,
+    stackStartedLogs(input.environment_id, input.operation_id, input.stack, verb, at),
   );
-  const verb = input.kind === 'update' && input.phase === 'walk' ? 'update' : action;
-  await log(deps, stackStartedLogs(input.environment_id, input.operation_id, input.stack, verb, nowIso()));
   let seconds = 0;
   if (takesTime) {
     const timing = { environmentId: input.environment_id, attempt: 1 };
@@ -350,85 +406,136 @@ export async function startStack(
   return { ...input, wait_seconds: Math.round(seconds * settings.timeScale) };
 }
 
-export async function completeStack(deps: WorkflowDeps, input: StackStarted): Promise<StackInput> {
-  const { store } = deps;
-  const { wait_seconds: _, ...done } = input;
-  const claim = claimOf(input, input.kind);
-  const action = actionOf(input.kind, input.phase);
-  const [environment, operation, stack] = await Promise.all([
-    store.getEnvironment(input.environment_id),
-    store.getOperation(input.operation_id),
-    store.getStack(input.environment_id, input.stack),
-  ]);
-  if (!environment || !operation || !stack) {
+/** The run context of a payload that does not carry it (see `RunContext`): read from the records. */
+async function readRunContext(store: OperationStore, input: StackInput): Promise<RunContext> {
+  const { environment, operation } = await store.getEnvironmentAndOperation(
+    input.environment_id,
+    input.operation_id,
+  );
+  if (!environment || !operation) {
     throw new StaleOperationError(`Stack ${input.stack} of ${input.environment_id} does not exist`);
   }
-  // A retry of this step after its write landed: the stack is done, nothing to draw again.
-  if (stack.status === ACTIONS[action].to && stack.operation_id === operation.id) return done;
+  return runContext(environment, operation);
+}
+
+/** The outputs of a stack's dependencies, read from their records (a payload without them). */
+async function readDependencyOutputs(
+  store: OperationStore,
+  input: StackInput,
+): Promise<Record<string, Record<string, unknown>>> {
+  const stack = await store.getStack(input.environment_id, input.stack);
+  if (!stack) throw new StaleOperationError(`Stack ${input.stack} of ${input.environment_id} does not exist`);
+  const dependencies = await Promise.all(
+    stack.depends_on.map((name) => store.getStack(input.environment_id, name)),
+  );
+  const outputs: Record<string, Record<string, unknown>> = {};
+  for (const dependency of dependencies) {
+    if (dependency?.status !== 'provisioned') {
+      throw new StaleOperationError(`A dependency of ${input.stack} is not provisioned`);
+    }
+    outputs[dependency.name] = dependency.outputs;
+  }
+  return outputs;
+}
+
+/**
+ * Does the stack's action and settles it, in one write in the usual case: what it needs
+ * comes with the payload (`run`), a retry whose write already landed is found out by the
+ * write's condition, and the try number of injected transient failures is only counted
+ * when such failures are simulated.
+ */
+export async function completeStack(deps: WorkflowDeps, input: StackStarted): Promise<StackInput> {
+  const { store } = deps;
+  const done: StackInput = {
+    environment_id: input.environment_id,
+    operation_id: input.operation_id,
+    kind: input.kind,
+    phase: input.phase,
+    layer: input.layer,
+    stack: input.stack,
+  };
+  const claim = claimOf(input, input.kind);
+  const action = actionOf(input.kind, input.phase);
+  const spec = ACTIONS[action];
+  const run = input.run ?? (await readRunContext(store, input));
+  // A deletion reports what it deletes: the stack's resources, from its record.
+  const stack = action === 'destroy' ? await store.getStack(input.environment_id, input.stack) : null;
+  if (action === 'destroy') {
+    if (!stack)
+      throw new StaleOperationError(`Stack ${input.stack} of ${input.environment_id} does not exist`);
+    // A retry of this step after its write landed: the stack is done, nothing to draw again.
+    if (stack.status === spec.to && stack.operation_id === input.operation_id) return done;
+  }
   if (action === 'provision' || (action === 'destroy' && input.phase === 'walk')) {
+    const simulate = run.environment.parameters.simulate;
+    let tryNumber = 1;
+    // Only a transient failure depends on the try; the other draws are the same on every try.
+    if ((simulate?.transient_failure_rate ?? 0) > 0) {
+      const counted = await store.countTry(claim, input.stack, spec.during, spec.to);
+      // A retry of this step after its write landed: nothing to draw again.
+      if (counted === null) return done;
+      tryNumber = counted;
+    }
     throwSimulatedFailure({
-      environmentId: environment.id,
+      environmentId: input.environment_id,
       stack: input.stack,
       action,
-      kind: operation.kind,
-      attempt: operation.attempt,
-      tryNumber: await store.countTry(claim, input.stack),
-      simulate: environment.parameters.simulate,
+      kind: input.kind,
+      attempt: run.attempt,
+      tryNumber,
+      simulate,
     });
   }
   const at = nowIso();
-  const spec = ACTIONS[action];
   if (action !== 'provision') {
-    await store.completeStack(claim, input.stack, spec.during, { status: spec.to, at });
-    await log(
-      deps,
+    const logs =
       action === 'destroy'
-        ? stackDestroyedLogs(environment.id, operation.id, input.stack, stack.resources, at)
+        ? stackDestroyedLogs(
+            input.environment_id,
+            input.operation_id,
+            input.stack,
+            stack?.resources ?? [],
+            at,
+          )
         : [
             logEvent(
-              environment.id,
-              operation.id,
+              input.environment_id,
+              input.operation_id,
               input.stack,
               'INFO',
               `${action === 'stop' ? 'Stopped' : 'Started'} stack ${input.stack}`,
               at,
             ),
-          ],
-    );
+          ];
+    await store.completeStack(claim, input.stack, spec.during, { status: spec.to, at }, logs);
     return done;
-  }
-  // Dependants consume their dependencies' outputs (e.g. database-rds uses network's subnets).
-  const dependencies = await Promise.all(
-    stack.depends_on.map((name) => store.getStack(input.environment_id, name)),
-  );
-  const dependencyOutputs: Record<string, Record<string, unknown>> = {};
-  for (const dependency of dependencies) {
-    if (dependency?.status !== 'provisioned') {
-      throw new StaleOperationError(`A dependency of ${input.stack} is not provisioned`);
-    }
-    dependencyOutputs[dependency.name] = dependency.outputs;
   }
   const simulated = simulateStack(
     input.stack,
     {
-      environmentId: environment.id,
-      environmentName: environment.name,
-      region: environment.region,
-      accountId: environment.account_id,
-      parameters: environment.parameters,
-      attempt: operation.attempt,
+      environmentId: input.environment_id,
+      environmentName: run.environment.name,
+      region: run.environment.region,
+      accountId: run.environment.account_id,
+      parameters: run.environment.parameters,
+      attempt: run.attempt,
     },
-    dependencyOutputs,
+    run.outputs ?? (await readDependencyOutputs(store, input)),
   );
-  await store.completeStack(claim, input.stack, spec.during, {
-    status: spec.to,
-    resources: simulated.resources,
-    outputs: simulated.outputs,
-    estimated_monthly_cost_usd: simulated.monthlyCostUsd,
-    inputs: stackInputs(input.stack, environment.parameters),
-    at,
-  });
-  await log(deps, stackProvisionedLogs(environment.id, operation.id, input.stack, simulated.resources, at));
+  await store.completeStack(
+    claim,
+    input.stack,
+    spec.during,
+    {
+      status: spec.to,
+      resources: simulated.resources,
+      outputs: simulated.outputs,
+      estimated_monthly_cost_usd: simulated.monthlyCostUsd,
+      inputs: stackInputs(input.stack, run.environment.parameters),
+      at,
+    },
+    stackProvisionedLogs(input.environment_id, input.operation_id, input.stack, simulated.resources, at),
+  );
   return done;
 }
 
@@ -461,16 +568,29 @@ export function failureReason(error: FailureInput['error']): string {
 /** Records a stack whose step failed, so its siblings can finish and the policy can apply. */
 export async function failStack(deps: WorkflowDeps, input: StackFailureInput): Promise<StackInput> {
   const { store } = deps;
-  const { wait_seconds: _, error, ...stackInput } = input;
+  const stackInput: StackInput = {
+    environment_id: input.environment_id,
+    operation_id: input.operation_id,
+    kind: input.kind,
+    phase: input.phase,
+    layer: input.layer,
+    stack: input.stack,
+  };
   const action = actionOf(input.kind, input.phase);
   const current = await store.getStack(input.environment_id, input.stack);
   // The stack finished after all (a retried step whose first write had landed): not a failure.
   if (current?.status === ACTIONS[action].to && current.operation_id === input.operation_id)
     return stackInput;
-  const reason = failureReason(error);
+  const reason = failureReason(input.error);
   const at = nowIso();
-  await store.failStack(claimOf(input, input.kind), input.stack, ACTIONS[action].during, reason, at);
-  await log(deps, stackFailedLogs(input.environment_id, input.operation_id, input.stack, reason, at));
+  await store.failStack(
+    claimOf(input, input.kind),
+    input.stack,
+    ACTIONS[action].during,
+    reason,
+    at,
+    stackFailedLogs(input.environment_id, input.operation_id, input.stack, reason, at),
+  );
   return stackInput;
 }
 
@@ -485,8 +605,9 @@ function describeFailures(stacks: StackRecord[]): string {
  */
 export async function settleOperation(deps: WorkflowDeps, plan: OperationPlan): Promise<Settlement> {
   const { store } = deps;
-  const { environment, operation } = await loadRunning(store, plan);
-  const stacks = (await store.listStacks(environment.id)).filter((s) => inScope(operation, s));
+  const loaded = await loadRunningWithStacks(store, plan);
+  const { environment, operation } = loaded;
+  const stacks = loaded.stacks.filter((s) => inScope(operation, s));
   const failed = stacks.filter((s) => s.status === 'failed' && s.operation_id === operation.id);
   const cancelled = operation.cancel_requested;
   const to = ACTIONS[actionOf(operation.kind, 'walk')].to;
@@ -533,6 +654,8 @@ export async function settleOperation(deps: WorkflowDeps, plan: OperationPlan): 
     failed_stacks: failed.map((s) => s.name),
     needs_rollback: rollbackLayers.length > 0,
     rollback_layers: rollbackLayers,
+    // The rollback's steps need it too.
+    ...(plan.run ? { run: plan.run } : {}),
   };
 }
 
@@ -544,11 +667,15 @@ export async function finalizeOperation(
 ): Promise<{ environment_id: string; operation_id: string; status: string }> {
   const { store } = deps;
   const done = { environment_id: settlement.environment_id, operation_id: settlement.operation_id };
+  const [records, stacks] = await Promise.all([
+    store.getEnvironmentAndOperation(settlement.environment_id, settlement.operation_id),
+    store.listStacks(settlement.environment_id),
+  ]);
   // A retry of this step after its write landed: nothing left to do.
-  const already = await store.getOperation(settlement.operation_id);
-  if (already && already.status !== 'running') return { ...done, status: already.status };
-  const { environment, operation } = await loadRunning(store, settlement);
-  const stacks = await store.listStacks(environment.id);
+  if (records.operation && records.operation.status !== 'running') {
+    return { ...done, status: records.operation.status };
+  }
+  const { environment, operation } = assertRunning(settlement, records.environment, records.operation);
   const cost = costOf(stacks);
   const results = Object.fromEntries(
     stacks.filter((s) => inScope(operation, s)).map((s) => [s.name, s.status]),
@@ -585,21 +712,18 @@ export async function finalizeOperation(
     releaseVpc: destroyed && stacks.some((s) => s.name === 'network'),
     at: nowIso(),
   };
+  const logs = operationLogs(
+    environment.id,
+    operation.id,
+    operation.kind,
+    settlement.status,
+    nowIso(),
+    error ?? undefined,
+  );
   // Reported only by the call that ended it (the reconciler may have got there first).
-  if (await store.finish(environment, operation, outcome)) {
+  if (await store.finish(environment, operation, outcome, logs)) {
     await deps.events.publish(operationEndedEvents(environment, operation, outcome));
   }
-  await log(
-    deps,
-    operationLogs(
-      environment.id,
-      operation.id,
-      operation.kind,
-      settlement.status,
-      nowIso(),
-      error ?? undefined,
-    ),
-  );
   return { ...done, status: environmentStatus };
 }
 
@@ -649,13 +773,17 @@ async function settleAbnormally(
     releaseName: false,
     at: nowIso(),
   };
-  if (await store.finish(environment, operation, result)) {
+  const logs = operationLogs(
+    environment.id,
+    operation.id,
+    operation.kind,
+    outcome.status,
+    nowIso(),
+    outcome.reason,
+  );
+  if (await store.finish(environment, operation, result, logs)) {
     await deps.events.publish(operationEndedEvents(environment, operation, result));
   }
-  await log(
-    deps,
-    operationLogs(environment.id, operation.id, operation.kind, outcome.status, nowIso(), outcome.reason),
-  );
 }
 
 /**
@@ -663,9 +791,10 @@ async function settleAbnormally(
  * failed and, if it still holds the environment, the environment too.
  */
 export async function failOperation(deps: WorkflowDeps, input: FailureInput): Promise<{ status: string }> {
-  const { store } = deps;
-  const environment = await store.getEnvironment(input.environment_id);
-  const operation = await store.getOperation(input.operation_id);
+  const { environment, operation } = await deps.store.getEnvironmentAndOperation(
+    input.environment_id,
+    input.operation_id,
+  );
   if (!environment || !operation || operation.status !== 'running') return { status: 'already-settled' };
   await settleAbnormally(deps, environment, operation, {
     status: 'failed',

@@ -202,13 +202,17 @@ describe('GET /environments/{env_id}', () => {
 });
 
 describe('GET /environments', () => {
-  it('filters by status and type on the owner index', async () => {
+  it('filters by status and type with one query of the owner’s status index, no filter', async () => {
     ddb.on(QueryCommand).resolves({ Items: [environmentItem()] });
     const res = await invoke(listEnvironments, { query: { status: 'running', type: 'ephemeral' } });
     expect(res.status).toBe(200);
+    expect(ddb.commandCalls(QueryCommand)).toHaveLength(1);
     const input = ddb.commandCalls(QueryCommand)[0]?.args[0].input;
-    expect(input?.IndexName).toBe('GSI2');
-    expect(input?.FilterExpression).toBe('#status = :status AND #type = :type');
+    expect(input?.IndexName).toBe('GSI9');
+    expect(input?.ExpressionAttributeValues?.[':pk']).toBe(
+      `OWNER#${DEVELOPER.sub}#STATUS#running#TYPE#ephemeral`,
+    );
+    expect(input?.FilterExpression).toBeUndefined();
   });
 
   it('lists everyone’s for ReadOnly from the all-environments index', async () => {
