@@ -33,7 +33,6 @@ import {
   type ExecutionDescription,
   type ExecutionEvent,
   type ExecutionStatus,
-  type ExecutionStatusChangeEvent,
   type JsonValue,
   type LambdaHandler,
   type LocalStepFunctions,
@@ -44,6 +43,8 @@ import {
   StepFunctionsError,
   type TaskHandlers,
 } from './stepfunctions/api.ts';
+import { historyEvent } from './stepfunctions/history-events.ts';
+import { createStatusChangeEmitter } from './stepfunctions/status-change.ts';
 
 export {
   type ExecutionDescription,
@@ -57,6 +58,7 @@ export {
   type StateMachineSource,
   StepFunctionsError,
 } from './stepfunctions/api.ts';
+export { EMITTED_STATUSES } from './stepfunctions/status-change.ts';
 
 /** Where the repository keeps its ASL files and step handlers. */
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
@@ -66,9 +68,6 @@ const DEFAULT_STEPS_DIR = join(repoRoot, 'functions', 'steps');
 const LAMBDA_INVOKE = 'arn:aws:states:::lambda:invoke';
 /** AWS keeps at most 25,000 history events per execution. */
 const MAX_EVENTS = 25_000;
-
-/** The statuses for which an {@link ExecutionStatusChangeEvent} is emitted (what the reconciler's rule matches). */
-export const EMITTED_STATUSES: readonly ExecutionStatus[] = ['FAILED', 'TIMED_OUT', 'ABORTED'];
 
 /**
  * A step failure as Step Functions sees it: `name` is Lambda's errorType (what Retry/Catch
@@ -484,30 +483,13 @@ export async function createLocalStepFunctions(
     }
   };
 
-  /** Status-change deliveries in flight: stop() waits for them. */
-  const deliveries = new Set<Promise<void>>();
-  /**
-   * Emits a closed execution's "Execution Status Change" event to `onStatusChange`, if the
-   * status is one the reconciler's rule matches. Asynchronously, as EventBridge delivers it:
-   * the call that changed the status (StopExecution, the end of a run) never waits for it.
-   */
-  const emitStatusChange = (record: ExecutionRecord): void => {
-    const onStatusChange = options.onStatusChange;
-    if (!onStatusChange || closed || !EMITTED_STATUSES.includes(record.status)) return;
-    const event = statusChangeEvent(record, { region, accountId });
-    const delivery: Promise<void> = new Promise<void>((resolve) => setImmediate(resolve))
-      .then(() => withTimeout(Promise.resolve(onStatusChange(event)), taskTimeoutMs))
-      .catch((error: unknown) => {
-        console.error(
-          `[stepfunctions] the status change handler failed on ${record.executionArn} (${record.status}):`,
-          error,
-        );
-      })
-      .finally(() => {
-        deliveries.delete(delivery);
-      });
-    deliveries.add(delivery);
-  };
+  const statusChanges = createStatusChangeEmitter({
+    region,
+    accountId,
+    onStatusChange: options.onStatusChange,
+    timeoutMs: taskTimeoutMs,
+    isClosed: () => closed,
+  });
 
   /** Runs an execution (a new one, or an interrupted one again) and settles its record when the run ends. */
   const launch = (record: ExecutionRecord): void => {
@@ -554,7 +536,7 @@ export async function createLocalStepFunctions(
       record.stopDate = new Date();
       Object.assign(record, fields);
       persistQuietly(record);
-      emitStatusChange(record);
+      statusChanges.emit(record);
       const seconds = ((record.stopDate.getTime() - record.startDate.getTime()) / 1000).toFixed(1);
       log(`${machine.name}:${name} ${status} in ${seconds}s${fields.error ? ` (${fields.error})` : ''}`);
     };
@@ -746,7 +728,7 @@ export async function createLocalStepFunctions(
       // Like AWS, a Lambda invocation already in flight finishes; no further state starts.
       record.abort();
       log(`${record.machine.name}:${record.name} ABORTED`);
-      emitStatusChange(record);
+      statusChanges.emit(record);
     }
     return { stopDate: record.stopDate ?? new Date() };
   };
@@ -992,133 +974,9 @@ export async function createLocalStepFunctions(
         }
         await closeServer(server);
         // Status changes already emitted are delivered (their handler may still be writing).
-        await Promise.allSettled([...deliveries]);
+        await statusChanges.drain();
       })();
       return stopping;
     },
   };
-}
-
-/** `promise`, or a rejection once `ms` have passed (as Lambda ends an invocation at its timeout). */
-async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`Task timed out after ${(ms / 1000).toFixed(2)} seconds`)), ms);
-    timer.unref();
-  });
-  try {
-    return await Promise.race([promise, timedOut]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-/** The EventBridge "Execution Status Change" event of an execution, as Step Functions emits it. */
-function statusChangeEvent(
-  execution: ExecutionDescription,
-  where: { region: string; accountId: string },
-): ExecutionStatusChangeEvent {
-  const time = execution.stopDate ?? new Date();
-  return {
-    version: '0',
-    id: randomUUID(),
-    'detail-type': 'Step Functions Execution Status Change',
-    source: 'aws.states',
-    account: where.accountId,
-    // EventBridge event times have no fraction of a second.
-    time: time.toISOString().replace(/\.\d{3}Z$/, 'Z'),
-    region: where.region,
-    resources: [execution.executionArn],
-    detail: {
-      executionArn: execution.executionArn,
-      stateMachineArn: execution.stateMachineArn,
-      name: execution.name,
-      status: execution.status,
-      startDate: execution.startDate.getTime(),
-      stopDate: execution.stopDate?.getTime() ?? null,
-      input: execution.input,
-      inputDetails: { included: true },
-      output: execution.output ?? null,
-      outputDetails: execution.output === undefined ? null : { included: true },
-      error: execution.error ?? null,
-      cause: execution.cause ?? null,
-    },
-  };
-}
-
-/** Maps an aws-local-stepfunctions event to a GetExecutionHistory event (the common fields only). */
-function historyEvent(event: ExecutionEvent, id: number): Record<string, unknown> {
-  const base: Record<string, unknown> = { id, previousEventId: id - 1, timestamp: event.timestamp / 1000 };
-  switch (event.type) {
-    case 'ExecutionStarted':
-      return {
-        ...base,
-        type: 'ExecutionStarted',
-        executionStartedEventDetails: { input: JSON.stringify(event.input) },
-      };
-    case 'ExecutionSucceeded':
-      return {
-        ...base,
-        type: 'ExecutionSucceeded',
-        executionSucceededEventDetails: { output: JSON.stringify(event.output) },
-      };
-    case 'ExecutionFailed':
-      return {
-        ...base,
-        type: 'ExecutionFailed',
-        executionFailedEventDetails: { error: event.Error, cause: String(event.Cause) },
-      };
-    case 'ExecutionAborted':
-      return { ...base, type: 'ExecutionAborted', executionAbortedEventDetails: {} };
-    case 'ExecutionTimeout':
-      return { ...base, type: 'ExecutionTimedOut', executionTimedOutEventDetails: {} };
-    case 'StateEntered':
-      return {
-        ...base,
-        type: `${event.state.type}StateEntered`,
-        stateEnteredEventDetails: { name: event.state.name, input: JSON.stringify(event.state.input) },
-      };
-    case 'StateExited':
-      return {
-        ...base,
-        type: `${event.state.type}StateExited`,
-        stateExitedEventDetails: {
-          name: event.state.name,
-          output: JSON.stringify(event.state.output ?? null),
-        },
-      };
-    case 'StateFailed':
-      return event.state.type === 'Task'
-        ? {
-            ...base,
-            type: 'TaskFailed',
-            taskFailedEventDetails: {
-              error: event.Error,
-              cause: String(event.Cause),
-              resourceType: 'lambda',
-              resource: 'invoke',
-            },
-          }
-        : { ...base, type: `${event.state.type}StateFailed` };
-    case 'MapIterationStarted':
-      return {
-        ...base,
-        type: event.type,
-        mapIterationStartedEventDetails: { name: event.parentState.name, index: event.index },
-      };
-    case 'MapIterationSucceeded':
-      return {
-        ...base,
-        type: event.type,
-        mapIterationSucceededEventDetails: { name: event.parentState.name, index: event.index },
-      };
-    case 'MapIterationFailed':
-      return {
-        ...base,
-        type: event.type,
-        mapIterationFailedEventDetails: { name: event.parentState.name, index: event.index },
-      };
-    default:
-      return { ...base, type: event.type };
-  }
 }
