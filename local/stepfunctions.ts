@@ -20,21 +20,20 @@
  * TIMED_OUT or ABORTED, to the `onStatusChange` option (see {@link ExecutionStatusChangeEvent}).
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { existsSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { ExecutionTimeoutError, StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import { STATE_MACHINES, STEP_GROUP_NAMES, stepPlaceholder } from '../functions/steps/step-list.ts';
-import { invokeInScope, LOCAL_ACCOUNT_ID, lambdaContext, toLambdaError } from './lambda-context.ts';
+import { LOCAL_ACCOUNT_ID } from './lambda-context.ts';
 import { BodyTooLargeError, closeServer, LOOPBACK, listen, readBody } from './net.ts';
 import {
   type ExecutionDescription,
   type ExecutionEvent,
   type ExecutionStatus,
   type JsonValue,
-  type LambdaHandler,
   type LocalStepFunctions,
   type LocalStepFunctionsOptions,
   MAX_PAYLOAD_BYTES,
@@ -44,6 +43,7 @@ import {
   type TaskHandlers,
 } from './stepfunctions/api.ts';
 import { historyEvent } from './stepfunctions/history-events.ts';
+import { createLambdaTasks, functionArn } from './stepfunctions/lambda-tasks.ts';
 import { createStatusChangeEmitter } from './stepfunctions/status-change.ts';
 
 export {
@@ -65,35 +65,8 @@ const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 const DEFAULT_STATEMACHINES_DIR = join(repoRoot, 'statemachines');
 const DEFAULT_STEPS_DIR = join(repoRoot, 'functions', 'steps');
 
-const LAMBDA_INVOKE = 'arn:aws:states:::lambda:invoke';
 /** AWS keeps at most 25,000 history events per execution. */
 const MAX_EVENTS = 25_000;
-
-/**
- * A step failure as Step Functions sees it: `name` is Lambda's errorType (what Retry/Catch
- * match) and `message` is the Cause, which for Lambda errors is the JSON error payload.
- */
-class TaskFailedError extends Error {
-  constructor(name: string, cause: string) {
-    super(cause);
-    this.name = name;
-  }
-}
-
-/**
- * `States.DataLimitExceeded`, which AWS raises when a state's result is over 256 KiB. AWS
- * documents it as terminal (States.ALL does not catch it); aws-local-stepfunctions honours
- * these two flags.
- */
-class DataLimitExceededError extends Error {
-  readonly isRetryable = false;
-  readonly isCatchable = false;
-
-  constructor(message: string) {
-    super(message);
-    this.name = 'States.DataLimitExceeded';
-  }
-}
 
 interface AslState {
   Type: string;
@@ -135,16 +108,6 @@ function collectStates(states: Record<string, AslState>, into: Map<string, AslSt
     }
   }
   return into;
-}
-
-/** `arn:aws:lambda:<region>:<account>:function:<name>[:<qualifier>]` or a bare name → the name. */
-function functionNameOf(nameOrArn: string): string {
-  if (nameOrArn.startsWith('arn:')) {
-    return nameOrArn.split(':')[6] ?? nameOrArn;
-  }
-  const parts = nameOrArn.split(':');
-  // Partial ARN `<account>:function:<name>`.
-  return parts.length >= 3 && parts[1] === 'function' ? (parts[2] ?? nameOrArn) : nameOrArn;
 }
 
 /** What an execution's file under `<dir>/executions/` holds (dates as ISO strings; no event log). */
@@ -247,19 +210,12 @@ function parseStoredExecution(text: string): ExecutionDescription | undefined {
 /** AWS's naming rule for executions: 1–80 characters, none of whitespace, wildcards, brackets, control characters. */
 const EXECUTION_NAME = /^[^\s<>{}[\]?*"#%\\^|~`$&,;:/\p{Cc}]{1,80}$/u;
 
-function jsonClone(value: unknown): JsonValue {
-  // Lambda payloads cross a JSON boundary: undefined becomes null, Dates become strings.
-  const text = JSON.stringify(value);
-  return text === undefined ? null : (JSON.parse(text) as JsonValue);
-}
-
 /** Creates the Step Functions stand-in and starts its HTTP endpoint. */
 export async function createLocalStepFunctions(
   options: LocalStepFunctionsOptions = {},
 ): Promise<LocalStepFunctions> {
   const region = options.region ?? 'us-east-1';
   const accountId = options.accountId ?? LOCAL_ACCOUNT_ID;
-  const stepsDir = options.stepsDir ?? DEFAULT_STEPS_DIR;
   const statemachinesDir = options.statemachinesDir ?? DEFAULT_STATEMACHINES_DIR;
   const taskTimeoutMs = options.taskTimeoutMs ?? 60_000;
   const log = (line: string): void => {
@@ -268,130 +224,19 @@ export async function createLocalStepFunctions(
     }
   };
 
-  const functionArn = (name: string): string => `arn:aws:lambda:${region}:${accountId}:function:${name}`;
   const substitutions: Record<string, string> = {};
   for (const group of STEP_GROUP_NAMES) {
-    substitutions[stepPlaceholder(group)] = functionArn(group);
+    substitutions[stepPlaceholder(group)] = functionArn({ region, accountId }, group);
   }
   Object.assign(substitutions, options.substitutions);
 
-  // ---- Lambda, in-process -------------------------------------------------------------
-  const handlerCache = new Map<string, Promise<LambdaHandler | undefined>>();
-  const loadHandler = (name: string): Promise<LambdaHandler | undefined> => {
-    let cached = handlerCache.get(name);
-    if (!cached) {
-      const given = options.functions?.[name];
-      cached = given
-        ? Promise.resolve(given)
-        : (async () => {
-            const file = resolve(stepsDir, `${name}.ts`);
-            if (!/^[a-z0-9][a-z0-9-]*$/i.test(name) || !existsSync(file)) {
-              return undefined;
-            }
-            let module: { handler?: unknown };
-            try {
-              module = (await import(pathToFileURL(file).href)) as { handler?: unknown };
-            } catch (thrown) {
-              // Lambda reports a module that fails to load as Runtime.ImportModuleError.
-              const lambdaError = { ...toLambdaError(thrown), errorType: 'Runtime.ImportModuleError' };
-              throw new TaskFailedError(lambdaError.errorType, JSON.stringify(lambdaError));
-            }
-            if (typeof module.handler !== 'function') {
-              throw new TaskFailedError(
-                'Runtime.HandlerNotFound',
-                JSON.stringify({
-                  errorType: 'Runtime.HandlerNotFound',
-                  errorMessage: `${name}.handler is undefined`,
-                }),
-              );
-            }
-            return module.handler as LambdaHandler;
-          })();
-      // A failed import is retried on the next invocation (the file may have been fixed).
-      cached.catch(() => handlerCache.delete(name));
-      handlerCache.set(name, cached);
-    }
-    return cached;
-  };
-
-  /** Invokes a function as Lambda would and returns its (JSON) result, or throws a TaskFailedError. */
-  const invokeFunction = async (nameOrArn: string, payload: JsonValue): Promise<JsonValue> => {
-    const name = functionNameOf(nameOrArn);
-    const handler = await loadHandler(name);
-    if (!handler) {
-      throw new TaskFailedError(
-        'Lambda.ResourceNotFoundException',
-        `Function not found: ${functionArn(name)} (Service: Lambda, Status Code: 404, Error Code: ResourceNotFoundException)`,
-      );
-    }
-    let result: unknown;
-    const context = lambdaContext({ functionName: name, region, accountId, timeoutMs: taskTimeoutMs });
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        // What Lambda reports when a function runs past its timeout.
-        const errorMessage = `RequestId: ${context.awsRequestId} Error: Task timed out after ${(taskTimeoutMs / 1000).toFixed(2)} seconds`;
-        reject(
-          new TaskFailedError(
-            'Sandbox.Timedout',
-            JSON.stringify({ errorType: 'Sandbox.Timedout', errorMessage }),
-          ),
-        );
-      }, taskTimeoutMs);
-      timer.unref();
-    });
-    try {
-      result = await Promise.race([
-        invokeInScope(context, undefined, () => handler(jsonClone(payload), context)),
-        timedOut,
-      ]);
-    } catch (thrown) {
-      if (thrown instanceof TaskFailedError) throw thrown;
-      const lambdaError = toLambdaError(thrown);
-      throw new TaskFailedError(lambdaError.errorType, JSON.stringify(lambdaError));
-    } finally {
-      clearTimeout(timer);
-    }
-    const output = jsonClone(result);
-    const size = Buffer.byteLength(JSON.stringify(output));
-    if (size > MAX_PAYLOAD_BYTES) {
-      throw new DataLimitExceededError(
-        `The state/task '${name}' returned a result with a size exceeding the maximum number of bytes service limit.`,
-      );
-    }
-    return output;
-  };
-
-  /** The override for one Task state: decode what the state asks Lambda for, answer like the integration. */
-  const taskHandler = (stateName: string, resource: string): TaskHandlers[string] => {
-    if (resource === LAMBDA_INVOKE) {
-      return async (input) => {
-        const request = (input ?? {}) as { FunctionName?: unknown; Payload?: JsonValue };
-        if (typeof request.FunctionName !== 'string') {
-          throw new TaskFailedError(
-            'States.Runtime',
-            `State ${stateName}: lambda:invoke needs Parameters.FunctionName (got ${JSON.stringify(request.FunctionName)})`,
-          );
-        }
-        const payload = await invokeFunction(request.FunctionName, request.Payload ?? null);
-        // The optimised integration's result; the ASL keeps `$.Payload` (OutputPath).
-        return {
-          ExecutedVersion: '$LATEST',
-          Payload: payload,
-          SdkHttpMetadata: { HttpHeaders: {}, HttpStatusCode: 200 },
-          SdkResponseMetadata: { RequestId: randomUUID() },
-          StatusCode: 200,
-        };
-      };
-    }
-    if (resource.startsWith('arn:aws:lambda:')) {
-      // A Lambda ARN as the Resource: the function gets the state input and its result is the task result.
-      return (input) => invokeFunction(resource, input);
-    }
-    throw new Error(
-      `State ${stateName}: resource ${resource} is not supported locally (only Lambda tasks are)`,
-    );
-  };
+  const lambdaTasks = createLambdaTasks({
+    region,
+    accountId,
+    stepsDir: options.stepsDir ?? DEFAULT_STEPS_DIR,
+    functions: options.functions,
+    taskTimeoutMs,
+  });
 
   // ---- State machines -----------------------------------------------------------------
   const sources: StateMachineSource[] =
@@ -427,7 +272,7 @@ export async function createLocalStepFunctions(
     const retryIntervalOverrides: Record<string, number> = {};
     for (const [stateName, state] of collectStates(definition.States, new Map())) {
       if (state.Type === 'Task') {
-        taskResourceLocalHandlers[stateName] = taskHandler(stateName, state.Resource ?? '');
+        taskResourceLocalHandlers[stateName] = lambdaTasks.taskHandler(stateName, state.Resource ?? '');
       }
       if (state.Type === 'Wait' && options.waitOverrideMs !== undefined) {
         waitTimeOverrides[stateName] = options.waitOverrideMs;
