@@ -25,8 +25,7 @@ import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ExecutionTimeoutError, StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
-import { STATE_MACHINES, STEP_GROUP_NAMES, stepPlaceholder } from '../functions/steps/step-list.ts';
+import { ExecutionTimeoutError } from 'aws-local-stepfunctions';
 import { LOCAL_ACCOUNT_ID } from './lambda-context.ts';
 import { BodyTooLargeError, closeServer, LOOPBACK, listen, readBody } from './net.ts';
 import {
@@ -37,13 +36,12 @@ import {
   type LocalStepFunctions,
   type LocalStepFunctionsOptions,
   MAX_PAYLOAD_BYTES,
-  type Overrides,
-  type StateMachineSource,
   StepFunctionsError,
   type TaskHandlers,
 } from './stepfunctions/api.ts';
+import { type LoadedStateMachine, loadStateMachines } from './stepfunctions/definitions.ts';
 import { historyEvent } from './stepfunctions/history-events.ts';
-import { createLambdaTasks, functionArn } from './stepfunctions/lambda-tasks.ts';
+import { createLambdaTasks } from './stepfunctions/lambda-tasks.ts';
 import { createStatusChangeEmitter } from './stepfunctions/status-change.ts';
 
 export {
@@ -68,46 +66,11 @@ const DEFAULT_STEPS_DIR = join(repoRoot, 'functions', 'steps');
 /** AWS keeps at most 25,000 history events per execution. */
 const MAX_EVENTS = 25_000;
 
-interface AslState {
-  Type: string;
-  Resource?: string;
-  States?: Record<string, AslState>;
-  ItemProcessor?: { States: Record<string, AslState> };
-  Iterator?: { States: Record<string, AslState> };
-  Branches?: { States: Record<string, AslState> }[];
-}
-
-interface LoadedStateMachine {
-  name: string;
-  arn: string;
-  definitionText: string;
-  machine: StateMachine;
-  overrides: Overrides;
-  creationDate: Date;
-}
-
 interface ExecutionRecord extends ExecutionDescription {
   machine: LoadedStateMachine;
   events: ExecutionEvent[];
   abort: () => void;
   settled: Promise<void>;
-}
-
-/** Every state of a definition, nested ones included (state names are unique machine-wide in ASL). */
-function collectStates(states: Record<string, AslState>, into: Map<string, AslState>): Map<string, AslState> {
-  for (const [name, state] of Object.entries(states)) {
-    if (into.has(name)) {
-      throw new Error(`State name "${name}" is used twice; ASL requires unique state names`);
-    }
-    into.set(name, state);
-    const nested = [state.ItemProcessor, state.Iterator, ...(state.Branches ?? [])];
-    for (const processor of nested) {
-      if (processor) {
-        collectStates(processor.States, into);
-      }
-    }
-  }
-  return into;
 }
 
 /** What an execution's file under `<dir>/executions/` holds (dates as ISO strings; no event log). */
@@ -216,19 +179,12 @@ export async function createLocalStepFunctions(
 ): Promise<LocalStepFunctions> {
   const region = options.region ?? 'us-east-1';
   const accountId = options.accountId ?? LOCAL_ACCOUNT_ID;
-  const statemachinesDir = options.statemachinesDir ?? DEFAULT_STATEMACHINES_DIR;
   const taskTimeoutMs = options.taskTimeoutMs ?? 60_000;
   const log = (line: string): void => {
     if (!options.quiet) {
       console.log(`[stepfunctions] ${line}`);
     }
   };
-
-  const substitutions: Record<string, string> = {};
-  for (const group of STEP_GROUP_NAMES) {
-    substitutions[stepPlaceholder(group)] = functionArn({ region, accountId }, group);
-  }
-  Object.assign(substitutions, options.substitutions);
 
   const lambdaTasks = createLambdaTasks({
     region,
@@ -238,59 +194,16 @@ export async function createLocalStepFunctions(
     taskTimeoutMs,
   });
 
-  // ---- State machines -----------------------------------------------------------------
-  const sources: StateMachineSource[] =
-    options.stateMachines ??
-    (await Promise.all(
-      STATE_MACHINES.map(async (sm) => ({
-        name: sm.name,
-        definition: await readFile(join(statemachinesDir, `${sm.name}.asl.json`), 'utf8'),
-      })),
-    ));
-
-  const machines = new Map<string, LoadedStateMachine>();
-  for (const source of sources) {
-    const raw = typeof source.definition === 'string' ? source.definition : JSON.stringify(source.definition);
-    const missing = new Set<string>();
-    // The same substitution CDK's `definitionSubstitutions` performs.
-    const text = raw.replace(/\$\{([^}]+)\}/g, (match, key: string) => {
-      const value = substitutions[key];
-      if (value === undefined) {
-        missing.add(key);
-        return match;
-      }
-      return value;
-    });
-    if (missing.size > 0) {
-      throw new Error(`State machine ${source.name}: no value for placeholder(s) ${[...missing].join(', ')}`);
-    }
-    const definition = JSON.parse(text) as StateMachineDefinition & { States: Record<string, AslState> };
-    // Validates the definition (aws-local-stepfunctions runs asl-validator with ARN and path checks).
-    const machine = new StateMachine(definition, { validationOptions: { checkArn: true, checkPaths: true } });
-    const taskResourceLocalHandlers: TaskHandlers = {};
-    const waitTimeOverrides: Record<string, number> = {};
-    const retryIntervalOverrides: Record<string, number> = {};
-    for (const [stateName, state] of collectStates(definition.States, new Map())) {
-      if (state.Type === 'Task') {
-        taskResourceLocalHandlers[stateName] = lambdaTasks.taskHandler(stateName, state.Resource ?? '');
-      }
-      if (state.Type === 'Wait' && options.waitOverrideMs !== undefined) {
-        waitTimeOverrides[stateName] = options.waitOverrideMs;
-      }
-      if (options.retryIntervalOverrideMs !== undefined) {
-        retryIntervalOverrides[stateName] = options.retryIntervalOverrideMs;
-      }
-    }
-    const arn = `arn:aws:states:${region}:${accountId}:stateMachine:${source.name}`;
-    machines.set(arn, {
-      name: source.name,
-      arn,
-      definitionText: text,
-      machine,
-      overrides: { taskResourceLocalHandlers, waitTimeOverrides, retryIntervalOverrides },
-      creationDate: new Date(),
-    });
-  }
+  const machines = await loadStateMachines({
+    region,
+    accountId,
+    stateMachines: options.stateMachines,
+    statemachinesDir: options.statemachinesDir ?? DEFAULT_STATEMACHINES_DIR,
+    substitutions: options.substitutions,
+    taskHandler: lambdaTasks.taskHandler,
+    waitOverrideMs: options.waitOverrideMs,
+    retryIntervalOverrideMs: options.retryIntervalOverrideMs,
+  });
 
   // ---- Executions ---------------------------------------------------------------------
   const executions = new Map<string, ExecutionRecord>();
@@ -357,7 +270,7 @@ export async function createLocalStepFunctions(
         Execution: {
           Id: executionArn,
           Name: name,
-          RoleArn: `arn:aws:iam::${accountId}:role/local-stepfunctions`,
+          RoleArn: machine.roleArn,
         },
         StateMachine: { Id: machine.arn, Name: machine.name },
       },
@@ -436,10 +349,7 @@ export async function createLocalStepFunctions(
         log(`ignoring the execution ${loaded.executionArn}: its state machine is not served`);
         continue;
       }
-      if (
-        loaded.executionArn !==
-        `arn:aws:states:${region}:${accountId}:execution:${machine.name}:${loaded.name}`
-      ) {
+      if (loaded.executionArn !== machine.executionArn(loaded.name)) {
         console.warn(`[stepfunctions] ignoring ${file}: its ARN does not match its name`);
         continue;
       }
@@ -531,7 +441,7 @@ export async function createLocalStepFunctions(
         `Invalid State Machine Execution Input: '${input}'`,
       );
     }
-    const executionArn = `arn:aws:states:${region}:${accountId}:execution:${machine.name}:${name}`;
+    const executionArn = machine.executionArn(name);
     const existing = executions.get(executionArn);
     if (existing) {
       // AWS: the same name and input while the execution is still running is an idempotent
@@ -702,7 +612,7 @@ export async function createLocalStepFunctions(
         name: machine.name,
         status: 'ACTIVE',
         definition: machine.definitionText,
-        roleArn: `arn:aws:iam::${accountId}:role/local-stepfunctions`,
+        roleArn: machine.roleArn,
         type: 'STANDARD',
         creationDate: epoch(machine.creationDate),
       };
