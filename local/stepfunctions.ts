@@ -19,18 +19,15 @@
  * Status Change" event (the EventBridge event, same shape) when an execution ends FAILED,
  * TIMED_OUT or ABORTED, to the `onStatusChange` option (see {@link ExecutionStatusChangeEvent}).
  */
-import { createHash, randomUUID } from 'node:crypto';
-import { renameSync, rmSync, writeFileSync } from 'node:fs';
-import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ExecutionTimeoutError } from 'aws-local-stepfunctions';
 import { LOCAL_ACCOUNT_ID } from './lambda-context.ts';
 import { BodyTooLargeError, closeServer, LOOPBACK, listen, readBody } from './net.ts';
 import {
   type ExecutionDescription,
-  type ExecutionEvent,
   type ExecutionStatus,
   type JsonValue,
   type LocalStepFunctions,
@@ -39,7 +36,8 @@ import {
   StepFunctionsError,
   type TaskHandlers,
 } from './stepfunctions/api.ts';
-import { type LoadedStateMachine, loadStateMachines } from './stepfunctions/definitions.ts';
+import { loadStateMachines } from './stepfunctions/definitions.ts';
+import { createExecutionStore, describe, type ExecutionRecord } from './stepfunctions/execution-store.ts';
 import { historyEvent } from './stepfunctions/history-events.ts';
 import { createLambdaTasks } from './stepfunctions/lambda-tasks.ts';
 import { createStatusChangeEmitter } from './stepfunctions/status-change.ts';
@@ -65,110 +63,6 @@ const DEFAULT_STEPS_DIR = join(repoRoot, 'functions', 'steps');
 
 /** AWS keeps at most 25,000 history events per execution. */
 const MAX_EVENTS = 25_000;
-
-interface ExecutionRecord extends ExecutionDescription {
-  machine: LoadedStateMachine;
-  events: ExecutionEvent[];
-  abort: () => void;
-  settled: Promise<void>;
-}
-
-/** What an execution's file under `<dir>/executions/` holds (dates as ISO strings; no event log). */
-interface StoredExecution {
-  executionArn: string;
-  stateMachineArn: string;
-  name: string;
-  status: ExecutionStatus;
-  startDate: string;
-  stopDate?: string;
-  input: string;
-  output?: string;
-  error?: string;
-  cause?: string;
-}
-
-const STATUSES: readonly string[] = [
-  'RUNNING',
-  'SUCCEEDED',
-  'FAILED',
-  'ABORTED',
-  'TIMED_OUT',
-] satisfies ExecutionStatus[];
-
-/**
- * The file of one execution. Not the name itself: two names may differ only in case (one
- * file on case-insensitive file systems) or hold characters some file systems refuse.
- */
-function executionFileName(executionArn: string): string {
-  return `${createHash('sha256').update(executionArn).digest('hex')}.json`;
-}
-
-/**
- * Writes a file so that a reader (or a crash) sees the old content or the new, never half
- * of it: a temp file in the same directory, then a rename over the target.
- */
-function writeFileAtomically(file: string, text: string): void {
-  const temp = `${file}.${process.pid}.${randomUUID()}.tmp`;
-  try {
-    writeFileSync(temp, text);
-    renameSync(temp, file);
-  } catch (error) {
-    rmSync(temp, { force: true });
-    throw error;
-  }
-}
-
-/** Reads a stored execution back, or undefined when the file is not one. */
-function parseStoredExecution(text: string): ExecutionDescription | undefined {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  if (typeof value !== 'object' || value === null) return undefined;
-  const stored = value as Partial<Record<keyof StoredExecution, unknown>>;
-  const optionalString = (field: unknown): boolean => field === undefined || typeof field === 'string';
-  const date = (field: unknown): Date | undefined => {
-    const parsed = typeof field === 'string' ? new Date(field) : undefined;
-    return parsed && !Number.isNaN(parsed.getTime()) ? parsed : undefined;
-  };
-  const startDate = date(stored.startDate);
-  const stopDate = date(stored.stopDate);
-  if (
-    typeof stored.executionArn !== 'string' ||
-    typeof stored.stateMachineArn !== 'string' ||
-    typeof stored.name !== 'string' ||
-    typeof stored.status !== 'string' ||
-    !STATUSES.includes(stored.status) ||
-    typeof stored.input !== 'string' ||
-    !startDate ||
-    (stored.stopDate !== undefined && !stopDate) ||
-    !optionalString(stored.output) ||
-    !optionalString(stored.error) ||
-    !optionalString(stored.cause)
-  ) {
-    return undefined;
-  }
-  try {
-    JSON.parse(stored.input);
-  } catch {
-    return undefined;
-  }
-  const description: ExecutionDescription = {
-    executionArn: stored.executionArn,
-    stateMachineArn: stored.stateMachineArn,
-    name: stored.name,
-    status: stored.status as ExecutionStatus,
-    startDate,
-    input: stored.input,
-  };
-  if (stopDate) description.stopDate = stopDate;
-  if (typeof stored.output === 'string') description.output = stored.output;
-  if (typeof stored.error === 'string') description.error = stored.error;
-  if (typeof stored.cause === 'string') description.cause = stored.cause;
-  return description;
-}
 
 /** AWS's naming rule for executions: 1–80 characters, none of whitespace, wildcards, brackets, control characters. */
 const EXECUTION_NAME = /^[^\s<>{}[\]?*"#%\\^|~`$&,;:/\p{Cc}]{1,80}$/u;
@@ -206,41 +100,10 @@ export async function createLocalStepFunctions(
   });
 
   // ---- Executions ---------------------------------------------------------------------
-  const executions = new Map<string, ExecutionRecord>();
-  const executionsDir = options.dir === undefined ? undefined : join(resolve(options.dir), 'executions');
   /** Set by stop(): nothing more is written, settled or started by this instance. */
   let closed = false;
 
-  /**
-   * Writes an execution's record (on start and on every status change). Synchronously, so
-   * StartExecution answers only once the execution is on disk, as a started execution is
-   * durable in AWS, and so that the writes of one execution land in order.
-   */
-  const persist = (record: ExecutionRecord): void => {
-    if (!executionsDir || closed) return;
-    const stored: StoredExecution = {
-      executionArn: record.executionArn,
-      stateMachineArn: record.stateMachineArn,
-      name: record.name,
-      status: record.status,
-      startDate: record.startDate.toISOString(),
-      input: record.input,
-    };
-    if (record.stopDate) stored.stopDate = record.stopDate.toISOString();
-    if (record.output !== undefined) stored.output = record.output;
-    if (record.error !== undefined) stored.error = record.error;
-    if (record.cause !== undefined) stored.cause = record.cause;
-    writeFileAtomically(join(executionsDir, executionFileName(record.executionArn)), JSON.stringify(stored));
-  };
-  /** persist() for a status change: the change has happened in memory either way. */
-  const persistQuietly = (record: ExecutionRecord): void => {
-    try {
-      persist(record);
-    } catch (error) {
-      console.error(`[stepfunctions] could not write the record of ${record.executionArn}:`, error);
-    }
-  };
-
+  const store = createExecutionStore({ dir: options.dir, machines, isClosed: () => closed, log });
   const statusChanges = createStatusChangeEmitter({
     region,
     accountId,
@@ -293,7 +156,7 @@ export async function createLocalStepFunctions(
       record.status = status;
       record.stopDate = new Date();
       Object.assign(record, fields);
-      persistQuietly(record);
+      store.save(record);
       statusChanges.emit(record);
       const seconds = ((record.stopDate.getTime() - record.startDate.getTime()) / 1000).toFixed(1);
       log(`${machine.name}:${name} ${status} in ${seconds}s${fields.error ? ` (${fields.error})` : ''}`);
@@ -327,42 +190,6 @@ export async function createLocalStepFunctions(
     })().catch(() => undefined);
   };
 
-  /** Loads the records a previous instance left in `dir` (before the endpoint answers). */
-  const loadExecutions = async (): Promise<void> => {
-    if (!executionsDir) return;
-    await mkdir(executionsDir, { recursive: true });
-    for (const entry of (await readdir(executionsDir)).sort()) {
-      const file = join(executionsDir, entry);
-      if (entry.endsWith('.tmp')) {
-        // A write cut short (the rename never happened): the record it replaced is intact.
-        await rm(file, { force: true });
-        continue;
-      }
-      if (!entry.endsWith('.json')) continue;
-      const loaded = parseStoredExecution(await readFile(file, 'utf8'));
-      if (!loaded) {
-        console.warn(`[stepfunctions] ignoring ${file}: not an execution record`);
-        continue;
-      }
-      const machine = machines.get(loaded.stateMachineArn);
-      if (!machine) {
-        log(`ignoring the execution ${loaded.executionArn}: its state machine is not served`);
-        continue;
-      }
-      if (loaded.executionArn !== machine.executionArn(loaded.name)) {
-        console.warn(`[stepfunctions] ignoring ${file}: its ARN does not match its name`);
-        continue;
-      }
-      executions.set(loaded.executionArn, {
-        ...loaded,
-        machine,
-        events: [],
-        abort: () => undefined,
-        settled: Promise.resolve(),
-      });
-    }
-  };
-
   /**
    * Re-runs, from the start and with the same input, every execution a previous instance
    * left RUNNING: its run was in that process's memory, gone with it. The execution keeps
@@ -375,40 +202,13 @@ export async function createLocalStepFunctions(
    * the records.
    */
   const resumeInterrupted = (): void => {
-    for (const record of executions.values()) {
+    for (const record of store.records()) {
       if (closed) return;
       // StopExecution may have closed it since it was loaded.
       if (record.status !== 'RUNNING') continue;
       log(`${record.machine.name}:${record.name} interrupted by a restart: running it again from the start`);
       launch(record);
     }
-  };
-
-  const describe = (record: ExecutionRecord): ExecutionDescription => {
-    const description: ExecutionDescription = {
-      executionArn: record.executionArn,
-      stateMachineArn: record.stateMachineArn,
-      name: record.name,
-      status: record.status,
-      startDate: record.startDate,
-      input: record.input,
-    };
-    if (record.stopDate) description.stopDate = record.stopDate;
-    if (record.output !== undefined) description.output = record.output;
-    if (record.error !== undefined) description.error = record.error;
-    if (record.cause !== undefined) description.cause = record.cause;
-    return description;
-  };
-
-  const getExecution = (executionArn: string): ExecutionRecord => {
-    if (!/^arn:aws:states:[^:]+:\d{12}:execution:[^:]+:[^:]+$/.test(executionArn)) {
-      throw new StepFunctionsError('InvalidArn', `Invalid Arn: '${executionArn}'`);
-    }
-    const record = executions.get(executionArn);
-    if (!record) {
-      throw new StepFunctionsError('ExecutionDoesNotExist', `Execution Does Not Exist: '${executionArn}'`);
-    }
-    return record;
   };
 
   const startExecution: LocalStepFunctions['startExecution'] = (params) => {
@@ -442,7 +242,7 @@ export async function createLocalStepFunctions(
       );
     }
     const executionArn = machine.executionArn(name);
-    const existing = executions.get(executionArn);
+    const existing = store.find(executionArn);
     if (existing) {
       // AWS: the same name and input while the execution is still running is an idempotent
       // retry of the original call; anything else (other input, or a closed execution) is refused.
@@ -465,21 +265,20 @@ export async function createLocalStepFunctions(
       settled: Promise.resolve(),
     };
     // On disk before it runs: if the write fails, nothing was started.
-    persist(record);
-    executions.set(executionArn, record);
+    store.add(record);
     log(`${machine.name}:${name} started`);
     launch(record);
     return { executionArn, startDate: record.startDate };
   };
 
   const stopExecution: LocalStepFunctions['stopExecution'] = (executionArn, error, cause) => {
-    const record = getExecution(executionArn);
+    const record = store.get(executionArn);
     if (record.status === 'RUNNING') {
       record.status = 'ABORTED';
       record.stopDate = new Date();
       if (error !== undefined) record.error = error;
       if (cause !== undefined) record.cause = cause;
-      persistQuietly(record);
+      store.save(record);
       // Like AWS, a Lambda invocation already in flight finishes; no further state starts.
       record.abort();
       log(`${record.machine.name}:${record.name} ABORTED`);
@@ -492,7 +291,7 @@ export async function createLocalStepFunctions(
     executionArn,
     timeoutMs = 120_000,
   ) => {
-    const record = getExecution(executionArn);
+    const record = store.get(executionArn);
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(
@@ -515,7 +314,7 @@ export async function createLocalStepFunctions(
   };
 
   const listExecutions = (stateMachineArn?: string): ExecutionDescription[] =>
-    [...executions.values()]
+    [...store.records()]
       .filter((record) => !stateMachineArn || record.stateMachineArn === stateMachineArn)
       .sort((a, b) => b.startDate.getTime() - a.startDate.getTime())
       .map(describe);
@@ -534,7 +333,7 @@ export async function createLocalStepFunctions(
       return { executionArn: started.executionArn, startDate: epoch(started.startDate) };
     },
     DescribeExecution: (body) => {
-      const record = getExecution(String(body.executionArn ?? ''));
+      const record = store.get(String(body.executionArn ?? ''));
       const d = describe(record);
       return {
         executionArn: d.executionArn,
@@ -595,7 +394,7 @@ export async function createLocalStepFunctions(
       };
     },
     GetExecutionHistory: (body) => {
-      const record = getExecution(String(body.executionArn ?? ''));
+      const record = store.get(String(body.executionArn ?? ''));
       const events = record.events.map((event, index) => historyEvent(event, index + 1));
       return { events: body.reverseOrder === true ? events.reverse() : events };
     },
@@ -677,7 +476,7 @@ export async function createLocalStepFunctions(
     }
   };
 
-  await loadExecutions();
+  await store.load();
   const server = createServer((req, res) => {
     void serve(req, res);
   });
@@ -690,7 +489,7 @@ export async function createLocalStepFunctions(
   }
 
   // After the endpoint listens, and without holding up startup.
-  if ([...executions.values()].some((record) => record.status === 'RUNNING')) {
+  if ([...store.records()].some((record) => record.status === 'RUNNING')) {
     void Promise.resolve(options.resumeAfter).then(
       () => {
         try {
@@ -710,11 +509,11 @@ export async function createLocalStepFunctions(
     port,
     stateMachineArns,
     startExecution,
-    describeExecution: (executionArn) => describe(getExecution(executionArn)),
+    describeExecution: (executionArn) => describe(store.get(executionArn)),
     waitForExecution,
     stopExecution,
     listExecutions,
-    executionEvents: (executionArn) => [...getExecution(executionArn).events],
+    executionEvents: (executionArn) => [...store.get(executionArn).events],
     stop: () => {
       stopping ??= (async () => {
         // Not StopExecution: the executions stay RUNNING, in memory and on disk, for the
@@ -722,7 +521,7 @@ export async function createLocalStepFunctions(
         // (a Lambda invocation in flight finishes) and clears pending Wait timers, which
         // would otherwise keep the process alive.
         closed = true;
-        for (const record of executions.values()) {
+        for (const record of store.records()) {
           if (record.status === 'RUNNING') {
             record.abort();
           }
