@@ -18,23 +18,22 @@
  * Like Step Functions on the default event bus, it emits a "Step Functions Execution
  * Status Change" event (the EventBridge event, same shape) when an execution ends FAILED,
  * TIMED_OUT or ABORTED, to the `onStatusChange` option (see {@link ExecutionStatusChangeEvent}).
+ *
+ * The parts, under `local/stepfunctions/`: `api.ts` (the options, operations and records),
+ * `lambda-tasks.ts` (Lambda, in-process), `definitions.ts` (the ASL, substituted and wired),
+ * `execution-store.ts` (the records, in memory and on disk), `engine.ts` (the executions'
+ * lifecycle), `status-change.ts` (the EventBridge events), `history-events.ts`
+ * (GetExecutionHistory) and `protocol.ts` (the HTTP endpoint). This file puts them together.
  */
-import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LOCAL_ACCOUNT_ID } from './lambda-context.ts';
-import { BodyTooLargeError, closeServer, LOOPBACK, listen, readBody } from './net.ts';
-import {
-  type LocalStepFunctions,
-  type LocalStepFunctionsOptions,
-  StepFunctionsError,
-} from './stepfunctions/api.ts';
+import type { LocalStepFunctions, LocalStepFunctionsOptions } from './stepfunctions/api.ts';
 import { loadStateMachines } from './stepfunctions/definitions.ts';
 import { createExecutionEngine } from './stepfunctions/engine.ts';
-import { createExecutionStore, describe } from './stepfunctions/execution-store.ts';
-import { historyEvent } from './stepfunctions/history-events.ts';
+import { createExecutionStore } from './stepfunctions/execution-store.ts';
 import { createLambdaTasks } from './stepfunctions/lambda-tasks.ts';
+import { startProtocolServer } from './stepfunctions/protocol.ts';
 import { createStatusChangeEmitter } from './stepfunctions/status-change.ts';
 
 export {
@@ -68,6 +67,9 @@ export async function createLocalStepFunctions(
       console.log(`[stepfunctions] ${line}`);
     }
   };
+  /** Set by stop(): nothing more is written, settled or started by this instance. */
+  let closed = false;
+  const isClosed = (): boolean => closed;
 
   const lambdaTasks = createLambdaTasks({
     region,
@@ -76,7 +78,6 @@ export async function createLocalStepFunctions(
     functions: options.functions,
     taskTimeoutMs,
   });
-
   const machines = await loadStateMachines({
     region,
     accountId,
@@ -87,192 +88,18 @@ export async function createLocalStepFunctions(
     waitOverrideMs: options.waitOverrideMs,
     retryIntervalOverrideMs: options.retryIntervalOverrideMs,
   });
-
-  // ---- Executions ---------------------------------------------------------------------
-  /** Set by stop(): nothing more is written, settled or started by this instance. */
-  let closed = false;
-
-  const store = createExecutionStore({ dir: options.dir, machines, isClosed: () => closed, log });
+  const store = createExecutionStore({ dir: options.dir, machines, isClosed, log });
   const statusChanges = createStatusChangeEmitter({
     region,
     accountId,
     onStatusChange: options.onStatusChange,
     timeoutMs: taskTimeoutMs,
-    isClosed: () => closed,
+    isClosed,
   });
-
-  const engine = createExecutionEngine({
-    machines,
-    store,
-    statusChanges,
-    isClosed: () => closed,
-    log,
-  });
-  const { startExecution, stopExecution, listExecutions } = engine;
-
-  // ---- The AWS JSON 1.0 endpoint ---------------------------------------------------------
-  const epoch = (date: Date | undefined): number | undefined =>
-    date === undefined ? undefined : date.getTime() / 1000;
-
-  const operations: Record<string, (body: Record<string, unknown>) => unknown> = {
-    StartExecution: (body) => {
-      const started = startExecution({
-        stateMachineArn: String(body.stateMachineArn ?? ''),
-        ...(typeof body.name === 'string' ? { name: body.name } : {}),
-        ...(typeof body.input === 'string' ? { input: body.input } : {}),
-      });
-      return { executionArn: started.executionArn, startDate: epoch(started.startDate) };
-    },
-    DescribeExecution: (body) => {
-      const record = store.get(String(body.executionArn ?? ''));
-      const d = describe(record);
-      return {
-        executionArn: d.executionArn,
-        stateMachineArn: d.stateMachineArn,
-        name: d.name,
-        status: d.status,
-        startDate: epoch(d.startDate),
-        stopDate: epoch(d.stopDate),
-        input: d.input,
-        inputDetails: { included: true },
-        output: d.output,
-        outputDetails: d.output === undefined ? undefined : { included: true },
-        error: d.error,
-        cause: d.cause,
-        redriveCount: 0,
-        redriveStatus: 'NOT_REDRIVABLE',
-      };
-    },
-    StopExecution: (body) => {
-      const stopped = stopExecution(
-        String(body.executionArn ?? ''),
-        typeof body.error === 'string' ? body.error : undefined,
-        typeof body.cause === 'string' ? body.cause : undefined,
-      );
-      return { stopDate: epoch(stopped.stopDate) };
-    },
-    ListExecutions: (body) => {
-      const stateMachineArn = String(body.stateMachineArn ?? '');
-      if (!machines.has(stateMachineArn)) {
-        throw new StepFunctionsError(
-          'StateMachineDoesNotExist',
-          `State Machine Does Not Exist: '${stateMachineArn}'`,
-        );
-      }
-      const statusFilter = typeof body.statusFilter === 'string' ? body.statusFilter : undefined;
-      const all = listExecutions(stateMachineArn).filter((d) => !statusFilter || d.status === statusFilter);
-      const maxResults = Math.min(Math.max(Number(body.maxResults) || 100, 1), 1000);
-      const offset =
-        typeof body.nextToken === 'string' ? Number(Buffer.from(body.nextToken, 'base64').toString()) : 0;
-      if (!Number.isInteger(offset) || offset < 0) {
-        throw new StepFunctionsError('InvalidToken', 'Invalid Token');
-      }
-      const page = all.slice(offset, offset + maxResults);
-      const next =
-        offset + maxResults < all.length
-          ? Buffer.from(String(offset + maxResults)).toString('base64')
-          : undefined;
-      return {
-        executions: page.map((d) => ({
-          executionArn: d.executionArn,
-          stateMachineArn: d.stateMachineArn,
-          name: d.name,
-          status: d.status,
-          startDate: epoch(d.startDate),
-          stopDate: epoch(d.stopDate),
-        })),
-        nextToken: next,
-      };
-    },
-    GetExecutionHistory: (body) => {
-      const record = store.get(String(body.executionArn ?? ''));
-      const events = record.events.map((event, index) => historyEvent(event, index + 1));
-      return { events: body.reverseOrder === true ? events.reverse() : events };
-    },
-    DescribeStateMachine: (body) => {
-      const machine = machines.get(String(body.stateMachineArn ?? ''));
-      if (!machine) {
-        throw new StepFunctionsError(
-          'StateMachineDoesNotExist',
-          `State Machine Does Not Exist: '${body.stateMachineArn}'`,
-        );
-      }
-      return {
-        stateMachineArn: machine.arn,
-        name: machine.name,
-        status: 'ACTIVE',
-        definition: machine.definitionText,
-        roleArn: machine.roleArn,
-        type: 'STANDARD',
-        creationDate: epoch(machine.creationDate),
-      };
-    },
-    ListStateMachines: () => ({
-      stateMachines: [...machines.values()].map((machine) => ({
-        stateMachineArn: machine.arn,
-        name: machine.name,
-        type: 'STANDARD',
-        creationDate: epoch(machine.creationDate),
-      })),
-    }),
-  };
-
-  const send = (
-    res: ServerResponse,
-    status: number,
-    body: unknown,
-    extraHeaders: Record<string, string> = {},
-  ): void => {
-    const text = JSON.stringify(body);
-    res.writeHead(status, {
-      'content-type': 'application/x-amz-json-1.0',
-      'content-length': Buffer.byteLength(text),
-      'x-amzn-requestid': randomUUID(),
-      ...extraHeaders,
-    });
-    res.end(text);
-  };
-
-  const serve = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    try {
-      const target = req.headers['x-amz-target'];
-      const [service, operationName] = typeof target === 'string' ? target.split('.') : [];
-      const operation = operationName ? operations[operationName] : undefined;
-      if (req.method !== 'POST' || service !== 'AWSStepFunctions' || !operation) {
-        throw new StepFunctionsError('UnknownOperationException', `Unknown operation: ${String(target)}`);
-      }
-      const raw = await readBody(req, 1024 * 1024);
-      let body: Record<string, unknown>;
-      try {
-        const parsed: unknown = raw.length === 0 ? {} : JSON.parse(raw.toString('utf8'));
-        body = typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>) : {};
-      } catch {
-        throw new StepFunctionsError('SerializationException', 'Request body is not valid JSON');
-      }
-      send(res, 200, operation(body));
-    } catch (error) {
-      if (error instanceof StepFunctionsError) {
-        send(
-          res,
-          error.statusCode,
-          { __type: error.code, message: error.message },
-          { 'x-amzn-errortype': error.code },
-        );
-      } else if (error instanceof BodyTooLargeError) {
-        send(res, 413, { __type: 'ValidationException', message: error.message });
-      } else {
-        console.error('[stepfunctions] internal error', error);
-        send(res, 500, { __type: 'InternalFailure', message: 'Internal failure' });
-      }
-    }
-  };
+  const engine = createExecutionEngine({ machines, store, statusChanges, isClosed, log });
 
   await store.load();
-  const server = createServer((req, res) => {
-    void serve(req, res);
-  });
-  const port = await listen(server, options.port ?? 0);
-  const endpoint = `http://${LOOPBACK}:${port}`;
+  const server = await startProtocolServer({ port: options.port, machines, engine });
 
   const stateMachineArns: Record<string, string> = {};
   for (const machine of machines.values()) {
@@ -284,8 +111,8 @@ export async function createLocalStepFunctions(
 
   let stopping: Promise<void> | undefined;
   return {
-    endpoint,
-    port,
+    endpoint: server.endpoint,
+    port: server.port,
     stateMachineArns,
     startExecution: engine.startExecution,
     describeExecution: engine.describeExecution,
@@ -301,7 +128,7 @@ export async function createLocalStepFunctions(
         // would otherwise keep the process alive.
         closed = true;
         engine.haltRuns();
-        await closeServer(server);
+        await server.close();
         // Status changes already emitted are delivered (their handler may still be writing).
         await statusChanges.drain();
       })();
