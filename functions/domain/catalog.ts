@@ -2,12 +2,16 @@
  * The catalog of the 16 stack kinds: what each one depends on (DESIGN.md §4, the
  * `default` graph), the CloudFormation resources it creates, the outputs it exports to
  * its dependants, and how long it takes to create and delete.
- *
- * Costs are on-demand list prices in us-east-1 (730 hours a month), for the resources
- * that bill by the hour or by the month; usage-billed resources (Lambda, API Gateway,
- * S3 requests, log ingestion…) are 0 because an idle environment costs nothing there.
- * Regional price differences are ignored: this is an estimate.
+ * Prices and how costs are counted: prices.ts.
  */
+import {
+  FARGATE_SMALL_TASK_MONTH,
+  free,
+  HOURS_PER_MONTH,
+  instanceMonthlyCost,
+  monthly,
+  PRICES,
+} from './prices.ts';
 import type { ResolvedParameters } from './templates.ts';
 
 /** One CloudFormation resource a stack creates. */
@@ -35,39 +39,6 @@ export interface StackDefinition {
   /** The output keys the stack exports (what dependants may consume). */
   outputs: readonly string[];
 }
-
-const HOURS_PER_MONTH = 730;
-
-/** Unit prices (USD, us-east-1). */
-export const PRICES = {
-  natGatewayHour: 0.045,
-  publicIpv4Hour: 0.005,
-  albHour: 0.0225,
-  eksControlPlaneHour: 0.1,
-  ec2Hour: { 't3.micro': 0.0104, 't4g.micro': 0.0084 },
-  rdsHour: { 'db.t3.micro': 0.017, 'db.t4g.micro': 0.016 },
-  rdsGp3GbMonth: 0.115,
-  /** Fargate, Linux/x86, per vCPU-hour and per GB-hour. */
-  fargateVcpuHour: 0.04048,
-  fargateGbHour: 0.004445,
-  hostedZoneMonth: 0.5,
-  kmsKeyMonth: 1,
-  secretMonth: 0.4,
-  wafWebAclMonth: 5,
-  wafRuleMonth: 1,
-  dashboardMonth: 3,
-  alarmMonth: 0.1,
-} as const;
-
-/** A Fargate task of 0.25 vCPU and 0.5 GB, running all month. */
-const FARGATE_SMALL_TASK_MONTH =
-  (0.25 * PRICES.fargateVcpuHour + 0.5 * PRICES.fargateGbHour) * HOURS_PER_MONTH;
-
-export const instanceMonthlyCost = (p: ResolvedParameters): number =>
-  PRICES.ec2Hour[p.instance_type] * HOURS_PER_MONTH;
-
-const free = (): number => 0;
-const monthly = (usd: number) => (): number => usd;
 
 function r(
   logicalId: string,

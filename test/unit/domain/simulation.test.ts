@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { STACK_CATALOG, STACK_NAMES } from '../../../functions/domain/catalog.ts';
+import { ipInCidr } from '../../../functions/domain/cidr.ts';
 import {
-  ipInCidr,
   type SimulatedStack,
   type SimulationContext,
   simulatedDurationSeconds,
