@@ -15,10 +15,14 @@ function bytesIn(path: string): number {
   return readdirSync(path).reduce((total, name) => total + bytesIn(join(path, name)), 0);
 }
 
-for (const file of readdirSync(dir).filter((name) => name.endsWith('.template.json')).sort()) {
+for (const file of readdirSync(dir)
+  .filter((name) => name.endsWith('.template.json'))
+  .sort()) {
   const template = JSON.parse(readFileSync(join(dir, file), 'utf8')) as { Resources?: object };
   const count = Object.keys(template.Resources ?? {}).length;
-  console.log(`${file.replace('.template.json', '')}: ${count} resources (budget ${BUDGET}, CloudFormation limit 500)`);
+  console.log(
+    `${file.replace('.template.json', '')}: ${count} resources (budget ${BUDGET}, CloudFormation limit 500)`,
+  );
 }
 const assets = readdirSync(dir).filter((name) => name.startsWith('asset.'));
 console.log(`${dir}: ${assets.length} assets, ${(bytesIn(dir) / 2 ** 20).toFixed(1)} MB in all`);
