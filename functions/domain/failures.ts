@@ -5,9 +5,9 @@
  * provision.
  */
 
-import { STACK_CATALOG } from './catalog.ts';
 import { createRng } from './random.ts';
 import type { SimulateParametersInput } from './schemas.ts';
+import { STACK_CATALOG } from './stacks/registry.ts';
 
 /** A stack that cannot be created or deleted: recorded as failed, with this message. */
 export class StackFailedError extends Error {

@@ -4,9 +4,9 @@
  * same affected stacks from `affectedStacks`), so the plan and the run cannot disagree.
  * Pure: the services read the records and pass them in.
  */
-import { getStackDefinition } from './catalog.ts';
 import { type DependencyGraph, dependenciesOf } from './graph.ts';
 import { simulatedDurationSeconds } from './simulation.ts';
+import { getStackDefinition } from './stacks/registry.ts';
 import { estimateStackMonthlyCost, type ResolvedParameters, type StackParameter } from './templates.ts';
 
 export type PlanAction = 'create' | 'update' | 'delete';

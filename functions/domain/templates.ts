@@ -2,9 +2,10 @@
  * Built-in templates (`default`, `minimal`), their parameters and cost estimates.
  * Layers are computed from the graph (DESIGN.md §4), never declared.
  */
-import { getStackDefinition, STACK_CATALOG, STACK_NAMES } from './catalog.ts';
 import { computeLayers, type DependencyGraph, layerNumbers, restrictGraph } from './graph.ts';
+import { roundCents } from './prices.ts';
 import type { SimulateParametersInput, TemplateParametersInput } from './schemas.ts';
+import { getStackDefinition, STACK_CATALOG, STACK_NAMES } from './stacks/registry.ts';
 
 export interface ResolvedParameters {
   domain: string;
@@ -223,8 +224,6 @@ export const PARAMETER_DOCS: Record<
       'Failure injection, reproducible per environment and attempt: failure_rate and transient_failure_rate (0–1), fail_stacks and fail_destroy_stacks (stack names that always fail to create or delete).',
   },
 };
-
-const roundCents = (usd: number): number => Math.round(usd * 100) / 100;
 
 /** Monthly cost in USD of one stack with these parameters (sum of its resources' costs), rounded to cents. */
 /** The template parameters a stack consumes, with their values (keys sorted). */

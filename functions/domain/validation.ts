@@ -8,9 +8,10 @@
  * only a document of the wrong shape is refused, by the request schema (422).
  */
 import { ACCOUNT_ID_PATTERN, AWS_REGIONS } from './aws.ts';
-import { getStackDefinition, PRICES, STACK_NAMES } from './catalog.ts';
 import { computeLayers, type DependencyGraph, findCycle, findMissingDependencies } from './graph.ts';
+import { PRICES } from './prices.ts';
 import { type SimulateParametersInput, TemplateParameters, type TemplateParametersInput } from './schemas.ts';
+import { getStackDefinition, STACK_NAMES } from './stacks/registry.ts';
 import {
   estimateMonthlyCost,
   estimateStackMonthlyCost,

@@ -1,13 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { STACK_CATALOG, STACK_NAMES } from '../../../functions/domain/catalog.ts';
+import { ipInCidr } from '../../../functions/domain/cidr.ts';
 import {
-  ipInCidr,
   type SimulatedStack,
   type SimulationContext,
   simulatedDurationSeconds,
   simulateStack,
 } from '../../../functions/domain/simulation.ts';
+import { STACK_CATALOG, STACK_NAMES } from '../../../functions/domain/stacks/registry.ts';
 import {
   estimateStackMonthlyCost,
   getTemplate,

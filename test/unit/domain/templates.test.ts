@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { STACK_CATALOG, STACK_NAMES } from '../../../functions/domain/catalog.ts';
 import { layerNumbers } from '../../../functions/domain/graph.ts';
 import { TemplateParameters } from '../../../functions/domain/schemas.ts';
+import { STACK_CATALOG, STACK_NAMES } from '../../../functions/domain/stacks/registry.ts';
 import {
   estimateMonthlyCost,
   estimateStackMonthlyCost,

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { STACK_CATALOG } from '../../../functions/domain/catalog.ts';
+import { STACK_CATALOG } from '../../../functions/domain/stacks/registry.ts';
 import { estimateStackMonthlyCost, getTemplate, type Template } from '../../../functions/domain/templates.ts';
 import {
   estimateProvisioningDuration,
