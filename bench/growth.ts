@@ -5,7 +5,7 @@
  * table with the stores' own item builders (the API would take hours); reads go through
  * the API like a client's.
  */
-import { BatchWriteCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient, tableName } from '../functions/data/client.ts';
 import { environmentFromItem, environmentToItem } from '../functions/data/items.ts';
 import { environmentKeys } from '../functions/data/keys.ts';
@@ -22,9 +22,16 @@ export interface GrowthReport {
   /** p50 milliseconds with little and with much data, and their ratio, per read. */
   reads: { read: string; smallP50: number; largeP50: number; ratio: number }[];
   worstRatio: number;
+  /**
+   * The deep page's own Query sent straight to DynamoDB Local (same index, same start key,
+   * same limit): how the store itself grows, which the API's deep page cannot do better than.
+   */
+  deepPageStore: { smallP50: number; largeP50: number; ratio: number };
 }
 
 const SMALL = 10;
+/** The deep page's Query, sent straight to the store (the key of its figures). */
+const DEEP_STORE = 'deep Query, DynamoDB Local alone';
 /** One in this many seeded environments has failed: what the status filter looks for. */
 const FAILED_EVERY = 10;
 
@@ -116,13 +123,16 @@ export async function measureGrowth(
     const depth = Math.floor(count * 0.9);
     const stride = Math.max(1, Math.min(100, depth));
     let cursor: string | null = null;
+    let last: { id: string; created_at: string } | undefined;
     for (let seen = 0; seen < depth; ) {
       const page = await api.call(
         'GET',
         `/environments?limit=${stride}${cursor ? `&cursor=${cursor}` : ''}`,
         { token },
       );
-      seen += (page.body.items as unknown[]).length;
+      const items = page.body.items as { id: string; created_at: string }[];
+      seen += items.length;
+      last = items.at(-1) ?? last;
       cursor = page.body.next_cursor as string | null;
       if (!cursor) break;
     }
@@ -146,6 +156,33 @@ export async function measureGrowth(
       }
       p50[read] = percentile(times, 50);
     }
+    // The same deep Query, straight to the store: an owner's environments, newest first.
+    if (last) {
+      const key = {
+        ...environmentKeys.item(last.id),
+        ...environmentKeys.byOwner(template.owner_id, last.created_at, last.id),
+      };
+      const times: number[] = [];
+      for (let i = 0; i < sizes.samples; i++) {
+        const started = performance.now();
+        await documentClient().send(
+          new QueryCommand({
+            TableName: tableName(),
+            IndexName: 'GSI2',
+            KeyConditionExpression: 'GSI2PK = :pk AND begins_with(GSI2SK, :env)',
+            ExpressionAttributeValues: {
+              ':pk': environmentKeys.ownerPartition(template.owner_id),
+              ':env': 'ENV#',
+            },
+            ScanIndexForward: false,
+            Limit: 1,
+            ExclusiveStartKey: key,
+          }),
+        );
+        times.push(performance.now() - started);
+      }
+      p50[DEEP_STORE] = percentile(times, 50);
+    }
     return p50;
   };
 
@@ -159,16 +196,24 @@ export async function measureGrowth(
   await putAll(clones(template, SMALL - 2, sizes.environments - 2));
   await appendLogs(loggedId, SMALL, sizes.logItems);
   const large = await measure(sizes.environments);
-  const reads = Object.keys(small).map((read) => ({
-    read,
-    smallP50: round(small[read] ?? 0, 2),
-    largeP50: round(large[read] ?? 0, 2),
-    ratio: ratio(large[read] ?? 0, small[read] ?? 1),
-  }));
+  const deepPageStore = {
+    smallP50: round(small[DEEP_STORE] ?? 0, 2),
+    largeP50: round(large[DEEP_STORE] ?? 0, 2),
+    ratio: ratio(large[DEEP_STORE] ?? 0, small[DEEP_STORE] ?? 1),
+  };
+  const reads = Object.keys(small)
+    .filter((read) => read !== DEEP_STORE)
+    .map((read) => ({
+      read,
+      smallP50: round(small[read] ?? 0, 2),
+      largeP50: round(large[read] ?? 0, 2),
+      ratio: ratio(large[read] ?? 0, small[read] ?? 1),
+    }));
   return {
     small: { environments: SMALL, logItems: SMALL },
     large: { environments: sizes.environments, logItems: sizes.logItems },
     reads,
     worstRatio: Math.max(...reads.map((r) => r.ratio)),
+    deepPageStore,
   };
 }

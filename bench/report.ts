@@ -162,6 +162,13 @@ export function printReport(report: BenchReport, print: (line: string) => void):
           r.ratio,
           mark(r.ratio, TARGETS.growthRatio),
         ]),
+        [
+          '  its Query, DynamoDB Local alone',
+          growth.deepPageStore.smallP50,
+          growth.deepPageStore.largeP50,
+          growth.deepPageStore.ratio,
+          '',
+        ],
       ],
       print,
     );
