@@ -27,7 +27,7 @@ const ESM_REQUIRE_BANNER =
  * same bundles and the floor bundle with exactly these settings: ESM for Node 24, minified,
  * the AWS SDK v3 bundled and tree-shaken (nothing external), and an external source map
  * without the sources' text. The map is not loaded at cold start (no `--enable-source-maps`):
- * `functions/shared/stack-traces.ts` reads it when an error is reported.
+ * `functions/platform/stack-traces.ts` reads it when an error is reported.
  */
 export const BUNDLE_SETTINGS = {
   format: 'esm',
@@ -50,7 +50,7 @@ export interface NodeFunctionProps {
   readonly timeout?: Duration;
   /** @default 256 MB */
   readonly memorySize?: number;
-  /** Only the variables this function reads (see `functions/shared/config.ts`). */
+  /** Only the variables this function reads (see `functions/platform/config.ts`). */
   readonly environment?: Record<string, string>;
   /**
    * For functions invoked asynchronously (e.g. by EventBridge): where an event goes once

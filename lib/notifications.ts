@@ -15,7 +15,7 @@ import { Key } from 'aws-cdk-lib/aws-kms';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
-import { detailTypeOf, EVENT_SOURCE, NOTIFIED_EVENT_TYPES } from '../functions/domain/events.ts';
+import { detailTypeOf, EVENT_SOURCE, NOTIFIED_EVENT_TYPES } from '../functions/domain/lifecycle-events.ts';
 import { deadLetterQueueWithAlarm } from './dead-letters.ts';
 
 const ALARM_DESCRIPTION =

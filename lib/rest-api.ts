@@ -272,7 +272,7 @@ function requireFunction(functions: ReadonlyMap<string, NodeFunction>, group: st
   return fn;
 }
 
-/** Only the variables the group's function reads (names from `functions/shared/config.ts`). */
+/** Only the variables the group's function reads (names from `functions/platform/config.ts`). */
 function environmentFor(needs: RouteNeeds, props: RestApiProps): Record<string, string> {
   const env: Record<string, string> = {};
   if (needs.table) env.TABLE_NAME = props.table.tableName;

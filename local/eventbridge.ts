@@ -11,7 +11,7 @@
 import { appendFile, mkdir } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
-import { detailTypeOf, EVENT_SOURCE, NOTIFIED_EVENT_TYPES } from '../functions/domain/events.ts';
+import { detailTypeOf, EVENT_SOURCE, NOTIFIED_EVENT_TYPES } from '../functions/domain/lifecycle-events.ts';
 import { closeServer, LOOPBACK, listen, readBody } from './net.ts';
 
 /** An event as the bus received it. */

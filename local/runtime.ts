@@ -10,7 +10,7 @@
  * | API Gateway + authorizer     | a node:http gateway driven by the route table     |
  *
  * The handlers learn where everything is only through the environment variables
- * `functions/shared/config.ts` reads, exactly as in Lambda. Config is read lazily (on the
+ * `functions/platform/config.ts` reads, exactly as in Lambda. Config is read lazily (on the
  * first request), so one runtime per process: a second runtime started in the same
  * process after the first stopped would find the handlers' config already memoised.
  *

@@ -3,7 +3,7 @@
  * gateway and the OpenAPI generator can import the table without pulling any handler
  * code (and so any AWS SDK) in.
  */
-import type * as z from '../domain/zod.ts';
+import type * as z from '../platform/zod.ts';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 

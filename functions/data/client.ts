@@ -1,13 +1,13 @@
 /**
  * The stores' DynamoDB access: the one document client, created once per container on
- * first use and traced like every SDK client (see `shared/clients.ts`), and the table's
+ * first use and traced like every SDK client (see `platform/clients.ts`), and the table's
  * name from configuration.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { clientConfig } from '../shared/clients.ts';
-import { tableConfig } from '../shared/config.ts';
-import { tracer } from '../shared/tracer.ts';
+import { clientConfig } from '../platform/clients.ts';
+import { tableConfig } from '../platform/config.ts';
+import { tracer } from '../platform/tracer.ts';
 
 let client: DynamoDBDocumentClient | undefined;
 

@@ -4,6 +4,7 @@
  * project counter), so a half-recorded environment can never exist.
  */
 import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { EnvironmentStatusValue, StackStatusValue } from '../api/contract/schemas.ts';
 import { ConflictError, duplicateName, NotFoundError } from '../domain/errors.ts';
 import { nowIso } from '../domain/ids.ts';
 import { assertSettled } from '../domain/lifecycle.ts';
@@ -22,7 +23,6 @@ import type {
   EnvironmentStore,
   StoredOperationView,
 } from '../domain/ports.ts';
-import type { EnvironmentStatusValue, StackStatusValue } from '../domain/schemas.ts';
 import { documentClient, tableName } from './client.ts';
 import {
   cancellationReasons,

@@ -12,7 +12,7 @@ import {
   type LifecycleEvent,
   type MetricDeltas,
   metricDeltas,
-} from '../domain/events.ts';
+} from '../domain/lifecycle-events.ts';
 import type { Page, PageRequest } from '../domain/model.ts';
 import type { EventStore } from '../domain/ports.ts';
 import { documentClient, tableName } from './client.ts';

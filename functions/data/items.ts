@@ -4,6 +4,8 @@
  * in separate attributes so the workflow can update it with small atomic writes
  * (`done_stacks` is a string set, which makes counting a finished stack idempotent).
  */
+
+import type { StackStatusValue } from '../api/contract/schemas.ts';
 import type {
   EnvironmentRecord,
   OperationRecord,
@@ -12,7 +14,6 @@ import type {
   StackRecord,
 } from '../domain/model.ts';
 import type { StoredOperationView } from '../domain/ports.ts';
-import type { StackStatusValue } from '../domain/schemas.ts';
 import { environmentKeys, operationKeys, projectKeys, stackKeys } from './keys.ts';
 
 type Item = Record<string, unknown>;

@@ -4,9 +4,9 @@
  * small items, and one item of live environment counts per status.
  */
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { HOURLY_COUNTERS, type MetricDeltas } from '../domain/events.ts';
+import { EnvironmentStatus } from '../api/contract/schemas.ts';
+import { HOURLY_COUNTERS, type MetricDeltas } from '../domain/lifecycle-events.ts';
 import type { MetricsStore } from '../domain/ports.ts';
-import { EnvironmentStatus } from '../domain/schemas.ts';
 import { documentClient, tableName } from './client.ts';
 import { metricKeys } from './keys.ts';
 

@@ -8,8 +8,9 @@
  * - Administrators see and change everything.
  * A resource the caller may not see answers 404, never 403, so existence never leaks.
  */
+
+import type { RoleValue } from '../api/contract/schemas.ts';
 import { ForbiddenError, NotFoundError, UnauthorizedError } from './errors.ts';
-import type { RoleValue } from './schemas.ts';
 
 export interface Principal {
   /** Cognito `sub`: the stable user id that owns resources. */

@@ -5,8 +5,8 @@
  * provision.
  */
 
+import type { SimulateParametersInput } from '../api/contract/schemas.ts';
 import { createRng } from './random.ts';
-import type { SimulateParametersInput } from './schemas.ts';
 import { STACK_CATALOG } from './stacks/registry.ts';
 
 /** A stack that cannot be created or deleted: recorded as failed, with this message. */

@@ -3,8 +3,9 @@
  * stack or an operation moves on (pure builders; the steps append them through the
  * `LogStore`), and how an event is presented.
  */
+
+import type { OperationKindValue } from '../api/contract/schemas.ts';
 import type { LogRecord } from './model.ts';
-import type { OperationKindValue } from './schemas.ts';
 import type { SimulatedResource } from './simulation.ts';
 
 type Level = LogRecord['level'];

@@ -10,7 +10,7 @@ import type {
   OperationKindValue,
   OperationStatusValue,
   StackStatusValue,
-} from './schemas.ts';
+} from '../api/contract/schemas.ts';
 import type { SimulatedResource } from './simulation.ts';
 import type { ResolvedParameters } from './templates.ts';
 

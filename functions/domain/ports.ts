@@ -3,7 +3,15 @@
  * Functions implementations live in `functions/data`; the domain never imports them.
  * Implementations translate storage conditions into the domain errors named below.
  */
-import type { EventFilter, LifecycleEvent, MetricDeltas } from './events.ts';
+
+import type {
+  EnvironmentStatusValue,
+  EnvironmentTypeValue,
+  OnFailureValue,
+  OperationKindValue,
+  StackStatusValue,
+} from '../api/contract/schemas.ts';
+import type { EventFilter, LifecycleEvent, MetricDeltas } from './lifecycle-events.ts';
 import type {
   AuditFilter,
   AuditRecord,
@@ -21,13 +29,6 @@ import type {
   ProjectRecord,
   StackRecord,
 } from './model.ts';
-import type {
-  EnvironmentStatusValue,
-  EnvironmentTypeValue,
-  OnFailureValue,
-  OperationKindValue,
-  StackStatusValue,
-} from './schemas.ts';
 import type { SimulatedResource } from './simulation.ts';
 import type { ResolvedParameters } from './templates.ts';
 

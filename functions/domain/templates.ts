@@ -2,9 +2,10 @@
  * Built-in templates (`default`, `minimal`), their parameters and cost estimates.
  * Layers are computed from the graph (DESIGN.md §4), never declared.
  */
+
+import type { SimulateParametersInput, TemplateParametersInput } from '../api/contract/schemas.ts';
 import { computeLayers, type DependencyGraph, layerNumbers, restrictGraph } from './graph.ts';
 import { roundCents } from './prices.ts';
-import type { SimulateParametersInput, TemplateParametersInput } from './schemas.ts';
 import { getStackDefinition, STACK_CATALOG, STACK_NAMES } from './stacks/registry.ts';
 
 export interface ResolvedParameters {

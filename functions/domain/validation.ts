@@ -7,19 +7,12 @@
  * listed in `errors` (and make it invalid) or `warnings` (legal but probably unwanted);
  * only a document of the wrong shape is refused, by the request schema (422).
  */
-import { ACCOUNT_ID_PATTERN, AWS_REGIONS } from './aws.ts';
-import { computeLayers, type DependencyGraph, findCycle, findMissingDependencies } from './graph.ts';
-import { PRICES } from './prices.ts';
-import { type SimulateParametersInput, TemplateParameters, type TemplateParametersInput } from './schemas.ts';
-import { getStackDefinition, STACK_NAMES } from './stacks/registry.ts';
+
 import {
-  estimateMonthlyCost,
-  estimateStackMonthlyCost,
-  getTemplate,
-  listTemplates,
-  resolveParameters,
-  type Template,
-} from './templates.ts';
+  type SimulateParametersInput,
+  TemplateParameters,
+  type TemplateParametersInput,
+} from '../api/contract/schemas.ts';
 import type {
   AwsCheckStatusValue,
   AwsCheckValue,
@@ -32,8 +25,20 @@ import type {
   ValidateAwsInput,
   ValidateManifestInput,
   ValidationIssueValue,
-} from './validation-schemas.ts';
-import type * as z from './zod.ts';
+} from '../api/contract/validation-schemas.ts';
+import type * as z from '../platform/zod.ts';
+import { ACCOUNT_ID_PATTERN, AWS_REGIONS } from './aws.ts';
+import { computeLayers, type DependencyGraph, findCycle, findMissingDependencies } from './graph.ts';
+import { PRICES } from './prices.ts';
+import { getStackDefinition, STACK_NAMES } from './stacks/registry.ts';
+import {
+  estimateMonthlyCost,
+  estimateStackMonthlyCost,
+  getTemplate,
+  listTemplates,
+  resolveParameters,
+  type Template,
+} from './templates.ts';
 
 // ---------------------------------------------------------------- render
 

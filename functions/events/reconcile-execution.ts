@@ -8,10 +8,10 @@
  * a deployment id (`dep_…`).
  */
 import type { Context, EventBridgeEvent } from 'aws-lambda';
-import { reconcileDeployment } from '../domain/services/deployments.ts';
-import { type ExecutionStatusChange, reconcileExecution } from '../domain/services/workflow.ts';
-import { deploymentStepDeps, workflowDeps } from '../shared/dependencies.ts';
-import { withLogContext } from '../shared/observability.ts';
+import { deploymentStepDeps, workflowDeps } from '../app/dependencies.ts';
+import { reconcileDeployment } from '../domain/use-cases/deployments.ts';
+import { type ExecutionStatusChange, reconcileExecution } from '../domain/use-cases/workflow.ts';
+import { withLogContext } from '../platform/observability.ts';
 
 export const handler = (
   event: EventBridgeEvent<'Step Functions Execution Status Change', ExecutionStatusChange>,

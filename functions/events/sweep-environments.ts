@@ -7,12 +7,12 @@
  */
 
 import type { Context } from 'aws-lambda';
-import { failStalledDeployments } from '../domain/services/deployments.ts';
-import { type DriftSweepResult, runDueDriftChecks } from '../domain/services/drift.ts';
-import { type SweepResult, sweepExpiredEnvironments } from '../domain/services/ttl.ts';
-import { simulationConfig } from '../shared/config.ts';
-import { deploymentStepDeps, environmentDeps } from '../shared/dependencies.ts';
-import { logger, withLogContext } from '../shared/observability.ts';
+import { deploymentStepDeps, environmentDeps } from '../app/dependencies.ts';
+import { failStalledDeployments } from '../domain/use-cases/deployments.ts';
+import { type DriftSweepResult, runDueDriftChecks } from '../domain/use-cases/drift.ts';
+import { type SweepResult, sweepExpiredEnvironments } from '../domain/use-cases/ttl.ts';
+import { simulationConfig } from '../platform/config.ts';
+import { logger, withLogContext } from '../platform/observability.ts';
 
 export type SweepReport = SweepResult & { stalled_deployments: string[]; drift: DriftSweepResult };
 

@@ -1,5 +1,6 @@
 /** Step: the simulated health check after a batch; throws `HealthCheckFailedError` (caught: rollback). */
-import { type BatchInput, checkBatchHealth } from '../domain/services/deployments.ts';
-import { deploymentStepDeps } from '../shared/dependencies.ts';
+
+import { deploymentStepDeps } from '../app/dependencies.ts';
+import { type BatchInput, checkBatchHealth } from '../domain/use-cases/deployments.ts';
 
 export const handler = (input: BatchInput) => checkBatchHealth(deploymentStepDeps, input);

@@ -1,5 +1,6 @@
 /** Step: settle one stack (simulated resources and outputs, or destroyed) and count it as done. */
-import { completeStack, type StackStarted } from '../domain/services/workflow.ts';
-import { workflowDeps } from '../shared/dependencies.ts';
+
+import { workflowDeps } from '../app/dependencies.ts';
+import { completeStack, type StackStarted } from '../domain/use-cases/workflow.ts';
 
 export const handler = (input: StackStarted) => completeStack(workflowDeps, input);

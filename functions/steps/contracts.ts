@@ -13,7 +13,7 @@ export type {
   RollbackInput,
   RollbackPlan,
   RolloutPlan,
-} from '../domain/services/deployments.ts';
+} from '../domain/use-cases/deployments.ts';
 export type {
   FailureInput,
   LayerInput,
@@ -26,4 +26,4 @@ export type {
   StackFailureInput,
   StackInput,
   StackStarted,
-} from '../domain/services/workflow.ts';
+} from '../domain/use-cases/workflow.ts';

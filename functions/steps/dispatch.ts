@@ -6,8 +6,8 @@
  * returned unchanged.
  */
 import type { Context } from 'aws-lambda';
-import { correlationKeys, logger, withLogContext } from '../shared/observability.ts';
-import { mapStackTrace } from '../shared/stack-traces.ts';
+import { correlationKeys, logger, withLogContext } from '../platform/observability.ts';
+import { mapStackTrace } from '../platform/stack-traces.ts';
 import type { StepName, StepPayload } from './step-list.ts';
 
 /**

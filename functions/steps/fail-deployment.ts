@@ -1,5 +1,6 @@
 /** Step (catch-all): end the deployment as failed with a user-safe reason and release the environment. */
-import { failDeployment, type RollbackInput } from '../domain/services/deployments.ts';
-import { deploymentStepDeps } from '../shared/dependencies.ts';
+
+import { deploymentStepDeps } from '../app/dependencies.ts';
+import { failDeployment, type RollbackInput } from '../domain/use-cases/deployments.ts';
 
 export const handler = (input: RollbackInput) => failDeployment(deploymentStepDeps, input);

@@ -1,5 +1,6 @@
 /** Step: end the deployment (succeeded, or the outcome of its rollback) and release the environment. */
-import { type FinishInput, finishDeployment } from '../domain/services/deployments.ts';
-import { deploymentStepDeps } from '../shared/dependencies.ts';
+
+import { deploymentStepDeps } from '../app/dependencies.ts';
+import { type FinishInput, finishDeployment } from '../domain/use-cases/deployments.ts';
 
 export const handler = (input: FinishInput) => finishDeployment(deploymentStepDeps, input);

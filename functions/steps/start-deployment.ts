@@ -1,5 +1,6 @@
 /** Step: `pending` → `running`; plans the rollout's batches (the Map state's items). */
-import { type DeploymentRef, startDeployment } from '../domain/services/deployments.ts';
-import { deploymentStepDeps } from '../shared/dependencies.ts';
+
+import { deploymentStepDeps } from '../app/dependencies.ts';
+import { type DeploymentRef, startDeployment } from '../domain/use-cases/deployments.ts';
 
 export const handler = (input: DeploymentRef) => startDeployment(deploymentStepDeps, input);

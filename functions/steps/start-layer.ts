@@ -1,5 +1,6 @@
 /** Step: record which layer of the walk is in progress. */
-import { type LayerInput, startLayer } from '../domain/services/workflow.ts';
-import { workflowDeps } from '../shared/dependencies.ts';
+
+import { workflowDeps } from '../app/dependencies.ts';
+import { type LayerInput, startLayer } from '../domain/use-cases/workflow.ts';
 
 export const handler = (input: LayerInput) => startLayer(workflowDeps, input);

@@ -5,9 +5,9 @@
  * OpenAPI document publishes), so the contract is tested on every call.
  */
 
+import { ErrorResponse } from '../../functions/api/contract/schemas.ts';
 import type { RouteDefinition } from '../../functions/api/route-types.ts';
 import { routeList } from '../../functions/api/routes.ts';
-import { ErrorResponse } from '../../functions/domain/schemas.ts';
 
 /** The route a request hits, by method and path template. */
 function routeFor(method: string, path: string): RouteDefinition | undefined {

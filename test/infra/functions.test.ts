@@ -119,7 +119,7 @@ describe('every Lambda function', () => {
       expect(props.Handler, id).toBe('index.handler');
       expect(props.TracingConfig, id).toEqual({ Mode: 'Active' });
       expect(props.MemorySize, id).toBe(256);
-      // Source maps are read on error only (functions/shared/stack-traces.ts), not at cold start.
+      // Source maps are read on error only (functions/platform/stack-traces.ts), not at cold start.
       expect(environmentOf(fn), id).not.toHaveProperty('NODE_OPTIONS');
       const logging = props.LoggingConfig as { LogFormat: string; LogGroup: unknown };
       expect(logging.LogFormat, id).toBe('JSON');

@@ -7,7 +7,7 @@
 import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { detailTypeOf, EVENT_SOURCE, NOTIFIED_EVENT_TYPES } from '../../functions/domain/events.ts';
+import { detailTypeOf, EVENT_SOURCE, NOTIFIED_EVENT_TYPES } from '../../functions/domain/lifecycle-events.ts';
 import { Notifications } from '../../lib/notifications.ts';
 import {
   type CfnResource,

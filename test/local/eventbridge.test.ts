@@ -5,7 +5,7 @@
  */
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EVENT_SOURCE } from '../../functions/domain/events.ts';
+import { EVENT_SOURCE } from '../../functions/domain/lifecycle-events.ts';
 import { type LocalEventBridge, startEventBridge } from '../../local/eventbridge.ts';
 
 let bus: LocalEventBridge;

@@ -6,17 +6,17 @@
  * environments, no operation under a rollout, released by the reconciler).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CreateDeploymentInput } from '../../functions/api/contract/schemas.ts';
 import { principalFromClaims } from '../../functions/domain/access.ts';
 import type { DeploymentRecord } from '../../functions/domain/model.ts';
-import type { CreateDeploymentInput } from '../../functions/domain/schemas.ts';
 import {
   createDeployment,
   type DeploymentDeps,
   failStalledDeployments,
   listDeploymentLogs,
   reconcileDeployment,
-} from '../../functions/domain/services/deployments.ts';
-import { destroyEnvironment } from '../../functions/domain/services/environments.ts';
+} from '../../functions/domain/use-cases/deployments.ts';
+import { destroyEnvironment } from '../../functions/domain/use-cases/environments.ts';
 import { type Harness, must, startHarness } from './harness.ts';
 
 let harness: Harness;

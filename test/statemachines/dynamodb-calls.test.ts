@@ -7,12 +7,12 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EnvironmentStatusValue, EnvironmentTypeValue } from '../../functions/api/contract/schemas.ts';
 import { type Principal, principalFromClaims } from '../../functions/domain/access.ts';
 import { newId } from '../../functions/domain/ids.ts';
 import type { EnvironmentRecord, OperationRecord, StackRecord } from '../../functions/domain/model.ts';
-import type { EnvironmentStatusValue, EnvironmentTypeValue } from '../../functions/domain/schemas.ts';
-import { createEnvironment, destroyEnvironment } from '../../functions/domain/services/environments.ts';
 import { resolveParameters } from '../../functions/domain/templates.ts';
+import { createEnvironment, destroyEnvironment } from '../../functions/domain/use-cases/environments.ts';
 import { createLocalStepFunctions } from '../../local/stepfunctions.ts';
 import { countDynamoDbCalls, type DynamoDbCallCounter } from '../support/dynamodb-calls.ts';
 import { apiEvent, context, type EventInput } from '../unit/helpers/events.ts';
@@ -121,8 +121,8 @@ describe('what a client polls', () => {
   it('the one read of a running operation is what its environment and stacks say, at every step', async () => {
     // Arrange: a provision where security fails and, under `keep`, its dependants are skipped;
     // before each layer and before the outcome is decided, the operation is read both ways.
-    const { getOperation } = await import('../../functions/domain/services/operations.ts');
-    const { inScope } = await import('../../functions/domain/services/workflow.ts');
+    const { getOperation } = await import('../../functions/domain/use-cases/operations.ts');
+    const { inScope } = await import('../../functions/domain/use-cases/workflow.ts');
     const store = harness.deps.environmentStore;
     const project = await harness.project(developer);
     const created = await createEnvironment(

@@ -6,25 +6,25 @@
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CreateEnvironmentInput } from '../../functions/api/contract/schemas.ts';
 import { type Principal, principalFromClaims } from '../../functions/domain/access.ts';
 import { ConflictError, PreconditionFailedError } from '../../functions/domain/errors.ts';
 import { throwSimulatedFailure } from '../../functions/domain/failures.ts';
 import type { StackRecord } from '../../functions/domain/model.ts';
-import type { CreateEnvironmentInput } from '../../functions/domain/schemas.ts';
 import {
   type AcceptedChange,
   createEnvironment,
   destroyEnvironment,
   type EnvironmentSettings,
-} from '../../functions/domain/services/environments.ts';
+} from '../../functions/domain/use-cases/environments.ts';
 import {
   cancelOperation,
   retryOperation,
   startEnvironment,
   stopEnvironment,
   updateEnvironment,
-} from '../../functions/domain/services/operations.ts';
-import { createProject } from '../../functions/domain/services/projects.ts';
+} from '../../functions/domain/use-cases/operations.ts';
+import { createProject } from '../../functions/domain/use-cases/projects.ts';
 import { createLocalStepFunctions, type LocalStepFunctions } from '../../local/stepfunctions.ts';
 import { type Harness, must, startHarness } from './harness.ts';
 
@@ -499,7 +499,7 @@ describe('edge cases', () => {
   it('treats repeated step invocations whose work already landed as done', async () => {
     const { created, env } = await running();
     const { completeStack, failStack, finalizeOperation } = await import(
-      '../../functions/domain/services/workflow.ts'
+      '../../functions/domain/use-cases/workflow.ts'
     );
     const input = {
       environment_id: env.id,

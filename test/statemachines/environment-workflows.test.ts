@@ -10,8 +10,8 @@ import {
   createEnvironment,
   destroyEnvironment,
   type EnvironmentSettings,
-} from '../../functions/domain/services/environments.ts';
-import { createProject } from '../../functions/domain/services/projects.ts';
+} from '../../functions/domain/use-cases/environments.ts';
+import { createProject } from '../../functions/domain/use-cases/projects.ts';
 import { createLocalStepFunctions, type LocalStepFunctions } from '../../local/stepfunctions.ts';
 import { type Harness, must, overrideSteps, startHarness } from './harness.ts';
 

@@ -4,11 +4,11 @@
  * notification rule, who sees which events, and counters that agree with what happened.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CreateEnvironmentInput } from '../../functions/api/contract/schemas.ts';
 import { principalFromClaims } from '../../functions/domain/access.ts';
-import type { LifecycleEvent } from '../../functions/domain/events.ts';
-import type { CreateEnvironmentInput } from '../../functions/domain/schemas.ts';
-import { destroyEnvironment } from '../../functions/domain/services/environments.ts';
-import { getMetrics, listEvents } from '../../functions/domain/services/events.ts';
+import type { LifecycleEvent } from '../../functions/domain/lifecycle-events.ts';
+import { destroyEnvironment } from '../../functions/domain/use-cases/environments.ts';
+import { getMetrics, listEvents } from '../../functions/domain/use-cases/events.ts';
 import { type Harness, startHarness } from './harness.ts';
 
 let harness: Harness;

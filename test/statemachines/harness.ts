@@ -4,15 +4,16 @@
  * the configuration the handlers read. The handlers' modules are imported only after the
  * configuration is set (clients read it on first use).
  */
+
+import type { CreateEnvironmentInput } from '../../functions/api/contract/schemas.ts';
 import type { Principal } from '../../functions/domain/access.ts';
 import type { ProjectRecord } from '../../functions/domain/model.ts';
-import type { CreateEnvironmentInput } from '../../functions/domain/schemas.ts';
 import {
   type AcceptedChange,
   createEnvironment,
   type EnvironmentSettings,
-} from '../../functions/domain/services/environments.ts';
-import { createProject } from '../../functions/domain/services/projects.ts';
+} from '../../functions/domain/use-cases/environments.ts';
+import { createProject } from '../../functions/domain/use-cases/projects.ts';
 import { STEP_GROUPS, type StepName, type StepPayload } from '../../functions/steps/step-list.ts';
 import { type LocalDynamoDb, startDynamoDb } from '../../local/dynamodb.ts';
 import { type LocalEventBridge, startEventBridge } from '../../local/eventbridge.ts';
@@ -29,7 +30,7 @@ export interface Harness {
   sfn: LocalStepFunctions;
   /** The local event bus: what the steps and services published. */
   bus: LocalEventBridge;
-  deps: typeof import('../../functions/shared/dependencies.ts');
+  deps: typeof import('../../functions/app/dependencies.ts');
   client: typeof import('../../functions/data/client.ts');
   /** The ARN of an execution of a state machine (executions are named after what they run). */
   executionArn(machine: string, name: string): string;
@@ -47,7 +48,7 @@ export interface Harness {
   stop(): Promise<void>;
 }
 
-/** The state machine an operation kind runs on (see functions/shared/workflow-starter.ts). */
+/** The state machine an operation kind runs on (see functions/app/workflow-starter.ts). */
 export function machineOf(kind: string): string {
   return ['destroy', 'stop', 'delete_stacks'].includes(kind)
     ? 'destroy-environment'
@@ -74,7 +75,7 @@ export async function startHarness(table: string, options: LocalStepFunctionsOpt
     POWERTOOLS_LOG_LEVEL: 'SILENT',
     POWERTOOLS_METRICS_DISABLED: 'true',
   });
-  const deps = await import('../../functions/shared/dependencies.ts');
+  const deps = await import('../../functions/app/dependencies.ts');
   const client = await import('../../functions/data/client.ts');
   const executionArn = (machine: string, name: string) =>
     `${must(sfn.stateMachineArns[machine], machine).replace(':stateMachine:', ':execution:')}:${name}`;

@@ -14,8 +14,8 @@ import {
   type AcceptedChange,
   createEnvironment,
   type EnvironmentSettings,
-} from '../../functions/domain/services/environments.ts';
-import { createProject } from '../../functions/domain/services/projects.ts';
+} from '../../functions/domain/use-cases/environments.ts';
+import { createProject } from '../../functions/domain/use-cases/projects.ts';
 import { localReconciler } from '../../local/runtime.ts';
 import {
   createLocalStepFunctions,
@@ -239,7 +239,7 @@ describe('after the reconciler', () => {
     await waitingOnStacks(executionArn);
     sfn.stopExecution(executionArn);
     expect((await settledOperation(created.operation.id)).status).toBe('failed');
-    const { retryOperation } = await import('../../functions/domain/services/operations.ts');
+    const { retryOperation } = await import('../../functions/domain/use-cases/operations.ts');
     const quick = await createLocalStepFunctions({ quiet: true, waitOverrideMs: 0, onStatusChange });
     try {
       // Act

@@ -5,15 +5,15 @@
  * and scheduled, with remediation), and the stack export.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CreateEnvironmentInput } from '../../functions/api/contract/schemas.ts';
 import { principalFromClaims } from '../../functions/domain/access.ts';
 import type { StackRecord } from '../../functions/domain/model.ts';
-import type { CreateEnvironmentInput } from '../../functions/domain/schemas.ts';
-import { refresh, runDueDriftChecks } from '../../functions/domain/services/drift.ts';
-import { createEnvironment, destroyEnvironment } from '../../functions/domain/services/environments.ts';
-import { getManifest, putManifest } from '../../functions/domain/services/manifest.ts';
-import { retryOperation, updateEnvironment } from '../../functions/domain/services/operations.ts';
-import { planCreate, planDelete, planUpdate } from '../../functions/domain/services/plans.ts';
-import { deleteStack, deployStack, exportStack } from '../../functions/domain/services/stacks.ts';
+import { refresh, runDueDriftChecks } from '../../functions/domain/use-cases/drift.ts';
+import { createEnvironment, destroyEnvironment } from '../../functions/domain/use-cases/environments.ts';
+import { getManifest, putManifest } from '../../functions/domain/use-cases/manifest.ts';
+import { retryOperation, updateEnvironment } from '../../functions/domain/use-cases/operations.ts';
+import { planCreate, planDelete, planUpdate } from '../../functions/domain/use-cases/plans.ts';
+import { deleteStack, deployStack, exportStack } from '../../functions/domain/use-cases/stacks.ts';
 import { type Harness, must, startHarness } from './harness.ts';
 
 let harness: Harness;

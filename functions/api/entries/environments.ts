@@ -1,16 +1,16 @@
 /** The `environments` function: every route of `routes/environments.ts`, dispatched by method and path. */
 
-import { routeDispatcher } from '../../shared/route-dispatch.ts';
-import { handler as createEnvironment } from '../create-environment.ts';
-import { handler as deleteEnvironment } from '../delete-environment.ts';
-import { handler as getEnvironment } from '../get-environment.ts';
-import { handler as getManifest } from '../get-manifest.ts';
-import { handler as listEnvironments } from '../list-environments.ts';
-import { handler as putManifest } from '../put-manifest.ts';
+import { handler as createEnvironment } from '../handlers/create-environment.ts';
+import { handler as deleteEnvironment } from '../handlers/delete-environment.ts';
+import { handler as getEnvironment } from '../handlers/get-environment.ts';
+import { handler as getManifest } from '../handlers/get-manifest.ts';
+import { handler as listEnvironments } from '../handlers/list-environments.ts';
+import { handler as putManifest } from '../handlers/put-manifest.ts';
+import { handler as startEnvironment } from '../handlers/start-environment.ts';
+import { handler as stopEnvironment } from '../handlers/stop-environment.ts';
+import { handler as updateEnvironment } from '../handlers/update-environment.ts';
+import { routeDispatcher } from '../http/route-dispatch.ts';
 import { environmentsRoutes } from '../routes/environments.ts';
-import { handler as startEnvironment } from '../start-environment.ts';
-import { handler as stopEnvironment } from '../stop-environment.ts';
-import { handler as updateEnvironment } from '../update-environment.ts';
 
 export const handler = routeDispatcher(environmentsRoutes, {
   createEnvironment,

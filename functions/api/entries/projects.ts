@@ -1,12 +1,12 @@
 /** The `projects` function: every route of `routes/projects.ts`, dispatched by method and path. */
 
-import { routeDispatcher } from '../../shared/route-dispatch.ts';
-import { handler as createProject } from '../create-project.ts';
-import { handler as deleteProject } from '../delete-project.ts';
-import { handler as getProject } from '../get-project.ts';
-import { handler as listProjects } from '../list-projects.ts';
+import { handler as createProject } from '../handlers/create-project.ts';
+import { handler as deleteProject } from '../handlers/delete-project.ts';
+import { handler as getProject } from '../handlers/get-project.ts';
+import { handler as listProjects } from '../handlers/list-projects.ts';
+import { handler as updateProject } from '../handlers/update-project.ts';
+import { routeDispatcher } from '../http/route-dispatch.ts';
 import { projectsRoutes } from '../routes/projects.ts';
-import { handler as updateProject } from '../update-project.ts';
 
 export const handler = routeDispatcher(projectsRoutes, {
   createProject,

@@ -1,5 +1,5 @@
 /** Routes of the `auth` function. Sign-up, confirmation, login and token refresh (thin proxies to Cognito), and the caller. */
-import * as s from '../../domain/schemas.ts';
+import * as s from '../contract/schemas.ts';
 import { route, routeGroup } from '../route-types.ts';
 
 export const authRoutes = routeGroup('auth', {

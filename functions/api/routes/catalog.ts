@@ -1,6 +1,6 @@
 /** Routes of the `catalog` function. Templates and validation: what can be built, checked without creating anything. */
-import * as s from '../../domain/schemas.ts';
-import * as v from '../../domain/validation-schemas.ts';
+import * as s from '../contract/schemas.ts';
+import * as v from '../contract/validation-schemas.ts';
 import { route, routeGroup } from '../route-types.ts';
 
 export const catalogRoutes = routeGroup('catalog', {

@@ -1,5 +1,5 @@
 /** Routes of the `deployments` function. Application deployments onto running environments, and their logs. */
-import * as s from '../../domain/schemas.ts';
+import * as s from '../contract/schemas.ts';
 import { route, routeGroup } from '../route-types.ts';
 
 export const deploymentsRoutes = routeGroup('deployments', {

@@ -1,7 +1,7 @@
 /** Routes of the `environments` function. Environments: their lifecycle (create, change, stop, start, destroy) and manifest. */
 
-import * as s from '../../domain/schemas.ts';
-import * as z from '../../domain/zod.ts';
+import * as z from '../../platform/zod.ts';
+import * as s from '../contract/schemas.ts';
 import { route, routeGroup } from '../route-types.ts';
 
 export const environmentsRoutes = routeGroup('environments', {

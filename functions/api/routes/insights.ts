@@ -1,5 +1,5 @@
 /** Routes of the `insights` function. Lifecycle events, the audit log and platform metrics. */
-import * as s from '../../domain/schemas.ts';
+import * as s from '../contract/schemas.ts';
 import { route, routeGroup } from '../route-types.ts';
 
 export const insightsRoutes = routeGroup('insights', {

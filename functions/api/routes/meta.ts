@@ -1,7 +1,7 @@
 /** Routes of the `meta` function. Liveness and the API's own documentation (public). */
 
-import * as s from '../../domain/schemas.ts';
-import * as z from '../../domain/zod.ts';
+import * as z from '../../platform/zod.ts';
+import * as s from '../contract/schemas.ts';
 import { route, routeGroup } from '../route-types.ts';
 
 export const metaRoutes = routeGroup('meta', {

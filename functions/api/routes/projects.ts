@@ -1,5 +1,5 @@
 /** Routes of the `projects` function. Projects: the containers of environments. */
-import * as s from '../../domain/schemas.ts';
+import * as s from '../contract/schemas.ts';
 import { route, routeGroup } from '../route-types.ts';
 
 export const projectsRoutes = routeGroup('projects', {

@@ -1,5 +1,5 @@
 /** Routes of the `stacks` function. An environment's stacks: read, export, redeploy, delete one, and drift refresh. */
-import * as s from '../../domain/schemas.ts';
+import * as s from '../contract/schemas.ts';
 import { route, routeGroup } from '../route-types.ts';
 
 export const stacksRoutes = routeGroup('stacks', {

@@ -1,7 +1,7 @@
 import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { handler as listAudit } from '../../../functions/api/list-audit.ts';
+import { handler as listAudit } from '../../../functions/api/handlers/list-audit.ts';
 import { ADMIN, DEVELOPER, invoke, READONLY } from '../helpers/events.ts';
 
 const ddb = mockClient(DynamoDBDocumentClient);

@@ -8,11 +8,11 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { handler as createEnvironment } from '../../../functions/api/create-environment.ts';
-import { handler as deleteEnvironment } from '../../../functions/api/delete-environment.ts';
-import { handler as getEnvironment } from '../../../functions/api/get-environment.ts';
-import { handler as listEnvironments } from '../../../functions/api/list-environments.ts';
-import { handler as listStacks } from '../../../functions/api/list-stacks.ts';
+import { handler as createEnvironment } from '../../../functions/api/handlers/create-environment.ts';
+import { handler as deleteEnvironment } from '../../../functions/api/handlers/delete-environment.ts';
+import { handler as getEnvironment } from '../../../functions/api/handlers/get-environment.ts';
+import { handler as listEnvironments } from '../../../functions/api/handlers/list-environments.ts';
+import { handler as listStacks } from '../../../functions/api/handlers/list-stacks.ts';
 import { ADMIN, DEVELOPER, invoke, OTHER_DEVELOPER, READONLY } from '../helpers/events.ts';
 
 const ddb = mockClient(DynamoDBDocumentClient);

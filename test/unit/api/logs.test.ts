@@ -1,7 +1,7 @@
 import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { handler as listLogs } from '../../../functions/api/list-logs.ts';
+import { handler as listLogs } from '../../../functions/api/handlers/list-logs.ts';
 import { encodeCursor } from '../../../functions/data/pagination.ts';
 import { ADMIN, DEVELOPER, invoke, OTHER_DEVELOPER, READONLY } from '../helpers/events.ts';
 

@@ -8,11 +8,11 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { handler as cancelOperation } from '../../../functions/api/cancel-operation.ts';
-import { handler as getOperation } from '../../../functions/api/get-operation.ts';
-import { handler as retryOperation } from '../../../functions/api/retry-operation.ts';
-import { handler as stopEnvironment } from '../../../functions/api/stop-environment.ts';
-import { handler as updateEnvironment } from '../../../functions/api/update-environment.ts';
+import { handler as cancelOperation } from '../../../functions/api/handlers/cancel-operation.ts';
+import { handler as getOperation } from '../../../functions/api/handlers/get-operation.ts';
+import { handler as retryOperation } from '../../../functions/api/handlers/retry-operation.ts';
+import { handler as stopEnvironment } from '../../../functions/api/handlers/stop-environment.ts';
+import { handler as updateEnvironment } from '../../../functions/api/handlers/update-environment.ts';
 import { DEVELOPER, invoke, OTHER_DEVELOPER, READONLY } from '../helpers/events.ts';
 
 const ddb = mockClient(DynamoDBDocumentClient);

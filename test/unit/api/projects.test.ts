@@ -9,11 +9,11 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { handler as createProject } from '../../../functions/api/create-project.ts';
-import { handler as deleteProject } from '../../../functions/api/delete-project.ts';
-import { handler as getProject } from '../../../functions/api/get-project.ts';
-import { handler as listProjects } from '../../../functions/api/list-projects.ts';
-import { handler as updateProject } from '../../../functions/api/update-project.ts';
+import { handler as createProject } from '../../../functions/api/handlers/create-project.ts';
+import { handler as deleteProject } from '../../../functions/api/handlers/delete-project.ts';
+import { handler as getProject } from '../../../functions/api/handlers/get-project.ts';
+import { handler as listProjects } from '../../../functions/api/handlers/list-projects.ts';
+import { handler as updateProject } from '../../../functions/api/handlers/update-project.ts';
 import { ADMIN, DEVELOPER, invoke, OTHER_DEVELOPER, READONLY } from '../helpers/events.ts';
 
 const ddb = mockClient(DynamoDBDocumentClient);

@@ -1,10 +1,10 @@
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { handler as renderTemplate } from '../../../functions/api/render-template.ts';
-import { handler as validateAws } from '../../../functions/api/validate-aws.ts';
-import { handler as validateDependencies } from '../../../functions/api/validate-dependencies.ts';
-import { handler as validateManifest } from '../../../functions/api/validate-manifest.ts';
+import { handler as renderTemplate } from '../../../functions/api/handlers/render-template.ts';
+import { handler as validateAws } from '../../../functions/api/handlers/validate-aws.ts';
+import { handler as validateDependencies } from '../../../functions/api/handlers/validate-dependencies.ts';
+import { handler as validateManifest } from '../../../functions/api/handlers/validate-manifest.ts';
 import { invoke, READONLY } from '../helpers/events.ts';
 
 const ddb = mockClient(DynamoDBDocumentClient);

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { TemplateParameters } from '../../../functions/api/contract/schemas.ts';
 import { layerNumbers } from '../../../functions/domain/graph.ts';
-import { TemplateParameters } from '../../../functions/domain/schemas.ts';
 import { STACK_CATALOG, STACK_NAMES } from '../../../functions/domain/stacks/registry.ts';
 import {
   estimateMonthlyCost,

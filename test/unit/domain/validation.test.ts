@@ -1,4 +1,9 @@
 import { describe, expect, it, vi } from 'vitest';
+import {
+  Manifest,
+  ValidateDependenciesRequest,
+  ValidateManifestRequest,
+} from '../../../functions/api/contract/validation-schemas.ts';
 import { STACK_CATALOG } from '../../../functions/domain/stacks/registry.ts';
 import { estimateStackMonthlyCost, getTemplate, type Template } from '../../../functions/domain/templates.ts';
 import {
@@ -8,11 +13,6 @@ import {
   validateDependencies,
   validateManifest,
 } from '../../../functions/domain/validation.ts';
-import {
-  Manifest,
-  ValidateDependenciesRequest,
-  ValidateManifestRequest,
-} from '../../../functions/domain/validation-schemas.ts';
 
 const DEFAULTS = { region: 'us-east-1', accountId: '111111111111' };
 

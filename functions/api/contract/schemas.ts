@@ -1,0 +1,955 @@
+/**
+ * The HTTP contract as zod schemas: every request body, path and query parameter is
+ * parsed with these (strict objects, bounded strings and lists), and the OpenAPI
+ * document is generated from the same schemas, so the two cannot drift apart.
+ *
+ * `z.withMeta(schema, { id })` names a schema as an OpenAPI component.
+ */
+import { ACCOUNT_ID_PATTERN, AWS_REGIONS } from '../../domain/aws.ts';
+import { EVENT_TYPES } from '../../domain/lifecycle-events.ts';
+import * as z from '../../platform/zod.ts';
+
+/**
+ * Every schema below is built inside `define`, so that esbuild can drop the ones a Lambda
+ * does not use. zod annotates its functions as free of side effects, but esbuild honours such
+ * an annotation only in the module that declares the function (evanw/esbuild#4369): here every
+ * `z.…()` call could do anything, and an unused schema would stay. A call of this function,
+ * annotated in this module, whose only argument is a function, has no side effect esbuild
+ * can see.
+ */
+/* @__NO_SIDE_EFFECTS__ */
+function define<T>(build: () => T): T {
+  return build();
+}
+
+// ---------------------------------------------------------------- building blocks
+
+const id = (prefix: string) =>
+  z.withMeta(z.string().check(z.regex(new RegExp(`^${prefix}_[0-9a-z]{26}$`), `must be a ${prefix}_… id`)), {
+    example: `${prefix}_01jd8x3k5m7n9p1q3r5s7t9v1w`,
+  });
+
+export const ProjectId = define(() => id('prj'));
+export const EnvironmentId = define(() => id('env'));
+export const OperationId = define(() => id('op'));
+export const DeploymentId = define(() => id('dep'));
+
+export const Timestamp = define(() =>
+  z.withMeta(z.string(), { format: 'date-time', example: '2026-11-22T10:00:00.000Z' }),
+);
+
+/** DNS-label style name: environments become host names (`base_url`). */
+export const EnvironmentName = define(() =>
+  z.withMeta(
+    z
+      .string()
+      .check(
+        z.minLength(1),
+        z.maxLength(40),
+        z.regex(
+          /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/,
+          'lowercase letters, digits and hyphens; must start and end alphanumeric',
+        ),
+      ),
+    { example: 'preview-pr-123' },
+  ),
+);
+
+export const ProjectName = define(() =>
+  z.withMeta(
+    z
+      .string()
+      .check(
+        z.minLength(1),
+        z.maxLength(64),
+        z.regex(/^[A-Za-z0-9][A-Za-z0-9 ._-]*$/, 'letters, digits, spaces, dots, underscores and hyphens'),
+      ),
+    { example: 'payments' },
+  ),
+);
+
+export const StackName = define(() =>
+  z.withMeta(
+    z
+      .string()
+      .check(
+        z.minLength(1),
+        z.maxLength(40),
+        z.regex(/^[a-z][a-z0-9-]*$/, 'a stack name such as database-rds'),
+      ),
+    { example: 'database-rds' },
+  ),
+);
+
+export const TemplateName = define(() =>
+  z.withMeta(z.string().check(z.minLength(1), z.maxLength(40), z.regex(/^[a-z][a-z0-9-]*$/)), {
+    example: 'default',
+  }),
+);
+
+export const Region = define(() => z.withMeta(z.enum(AWS_REGIONS), { example: 'us-east-1' }));
+export const AccountId = define(() =>
+  z.withMeta(z.string().check(z.regex(ACCOUNT_ID_PATTERN, 'must be a 12-digit AWS account id')), {
+    example: '111111111111',
+  }),
+);
+
+export const EnvironmentType = define(() => z.enum(['ephemeral', 'persistent']));
+export const EnvironmentStatus = define(() =>
+  z.enum([
+    'provisioning',
+    'running',
+    'updating',
+    'stopping',
+    'stopped',
+    'starting',
+    'destroying',
+    'destroyed',
+    'failed',
+  ]),
+);
+export const StackStatus = define(() =>
+  z.enum([
+    'pending',
+    'provisioning',
+    'provisioned',
+    'failed',
+    'skipped',
+    'stopped',
+    'destroying',
+    'destroyed',
+  ]),
+);
+/** `delete_stacks` destroys some stacks of a running environment (DELETE …/stacks/{stack}). */
+export const OperationKind = define(() =>
+  z.enum(['provision', 'update', 'stop', 'start', 'destroy', 'delete_stacks']),
+);
+export const OnFailure = define(() => z.enum(['rollback', 'keep']));
+export const OperationStatus = define(() => z.enum(['running', 'succeeded', 'failed', 'cancelled']));
+
+/** Pagination query parameters shared by every list route. */
+export const PageQuery = define(() =>
+  z.strictObject({
+    limit: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(100)), 20),
+    cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(1024))),
+  }),
+);
+
+const page = <T extends z.ZodMiniType>(item: T, name: string) =>
+  z.withMeta(z.object({ items: z.array(item), next_cursor: z.nullable(z.string()) }), { id: name });
+
+// ---------------------------------------------------------------- errors
+
+export const ErrorResponse = define(() =>
+  z.withMeta(
+    z.object({
+      detail: z.string(),
+      error_code: z.string(),
+      request_id: z.string(),
+      timestamp: Timestamp,
+      errors: z.optional(z.array(z.object({ field: z.string(), message: z.string() }))),
+    }),
+    { id: 'Error' },
+  ),
+);
+
+// ---------------------------------------------------------------- health, auth, me
+
+export const HealthResponse = define(() =>
+  z.withMeta(z.object({ status: z.literal('ok'), version: z.string(), timestamp: Timestamp }), {
+    id: 'Health',
+  }),
+);
+
+const Email = define(() => z.email().check(z.maxLength(254)));
+/** Mirrors the user pool's policy; Cognito remains the authority. */
+const Password = define(() => z.string().check(z.minLength(12), z.maxLength(256)));
+
+export const SignupRequest = define(() =>
+  z.withMeta(
+    z.strictObject({
+      email: Email,
+      password: Password,
+      name: z.optional(z.string().check(z.minLength(1), z.maxLength(100))),
+    }),
+    { id: 'SignupRequest' },
+  ),
+);
+export const SignupResponse = define(() =>
+  z.withMeta(z.object({ user_id: z.string(), email: z.string(), confirmed: z.boolean() }), {
+    id: 'SignupResponse',
+  }),
+);
+export const ConfirmRequest = define(() =>
+  z.withMeta(z.strictObject({ email: Email, code: z.string().check(z.regex(/^\d{4,10}$/)) }), {
+    id: 'ConfirmRequest',
+  }),
+);
+export const ConfirmResponse = define(() =>
+  z.withMeta(z.object({ email: z.string(), confirmed: z.literal(true) }), { id: 'ConfirmResponse' }),
+);
+export const LoginRequest = define(() =>
+  z.withMeta(z.strictObject({ email: Email, password: z.string().check(z.minLength(1), z.maxLength(256)) }), {
+    id: 'LoginRequest',
+  }),
+);
+export const LoginResponse = define(() =>
+  z.withMeta(
+    z.object({
+      id_token: z.string(),
+      access_token: z.string(),
+      refresh_token: z.string(),
+      expires_in: z.number().check(z.int()),
+      token_type: z.literal('Bearer'),
+    }),
+    { id: 'LoginResponse' },
+  ),
+);
+export const RefreshRequest = define(() =>
+  z.withMeta(z.strictObject({ refresh_token: z.string().check(z.minLength(1), z.maxLength(8192)) }), {
+    id: 'RefreshRequest',
+  }),
+);
+export const RefreshResponse = define(() =>
+  z.withMeta(
+    z.object({
+      id_token: z.string(),
+      access_token: z.string(),
+      expires_in: z.number().check(z.int()),
+      token_type: z.literal('Bearer'),
+    }),
+    { id: 'RefreshResponse' },
+  ),
+);
+
+export const Role = define(() => z.enum(['Administrators', 'Developers', 'ReadOnly']));
+export const MeResponse = define(() =>
+  z.withMeta(
+    z.object({
+      user_id: z.string(),
+      email: z.nullable(z.string()),
+      name: z.nullable(z.string()),
+      groups: z.array(z.string()),
+      role: Role,
+    }),
+    { id: 'Me' },
+  ),
+);
+
+// ---------------------------------------------------------------- projects
+
+export const CreateProjectRequest = define(() =>
+  z.withMeta(
+    z.strictObject({ name: ProjectName, description: z.optional(z.string().check(z.maxLength(500))) }),
+    {
+      id: 'CreateProjectRequest',
+    },
+  ),
+);
+export const UpdateProjectRequest = define(() =>
+  z.withMeta(
+    z
+      .strictObject({
+        name: z.optional(ProjectName),
+        description: z.optional(z.nullable(z.string().check(z.maxLength(500)))),
+      })
+      .check(
+        z.refine((v) => v.name !== undefined || v.description !== undefined, {
+          message: 'give at least one of name, description',
+        }),
+      ),
+    { id: 'UpdateProjectRequest' },
+  ),
+);
+export const Project = define(() =>
+  z.withMeta(
+    z.object({
+      id: ProjectId,
+      name: z.string(),
+      description: z.nullable(z.string()),
+      owner_id: z.string(),
+      live_environments: z.number().check(z.int()),
+      version: z.number().check(z.int()),
+      created_at: Timestamp,
+      updated_at: Timestamp,
+    }),
+    { id: 'Project' },
+  ),
+);
+export const ProjectPage = define(() => page(Project, 'ProjectPage'));
+export const ProjectPath = define(() => z.strictObject({ project_id: ProjectId }));
+
+// ---------------------------------------------------------------- templates and parameters
+
+/**
+ * Failure injection, deterministic for a given environment id and operation attempt so a
+ * run can be reproduced: `failure_rate` (permanent failures), `transient_failure_rate`
+ * (errors the state machine's Retry absorbs), stacks that always fail to create or delete.
+ */
+export const SimulateParameters = define(() =>
+  z.withMeta(
+    z.strictObject({
+      failure_rate: z.optional(z.number().check(z.gte(0), z.lte(1))),
+      transient_failure_rate: z.optional(z.number().check(z.gte(0), z.lte(1))),
+      fail_stacks: z.optional(z.array(StackName).check(z.maxLength(32))),
+      fail_destroy_stacks: z.optional(z.array(StackName).check(z.maxLength(32))),
+      /** Chance (0–1) that a resource has drifted when a refresh compares it with the live state. */
+      drift_rate: z.optional(z.number().check(z.gte(0), z.lte(1))),
+    }),
+    { id: 'SimulateParameters' },
+  ),
+);
+
+/** Scheduled drift checks: every `interval_hours`, by the sweeper; `remediate` redeploys drifted stacks. */
+export const DriftCheck = define(() =>
+  z.withMeta(
+    z.strictObject({
+      interval_hours: z.number().check(z.int(), z.gte(1), z.lte(720)),
+      remediate: z._default(z.boolean(), false),
+    }),
+    { id: 'DriftCheck' },
+  ),
+);
+
+/**
+ * Template parameters, guarded like a free tier. Every field has a default, so `{}` is valid;
+ * the resolved values are stored on the environment.
+ */
+export const TemplateParameters = define(() =>
+  z.withMeta(
+    z.strictObject({
+      domain: z.optional(
+        z
+          .string()
+          .check(
+            z.maxLength(200),
+            z.regex(
+              /^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,}$/,
+              'a DNS domain such as app.example.com',
+            ),
+          ),
+      ),
+      vpc_cidr: z.optional(
+        z.string().check(
+          z.regex(/^10\.(\d{1,3})\.0\.0\/16$/, 'a /16 in 10.0.0.0/8, such as 10.0.0.0/16'),
+          z.refine((v) => Number(v.split('.')[1]) <= 255, 'second octet must be 0–255'),
+        ),
+      ),
+      instance_type: z.optional(z.enum(['t3.micro', 't4g.micro'])),
+      db_instance_class: z.optional(z.enum(['db.t3.micro', 'db.t4g.micro'])),
+      db_engine: z.optional(z.enum(['postgres', 'mysql'])),
+      storage_gb: z.optional(z.number().check(z.int(), z.gte(1), z.lte(100))),
+      simulate: z.optional(SimulateParameters),
+    }),
+    { id: 'TemplateParameters' },
+  ),
+);
+
+export const TemplateStack = define(() =>
+  z.withMeta(
+    z.object({
+      name: z.string(),
+      description: z.string(),
+      depends_on: z.array(z.string()),
+      layer: z.number().check(z.int()),
+      resource_types: z.array(z.string()),
+      estimated_duration_seconds: z.object({ min: z.number(), max: z.number() }),
+      estimated_monthly_cost_usd: z.number(),
+    }),
+    { id: 'TemplateStack' },
+  ),
+);
+export const TemplateSummary = define(() =>
+  z.withMeta(
+    z.object({
+      name: z.string(),
+      description: z.string(),
+      version: z.string(),
+      stacks: z.number().check(z.int()),
+      layers: z.number().check(z.int()),
+    }),
+    { id: 'TemplateSummary' },
+  ),
+);
+export const TemplateDetail = define(() =>
+  z.withMeta(
+    z.object({
+      name: z.string(),
+      description: z.string(),
+      version: z.string(),
+      stacks: z.array(TemplateStack),
+      layers: z.array(z.array(z.string())),
+      parameters: z.record(
+        z.string(),
+        z.object({
+          type: z.string(),
+          required: z.boolean(),
+          default: z.unknown(),
+          description: z.string(),
+          allowed: z.optional(z.array(z.unknown())),
+        }),
+      ),
+    }),
+    { id: 'TemplateDetail' },
+  ),
+);
+export const TemplateList = define(() =>
+  z.withMeta(z.object({ items: z.array(TemplateSummary), next_cursor: z.null() }), { id: 'TemplateList' }),
+);
+export const TemplatePath = define(() => z.strictObject({ name: TemplateName }));
+
+// ---------------------------------------------------------------- environments
+
+export const CreateEnvironmentRequest = define(() =>
+  z.withMeta(
+    z.strictObject({
+      name: EnvironmentName,
+      type: z._default(EnvironmentType, 'ephemeral'),
+      template: z._default(TemplateName, 'default'),
+      ttl_hours: z.optional(z.number().check(z.int(), z.gte(1), z.lte(8760))),
+      region: z.optional(Region),
+      account_id: z.optional(AccountId),
+      parameters: z._default(TemplateParameters, {}),
+      /** What a failed provision does: destroy what it created (`rollback`) or keep it (`keep`). */
+      on_failure: z._default(OnFailure, 'rollback'),
+      /** Scheduled drift checks (run by the sweeper), optionally remediated by a redeploy. */
+      drift_check: z.optional(DriftCheck),
+    }),
+    { id: 'CreateEnvironmentRequest' },
+  ),
+);
+
+/** PATCH /environments/{id}: new parameters, merged into the current ones (an update operation). */
+export const UpdateEnvironmentRequest = define(() =>
+  z.withMeta(
+    z
+      .strictObject({
+        parameters: z.optional(TemplateParameters),
+        on_failure: z.optional(OnFailure),
+        /** A new TTL of an ephemeral environment, counted from now. */
+        ttl_hours: z.optional(z.number().check(z.int(), z.gte(1), z.lte(8760))),
+        /** Or an explicit expiry (like Terraform Cloud's auto-destroy-at). */
+        expires_at: z.optional(z.iso.datetime()),
+        /** Scheduled drift checks; `null` turns them off. */
+        drift_check: z.optional(z.nullable(DriftCheck)),
+      })
+      .check(
+        z.refine((v) => Object.values(v).some((value) => value !== undefined), {
+          message: 'give at least one of parameters, on_failure, ttl_hours, expires_at, drift_check',
+        }),
+        z.refine((v) => v.ttl_hours === undefined || v.expires_at === undefined, {
+          message: 'give ttl_hours or expires_at, not both',
+          path: ['expires_at'],
+        }),
+      ),
+    { id: 'UpdateEnvironmentRequest' },
+  ),
+);
+
+export const Progress = define(() =>
+  z.withMeta(
+    z.object({
+      layer: z.number().check(z.int()),
+      layers: z.number().check(z.int()),
+      stacks_done: z.number().check(z.int()),
+      stacks: z.number().check(z.int()),
+    }),
+    { id: 'Progress' },
+  ),
+);
+
+export const Environment = define(() =>
+  z.withMeta(
+    z.object({
+      id: EnvironmentId,
+      project_id: ProjectId,
+      name: z.string(),
+      type: EnvironmentType,
+      ttl_hours: z.nullable(z.number().check(z.int())),
+      expires_at: z.nullable(Timestamp),
+      template: z.string(),
+      region: z.string(),
+      account_id: z.string(),
+      parameters: z.record(z.string(), z.unknown()),
+      status: EnvironmentStatus,
+      progress: Progress,
+      base_url: z.nullable(z.string()),
+      current_operation_id: z.nullable(OperationId),
+      /** The application version the last successful deployment left running. */
+      current_version: z.nullable(z.string()),
+      /** The deployment rolling out now, if any (operations wait for it). */
+      active_deployment_id: z.nullable(DeploymentId),
+      /** Scheduled drift checks, if asked for, and when the next one is due. */
+      drift_check: z.nullable(DriftCheck),
+      next_drift_check_at: z.nullable(Timestamp),
+      estimated_monthly_cost_usd: z.number(),
+      on_failure: OnFailure,
+      error: z.nullable(z.string()),
+      version: z.number().check(z.int()),
+      owner_id: z.string(),
+      created_by: z.string(),
+      created_at: Timestamp,
+      updated_at: Timestamp,
+    }),
+    { id: 'Environment' },
+  ),
+);
+export const EnvironmentPage = define(() => page(Environment, 'EnvironmentPage'));
+export const EnvironmentPath = define(() => z.strictObject({ env_id: EnvironmentId }));
+export const ListEnvironmentsQuery = define(() =>
+  z.extend(PageQuery, {
+    project_id: z.optional(ProjectId),
+    status: z.optional(EnvironmentStatus),
+    type: z.optional(EnvironmentType),
+  }),
+);
+
+export const Resource = define(() =>
+  z.withMeta(
+    z.object({
+      type: z.withMeta(z.string(), { example: 'AWS::EC2::VPC' }),
+      logical_id: z.string(),
+      id: z.string(),
+      arn: z.string(),
+      properties: z.record(z.string(), z.unknown()),
+      monthly_cost_usd: z.number(),
+    }),
+    { id: 'Resource' },
+  ),
+);
+
+export const Stack = define(() =>
+  z.withMeta(
+    z.object({
+      name: z.string(),
+      layer: z.number().check(z.int()),
+      depends_on: z.array(z.string()),
+      status: StackStatus,
+      resources: z.array(Resource),
+      outputs: z.record(z.string(), z.unknown()),
+      estimated_monthly_cost_usd: z.number(),
+      operation_id: z.nullable(OperationId),
+      started_at: z.nullable(Timestamp),
+      finished_at: z.nullable(Timestamp),
+      error: z.nullable(z.string()),
+      /** The last refresh found live resources that differ from the recorded ones. */
+      drifted: z.boolean(),
+      drift_checked_at: z.nullable(Timestamp),
+    }),
+    { id: 'Stack' },
+  ),
+);
+export const StackList = define(() =>
+  z.withMeta(z.object({ items: z.array(Stack), next_cursor: z.null() }), { id: 'StackList' }),
+);
+export const StackPath = define(() => z.strictObject({ env_id: EnvironmentId, stack: StackName }));
+export const Outputs = define(() =>
+  z.withMeta(
+    z.object({
+      environment_id: EnvironmentId,
+      outputs: z.record(z.string(), z.record(z.string(), z.unknown())),
+    }),
+    { id: 'Outputs' },
+  ),
+);
+
+export const Operation = define(() =>
+  z.withMeta(
+    z.object({
+      id: OperationId,
+      environment_id: EnvironmentId,
+      kind: OperationKind,
+      status: OperationStatus,
+      /** 1 for a first run; a retry is the failed operation's attempt + 1 (it seeds the simulation). */
+      attempt: z.number().check(z.int()),
+      /** The operation this one retries. */
+      retry_of: z.nullable(OperationId),
+      /** The stacks an update, stop or start works on (all of them for provision and destroy). */
+      targets: z.nullable(z.array(z.string())),
+      cancel_requested: z.boolean(),
+      /** What happened beyond the status, e.g. `rolled_back`. */
+      outcome: z.nullable(z.string()),
+      progress: Progress,
+      /** Each stack the operation touches, with its status (live while it runs). */
+      stacks: z.array(z.object({ name: z.string(), layer: z.number().check(z.int()), status: StackStatus })),
+      started_at: Timestamp,
+      finished_at: z.nullable(Timestamp),
+      error: z.nullable(z.string()),
+      requested_by: z.string(),
+      /** Why it runs when nobody asked (e.g. `ttl_expired`). */
+      reason: z.nullable(z.string()),
+    }),
+    { id: 'Operation' },
+  ),
+);
+export const OperationPage = define(() => page(Operation, 'OperationPage'));
+export const OperationPath = define(() => z.strictObject({ op_id: OperationId }));
+
+export const LogLevel = define(() => z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']));
+export const LogEvent = define(() =>
+  z.withMeta(
+    z.object({
+      timestamp: Timestamp,
+      level: LogLevel,
+      operation_id: z.nullable(OperationId),
+      /** The deployment the line is about (deployment lines have no operation). */
+      deployment_id: z.nullable(DeploymentId),
+      stack: z.nullable(z.string()),
+      message: z.string(),
+    }),
+    { id: 'LogEvent' },
+  ),
+);
+export const LogPage = define(() => page(LogEvent, 'LogPage'));
+export const ListLogsQuery = define(() =>
+  z.extend(PageQuery, {
+    stack: z.optional(StackName),
+    level: z.optional(LogLevel),
+    since: z.optional(z.iso.datetime()),
+    operation_id: z.optional(OperationId),
+    deployment_id: z.optional(DeploymentId),
+  }),
+);
+
+/** 200 answer of a change saved at once (no stack affected): the environment, with no operation. */
+export const SavedEnvironment = define(() =>
+  z.withMeta(z.extend(Environment, { operation: z.null() }), { id: 'SavedEnvironment' }),
+);
+
+/** 202 answer of an accepted asynchronous change: the environment and the operation that runs it. */
+export const AcceptedEnvironment = define(() =>
+  z.withMeta(z.extend(Environment, { operation: Operation }), { id: 'AcceptedEnvironment' }),
+);
+
+export type CreateProjectInput = z.infer<typeof CreateProjectRequest>;
+export type UpdateProjectInput = z.infer<typeof UpdateProjectRequest>;
+export type CreateEnvironmentInput = z.infer<typeof CreateEnvironmentRequest>;
+export type TemplateParametersInput = z.infer<typeof TemplateParameters>;
+export type EnvironmentStatusValue = z.infer<typeof EnvironmentStatus>;
+export type StackStatusValue = z.infer<typeof StackStatus>;
+export type EnvironmentTypeValue = z.infer<typeof EnvironmentType>;
+export type OperationKindValue = z.infer<typeof OperationKind>;
+export type OperationStatusValue = z.infer<typeof OperationStatus>;
+export const AuditEntry = define(() =>
+  z.withMeta(
+    z.object({
+      id: z.string(),
+      timestamp: Timestamp,
+      actor_id: z.string(),
+      actor_email: z.nullable(z.string()),
+      role: Role,
+      /** The route's operation id, e.g. `deleteEnvironment`. */
+      action: z.string(),
+      method: z.string(),
+      path: z.string(),
+      /** The resource acted on (`env_…`, `prj_…`, `op_…`), when there is one. */
+      resource_id: z.nullable(z.string()),
+      status: z.number().check(z.int()),
+      outcome: z.enum(['success', 'failure']),
+      request_id: z.string(),
+    }),
+    { id: 'AuditEntry' },
+  ),
+);
+export const AuditPage = define(() => page(AuditEntry, 'AuditPage'));
+export const ListAuditQuery = define(() =>
+  z.extend(PageQuery, {
+    actor: z.optional(z.string().check(z.minLength(1), z.maxLength(128))),
+    resource: z.optional(
+      z.string().check(z.regex(/^(prj|env|op|dep)_[0-9a-z]{26}$/, 'a prj_…, env_…, op_… or dep_… id')),
+    ),
+    since: z.optional(z.iso.datetime()),
+  }),
+);
+
+export const DeploymentVersion = define(() =>
+  z.withMeta(
+    z
+      .string()
+      .check(
+        z.minLength(1),
+        z.maxLength(128),
+        z.regex(
+          /^[A-Za-z0-9][A-Za-z0-9._+-]*$/,
+          'letters, digits, dots, underscores, plus signs and hyphens',
+        ),
+      ),
+    { example: 'v1.4.2' },
+  ),
+);
+export const DeploymentStrategy = define(() => z.enum(['rolling', 'all_at_once']));
+export const DeploymentStatus = define(() =>
+  z.enum(['pending', 'running', 'succeeded', 'failed', 'rolled_back']),
+);
+export const DeploymentSimulate = define(() =>
+  z.withMeta(
+    z.strictObject({
+      /** Chance (0–1) that a batch's health check fails (deterministic per deployment and batch). */
+      health_check_failure_rate: z.optional(z.number().check(z.gte(0), z.lte(1))),
+      /** The health check of this batch (1-based) fails. */
+      fail_at_batch: z.optional(z.number().check(z.int(), z.gte(1), z.lte(3))),
+    }),
+    { id: 'DeploymentSimulate' },
+  ),
+);
+export const CreateDeploymentRequest = define(() =>
+  z.withMeta(
+    z.strictObject({
+      version: DeploymentVersion,
+      /** `rolling`: 25 %, 50 %, 100 % of instances with a health check after each; `all_at_once`: one batch. */
+      strategy: z._default(DeploymentStrategy, 'rolling'),
+      simulate: z.optional(DeploymentSimulate),
+    }),
+    { id: 'CreateDeploymentRequest' },
+  ),
+);
+export const Deployment = define(() =>
+  z.withMeta(
+    z.object({
+      id: DeploymentId,
+      environment_id: EnvironmentId,
+      project_id: ProjectId,
+      version: z.string(),
+      strategy: DeploymentStrategy,
+      status: DeploymentStatus,
+      /** What ran before; a failed rollout goes back to it. */
+      previous_version: z.nullable(z.string()),
+      batches: z.array(
+        z.object({
+          number: z.number().check(z.int()),
+          percent: z.number().check(z.int()),
+          status: z.enum(['pending', 'deploying', 'healthy', 'unhealthy']),
+          started_at: z.nullable(Timestamp),
+          finished_at: z.nullable(Timestamp),
+        }),
+      ),
+      simulate: z.nullable(DeploymentSimulate),
+      error: z.nullable(z.string()),
+      requested_by: z.string(),
+      created_at: Timestamp,
+      started_at: z.nullable(Timestamp),
+      finished_at: z.nullable(Timestamp),
+    }),
+    { id: 'Deployment' },
+  ),
+);
+export const DeploymentPage = define(() => page(Deployment, 'DeploymentPage'));
+export const DeploymentPath = define(() => z.strictObject({ deployment_id: DeploymentId }));
+
+export const EventTypeName = define(() => z.enum(EVENT_TYPES));
+export const LifecycleEventSchema = define(() =>
+  z.withMeta(
+    z.object({
+      id: z.withMeta(z.string(), { example: 'evt_01jd8x3k5m7n9p1q3r5s7t9v1w' }),
+      /** `environment.running`, `operation.finished`, `deployment.rolled_back`, … */
+      type: EventTypeName,
+      /** The event's title on the EventBridge bus, e.g. `Environment Running`. */
+      detail_type: z.string(),
+      time: Timestamp,
+      environment_id: EnvironmentId,
+      project_id: ProjectId,
+      owner_id: z.string(),
+      operation_id: z.nullable(OperationId),
+      deployment_id: z.nullable(z.string()),
+      /** What happened: statuses, error, duration, version, … depending on the type. */
+      detail: z.record(z.string(), z.unknown()),
+    }),
+    { id: 'Event' },
+  ),
+);
+export const EventPage = define(() => page(LifecycleEventSchema, 'EventPage'));
+export const ListEventsQuery = define(() =>
+  z.extend(PageQuery, {
+    environment_id: z.optional(EnvironmentId),
+    type: z.optional(EventTypeName),
+    since: z.optional(z.iso.datetime()),
+  }),
+);
+
+export const MetricsPeriod = define(() => z.enum(['1h', '24h', '7d', '30d']));
+const counts = <K extends string>(keys: readonly K[]) =>
+  z.object(Object.fromEntries(keys.map((k) => [k, z.number()])) as Record<K, z.ZodMiniNumber<number>>);
+export const MetricsQuery = define(() => z.strictObject({ period: z._default(MetricsPeriod, '24h') }));
+export const Metrics = define(() =>
+  z.withMeta(
+    z.object({
+      period: MetricsPeriod,
+      /** Start of the first hour counted: a period is its most recent whole hours plus the current one. */
+      from: Timestamp,
+      to: Timestamp,
+      operations: counts(['started', 'succeeded', 'failed', 'cancelled'] as const),
+      /** Mean duration of the provisions that succeeded in the period; null when there were none. */
+      average_provisioning_seconds: z.nullable(z.number()),
+      provisions_succeeded: z.number(),
+      /** Live environments per status now (not limited to the period). */
+      environments_by_status: counts(EnvironmentStatus.options),
+      deployments: counts(['started', 'succeeded', 'failed', 'rolled_back'] as const),
+    }),
+    { id: 'Metrics' },
+  ),
+);
+
+export type CreateDeploymentInput = z.infer<typeof CreateDeploymentRequest>;
+/** `?dry_run=true`: answer the plan (200) and change nothing. */
+export const DryRunQuery = define(() => z.strictObject({ dry_run: z.optional(z.enum(['true', 'false'])) }));
+
+const PlannedStack = define(() =>
+  z.object({
+    name: z.string(),
+    layer: z.number().check(z.int()),
+    depends_on: z.array(z.string()),
+    change: z.enum(['create', 'replace', 'delete']),
+    /** Why an update touches it: the inputs that changed, or the re-provisioned dependency it follows. */
+    reason: z.nullable(z.string()),
+    changed_parameters: z.array(z.string()),
+    resources: z.array(z.object({ logical_id: z.string(), type: z.string(), id: z.optional(z.string()) })),
+    estimated_monthly_cost_usd: z.number(),
+    /** Simulated seconds (before SIMULATION_TIME_SCALE). */
+    estimated_seconds: z.number(),
+  }),
+);
+export const Plan = define(() =>
+  z.withMeta(
+    z.object({
+      action: z.enum(['create', 'update', 'delete']),
+      dry_run: z.literal(true),
+      environment_id: z.nullable(EnvironmentId),
+      template: z.string(),
+      /** In walk order: upwards for create and update, downwards (dependants first) for delete. */
+      layers: z.array(z.object({ position: z.number().check(z.int()), stacks: z.array(PlannedStack) })),
+      stack_count: z.number().check(z.int()),
+      estimated_monthly_cost_usd: z.number(),
+      cost_delta_usd: z.number(),
+      /** Layers run one after another, each as long as its slowest stack (simulated seconds). */
+      expected_duration_seconds: z.number(),
+      /** The longest dependency chain among the planned stacks: a lower bound on the duration. */
+      critical_path: z.object({ stacks: z.array(z.string()), seconds: z.number() }),
+      quota: z.array(
+        z.object({
+          name: z.string(),
+          limit: z.number(),
+          usage: z.number(),
+          required: z.number(),
+          ok: z.boolean(),
+        }),
+      ),
+      /** Set when the change needs no operation. */
+      note: z.nullable(z.string()),
+    }),
+    { id: 'Plan' },
+  ),
+);
+
+export const Manifest = define(() =>
+  z.withMeta(
+    z.object({
+      environment_id: EnvironmentId,
+      /** The environment's version: send it back (or If-Match) when putting the manifest. */
+      version: z.number().check(z.int()),
+      template: z.string(),
+      parameters: z.record(z.string(), z.unknown()),
+      on_failure: OnFailure,
+      /** From the template, in layer order: read-only. */
+      stacks: z.array(
+        z.object({ name: z.string(), layer: z.number().check(z.int()), depends_on: z.array(z.string()) }),
+      ),
+    }),
+    { id: 'Manifest' },
+  ),
+);
+export const PutManifestRequest = define(() =>
+  z.withMeta(
+    z.strictObject({
+      /** Optional: when given, it must be this environment's. */
+      environment_id: z.optional(EnvironmentId),
+      /** Optional: like If-Match (the header wins). */
+      version: z.optional(z.number().check(z.int())),
+      /** Must be the environment's template: a template cannot change. */
+      template: TemplateName,
+      /** Replaces the parameters: what is left out goes back to its default. */
+      parameters: z._default(TemplateParameters, {}),
+      on_failure: z.optional(OnFailure),
+      /** Optional and read-only: when given, it must be the template's. */
+      stacks: z.optional(
+        z
+          .array(
+            z.strictObject({
+              name: StackName,
+              layer: z.optional(z.number().check(z.int())),
+              depends_on: z.optional(z.array(StackName).check(z.maxLength(64))),
+            }),
+          )
+          .check(z.maxLength(64)),
+      ),
+    }),
+    { id: 'PutManifestRequest' },
+  ),
+);
+
+export const StackExport = define(() =>
+  z.withMeta(
+    z.object({
+      schema_version: z.number().check(z.int()),
+      environment_id: EnvironmentId,
+      stack: z.string(),
+      template: z.string(),
+      layer: z.number().check(z.int()),
+      depends_on: z.array(z.string()),
+      dependants: z.array(z.string()),
+      status: StackStatus,
+      /** The template parameters this stack consumes, with their values. */
+      inputs: z.record(z.string(), z.unknown()),
+      resources: z.array(z.record(z.string(), z.unknown())),
+      outputs: z.record(z.string(), z.unknown()),
+      estimated_monthly_cost_usd: z.number(),
+      /** The operation that last changed the stack. */
+      last_operation_id: z.nullable(OperationId),
+      started_at: z.nullable(Timestamp),
+      finished_at: z.nullable(Timestamp),
+      drifted: z.boolean(),
+      drift_checked_at: z.nullable(Timestamp),
+    }),
+    { id: 'StackExport' },
+  ),
+);
+
+export const DriftReport = define(() =>
+  z.withMeta(
+    z.object({
+      environment_id: EnvironmentId,
+      checked_at: Timestamp,
+      changes_detected: z.boolean(),
+      stacks: z.array(
+        z.object({
+          stack: z.string(),
+          drifted: z.boolean(),
+          changes: z.array(
+            z.object({
+              logical_id: z.string(),
+              type: z.string(),
+              id: z.string(),
+              property: z.string(),
+              expected: z.unknown(),
+              actual: z.unknown(),
+            }),
+          ),
+        }),
+      ),
+    }),
+    { id: 'DriftReport' },
+  ),
+);
+export const StackDeployQuery = define(() =>
+  z.strictObject({ include_dependants: z.optional(z.enum(['true', 'false'])) }),
+);
+export const StackDeleteQuery = define(() =>
+  z.strictObject({ cascade: z.optional(z.enum(['true', 'false'])) }),
+);
+
+export type PutManifestInput = z.infer<typeof PutManifestRequest>;
+export type DriftCheckInput = z.infer<typeof DriftCheck>;
+export type RoleValue = z.infer<typeof Role>;
+export type OnFailureValue = z.infer<typeof OnFailure>;
+export type SimulateParametersInput = z.infer<typeof SimulateParameters>;
+export type UpdateEnvironmentInput = z.infer<typeof UpdateEnvironmentRequest>;
+export type LogLevelValue = z.infer<typeof LogLevel>;

@@ -1,9 +1,0 @@
-/** GET /health — liveness; touches no dependency so it answers even when they are down. */
-import { httpConfig } from '../shared/config.ts';
-import { httpRoute } from '../shared/http.ts';
-import { metaRoutes } from './routes/meta.ts';
-
-export const handler = httpRoute(metaRoutes.getHealth, async () => ({
-  statusCode: 200,
-  body: { status: 'ok', version: httpConfig().API_VERSION, timestamp: new Date().toISOString() },
-}));

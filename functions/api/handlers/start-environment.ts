@@ -1,0 +1,16 @@
+/** POST /environments/{env_id}/start — starts the compute stacks again (202). */
+
+import { environmentDeps } from '../../app/dependencies.ts';
+import { startEnvironment } from '../../domain/use-cases/operations.ts';
+import { auditedRoute } from '../http/audited-route.ts';
+import { etag, presentEnvironment, presentOperation } from '../presenters.ts';
+import { environmentsRoutes } from '../routes/environments.ts';
+
+export const handler = auditedRoute(environmentsRoutes.startEnvironment, async ({ principal, params }) => {
+  const { environment, operation } = await startEnvironment(environmentDeps, principal, params.env_id);
+  return {
+    statusCode: 202,
+    body: { ...presentEnvironment(environment), operation: presentOperation(operation) },
+    headers: etag(environment),
+  };
+});

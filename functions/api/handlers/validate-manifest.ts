@@ -1,0 +1,9 @@
+/** POST /validate/manifest */
+import { validateManifest } from '../../domain/validation.ts';
+import { httpRoute } from '../http/http.ts';
+import { catalogRoutes } from '../routes/catalog.ts';
+
+export const handler = httpRoute(catalogRoutes.validateManifest, async ({ body }) => ({
+  statusCode: 200,
+  body: validateManifest(body),
+}));

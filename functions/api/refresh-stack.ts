@@ -1,9 +1,0 @@
-/** POST /environments/{env_id}/stacks/{stack}/refresh — compares recorded and live resources; records drift. */
-import { refresh } from '../domain/services/drift.ts';
-import { auditedRoute } from '../shared/audited-route.ts';
-import { environmentDeps } from '../shared/dependencies.ts';
-import { stacksRoutes } from './routes/stacks.ts';
-
-export const handler = auditedRoute(stacksRoutes.refreshStack, async ({ principal, params }) => {
-  return { statusCode: 200, body: await refresh(environmentDeps, principal, params.env_id, params.stack) };
-});

@@ -1,9 +1,0 @@
-/** POST /validate/dependencies */
-import { validateDependencies } from '../domain/validation.ts';
-import { httpRoute } from '../shared/http.ts';
-import { catalogRoutes } from './routes/catalog.ts';
-
-export const handler = httpRoute(catalogRoutes.validateDependencies, async ({ body }) => ({
-  statusCode: 200,
-  body: validateDependencies(body.stacks),
-}));

@@ -1,9 +1,0 @@
-/** POST /validate/manifest */
-import { validateManifest } from '../domain/validation.ts';
-import { httpRoute } from '../shared/http.ts';
-import { catalogRoutes } from './routes/catalog.ts';
-
-export const handler = httpRoute(catalogRoutes.validateManifest, async ({ body }) => ({
-  statusCode: 200,
-  body: validateManifest(body),
-}));

@@ -1,0 +1,311 @@
+/**
+ * Environment use cases: create (and start provisioning), read, list, destroy, and the
+ * stack views. Status rules live in `lifecycle.ts`; this module sequences the stores
+ * and the workflow starter, with compensation when a workflow cannot be started.
+ */
+
+import type { CreateEnvironmentInput, OperationKindValue } from '../../api/contract/schemas.ts';
+import { assertMayModify, assertVisible, type Principal, seesEverything } from '../access.ts';
+import { ConflictError, NotFoundError, ServiceUnavailableError, ValidationError } from '../errors.ts';
+import { newId, nowIso } from '../ids.ts';
+import { assertSettled, newOperation, sortStacks } from '../lifecycle.ts';
+import { operationBeganEvents, operationEndedEvents } from '../lifecycle-events.ts';
+import type { EnvironmentRecord, OperationRecord, Page, PageRequest, StackRecord } from '../model.ts';
+import type {
+  EnvironmentChanges,
+  EnvironmentFilter,
+  EnvironmentStore,
+  EventPublisher,
+  OperationStore,
+  ProjectStore,
+  WorkflowStarter,
+} from '../ports.ts';
+import { estimateStackMonthlyCost, getTemplate, resolveParameters } from '../templates.ts';
+import { QUOTA_LIMITS } from '../validation.ts';
+import { getModifiableProject, getVisibleProject } from './projects.ts';
+
+export interface EnvironmentDeps {
+  projects: ProjectStore;
+  environments: EnvironmentStore;
+  operations: OperationStore;
+  workflows: WorkflowStarter;
+  events: EventPublisher;
+}
+
+export interface EnvironmentSettings {
+  defaultRegion: string;
+  defaultAccountId: string;
+  defaultTtlHours: number;
+  maxTtlHours: number;
+}
+
+export interface AcceptedChange {
+  environment: EnvironmentRecord;
+  operation: OperationRecord;
+}
+
+/** Hours between now and an expiry; `null` for persistent environments. */
+export function resolveTtl(input: CreateEnvironmentInput, settings: EnvironmentSettings): number | null {
+  if (input.type === 'persistent') {
+    if (input.ttl_hours !== undefined) {
+      throw new ValidationError([
+        { field: 'body.ttl_hours', message: 'persistent environments have no TTL' },
+      ]);
+    }
+    return null;
+  }
+  const ttl = input.ttl_hours ?? settings.defaultTtlHours;
+  if (ttl > settings.maxTtlHours) {
+    throw new ValidationError([
+      { field: 'body.ttl_hours', message: `must be at most ${settings.maxTtlHours} hours` },
+    ]);
+  }
+  return ttl;
+}
+
+export async function createEnvironment(
+  deps: EnvironmentDeps,
+  principal: Principal,
+  projectId: string,
+  input: CreateEnvironmentInput,
+  settings: EnvironmentSettings,
+): Promise<AcceptedChange> {
+  const project = await getModifiableProject(deps.projects, principal, projectId);
+  const template = getTemplate(input.template);
+  if (!template) {
+    throw new ValidationError([{ field: 'body.template', message: `unknown template '${input.template}'` }]);
+  }
+  const ttlHours = resolveTtl(input, settings);
+  const parameters = resolveParameters(input.parameters, {
+    environmentName: input.name,
+    projectName: project.name,
+  });
+  const at = nowIso();
+  const id = newId('env');
+  const operation = newOperation(
+    id,
+    'provision',
+    principal.userId,
+    template.stacks.length,
+    template.layers.length,
+    at,
+  );
+  const environment: EnvironmentRecord = {
+    id,
+    project_id: project.id,
+    name: input.name,
+    type: input.type,
+    ttl_hours: ttlHours,
+    expires_at: ttlHours === null ? null : new Date(Date.parse(at) + ttlHours * 3_600_000).toISOString(),
+    template: template.name,
+    region: input.region ?? settings.defaultRegion,
+    account_id: input.account_id ?? settings.defaultAccountId,
+    parameters,
+    status: 'provisioning',
+    progress: operation.progress,
+    base_url: null,
+    current_operation_id: operation.id,
+    on_failure: input.on_failure,
+    drift_check: input.drift_check ?? null,
+    next_drift_check_at: input.drift_check
+      ? new Date(Date.parse(at) + input.drift_check.interval_hours * 3_600_000).toISOString()
+      : null,
+    estimated_monthly_cost_usd: roundCents(
+      template.stacks.reduce((sum, stack) => sum + estimateStackMonthlyCost(stack.name, parameters), 0),
+    ),
+    error: null,
+    version: 1,
+    // Environments belong to the project's owner, whoever (e.g. an administrator) created them.
+    owner_id: project.owner_id,
+    created_by: principal.userId,
+    created_at: at,
+    updated_at: at,
+  };
+  const stacks: StackRecord[] = template.stacks.map((stack) => ({
+    environment_id: id,
+    name: stack.name,
+    layer: stack.layer,
+    depends_on: [...stack.dependsOn],
+    status: 'pending',
+    resources: [],
+    outputs: {},
+    estimated_monthly_cost_usd: estimateStackMonthlyCost(stack.name, parameters),
+    operation_id: null,
+    started_at: null,
+    finished_at: null,
+    error: null,
+  }));
+  const needsVpc = stacks.some((s) => s.name === 'network');
+  await deps.environments.create(
+    environment,
+    stacks,
+    operation,
+    needsVpc ? { vpcLimit: QUOTA_LIMITS.vpcs } : undefined,
+  );
+  await deps.events.publish(operationBeganEvents(environment, null, operation));
+  await startOrSettle(deps, 'provision', environment, operation, 'failed');
+  return { environment, operation };
+}
+
+/**
+ * Starts the operation's workflow. If Step Functions cannot be reached, the records are
+ * settled at once (operation failed, environment back to `fallback`) rather than left
+ * in a transitional status no workflow will ever finish.
+ */
+export async function startOrSettle(
+  deps: EnvironmentDeps,
+  kind: OperationKindValue,
+  environment: EnvironmentRecord,
+  operation: OperationRecord,
+  fallback: EnvironmentRecord['status'],
+  restore?: EnvironmentChanges,
+): Promise<void> {
+  try {
+    await deps.workflows.start(kind, { environment_id: environment.id, operation_id: operation.id });
+  } catch (cause) {
+    const outcome = {
+      operationStatus: 'failed',
+      environmentStatus: fallback,
+      ...(restore ? { restore } : {}),
+      error: 'The workflow could not be started',
+      releaseName: false,
+      at: nowIso(),
+    } as const;
+    if (await deps.operations.finish(environment, operation, outcome)) {
+      await deps.events.publish(operationEndedEvents(environment, operation, outcome));
+    }
+    // Say exactly what state was left behind, so the client knows what to do next.
+    const message =
+      kind === 'provision'
+        ? `Environment ${environment.id} was recorded but its provisioning could not be started; it is now failed: delete it and try again later`
+        : `The ${kind} of environment ${environment.id} could not be started; it is unchanged, please retry`;
+    throw new ServiceUnavailableError(message, { cause, extra: { environment_id: environment.id } });
+  }
+}
+
+export async function getVisibleEnvironment(
+  store: EnvironmentStore,
+  principal: Principal,
+  environmentId: string,
+): Promise<EnvironmentRecord> {
+  const environment = await store.get(environmentId);
+  if (!environment) throw new NotFoundError('Environment', environmentId);
+  assertVisible(principal, environment.owner_id, 'Environment', environmentId);
+  return environment;
+}
+
+/** An environment the caller may change: 404 if not visible, 403 if read-only. */
+export async function getModifiableEnvironment(
+  store: EnvironmentStore,
+  principal: Principal,
+  environmentId: string,
+): Promise<EnvironmentRecord> {
+  const environment = await store.get(environmentId);
+  if (!environment) throw new NotFoundError('Environment', environmentId);
+  assertMayModify(principal, environment.owner_id, 'Environment', environmentId);
+  return environment;
+}
+
+export async function listEnvironments(
+  deps: Pick<EnvironmentDeps, 'projects' | 'environments'>,
+  principal: Principal,
+  query: EnvironmentFilter & { project_id?: string | undefined },
+  page: PageRequest,
+): Promise<Page<EnvironmentRecord>> {
+  const filter: EnvironmentFilter = { status: query.status, type: query.type };
+  if (query.project_id) {
+    await getVisibleProject(deps.projects, principal, query.project_id);
+    return deps.environments.list({ kind: 'project', projectId: query.project_id }, filter, page);
+  }
+  const scope = seesEverything(principal)
+    ? ({ kind: 'all' } as const)
+    : ({ kind: 'owner', ownerId: principal.userId } as const);
+  return deps.environments.list(scope, filter, page);
+}
+
+export async function destroyEnvironment(
+  deps: EnvironmentDeps,
+  principal: Principal,
+  environmentId: string,
+  options: { reason?: string; onlyIf?: (current: EnvironmentRecord) => boolean } = {},
+): Promise<AcceptedChange> {
+  const current = await getModifiableEnvironment(deps.environments, principal, environmentId);
+  // Checked on the record the conditional write is based on, so nothing changes in between.
+  if (options.onlyIf && !options.onlyIf(current)) {
+    throw new ConflictError(
+      `Environment ${environmentId} changed; not destroying it`,
+      'CONCURRENT_MODIFICATION',
+    );
+  }
+  if (current.status === 'destroyed') {
+    throw new ConflictError(`Environment ${environmentId} is already destroyed`, 'ILLEGAL_STATE', {
+      status: current.status,
+    });
+  }
+  assertSettled(current);
+  const stacks = await deps.environments.listStacks(environmentId);
+  const remaining = stacks.filter((s) => s.status !== 'destroyed');
+  const layers = new Set(remaining.map((s) => s.layer)).size;
+  const operation = newOperation(
+    environmentId,
+    'destroy',
+    principal.userId,
+    remaining.length,
+    layers,
+    nowIso(),
+    { reason: options.reason ?? null },
+  );
+  // A destroy is about every stack (the scope of its view).
+  const environment = await deps.environments.beginOperation(current, operation, 'destroying', stacks);
+  await deps.events.publish(operationBeganEvents(environment, current.status, operation));
+  await startOrSettle(deps, 'destroy', environment, operation, current.status);
+  return { environment, operation };
+}
+
+export async function listStacks(
+  store: EnvironmentStore,
+  principal: Principal,
+  environmentId: string,
+): Promise<StackRecord[]> {
+  // One read: the stacks name their environment's owner. Without one (no stacks, or stacks
+  // recorded before they named it), the environment itself says whether the caller may see it.
+  const { ownerId, stacks } = await store.listStacksWithOwner(environmentId);
+  if (ownerId === null) await getVisibleEnvironment(store, principal, environmentId);
+  else assertVisible(principal, ownerId, 'Environment', environmentId);
+  return sortStacks(stacks);
+}
+
+export async function getStack(
+  store: EnvironmentStore,
+  principal: Principal,
+  environmentId: string,
+  name: string,
+): Promise<StackRecord> {
+  const found = await store.getStackWithOwner(environmentId, name);
+  if (found?.ownerId) {
+    assertVisible(principal, found.ownerId, 'Environment', environmentId);
+    return found.stack;
+  }
+  // No such stack (or one that does not name its owner): 404 for the environment first, as ever.
+  await getVisibleEnvironment(store, principal, environmentId);
+  if (!found) throw new NotFoundError('Stack', `${environmentId}/${name}`);
+  return found.stack;
+}
+
+/** Outputs of the stacks that currently exist (provisioned or stopped), by stack name. */
+export async function getOutputs(
+  store: EnvironmentStore,
+  principal: Principal,
+  environmentId: string,
+): Promise<Record<string, Record<string, unknown>>> {
+  const stacks = await listStacks(store, principal, environmentId);
+  return Object.fromEntries(
+    stacks
+      .filter((s) => s.status === 'provisioned' || s.status === 'stopped')
+      .map((s) => [s.name, s.outputs]),
+  );
+}
+
+export function roundCents(value: number): number {
+  return Math.round(value * 100) / 100;
+}

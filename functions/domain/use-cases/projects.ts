@@ -1,0 +1,100 @@
+/**
+ * Project use cases: create, read, list, rename, delete. Ownership and roles are
+ * checked here, once, for every entry point.
+ */
+
+import type { CreateProjectInput, UpdateProjectInput } from '../../api/contract/schemas.ts';
+import { assertMayModify, assertMayWrite, assertVisible, type Principal, seesEverything } from '../access.ts';
+import { NotFoundError, PreconditionFailedError } from '../errors.ts';
+import { newId, nowIso } from '../ids.ts';
+import type { Page, PageRequest, ProjectRecord } from '../model.ts';
+import type { ProjectStore } from '../ports.ts';
+
+export async function createProject(
+  store: ProjectStore,
+  principal: Principal,
+  input: CreateProjectInput,
+): Promise<ProjectRecord> {
+  assertMayWrite(principal);
+  const at = nowIso();
+  const project: ProjectRecord = {
+    id: newId('prj'),
+    name: input.name,
+    description: input.description ?? null,
+    owner_id: principal.userId,
+    live_environments: 0,
+    version: 1,
+    created_at: at,
+    updated_at: at,
+  };
+  await store.create(project);
+  return project;
+}
+
+/** A project the caller may see, or 404. */
+export async function getVisibleProject(
+  store: ProjectStore,
+  principal: Principal,
+  projectId: string,
+): Promise<ProjectRecord> {
+  const project = await store.get(projectId);
+  if (!project) throw new NotFoundError('Project', projectId);
+  assertVisible(principal, project.owner_id, 'Project', projectId);
+  return project;
+}
+
+/** A project the caller may change: 404 if not visible, 403 if read-only. */
+export async function getModifiableProject(
+  store: ProjectStore,
+  principal: Principal,
+  projectId: string,
+): Promise<ProjectRecord> {
+  const project = await store.get(projectId);
+  if (!project) throw new NotFoundError('Project', projectId);
+  assertMayModify(principal, project.owner_id, 'Project', projectId);
+  return project;
+}
+
+export function listProjects(
+  store: ProjectStore,
+  principal: Principal,
+  page: PageRequest,
+): Promise<Page<ProjectRecord>> {
+  return seesEverything(principal) ? store.listAll(page) : store.listByOwner(principal.userId, page);
+}
+
+/**
+ * Checks an `If-Match` header against a record's version. Absent means "last writer
+ * wins" (the write is still conditional on the version read just before).
+ */
+export function assertVersionMatches(ifMatch: number | undefined, record: { version: number }): void {
+  if (ifMatch !== undefined && ifMatch !== record.version) {
+    throw new PreconditionFailedError(
+      `Version mismatch: If-Match ${ifMatch}, current version ${record.version}`,
+    );
+  }
+}
+
+export async function updateProject(
+  store: ProjectStore,
+  principal: Principal,
+  projectId: string,
+  input: UpdateProjectInput,
+  ifMatch: number | undefined,
+): Promise<ProjectRecord> {
+  const project = await getModifiableProject(store, principal, projectId);
+  assertVersionMatches(ifMatch, project);
+  const changes: { name?: string; description?: string | null } = {};
+  if (input.name !== undefined && input.name !== project.name) changes.name = input.name;
+  if (input.description !== undefined) changes.description = input.description;
+  return store.update(project, changes);
+}
+
+export async function deleteProject(
+  store: ProjectStore,
+  principal: Principal,
+  projectId: string,
+): Promise<void> {
+  const project = await getModifiableProject(store, principal, projectId);
+  await store.delete(project);
+}

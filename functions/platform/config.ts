@@ -1,0 +1,111 @@
+/**
+ * Configuration, read from the environment once per concern and validated with zod.
+ * Only endpoints and names come from here: nothing in `functions/` branches on where it
+ * runs. Each concern is parsed lazily so a function only needs the variables it uses
+ * (the auth functions have no table, the step functions no state machine ARNs).
+ */
+import * as z from './zod.ts';
+
+const optionalUrl = z.optional(z.url());
+
+const memo = <T>(read: () => T): (() => T) => {
+  let value: T | undefined;
+  return () => {
+    value ??= read();
+    return value;
+  };
+};
+
+const parse = <T extends z.ZodMiniType>(schema: T, concern: string): z.infer<T> => {
+  const result = schema.safeParse(process.env);
+  if (!result.success) {
+    const fields = result.error.issues.map((i) => i.path.join('.')).join(', ');
+    // A deployment defect, not a caller's: fail loudly at cold start.
+    throw new Error(`Invalid ${concern} configuration: ${fields}`);
+  }
+  return result.data;
+};
+
+/** The AWS region every client uses. */
+export const regionConfig = memo(() =>
+  parse(z.object({ AWS_REGION: z._default(z.string().check(z.minLength(1)), 'us-east-1') }), 'region'),
+);
+
+/** DynamoDB: the table name, and an endpoint override (DynamoDB Local). */
+export const tableConfig = memo(() =>
+  parse(z.object({ TABLE_NAME: z.string().check(z.minLength(1)), DYNAMODB_ENDPOINT: optionalUrl }), 'table'),
+);
+
+/** Step Functions: an endpoint override (the local runner). */
+export const sfnConfig = memo(() => parse(z.object({ SFN_ENDPOINT: optionalUrl }), 'Step Functions'));
+
+/** The state machines of environment operations, which the API and the sweeper start. */
+export const workflowConfig = memo(() =>
+  parse(
+    z.object({
+      PROVISION_STATE_MACHINE_ARN: z.string().check(z.startsWith('arn:')),
+      DESTROY_STATE_MACHINE_ARN: z.string().check(z.startsWith('arn:')),
+    }),
+    'workflow',
+  ),
+);
+
+/** The state machine of application rollouts. */
+export const deployConfig = memo(() =>
+  parse(z.object({ DEPLOY_STATE_MACHINE_ARN: z.string().check(z.startsWith('arn:')) }), 'deploy'),
+);
+
+/** EventBridge: the bus lifecycle events go to, and an endpoint override (the local bus). */
+export const eventsConfig = memo(() =>
+  parse(
+    z.object({ EVENT_BUS_NAME: z.string().check(z.minLength(1)), EVENTBRIDGE_ENDPOINT: optionalUrl }),
+    'events',
+  ),
+);
+
+/** Cognito: the pool and client the auth routes proxy to, and an endpoint override. */
+export const authConfig = memo(() =>
+  parse(
+    z.object({
+      USER_POOL_ID: z.string().check(z.regex(/^[\w-]+_[0-9a-zA-Z]+$/)),
+      USER_POOL_CLIENT_ID: z.string().check(z.minLength(1)),
+      COGNITO_ENDPOINT: optionalUrl,
+    }),
+    'auth',
+  ),
+);
+
+/** Simulation and product settings. */
+export const simulationConfig = memo(() =>
+  parse(
+    z.object({
+      /**
+       * Multiplies every simulated duration. 1 is "real" time; local mode uses about 0.02
+       * (a default environment in ~30 s); tests use 0 (no waits).
+       */
+      SIMULATION_TIME_SCALE: z._default(z.coerce.number().check(z.gte(0), z.lte(10)), 0.1),
+      DEFAULT_ACCOUNT_ID: z._default(z.string().check(z.regex(/^\d{12}$/)), '111111111111'),
+      DEFAULT_REGION: z._default(z.string(), 'us-east-1'),
+      /** Domain under which environments get their fake `base_url`. */
+      BASE_DOMAIN: z._default(z.string(), 'envs.example.dev'),
+      DEFAULT_TTL_HOURS: z._default(z.coerce.number().check(z.int(), z.gte(1)), 24),
+      MAX_TTL_HOURS: z._default(z.coerce.number().check(z.int(), z.gte(1)), 720),
+      /** How long before expiry the sweeper emits `environment.expiring` (0: no warning). */
+      EXPIRY_WARNING_MINUTES: z._default(z.coerce.number().check(z.int(), z.gte(0), z.lte(10_080)), 30),
+    }),
+    'simulation',
+  ),
+);
+
+/** HTTP settings. */
+export const httpConfig = memo(() =>
+  parse(
+    z.object({
+      MAX_BODY_BYTES: z._default(z.coerce.number().check(z.int(), z.gte(1024)), 64 * 1024),
+      /** Role of a signed-in user in no group: self-service by default (DESIGN.md §4). */
+      DEFAULT_ROLE: z._default(z.enum(['Administrators', 'Developers', 'ReadOnly']), 'Developers'),
+      API_VERSION: z._default(z.string(), '0.1.0'),
+    }),
+    'http',
+  ),
+);
