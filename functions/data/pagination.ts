@@ -5,7 +5,7 @@
  * reaching DynamoDB as an invalid start key.
  */
 import { QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
-import { BadRequestError } from '../domain/errors.ts';
+import { InvalidCursorError } from '../domain/errors.ts';
 import type { Page, PageRequest } from '../domain/model.ts';
 import { documentClient, tableName } from './client.ts';
 import { type IndexName, TABLE_DESIGN } from './table-design.ts';
@@ -47,12 +47,8 @@ export function encodeCursor(key: Record<string, unknown>): string {
   return Buffer.from(JSON.stringify(key), 'utf8').toString('base64url');
 }
 
-function invalidCursor(): BadRequestError {
-  return new BadRequestError(
-    'Invalid cursor',
-    [{ field: 'query.cursor', message: 'not a cursor returned by this list' }],
-    'INVALID_CURSOR',
-  );
+function invalidCursor(): InvalidCursorError {
+  return new InvalidCursorError();
 }
 
 export function decodeCursor(cursor: string, spec: QuerySpec): Key {

@@ -1,67 +1,70 @@
 /**
- * Domain errors. Each carries the HTTP status and the stable `error_code` of the
- * contract (DESIGN.md §4), so the HTTP layer can shape any of them without knowing
- * where they came from. Messages are written for API users: they never contain
- * internals (stack traces, table names, SDK messages).
+ * Domain errors: what went wrong, in the domain's terms, with a stable `errorCode`
+ * (DESIGN.md §4) and a message written for API users (never internals: no stack traces,
+ * table names or SDK messages). They know nothing of HTTP: `functions/api/http/errors.ts`
+ * is the one place that maps each kind to a status code and the error shape.
  */
 
-/** One field-level problem, as listed in a 400/422 response's `errors`. */
+/** One field-level problem. `field` is a dotted path in the input, e.g. `parameters.storage_gb`. */
 export interface FieldError {
-  /** Dotted path to the offending field, e.g. `body.parameters.storage_gb`. */
   field: string;
   message: string;
 }
 
-/** Base class: an error that is safe to show to the caller. */
-export class ApiError extends Error {
-  readonly statusCode: number;
+/** Base class: an error that is safe to show to the caller, by kind (its class). */
+export class DomainError extends Error {
   readonly errorCode: string;
   readonly errors: FieldError[] | undefined;
-  /** Extra, caller-safe fields merged into the error body (e.g. the running operation id). */
+  /** Extra, caller-safe facts about the error (e.g. the running operation id). */
   readonly extra: Record<string, unknown> | undefined;
 
   constructor(
-    statusCode: number,
     errorCode: string,
     message: string,
     options: { errors?: FieldError[]; extra?: Record<string, unknown>; cause?: unknown } = {},
   ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
-    this.statusCode = statusCode;
     this.errorCode = errorCode;
     this.errors = options.errors;
     this.extra = options.extra;
   }
 }
 
-export class BadRequestError extends ApiError {
-  constructor(message: string, errors?: FieldError[], errorCode = 'BAD_REQUEST') {
-    super(400, errorCode, message, { errors });
-  }
-}
-
-export class UnauthorizedError extends ApiError {
+/** The caller could not be identified (no verified identity, or not an ID token). */
+export class UnauthorizedError extends DomainError {
   constructor(message = 'Missing or invalid credentials') {
-    super(401, 'UNAUTHORIZED', message);
+    super('UNAUTHORIZED', message);
   }
 }
 
-export class ForbiddenError extends ApiError {
+/** The caller may see the resource but their role does not allow the action. */
+export class ForbiddenError extends DomainError {
   constructor(message = 'Your role does not allow this action') {
-    super(403, 'FORBIDDEN', message);
+    super('FORBIDDEN', message);
   }
 }
 
-export class NotFoundError extends ApiError {
+/** No such resource, or not one the caller may see (the two are not told apart). */
+export class NotFoundError extends DomainError {
   constructor(resource: string, id: string) {
-    super(404, 'NOT_FOUND', `${resource} not found: ${id}`);
+    super('NOT_FOUND', `${resource} not found: ${id}`);
   }
 }
 
-export class ConflictError extends ApiError {
+/** A pagination cursor that was not handed out for this list (forged, or for another list). */
+export class InvalidCursorError extends DomainError {
+  constructor(message = 'Invalid cursor') {
+    super('INVALID_CURSOR', message, {
+      errors: [{ field: 'cursor', message: 'not a cursor returned by this list' }],
+    });
+  }
+}
+
+/** The change conflicts with the resource's state (illegal transition, name taken, quota, a run in progress). */
+export class ConflictError extends DomainError {
   constructor(message: string, errorCode = 'CONFLICT', extra?: Record<string, unknown>) {
-    super(409, errorCode, message, { extra });
+    super(errorCode, message, { extra });
   }
 }
 
@@ -70,30 +73,27 @@ export function duplicateName(projectId: string, name: string): [string, string]
   return [`Project ${projectId} already has a live environment named '${name}'`, 'DUPLICATE_NAME'];
 }
 
-export class PreconditionFailedError extends ApiError {
+/** The caller's expected version of the resource is not the current one (`If-Match`). */
+export class PreconditionFailedError extends DomainError {
   constructor(message: string) {
-    super(412, 'PRECONDITION_FAILED', message);
+    super('PRECONDITION_FAILED', message);
   }
 }
 
-export class PayloadTooLargeError extends ApiError {
-  constructor(limitBytes: number) {
-    super(413, 'PAYLOAD_TOO_LARGE', `Request body exceeds ${limitBytes} bytes`);
-  }
-}
-
-export class ValidationError extends ApiError {
+/** The input is well-formed but not acceptable; `errors` name its fields (paths in the input). */
+export class ValidationError extends DomainError {
   constructor(errors: FieldError[], message = 'Request validation failed') {
-    super(422, 'VALIDATION_ERROR', message, { errors });
+    super('VALIDATION_ERROR', message, { errors });
   }
 }
 
-export class ServiceUnavailableError extends ApiError {
+/** A dependency (the workflow engine, the identity provider…) is unavailable; trying again may work. */
+export class ServiceUnavailableError extends DomainError {
   constructor(
     message = 'The service is temporarily unavailable, please retry',
     options: { cause?: unknown; extra?: Record<string, unknown> } = {},
   ) {
-    super(503, 'SERVICE_UNAVAILABLE', message, options);
+    super('SERVICE_UNAVAILABLE', message, options);
   }
 }
 
@@ -134,8 +134,8 @@ export class StaleOperationError extends Error {
  * and did not happen. Safe to retry: the API answers 503 so clients retry, and the state
  * machines retry steps that throw it, with backoff and jitter.
  */
-export class TransientStoreError extends ApiError {
+export class TransientStoreError extends ServiceUnavailableError {
   constructor() {
-    super(503, 'SERVICE_UNAVAILABLE', 'The request collided with a concurrent change; please retry');
+    super('The request collided with a concurrent change; please retry');
   }
 }

@@ -137,7 +137,7 @@ describe('the environment lock', () => {
     await expect(
       createDeployment(harness.deps.deploymentDeps, owner, id, { version: 'v1', strategy: 'rolling' }),
     ).rejects.toMatchObject({
-      statusCode: 409,
+      name: 'ConflictError',
       errorCode: 'ILLEGAL_STATE',
     });
     expect((await harness.deps.deploymentStore.listByEnvironment(id, { limit: 10 })).items).toEqual([]);
@@ -154,11 +154,11 @@ describe('the environment lock', () => {
     await expect(
       createDeployment(harness.deps.deploymentDeps, owner, id, { version: 'v2', strategy: 'rolling' }),
     ).rejects.toMatchObject({
-      statusCode: 409,
+      name: 'ConflictError',
       errorCode: 'DEPLOYMENT_IN_PROGRESS',
     });
     await expect(destroyEnvironment(harness.deps.environmentDeps, owner, id)).rejects.toMatchObject({
-      statusCode: 409,
+      name: 'ConflictError',
       errorCode: 'DEPLOYMENT_IN_PROGRESS',
     });
     // The execution was stopped: the reconciler ends the deployment and frees the environment.

@@ -405,7 +405,7 @@ describe('stop and start', () => {
     );
     // Illegal transitions answer 409 with the current status.
     await expect(stopEnvironment(deps.environmentDeps, owner, created.environment.id)).rejects.toMatchObject({
-      statusCode: 409,
+      name: 'ConflictError',
       extra: { status: 'stopped' },
     });
     const restart = await startEnvironment(deps.environmentDeps, owner, created.environment.id);

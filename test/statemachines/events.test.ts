@@ -105,7 +105,7 @@ describe('lifecycle events', () => {
     expect(all.items.every((e) => e.type === 'environment.running')).toBe(true);
     await expect(
       listEvents(readers(), stranger, { environment_id: id }, { limit: 10 }),
-    ).rejects.toMatchObject({ statusCode: 404 });
+    ).rejects.toMatchObject({ name: 'NotFoundError' });
   });
 });
 

@@ -169,7 +169,7 @@ describe('the manifest', () => {
     const base = { template: manifest.template, parameters: {} };
     await expect(
       putManifest(harness.deps.environmentDeps, owner, id, { ...base, template: 'default' }, undefined),
-    ).rejects.toMatchObject({ statusCode: 422 });
+    ).rejects.toMatchObject({ name: 'ValidationError' });
     await expect(
       putManifest(
         harness.deps.environmentDeps,
@@ -178,10 +178,10 @@ describe('the manifest', () => {
         { ...base, stacks: [{ name: 'network' }] },
         undefined,
       ),
-    ).rejects.toMatchObject({ statusCode: 422 });
+    ).rejects.toMatchObject({ name: 'ValidationError' });
     await expect(
       putManifest(harness.deps.environmentDeps, owner, id, base, manifest.version + 5),
-    ).rejects.toMatchObject({ statusCode: 412 });
+    ).rejects.toMatchObject({ name: 'PreconditionFailedError' });
   });
 });
 
@@ -193,7 +193,7 @@ describe('single-stack operations', () => {
     // Act + assert
     await expect(
       deleteStack(harness.deps.environmentDeps, owner, id, 'security', { cascade: false }),
-    ).rejects.toMatchObject({ statusCode: 409, errorCode: 'STACK_HAS_DEPENDANTS' });
+    ).rejects.toMatchObject({ name: 'ConflictError', errorCode: 'STACK_HAS_DEPENDANTS' });
     const cascade = await deleteStack(harness.deps.environmentDeps, owner, id, 'security', { cascade: true });
     expect(cascade.operation.kind).toBe('delete_stacks');
     expect(cascade.environment.status).toBe('updating');
@@ -218,7 +218,7 @@ describe('single-stack operations', () => {
     // A dependant cannot come back before its dependency does.
     await expect(
       deployStack(harness.deps.environmentDeps, owner, id, 'storage', { includeDependants: false }),
-    ).rejects.toMatchObject({ statusCode: 409, errorCode: 'DEPENDENCIES_NOT_PROVISIONED' });
+    ).rejects.toMatchObject({ name: 'ConflictError', errorCode: 'DEPENDENCIES_NOT_PROVISIONED' });
     // Redeploying security with its dependants brings them all back.
     const redeploy = await deployStack(harness.deps.environmentDeps, owner, id, 'security', {
       includeDependants: true,
@@ -292,7 +292,7 @@ describe('an update whose workflow cannot start', () => {
       { maxTtlHours: 720 },
     );
     // Assert
-    await expect(attempt).rejects.toMatchObject({ statusCode: 503 });
+    await expect(attempt).rejects.toMatchObject({ name: 'ServiceUnavailableError' });
     const after = await environment(id);
     expect(after.status).toBe('running');
     expect(after.parameters).toEqual(before.parameters);

@@ -142,7 +142,7 @@ describe('the TTL sweeper', () => {
           maxTtlHours: 720,
         },
       ),
-    ).rejects.toMatchObject({ statusCode: 422 });
+    ).rejects.toMatchObject({ name: 'ValidationError' });
   });
 });
 

@@ -4,7 +4,8 @@
  * like a wrong password or code; signup does say that an email is taken (as Cognito
  * itself does), the usual trade-off for a usable signup.
  */
-import { ApiError, ConflictError, UnauthorizedError, ValidationError } from '../../domain/errors.ts';
+import { ConflictError, UnauthorizedError } from '../../domain/errors.ts';
+import { HttpError, RequestValidationError } from './errors.ts';
 
 export { cognito } from '../../platform/clients.ts';
 
@@ -16,29 +17,29 @@ export function translateCognitoError(error: unknown): never {
     case 'AliasExistsException':
       throw new ConflictError('An account with this email already exists', 'USER_EXISTS');
     case 'InvalidPasswordException':
-      throw new ValidationError([
+      throw new RequestValidationError([
         {
           field: 'body.password',
           message: 'must be at least 12 characters with upper and lower case letters, a digit and a symbol',
         },
       ]);
     case 'InvalidParameterException':
-      throw new ValidationError([{ field: 'body', message: 'rejected by the identity provider' }]);
+      throw new RequestValidationError([{ field: 'body', message: 'rejected by the identity provider' }]);
     case 'NotAuthorizedException':
     case 'UserNotFoundException':
       throw new UnauthorizedError('Incorrect email, password or token');
     case 'UserNotConfirmedException':
-      throw new ApiError(403, 'USER_NOT_CONFIRMED', 'Confirm your account with the emailed code first');
+      throw new HttpError(403, 'USER_NOT_CONFIRMED', 'Confirm your account with the emailed code first');
     case 'PasswordResetRequiredException':
-      throw new ApiError(403, 'PASSWORD_RESET_REQUIRED', 'A password reset is required for this account');
+      throw new HttpError(403, 'PASSWORD_RESET_REQUIRED', 'A password reset is required for this account');
     case 'CodeMismatchException':
-      throw new ApiError(400, 'INVALID_CODE', 'The confirmation code is not valid');
+      throw new HttpError(400, 'INVALID_CODE', 'The confirmation code is not valid');
     case 'ExpiredCodeException':
-      throw new ApiError(400, 'CODE_EXPIRED', 'The confirmation code has expired');
+      throw new HttpError(400, 'CODE_EXPIRED', 'The confirmation code has expired');
     case 'TooManyRequestsException':
     case 'LimitExceededException':
     case 'TooManyFailedAttemptsException':
-      throw new ApiError(429, 'THROTTLED', 'Too many requests, slow down');
+      throw new HttpError(429, 'THROTTLED', 'Too many requests, slow down');
     default:
       throw error;
   }
@@ -47,7 +48,7 @@ export function translateCognitoError(error: unknown): never {
 /** Confirm answers an unknown user like a wrong code, so it cannot be used to probe for accounts. */
 export function translateConfirmError(error: unknown): never {
   if (error instanceof Error && error.name === 'UserNotFoundException') {
-    throw new ApiError(400, 'INVALID_CODE', 'The confirmation code is not valid');
+    throw new HttpError(400, 'INVALID_CODE', 'The confirmation code is not valid');
   }
   return translateCognitoError(error);
 }

@@ -15,18 +15,19 @@ import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { assertMayWrite, type Principal, principalFromClaims } from '../../domain/access.ts';
-import {
-  ApiError,
-  BadRequestError,
-  type FieldError,
-  PayloadTooLargeError,
-  ValidationError,
-} from '../../domain/errors.ts';
+import type { FieldError } from '../../domain/errors.ts';
 import { httpConfig } from '../../platform/config.ts';
 import { correlationKeys, logger } from '../../platform/observability.ts';
 import { mapStackTrace } from '../../platform/stack-traces.ts';
 import type * as z from '../../platform/zod.ts';
 import type { RouteDefinition } from '../route-types.ts';
+import {
+  BadRequestError,
+  type HttpFailure,
+  httpFailureOf,
+  PayloadTooLargeError,
+  RequestValidationError,
+} from './errors.ts';
 
 type Parsed<R extends RouteDefinition, K extends 'params' | 'query' | 'body'> = R['request'] extends infer Q
   ? Q extends { [P in K]: infer S extends z.ZodMiniType }
@@ -125,12 +126,10 @@ function json(statusCode: number, body: unknown, requestId: string, headers: Rec
 
 /** Turns any error into the contract's error response; internals are logged, never returned. */
 export function errorResponse(error: unknown, requestId: string): APIGatewayProxyResult {
-  let apiError: ApiError | undefined;
-  if (error instanceof ApiError) apiError = error;
-  else if (isMiddyJsonError(error)) {
-    apiError = new BadRequestError('Malformed JSON body', undefined, 'MALFORMED_JSON');
-  }
-  if (!apiError) {
+  const failure: HttpFailure | undefined = isMiddyJsonError(error)
+    ? httpFailureOf(new BadRequestError('Malformed JSON body', undefined, 'MALFORMED_JSON'))
+    : httpFailureOf(error);
+  if (!failure) {
     mapStackTrace(error);
     logger.error('Unhandled error', { error: error as Error, requestId });
     return json(
@@ -144,16 +143,16 @@ export function errorResponse(error: unknown, requestId: string): APIGatewayProx
       requestId,
     );
   }
-  if (apiError.statusCode >= 500) logger.error(apiError.message, { error: apiError, requestId });
+  if (failure.statusCode >= 500) logger.error(failure.message, { error: error as Error, requestId });
   return json(
-    apiError.statusCode,
+    failure.statusCode,
     {
-      detail: apiError.message,
-      error_code: apiError.errorCode,
+      detail: failure.message,
+      error_code: failure.errorCode,
       request_id: requestId,
       timestamp: new Date().toISOString(),
-      ...(apiError.errors ? { errors: apiError.errors } : {}),
-      ...apiError.extra,
+      ...(failure.errors ? { errors: failure.errors } : {}),
+      ...failure.extra,
     },
     requestId,
   );
@@ -268,7 +267,7 @@ export function routeHandler<R extends RouteDefinition>(
     let body: unknown;
     if (route.request?.body) {
       const result = route.request.body.safeParse(event.body);
-      if (!result.success) throw new ValidationError(fieldErrors(result.error, 'body'));
+      if (!result.success) throw new RequestValidationError(fieldErrors(result.error, 'body'));
       body = result.data;
     }
     const response = await impl({

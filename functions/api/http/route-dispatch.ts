@@ -6,8 +6,8 @@
  * local gateway are built from, and calls it with the event unchanged.
  */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { ApiError } from '../../domain/errors.ts';
 import type { RouteDefinition } from '../route-types.ts';
+import { HttpError } from './errors.ts';
 import { errorResponse, type RouteHandler } from './http.ts';
 
 /** An API function's handler. */
@@ -33,7 +33,7 @@ export function routeDispatcher<R extends Record<string, RouteDefinition>>(
       // API Gateway only sends this function its own routes: another one is a wiring defect.
       const requestId = event.requestContext?.requestId ?? context.awsRequestId;
       return errorResponse(
-        new ApiError(404, 'NOT_FOUND', `Route not found: ${event.httpMethod} ${event.resource}`),
+        new HttpError(404, 'NOT_FOUND', `Route not found: ${event.httpMethod} ${event.resource}`),
         requestId,
       );
     }

@@ -104,7 +104,7 @@ export async function createDeployment(
   if (failAt !== undefined && failAt > batches.length) {
     throw new ValidationError([
       {
-        field: 'body.simulate.fail_at_batch',
+        field: 'simulate.fail_at_batch',
         message: `a ${input.strategy} deployment has ${batches.length} batch${batches.length === 1 ? '' : 'es'}`,
       },
     ]);

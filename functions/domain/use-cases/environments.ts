@@ -48,16 +48,14 @@ export interface AcceptedChange {
 export function resolveTtl(input: CreateEnvironmentInput, settings: EnvironmentSettings): number | null {
   if (input.type === 'persistent') {
     if (input.ttl_hours !== undefined) {
-      throw new ValidationError([
-        { field: 'body.ttl_hours', message: 'persistent environments have no TTL' },
-      ]);
+      throw new ValidationError([{ field: 'ttl_hours', message: 'persistent environments have no TTL' }]);
     }
     return null;
   }
   const ttl = input.ttl_hours ?? settings.defaultTtlHours;
   if (ttl > settings.maxTtlHours) {
     throw new ValidationError([
-      { field: 'body.ttl_hours', message: `must be at most ${settings.maxTtlHours} hours` },
+      { field: 'ttl_hours', message: `must be at most ${settings.maxTtlHours} hours` },
     ]);
   }
   return ttl;
@@ -73,7 +71,7 @@ export async function createEnvironment(
   const project = await getModifiableProject(deps.projects, principal, projectId);
   const template = getTemplate(input.template);
   if (!template) {
-    throw new ValidationError([{ field: 'body.template', message: `unknown template '${input.template}'` }]);
+    throw new ValidationError([{ field: 'template', message: `unknown template '${input.template}'` }]);
   }
   const ttlHours = resolveTtl(input, settings);
   const parameters = resolveParameters(input.parameters, {

@@ -61,11 +61,11 @@ async function resolveManifest(
   assertVersionMatches(ifMatch ?? input.version, current);
   const errors: { field: string; message: string }[] = [];
   if (input.environment_id !== undefined && input.environment_id !== current.id) {
-    errors.push({ field: 'body.environment_id', message: `this is the manifest of ${current.id}` });
+    errors.push({ field: 'environment_id', message: `this is the manifest of ${current.id}` });
   }
   if (input.template !== current.template) {
     errors.push({
-      field: 'body.template',
+      field: 'template',
       message: `the template of an environment cannot change (it is ${current.template}); create a new environment`,
     });
   }
@@ -84,7 +84,7 @@ async function resolveManifest(
       });
     if (!same) {
       errors.push({
-        field: 'body.stacks',
+        field: 'stacks',
         message: 'stacks and their dependencies come from the template and cannot be edited',
       });
     }

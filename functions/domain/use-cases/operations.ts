@@ -187,7 +187,7 @@ export function newExpiry(
   now: Date,
 ): EnvironmentChanges['expiry'] {
   if (input.ttl_hours === undefined && input.expires_at === undefined) return undefined;
-  const field = input.ttl_hours !== undefined ? 'body.ttl_hours' : 'body.expires_at';
+  const field = input.ttl_hours !== undefined ? 'ttl_hours' : 'expires_at';
   if (current.type !== 'ephemeral') {
     throw new ValidationError([{ field, message: 'persistent environments have no TTL' }]);
   }

@@ -80,7 +80,7 @@ export async function planCreate(
   const project = await getModifiableProject(deps.projects, principal, projectId);
   const template = getTemplate(input.template);
   if (!template) {
-    throw new ValidationError([{ field: 'body.template', message: `unknown template '${input.template}'` }]);
+    throw new ValidationError([{ field: 'template', message: `unknown template '${input.template}'` }]);
   }
   resolveTtl(input, settings);
   if (await deps.environments.nameTaken(project.id, input.name)) {

@@ -125,7 +125,7 @@ describe('DynamoLogStore.append', () => {
     ddb.on(BatchWriteCommand).callsFake((input: { RequestItems: Record<string, unknown[]> }) => ({
       UnprocessedItems: input.RequestItems,
     }));
-    await expect(store.append([event()])).rejects.toMatchObject({ statusCode: 503 });
+    await expect(store.append([event()])).rejects.toMatchObject({ name: 'TransientStoreError' });
     expect(ddb.commandCalls(BatchWriteCommand)).toHaveLength(5);
   });
 });
@@ -241,7 +241,7 @@ describe('DynamoLogStore.list', () => {
     ['a non-string key', { PK: `ENV#${ENV_ID}`, SK: 5 }],
   ])('rejects a forged cursor (%s) without querying', async (_, key) => {
     await expect(store.list(ENV_ID, {}, { limit: 20, cursor: encodeCursor(key) })).rejects.toMatchObject({
-      statusCode: 400,
+      name: 'InvalidCursorError',
       errorCode: 'INVALID_CURSOR',
     });
     expect(ddb.commandCalls(QueryCommand)).toHaveLength(0);
@@ -251,13 +251,13 @@ describe('DynamoLogStore.list', () => {
     const cursor = encodeCursor({ PK: `ENV#${ENV_ID}`, SK: 'LOG#2026-11-22T09:00:00.000Z#a' });
     await expect(
       store.list(ENV_ID, { since: '2026-11-22T10:00:00.000Z' }, { limit: 20, cursor }),
-    ).rejects.toMatchObject({ statusCode: 400 });
+    ).rejects.toMatchObject({ name: 'InvalidCursorError' });
     expect(ddb.commandCalls(QueryCommand)).toHaveLength(0);
   });
 
   it('rejects a cursor that is not base64 JSON', async () => {
     await expect(store.list(ENV_ID, {}, { limit: 20, cursor: '%%%not-a-cursor' })).rejects.toMatchObject({
-      statusCode: 400,
+      name: 'InvalidCursorError',
     });
   });
 });
