@@ -3,16 +3,22 @@
  * needs. `functions/data` implements the stores on DynamoDB; tests implement them in
  * memory. Field names are the API's (snake_case), so presenting a record is a copy.
  */
+import type { SimulatedResource } from './simulation.ts';
+import type { ResolvedParameters } from './templates.ts';
 import type {
+  AuditOutcomeValue,
+  BatchStatusValue,
+  DeploymentStatusValue,
+  DeploymentStrategyValue,
   EnvironmentStatusValue,
   EnvironmentTypeValue,
+  LogLevelValue,
   OnFailureValue,
   OperationKindValue,
   OperationStatusValue,
+  RoleValue,
   StackStatusValue,
-} from '../api/contract/schemas.ts';
-import type { SimulatedResource } from './simulation.ts';
-import type { ResolvedParameters } from './templates.ts';
+} from './vocabulary.ts';
 
 export interface Progress {
   /** Layer in progress (1-based; 0 before the walk starts). */
@@ -132,15 +138,12 @@ export interface OperationRecord {
   reason: string | null;
 }
 
-export type DeploymentStatusValue = 'pending' | 'running' | 'succeeded' | 'failed' | 'rolled_back';
-export type DeploymentStrategyValue = 'rolling' | 'all_at_once';
-
 /** One step of a rollout: a share of the instances gets the new version, then a health check. */
 export interface DeploymentBatch {
   number: number;
   /** Share of instances on the new version once this batch is done. */
   percent: number;
-  status: 'pending' | 'deploying' | 'healthy' | 'unhealthy';
+  status: BatchStatusValue;
   started_at: string | null;
   finished_at: string | null;
 }
@@ -191,13 +194,13 @@ export interface AuditRecord {
   timestamp: string;
   actor_id: string;
   actor_email: string | null;
-  role: 'Administrators' | 'Developers' | 'ReadOnly';
+  role: RoleValue;
   action: string;
   method: string;
   path: string;
   resource_id: string | null;
   status: number;
-  outcome: 'success' | 'failure';
+  outcome: AuditOutcomeValue;
   request_id: string;
 }
 
@@ -214,7 +217,7 @@ export interface LogRecord {
   /** The deployment the line is about (deployment logs have no operation). */
   deployment_id?: string | null;
   stack: string | null;
-  level: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+  level: LogLevelValue;
   message: string;
   timestamp: string;
 }

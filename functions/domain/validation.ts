@@ -14,7 +14,6 @@ import {
   type TemplateParametersInput,
 } from '../api/contract/schemas.ts';
 import type {
-  AwsCheckStatusValue,
   AwsCheckValue,
   AwsValidationValue,
   DependencyValidationValue,
@@ -39,6 +38,7 @@ import {
   resolveParameters,
   type Template,
 } from './templates.ts';
+import type { AwsCheckStatusValue } from './vocabulary.ts';
 
 // ---------------------------------------------------------------- render
 

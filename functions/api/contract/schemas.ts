@@ -3,10 +3,31 @@
  * parsed with these (strict objects, bounded strings and lists), and the OpenAPI
  * document is generated from the same schemas, so the two cannot drift apart.
  *
- * `z.withMeta(schema, { id })` names a schema as an OpenAPI component.
+ * `z.withMeta(schema, { id })` names a schema as an OpenAPI component. Enums are built from
+ * the domain's vocabulary (`functions/domain/vocabulary.ts`).
  */
 import { ACCOUNT_ID_PATTERN, AWS_REGIONS } from '../../domain/aws.ts';
-import { EVENT_TYPES } from '../../domain/lifecycle-events.ts';
+import {
+  AUDIT_OUTCOMES,
+  BATCH_STATUSES,
+  DB_ENGINES,
+  DB_INSTANCE_CLASSES,
+  DEPLOYMENT_STATUSES,
+  DEPLOYMENT_STRATEGIES,
+  ENVIRONMENT_STATUSES,
+  ENVIRONMENT_TYPES,
+  EVENT_TYPES,
+  INSTANCE_TYPES,
+  LOG_LEVELS,
+  METRICS_PERIODS,
+  ON_FAILURE_POLICIES,
+  OPERATION_KINDS,
+  OPERATION_STATUSES,
+  PLAN_ACTIONS,
+  ROLES,
+  STACK_CHANGES,
+  STACK_STATUSES,
+} from '../../domain/vocabulary.ts';
 import * as z from '../../platform/zod.ts';
 
 /**
@@ -94,38 +115,13 @@ export const AccountId = define(() =>
   }),
 );
 
-export const EnvironmentType = define(() => z.enum(['ephemeral', 'persistent']));
-export const EnvironmentStatus = define(() =>
-  z.enum([
-    'provisioning',
-    'running',
-    'updating',
-    'stopping',
-    'stopped',
-    'starting',
-    'destroying',
-    'destroyed',
-    'failed',
-  ]),
-);
-export const StackStatus = define(() =>
-  z.enum([
-    'pending',
-    'provisioning',
-    'provisioned',
-    'failed',
-    'skipped',
-    'stopped',
-    'destroying',
-    'destroyed',
-  ]),
-);
+export const EnvironmentType = define(() => z.enum(ENVIRONMENT_TYPES));
+export const EnvironmentStatus = define(() => z.enum(ENVIRONMENT_STATUSES));
+export const StackStatus = define(() => z.enum(STACK_STATUSES));
 /** `delete_stacks` destroys some stacks of a running environment (DELETE …/stacks/{stack}). */
-export const OperationKind = define(() =>
-  z.enum(['provision', 'update', 'stop', 'start', 'destroy', 'delete_stacks']),
-);
-export const OnFailure = define(() => z.enum(['rollback', 'keep']));
-export const OperationStatus = define(() => z.enum(['running', 'succeeded', 'failed', 'cancelled']));
+export const OperationKind = define(() => z.enum(OPERATION_KINDS));
+export const OnFailure = define(() => z.enum(ON_FAILURE_POLICIES));
+export const OperationStatus = define(() => z.enum(OPERATION_STATUSES));
 
 /** Pagination query parameters shared by every list route. */
 export const PageQuery = define(() =>
@@ -222,7 +218,7 @@ export const RefreshResponse = define(() =>
   ),
 );
 
-export const Role = define(() => z.enum(['Administrators', 'Developers', 'ReadOnly']));
+export const Role = define(() => z.enum(ROLES));
 export const MeResponse = define(() =>
   z.withMeta(
     z.object({
@@ -335,9 +331,9 @@ export const TemplateParameters = define(() =>
           z.refine((v) => Number(v.split('.')[1]) <= 255, 'second octet must be 0–255'),
         ),
       ),
-      instance_type: z.optional(z.enum(['t3.micro', 't4g.micro'])),
-      db_instance_class: z.optional(z.enum(['db.t3.micro', 'db.t4g.micro'])),
-      db_engine: z.optional(z.enum(['postgres', 'mysql'])),
+      instance_type: z.optional(z.enum(INSTANCE_TYPES)),
+      db_instance_class: z.optional(z.enum(DB_INSTANCE_CLASSES)),
+      db_engine: z.optional(z.enum(DB_ENGINES)),
       storage_gb: z.optional(z.number().check(z.int(), z.gte(1), z.lte(100))),
       simulate: z.optional(SimulateParameters),
     }),
@@ -585,7 +581,7 @@ export const Operation = define(() =>
 export const OperationPage = define(() => page(Operation, 'OperationPage'));
 export const OperationPath = define(() => z.strictObject({ op_id: OperationId }));
 
-export const LogLevel = define(() => z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']));
+export const LogLevel = define(() => z.enum(LOG_LEVELS));
 export const LogEvent = define(() =>
   z.withMeta(
     z.object({
@@ -625,11 +621,6 @@ export type CreateProjectInput = z.infer<typeof CreateProjectRequest>;
 export type UpdateProjectInput = z.infer<typeof UpdateProjectRequest>;
 export type CreateEnvironmentInput = z.infer<typeof CreateEnvironmentRequest>;
 export type TemplateParametersInput = z.infer<typeof TemplateParameters>;
-export type EnvironmentStatusValue = z.infer<typeof EnvironmentStatus>;
-export type StackStatusValue = z.infer<typeof StackStatus>;
-export type EnvironmentTypeValue = z.infer<typeof EnvironmentType>;
-export type OperationKindValue = z.infer<typeof OperationKind>;
-export type OperationStatusValue = z.infer<typeof OperationStatus>;
 export const AuditEntry = define(() =>
   z.withMeta(
     z.object({
@@ -645,7 +636,7 @@ export const AuditEntry = define(() =>
       /** The resource acted on (`env_…`, `prj_…`, `op_…`), when there is one. */
       resource_id: z.nullable(z.string()),
       status: z.number().check(z.int()),
-      outcome: z.enum(['success', 'failure']),
+      outcome: z.enum(AUDIT_OUTCOMES),
       request_id: z.string(),
     }),
     { id: 'AuditEntry' },
@@ -677,10 +668,8 @@ export const DeploymentVersion = define(() =>
     { example: 'v1.4.2' },
   ),
 );
-export const DeploymentStrategy = define(() => z.enum(['rolling', 'all_at_once']));
-export const DeploymentStatus = define(() =>
-  z.enum(['pending', 'running', 'succeeded', 'failed', 'rolled_back']),
-);
+export const DeploymentStrategy = define(() => z.enum(DEPLOYMENT_STRATEGIES));
+export const DeploymentStatus = define(() => z.enum(DEPLOYMENT_STATUSES));
 export const DeploymentSimulate = define(() =>
   z.withMeta(
     z.strictObject({
@@ -718,7 +707,7 @@ export const Deployment = define(() =>
         z.object({
           number: z.number().check(z.int()),
           percent: z.number().check(z.int()),
-          status: z.enum(['pending', 'deploying', 'healthy', 'unhealthy']),
+          status: z.enum(BATCH_STATUSES),
           started_at: z.nullable(Timestamp),
           finished_at: z.nullable(Timestamp),
         }),
@@ -766,7 +755,7 @@ export const ListEventsQuery = define(() =>
   }),
 );
 
-export const MetricsPeriod = define(() => z.enum(['1h', '24h', '7d', '30d']));
+export const MetricsPeriod = define(() => z.enum(METRICS_PERIODS));
 const counts = <K extends string>(keys: readonly K[]) =>
   z.object(Object.fromEntries(keys.map((k) => [k, z.number()])) as Record<K, z.ZodMiniNumber<number>>);
 export const MetricsQuery = define(() => z.strictObject({ period: z._default(MetricsPeriod, '24h') }));
@@ -782,7 +771,7 @@ export const Metrics = define(() =>
       average_provisioning_seconds: z.nullable(z.number()),
       provisions_succeeded: z.number(),
       /** Live environments per status now (not limited to the period). */
-      environments_by_status: counts(EnvironmentStatus.options),
+      environments_by_status: counts(ENVIRONMENT_STATUSES),
       deployments: counts(['started', 'succeeded', 'failed', 'rolled_back'] as const),
     }),
     { id: 'Metrics' },
@@ -798,7 +787,7 @@ const PlannedStack = define(() =>
     name: z.string(),
     layer: z.number().check(z.int()),
     depends_on: z.array(z.string()),
-    change: z.enum(['create', 'replace', 'delete']),
+    change: z.enum(STACK_CHANGES),
     /** Why an update touches it: the inputs that changed, or the re-provisioned dependency it follows. */
     reason: z.nullable(z.string()),
     changed_parameters: z.array(z.string()),
@@ -811,7 +800,7 @@ const PlannedStack = define(() =>
 export const Plan = define(() =>
   z.withMeta(
     z.object({
-      action: z.enum(['create', 'update', 'delete']),
+      action: z.enum(PLAN_ACTIONS),
       dry_run: z.literal(true),
       environment_id: z.nullable(EnvironmentId),
       template: z.string(),
@@ -948,8 +937,5 @@ export const StackDeleteQuery = define(() =>
 
 export type PutManifestInput = z.infer<typeof PutManifestRequest>;
 export type DriftCheckInput = z.infer<typeof DriftCheck>;
-export type RoleValue = z.infer<typeof Role>;
-export type OnFailureValue = z.infer<typeof OnFailure>;
 export type SimulateParametersInput = z.infer<typeof SimulateParameters>;
 export type UpdateEnvironmentInput = z.infer<typeof UpdateEnvironmentRequest>;
-export type LogLevelValue = z.infer<typeof LogLevel>;

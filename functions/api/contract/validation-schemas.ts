@@ -9,6 +9,12 @@
  * `validation.ts`. A body of the wrong shape is still a 422.
  */
 
+import {
+  AWS_CHECK_STATUSES,
+  DB_ENGINES,
+  DB_INSTANCE_CLASSES,
+  INSTANCE_TYPES,
+} from '../../domain/vocabulary.ts';
 import * as z from '../../platform/zod.ts';
 import {
   AccountId,
@@ -65,9 +71,9 @@ export const ResolvedParameters = define(() =>
     z.object({
       domain: z.string(),
       vpc_cidr: z.string(),
-      instance_type: z.enum(['t3.micro', 't4g.micro']),
-      db_instance_class: z.enum(['db.t3.micro', 'db.t4g.micro']),
-      db_engine: z.enum(['postgres', 'mysql']),
+      instance_type: z.enum(INSTANCE_TYPES),
+      db_instance_class: z.enum(DB_INSTANCE_CLASSES),
+      db_engine: z.enum(DB_ENGINES),
       storage_gb: z.number().check(z.int()),
       simulate: z.optional(SimulateParameters),
     }),
@@ -254,7 +260,7 @@ export const ValidateAwsRequest = define(() =>
   ),
 );
 
-export const AwsCheckStatus = define(() => z.enum(['pass', 'warn', 'fail']));
+export const AwsCheckStatus = define(() => z.enum(AWS_CHECK_STATUSES));
 
 export const AwsCheck = define(() =>
   z.withMeta(
@@ -294,5 +300,4 @@ export type ValidateDependenciesInput = z.infer<typeof ValidateDependenciesReque
 export type DependencyValidationValue = z.infer<typeof DependencyValidation>;
 export type ValidateAwsInput = z.infer<typeof ValidateAwsRequest>;
 export type AwsCheckValue = z.infer<typeof AwsCheck>;
-export type AwsCheckStatusValue = z.infer<typeof AwsCheckStatus>;
 export type AwsValidationValue = z.infer<typeof AwsValidation>;

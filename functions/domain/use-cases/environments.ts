@@ -4,7 +4,7 @@
  * and the workflow starter, with compensation when a workflow cannot be started.
  */
 
-import type { CreateEnvironmentInput, OperationKindValue } from '../../api/contract/schemas.ts';
+import type { CreateEnvironmentInput } from '../../api/contract/schemas.ts';
 import { assertMayModify, assertVisible, type Principal, seesEverything } from '../access.ts';
 import { ConflictError, NotFoundError, ServiceUnavailableError, ValidationError } from '../errors.ts';
 import { newId, nowIso } from '../ids.ts';
@@ -22,6 +22,7 @@ import type {
 } from '../ports.ts';
 import { estimateStackMonthlyCost, getTemplate, resolveParameters } from '../templates.ts';
 import { QUOTA_LIMITS } from '../validation.ts';
+import type { OperationKindValue } from '../vocabulary.ts';
 import { getModifiableProject, getVisibleProject } from './projects.ts';
 
 export interface EnvironmentDeps {

@@ -5,11 +5,7 @@
  * each starts only from a settled status, with a conditional write.
  */
 
-import type {
-  OperationKindValue,
-  StackStatusValue,
-  UpdateEnvironmentInput,
-} from '../../api/contract/schemas.ts';
+import type { UpdateEnvironmentInput } from '../../api/contract/schemas.ts';
 import { assertMayModify, assertVisible, type Principal } from '../access.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import { dependantsOf } from '../graph.ts';
@@ -31,6 +27,7 @@ import {
   type ResolvedParameters,
   type StackParameter,
 } from '../templates.ts';
+import type { OperationKindValue, StackStatusValue } from '../vocabulary.ts';
 import {
   type AcceptedChange,
   type EnvironmentDeps,

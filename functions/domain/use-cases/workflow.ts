@@ -12,7 +12,6 @@
  * backwards.
  */
 
-import type { OperationKindValue, StackStatusValue } from '../../api/contract/schemas.ts';
 import { StaleOperationError } from '../errors.ts';
 import { throwSimulatedFailure } from '../failures.ts';
 import { nowIso } from '../ids.ts';
@@ -31,6 +30,7 @@ import type { EnvironmentRecord, LogRecord, OperationRecord, StackRecord } from 
 import type { Claim, EventPublisher, OperationOutcome, OperationStore } from '../ports.ts';
 import { simulatedDurationSeconds, simulateStack } from '../simulation.ts';
 import { type ResolvedParameters, stackInputs } from '../templates.ts';
+import type { OperationKindValue, StackStatusValue } from '../vocabulary.ts';
 
 // ---------------------------------------------------------------- payloads
 
