@@ -4,8 +4,7 @@
  * `LogStore`), and how an event is presented.
  */
 
-import type { LogRecord } from './model.ts';
-import type { SimulatedResource } from './simulation.ts';
+import type { LogRecord, SimulatedResource } from './model.ts';
 import type { OperationKindValue } from './vocabulary.ts';
 
 type Level = LogRecord['level'];

@@ -1,10 +1,9 @@
 /**
- * The records the domain works with, and the ports (store and workflow interfaces) it
- * needs. `functions/data` implements the stores on DynamoDB; tests implement them in
- * memory. Field names are the API's (snake_case), so presenting a record is a copy.
+ * The records the domain works with. The ports (`ports.ts`) store and read them;
+ * `functions/data` implements the stores on DynamoDB; tests implement them in memory.
+ * Field names are the API's (snake_case), so presenting a record is a copy.
  */
-import type { SimulatedResource } from './simulation.ts';
-import type { ResolvedParameters } from './templates.ts';
+import type { ResolvedParameters } from './parameters.ts';
 import type {
   AuditOutcomeValue,
   BatchStatusValue,
@@ -74,6 +73,18 @@ export interface EnvironmentRecord {
   created_by: string;
   created_at: string;
   updated_at: string;
+}
+
+/** A resource a stack created (simulated), as recorded on the stack. */
+export interface SimulatedResource {
+  type: string;
+  logical_id: string;
+  /** The physical id (what `Ref` returns in CloudFormation). */
+  id: string;
+  /** The resource's ARN; '' for the few resources that have none of their own (e.g. a Cognito app client). */
+  arn: string;
+  properties: Record<string, unknown>;
+  monthly_cost_usd: number;
 }
 
 export interface StackRecord {

@@ -5,9 +5,10 @@
  * Pure: the services read the records and pass them in.
  */
 import { type DependencyGraph, dependenciesOf } from './graph.ts';
+import type { ResolvedParameters } from './parameters.ts';
 import { simulatedDurationSeconds } from './simulation.ts';
 import { getStackDefinition } from './stacks/registry.ts';
-import { estimateStackMonthlyCost, type ResolvedParameters, type StackParameter } from './templates.ts';
+import { estimateStackMonthlyCost, type StackParameter } from './templates.ts';
 import type { PlanAction, StackChangeValue } from './vocabulary.ts';
 
 /** One stack of a plan and why it is in it. */

@@ -20,10 +20,10 @@ import type {
   PageRequest,
   Progress,
   ProjectRecord,
+  SimulatedResource,
   StackRecord,
 } from './model.ts';
-import type { SimulatedResource } from './simulation.ts';
-import type { ResolvedParameters } from './templates.ts';
+import type { ResolvedParameters } from './parameters.ts';
 import type {
   EnvironmentStatusValue,
   EnvironmentTypeValue,

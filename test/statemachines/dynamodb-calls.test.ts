@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Principal, principalFromClaims } from '../../functions/domain/access.ts';
 import { newId } from '../../functions/domain/ids.ts';
 import type { EnvironmentRecord, OperationRecord, StackRecord } from '../../functions/domain/model.ts';
-import { resolveParameters } from '../../functions/domain/templates.ts';
+import { resolveParameters } from '../../functions/domain/parameters.ts';
 import { createEnvironment, destroyEnvironment } from '../../functions/domain/use-cases/environments.ts';
 import type { EnvironmentStatusValue, EnvironmentTypeValue } from '../../functions/domain/vocabulary.ts';
 import { createLocalStepFunctions } from '../../local/stepfunctions.ts';

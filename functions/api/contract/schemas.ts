@@ -1,26 +1,35 @@
 /**
- * The HTTP contract as zod schemas: every request body, path and query parameter is
- * parsed with these (strict objects, bounded strings and lists), and the OpenAPI
+ * The HTTP contract as zod schemas: every path and query parameter is parsed with these,
+ * and answers are documented with them; request bodies are the domain's inputs
+ * (`functions/domain/inputs.ts`, `parameters.ts`, `validation-documents.ts`). The OpenAPI
  * document is generated from the same schemas, so the two cannot drift apart.
  *
  * `z.withMeta(schema, { id })` names a schema as an OpenAPI component. Enums are built from
  * the domain's vocabulary (`functions/domain/vocabulary.ts`).
  */
-import { ACCOUNT_ID_PATTERN, AWS_REGIONS } from '../../domain/aws.ts';
+import {
+  DeploymentSimulate,
+  DeploymentStrategy,
+  DriftCheck,
+  EnvironmentType,
+  OnFailure,
+} from '../../domain/inputs.ts';
+import {
+  DeploymentId,
+  EnvironmentId,
+  OperationId,
+  ProjectId,
+  StackName,
+  TemplateName,
+} from '../../domain/names.ts';
 import {
   AUDIT_OUTCOMES,
   BATCH_STATUSES,
-  DB_ENGINES,
-  DB_INSTANCE_CLASSES,
   DEPLOYMENT_STATUSES,
-  DEPLOYMENT_STRATEGIES,
   ENVIRONMENT_STATUSES,
-  ENVIRONMENT_TYPES,
   EVENT_TYPES,
-  INSTANCE_TYPES,
   LOG_LEVELS,
   METRICS_PERIODS,
-  ON_FAILURE_POLICIES,
   OPERATION_KINDS,
   OPERATION_STATUSES,
   PLAN_ACTIONS,
@@ -45,82 +54,14 @@ function define<T>(build: () => T): T {
 
 // ---------------------------------------------------------------- building blocks
 
-const id = (prefix: string) =>
-  z.withMeta(z.string().check(z.regex(new RegExp(`^${prefix}_[0-9a-z]{26}$`), `must be a ${prefix}_… id`)), {
-    example: `${prefix}_01jd8x3k5m7n9p1q3r5s7t9v1w`,
-  });
-
-export const ProjectId = define(() => id('prj'));
-export const EnvironmentId = define(() => id('env'));
-export const OperationId = define(() => id('op'));
-export const DeploymentId = define(() => id('dep'));
-
 export const Timestamp = define(() =>
   z.withMeta(z.string(), { format: 'date-time', example: '2026-11-22T10:00:00.000Z' }),
 );
 
-/** DNS-label style name: environments become host names (`base_url`). */
-export const EnvironmentName = define(() =>
-  z.withMeta(
-    z
-      .string()
-      .check(
-        z.minLength(1),
-        z.maxLength(40),
-        z.regex(
-          /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/,
-          'lowercase letters, digits and hyphens; must start and end alphanumeric',
-        ),
-      ),
-    { example: 'preview-pr-123' },
-  ),
-);
-
-export const ProjectName = define(() =>
-  z.withMeta(
-    z
-      .string()
-      .check(
-        z.minLength(1),
-        z.maxLength(64),
-        z.regex(/^[A-Za-z0-9][A-Za-z0-9 ._-]*$/, 'letters, digits, spaces, dots, underscores and hyphens'),
-      ),
-    { example: 'payments' },
-  ),
-);
-
-export const StackName = define(() =>
-  z.withMeta(
-    z
-      .string()
-      .check(
-        z.minLength(1),
-        z.maxLength(40),
-        z.regex(/^[a-z][a-z0-9-]*$/, 'a stack name such as database-rds'),
-      ),
-    { example: 'database-rds' },
-  ),
-);
-
-export const TemplateName = define(() =>
-  z.withMeta(z.string().check(z.minLength(1), z.maxLength(40), z.regex(/^[a-z][a-z0-9-]*$/)), {
-    example: 'default',
-  }),
-);
-
-export const Region = define(() => z.withMeta(z.enum(AWS_REGIONS), { example: 'us-east-1' }));
-export const AccountId = define(() =>
-  z.withMeta(z.string().check(z.regex(ACCOUNT_ID_PATTERN, 'must be a 12-digit AWS account id')), {
-    example: '111111111111',
-  }),
-);
-
-export const EnvironmentType = define(() => z.enum(ENVIRONMENT_TYPES));
 export const EnvironmentStatus = define(() => z.enum(ENVIRONMENT_STATUSES));
 export const StackStatus = define(() => z.enum(STACK_STATUSES));
 /** `delete_stacks` destroys some stacks of a running environment (DELETE …/stacks/{stack}). */
 export const OperationKind = define(() => z.enum(OPERATION_KINDS));
-export const OnFailure = define(() => z.enum(ON_FAILURE_POLICIES));
 export const OperationStatus = define(() => z.enum(OPERATION_STATUSES));
 
 /** Pagination query parameters shared by every list route. */
@@ -234,29 +175,6 @@ export const MeResponse = define(() =>
 
 // ---------------------------------------------------------------- projects
 
-export const CreateProjectRequest = define(() =>
-  z.withMeta(
-    z.strictObject({ name: ProjectName, description: z.optional(z.string().check(z.maxLength(500))) }),
-    {
-      id: 'CreateProjectRequest',
-    },
-  ),
-);
-export const UpdateProjectRequest = define(() =>
-  z.withMeta(
-    z
-      .strictObject({
-        name: z.optional(ProjectName),
-        description: z.optional(z.nullable(z.string().check(z.maxLength(500)))),
-      })
-      .check(
-        z.refine((v) => v.name !== undefined || v.description !== undefined, {
-          message: 'give at least one of name, description',
-        }),
-      ),
-    { id: 'UpdateProjectRequest' },
-  ),
-);
 export const Project = define(() =>
   z.withMeta(
     z.object({
@@ -276,70 +194,6 @@ export const ProjectPage = define(() => page(Project, 'ProjectPage'));
 export const ProjectPath = define(() => z.strictObject({ project_id: ProjectId }));
 
 // ---------------------------------------------------------------- templates and parameters
-
-/**
- * Failure injection, deterministic for a given environment id and operation attempt so a
- * run can be reproduced: `failure_rate` (permanent failures), `transient_failure_rate`
- * (errors the state machine's Retry absorbs), stacks that always fail to create or delete.
- */
-export const SimulateParameters = define(() =>
-  z.withMeta(
-    z.strictObject({
-      failure_rate: z.optional(z.number().check(z.gte(0), z.lte(1))),
-      transient_failure_rate: z.optional(z.number().check(z.gte(0), z.lte(1))),
-      fail_stacks: z.optional(z.array(StackName).check(z.maxLength(32))),
-      fail_destroy_stacks: z.optional(z.array(StackName).check(z.maxLength(32))),
-      /** Chance (0–1) that a resource has drifted when a refresh compares it with the live state. */
-      drift_rate: z.optional(z.number().check(z.gte(0), z.lte(1))),
-    }),
-    { id: 'SimulateParameters' },
-  ),
-);
-
-/** Scheduled drift checks: every `interval_hours`, by the sweeper; `remediate` redeploys drifted stacks. */
-export const DriftCheck = define(() =>
-  z.withMeta(
-    z.strictObject({
-      interval_hours: z.number().check(z.int(), z.gte(1), z.lte(720)),
-      remediate: z._default(z.boolean(), false),
-    }),
-    { id: 'DriftCheck' },
-  ),
-);
-
-/**
- * Template parameters, guarded like a free tier. Every field has a default, so `{}` is valid;
- * the resolved values are stored on the environment.
- */
-export const TemplateParameters = define(() =>
-  z.withMeta(
-    z.strictObject({
-      domain: z.optional(
-        z
-          .string()
-          .check(
-            z.maxLength(200),
-            z.regex(
-              /^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,}$/,
-              'a DNS domain such as app.example.com',
-            ),
-          ),
-      ),
-      vpc_cidr: z.optional(
-        z.string().check(
-          z.regex(/^10\.(\d{1,3})\.0\.0\/16$/, 'a /16 in 10.0.0.0/8, such as 10.0.0.0/16'),
-          z.refine((v) => Number(v.split('.')[1]) <= 255, 'second octet must be 0–255'),
-        ),
-      ),
-      instance_type: z.optional(z.enum(INSTANCE_TYPES)),
-      db_instance_class: z.optional(z.enum(DB_INSTANCE_CLASSES)),
-      db_engine: z.optional(z.enum(DB_ENGINES)),
-      storage_gb: z.optional(z.number().check(z.int(), z.gte(1), z.lte(100))),
-      simulate: z.optional(SimulateParameters),
-    }),
-    { id: 'TemplateParameters' },
-  ),
-);
 
 export const TemplateStack = define(() =>
   z.withMeta(
@@ -395,52 +249,6 @@ export const TemplateList = define(() =>
 export const TemplatePath = define(() => z.strictObject({ name: TemplateName }));
 
 // ---------------------------------------------------------------- environments
-
-export const CreateEnvironmentRequest = define(() =>
-  z.withMeta(
-    z.strictObject({
-      name: EnvironmentName,
-      type: z._default(EnvironmentType, 'ephemeral'),
-      template: z._default(TemplateName, 'default'),
-      ttl_hours: z.optional(z.number().check(z.int(), z.gte(1), z.lte(8760))),
-      region: z.optional(Region),
-      account_id: z.optional(AccountId),
-      parameters: z._default(TemplateParameters, {}),
-      /** What a failed provision does: destroy what it created (`rollback`) or keep it (`keep`). */
-      on_failure: z._default(OnFailure, 'rollback'),
-      /** Scheduled drift checks (run by the sweeper), optionally remediated by a redeploy. */
-      drift_check: z.optional(DriftCheck),
-    }),
-    { id: 'CreateEnvironmentRequest' },
-  ),
-);
-
-/** PATCH /environments/{id}: new parameters, merged into the current ones (an update operation). */
-export const UpdateEnvironmentRequest = define(() =>
-  z.withMeta(
-    z
-      .strictObject({
-        parameters: z.optional(TemplateParameters),
-        on_failure: z.optional(OnFailure),
-        /** A new TTL of an ephemeral environment, counted from now. */
-        ttl_hours: z.optional(z.number().check(z.int(), z.gte(1), z.lte(8760))),
-        /** Or an explicit expiry (like Terraform Cloud's auto-destroy-at). */
-        expires_at: z.optional(z.iso.datetime()),
-        /** Scheduled drift checks; `null` turns them off. */
-        drift_check: z.optional(z.nullable(DriftCheck)),
-      })
-      .check(
-        z.refine((v) => Object.values(v).some((value) => value !== undefined), {
-          message: 'give at least one of parameters, on_failure, ttl_hours, expires_at, drift_check',
-        }),
-        z.refine((v) => v.ttl_hours === undefined || v.expires_at === undefined, {
-          message: 'give ttl_hours or expires_at, not both',
-          path: ['expires_at'],
-        }),
-      ),
-    { id: 'UpdateEnvironmentRequest' },
-  ),
-);
 
 export const Progress = define(() =>
   z.withMeta(
@@ -617,10 +425,6 @@ export const AcceptedEnvironment = define(() =>
   z.withMeta(z.extend(Environment, { operation: Operation }), { id: 'AcceptedEnvironment' }),
 );
 
-export type CreateProjectInput = z.infer<typeof CreateProjectRequest>;
-export type UpdateProjectInput = z.infer<typeof UpdateProjectRequest>;
-export type CreateEnvironmentInput = z.infer<typeof CreateEnvironmentRequest>;
-export type TemplateParametersInput = z.infer<typeof TemplateParameters>;
 export const AuditEntry = define(() =>
   z.withMeta(
     z.object({
@@ -653,45 +457,7 @@ export const ListAuditQuery = define(() =>
   }),
 );
 
-export const DeploymentVersion = define(() =>
-  z.withMeta(
-    z
-      .string()
-      .check(
-        z.minLength(1),
-        z.maxLength(128),
-        z.regex(
-          /^[A-Za-z0-9][A-Za-z0-9._+-]*$/,
-          'letters, digits, dots, underscores, plus signs and hyphens',
-        ),
-      ),
-    { example: 'v1.4.2' },
-  ),
-);
-export const DeploymentStrategy = define(() => z.enum(DEPLOYMENT_STRATEGIES));
 export const DeploymentStatus = define(() => z.enum(DEPLOYMENT_STATUSES));
-export const DeploymentSimulate = define(() =>
-  z.withMeta(
-    z.strictObject({
-      /** Chance (0–1) that a batch's health check fails (deterministic per deployment and batch). */
-      health_check_failure_rate: z.optional(z.number().check(z.gte(0), z.lte(1))),
-      /** The health check of this batch (1-based) fails. */
-      fail_at_batch: z.optional(z.number().check(z.int(), z.gte(1), z.lte(3))),
-    }),
-    { id: 'DeploymentSimulate' },
-  ),
-);
-export const CreateDeploymentRequest = define(() =>
-  z.withMeta(
-    z.strictObject({
-      version: DeploymentVersion,
-      /** `rolling`: 25 %, 50 %, 100 % of instances with a health check after each; `all_at_once`: one batch. */
-      strategy: z._default(DeploymentStrategy, 'rolling'),
-      simulate: z.optional(DeploymentSimulate),
-    }),
-    { id: 'CreateDeploymentRequest' },
-  ),
-);
 export const Deployment = define(() =>
   z.withMeta(
     z.object({
@@ -778,7 +544,6 @@ export const Metrics = define(() =>
   ),
 );
 
-export type CreateDeploymentInput = z.infer<typeof CreateDeploymentRequest>;
 /** `?dry_run=true`: answer the plan (200) and change nothing. */
 export const DryRunQuery = define(() => z.strictObject({ dry_run: z.optional(z.enum(['true', 'false'])) }));
 
@@ -846,35 +611,6 @@ export const Manifest = define(() =>
     { id: 'Manifest' },
   ),
 );
-export const PutManifestRequest = define(() =>
-  z.withMeta(
-    z.strictObject({
-      /** Optional: when given, it must be this environment's. */
-      environment_id: z.optional(EnvironmentId),
-      /** Optional: like If-Match (the header wins). */
-      version: z.optional(z.number().check(z.int())),
-      /** Must be the environment's template: a template cannot change. */
-      template: TemplateName,
-      /** Replaces the parameters: what is left out goes back to its default. */
-      parameters: z._default(TemplateParameters, {}),
-      on_failure: z.optional(OnFailure),
-      /** Optional and read-only: when given, it must be the template's. */
-      stacks: z.optional(
-        z
-          .array(
-            z.strictObject({
-              name: StackName,
-              layer: z.optional(z.number().check(z.int())),
-              depends_on: z.optional(z.array(StackName).check(z.maxLength(64))),
-            }),
-          )
-          .check(z.maxLength(64)),
-      ),
-    }),
-    { id: 'PutManifestRequest' },
-  ),
-);
-
 export const StackExport = define(() =>
   z.withMeta(
     z.object({
@@ -934,8 +670,3 @@ export const StackDeployQuery = define(() =>
 export const StackDeleteQuery = define(() =>
   z.strictObject({ cascade: z.optional(z.enum(['true', 'false'])) }),
 );
-
-export type PutManifestInput = z.infer<typeof PutManifestRequest>;
-export type DriftCheckInput = z.infer<typeof DriftCheck>;
-export type SimulateParametersInput = z.infer<typeof SimulateParameters>;
-export type UpdateEnvironmentInput = z.infer<typeof UpdateEnvironmentRequest>;

@@ -1,4 +1,6 @@
 /** Routes of the `deployments` function. Application deployments onto running environments, and their logs. */
+
+import { CreateDeploymentInput } from '../../domain/inputs.ts';
 import * as s from '../contract/schemas.ts';
 import { route, routeGroup } from '../route-types.ts';
 
@@ -12,7 +14,7 @@ export const deploymentsRoutes = routeGroup('deployments', {
     summary:
       'Roll an application version onto a running environment (rolling batches with health checks, or all at once); one at a time',
     tag: 'deployments',
-    request: { params: s.EnvironmentPath, body: s.CreateDeploymentRequest },
+    request: { params: s.EnvironmentPath, body: CreateDeploymentInput },
     success: { status: 202, description: 'The deployment, pending', schema: s.Deployment },
     errors: [403, 404, 409, 413, 422, 503],
   }),

@@ -1,5 +1,6 @@
 /** Routes of the `environments` function. Environments: their lifecycle (create, change, stop, start, destroy) and manifest. */
 
+import { CreateEnvironmentInput, PutManifestInput, UpdateEnvironmentInput } from '../../domain/inputs.ts';
 import * as z from '../../platform/zod.ts';
 import * as s from '../contract/schemas.ts';
 import { route, routeGroup } from '../route-types.ts';
@@ -13,7 +14,7 @@ export const environmentsRoutes = routeGroup('environments', {
     access: 'write',
     summary: 'Create an environment from a template and start provisioning it',
     tag: 'environments',
-    request: { params: s.ProjectPath, query: s.DryRunQuery, body: s.CreateEnvironmentRequest },
+    request: { params: s.ProjectPath, query: s.DryRunQuery, body: CreateEnvironmentInput },
     alternatives: [
       { status: 200, description: 'With ?dry_run=true: the plan; nothing is changed', schema: s.Plan },
     ],
@@ -57,7 +58,7 @@ export const environmentsRoutes = routeGroup('environments', {
     summary:
       'Change parameters (honours If-Match: <version>): re-provisions only the stacks whose inputs changed, and their dependants',
     tag: 'environments',
-    request: { params: s.EnvironmentPath, query: s.DryRunQuery, body: s.UpdateEnvironmentRequest },
+    request: { params: s.EnvironmentPath, query: s.DryRunQuery, body: UpdateEnvironmentInput },
     alternatives: [
       {
         status: 200,
@@ -133,7 +134,7 @@ export const environmentsRoutes = routeGroup('environments', {
     summary:
       'Replace the manifest (honours If-Match): validated like a create, run as an update operation; ?dry_run=true answers the plan',
     tag: 'environments',
-    request: { params: s.EnvironmentPath, query: s.DryRunQuery, body: s.PutManifestRequest },
+    request: { params: s.EnvironmentPath, query: s.DryRunQuery, body: PutManifestInput },
     success: { status: 202, description: 'An update operation is running', schema: s.AcceptedEnvironment },
     alternatives: [
       {

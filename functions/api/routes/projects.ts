@@ -1,4 +1,6 @@
 /** Routes of the `projects` function. Projects: the containers of environments. */
+
+import { CreateProjectInput, UpdateProjectInput } from '../../domain/inputs.ts';
 import * as s from '../contract/schemas.ts';
 import { route, routeGroup } from '../route-types.ts';
 
@@ -11,7 +13,7 @@ export const projectsRoutes = routeGroup('projects', {
     access: 'write',
     summary: 'Create a project',
     tag: 'projects',
-    request: { body: s.CreateProjectRequest },
+    request: { body: CreateProjectInput },
     success: { status: 201, description: 'Project created', schema: s.Project },
     errors: [403, 409, 413, 422],
   }),
@@ -46,7 +48,7 @@ export const projectsRoutes = routeGroup('projects', {
     access: 'write',
     summary: 'Rename a project or change its description (honours If-Match: <version>)',
     tag: 'projects',
-    request: { params: s.ProjectPath, body: s.UpdateProjectRequest },
+    request: { params: s.ProjectPath, body: UpdateProjectInput },
     success: { status: 200, description: 'The updated project', schema: s.Project },
     errors: [403, 404, 409, 412, 413, 422],
   }),

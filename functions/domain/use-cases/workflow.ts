@@ -27,9 +27,10 @@ import {
   stackStartedLogs,
 } from '../logs.ts';
 import type { EnvironmentRecord, LogRecord, OperationRecord, StackRecord } from '../model.ts';
+import type { ResolvedParameters } from '../parameters.ts';
 import type { Claim, EventPublisher, OperationOutcome, OperationStore } from '../ports.ts';
 import { simulatedDurationSeconds, simulateStack } from '../simulation.ts';
-import { type ResolvedParameters, stackInputs } from '../templates.ts';
+import { stackInputs } from '../templates.ts';
 import type { OperationKindValue, StackStatusValue } from '../vocabulary.ts';
 
 // ---------------------------------------------------------------- payloads
