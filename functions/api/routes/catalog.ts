@@ -1,5 +1,4 @@
 /** Routes of the `catalog` function. Templates and validation: what can be built, checked without creating anything. */
-
 import {
   AwsValidation,
   DependencyValidation,
@@ -10,7 +9,7 @@ import {
   ValidateDependenciesInput,
   ValidateManifestInput,
 } from '../../domain/validation-documents.ts';
-import * as s from '../contract/schemas.ts';
+import { TemplateDetail, TemplateList, TemplatePath } from '../contract/templates.ts';
 import { route, routeGroup } from '../route-types.ts';
 
 export const catalogRoutes = routeGroup('catalog', {
@@ -21,7 +20,7 @@ export const catalogRoutes = routeGroup('catalog', {
     access: 'read',
     summary: 'Built-in templates',
     tag: 'templates',
-    success: { status: 200, description: 'Templates', schema: s.TemplateList },
+    success: { status: 200, description: 'Templates', schema: TemplateList },
   }),
   getTemplate: route({
     operationId: 'getTemplate',
@@ -30,8 +29,8 @@ export const catalogRoutes = routeGroup('catalog', {
     access: 'read',
     summary: 'A template: stacks, dependencies, computed layers, parameters',
     tag: 'templates',
-    request: { params: s.TemplatePath },
-    success: { status: 200, description: 'The template', schema: s.TemplateDetail },
+    request: { params: TemplatePath },
+    success: { status: 200, description: 'The template', schema: TemplateDetail },
     errors: [404],
   }),
   renderTemplate: route({
@@ -42,7 +41,7 @@ export const catalogRoutes = routeGroup('catalog', {
     summary:
       'Render a template with parameters into a manifest: resolved parameters, stacks, layers, cost and duration estimates',
     tag: 'templates',
-    request: { params: s.TemplatePath, body: RenderTemplateInput },
+    request: { params: TemplatePath, body: RenderTemplateInput },
     success: { status: 200, description: 'The manifest (nothing is created)', schema: RenderedManifest },
     errors: [404, 413, 422],
   }),
