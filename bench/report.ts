@@ -1,5 +1,5 @@
 /** The benchmark's table: each figure next to its target (docs/performance.md explains them). */
-import type { BenchReport } from './run.ts';
+import type { BenchReport } from './bench-report.ts';
 
 /** Targets of the figures (issue 9); a figure over its target is marked, never failed. */
 export const TARGETS = {

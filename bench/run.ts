@@ -16,27 +16,18 @@ import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { documentClient } from '../functions/data/client.ts';
 import { countDynamoDbCalls } from '../test/support/dynamodb-calls.ts';
-import { type BundleReport, measureBundles } from './bundles.ts';
-import { type CallsReport, measureCalls } from './calls.ts';
-import { type GrowthReport, measureGrowth } from './growth.ts';
+import type { BenchReport, BenchSizes } from './bench-report.ts';
+import { measureBundles } from './bundles.ts';
+import { measureCalls } from './calls.ts';
+import { measureGrowth } from './growth.ts';
 import { startBenchApi } from './local-api.ts';
-import { measureOrchestration, type OrchestrationReport } from './orchestration.ts';
+import { measureOrchestration } from './orchestration.ts';
 import { printReport } from './report.ts';
-import { measureThroughput, type ThroughputReport } from './throughput.ts';
-import { measureWarm, type WarmReport } from './warm.ts';
+import { measureThroughput } from './throughput.ts';
+import { measureWarm } from './warm.ts';
 
 export const SECTIONS = ['bundles', 'calls', 'warm', 'throughput', 'orchestration', 'growth'] as const;
 export type Section = (typeof SECTIONS)[number];
-
-export interface BenchSizes {
-  initPairs: number;
-  warmIterations: number;
-  throughputSeconds: number;
-  concurrentProvisions: number;
-  growthEnvironments: number;
-  growthLogItems: number;
-  growthSamples: number;
-}
 
 export const FULL: BenchSizes = {
   initPairs: 15,
@@ -57,20 +48,6 @@ export const TINY: BenchSizes = {
   growthLogItems: 60,
   growthSamples: 3,
 };
-
-export interface BenchReport {
-  startedAt: string;
-  machine: { node: string; platform: string; cpus: number; memoryGiB: number };
-  sizes: BenchSizes;
-  bundles?: BundleReport;
-  calls?: CallsReport;
-  warm?: WarmReport;
-  throughput?: ThroughputReport;
-  orchestration?: OrchestrationReport;
-  growth?: GrowthReport;
-  /** DynamoDB calls by operation over the whole run (no Scan, or the bench fails). */
-  dynamoDbCalls: Record<string, number>;
-}
 
 export async function runBench(
   sizes: BenchSizes,

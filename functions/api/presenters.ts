@@ -9,7 +9,8 @@ import type {
   ProjectRecord,
   StackRecord,
 } from '../domain/model.ts';
-import { PARAMETER_DOCS, type Template } from '../domain/templates.ts';
+import { PARAMETER_DOCS } from '../domain/parameters.ts';
+import type { Template } from '../domain/templates.ts';
 import type { OperationView } from '../domain/use-cases/operations.ts';
 
 export function presentProject(p: ProjectRecord) {

@@ -6,8 +6,8 @@
  */
 import type { LifecycleEvent } from '../domain/lifecycle-events.ts';
 import type { EventBus, EventPublisher, EventStore } from '../domain/ports.ts';
-import { emitEventMetrics } from '../platform/metrics.ts';
 import { logger } from '../platform/observability.ts';
+import { emitEventMetrics } from './event-metrics.ts';
 
 export class LifecycleEventPublisher implements EventPublisher {
   private readonly store: EventStore;

@@ -5,8 +5,8 @@
  * `ExecutionAlreadyExists`, both of which mean "already started".
  */
 import { ExecutionAlreadyExists, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import type { OperationKindValue } from '../api/contract/schemas.ts';
 import type { DeploymentStarter, WorkflowStarter } from '../domain/ports.ts';
+import type { OperationKindValue } from '../domain/vocabulary.ts';
 import { stepFunctions as sfn } from '../platform/clients.ts';
 import { deployConfig, workflowConfig } from '../platform/config.ts';
 

@@ -4,7 +4,6 @@
  * project counter), so a half-recorded environment can never exist.
  */
 import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { EnvironmentStatusValue, StackStatusValue } from '../api/contract/schemas.ts';
 import { ConflictError, duplicateName, NotFoundError } from '../domain/errors.ts';
 import { nowIso } from '../domain/ids.ts';
 import { assertSettled } from '../domain/lifecycle.ts';
@@ -23,6 +22,7 @@ import type {
   EnvironmentStore,
   StoredOperationView,
 } from '../domain/ports.ts';
+import type { EnvironmentStatusValue, StackStatusValue } from '../domain/vocabulary.ts';
 import { documentClient, tableName } from './client.ts';
 import {
   cancellationReasons,

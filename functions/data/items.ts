@@ -5,7 +5,6 @@
  * (`done_stacks` is a string set, which makes counting a finished stack idempotent).
  */
 
-import type { StackStatusValue } from '../api/contract/schemas.ts';
 import type {
   EnvironmentRecord,
   OperationRecord,
@@ -14,6 +13,7 @@ import type {
   StackRecord,
 } from '../domain/model.ts';
 import type { StoredOperationView } from '../domain/ports.ts';
+import type { StackStatusValue } from '../domain/vocabulary.ts';
 import { environmentKeys, operationKeys, projectKeys, stackKeys } from './keys.ts';
 
 type Item = Record<string, unknown>;

@@ -4,9 +4,9 @@
  * small items, and one item of live environment counts per status.
  */
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { EnvironmentStatus } from '../api/contract/schemas.ts';
 import { HOURLY_COUNTERS, type MetricDeltas } from '../domain/lifecycle-events.ts';
 import type { MetricsStore } from '../domain/ports.ts';
+import { ENVIRONMENT_STATUSES } from '../domain/vocabulary.ts';
 import { documentClient, tableName } from './client.ts';
 import { metricKeys } from './keys.ts';
 
@@ -43,7 +43,7 @@ export class DynamoMetricsStore implements MetricsStore {
       new GetCommand({ TableName: tableName(), Key: metricKeys.statuses }),
     );
     const counts: MetricDeltas['statuses'] = {};
-    for (const status of EnvironmentStatus.options) {
+    for (const status of ENVIRONMENT_STATUSES) {
       const n = result.Item?.[status];
       if (typeof n === 'number') counts[status] = n;
     }

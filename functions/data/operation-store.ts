@@ -9,10 +9,10 @@
  * `GET /operations/{id}` reads, see items.ts) and its log lines go in one transaction.
  */
 import { BatchGetCommand, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { StackStatusValue } from '../api/contract/schemas.ts';
 import { StaleOperationError, TransientStoreError } from '../domain/errors.ts';
 import type { EnvironmentRecord, LogRecord, OperationRecord, StackRecord } from '../domain/model.ts';
 import type { Claim, OperationOutcome, OperationStore, StackCompletion } from '../domain/ports.ts';
+import type { StackStatusValue } from '../domain/vocabulary.ts';
 import { documentClient, tableName } from './client.ts';
 import {
   cancellationReasons,

@@ -9,8 +9,8 @@
  * A resource the caller may not see answers 404, never 403, so existence never leaks.
  */
 
-import type { RoleValue } from '../api/contract/schemas.ts';
 import { ForbiddenError, NotFoundError, UnauthorizedError } from './errors.ts';
+import { ROLES, type RoleValue } from './vocabulary.ts';
 
 export interface Principal {
   /** Cognito `sub`: the stable user id that owns resources. */
@@ -22,7 +22,8 @@ export interface Principal {
   role: RoleValue;
 }
 
-const ROLE_ORDER: readonly RoleValue[] = ['Administrators', 'Developers', 'ReadOnly'];
+/** Most privileged first: the first of these groups a user is in is their role. */
+const ROLE_ORDER: readonly RoleValue[] = ROLES;
 
 /**
  * Groups arrive as one string through API Gateway (`"Administrators,Developers"`, and

@@ -5,7 +5,7 @@
  * provision.
  */
 
-import type { SimulateParametersInput } from '../api/contract/schemas.ts';
+import type { SimulateParametersInput } from './parameters.ts';
 import { createRng } from './random.ts';
 import { STACK_CATALOG } from './stacks/registry.ts';
 

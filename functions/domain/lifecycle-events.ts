@@ -1,37 +1,16 @@
 /**
  * Lifecycle events (issue 4, item 3): what changed, told to whoever listens. They are
  * recorded (listed by `GET /events`), sent to an EventBridge bus (an SNS topic emails
- * failures and expiry warnings), and feed the metrics counters (`metricDeltas`).
+ * failures and expiry warnings), and feed the metrics counters (`metricDeltas`). Their
+ * types are the vocabulary's `EVENT_TYPES`.
  *
  * Events are built here from the records, after the change they describe has been
  * written; publishing is best effort and never undoes or fails that change.
  */
 
-import type { EnvironmentStatusValue } from '../api/contract/schemas.ts';
 import { newId } from './ids.ts';
 import type { EnvironmentRecord, OperationRecord } from './model.ts';
-
-/** Every event type, as `GET /events?type=` takes it; the bus's `detail-type` is its title. */
-export const EVENT_TYPES = [
-  'environment.provisioning',
-  'environment.running',
-  'environment.updating',
-  'environment.stopping',
-  'environment.stopped',
-  'environment.starting',
-  'environment.destroying',
-  'environment.destroyed',
-  'environment.failed',
-  'environment.expiring',
-  'environment.drift_detected',
-  'operation.started',
-  'operation.finished',
-  'deployment.started',
-  'deployment.succeeded',
-  'deployment.failed',
-  'deployment.rolled_back',
-] as const;
-export type EventType = (typeof EVENT_TYPES)[number];
+import type { EnvironmentStatusValue, EventType } from './vocabulary.ts';
 
 /** Where the events come from on the bus (`source`). */
 export const EVENT_SOURCE = 'cloud-env.provisioning';

@@ -4,10 +4,10 @@
  * starts with.
  */
 
-import type { EnvironmentStatusValue, OperationKindValue } from '../api/contract/schemas.ts';
 import { ConflictError } from './errors.ts';
 import { newId } from './ids.ts';
 import type { EnvironmentRecord, OperationRecord, StackRecord } from './model.ts';
+import type { EnvironmentStatusValue, OperationKindValue } from './vocabulary.ts';
 
 /** Statuses in which an operation is running: no other mutating request is accepted. */
 export const IN_PROGRESS_STATUSES: readonly EnvironmentStatusValue[] = [

@@ -4,9 +4,8 @@
  * `LogStore`), and how an event is presented.
  */
 
-import type { OperationKindValue } from '../api/contract/schemas.ts';
-import type { LogRecord } from './model.ts';
-import type { SimulatedResource } from './simulation.ts';
+import type { LogRecord, SimulatedResource } from './model.ts';
+import type { OperationKindValue } from './vocabulary.ts';
 
 type Level = LogRecord['level'];
 

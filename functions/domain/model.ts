@@ -1,18 +1,23 @@
 /**
- * The records the domain works with, and the ports (store and workflow interfaces) it
- * needs. `functions/data` implements the stores on DynamoDB; tests implement them in
- * memory. Field names are the API's (snake_case), so presenting a record is a copy.
+ * The records the domain works with. The ports (`ports.ts`) store and read them;
+ * `functions/data` implements the stores on DynamoDB; tests implement them in memory.
+ * Field names are the API's (snake_case), so presenting a record is a copy.
  */
+import type { ResolvedParameters } from './parameters.ts';
 import type {
+  AuditOutcomeValue,
+  BatchStatusValue,
+  DeploymentStatusValue,
+  DeploymentStrategyValue,
   EnvironmentStatusValue,
   EnvironmentTypeValue,
+  LogLevelValue,
   OnFailureValue,
   OperationKindValue,
   OperationStatusValue,
+  RoleValue,
   StackStatusValue,
-} from '../api/contract/schemas.ts';
-import type { SimulatedResource } from './simulation.ts';
-import type { ResolvedParameters } from './templates.ts';
+} from './vocabulary.ts';
 
 export interface Progress {
   /** Layer in progress (1-based; 0 before the walk starts). */
@@ -68,6 +73,18 @@ export interface EnvironmentRecord {
   created_by: string;
   created_at: string;
   updated_at: string;
+}
+
+/** A resource a stack created (simulated), as recorded on the stack. */
+export interface SimulatedResource {
+  type: string;
+  logical_id: string;
+  /** The physical id (what `Ref` returns in CloudFormation). */
+  id: string;
+  /** The resource's ARN; '' for the few resources that have none of their own (e.g. a Cognito app client). */
+  arn: string;
+  properties: Record<string, unknown>;
+  monthly_cost_usd: number;
 }
 
 export interface StackRecord {
@@ -132,15 +149,12 @@ export interface OperationRecord {
   reason: string | null;
 }
 
-export type DeploymentStatusValue = 'pending' | 'running' | 'succeeded' | 'failed' | 'rolled_back';
-export type DeploymentStrategyValue = 'rolling' | 'all_at_once';
-
 /** One step of a rollout: a share of the instances gets the new version, then a health check. */
 export interface DeploymentBatch {
   number: number;
   /** Share of instances on the new version once this batch is done. */
   percent: number;
-  status: 'pending' | 'deploying' | 'healthy' | 'unhealthy';
+  status: BatchStatusValue;
   started_at: string | null;
   finished_at: string | null;
 }
@@ -191,13 +205,13 @@ export interface AuditRecord {
   timestamp: string;
   actor_id: string;
   actor_email: string | null;
-  role: 'Administrators' | 'Developers' | 'ReadOnly';
+  role: RoleValue;
   action: string;
   method: string;
   path: string;
   resource_id: string | null;
   status: number;
-  outcome: 'success' | 'failure';
+  outcome: AuditOutcomeValue;
   request_id: string;
 }
 
@@ -214,7 +228,7 @@ export interface LogRecord {
   /** The deployment the line is about (deployment logs have no operation). */
   deployment_id?: string | null;
   stack: string | null;
-  level: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+  level: LogLevelValue;
   message: string;
   timestamp: string;
 }

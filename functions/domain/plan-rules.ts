@@ -5,11 +5,11 @@
  * Pure: the services read the records and pass them in.
  */
 import { type DependencyGraph, dependenciesOf } from './graph.ts';
+import type { ResolvedParameters } from './parameters.ts';
 import { simulatedDurationSeconds } from './simulation.ts';
 import { getStackDefinition } from './stacks/registry.ts';
-import { estimateStackMonthlyCost, type ResolvedParameters, type StackParameter } from './templates.ts';
-
-export type PlanAction = 'create' | 'update' | 'delete';
+import { estimateStackMonthlyCost, type StackParameter } from './templates.ts';
+import type { PlanAction, StackChangeValue } from './vocabulary.ts';
 
 /** One stack of a plan and why it is in it. */
 export interface PlannedStackView {
@@ -17,7 +17,7 @@ export interface PlannedStackView {
   layer: number;
   depends_on: string[];
   /** `create`, `replace` (an update re-provisions it) or `delete`. */
-  change: 'create' | 'replace' | 'delete';
+  change: StackChangeValue;
   /** Why an update touches it: the inputs that changed, or the dependency it follows. */
   reason: string | null;
   changed_parameters: StackParameter[];

@@ -4,13 +4,6 @@
  * Implementations translate storage conditions into the domain errors named below.
  */
 
-import type {
-  EnvironmentStatusValue,
-  EnvironmentTypeValue,
-  OnFailureValue,
-  OperationKindValue,
-  StackStatusValue,
-} from '../api/contract/schemas.ts';
 import type { EventFilter, LifecycleEvent, MetricDeltas } from './lifecycle-events.ts';
 import type {
   AuditFilter,
@@ -27,10 +20,17 @@ import type {
   PageRequest,
   Progress,
   ProjectRecord,
+  SimulatedResource,
   StackRecord,
 } from './model.ts';
-import type { SimulatedResource } from './simulation.ts';
-import type { ResolvedParameters } from './templates.ts';
+import type { ResolvedParameters } from './parameters.ts';
+import type {
+  EnvironmentStatusValue,
+  EnvironmentTypeValue,
+  OnFailureValue,
+  OperationKindValue,
+  StackStatusValue,
+} from './vocabulary.ts';
 
 export interface ProjectStore {
   /** @throws ConflictError `DUPLICATE_NAME` when the owner already has a project of that name. */

@@ -7,7 +7,7 @@
  * S3 requests, log ingestion…) are 0 because an idle environment costs nothing there.
  * Regional price differences are ignored: this is an estimate.
  */
-import type { ResolvedParameters } from './templates.ts';
+import type { ResolvedParameters } from './parameters.ts';
 
 export const HOURS_PER_MONTH = 730;
 

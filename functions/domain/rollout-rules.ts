@@ -5,13 +5,9 @@
  * back to the previous successful version (`rolled_back`); with no previous version
  * there is nothing to go back to and the deployment ends `failed`.
  */
-import type {
-  DeploymentBatch,
-  DeploymentRecord,
-  DeploymentSimulation,
-  DeploymentStrategyValue,
-} from './model.ts';
+import type { DeploymentBatch, DeploymentRecord, DeploymentSimulation } from './model.ts';
 import { createRng } from './random.ts';
+import type { DeploymentStrategyValue } from './vocabulary.ts';
 
 /** Share of instances on the new version after each batch. */
 export const ROLLOUT_PLANS: Record<DeploymentStrategyValue, readonly number[]> = {

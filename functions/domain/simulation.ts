@@ -9,12 +9,13 @@
  * it built against the kind's definition and prices it.
  */
 import { availabilityZones } from './aws.ts';
+import type { SimulatedResource } from './model.ts';
+import type { ResolvedParameters } from './parameters.ts';
 import { roundCents } from './prices.ts';
 import { createRng, hashHex } from './random.ts';
 import type { BuildContext, DependencyOutputs } from './stacks/kind.ts';
 import { envLabel } from './stacks/naming.ts';
 import { getStackBuilder, getStackDefinition } from './stacks/registry.ts';
-import type { ResolvedParameters } from './templates.ts';
 
 export interface SimulationContext {
   environmentId: string;
@@ -24,17 +25,6 @@ export interface SimulationContext {
   parameters: ResolvedParameters;
   /** 1 for the first run; part of the seed so a retry can differ */
   attempt?: number;
-}
-
-export interface SimulatedResource {
-  type: string;
-  logical_id: string;
-  /** The physical id (what `Ref` returns in CloudFormation). */
-  id: string;
-  /** The resource's ARN; '' for the few resources that have none of their own (e.g. a Cognito app client). */
-  arn: string;
-  properties: Record<string, unknown>;
-  monthly_cost_usd: number;
 }
 
 export interface SimulatedStack {

@@ -1,23 +1,13 @@
 /**
- * Built-in templates (`default`, `minimal`), their parameters and cost estimates.
- * Layers are computed from the graph (DESIGN.md §4), never declared.
+ * Built-in templates (`default`, `minimal`), which stacks consume which parameter, and
+ * cost estimates. Layers are computed from the graph (DESIGN.md §4), never declared. The
+ * parameters themselves (schema, defaults, docs) are in `parameters.ts`.
  */
 
-import type { SimulateParametersInput, TemplateParametersInput } from '../api/contract/schemas.ts';
 import { computeLayers, type DependencyGraph, layerNumbers, restrictGraph } from './graph.ts';
+import type { ResolvedParameters } from './parameters.ts';
 import { roundCents } from './prices.ts';
 import { getStackDefinition, STACK_CATALOG, STACK_NAMES } from './stacks/registry.ts';
-
-export interface ResolvedParameters {
-  domain: string;
-  vpc_cidr: string;
-  instance_type: 't3.micro' | 't4g.micro';
-  db_instance_class: 'db.t3.micro' | 'db.t4g.micro';
-  db_engine: 'postgres' | 'mysql';
-  storage_gb: number;
-  /** Failure injection; absent when none was asked for. Changes no stack's inputs. */
-  simulate?: SimulateParametersInput;
-}
 
 /** The template parameters that are inputs of stacks (everything but `simulate`). */
 export type StackParameter = Exclude<keyof ResolvedParameters, 'simulate'>;
@@ -139,94 +129,6 @@ export function getTemplate(name: string): Template | undefined {
   return source ? buildTemplate(source) : undefined;
 }
 
-/** A DNS label made of `value`: lowercase letters, digits and inner hyphens, at most `max` characters. */
-function dnsLabel(value: string, max: number, fallback: string): string {
-  const label = value
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .slice(0, max)
-    .replace(/^-+|-+$/g, '');
-  return label === '' ? fallback : label;
-}
-
-/**
- * Fills the defaults. The default domain is `<environment>.<project-slug>.example.dev`
- * (lowercase DNS labels, each at most 63 characters).
- */
-export function resolveParameters(
-  input: TemplateParametersInput,
-  context: { environmentName: string; projectName: string },
-): ResolvedParameters {
-  return {
-    domain:
-      input.domain ??
-      `${dnsLabel(context.environmentName, 63, 'env')}.${dnsLabel(context.projectName, 63, 'project')}.example.dev`,
-    vpc_cidr: input.vpc_cidr ?? '10.0.0.0/16',
-    instance_type: input.instance_type ?? 't3.micro',
-    db_instance_class: input.db_instance_class ?? 'db.t3.micro',
-    db_engine: input.db_engine ?? 'postgres',
-    storage_gb: input.storage_gb ?? 20,
-    ...(input.simulate ? { simulate: input.simulate } : {}),
-  };
-}
-
-/** Documentation of each parameter for GET /templates/{name}. */
-export const PARAMETER_DOCS: Record<
-  keyof ResolvedParameters,
-  { type: string; required: boolean; default: unknown; description: string; allowed?: unknown[] }
-> = {
-  domain: {
-    type: 'string',
-    required: false,
-    default: '<environment>.<project>.example.dev',
-    description:
-      'DNS domain of the environment: the public hosted zone and the TLS certificate (for it and *.domain). ' +
-      'Defaults to the environment name under the project name.',
-  },
-  vpc_cidr: {
-    type: 'string',
-    required: false,
-    default: '10.0.0.0/16',
-    description:
-      'IPv4 range of the VPC, a /16 in 10.0.0.0/8. Public subnets are /24s, private subnets /20s, one of each per availability zone.',
-  },
-  instance_type: {
-    type: 'string',
-    required: false,
-    default: 't3.micro',
-    description: 'EC2 instance type of the compute-ec2 instance and the EKS nodes (free-tier sizes).',
-    allowed: ['t3.micro', 't4g.micro'],
-  },
-  db_instance_class: {
-    type: 'string',
-    required: false,
-    default: 'db.t3.micro',
-    description: 'RDS instance class of the database (free-tier sizes).',
-    allowed: ['db.t3.micro', 'db.t4g.micro'],
-  },
-  db_engine: {
-    type: 'string',
-    required: false,
-    default: 'postgres',
-    description: 'Database engine: PostgreSQL (port 5432) or MySQL (port 3306).',
-    allowed: ['postgres', 'mysql'],
-  },
-  storage_gb: {
-    type: 'integer',
-    required: false,
-    default: 20,
-    description: 'Allocated gp3 storage of the database, in GB (1 to 100).',
-  },
-  simulate: {
-    type: 'object',
-    required: false,
-    default: null,
-    description:
-      'Failure injection, reproducible per environment and attempt: failure_rate and transient_failure_rate (0–1), fail_stacks and fail_destroy_stacks (stack names that always fail to create or delete).',
-  },
-};
-
-/** Monthly cost in USD of one stack with these parameters (sum of its resources' costs), rounded to cents. */
 /** The template parameters a stack consumes, with their values (keys sorted). */
 export function stackInputs(stack: string, parameters: ResolvedParameters): Record<string, unknown> {
   return Object.fromEntries(
@@ -237,6 +139,7 @@ export function stackInputs(stack: string, parameters: ResolvedParameters): Reco
   );
 }
 
+/** Monthly cost in USD of one stack with these parameters (sum of its resources' costs), rounded to cents. */
 export function estimateStackMonthlyCost(stack: string, parameters: ResolvedParameters): number {
   const definition = getStackDefinition(stack);
   if (!definition) throw new Error(`Unknown stack: ${stack}`);

@@ -5,30 +5,19 @@
  *
  * A validator answers about the *document* it was given: problems with its values are
  * listed in `errors` (and make it invalid) or `warnings` (legal but probably unwanted);
- * only a document of the wrong shape is refused, by the request schema (422).
+ * only a document of the wrong shape is refused, by its schema (`validation-documents.ts`;
+ * a 422 over HTTP).
  */
 
-import {
-  type SimulateParametersInput,
-  TemplateParameters,
-  type TemplateParametersInput,
-} from '../api/contract/schemas.ts';
-import type {
-  AwsCheckStatusValue,
-  AwsCheckValue,
-  AwsValidationValue,
-  DependencyValidationValue,
-  ManifestStackValue,
-  ManifestValidationValue,
-  ManifestValue,
-  RenderTemplateInput,
-  ValidateAwsInput,
-  ValidateManifestInput,
-  ValidationIssueValue,
-} from '../api/contract/validation-schemas.ts';
 import type * as z from '../platform/zod.ts';
 import { ACCOUNT_ID_PATTERN, AWS_REGIONS } from './aws.ts';
 import { computeLayers, type DependencyGraph, findCycle, findMissingDependencies } from './graph.ts';
+import {
+  resolveParameters,
+  type SimulateParametersInput,
+  TemplateParameters,
+  type TemplateParametersInput,
+} from './parameters.ts';
 import { PRICES } from './prices.ts';
 import { getStackDefinition, STACK_NAMES } from './stacks/registry.ts';
 import {
@@ -36,9 +25,21 @@ import {
   estimateStackMonthlyCost,
   getTemplate,
   listTemplates,
-  resolveParameters,
   type Template,
 } from './templates.ts';
+import type {
+  AwsCheckValue,
+  AwsValidationValue,
+  DependencyValidationValue,
+  ManifestStackValue,
+  ManifestValidationValue,
+  RenderedManifestValue,
+  RenderTemplateInput,
+  ValidateAwsInput,
+  ValidateManifestInput,
+  ValidationIssueValue,
+} from './validation-documents.ts';
+import type { AwsCheckStatusValue } from './vocabulary.ts';
 
 // ---------------------------------------------------------------- render
 
@@ -87,7 +88,7 @@ export function renderManifest(
   template: Template,
   input: RenderTemplateInput,
   defaults: { region: string; accountId: string },
-): ManifestValue {
+): RenderedManifestValue {
   const parameters = resolveParameters(input.parameters ?? {}, {
     environmentName: input.environment_name ?? RENDER_DEFAULT_NAMES.environmentName,
     projectName: input.project_name ?? RENDER_DEFAULT_NAMES.projectName,

@@ -5,7 +5,7 @@
  * OpenAPI document publishes), so the contract is tested on every call.
  */
 
-import { ErrorResponse } from '../../functions/api/contract/schemas.ts';
+import { ErrorResponse } from '../../functions/api/contract/common.ts';
 import type { RouteDefinition } from '../../functions/api/route-types.ts';
 import { routeList } from '../../functions/api/routes.ts';
 

@@ -6,8 +6,8 @@
  * environments, no operation under a rollout, released by the reconciler).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CreateDeploymentInput } from '../../functions/api/contract/schemas.ts';
 import { principalFromClaims } from '../../functions/domain/access.ts';
+import type { CreateDeploymentInput } from '../../functions/domain/inputs.ts';
 import type { DeploymentRecord } from '../../functions/domain/model.ts';
 import {
   createDeployment,

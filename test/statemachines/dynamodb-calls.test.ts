@@ -7,12 +7,12 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EnvironmentStatusValue, EnvironmentTypeValue } from '../../functions/api/contract/schemas.ts';
 import { type Principal, principalFromClaims } from '../../functions/domain/access.ts';
 import { newId } from '../../functions/domain/ids.ts';
 import type { EnvironmentRecord, OperationRecord, StackRecord } from '../../functions/domain/model.ts';
-import { resolveParameters } from '../../functions/domain/templates.ts';
+import { resolveParameters } from '../../functions/domain/parameters.ts';
 import { createEnvironment, destroyEnvironment } from '../../functions/domain/use-cases/environments.ts';
+import type { EnvironmentStatusValue, EnvironmentTypeValue } from '../../functions/domain/vocabulary.ts';
 import { createLocalStepFunctions } from '../../local/stepfunctions.ts';
 import { countDynamoDbCalls, type DynamoDbCallCounter } from '../support/dynamodb-calls.ts';
 import { apiEvent, context, type EventInput } from '../unit/helpers/events.ts';

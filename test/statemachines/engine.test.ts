@@ -6,10 +6,10 @@
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CreateEnvironmentInput } from '../../functions/api/contract/schemas.ts';
 import { type Principal, principalFromClaims } from '../../functions/domain/access.ts';
 import { ConflictError, PreconditionFailedError } from '../../functions/domain/errors.ts';
 import { throwSimulatedFailure } from '../../functions/domain/failures.ts';
+import type { CreateEnvironmentInput } from '../../functions/domain/inputs.ts';
 import type { StackRecord } from '../../functions/domain/model.ts';
 import {
   type AcceptedChange,

@@ -4,8 +4,8 @@
  * notification rule, who sees which events, and counters that agree with what happened.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CreateEnvironmentInput } from '../../functions/api/contract/schemas.ts';
 import { principalFromClaims } from '../../functions/domain/access.ts';
+import type { CreateEnvironmentInput } from '../../functions/domain/inputs.ts';
 import type { LifecycleEvent } from '../../functions/domain/lifecycle-events.ts';
 import { destroyEnvironment } from '../../functions/domain/use-cases/environments.ts';
 import { getMetrics, listEvents } from '../../functions/domain/use-cases/events.ts';

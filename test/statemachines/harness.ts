@@ -5,8 +5,8 @@
  * configuration is set (clients read it on first use).
  */
 
-import type { CreateEnvironmentInput } from '../../functions/api/contract/schemas.ts';
 import type { Principal } from '../../functions/domain/access.ts';
+import type { CreateEnvironmentInput } from '../../functions/domain/inputs.ts';
 import type { ProjectRecord } from '../../functions/domain/model.ts';
 import {
   type AcceptedChange,

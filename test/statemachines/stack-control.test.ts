@@ -5,8 +5,8 @@
  * and scheduled, with remediation), and the stack export.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CreateEnvironmentInput } from '../../functions/api/contract/schemas.ts';
 import { principalFromClaims } from '../../functions/domain/access.ts';
+import type { CreateEnvironmentInput } from '../../functions/domain/inputs.ts';
 import type { StackRecord } from '../../functions/domain/model.ts';
 import { refresh, runDueDriftChecks } from '../../functions/domain/use-cases/drift.ts';
 import { createEnvironment, destroyEnvironment } from '../../functions/domain/use-cases/environments.ts';

@@ -4,8 +4,8 @@
  * and unexpired ones untouched, and a TTL destroy that failed is not retried in a loop.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CreateEnvironmentInput } from '../../functions/api/contract/schemas.ts';
 import { principalFromClaims } from '../../functions/domain/access.ts';
+import type { CreateEnvironmentInput } from '../../functions/domain/inputs.ts';
 import { updateEnvironment } from '../../functions/domain/use-cases/operations.ts';
 import { sweepExpiredEnvironments, TTL_EXPIRED } from '../../functions/domain/use-cases/ttl.ts';
 import { type Harness, must, startHarness } from './harness.ts';

@@ -3,12 +3,12 @@
  * route cannot exist in the API and be missing here (or the other way round).
  *
  * zod converts the schemas itself (`z.toJSONSchema`, JSON Schema 2020-12, the dialect of
- * OpenAPI 3.1). A schema registered with an `id` (see `schemas.ts`) becomes
+ * OpenAPI 3.1). A schema registered with an `id` (see `contract/common.ts`) becomes
  * `components.schemas.<id>`, referenced wherever it is used; everything else is inlined.
  */
 import { isDeepStrictEqual } from 'node:util';
 import * as z from '../../platform/zod.ts';
-import { ErrorResponse } from '../contract/schemas.ts';
+import { ErrorResponse } from '../contract/common.ts';
 import type { RouteDefinition } from '../route-types.ts';
 import { routeList } from '../routes.ts';
 

@@ -1,5 +1,15 @@
 /** Routes of the `auth` function. Sign-up, confirmation, login and token refresh (thin proxies to Cognito), and the caller. */
-import * as s from '../contract/schemas.ts';
+import {
+  ConfirmRequest,
+  ConfirmResponse,
+  LoginRequest,
+  LoginResponse,
+  MeResponse,
+  RefreshRequest,
+  RefreshResponse,
+  SignupRequest,
+  SignupResponse,
+} from '../contract/auth.ts';
 import { route, routeGroup } from '../route-types.ts';
 
 export const authRoutes = routeGroup('auth', {
@@ -11,8 +21,8 @@ export const authRoutes = routeGroup('auth', {
     access: 'public',
     summary: 'Create a user (locally auto-confirmed; in AWS Cognito emails a code)',
     tag: 'auth',
-    request: { body: s.SignupRequest },
-    success: { status: 201, description: 'User created', schema: s.SignupResponse },
+    request: { body: SignupRequest },
+    success: { status: 201, description: 'User created', schema: SignupResponse },
     errors: [409, 422],
   }),
   confirm: route({
@@ -23,8 +33,8 @@ export const authRoutes = routeGroup('auth', {
     access: 'public',
     summary: 'Confirm a signup with the emailed code',
     tag: 'auth',
-    request: { body: s.ConfirmRequest },
-    success: { status: 200, description: 'User confirmed', schema: s.ConfirmResponse },
+    request: { body: ConfirmRequest },
+    success: { status: 200, description: 'User confirmed', schema: ConfirmResponse },
     errors: [400, 422],
   }),
   login: route({
@@ -35,8 +45,8 @@ export const authRoutes = routeGroup('auth', {
     access: 'public',
     summary: 'Exchange email and password for Cognito tokens (use the id_token as Bearer)',
     tag: 'auth',
-    request: { body: s.LoginRequest },
-    success: { status: 200, description: 'Tokens', schema: s.LoginResponse },
+    request: { body: LoginRequest },
+    success: { status: 200, description: 'Tokens', schema: LoginResponse },
     errors: [401, 403, 422],
   }),
   refresh: route({
@@ -47,8 +57,8 @@ export const authRoutes = routeGroup('auth', {
     access: 'public',
     summary: 'Exchange a refresh token for new tokens',
     tag: 'auth',
-    request: { body: s.RefreshRequest },
-    success: { status: 200, description: 'Tokens', schema: s.RefreshResponse },
+    request: { body: RefreshRequest },
+    success: { status: 200, description: 'Tokens', schema: RefreshResponse },
     errors: [401, 422],
   }),
   getMe: route({
@@ -58,6 +68,6 @@ export const authRoutes = routeGroup('auth', {
     access: 'read',
     summary: 'The signed-in user, their groups and effective role',
     tag: 'auth',
-    success: { status: 200, description: 'The caller', schema: s.MeResponse },
+    success: { status: 200, description: 'The caller', schema: MeResponse },
   }),
 });

@@ -1,6 +1,15 @@
 /** Routes of the `catalog` function. Templates and validation: what can be built, checked without creating anything. */
-import * as s from '../contract/schemas.ts';
-import * as v from '../contract/validation-schemas.ts';
+import {
+  AwsValidation,
+  DependencyValidation,
+  ManifestValidation,
+  RenderedManifest,
+  RenderTemplateInput,
+  ValidateAwsInput,
+  ValidateDependenciesInput,
+  ValidateManifestInput,
+} from '../../domain/validation-documents.ts';
+import { TemplateDetail, TemplateList, TemplatePath } from '../contract/templates.ts';
 import { route, routeGroup } from '../route-types.ts';
 
 export const catalogRoutes = routeGroup('catalog', {
@@ -11,7 +20,7 @@ export const catalogRoutes = routeGroup('catalog', {
     access: 'read',
     summary: 'Built-in templates',
     tag: 'templates',
-    success: { status: 200, description: 'Templates', schema: s.TemplateList },
+    success: { status: 200, description: 'Templates', schema: TemplateList },
   }),
   getTemplate: route({
     operationId: 'getTemplate',
@@ -20,8 +29,8 @@ export const catalogRoutes = routeGroup('catalog', {
     access: 'read',
     summary: 'A template: stacks, dependencies, computed layers, parameters',
     tag: 'templates',
-    request: { params: s.TemplatePath },
-    success: { status: 200, description: 'The template', schema: s.TemplateDetail },
+    request: { params: TemplatePath },
+    success: { status: 200, description: 'The template', schema: TemplateDetail },
     errors: [404],
   }),
   renderTemplate: route({
@@ -32,8 +41,8 @@ export const catalogRoutes = routeGroup('catalog', {
     summary:
       'Render a template with parameters into a manifest: resolved parameters, stacks, layers, cost and duration estimates',
     tag: 'templates',
-    request: { params: s.TemplatePath, body: v.RenderTemplateRequest },
-    success: { status: 200, description: 'The manifest (nothing is created)', schema: v.Manifest },
+    request: { params: TemplatePath, body: RenderTemplateInput },
+    success: { status: 200, description: 'The manifest (nothing is created)', schema: RenderedManifest },
     errors: [404, 413, 422],
   }),
   validateManifest: route({
@@ -44,11 +53,11 @@ export const catalogRoutes = routeGroup('catalog', {
     summary:
       'Validate a manifest (template, parameters, region, account, optional custom stack graph): errors and warnings',
     tag: 'validation',
-    request: { body: v.ValidateManifestRequest },
+    request: { body: ValidateManifestInput },
     success: {
       status: 200,
       description: 'The verdict; problems with the manifest’s values are listed in errors (valid: false)',
-      schema: v.ManifestValidation,
+      schema: ManifestValidation,
     },
     errors: [413, 422],
   }),
@@ -59,8 +68,8 @@ export const catalogRoutes = routeGroup('catalog', {
     access: 'read',
     summary: 'Validate a dependency graph: its layers, or the cycle and the missing dependencies named',
     tag: 'validation',
-    request: { body: v.ValidateDependenciesRequest },
-    success: { status: 200, description: 'Layers, or why there are none', schema: v.DependencyValidation },
+    request: { body: ValidateDependenciesInput },
+    success: { status: 200, description: 'Layers, or why there are none', schema: DependencyValidation },
     errors: [413, 422],
   }),
   validateAws: route({
@@ -72,8 +81,8 @@ export const catalogRoutes = routeGroup('catalog', {
     summary:
       'Simulated pre-flight checks of an AWS account and region: formats, permissions, quotas with current usage',
     tag: 'validation',
-    request: { body: v.ValidateAwsRequest },
-    success: { status: 200, description: 'Each check with its status', schema: v.AwsValidation },
+    request: { body: ValidateAwsInput },
+    success: { status: 200, description: 'Each check with its status', schema: AwsValidation },
     errors: [413, 422],
   }),
 });

@@ -1,5 +1,9 @@
 /** Routes of the `deployments` function. Application deployments onto running environments, and their logs. */
-import * as s from '../contract/schemas.ts';
+import { CreateDeploymentInput } from '../../domain/inputs.ts';
+import { PageQuery } from '../contract/common.ts';
+import { Deployment, DeploymentPage, DeploymentPath } from '../contract/deployments.ts';
+import { EnvironmentPath } from '../contract/environments.ts';
+import { LogPage } from '../contract/operations.ts';
 import { route, routeGroup } from '../route-types.ts';
 
 export const deploymentsRoutes = routeGroup('deployments', {
@@ -12,8 +16,8 @@ export const deploymentsRoutes = routeGroup('deployments', {
     summary:
       'Roll an application version onto a running environment (rolling batches with health checks, or all at once); one at a time',
     tag: 'deployments',
-    request: { params: s.EnvironmentPath, body: s.CreateDeploymentRequest },
-    success: { status: 202, description: 'The deployment, pending', schema: s.Deployment },
+    request: { params: EnvironmentPath, body: CreateDeploymentInput },
+    success: { status: 202, description: 'The deployment, pending', schema: Deployment },
     errors: [403, 404, 409, 413, 422, 503],
   }),
   listDeployments: route({
@@ -24,8 +28,8 @@ export const deploymentsRoutes = routeGroup('deployments', {
     access: 'read',
     summary: 'The environment’s deployments, newest first',
     tag: 'deployments',
-    request: { params: s.EnvironmentPath, query: s.PageQuery },
-    success: { status: 200, description: 'A page of deployments', schema: s.DeploymentPage },
+    request: { params: EnvironmentPath, query: PageQuery },
+    success: { status: 200, description: 'A page of deployments', schema: DeploymentPage },
     errors: [404],
   }),
   getDeployment: route({
@@ -36,8 +40,8 @@ export const deploymentsRoutes = routeGroup('deployments', {
     access: 'read',
     summary: 'A deployment with its batches and their health checks',
     tag: 'deployments',
-    request: { params: s.DeploymentPath },
-    success: { status: 200, description: 'The deployment', schema: s.Deployment },
+    request: { params: DeploymentPath },
+    success: { status: 200, description: 'The deployment', schema: Deployment },
     errors: [404],
   }),
   listDeploymentLogs: route({
@@ -48,8 +52,8 @@ export const deploymentsRoutes = routeGroup('deployments', {
     access: 'read',
     summary: 'The deployment’s log lines, oldest first',
     tag: 'deployments',
-    request: { params: s.DeploymentPath, query: s.PageQuery },
-    success: { status: 200, description: 'A page of log events', schema: s.LogPage },
+    request: { params: DeploymentPath, query: PageQuery },
+    success: { status: 200, description: 'A page of log events', schema: LogPage },
     errors: [404],
   }),
 });

@@ -1,7 +1,19 @@
 /** Routes of the `environments` function. Environments: their lifecycle (create, change, stop, start, destroy) and manifest. */
 
+import { CreateEnvironmentInput, PutManifestInput, UpdateEnvironmentInput } from '../../domain/inputs.ts';
 import * as z from '../../platform/zod.ts';
-import * as s from '../contract/schemas.ts';
+import { DryRunQuery } from '../contract/common.ts';
+import {
+  AcceptedEnvironment,
+  Environment,
+  EnvironmentPage,
+  EnvironmentPath,
+  ListEnvironmentsQuery,
+  Manifest,
+  Plan,
+  SavedEnvironment,
+} from '../contract/environments.ts';
+import { ProjectPath } from '../contract/projects.ts';
 import { route, routeGroup } from '../route-types.ts';
 
 export const environmentsRoutes = routeGroup('environments', {
@@ -13,14 +25,14 @@ export const environmentsRoutes = routeGroup('environments', {
     access: 'write',
     summary: 'Create an environment from a template and start provisioning it',
     tag: 'environments',
-    request: { params: s.ProjectPath, query: s.DryRunQuery, body: s.CreateEnvironmentRequest },
+    request: { params: ProjectPath, query: DryRunQuery, body: CreateEnvironmentInput },
     alternatives: [
-      { status: 200, description: 'With ?dry_run=true: the plan; nothing is changed', schema: s.Plan },
+      { status: 200, description: 'With ?dry_run=true: the plan; nothing is changed', schema: Plan },
     ],
     success: {
       status: 202,
       description: 'Environment recorded; a provision operation is running',
-      schema: s.AcceptedEnvironment,
+      schema: AcceptedEnvironment,
     },
     errors: [403, 404, 409, 413, 422],
   }),
@@ -32,8 +44,8 @@ export const environmentsRoutes = routeGroup('environments', {
     access: 'read',
     summary: 'List environments, newest first (filters: project_id, status, type)',
     tag: 'environments',
-    request: { query: s.ListEnvironmentsQuery },
-    success: { status: 200, description: 'A page of environments', schema: s.EnvironmentPage },
+    request: { query: ListEnvironmentsQuery },
+    success: { status: 200, description: 'A page of environments', schema: EnvironmentPage },
     errors: [404],
   }),
   getEnvironment: route({
@@ -44,8 +56,8 @@ export const environmentsRoutes = routeGroup('environments', {
     access: 'read',
     summary: 'Get an environment with its live progress',
     tag: 'environments',
-    request: { params: s.EnvironmentPath },
-    success: { status: 200, description: 'The environment', schema: s.Environment },
+    request: { params: EnvironmentPath },
+    success: { status: 200, description: 'The environment', schema: Environment },
     errors: [404],
   }),
   updateEnvironment: route({
@@ -57,19 +69,19 @@ export const environmentsRoutes = routeGroup('environments', {
     summary:
       'Change parameters (honours If-Match: <version>): re-provisions only the stacks whose inputs changed, and their dependants',
     tag: 'environments',
-    request: { params: s.EnvironmentPath, query: s.DryRunQuery, body: s.UpdateEnvironmentRequest },
+    request: { params: EnvironmentPath, query: DryRunQuery, body: UpdateEnvironmentInput },
     alternatives: [
       {
         status: 200,
         description:
           'No stack affected: the environment, saved at once (operation null); or, with ?dry_run=true, the plan (nothing changed)',
-        schema: z.union([s.SavedEnvironment, s.Plan]),
+        schema: z.union([SavedEnvironment, Plan]),
       },
     ],
     success: {
       status: 202,
       description: 'An update operation is running (200 with no operation when no stack is affected)',
-      schema: s.AcceptedEnvironment,
+      schema: AcceptedEnvironment,
     },
     errors: [403, 404, 409, 412, 413, 422],
   }),
@@ -81,10 +93,10 @@ export const environmentsRoutes = routeGroup('environments', {
     access: 'write',
     summary: 'Tear an environment down (layers in reverse)',
     tag: 'environments',
-    request: { params: s.EnvironmentPath, query: s.DryRunQuery },
-    success: { status: 202, description: 'A destroy operation is running', schema: s.AcceptedEnvironment },
+    request: { params: EnvironmentPath, query: DryRunQuery },
+    success: { status: 202, description: 'A destroy operation is running', schema: AcceptedEnvironment },
     alternatives: [
-      { status: 200, description: 'With ?dry_run=true: the plan; nothing is changed', schema: s.Plan },
+      { status: 200, description: 'With ?dry_run=true: the plan; nothing is changed', schema: Plan },
     ],
     errors: [403, 404, 409],
   }),
@@ -96,8 +108,8 @@ export const environmentsRoutes = routeGroup('environments', {
     access: 'write',
     summary: 'Stop the compute stacks of a running environment (the others are untouched)',
     tag: 'environments',
-    request: { params: s.EnvironmentPath },
-    success: { status: 202, description: 'A stop operation is running', schema: s.AcceptedEnvironment },
+    request: { params: EnvironmentPath },
+    success: { status: 202, description: 'A stop operation is running', schema: AcceptedEnvironment },
     errors: [403, 404, 409],
   }),
   startEnvironment: route({
@@ -108,8 +120,8 @@ export const environmentsRoutes = routeGroup('environments', {
     access: 'write',
     summary: 'Start the compute stacks of a stopped environment',
     tag: 'environments',
-    request: { params: s.EnvironmentPath },
-    success: { status: 202, description: 'A start operation is running', schema: s.AcceptedEnvironment },
+    request: { params: EnvironmentPath },
+    success: { status: 202, description: 'A start operation is running', schema: AcceptedEnvironment },
     errors: [403, 404, 409],
   }),
   getManifest: route({
@@ -120,8 +132,8 @@ export const environmentsRoutes = routeGroup('environments', {
     access: 'read',
     summary: 'Template, parameters and stacks (with dependencies and layers) as a document to edit',
     tag: 'environments',
-    request: { params: s.EnvironmentPath },
-    success: { status: 200, description: 'The manifest', schema: s.Manifest },
+    request: { params: EnvironmentPath },
+    success: { status: 200, description: 'The manifest', schema: Manifest },
     errors: [404],
   }),
   putManifest: route({
@@ -133,14 +145,14 @@ export const environmentsRoutes = routeGroup('environments', {
     summary:
       'Replace the manifest (honours If-Match): validated like a create, run as an update operation; ?dry_run=true answers the plan',
     tag: 'environments',
-    request: { params: s.EnvironmentPath, query: s.DryRunQuery, body: s.PutManifestRequest },
-    success: { status: 202, description: 'An update operation is running', schema: s.AcceptedEnvironment },
+    request: { params: EnvironmentPath, query: DryRunQuery, body: PutManifestInput },
+    success: { status: 202, description: 'An update operation is running', schema: AcceptedEnvironment },
     alternatives: [
       {
         status: 200,
         description:
           'No stack affected: the environment, saved at once (operation null); or, with ?dry_run=true, the plan (nothing changed)',
-        schema: z.union([s.SavedEnvironment, s.Plan]),
+        schema: z.union([SavedEnvironment, Plan]),
       },
     ],
     errors: [403, 404, 409, 412, 413, 422],

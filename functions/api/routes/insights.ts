@@ -1,5 +1,12 @@
 /** Routes of the `insights` function. Lifecycle events, the audit log and platform metrics. */
-import * as s from '../contract/schemas.ts';
+import {
+  AuditPage,
+  EventPage,
+  ListAuditQuery,
+  ListEventsQuery,
+  Metrics,
+  MetricsQuery,
+} from '../contract/insights.ts';
 import { route, routeGroup } from '../route-types.ts';
 
 export const insightsRoutes = routeGroup('insights', {
@@ -12,8 +19,8 @@ export const insightsRoutes = routeGroup('insights', {
     summary:
       'Lifecycle events (environment status changes, expiry warnings, operations, deployments), newest first',
     tag: 'events',
-    request: { query: s.ListEventsQuery },
-    success: { status: 200, description: 'A page of events', schema: s.EventPage },
+    request: { query: ListEventsQuery },
+    success: { status: 200, description: 'A page of events', schema: EventPage },
     errors: [404],
   }),
   listAudit: route({
@@ -24,8 +31,8 @@ export const insightsRoutes = routeGroup('insights', {
     access: 'read',
     summary: 'Who did what, to which resource, when, and how it ended (Administrators only), newest first',
     tag: 'audit',
-    request: { query: s.ListAuditQuery },
-    success: { status: 200, description: 'A page of audit entries', schema: s.AuditPage },
+    request: { query: ListAuditQuery },
+    success: { status: 200, description: 'A page of audit entries', schema: AuditPage },
     errors: [403],
   }),
   getMetrics: route({
@@ -37,7 +44,7 @@ export const insightsRoutes = routeGroup('insights', {
     summary:
       'Platform metrics over a period: operations, environments by status, average provisioning time, deployments',
     tag: 'events',
-    request: { query: s.MetricsQuery },
-    success: { status: 200, description: 'The counters of the period', schema: s.Metrics },
+    request: { query: MetricsQuery },
+    success: { status: 200, description: 'The counters of the period', schema: Metrics },
   }),
 });

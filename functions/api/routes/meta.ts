@@ -1,7 +1,7 @@
 /** Routes of the `meta` function. Liveness and the API's own documentation (public). */
 
 import * as z from '../../platform/zod.ts';
-import * as s from '../contract/schemas.ts';
+import { HealthResponse } from '../contract/common.ts';
 import { route, routeGroup } from '../route-types.ts';
 
 export const metaRoutes = routeGroup('meta', {
@@ -12,7 +12,7 @@ export const metaRoutes = routeGroup('meta', {
     access: 'public',
     summary: 'Liveness check',
     tag: 'meta',
-    success: { status: 200, description: 'The API is up', schema: s.HealthResponse },
+    success: { status: 200, description: 'The API is up', schema: HealthResponse },
   }),
   getOpenApi: route({
     operationId: 'getOpenApi',

@@ -1,5 +1,7 @@
 /** Routes of the `operations` function. Operations (runs): read, cancel, retry, and their logs. */
-import * as s from '../contract/schemas.ts';
+import { PageQuery } from '../contract/common.ts';
+import { AcceptedEnvironment, EnvironmentPath } from '../contract/environments.ts';
+import { ListLogsQuery, LogPage, Operation, OperationPage, OperationPath } from '../contract/operations.ts';
 import { route, routeGroup } from '../route-types.ts';
 
 export const operationsRoutes = routeGroup('operations', {
@@ -11,8 +13,8 @@ export const operationsRoutes = routeGroup('operations', {
     access: 'read',
     summary: 'The environment’s operations (runs), newest first',
     tag: 'operations',
-    request: { params: s.EnvironmentPath, query: s.PageQuery },
-    success: { status: 200, description: 'A page of operations', schema: s.OperationPage },
+    request: { params: EnvironmentPath, query: PageQuery },
+    success: { status: 200, description: 'A page of operations', schema: OperationPage },
     errors: [404],
   }),
   getOperation: route({
@@ -23,8 +25,8 @@ export const operationsRoutes = routeGroup('operations', {
     access: 'read',
     summary: 'One operation with live progress: layer i of n, stacks done, each stack’s status',
     tag: 'operations',
-    request: { params: s.OperationPath },
-    success: { status: 200, description: 'The operation', schema: s.Operation },
+    request: { params: OperationPath },
+    success: { status: 200, description: 'The operation', schema: Operation },
     errors: [404],
   }),
   cancelOperation: route({
@@ -36,8 +38,8 @@ export const operationsRoutes = routeGroup('operations', {
     summary:
       'Cancel a running operation: in-flight stacks finish, nothing new starts; a provision then rolls back',
     tag: 'operations',
-    request: { params: s.OperationPath },
-    success: { status: 202, description: 'Cancellation requested', schema: s.Operation },
+    request: { params: OperationPath },
+    success: { status: 202, description: 'Cancellation requested', schema: Operation },
     errors: [403, 404, 409],
   }),
   retryOperation: route({
@@ -52,8 +54,8 @@ export const operationsRoutes = routeGroup('operations', {
     access: 'write',
     summary: 'Retry a failed or cancelled operation: resumes from its failed and skipped stacks',
     tag: 'operations',
-    request: { params: s.OperationPath },
-    success: { status: 202, description: 'A new operation is running', schema: s.AcceptedEnvironment },
+    request: { params: OperationPath },
+    success: { status: 202, description: 'A new operation is running', schema: AcceptedEnvironment },
     errors: [403, 404, 409],
   }),
   listLogs: route({
@@ -64,8 +66,8 @@ export const operationsRoutes = routeGroup('operations', {
     access: 'read',
     summary: 'Structured log events of the environment’s operations, oldest first',
     tag: 'operations',
-    request: { params: s.EnvironmentPath, query: s.ListLogsQuery },
-    success: { status: 200, description: 'A page of log events', schema: s.LogPage },
+    request: { params: EnvironmentPath, query: ListLogsQuery },
+    success: { status: 200, description: 'A page of log events', schema: LogPage },
     errors: [404],
   }),
 });

@@ -1,5 +1,7 @@
 /** Routes of the `projects` function. Projects: the containers of environments. */
-import * as s from '../contract/schemas.ts';
+import { CreateProjectInput, UpdateProjectInput } from '../../domain/inputs.ts';
+import { PageQuery } from '../contract/common.ts';
+import { Project, ProjectPage, ProjectPath } from '../contract/projects.ts';
 import { route, routeGroup } from '../route-types.ts';
 
 export const projectsRoutes = routeGroup('projects', {
@@ -11,8 +13,8 @@ export const projectsRoutes = routeGroup('projects', {
     access: 'write',
     summary: 'Create a project',
     tag: 'projects',
-    request: { body: s.CreateProjectRequest },
-    success: { status: 201, description: 'Project created', schema: s.Project },
+    request: { body: CreateProjectInput },
+    success: { status: 201, description: 'Project created', schema: Project },
     errors: [403, 409, 413, 422],
   }),
   listProjects: route({
@@ -23,8 +25,8 @@ export const projectsRoutes = routeGroup('projects', {
     access: 'read',
     summary: 'List projects (yours; everyone’s for Administrators and ReadOnly)',
     tag: 'projects',
-    request: { query: s.PageQuery },
-    success: { status: 200, description: 'A page of projects', schema: s.ProjectPage },
+    request: { query: PageQuery },
+    success: { status: 200, description: 'A page of projects', schema: ProjectPage },
   }),
   getProject: route({
     operationId: 'getProject',
@@ -34,8 +36,8 @@ export const projectsRoutes = routeGroup('projects', {
     access: 'read',
     summary: 'Get a project',
     tag: 'projects',
-    request: { params: s.ProjectPath },
-    success: { status: 200, description: 'The project', schema: s.Project },
+    request: { params: ProjectPath },
+    success: { status: 200, description: 'The project', schema: Project },
     errors: [404],
   }),
   updateProject: route({
@@ -46,8 +48,8 @@ export const projectsRoutes = routeGroup('projects', {
     access: 'write',
     summary: 'Rename a project or change its description (honours If-Match: <version>)',
     tag: 'projects',
-    request: { params: s.ProjectPath, body: s.UpdateProjectRequest },
-    success: { status: 200, description: 'The updated project', schema: s.Project },
+    request: { params: ProjectPath, body: UpdateProjectInput },
+    success: { status: 200, description: 'The updated project', schema: Project },
     errors: [403, 404, 409, 412, 413, 422],
   }),
   deleteProject: route({
@@ -58,7 +60,7 @@ export const projectsRoutes = routeGroup('projects', {
     access: 'write',
     summary: 'Delete a project that has no live environments',
     tag: 'projects',
-    request: { params: s.ProjectPath },
+    request: { params: ProjectPath },
     success: { status: 204, description: 'Deleted' },
     errors: [403, 404, 409],
   }),

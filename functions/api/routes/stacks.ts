@@ -1,5 +1,15 @@
 /** Routes of the `stacks` function. An environment's stacks: read, export, redeploy, delete one, and drift refresh. */
-import * as s from '../contract/schemas.ts';
+import { AcceptedEnvironment, EnvironmentPath } from '../contract/environments.ts';
+import {
+  DriftReport,
+  Outputs,
+  Stack,
+  StackDeleteQuery,
+  StackDeployQuery,
+  StackExport,
+  StackList,
+  StackPath,
+} from '../contract/stacks.ts';
 import { route, routeGroup } from '../route-types.ts';
 
 export const stacksRoutes = routeGroup('stacks', {
@@ -11,8 +21,8 @@ export const stacksRoutes = routeGroup('stacks', {
     access: 'read',
     summary: 'The environment’s stacks in layer order, with resources and outputs',
     tag: 'stacks',
-    request: { params: s.EnvironmentPath },
-    success: { status: 200, description: 'All stacks', schema: s.StackList },
+    request: { params: EnvironmentPath },
+    success: { status: 200, description: 'All stacks', schema: StackList },
     errors: [404],
   }),
   getStack: route({
@@ -23,8 +33,8 @@ export const stacksRoutes = routeGroup('stacks', {
     access: 'read',
     summary: 'One stack with its resources and outputs',
     tag: 'stacks',
-    request: { params: s.StackPath },
-    success: { status: 200, description: 'The stack', schema: s.Stack },
+    request: { params: StackPath },
+    success: { status: 200, description: 'The stack', schema: Stack },
     errors: [404],
   }),
   getOutputs: route({
@@ -35,8 +45,8 @@ export const stacksRoutes = routeGroup('stacks', {
     access: 'read',
     summary: 'Outputs of every provisioned stack, by stack',
     tag: 'stacks',
-    request: { params: s.EnvironmentPath },
-    success: { status: 200, description: 'Outputs by stack', schema: s.Outputs },
+    request: { params: EnvironmentPath },
+    success: { status: 200, description: 'Outputs by stack', schema: Outputs },
     errors: [404],
   }),
   deployStack: route({
@@ -48,8 +58,8 @@ export const stacksRoutes = routeGroup('stacks', {
     summary:
       'Re-provision one stack (an update operation); 409 unless its dependencies are provisioned; include_dependants=true also redeploys what depends on it',
     tag: 'stacks',
-    request: { params: s.StackPath, query: s.StackDeployQuery },
-    success: { status: 202, description: 'An update operation is running', schema: s.AcceptedEnvironment },
+    request: { params: StackPath, query: StackDeployQuery },
+    success: { status: 202, description: 'An update operation is running', schema: AcceptedEnvironment },
     errors: [403, 404, 409],
   }),
   deleteStack: route({
@@ -61,11 +71,11 @@ export const stacksRoutes = routeGroup('stacks', {
     summary:
       'Destroy one stack (a delete_stacks operation); 409 while stacks depend on it, unless cascade=true, which deletes them first',
     tag: 'stacks',
-    request: { params: s.StackPath, query: s.StackDeleteQuery },
+    request: { params: StackPath, query: StackDeleteQuery },
     success: {
       status: 202,
       description: 'A delete_stacks operation is running',
-      schema: s.AcceptedEnvironment,
+      schema: AcceptedEnvironment,
     },
     errors: [403, 404, 409],
   }),
@@ -77,8 +87,8 @@ export const stacksRoutes = routeGroup('stacks', {
     access: 'write',
     summary: 'Compare the stack’s recorded resources with the live ones; records and reports drift',
     tag: 'stacks',
-    request: { params: s.StackPath },
-    success: { status: 200, description: 'What differs, per resource', schema: s.DriftReport },
+    request: { params: StackPath },
+    success: { status: 200, description: 'What differs, per resource', schema: DriftReport },
     errors: [403, 404, 409],
   }),
   refreshEnvironment: route({
@@ -89,8 +99,8 @@ export const stacksRoutes = routeGroup('stacks', {
     access: 'write',
     summary: 'Refresh every provisioned stack of the environment; records and reports drift',
     tag: 'stacks',
-    request: { params: s.EnvironmentPath },
-    success: { status: 200, description: 'What differs, per stack and resource', schema: s.DriftReport },
+    request: { params: EnvironmentPath },
+    success: { status: 200, description: 'What differs, per stack and resource', schema: DriftReport },
     errors: [403, 404, 409],
   }),
   exportStack: route({
@@ -101,8 +111,8 @@ export const stacksRoutes = routeGroup('stacks', {
     access: 'read',
     summary: 'The stack’s full state as a document, stable enough to diff between two exports',
     tag: 'stacks',
-    request: { params: s.StackPath },
-    success: { status: 200, description: 'The state document', schema: s.StackExport },
+    request: { params: StackPath },
+    success: { status: 200, description: 'The state document', schema: StackExport },
     errors: [404],
   }),
 });

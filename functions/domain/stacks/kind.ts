@@ -5,8 +5,9 @@
  * object, so that a bundle that only reads the catalog leaves the builders out (esbuild
  * drops unused exports, never unused properties). The registry (registry.ts) lists them.
  */
+
+import type { ResolvedParameters } from '../parameters.ts';
 import type { Rng } from '../random.ts';
-import type { ResolvedParameters } from '../templates.ts';
 
 /** One CloudFormation resource a stack creates. */
 export interface ResourceSpec {

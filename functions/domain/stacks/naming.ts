@@ -32,7 +32,7 @@ export const tags = (s: BuildContext, name: string): { Key: string; Value: strin
   { Key: 'stack', Value: s.stack },
 ];
 
-/** The environment name as a DNS label (it normally is one already: see EnvironmentName in schemas.ts). */
+/** The environment name as a DNS label (it normally is one already: see EnvironmentName in names.ts). */
 export function envLabel(name: string): string {
   const label = name
     .toLowerCase()

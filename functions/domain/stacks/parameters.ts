@@ -1,5 +1,5 @@
 /** Facts several stack kinds derive from the template parameters, so they always agree. */
-import type { ResolvedParameters } from '../templates.ts';
+import type { ResolvedParameters } from '../parameters.ts';
 
 /** The database port: the security group and the RDS instance must open the same one. */
 export const dbPort = (p: ResolvedParameters): number => (p.db_engine === 'postgres' ? 5432 : 3306);

@@ -5,7 +5,6 @@
  * operation runs under it; every step write is conditional on the deployment's status.
  */
 
-import type { CreateDeploymentInput } from '../../api/contract/schemas.ts';
 import { assertVisible, type Principal } from '../access.ts';
 import {
   ConflictError,
@@ -15,6 +14,7 @@ import {
   ValidationError,
 } from '../errors.ts';
 import { newId, nowIso } from '../ids.ts';
+import type { CreateDeploymentInput } from '../inputs.ts';
 import { assertSettled, IN_PROGRESS_STATUSES } from '../lifecycle.ts';
 import { deploymentEvent } from '../lifecycle-events.ts';
 import { logEvent } from '../logs.ts';

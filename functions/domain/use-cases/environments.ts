@@ -4,13 +4,14 @@
  * and the workflow starter, with compensation when a workflow cannot be started.
  */
 
-import type { CreateEnvironmentInput, OperationKindValue } from '../../api/contract/schemas.ts';
 import { assertMayModify, assertVisible, type Principal, seesEverything } from '../access.ts';
 import { ConflictError, NotFoundError, ServiceUnavailableError, ValidationError } from '../errors.ts';
 import { newId, nowIso } from '../ids.ts';
+import type { CreateEnvironmentInput } from '../inputs.ts';
 import { assertSettled, newOperation, sortStacks } from '../lifecycle.ts';
 import { operationBeganEvents, operationEndedEvents } from '../lifecycle-events.ts';
 import type { EnvironmentRecord, OperationRecord, Page, PageRequest, StackRecord } from '../model.ts';
+import { resolveParameters } from '../parameters.ts';
 import type {
   EnvironmentChanges,
   EnvironmentFilter,
@@ -20,8 +21,9 @@ import type {
   ProjectStore,
   WorkflowStarter,
 } from '../ports.ts';
-import { estimateStackMonthlyCost, getTemplate, resolveParameters } from '../templates.ts';
+import { estimateStackMonthlyCost, getTemplate } from '../templates.ts';
 import { QUOTA_LIMITS } from '../validation.ts';
+import type { OperationKindValue } from '../vocabulary.ts';
 import { getModifiableProject, getVisibleProject } from './projects.ts';
 
 export interface EnvironmentDeps {

@@ -4,11 +4,11 @@
  * everyone's. Metrics are platform-wide aggregates (no ids), readable by anyone signed in.
  */
 
-import { EnvironmentStatus, type EnvironmentStatusValue } from '../../api/contract/schemas.ts';
 import { type Principal, seesEverything } from '../access.ts';
 import { type EventFilter, type HourlyCounter, hourOf, type LifecycleEvent } from '../lifecycle-events.ts';
 import type { Page, PageRequest } from '../model.ts';
 import type { EnvironmentStore, EventStore, MetricsStore } from '../ports.ts';
+import { ENVIRONMENT_STATUSES, type EnvironmentStatusValue, type MetricsPeriodValue } from '../vocabulary.ts';
 import { getVisibleEnvironment } from './environments.ts';
 
 export async function listEvents(
@@ -24,8 +24,6 @@ export async function listEvents(
   const ownerId = seesEverything(principal) ? undefined : principal.userId;
   return deps.events.list({ ...filter, ownerId }, page);
 }
-
-export type MetricsPeriodValue = '1h' | '24h' | '7d' | '30d';
 
 const PERIOD_HOURS: Record<MetricsPeriodValue, number> = { '1h': 1, '24h': 24, '7d': 168, '30d': 720 };
 
@@ -56,7 +54,7 @@ export async function getMetrics(store: MetricsStore, period: MetricsPeriodValue
     provisions_succeeded: provisions,
     environments_by_status: Object.fromEntries(
       // A count below zero can only come from environments older than the counters.
-      EnvironmentStatus.options.map((s) => [s, Math.max(0, statuses[s] ?? 0)]),
+      ENVIRONMENT_STATUSES.map((s) => [s, Math.max(0, statuses[s] ?? 0)]),
     ) as Record<EnvironmentStatusValue, number>,
     deployments: {
       started: n('deployments_started'),

@@ -5,12 +5,13 @@
  * operation for the stacks whose inputs changed and their dependants, or an immediate save.
  */
 
-import type { PutManifestInput } from '../../api/contract/schemas.ts';
 import type { Principal } from '../access.ts';
 import { ValidationError } from '../errors.ts';
+import type { PutManifestInput } from '../inputs.ts';
 import type { EnvironmentRecord } from '../model.ts';
+import { type ResolvedParameters, resolveParameters } from '../parameters.ts';
 import type { PlanView } from '../plan-rules.ts';
-import { getTemplate, type ResolvedParameters, resolveParameters } from '../templates.ts';
+import { getTemplate } from '../templates.ts';
 import { type EnvironmentDeps, getModifiableEnvironment, getVisibleEnvironment } from './environments.ts';
 import { applyParameters, type UpdateResult } from './operations.ts';
 import { planParameters } from './plans.ts';

@@ -5,15 +5,11 @@
  * each starts only from a settled status, with a conditional write.
  */
 
-import type {
-  OperationKindValue,
-  StackStatusValue,
-  UpdateEnvironmentInput,
-} from '../../api/contract/schemas.ts';
 import { assertMayModify, assertVisible, type Principal } from '../access.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import { dependantsOf } from '../graph.ts';
 import { nowIso } from '../ids.ts';
+import type { UpdateEnvironmentInput } from '../inputs.ts';
 import { ACTIVE_STATUS, assertSettled, COMPUTE_STACKS, newOperation } from '../lifecycle.ts';
 import { operationBeganEvents } from '../lifecycle-events.ts';
 import type {
@@ -24,13 +20,10 @@ import type {
   Progress,
   StackRecord,
 } from '../model.ts';
+import type { ResolvedParameters } from '../parameters.ts';
 import type { EnvironmentChanges, EnvironmentStore } from '../ports.ts';
-import {
-  getTemplate,
-  PARAMETER_CONSUMERS,
-  type ResolvedParameters,
-  type StackParameter,
-} from '../templates.ts';
+import { getTemplate, PARAMETER_CONSUMERS, type StackParameter } from '../templates.ts';
+import type { OperationKindValue, StackStatusValue } from '../vocabulary.ts';
 import {
   type AcceptedChange,
   type EnvironmentDeps,

@@ -4,13 +4,14 @@
  * writing anything.
  */
 
-import type { CreateEnvironmentInput, UpdateEnvironmentInput } from '../../api/contract/schemas.ts';
 import type { Principal } from '../access.ts';
 import { ConflictError, duplicateName, ValidationError } from '../errors.ts';
 import { dependenciesOf } from '../graph.ts';
 import { nowIso } from '../ids.ts';
+import type { CreateEnvironmentInput, UpdateEnvironmentInput } from '../inputs.ts';
 import { assertSettled, newOperation } from '../lifecycle.ts';
 import type { EnvironmentRecord, StackRecord } from '../model.ts';
+import { type ResolvedParameters, resolveParameters } from '../parameters.ts';
 import {
   costOfStacks,
   criticalPath,
@@ -22,12 +23,7 @@ import {
   roundUsd,
   stackSeconds,
 } from '../plan-rules.ts';
-import {
-  estimateStackMonthlyCost,
-  getTemplate,
-  type ResolvedParameters,
-  resolveParameters,
-} from '../templates.ts';
+import { estimateStackMonthlyCost, getTemplate } from '../templates.ts';
 import { QUOTA_LIMITS } from '../validation.ts';
 import {
   type EnvironmentDeps,

@@ -3,10 +3,10 @@
  * checked here, once, for every entry point.
  */
 
-import type { CreateProjectInput, UpdateProjectInput } from '../../api/contract/schemas.ts';
 import { assertMayModify, assertMayWrite, assertVisible, type Principal, seesEverything } from '../access.ts';
 import { NotFoundError, PreconditionFailedError } from '../errors.ts';
 import { newId, nowIso } from '../ids.ts';
+import type { CreateProjectInput, UpdateProjectInput } from '../inputs.ts';
 import type { Page, PageRequest, ProjectRecord } from '../model.ts';
 import type { ProjectStore } from '../ports.ts';
 

@@ -12,7 +12,6 @@
  * backwards.
  */
 
-import type { OperationKindValue, StackStatusValue } from '../../api/contract/schemas.ts';
 import { StaleOperationError } from '../errors.ts';
 import { throwSimulatedFailure } from '../failures.ts';
 import { nowIso } from '../ids.ts';
@@ -28,9 +27,11 @@ import {
   stackStartedLogs,
 } from '../logs.ts';
 import type { EnvironmentRecord, LogRecord, OperationRecord, StackRecord } from '../model.ts';
+import type { ResolvedParameters } from '../parameters.ts';
 import type { Claim, EventPublisher, OperationOutcome, OperationStore } from '../ports.ts';
 import { simulatedDurationSeconds, simulateStack } from '../simulation.ts';
-import { type ResolvedParameters, stackInputs } from '../templates.ts';
+import { stackInputs } from '../templates.ts';
+import type { OperationKindValue, StackStatusValue } from '../vocabulary.ts';
 
 // ---------------------------------------------------------------- payloads
 

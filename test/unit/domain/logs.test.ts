@@ -10,7 +10,7 @@ import {
   stackSkippedLogs,
   stackStartedLogs,
 } from '../../../functions/domain/logs.ts';
-import type { SimulatedResource } from '../../../functions/domain/simulation.ts';
+import type { SimulatedResource } from '../../../functions/domain/model.ts';
 
 const ENV_ID = 'env_01jd8x3k5m7n9p1q3r5s7t9v1w';
 const OP_ID = 'op_01jd8x3k5m7n9p1q3r5s7t9v1w';

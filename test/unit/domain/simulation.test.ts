@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ipInCidr } from '../../../functions/domain/cidr.ts';
+import { type ResolvedParameters, resolveParameters } from '../../../functions/domain/parameters.ts';
 import {
   type SimulatedStack,
   type SimulationContext,
@@ -8,12 +9,7 @@ import {
   simulateStack,
 } from '../../../functions/domain/simulation.ts';
 import { STACK_CATALOG, STACK_NAMES } from '../../../functions/domain/stacks/registry.ts';
-import {
-  estimateStackMonthlyCost,
-  getTemplate,
-  type ResolvedParameters,
-  resolveParameters,
-} from '../../../functions/domain/templates.ts';
+import { estimateStackMonthlyCost, getTemplate } from '../../../functions/domain/templates.ts';
 
 const PARAMETERS: ResolvedParameters = resolveParameters(
   {},

@@ -1,16 +1,18 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { TemplateParameters } from '../../../functions/api/contract/schemas.ts';
 import { layerNumbers } from '../../../functions/domain/graph.ts';
+import {
+  PARAMETER_DOCS,
+  type ResolvedParameters,
+  resolveParameters,
+  TemplateParameters,
+} from '../../../functions/domain/parameters.ts';
 import { STACK_CATALOG, STACK_NAMES } from '../../../functions/domain/stacks/registry.ts';
 import {
   estimateMonthlyCost,
   estimateStackMonthlyCost,
   getTemplate,
   listTemplates,
-  PARAMETER_DOCS,
-  type ResolvedParameters,
-  resolveParameters,
 } from '../../../functions/domain/templates.ts';
 
 const DEFAULTS: ResolvedParameters = {

@@ -1,9 +1,4 @@
 import { describe, expect, it, vi } from 'vitest';
-import {
-  Manifest,
-  ValidateDependenciesRequest,
-  ValidateManifestRequest,
-} from '../../../functions/api/contract/validation-schemas.ts';
 import { STACK_CATALOG } from '../../../functions/domain/stacks/registry.ts';
 import { estimateStackMonthlyCost, getTemplate, type Template } from '../../../functions/domain/templates.ts';
 import {
@@ -13,6 +8,12 @@ import {
   validateDependencies,
   validateManifest,
 } from '../../../functions/domain/validation.ts';
+// The schemas the routes serve these documents with, under their former (HTTP) names.
+import {
+  RenderedManifest as Manifest,
+  ValidateDependenciesInput as ValidateDependenciesRequest,
+  ValidateManifestInput as ValidateManifestRequest,
+} from '../../../functions/domain/validation-documents.ts';
 
 const DEFAULTS = { region: 'us-east-1', accountId: '111111111111' };
 

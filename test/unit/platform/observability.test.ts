@@ -5,9 +5,9 @@
  */
 import type { Context } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { emitEventMetrics } from '../../../functions/app/event-metrics.ts';
 import { operationFinishedEvent, operationStartedEvent } from '../../../functions/domain/lifecycle-events.ts';
 import type { EnvironmentRecord, OperationRecord } from '../../../functions/domain/model.ts';
-import { emitEventMetrics } from '../../../functions/platform/metrics.ts';
 import { logger } from '../../../functions/platform/observability.ts';
 import { stepDispatcher } from '../../../functions/steps/dispatch.ts';
 

@@ -1,28 +1,25 @@
 /**
- * Request and response schemas of the template-rendering and validation routes:
- * `POST /templates/{name}/render`, `POST /validate/manifest`, `POST /validate/dependencies`
- * and `POST /validate/aws`.
+ * The documents of rendering and validation (`validation.ts`), as zod schemas: what a
+ * template is rendered with and the manifest it renders into, the manifest and the
+ * dependency graph a validator is given, the AWS target it checks, and the verdicts.
+ * The HTTP contract serves them as they are (`POST /templates/{name}/render`,
+ * `POST /validate/manifest`, `/validate/dependencies`, `/validate/aws`): the metadata
+ * (component ids, descriptions) is the OpenAPI document's.
  *
  * The validators accept documents whose *values* may be wrong (that is what they report,
- * with 200), so their request schemas check the shape only — strict objects, bounded
- * strings and lists — and leave the values (template names, regions, parameters…) to
- * `validation.ts`. A body of the wrong shape is still a 422.
+ * with 200), so the schemas of what they are given check the shape only — strict objects,
+ * bounded strings and lists — and leave the values (template names, regions, parameters…)
+ * to `validation.ts`. A document of the wrong shape is refused before any validator runs.
  */
 
-import * as z from '../../platform/zod.ts';
-import {
-  AccountId,
-  EnvironmentName,
-  ProjectName,
-  Region,
-  SimulateParameters,
-  StackName,
-  TemplateParameters,
-} from './schemas.ts';
+import * as z from '../platform/zod.ts';
+import { AccountId, EnvironmentName, ProjectName, Region, StackName } from './names.ts';
+import { ResolvedParameters, TemplateParameters } from './parameters.ts';
+import { AWS_CHECK_STATUSES } from './vocabulary.ts';
 
 /**
  * Every schema below is built inside `define`, so that esbuild can drop the ones a Lambda
- * does not use; see the same function in `schemas.ts` (esbuild honours the annotation only
+ * does not use; see the same function in `names.ts` (esbuild honours the annotation only
  * in the module that declares it, so each module has its own).
  */
 /* @__NO_SIDE_EFFECTS__ */
@@ -42,7 +39,7 @@ const DurationRange = define(() =>
 
 // ---------------------------------------------------------------- render
 
-export const RenderTemplateRequest = define(() =>
+export const RenderTemplateInput = define(() =>
   z.withMeta(
     z.strictObject({
       parameters: z.optional(TemplateParameters),
@@ -56,22 +53,6 @@ export const RenderTemplateRequest = define(() =>
       account_id: z.optional(AccountId),
     }),
     { id: 'RenderTemplateRequest' },
-  ),
-);
-
-/** Template parameters with every default filled in. */
-export const ResolvedParameters = define(() =>
-  z.withMeta(
-    z.object({
-      domain: z.string(),
-      vpc_cidr: z.string(),
-      instance_type: z.enum(['t3.micro', 't4g.micro']),
-      db_instance_class: z.enum(['db.t3.micro', 'db.t4g.micro']),
-      db_engine: z.enum(['postgres', 'mysql']),
-      storage_gb: z.number().check(z.int()),
-      simulate: z.optional(SimulateParameters),
-    }),
-    { id: 'ResolvedParameters' },
   ),
 );
 
@@ -89,7 +70,7 @@ export const ManifestStack = define(() =>
   ),
 );
 
-export const Manifest = define(() =>
+export const RenderedManifest = define(() =>
   z.withMeta(
     z.object({
       template: z.string(),
@@ -143,7 +124,7 @@ const ManifestDocumentStack = define(() =>
   }),
 );
 
-export const ValidateManifestRequest = define(() =>
+export const ValidateManifestInput = define(() =>
   z.withMeta(
     z.strictObject({
       template: LooseName,
@@ -189,7 +170,7 @@ export const ManifestValidation = define(() =>
 
 export const MAX_GRAPH_STACKS = 100;
 
-export const ValidateDependenciesRequest = define(() =>
+export const ValidateDependenciesInput = define(() =>
   z.withMeta(
     z.strictObject({
       stacks: z.withMeta(
@@ -238,7 +219,7 @@ export const DependencyValidation = define(() =>
 
 // ---------------------------------------------------------------- validate/aws
 
-export const ValidateAwsRequest = define(() =>
+export const ValidateAwsInput = define(() =>
   z.withMeta(
     z.strictObject({
       account_id: LooseName,
@@ -254,7 +235,7 @@ export const ValidateAwsRequest = define(() =>
   ),
 );
 
-export const AwsCheckStatus = define(() => z.enum(['pass', 'warn', 'fail']));
+export const AwsCheckStatus = define(() => z.enum(AWS_CHECK_STATUSES));
 
 export const AwsCheck = define(() =>
   z.withMeta(
@@ -284,15 +265,14 @@ export const AwsValidation = define(() =>
   ),
 );
 
-export type RenderTemplateInput = z.infer<typeof RenderTemplateRequest>;
-export type ManifestValue = z.infer<typeof Manifest>;
+export type RenderTemplateInput = z.infer<typeof RenderTemplateInput>;
+export type RenderedManifestValue = z.infer<typeof RenderedManifest>;
 export type ManifestStackValue = z.infer<typeof ManifestStack>;
 export type ValidationIssueValue = z.infer<typeof ValidationIssue>;
-export type ValidateManifestInput = z.infer<typeof ValidateManifestRequest>;
+export type ValidateManifestInput = z.infer<typeof ValidateManifestInput>;
 export type ManifestValidationValue = z.infer<typeof ManifestValidation>;
-export type ValidateDependenciesInput = z.infer<typeof ValidateDependenciesRequest>;
+export type ValidateDependenciesInput = z.infer<typeof ValidateDependenciesInput>;
 export type DependencyValidationValue = z.infer<typeof DependencyValidation>;
-export type ValidateAwsInput = z.infer<typeof ValidateAwsRequest>;
+export type ValidateAwsInput = z.infer<typeof ValidateAwsInput>;
 export type AwsCheckValue = z.infer<typeof AwsCheck>;
-export type AwsCheckStatusValue = z.infer<typeof AwsCheckStatus>;
 export type AwsValidationValue = z.infer<typeof AwsValidation>;

@@ -1,0 +1,185 @@
+/**
+ * What the use cases accept, as zod schemas: creating and changing projects, environments
+ * and their manifests, and deployments. Parsing with one of these is the whole check of
+ * its shape and bounds (strict objects, bounded strings and lists, defaults filled in); the
+ * use cases check the rest against the records. The HTTP contract takes them as request
+ * bodies: each keeps the OpenAPI component name it has always had (`…Request`).
+ *
+ * Each schema and the type of what it parses share a name: `CreateEnvironmentInput`.
+ */
+import * as z from '../platform/zod.ts';
+import {
+  AccountId,
+  DeploymentVersion,
+  EnvironmentId,
+  EnvironmentName,
+  ProjectName,
+  Region,
+  StackName,
+  TemplateName,
+} from './names.ts';
+import { TemplateParameters } from './parameters.ts';
+import { DEPLOYMENT_STRATEGIES, ENVIRONMENT_TYPES, ON_FAILURE_POLICIES } from './vocabulary.ts';
+
+/**
+ * Every schema below is built inside `define`, so that esbuild can drop the ones a Lambda
+ * does not use; see the same function in `names.ts` (esbuild honours the annotation only in
+ * the module that declares it, so each module has its own).
+ */
+/* @__NO_SIDE_EFFECTS__ */
+function define<T>(build: () => T): T {
+  return build();
+}
+
+export const EnvironmentType = define(() => z.enum(ENVIRONMENT_TYPES));
+export const OnFailure = define(() => z.enum(ON_FAILURE_POLICIES));
+export const DeploymentStrategy = define(() => z.enum(DEPLOYMENT_STRATEGIES));
+
+// ---------------------------------------------------------------- projects
+
+export const CreateProjectInput = define(() =>
+  z.withMeta(
+    z.strictObject({ name: ProjectName, description: z.optional(z.string().check(z.maxLength(500))) }),
+    {
+      id: 'CreateProjectRequest',
+    },
+  ),
+);
+export type CreateProjectInput = z.infer<typeof CreateProjectInput>;
+
+export const UpdateProjectInput = define(() =>
+  z.withMeta(
+    z
+      .strictObject({
+        name: z.optional(ProjectName),
+        description: z.optional(z.nullable(z.string().check(z.maxLength(500)))),
+      })
+      .check(
+        z.refine((v) => v.name !== undefined || v.description !== undefined, {
+          message: 'give at least one of name, description',
+        }),
+      ),
+    { id: 'UpdateProjectRequest' },
+  ),
+);
+export type UpdateProjectInput = z.infer<typeof UpdateProjectInput>;
+
+// ---------------------------------------------------------------- environments
+
+/** Scheduled drift checks: every `interval_hours`, by the sweeper; `remediate` redeploys drifted stacks. */
+export const DriftCheck = define(() =>
+  z.withMeta(
+    z.strictObject({
+      interval_hours: z.number().check(z.int(), z.gte(1), z.lte(720)),
+      remediate: z._default(z.boolean(), false),
+    }),
+    { id: 'DriftCheck' },
+  ),
+);
+export type DriftCheckInput = z.infer<typeof DriftCheck>;
+
+export const CreateEnvironmentInput = define(() =>
+  z.withMeta(
+    z.strictObject({
+      name: EnvironmentName,
+      type: z._default(EnvironmentType, 'ephemeral'),
+      template: z._default(TemplateName, 'default'),
+      ttl_hours: z.optional(z.number().check(z.int(), z.gte(1), z.lte(8760))),
+      region: z.optional(Region),
+      account_id: z.optional(AccountId),
+      parameters: z._default(TemplateParameters, {}),
+      /** What a failed provision does: destroy what it created (`rollback`) or keep it (`keep`). */
+      on_failure: z._default(OnFailure, 'rollback'),
+      /** Scheduled drift checks (run by the sweeper), optionally remediated by a redeploy. */
+      drift_check: z.optional(DriftCheck),
+    }),
+    { id: 'CreateEnvironmentRequest' },
+  ),
+);
+export type CreateEnvironmentInput = z.infer<typeof CreateEnvironmentInput>;
+
+/** A change of an environment: new parameters, merged into the current ones (an update operation). */
+export const UpdateEnvironmentInput = define(() =>
+  z.withMeta(
+    z
+      .strictObject({
+        parameters: z.optional(TemplateParameters),
+        on_failure: z.optional(OnFailure),
+        /** A new TTL of an ephemeral environment, counted from now. */
+        ttl_hours: z.optional(z.number().check(z.int(), z.gte(1), z.lte(8760))),
+        /** Or an explicit expiry (like Terraform Cloud's auto-destroy-at). */
+        expires_at: z.optional(z.iso.datetime()),
+        /** Scheduled drift checks; `null` turns them off. */
+        drift_check: z.optional(z.nullable(DriftCheck)),
+      })
+      .check(
+        z.refine((v) => Object.values(v).some((value) => value !== undefined), {
+          message: 'give at least one of parameters, on_failure, ttl_hours, expires_at, drift_check',
+        }),
+        z.refine((v) => v.ttl_hours === undefined || v.expires_at === undefined, {
+          message: 'give ttl_hours or expires_at, not both',
+          path: ['expires_at'],
+        }),
+      ),
+    { id: 'UpdateEnvironmentRequest' },
+  ),
+);
+export type UpdateEnvironmentInput = z.infer<typeof UpdateEnvironmentInput>;
+
+/** A whole manifest of an environment, replacing the current one (validated like a create). */
+export const PutManifestInput = define(() =>
+  z.withMeta(
+    z.strictObject({
+      /** Optional: when given, it must be this environment's. */
+      environment_id: z.optional(EnvironmentId),
+      /** Optional: like If-Match (the header wins). */
+      version: z.optional(z.number().check(z.int())),
+      /** Must be the environment's template: a template cannot change. */
+      template: TemplateName,
+      /** Replaces the parameters: what is left out goes back to its default. */
+      parameters: z._default(TemplateParameters, {}),
+      on_failure: z.optional(OnFailure),
+      /** Optional and read-only: when given, it must be the template's. */
+      stacks: z.optional(
+        z
+          .array(
+            z.strictObject({
+              name: StackName,
+              layer: z.optional(z.number().check(z.int())),
+              depends_on: z.optional(z.array(StackName).check(z.maxLength(64))),
+            }),
+          )
+          .check(z.maxLength(64)),
+      ),
+    }),
+    { id: 'PutManifestRequest' },
+  ),
+);
+export type PutManifestInput = z.infer<typeof PutManifestInput>;
+
+// ---------------------------------------------------------------- deployments
+
+export const DeploymentSimulate = define(() =>
+  z.withMeta(
+    z.strictObject({
+      /** Chance (0–1) that a batch's health check fails (deterministic per deployment and batch). */
+      health_check_failure_rate: z.optional(z.number().check(z.gte(0), z.lte(1))),
+      /** The health check of this batch (1-based) fails. */
+      fail_at_batch: z.optional(z.number().check(z.int(), z.gte(1), z.lte(3))),
+    }),
+    { id: 'DeploymentSimulate' },
+  ),
+);
+
+export const CreateDeploymentInput = define(() =>
+  z.withMeta(
+    z.strictObject({
+      version: DeploymentVersion,
+      /** `rolling`: 25 %, 50 %, 100 % of instances with a health check after each; `all_at_once`: one batch. */
+      strategy: z._default(DeploymentStrategy, 'rolling'),
+      simulate: z.optional(DeploymentSimulate),
+    }),
+    { id: 'CreateDeploymentRequest' },
+  ),
+);
+export type CreateDeploymentInput = z.infer<typeof CreateDeploymentInput>;
