@@ -41,7 +41,7 @@ afterAll(async () => {
 });
 
 async function invoke(module: string, input: EventInput) {
-  const { handler } = (await import(`../../functions/api/${module}.ts`)) as { handler: Handler };
+  const { handler } = (await import(`../../functions/api/handlers/${module}.ts`)) as { handler: Handler };
   const response = await handler(apiEvent(input), context);
   return { status: response.statusCode, body: JSON.parse(response.body) as Record<string, unknown> };
 }
