@@ -12,9 +12,13 @@ import { DynamoLogStore } from '../data/log-store.ts';
 import { DynamoMetricsStore } from '../data/metrics-store.ts';
 import { DynamoOperationStore } from '../data/operation-store.ts';
 import { DynamoProjectStore } from '../data/project-store.ts';
+import { DynamoQuotaStore } from '../data/quota-store.ts';
+import { DynamoScheduleStore } from '../data/schedule-store.ts';
+import { DynamoStackStore } from '../data/stack-store.ts';
 import type { DeploymentDeps, DeploymentStepDeps } from '../domain/use-cases/deployments.ts';
 import type { EnvironmentDeps, EnvironmentSettings } from '../domain/use-cases/environments.ts';
-import type { WorkflowDeps, WorkflowSettings } from '../domain/use-cases/workflow.ts';
+import type { SweeperDeps } from '../domain/use-cases/ttl.ts';
+import type { ReconcilerDeps, WorkflowDeps, WorkflowSettings } from '../domain/use-cases/workflow.ts';
 import { simulationConfig } from '../platform/config.ts';
 import { EventBridgeBus } from './event-bus.ts';
 import { LifecycleEventPublisher } from './events.ts';
@@ -22,7 +26,10 @@ import { StepFunctionsDeploymentStarter, StepFunctionsWorkflowStarter } from './
 
 export const projectStore = /* @__PURE__ */ new DynamoProjectStore();
 export const environmentStore = /* @__PURE__ */ new DynamoEnvironmentStore();
+export const scheduleStore = /* @__PURE__ */ new DynamoScheduleStore();
+export const stackStore = /* @__PURE__ */ new DynamoStackStore();
 export const operationStore = /* @__PURE__ */ new DynamoOperationStore();
+export const quotaStore = /* @__PURE__ */ new DynamoQuotaStore();
 export const logStore = /* @__PURE__ */ new DynamoLogStore();
 export const eventStore = /* @__PURE__ */ new DynamoEventStore();
 export const metricsStore = /* @__PURE__ */ new DynamoMetricsStore();
@@ -33,12 +40,26 @@ export const eventPublisher = /* @__PURE__ */ new LifecycleEventPublisher(
   /* @__PURE__ */ new EventBridgeBus(),
 );
 
+const workflowStarter = /* @__PURE__ */ new StepFunctionsWorkflowStarter();
+
 export const environmentDeps: EnvironmentDeps = {
   projects: projectStore,
   environments: environmentStore,
+  stacks: stackStore,
   operations: operationStore,
-  workflows: /* @__PURE__ */ new StepFunctionsWorkflowStarter(),
+  workflows: workflowStarter,
   events: eventPublisher,
+};
+
+/** What the sweeper works with: the environments' use cases and the schedules. */
+export const sweeperDeps: SweeperDeps = {
+  projects: projectStore,
+  environments: environmentStore,
+  stacks: stackStore,
+  operations: operationStore,
+  workflows: workflowStarter,
+  events: eventPublisher,
+  schedules: scheduleStore,
 };
 
 export function environmentSettings(): EnvironmentSettings {
@@ -58,8 +79,17 @@ export function workflowSettings(): WorkflowSettings {
 
 /** What the workflow steps work with: the records (and their log lines) and the lifecycle events. */
 export const workflowDeps: WorkflowDeps = {
-  store: operationStore,
+  operations: operationStore,
+  stacks: stackStore,
   events: eventPublisher,
+};
+
+/** What the reconciler works with: the steps' stores and the environments it reads. */
+export const reconcilerDeps: ReconcilerDeps = {
+  operations: operationStore,
+  stacks: stackStore,
+  events: eventPublisher,
+  environments: environmentStore,
 };
 
 /** What the deployment steps work with. */

@@ -7,7 +7,7 @@
  */
 
 import type { Context } from 'aws-lambda';
-import { deploymentStepDeps, environmentDeps } from '../app/dependencies.ts';
+import { deploymentStepDeps, sweeperDeps } from '../app/dependencies.ts';
 import { failStalledDeployments } from '../domain/use-cases/deployments.ts';
 import { type DriftSweepResult, runDueDriftChecks } from '../domain/use-cases/drift.ts';
 import { type SweepResult, sweepExpiredEnvironments } from '../domain/use-cases/ttl.ts';
@@ -21,11 +21,11 @@ export const handler = (_event?: unknown, context?: Context): Promise<SweepRepor
 
 async function sweep(): Promise<SweepReport> {
   const now = new Date();
-  const result = await sweepExpiredEnvironments(environmentDeps, now, {
+  const result = await sweepExpiredEnvironments(sweeperDeps, now, {
     warningMinutes: simulationConfig().EXPIRY_WARNING_MINUTES,
   });
   const stalled = await failStalledDeployments(deploymentStepDeps, now);
-  const drift = await runDueDriftChecks(environmentDeps, now);
+  const drift = await runDueDriftChecks(sweeperDeps, now);
   const report = { ...result, stalled_deployments: stalled, drift };
   if (result.errors.length > 0 || drift.errors.length > 0)
     logger.warn('The sweep could not do everything', { ...report });

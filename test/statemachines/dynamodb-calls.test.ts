@@ -123,7 +123,7 @@ describe('what a client polls', () => {
     // before each layer and before the outcome is decided, the operation is read both ways.
     const { getOperation } = await import('../../functions/domain/use-cases/operations.ts');
     const { inScope } = await import('../../functions/domain/use-cases/workflow.ts');
-    const store = harness.deps.environmentStore;
+    const store = harness.deps.environmentDeps;
     const project = await harness.project(developer);
     const created = await createEnvironment(
       { ...harness.deps.environmentDeps, workflows: { start: async () => undefined } },
@@ -142,8 +142,8 @@ describe('what a client polls', () => {
     const seen: { kept: unknown; read: unknown }[] = [];
     const compare = async () => {
       const kept = await getOperation(store, developer, operationId);
-      const environment = must(await store.get(created.environment.id), 'environment');
-      const stacks = (await store.listStacks(created.environment.id))
+      const environment = must(await store.environments.get(created.environment.id), 'environment');
+      const stacks = (await store.stacks.list(created.environment.id))
         .filter((s) => inScope(kept.operation, s))
         .sort((a, b) => a.layer - b.layer || a.name.localeCompare(b.name));
       seen.push({
@@ -182,7 +182,7 @@ describe('what a client polls', () => {
       );
       // Assert
       expect(run.status).toBe('SUCCEEDED');
-      expect((await store.getOperationWithView(operationId))?.view).not.toBeNull();
+      expect((await store.operations.getWithView(operationId))?.view).not.toBeNull();
       expect(seen.length).toBeGreaterThanOrEqual(4);
       for (const { kept, read } of seen) expect(kept).toEqual(read);
       const last = seen.at(-1)?.read as { stacks: { name: string; status: string }[] };

@@ -69,7 +69,7 @@ async function finished(runner: LocalStepFunctions, change: AcceptedChange) {
 
 async function load(environmentId: string) {
   const env = must(await deps.environmentStore.get(environmentId), 'environment');
-  const list = await deps.environmentStore.listStacks(environmentId);
+  const list = await deps.stackStore.list(environmentId);
   const stacks = new Map(list.map((s) => [s.name, s]));
   const stack = (name: string): StackRecord => must(stacks.get(name), name);
   const statuses = Object.fromEntries(list.map((s) => [s.name, s.status]));
@@ -77,7 +77,7 @@ async function load(environmentId: string) {
 }
 
 async function operation(id: string) {
-  return must(await deps.environmentStore.getOperation(id), 'operation');
+  return must(await deps.operationStore.get(id), 'operation');
 }
 
 let projectSeq = 0;
@@ -198,7 +198,7 @@ describe('failure semantics', () => {
     let expected: Record<string, number | null> = {};
     for (let i = 0; i < 30 && !created; i++) {
       const candidate = await newEnvironment({ parameters: { simulate } }, { start: false });
-      const names = (await deps.environmentStore.listStacks(candidate.environment.id)).map((s) => s.name);
+      const names = (await deps.stackStore.list(candidate.environment.id)).map((s) => s.name);
       expected = Object.fromEntries(names.map((n) => [n, firstPassingTry(candidate.environment.id, n)]));
       const tries = Object.values(expected);
       if (tries.every((t) => t !== null) && tries.some((t) => (t ?? 0) > 1)) created = candidate;
@@ -236,7 +236,7 @@ describe('cancel', () => {
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
       // Act
-      const view = await cancelOperation(deps.environmentStore, owner, created.operation.id);
+      const view = await cancelOperation(deps.environmentDeps, owner, created.operation.id);
       expect(view.operation.cancel_requested).toBe(true);
       const { env, stack } = await finished(slow, created);
       // Assert
@@ -252,7 +252,7 @@ describe('cancel', () => {
         expect(stack(name)).toMatchObject({ status: 'pending', started_at: null });
       }
       // A finished operation cannot be cancelled again.
-      await expect(cancelOperation(deps.environmentStore, owner, created.operation.id)).rejects.toThrow(
+      await expect(cancelOperation(deps.environmentDeps, owner, created.operation.id)).rejects.toThrow(
         ConflictError,
       );
     } finally {
@@ -559,7 +559,7 @@ describe('edge cases', () => {
         if (env.progress.layer >= 3) break;
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
-      await cancelOperation(deps.environmentStore, owner, destroy.operation.id);
+      await cancelOperation(deps.environmentDeps, owner, destroy.operation.id);
       const after = await finished(slow, destroy);
       expect(after.env.status).toBe('destroyed');
       expect((await operation(destroy.operation.id)).status).toBe('succeeded');

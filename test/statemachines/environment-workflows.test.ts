@@ -50,7 +50,7 @@ async function load(
   environmentId: string,
 ): Promise<{ env: EnvironmentRecord; stacks: Map<string, StackRecord> }> {
   const env = await deps.environmentStore.get(environmentId);
-  const stacks = await deps.environmentStore.listStacks(environmentId);
+  const stacks = await deps.stackStore.list(environmentId);
   if (!env) throw new Error('environment vanished');
   return { env, stacks: new Map(stacks.map((s) => [s.name, s])) };
 }
@@ -199,7 +199,7 @@ describe('provision-environment and destroy-environment', () => {
       error: 'Skipped: depends on network, which did not provision',
     });
     expect(must(stacks.get('secrets'), 'secrets').status).toBe('provisioned');
-    const operation = await deps.operationStore.getOperation(created.operation.id);
+    const operation = await deps.operationStore.get(created.operation.id);
     expect(operation).toMatchObject({ status: 'failed', finished_at: expect.any(String) });
     // A failed environment can still be destroyed, and everything ends destroyed.
     const destroying = await destroyEnvironment(deps.environmentDeps, owner, created.environment.id);

@@ -33,7 +33,7 @@ async function running(input: Partial<CreateEnvironmentInput> = {}) {
   return (await harness.provisioned(owner, input)).environment.id;
 }
 
-const stacksOf = async (id: string) => harness.deps.environmentStore.listStacks(id);
+const stacksOf = async (id: string) => harness.deps.stackStore.list(id);
 const environment = async (id: string) => must(await harness.deps.environmentStore.get(id), 'environment');
 
 /** Layers as the records show they ran: each stack started after its previous layer finished. */
@@ -243,7 +243,7 @@ describe('a stack deletion that fails', () => {
     const failed = await environment(id);
     expect(failed.status).toBe('failed');
     expect(failed.error).toMatch(/storage/);
-    const operation = must(await harness.deps.environmentStore.getOperation(deletion.operation.id), 'op');
+    const operation = must(await harness.deps.operationStore.get(deletion.operation.id), 'op');
     expect(operation.status).toBe('failed');
     // Fix the cause, then retry: only what is left is deleted.
     await updateEnvironment(
@@ -300,10 +300,7 @@ describe('an update whose workflow cannot start', () => {
     expect(after.drift_check ?? null).toBeNull();
     expect(after.next_drift_check_at ?? null).toBeNull();
     expect(
-      await harness.deps.environmentStore.listDriftDue(
-        new Date(Date.now() + 7 * 3_600_000).toISOString(),
-        1000,
-      ),
+      await harness.deps.scheduleStore.listDriftDue(new Date(Date.now() + 7 * 3_600_000).toISOString(), 1000),
     ).not.toContainEqual(expect.objectContaining({ id }));
   });
 });
@@ -323,9 +320,7 @@ describe('refresh and drift', () => {
     expect(some.stacks).toHaveLength(1);
     const change = must(some.stacks[0]?.changes[0], 'a change');
     expect(change.expected).not.toEqual(change.actual);
-    expect(must(await harness.deps.environmentStore.getStack(drifting, 'network'), 'stack').drifted).toBe(
-      true,
-    );
+    expect(must(await harness.deps.stackStore.get(drifting, 'network'), 'stack').drifted).toBe(true);
     const events = await harness.deps.eventStore.list(
       { environment_id: drifting, type: 'environment.drift_detected' },
       { limit: 10 },
@@ -345,17 +340,14 @@ describe('refresh and drift', () => {
     });
     const due = new Date(Date.now() + 61 * 60_000);
     // Act
-    const first = await runDueDriftChecks(harness.deps.environmentDeps, due);
-    const second = await runDueDriftChecks(harness.deps.environmentDeps, due);
+    const first = await runDueDriftChecks(harness.deps.sweeperDeps, due);
+    const second = await runDueDriftChecks(harness.deps.sweeperDeps, due);
     // Assert
     expect(first.checked).toContain(id);
     expect(second.checked).not.toContain(id);
     const remediation = first.remediated.find((r) => r.environment_id === id);
     expect(remediation).toBeDefined();
-    const operation = must(
-      await harness.deps.environmentStore.getOperation(remediation?.operation_id ?? ''),
-      'op',
-    );
+    const operation = must(await harness.deps.operationStore.get(remediation?.operation_id ?? ''), 'op');
     expect(operation).toMatchObject({
       kind: 'update',
       reason: 'drift_remediation',

@@ -50,14 +50,14 @@ describe('the TTL sweeper', () => {
     const persistent = await runningEnvironment({ type: 'persistent' });
     for (const e of expired) await expire(e.environment.id);
     // Act
-    const sweep = await sweepExpiredEnvironments(harness.deps.environmentDeps, new Date());
+    const sweep = await sweepExpiredEnvironments(harness.deps.sweeperDeps, new Date());
     // Assert
     expect(sweep.started.sort()).toEqual(expired.map((e) => e.environment.id).sort());
     for (const e of expired) {
       const env = await environment(e.environment.id);
       expect(['destroying', 'destroyed']).toContain(env.status);
       const operation = must(
-        await harness.deps.environmentStore.getOperation(must(env.current_operation_id, 'op')),
+        await harness.deps.operationStore.get(must(env.current_operation_id, 'op')),
         'op',
       );
       expect(operation).toMatchObject({
@@ -71,7 +71,7 @@ describe('the TTL sweeper', () => {
     expect((await environment(fresh.environment.id)).status).toBe('running');
     expect((await environment(persistent.environment.id)).status).toBe('running');
     // Once: destroyed environments have left the expiry index.
-    const again = await sweepExpiredEnvironments(harness.deps.environmentDeps, new Date());
+    const again = await sweepExpiredEnvironments(harness.deps.sweeperDeps, new Date());
     expect(again.started).toEqual([]);
   });
 
@@ -80,12 +80,12 @@ describe('the TTL sweeper', () => {
       parameters: { simulate: { fail_destroy_stacks: ['network'] } },
     });
     await expire(created.environment.id);
-    const first = await sweepExpiredEnvironments(harness.deps.environmentDeps, new Date());
+    const first = await sweepExpiredEnvironments(harness.deps.sweeperDeps, new Date());
     expect(first.started).toEqual([created.environment.id]);
     const env = await environment(created.environment.id);
     await settle(must(env.current_operation_id, 'op'), 'destroy');
     expect((await environment(created.environment.id)).status).toBe('failed');
-    const second = await sweepExpiredEnvironments(harness.deps.environmentDeps, new Date());
+    const second = await sweepExpiredEnvironments(harness.deps.sweeperDeps, new Date());
     expect(second.started).toEqual([]);
     expect(second.deferred).toContain(created.environment.id);
   });
@@ -104,7 +104,7 @@ describe('the TTL sweeper', () => {
       }),
     );
     // Act
-    const sweep = await sweepExpiredEnvironments(harness.deps.environmentDeps, new Date());
+    const sweep = await sweepExpiredEnvironments(harness.deps.sweeperDeps, new Date());
     // Assert
     expect(sweep.started).not.toContain(created.environment.id);
     expect(sweep.deferred).toContain(created.environment.id);
@@ -126,9 +126,9 @@ describe('the TTL sweeper', () => {
     expect(patched.environment).toMatchObject({ expires_at: later, ttl_hours: 3 });
     expect((await environment(created.environment.id)).expires_at).toBe(later);
     // Not swept before its new expiry, swept after it.
-    expect((await sweepExpiredEnvironments(harness.deps.environmentDeps, new Date())).started).toEqual([]);
+    expect((await sweepExpiredEnvironments(harness.deps.sweeperDeps, new Date())).started).toEqual([]);
     const afterExpiry = new Date(Date.parse(later) + 1_000);
-    expect((await sweepExpiredEnvironments(harness.deps.environmentDeps, afterExpiry)).started).toContain(
+    expect((await sweepExpiredEnvironments(harness.deps.sweeperDeps, afterExpiry)).started).toContain(
       created.environment.id,
     );
     await expect(
@@ -170,10 +170,10 @@ describe('the expiry warning', () => {
     await expiresAt(later.environment.id, inMinutes(120));
     const ids = soon.map((c) => c.environment.id);
     // Act: two sweeps, as two minutes would run them.
-    const first = await sweepExpiredEnvironments(harness.deps.environmentDeps, new Date(), {
+    const first = await sweepExpiredEnvironments(harness.deps.sweeperDeps, new Date(), {
       warningMinutes: 30,
     });
-    const second = await sweepExpiredEnvironments(harness.deps.environmentDeps, new Date(), {
+    const second = await sweepExpiredEnvironments(harness.deps.sweeperDeps, new Date(), {
       warningMinutes: 30,
     });
     // Assert
@@ -199,10 +199,10 @@ describe('the expiry warning', () => {
     // Arrange
     const created = await runningEnvironment();
     await expiresAt(created.environment.id, inMinutes(10));
-    await sweepExpiredEnvironments(harness.deps.environmentDeps, new Date(), { warningMinutes: 30 });
+    await sweepExpiredEnvironments(harness.deps.sweeperDeps, new Date(), { warningMinutes: 30 });
     // Act: extended, but still inside the window.
     await expiresAt(created.environment.id, inMinutes(20));
-    const sweep = await sweepExpiredEnvironments(harness.deps.environmentDeps, new Date(), {
+    const sweep = await sweepExpiredEnvironments(harness.deps.sweeperDeps, new Date(), {
       warningMinutes: 30,
     });
     // Assert

@@ -3,8 +3,7 @@
  * provisioning (202); with `?dry_run=true`, answers the plan (200) and records nothing.
  */
 
-import { environmentDeps, environmentSettings } from '../../app/dependencies.ts';
-import { getVpcUsage } from '../../data/quota-store.ts';
+import { environmentDeps, environmentSettings, quotaStore } from '../../app/dependencies.ts';
 import { createEnvironment } from '../../domain/use-cases/environments.ts';
 import { planCreate } from '../../domain/use-cases/plans.ts';
 import { auditedRoute } from '../http/audited-route.ts';
@@ -21,7 +20,7 @@ export const handler = auditedRoute(
         params.project_id,
         body,
         environmentSettings(),
-        getVpcUsage,
+        (accountId, region) => quotaStore.vpcUsage(accountId, region),
       );
       return { statusCode: 200, body: plan };
     }

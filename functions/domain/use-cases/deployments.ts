@@ -127,7 +127,23 @@ export async function createDeployment(
     started_at: null,
     finished_at: null,
   };
-  await deps.deployments.create(environment, deployment);
+  await deps.deployments.create(environment, deployment).catch(async (error: unknown) => {
+    // It lost the environment to another change: an operation or a rollout in progress is
+    // named, an environment no longer running says so; otherwise the store's 409 stands.
+    if (!(error instanceof ConflictError && error.errorCode === 'CONCURRENT_MODIFICATION')) throw error;
+    const current = await deps.environments.get(environment.id);
+    if (current) {
+      assertSettled(current);
+      if (current.status !== 'running') {
+        throw new ConflictError(
+          `Environment ${environmentId} is ${current.status}: deployments need a running environment`,
+          'ILLEGAL_STATE',
+          { status: current.status },
+        );
+      }
+    }
+    throw error;
+  });
   // Started before anything else: the record holds the environment until its rollout ends,
   // so the rollout must exist as soon as possible (a stalled one is failed by the sweeper).
   let startError: unknown = null;

@@ -18,6 +18,7 @@ import type {
   EventPublisher,
   OperationStore,
   ProjectStore,
+  StackStore,
   WorkflowStarter,
 } from '../ports.ts';
 import { estimateStackMonthlyCost, getTemplate, resolveParameters } from '../templates.ts';
@@ -27,6 +28,7 @@ import { getModifiableProject, getVisibleProject } from './projects.ts';
 export interface EnvironmentDeps {
   projects: ProjectStore;
   environments: EnvironmentStore;
+  stacks: StackStore;
   operations: OperationStore;
   workflows: WorkflowStarter;
   events: EventPublisher;
@@ -206,6 +208,25 @@ export async function getModifiableEnvironment(
   return environment;
 }
 
+/**
+ * A conditional write of the environment lost to another request (the store's
+ * `CONCURRENT_MODIFICATION`): when the winner started an operation, the 409 names it
+ * (`OPERATION_IN_PROGRESS`), and so it does a deployment in progress if `deploymentsBlock`
+ * (a settings-only write is not blocked by one); otherwise the store's error stands.
+ */
+export async function explainLostRace(
+  environments: EnvironmentStore,
+  environmentId: string,
+  error: unknown,
+  options: { deploymentsBlock: boolean },
+): Promise<never> {
+  if (error instanceof ConflictError && error.errorCode === 'CONCURRENT_MODIFICATION') {
+    const current = await environments.get(environmentId);
+    if (current) assertSettled(current, options);
+  }
+  throw error;
+}
+
 export async function listEnvironments(
   deps: Pick<EnvironmentDeps, 'projects' | 'environments'>,
   principal: Principal,
@@ -243,7 +264,7 @@ export async function destroyEnvironment(
     });
   }
   assertSettled(current);
-  const stacks = await deps.environments.listStacks(environmentId);
+  const stacks = await deps.stacks.list(environmentId);
   const remaining = stacks.filter((s) => s.status !== 'destroyed');
   const layers = new Set(remaining.map((s) => s.layer)).size;
   const operation = newOperation(
@@ -256,49 +277,53 @@ export async function destroyEnvironment(
     { reason: options.reason ?? null },
   );
   // A destroy is about every stack (the scope of its view).
-  const environment = await deps.environments.beginOperation(current, operation, 'destroying', stacks);
+  const environment = await deps.environments
+    .beginOperation(current, operation, 'destroying', stacks)
+    .catch((error: unknown) =>
+      explainLostRace(deps.environments, environmentId, error, { deploymentsBlock: true }),
+    );
   await deps.events.publish(operationBeganEvents(environment, current.status, operation));
   await startOrSettle(deps, 'destroy', environment, operation, current.status);
   return { environment, operation };
 }
 
 export async function listStacks(
-  store: EnvironmentStore,
+  deps: Pick<EnvironmentDeps, 'environments' | 'stacks'>,
   principal: Principal,
   environmentId: string,
 ): Promise<StackRecord[]> {
   // One read: the stacks name their environment's owner. Without one (no stacks, or stacks
   // recorded before they named it), the environment itself says whether the caller may see it.
-  const { ownerId, stacks } = await store.listStacksWithOwner(environmentId);
-  if (ownerId === null) await getVisibleEnvironment(store, principal, environmentId);
+  const { ownerId, stacks } = await deps.stacks.listWithOwner(environmentId);
+  if (ownerId === null) await getVisibleEnvironment(deps.environments, principal, environmentId);
   else assertVisible(principal, ownerId, 'Environment', environmentId);
   return sortStacks(stacks);
 }
 
 export async function getStack(
-  store: EnvironmentStore,
+  deps: Pick<EnvironmentDeps, 'environments' | 'stacks'>,
   principal: Principal,
   environmentId: string,
   name: string,
 ): Promise<StackRecord> {
-  const found = await store.getStackWithOwner(environmentId, name);
+  const found = await deps.stacks.getWithOwner(environmentId, name);
   if (found?.ownerId) {
     assertVisible(principal, found.ownerId, 'Environment', environmentId);
     return found.stack;
   }
   // No such stack (or one that does not name its owner): 404 for the environment first, as ever.
-  await getVisibleEnvironment(store, principal, environmentId);
+  await getVisibleEnvironment(deps.environments, principal, environmentId);
   if (!found) throw new NotFoundError('Stack', `${environmentId}/${name}`);
   return found.stack;
 }
 
 /** Outputs of the stacks that currently exist (provisioned or stopped), by stack name. */
 export async function getOutputs(
-  store: EnvironmentStore,
+  deps: Pick<EnvironmentDeps, 'environments' | 'stacks'>,
   principal: Principal,
   environmentId: string,
 ): Promise<Record<string, Record<string, unknown>>> {
-  const stacks = await listStacks(store, principal, environmentId);
+  const stacks = await listStacks(deps, principal, environmentId);
   return Object.fromEntries(
     stacks
       .filter((s) => s.status === 'provisioned' || s.status === 'stopped')

@@ -24,7 +24,7 @@ import type {
   Progress,
   StackRecord,
 } from '../model.ts';
-import type { EnvironmentChanges, EnvironmentStore } from '../ports.ts';
+import type { EnvironmentChanges } from '../ports.ts';
 import {
   getTemplate,
   PARAMETER_CONSUMERS,
@@ -35,6 +35,7 @@ import {
   type AcceptedChange,
   type EnvironmentDeps,
   type EnvironmentSettings,
+  explainLostRace,
   getModifiableEnvironment,
   getVisibleEnvironment,
   startOrSettle,
@@ -81,7 +82,7 @@ export async function begin(
     retryOf: options.retryOf ?? null,
   });
   // Progress starts from what this operation will walk.
-  const stacks = await deps.environments.listStacks(current.id);
+  const stacks = await deps.stacks.list(current.id);
   const layers = planLayers(stacks, draft);
   const operation: OperationRecord = {
     ...draft,
@@ -92,13 +93,17 @@ export async function begin(
       stacks: layers.reduce((n, l) => n + l.stacks.length, 0),
     },
   };
-  const environment = await deps.environments.beginOperation(
-    current,
-    operation,
-    ACTIVE_STATUS[kind],
-    stacks.filter((s) => inScope(operation, s)),
-    options.changes,
-  );
+  const environment = await deps.environments
+    .beginOperation(
+      current,
+      operation,
+      ACTIVE_STATUS[kind],
+      stacks.filter((s) => inScope(operation, s)),
+      options.changes,
+    )
+    .catch((error: unknown) =>
+      explainLostRace(deps.environments, current.id, error, { deploymentsBlock: true }),
+    );
   await deps.events.publish(operationBeganEvents(environment, current.status, operation));
   // If the workflow cannot start, the settings this operation changed are put back too.
   const changes = options.changes;
@@ -258,12 +263,18 @@ export async function applyParameters(
   if (!template) throw new ConflictError(`Template ${current.template} no longer exists`, 'ILLEGAL_STATE');
   const { parameters } = changes;
   const affected = affectedStacks(template, current.parameters, parameters).targets;
-  const targets = withoutDeleted(affected, await deps.environments.listStacks(current.id));
+  const targets = withoutDeleted(affected, await deps.stacks.list(current.id));
   if (targets.length === 0) {
     // Settings that change no stack (failure injection, on_failure) apply at once, also
     // to a failed environment, so it can be fixed before a retry.
     assertStatus(current, ['running', 'stopped', 'failed'], 'update');
-    return { environment: await deps.environments.updateSettings(current, changes), operation: null };
+    const environment = await deps.environments
+      .updateSettings(current, changes)
+      // A rollout does not block a settings-only write: only a running operation explains the loss.
+      .catch((error: unknown) =>
+        explainLostRace(deps.environments, current.id, error, { deploymentsBlock: false }),
+      );
+    return { environment, operation: null };
   }
   assertStatus(current, ['running'], 'update');
   return begin(deps, current, 'update', principal, { targets, changes });
@@ -289,14 +300,17 @@ export async function startEnvironment(
   return begin(deps, current, 'start', principal);
 }
 
+/** What reading and cancelling operations needs. */
+export type OperationReadDeps = Pick<EnvironmentDeps, 'environments' | 'stacks' | 'operations'>;
+
 /** An operation's environment, if the caller may see it (404 naming the operation otherwise). */
 async function environmentOfOperation(
-  store: EnvironmentStore,
+  deps: Pick<EnvironmentDeps, 'environments'>,
   principal: Principal,
   operation: OperationRecord,
 ): Promise<EnvironmentRecord> {
   try {
-    return await getVisibleEnvironment(store, principal, operation.environment_id);
+    return await getVisibleEnvironment(deps.environments, principal, operation.environment_id);
   } catch (error) {
     if (error instanceof NotFoundError) throw new NotFoundError('Operation', operation.id);
     throw error;
@@ -305,13 +319,13 @@ async function environmentOfOperation(
 
 /** An operation and its environment, if the caller may see them (404 otherwise). */
 async function getVisibleOperation(
-  store: EnvironmentStore,
+  deps: Pick<EnvironmentDeps, 'environments' | 'operations'>,
   principal: Principal,
   operationId: string,
 ): Promise<{ operation: OperationRecord; environment: EnvironmentRecord }> {
-  const operation = await store.getOperation(operationId);
+  const operation = await deps.operations.get(operationId);
   if (!operation) throw new NotFoundError('Operation', operationId);
-  return { operation, environment: await environmentOfOperation(store, principal, operation) };
+  return { operation, environment: await environmentOfOperation(deps, principal, operation) };
 }
 
 export interface OperationView {
@@ -353,11 +367,11 @@ function inLayerOrder<T extends { name: string; layer: number }>(stacks: T[]): T
  * workflow never started), is shown from its environment and stacks, as it always was.
  */
 export async function getOperation(
-  store: EnvironmentStore,
+  deps: OperationReadDeps,
   principal: Principal,
   operationId: string,
 ): Promise<OperationView> {
-  const found = await store.getOperationWithView(operationId);
+  const found = await deps.operations.getWithView(operationId);
   if (!found) throw new NotFoundError('Operation', operationId);
   const { operation, view: kept } = found;
   if (kept) {
@@ -374,20 +388,20 @@ export async function getOperation(
       };
     }
   }
-  const environment = await environmentOfOperation(store, principal, operation);
-  return view(operation, environment, await store.listStacks(environment.id));
+  const environment = await environmentOfOperation(deps, principal, operation);
+  return view(operation, environment, await deps.stacks.list(environment.id));
 }
 
 export async function listOperations(
-  store: EnvironmentStore,
+  deps: OperationReadDeps,
   principal: Principal,
   environmentId: string,
   page: PageRequest,
 ): Promise<Page<OperationView>> {
-  const environment = await getVisibleEnvironment(store, principal, environmentId);
+  const environment = await getVisibleEnvironment(deps.environments, principal, environmentId);
   const [operations, stacks] = await Promise.all([
-    store.listOperations(environmentId, page),
-    store.listStacks(environmentId),
+    deps.operations.listByEnvironment(environmentId, page),
+    deps.stacks.list(environmentId),
   ]);
   return {
     items: operations.items.map((o) => view(o, environment, stacks)),
@@ -395,13 +409,18 @@ export async function listOperations(
   };
 }
 
-/** Asks a running operation to stop: stacks in flight finish, nothing new starts. */
+/**
+ * Asks a running operation to stop: stacks in flight finish, nothing new starts. Only a
+ * flag on the operation (`OperationStore.requestCancel`); the workflow honours it in
+ * domain/workflow: `startLayer` (no new layer), `settleOperation` (the run ends `cancelled`,
+ * a provision rolls back) and `reconcileExecution` (a stopped execution is `cancelled`).
+ */
 export async function cancelOperation(
-  store: EnvironmentStore,
+  deps: OperationReadDeps,
   principal: Principal,
   operationId: string,
 ): Promise<OperationView> {
-  const { operation, environment } = await getVisibleOperation(store, principal, operationId);
+  const { operation, environment } = await getVisibleOperation(deps, principal, operationId);
   assertMayModify(principal, environment.owner_id, 'Operation', operationId);
   if (operation.status !== 'running') {
     throw new ConflictError(
@@ -412,8 +431,8 @@ export async function cancelOperation(
       },
     );
   }
-  const cancelled = await store.requestCancel(operation);
-  return view(cancelled, environment, await store.listStacks(environment.id));
+  const cancelled = await deps.operations.requestCancel(operation);
+  return view(cancelled, environment, await deps.stacks.list(environment.id));
 }
 
 /**
@@ -425,7 +444,7 @@ export async function retryOperation(
   principal: Principal,
   operationId: string,
 ): Promise<AcceptedChange> {
-  const { operation, environment } = await getVisibleOperation(deps.environments, principal, operationId);
+  const { operation, environment } = await getVisibleOperation(deps, principal, operationId);
   assertMayModify(principal, environment.owner_id, 'Operation', operationId);
   if (operation.status !== 'failed' && operation.status !== 'cancelled') {
     throw new ConflictError(
@@ -442,7 +461,7 @@ export async function retryOperation(
     );
   }
   assertStatus(environment, ['failed'], 'retry an operation of');
-  const stacks = await deps.environments.listStacks(environment.id);
+  const stacks = await deps.stacks.list(environment.id);
   const byName = new Map(stacks.map((s) => [s.name, s]));
   // An update or a stack deletion resumes its own targets, minus what it already did; the
   // others recompute what is left from the stacks' statuses.

@@ -165,7 +165,7 @@ export async function planUpdate(
 
 /** The plan of new parameters for an existing environment (PATCH and PUT /manifest). */
 export async function planParameters(
-  deps: Pick<EnvironmentDeps, 'environments'>,
+  deps: Pick<EnvironmentDeps, 'stacks'>,
   current: EnvironmentRecord,
   parameters: ResolvedParameters,
   validateOthers: () => unknown = () => undefined,
@@ -173,7 +173,7 @@ export async function planParameters(
   const template = getTemplate(current.template);
   if (!template) throw new ConflictError(`Template ${current.template} no longer exists`, 'ILLEGAL_STATE');
   validateOthers();
-  const stacks = await deps.environments.listStacks(current.id);
+  const stacks = await deps.stacks.list(current.id);
   const affected = affectedStacks(template, current.parameters, parameters);
   const { changed } = affected;
   const targets = withoutDeleted(affected.targets, stacks);
@@ -219,7 +219,7 @@ export async function planParameters(
 }
 
 export async function planDelete(
-  deps: Pick<EnvironmentDeps, 'environments'>,
+  deps: Pick<EnvironmentDeps, 'environments' | 'stacks'>,
   principal: Principal,
   environmentId: string,
 ): Promise<PlanView> {
@@ -231,7 +231,7 @@ export async function planDelete(
   }
   assertSettled(current);
   const template = getTemplate(current.template);
-  const stacks = await deps.environments.listStacks(current.id);
+  const stacks = await deps.stacks.list(current.id);
   const draft = newOperation(current.id, 'destroy', 'plan', 0, 0, nowIso());
   const layers = plannedFromRecords(stacks, planLayers(stacks, draft), (stack) => ({
     change: 'delete',

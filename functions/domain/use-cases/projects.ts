@@ -5,7 +5,7 @@
 
 import type { CreateProjectInput, UpdateProjectInput } from '../../api/contract/schemas.ts';
 import { assertMayModify, assertMayWrite, assertVisible, type Principal, seesEverything } from '../access.ts';
-import { NotFoundError, PreconditionFailedError } from '../errors.ts';
+import { ConflictError, NotFoundError, PreconditionFailedError } from '../errors.ts';
 import { newId, nowIso } from '../ids.ts';
 import type { Page, PageRequest, ProjectRecord } from '../model.ts';
 import type { ProjectStore } from '../ports.ts';
@@ -96,5 +96,18 @@ export async function deleteProject(
   projectId: string,
 ): Promise<void> {
   const project = await getModifiableProject(store, principal, projectId);
-  await store.delete(project);
+  try {
+    await store.delete(project);
+  } catch (error) {
+    if (!(error instanceof ConflictError && error.errorCode === 'CONCURRENT_MODIFICATION')) throw error;
+    // The delete lost: the project is gone, still has live environments, or just changed.
+    const current = await store.get(project.id);
+    if (!current) throw new NotFoundError('Project', project.id);
+    if (current.live_environments === 0) throw error;
+    throw new ConflictError(
+      `Project ${project.id} still has ${current.live_environments} live environment(s); destroy them first`,
+      'PROJECT_HAS_ENVIRONMENTS',
+      { live_environments: current.live_environments },
+    );
+  }
 }

@@ -35,13 +35,13 @@ export function canonical(value: unknown): unknown {
 }
 
 export async function exportStack(
-  deps: Pick<EnvironmentDeps, 'environments'>,
+  deps: Pick<EnvironmentDeps, 'environments' | 'stacks'>,
   principal: Principal,
   environmentId: string,
   name: string,
 ) {
   const environment = await getVisibleEnvironment(deps.environments, principal, environmentId);
-  const stack = await getStack(deps.environments, principal, environmentId, name);
+  const stack = await getStack(deps, principal, environmentId, name);
   const template = getTemplate(environment.template);
   // What it was provisioned with; for a stack provisioned before inputs were recorded, the current values.
   const inputs = stack.inputs ?? stackInputs(stack.name, environment.parameters);
@@ -85,7 +85,7 @@ export async function deployStack(
   options: { includeDependants: boolean },
 ): Promise<AcceptedChange> {
   const current = await getModifiableEnvironment(deps.environments, principal, environmentId);
-  const stacks = await deps.environments.listStacks(environmentId);
+  const stacks = await deps.stacks.list(environmentId);
   const stack = stacks.find((s) => s.name === name);
   if (!stack) throw new NotFoundError('Stack', `${environmentId}/${name}`);
   assertStatus(current, ['running'], 'deploy a stack of');
@@ -130,7 +130,7 @@ export async function deleteStack(
   options: { cascade: boolean },
 ): Promise<AcceptedChange> {
   const current = await getModifiableEnvironment(deps.environments, principal, environmentId);
-  const stacks = await deps.environments.listStacks(environmentId);
+  const stacks = await deps.stacks.list(environmentId);
   const stack = stacks.find((s) => s.name === name);
   if (!stack) throw new NotFoundError('Stack', `${environmentId}/${name}`);
   assertStatus(current, ['running'], 'delete a stack of');

@@ -28,7 +28,14 @@ import {
   stackStartedLogs,
 } from '../logs.ts';
 import type { EnvironmentRecord, LogRecord, OperationRecord, StackRecord } from '../model.ts';
-import type { Claim, EventPublisher, OperationOutcome, OperationStore } from '../ports.ts';
+import type {
+  Claim,
+  EnvironmentStore,
+  EventPublisher,
+  OperationOutcome,
+  OperationStore,
+  StackStore,
+} from '../ports.ts';
 import { simulatedDurationSeconds, simulateStack } from '../simulation.ts';
 import { type ResolvedParameters, stackInputs } from '../templates.ts';
 
@@ -117,12 +124,18 @@ export interface FailureInput extends OperationRef {
 }
 
 /**
- * What the steps need: the records (each step writes its log lines with the change they
- * describe, through the store) and the lifecycle events they publish.
+ * What the steps need: the operations and their stacks (each step writes its log lines with
+ * the change they describe, through the store) and the lifecycle events they publish.
  */
 export interface WorkflowDeps {
-  store: OperationStore;
+  operations: OperationStore;
+  stacks: StackStore;
   events: EventPublisher;
+}
+
+/** The reconciler also reads the environment of an operation it only knows by id. */
+export interface ReconcilerDeps extends WorkflowDeps {
+  environments: Pick<EnvironmentStore, 'get'>;
 }
 
 export interface WorkflowSettings {
@@ -255,12 +268,12 @@ function assertRunning(
 
 /** The operation and its environment (one read), and the environment's stacks (one more), at once. */
 async function loadRunningWithStacks(
-  store: OperationStore,
+  deps: WorkflowDeps,
   ref: OperationRef,
 ): Promise<{ environment: EnvironmentRecord; operation: OperationRecord; stacks: StackRecord[] }> {
   const [records, stacks] = await Promise.all([
-    store.getEnvironmentAndOperation(ref.environment_id, ref.operation_id),
-    store.listStacks(ref.environment_id),
+    deps.operations.getWithEnvironment(ref.environment_id, ref.operation_id),
+    deps.stacks.list(ref.environment_id),
   ]);
   return { ...assertRunning(ref, records.environment, records.operation), stacks };
 }
@@ -279,8 +292,7 @@ function runContext(environment: EnvironmentRecord, operation: OperationRecord):
 }
 
 export async function planOperation(deps: WorkflowDeps, ref: OperationRef): Promise<OperationPlan> {
-  const { store } = deps;
-  const { environment, operation, stacks: all } = await loadRunningWithStacks(store, ref);
+  const { environment, operation, stacks: all } = await loadRunningWithStacks(deps, ref);
   const layers = planLayers(all, operation);
   const to = ACTIONS[actionOf(operation.kind, 'walk')].to;
   const finished = all.filter((s) => s.status === to && s.operation_id === operation.id).length;
@@ -288,7 +300,7 @@ export async function planOperation(deps: WorkflowDeps, ref: OperationRef): Prom
   const detail = operation.retry_of
     ? `retry of ${operation.retry_of} (attempt ${operation.attempt})`
     : undefined;
-  await store.startWalk(
+  await deps.operations.startWalk(
     claimOf(ref, operation.kind),
     layers.length,
     stacks,
@@ -306,8 +318,7 @@ export async function planOperation(deps: WorkflowDeps, ref: OperationRef): Prom
  * The stacks that run get their dependencies' outputs in the run context.
  */
 export async function startLayer(deps: WorkflowDeps, input: LayerInput): Promise<LayerInput> {
-  const { store } = deps;
-  const { environment, operation, stacks } = await loadRunningWithStacks(store, input);
+  const { environment, operation, stacks } = await loadRunningWithStacks(deps, input);
   if (input.phase === 'walk') {
     if (operation.cancel_requested) return { ...input, stacks: [] };
     const failed = stacks.some((s) => s.status === 'failed' && s.operation_id === operation.id);
@@ -351,7 +362,7 @@ export async function startLayer(deps: WorkflowDeps, input: LayerInput): Promise
     runnable.push(name);
   }
   const at = nowIso();
-  await store.startLayer(
+  await deps.operations.startLayer(
     claimOf(input, operation.kind),
     { layer: input.phase === 'walk' ? input.layer : null, skipped, at },
     [
@@ -375,19 +386,18 @@ export async function startStack(
   settings: WorkflowSettings,
   input: StackInput,
 ): Promise<StackInput & { wait_seconds: number }> {
-  const { store } = deps;
   const action = actionOf(input.kind, input.phase);
   // Only a deletion depends on what the stack holds: one that never got resources goes at once.
   let takesTime = true;
   if (action === 'destroy') {
-    const stack = await store.getStack(input.environment_id, input.stack);
+    const stack = await deps.stacks.get(input.environment_id, input.stack);
     if (!stack)
       throw new StaleOperationError(`Stack ${input.stack} of ${input.environment_id} does not exist`);
     takesTime = HAS_RESOURCES.includes(stack.status);
   }
   const verb = input.kind === 'update' && input.phase === 'walk' ? 'update' : action;
   const at = nowIso();
-  await store.startStack(
+  await deps.stacks.start(
     claimOf(input, input.kind),
     input.stack,
     [...fromStatuses(input.kind, input.phase)],
@@ -408,8 +418,8 @@ export async function startStack(
 }
 
 /** The run context of a payload that does not carry it (see `RunContext`): read from the records. */
-async function readRunContext(store: OperationStore, input: StackInput): Promise<RunContext> {
-  const { environment, operation } = await store.getEnvironmentAndOperation(
+async function readRunContext(deps: WorkflowDeps, input: StackInput): Promise<RunContext> {
+  const { environment, operation } = await deps.operations.getWithEnvironment(
     input.environment_id,
     input.operation_id,
   );
@@ -421,13 +431,13 @@ async function readRunContext(store: OperationStore, input: StackInput): Promise
 
 /** The outputs of a stack's dependencies, read from their records (a payload without them). */
 async function readDependencyOutputs(
-  store: OperationStore,
+  deps: WorkflowDeps,
   input: StackInput,
 ): Promise<Record<string, Record<string, unknown>>> {
-  const stack = await store.getStack(input.environment_id, input.stack);
+  const stack = await deps.stacks.get(input.environment_id, input.stack);
   if (!stack) throw new StaleOperationError(`Stack ${input.stack} of ${input.environment_id} does not exist`);
   const dependencies = await Promise.all(
-    stack.depends_on.map((name) => store.getStack(input.environment_id, name)),
+    stack.depends_on.map((name) => deps.stacks.get(input.environment_id, name)),
   );
   const outputs: Record<string, Record<string, unknown>> = {};
   for (const dependency of dependencies) {
@@ -446,7 +456,6 @@ async function readDependencyOutputs(
  * when such failures are simulated.
  */
 export async function completeStack(deps: WorkflowDeps, input: StackStarted): Promise<StackInput> {
-  const { store } = deps;
   const done: StackInput = {
     environment_id: input.environment_id,
     operation_id: input.operation_id,
@@ -458,9 +467,9 @@ export async function completeStack(deps: WorkflowDeps, input: StackStarted): Pr
   const claim = claimOf(input, input.kind);
   const action = actionOf(input.kind, input.phase);
   const spec = ACTIONS[action];
-  const run = input.run ?? (await readRunContext(store, input));
+  const run = input.run ?? (await readRunContext(deps, input));
   // A deletion reports what it deletes: the stack's resources, from its record.
-  const stack = action === 'destroy' ? await store.getStack(input.environment_id, input.stack) : null;
+  const stack = action === 'destroy' ? await deps.stacks.get(input.environment_id, input.stack) : null;
   if (action === 'destroy') {
     if (!stack)
       throw new StaleOperationError(`Stack ${input.stack} of ${input.environment_id} does not exist`);
@@ -472,7 +481,7 @@ export async function completeStack(deps: WorkflowDeps, input: StackStarted): Pr
     let tryNumber = 1;
     // Only a transient failure depends on the try; the other draws are the same on every try.
     if ((simulate?.transient_failure_rate ?? 0) > 0) {
-      const counted = await store.countTry(claim, input.stack, spec.during, spec.to);
+      const counted = await deps.stacks.countTry(claim, input.stack, spec.during, spec.to);
       // A retry of this step after its write landed: nothing to draw again.
       if (counted === null) return done;
       tryNumber = counted;
@@ -508,7 +517,7 @@ export async function completeStack(deps: WorkflowDeps, input: StackStarted): Pr
               at,
             ),
           ];
-    await store.completeStack(claim, input.stack, spec.during, { status: spec.to, at }, logs);
+    await deps.stacks.complete(claim, input.stack, spec.during, { status: spec.to, at }, logs);
     return done;
   }
   const simulated = simulateStack(
@@ -521,9 +530,9 @@ export async function completeStack(deps: WorkflowDeps, input: StackStarted): Pr
       parameters: run.environment.parameters,
       attempt: run.attempt,
     },
-    run.outputs ?? (await readDependencyOutputs(store, input)),
+    run.outputs ?? (await readDependencyOutputs(deps, input)),
   );
-  await store.completeStack(
+  await deps.stacks.complete(
     claim,
     input.stack,
     spec.during,
@@ -568,7 +577,6 @@ export function failureReason(error: FailureInput['error']): string {
 
 /** Records a stack whose step failed, so its siblings can finish and the policy can apply. */
 export async function failStack(deps: WorkflowDeps, input: StackFailureInput): Promise<StackInput> {
-  const { store } = deps;
   const stackInput: StackInput = {
     environment_id: input.environment_id,
     operation_id: input.operation_id,
@@ -578,13 +586,13 @@ export async function failStack(deps: WorkflowDeps, input: StackFailureInput): P
     stack: input.stack,
   };
   const action = actionOf(input.kind, input.phase);
-  const current = await store.getStack(input.environment_id, input.stack);
+  const current = await deps.stacks.get(input.environment_id, input.stack);
   // The stack finished after all (a retried step whose first write had landed): not a failure.
   if (current?.status === ACTIONS[action].to && current.operation_id === input.operation_id)
     return stackInput;
   const reason = failureReason(input.error);
   const at = nowIso();
-  await store.failStack(
+  await deps.stacks.fail(
     claimOf(input, input.kind),
     input.stack,
     ACTIONS[action].during,
@@ -605,8 +613,7 @@ function describeFailures(stacks: StackRecord[]): string {
  * `on_failure` is `keep`).
  */
 export async function settleOperation(deps: WorkflowDeps, plan: OperationPlan): Promise<Settlement> {
-  const { store } = deps;
-  const loaded = await loadRunningWithStacks(store, plan);
+  const loaded = await loadRunningWithStacks(deps, plan);
   const { environment, operation } = loaded;
   const stacks = loaded.stacks.filter((s) => inScope(operation, s));
   const failed = stacks.filter((s) => s.status === 'failed' && s.operation_id === operation.id);
@@ -666,11 +673,10 @@ export async function finalizeOperation(
   settings: WorkflowSettings,
   settlement: Settlement,
 ): Promise<{ environment_id: string; operation_id: string; status: string }> {
-  const { store } = deps;
   const done = { environment_id: settlement.environment_id, operation_id: settlement.operation_id };
   const [records, stacks] = await Promise.all([
-    store.getEnvironmentAndOperation(settlement.environment_id, settlement.operation_id),
-    store.listStacks(settlement.environment_id),
+    deps.operations.getWithEnvironment(settlement.environment_id, settlement.operation_id),
+    deps.stacks.list(settlement.environment_id),
   ]);
   // A retry of this step after its write landed: nothing left to do.
   if (records.operation && records.operation.status !== 'running') {
@@ -722,7 +728,7 @@ export async function finalizeOperation(
     error ?? undefined,
   );
   // Reported only by the call that ended it (the reconciler may have got there first).
-  if (await store.finish(environment, operation, outcome, logs)) {
+  if (await deps.operations.finish(environment, operation, outcome, logs)) {
     await deps.events.publish(operationEndedEvents(environment, operation, outcome));
   }
   return { ...done, status: environmentStatus };
@@ -748,18 +754,17 @@ async function settleAbnormally(
   operation: OperationRecord,
   outcome: { status: 'failed' | 'cancelled'; reason: string },
 ): Promise<void> {
-  const { store } = deps;
   const holds =
     environment.current_operation_id === operation.id && environment.status === ACTIVE_STATUS[operation.kind];
-  let stacks = await store.listStacks(environment.id);
+  let stacks = await deps.stacks.list(environment.id);
   if (holds) {
     const claim = claimOf({ environment_id: environment.id, operation_id: operation.id }, operation.kind);
     const halfWay = stacks.filter(
       (s) => s.operation_id === operation.id && (s.status === 'provisioning' || s.status === 'destroying'),
     );
     for (const stack of halfWay)
-      await store.failStack(claim, stack.name, stack.status, outcome.reason, nowIso());
-    if (halfWay.length > 0) stacks = await store.listStacks(environment.id);
+      await deps.stacks.fail(claim, stack.name, stack.status, outcome.reason, nowIso());
+    if (halfWay.length > 0) stacks = await deps.stacks.list(environment.id);
   }
   const result: OperationOutcome = {
     operationStatus: outcome.status,
@@ -782,7 +787,7 @@ async function settleAbnormally(
     nowIso(),
     outcome.reason,
   );
-  if (await store.finish(environment, operation, result, logs)) {
+  if (await deps.operations.finish(environment, operation, result, logs)) {
     await deps.events.publish(operationEndedEvents(environment, operation, result));
   }
 }
@@ -792,7 +797,7 @@ async function settleAbnormally(
  * failed and, if it still holds the environment, the environment too.
  */
 export async function failOperation(deps: WorkflowDeps, input: FailureInput): Promise<{ status: string }> {
-  const { environment, operation } = await deps.store.getEnvironmentAndOperation(
+  const { environment, operation } = await deps.operations.getWithEnvironment(
     input.environment_id,
     input.operation_id,
   );
@@ -821,10 +826,9 @@ export interface ExecutionStatusChange {
  * (the normal path) is left alone.
  */
 export async function reconcileExecution(
-  deps: WorkflowDeps,
+  deps: ReconcilerDeps,
   change: ExecutionStatusChange,
 ): Promise<{ status: string }> {
-  const { store } = deps;
   if (!['FAILED', 'TIMED_OUT', 'ABORTED'].includes(change.status)) return { status: 'ignored' };
   let ref: Partial<OperationRef> = {};
   try {
@@ -832,9 +836,9 @@ export async function reconcileExecution(
   } catch {
     // The execution name is the operation id; the input only adds the environment.
   }
-  const operation = await store.getOperation(ref.operation_id ?? change.name);
+  const operation = await deps.operations.get(ref.operation_id ?? change.name);
   if (operation?.status !== 'running') return { status: 'already-settled' };
-  const environment = await store.getEnvironment(operation.environment_id);
+  const environment = await deps.environments.get(operation.environment_id);
   if (!environment) return { status: 'already-settled' };
   const cancelled = change.status === 'ABORTED' && operation.cancel_requested;
   const reason =
