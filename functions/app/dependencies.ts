@@ -18,7 +18,7 @@ import { DynamoStackStore } from '../data/stack-store.ts';
 import type { DeploymentDeps, DeploymentStepDeps } from '../domain/use-cases/deployments.ts';
 import type { EnvironmentDeps, EnvironmentSettings } from '../domain/use-cases/environments.ts';
 import type { SweeperDeps } from '../domain/use-cases/ttl.ts';
-import type { ReconcilerDeps, WorkflowDeps, WorkflowSettings } from '../domain/use-cases/workflow.ts';
+import type { ReconcilerDeps, WorkflowDeps, WorkflowSettings } from '../domain/workflow/run.ts';
 import { simulationConfig } from '../platform/config.ts';
 import { EventBridgeBus } from './event-bus.ts';
 import { LifecycleEventPublisher } from './events.ts';

@@ -10,7 +10,8 @@
 import type { Context, EventBridgeEvent } from 'aws-lambda';
 import { deploymentStepDeps, reconcilerDeps } from '../app/dependencies.ts';
 import { reconcileDeployment } from '../domain/use-cases/deployments.ts';
-import { type ExecutionStatusChange, reconcileExecution } from '../domain/use-cases/workflow.ts';
+import type { ExecutionStatusChange } from '../domain/workflow/contracts.ts';
+import { reconcileExecution } from '../domain/workflow/reconciler.ts';
 import { withLogContext } from '../platform/observability.ts';
 
 export const handler = (

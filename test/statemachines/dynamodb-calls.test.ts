@@ -122,7 +122,7 @@ describe('what a client polls', () => {
     // Arrange: a provision where security fails and, under `keep`, its dependants are skipped;
     // before each layer and before the outcome is decided, the operation is read both ways.
     const { getOperation } = await import('../../functions/domain/use-cases/operations.ts');
-    const { inScope } = await import('../../functions/domain/use-cases/workflow.ts');
+    const { inScope } = await import('../../functions/domain/workflow/planning.ts');
     const store = harness.deps.environmentDeps;
     const project = await harness.project(developer);
     const created = await createEnvironment(

@@ -498,9 +498,8 @@ describe('edge cases', () => {
 
   it('treats repeated step invocations whose work already landed as done', async () => {
     const { created, env } = await running();
-    const { completeStack, failStack, finalizeOperation } = await import(
-      '../../functions/domain/use-cases/workflow.ts'
-    );
+    const { completeStack, failStack } = await import('../../functions/domain/workflow/stack.ts');
+    const { finalizeOperation } = await import('../../functions/domain/workflow/settle.ts');
     const input = {
       environment_id: env.id,
       operation_id: created.operation.id,

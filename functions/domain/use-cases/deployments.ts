@@ -36,8 +36,9 @@ import {
   plannedBatches,
   rollbackWaitSeconds,
 } from '../rollout-rules.ts';
+import type { ExecutionStatusChange } from '../workflow/contracts.ts';
+import { failureReason } from '../workflow/failure.ts';
 import { getModifiableEnvironment, getVisibleEnvironment } from './environments.ts';
-import { type ExecutionStatusChange, failureReason } from './workflow.ts';
 
 export interface DeploymentDeps {
   environments: EnvironmentStore;

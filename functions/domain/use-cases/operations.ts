@@ -31,6 +31,7 @@ import {
   type ResolvedParameters,
   type StackParameter,
 } from '../templates.ts';
+import { inScope, planLayers } from '../workflow/planning.ts';
 import {
   type AcceptedChange,
   type EnvironmentDeps,
@@ -41,7 +42,6 @@ import {
   startOrSettle,
 } from './environments.ts';
 import { assertVersionMatches } from './projects.ts';
-import { inScope, planLayers } from './workflow.ts';
 
 /** 409 with the current status unless the environment is in one of `allowed`. */
 export function assertStatus(

@@ -29,6 +29,7 @@ import {
   resolveParameters,
 } from '../templates.ts';
 import { QUOTA_LIMITS } from '../validation.ts';
+import { HAS_RESOURCES, planLayers } from '../workflow/planning.ts';
 import {
   type EnvironmentDeps,
   type EnvironmentSettings,
@@ -37,7 +38,6 @@ import {
 } from './environments.ts';
 import { affectedStacks, assertStatus, mergeParameters, newExpiry, withoutDeleted } from './operations.ts';
 import { assertVersionMatches, getModifiableProject } from './projects.ts';
-import { HAS_RESOURCES, planLayers } from './workflow.ts';
 
 /** Reads how many VPCs an account and region use (the quota counter). */
 export type VpcUsage = (accountId: string, region: string) => Promise<number>;
