@@ -68,6 +68,8 @@ export class DynamoOperationStore implements OperationStore {
     operationId: string,
   ): Promise<{ environment: EnvironmentRecord | null; operation: OperationRecord | null }> {
     const table = tableName();
+    // One BatchGetItem for both items (docs/decisions.md §30): the environment's key is the
+    // one key of another entity this store reads by, for the steps' one read of their run.
     const found: Record<string, unknown>[] = [];
     let keys: Record<string, unknown>[] = [
       environmentKeys.item(environmentId),
