@@ -11,7 +11,6 @@ import { deploymentStepDeps, sweeperDeps } from '../app/dependencies.ts';
 import { failStalledDeployments } from '../domain/use-cases/deployments.ts';
 import { type DriftSweepResult, runDueDriftChecks } from '../domain/use-cases/drift.ts';
 import { type SweepResult, sweepExpiredEnvironments } from '../domain/use-cases/ttl.ts';
-import { simulationConfig } from '../platform/config.ts';
 import { logger, withLogContext } from '../platform/observability.ts';
 
 export type SweepReport = SweepResult & { stalled_deployments: string[]; drift: DriftSweepResult };
@@ -21,9 +20,7 @@ export const handler = (_event?: unknown, context?: Context): Promise<SweepRepor
 
 async function sweep(): Promise<SweepReport> {
   const now = new Date();
-  const result = await sweepExpiredEnvironments(sweeperDeps, now, {
-    warningMinutes: simulationConfig().EXPIRY_WARNING_MINUTES,
-  });
+  const result = await sweepExpiredEnvironments(sweeperDeps, now);
   const stalled = await failStalledDeployments(deploymentStepDeps, now);
   const drift = await runDueDriftChecks(sweeperDeps, now);
   const report = { ...result, stalled_deployments: stalled, drift };

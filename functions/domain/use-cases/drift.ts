@@ -72,7 +72,7 @@ export async function refresh(
   environmentId: string,
   stack: string | null,
 ): Promise<DriftReportView> {
-  const environment = await getModifiableEnvironment(deps.environments, principal, environmentId);
+  const environment = await getModifiableEnvironment(deps, principal, environmentId);
   // A rollout does not change the stacks' resources: refreshing meanwhile is fine.
   assertSettled(environment, { deploymentsBlock: false });
   const report = await compare(deps, environment, stack, nowIso());

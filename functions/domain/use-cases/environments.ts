@@ -16,8 +16,10 @@ import type {
   EnvironmentFilter,
   EnvironmentStore,
   EventPublisher,
+  LogStore,
   OperationStore,
   ProjectStore,
+  QuotaStore,
   StackStore,
   WorkflowStarter,
 } from '../ports.ts';
@@ -25,20 +27,28 @@ import { estimateStackMonthlyCost, getTemplate, resolveParameters } from '../tem
 import { QUOTA_LIMITS } from '../validation.ts';
 import { getModifiableProject, getVisibleProject } from './projects.ts';
 
-export interface EnvironmentDeps {
-  projects: ProjectStore;
-  environments: EnvironmentStore;
-  stacks: StackStore;
-  operations: OperationStore;
-  workflows: WorkflowStarter;
-  events: EventPublisher;
-}
-
 export interface EnvironmentSettings {
   defaultRegion: string;
   defaultAccountId: string;
   defaultTtlHours: number;
   maxTtlHours: number;
+}
+
+/**
+ * What the environment family of use cases works with (environments, their stacks,
+ * operations, manifest, plans, drift and logs): the stores, the workflow starter, the
+ * lifecycle events' publisher and the settings. Each use case asks for the part it uses.
+ */
+export interface EnvironmentDeps {
+  projects: ProjectStore;
+  environments: EnvironmentStore;
+  stacks: StackStore;
+  operations: OperationStore;
+  quotas: QuotaStore;
+  logs: LogStore;
+  workflows: WorkflowStarter;
+  events: EventPublisher;
+  settings: EnvironmentSettings;
 }
 
 export interface AcceptedChange {
@@ -70,9 +80,9 @@ export async function createEnvironment(
   principal: Principal,
   projectId: string,
   input: CreateEnvironmentInput,
-  settings: EnvironmentSettings,
 ): Promise<AcceptedChange> {
-  const project = await getModifiableProject(deps.projects, principal, projectId);
+  const { settings } = deps;
+  const project = await getModifiableProject(deps, principal, projectId);
   const template = getTemplate(input.template);
   if (!template) {
     throw new ValidationError([{ field: 'body.template', message: `unknown template '${input.template}'` }]);
@@ -186,11 +196,11 @@ export async function startOrSettle(
 }
 
 export async function getVisibleEnvironment(
-  store: EnvironmentStore,
+  deps: Pick<EnvironmentDeps, 'environments'>,
   principal: Principal,
   environmentId: string,
 ): Promise<EnvironmentRecord> {
-  const environment = await store.get(environmentId);
+  const environment = await deps.environments.get(environmentId);
   if (!environment) throw new NotFoundError('Environment', environmentId);
   assertVisible(principal, environment.owner_id, 'Environment', environmentId);
   return environment;
@@ -198,11 +208,11 @@ export async function getVisibleEnvironment(
 
 /** An environment the caller may change: 404 if not visible, 403 if read-only. */
 export async function getModifiableEnvironment(
-  store: EnvironmentStore,
+  deps: Pick<EnvironmentDeps, 'environments'>,
   principal: Principal,
   environmentId: string,
 ): Promise<EnvironmentRecord> {
-  const environment = await store.get(environmentId);
+  const environment = await deps.environments.get(environmentId);
   if (!environment) throw new NotFoundError('Environment', environmentId);
   assertMayModify(principal, environment.owner_id, 'Environment', environmentId);
   return environment;
@@ -235,7 +245,7 @@ export async function listEnvironments(
 ): Promise<Page<EnvironmentRecord>> {
   const filter: EnvironmentFilter = { status: query.status, type: query.type };
   if (query.project_id) {
-    await getVisibleProject(deps.projects, principal, query.project_id);
+    await getVisibleProject(deps, principal, query.project_id);
     return deps.environments.list({ kind: 'project', projectId: query.project_id }, filter, page);
   }
   const scope = seesEverything(principal)
@@ -250,7 +260,7 @@ export async function destroyEnvironment(
   environmentId: string,
   options: { reason?: string; onlyIf?: (current: EnvironmentRecord) => boolean } = {},
 ): Promise<AcceptedChange> {
-  const current = await getModifiableEnvironment(deps.environments, principal, environmentId);
+  const current = await getModifiableEnvironment(deps, principal, environmentId);
   // Checked on the record the conditional write is based on, so nothing changes in between.
   if (options.onlyIf && !options.onlyIf(current)) {
     throw new ConflictError(
@@ -295,7 +305,7 @@ export async function listStacks(
   // One read: the stacks name their environment's owner. Without one (no stacks, or stacks
   // recorded before they named it), the environment itself says whether the caller may see it.
   const { ownerId, stacks } = await deps.stacks.listWithOwner(environmentId);
-  if (ownerId === null) await getVisibleEnvironment(deps.environments, principal, environmentId);
+  if (ownerId === null) await getVisibleEnvironment(deps, principal, environmentId);
   else assertVisible(principal, ownerId, 'Environment', environmentId);
   return sortStacks(stacks);
 }
@@ -312,7 +322,7 @@ export async function getStack(
     return found.stack;
   }
   // No such stack (or one that does not name its owner): 404 for the environment first, as ever.
-  await getVisibleEnvironment(deps.environments, principal, environmentId);
+  await getVisibleEnvironment(deps, principal, environmentId);
   if (!found) throw new NotFoundError('Stack', `${environmentId}/${name}`);
   return found.stack;
 }

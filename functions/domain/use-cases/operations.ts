@@ -18,6 +18,8 @@ import { ACTIVE_STATUS, assertSettled, COMPUTE_STACKS, newOperation } from '../l
 import { operationBeganEvents } from '../lifecycle-events.ts';
 import type {
   EnvironmentRecord,
+  LogFilter,
+  LogRecord,
   OperationRecord,
   Page,
   PageRequest,
@@ -35,7 +37,6 @@ import { inScope, planLayers } from '../workflow/planning.ts';
 import {
   type AcceptedChange,
   type EnvironmentDeps,
-  type EnvironmentSettings,
   explainLostRace,
   getModifiableEnvironment,
   getVisibleEnvironment,
@@ -224,13 +225,12 @@ export async function updateEnvironment(
   environmentId: string,
   input: UpdateEnvironmentInput,
   ifMatch: number | undefined,
-  settings: Pick<EnvironmentSettings, 'maxTtlHours'>,
   now: Date = new Date(),
 ): Promise<UpdateResult> {
-  const current = await getModifiableEnvironment(deps.environments, principal, environmentId);
+  const current = await getModifiableEnvironment(deps, principal, environmentId);
   assertVersionMatches(ifMatch, current);
   const parameters = mergeParameters(current.parameters, input.parameters);
-  const expiry = newExpiry(current, input, settings.maxTtlHours, now);
+  const expiry = newExpiry(current, input, deps.settings.maxTtlHours, now);
   const drift =
     input.drift_check === undefined
       ? undefined
@@ -285,7 +285,7 @@ export async function stopEnvironment(
   principal: Principal,
   environmentId: string,
 ): Promise<AcceptedChange> {
-  const current = await getModifiableEnvironment(deps.environments, principal, environmentId);
+  const current = await getModifiableEnvironment(deps, principal, environmentId);
   assertStatus(current, ['running'], 'stop');
   return begin(deps, current, 'stop', principal);
 }
@@ -295,7 +295,7 @@ export async function startEnvironment(
   principal: Principal,
   environmentId: string,
 ): Promise<AcceptedChange> {
-  const current = await getModifiableEnvironment(deps.environments, principal, environmentId);
+  const current = await getModifiableEnvironment(deps, principal, environmentId);
   assertStatus(current, ['stopped'], 'start');
   return begin(deps, current, 'start', principal);
 }
@@ -310,7 +310,7 @@ async function environmentOfOperation(
   operation: OperationRecord,
 ): Promise<EnvironmentRecord> {
   try {
-    return await getVisibleEnvironment(deps.environments, principal, operation.environment_id);
+    return await getVisibleEnvironment(deps, principal, operation.environment_id);
   } catch (error) {
     if (error instanceof NotFoundError) throw new NotFoundError('Operation', operation.id);
     throw error;
@@ -398,7 +398,7 @@ export async function listOperations(
   environmentId: string,
   page: PageRequest,
 ): Promise<Page<OperationView>> {
-  const environment = await getVisibleEnvironment(deps.environments, principal, environmentId);
+  const environment = await getVisibleEnvironment(deps, principal, environmentId);
   const [operations, stacks] = await Promise.all([
     deps.operations.listByEnvironment(environmentId, page),
     deps.stacks.list(environmentId),
@@ -489,4 +489,16 @@ export async function retryOperation(
     attempt: operation.attempt + 1,
     retryOf: operation.id,
   });
+}
+
+/** An environment's log lines (its operations' and deployments'), oldest first, if the caller may see it. */
+export async function listLogs(
+  deps: Pick<EnvironmentDeps, 'environments' | 'logs'>,
+  principal: Principal,
+  environmentId: string,
+  filter: LogFilter,
+  page: PageRequest,
+): Promise<Page<LogRecord>> {
+  await getVisibleEnvironment(deps, principal, environmentId);
+  return deps.logs.list(environmentId, filter, page);
 }

@@ -30,17 +30,9 @@ import {
 } from '../templates.ts';
 import { QUOTA_LIMITS } from '../validation.ts';
 import { HAS_RESOURCES, planLayers } from '../workflow/planning.ts';
-import {
-  type EnvironmentDeps,
-  type EnvironmentSettings,
-  getModifiableEnvironment,
-  resolveTtl,
-} from './environments.ts';
+import { type EnvironmentDeps, getModifiableEnvironment, resolveTtl } from './environments.ts';
 import { affectedStacks, assertStatus, mergeParameters, newExpiry, withoutDeleted } from './operations.ts';
 import { assertVersionMatches, getModifiableProject } from './projects.ts';
-
-/** Reads how many VPCs an account and region use (the quota counter). */
-export type VpcUsage = (accountId: string, region: string) => Promise<number>;
 
 function summarize(
   base: Pick<PlanView, 'action' | 'environment_id' | 'template'>,
@@ -70,14 +62,13 @@ function summarize(
 }
 
 export async function planCreate(
-  deps: Pick<EnvironmentDeps, 'projects' | 'environments'>,
+  deps: Pick<EnvironmentDeps, 'projects' | 'environments' | 'quotas' | 'settings'>,
   principal: Principal,
   projectId: string,
   input: CreateEnvironmentInput,
-  settings: EnvironmentSettings,
-  vpcUsage: VpcUsage,
 ): Promise<PlanView> {
-  const project = await getModifiableProject(deps.projects, principal, projectId);
+  const { settings } = deps;
+  const project = await getModifiableProject(deps, principal, projectId);
   const template = getTemplate(input.template);
   if (!template) {
     throw new ValidationError([{ field: 'body.template', message: `unknown template '${input.template}'` }]);
@@ -110,7 +101,7 @@ export async function planCreate(
   if (template.stacks.some((s) => s.name === 'network')) {
     const accountId = input.account_id ?? settings.defaultAccountId;
     const region = input.region ?? settings.defaultRegion;
-    const usage = await vpcUsage(accountId, region);
+    const usage = await deps.quotas.vpcUsage(accountId, region);
     quota.push({
       name: 'quota:vpcs',
       limit: QUOTA_LIMITS.vpcs,
@@ -153,13 +144,12 @@ export async function planUpdate(
   environmentId: string,
   input: UpdateEnvironmentInput,
   ifMatch: number | undefined,
-  settings: Pick<EnvironmentSettings, 'maxTtlHours'>,
   now: Date = new Date(),
 ): Promise<PlanView> {
-  const current = await getModifiableEnvironment(deps.environments, principal, environmentId);
+  const current = await getModifiableEnvironment(deps, principal, environmentId);
   assertVersionMatches(ifMatch, current);
   return planParameters(deps, current, mergeParameters(current.parameters, input.parameters), () =>
-    newExpiry(current, input, settings.maxTtlHours, now),
+    newExpiry(current, input, deps.settings.maxTtlHours, now),
   );
 }
 
@@ -223,7 +213,7 @@ export async function planDelete(
   principal: Principal,
   environmentId: string,
 ): Promise<PlanView> {
-  const current = await getModifiableEnvironment(deps.environments, principal, environmentId);
+  const current = await getModifiableEnvironment(deps, principal, environmentId);
   if (current.status === 'destroyed') {
     throw new ConflictError(`Environment ${environmentId} is already destroyed`, 'ILLEGAL_STATE', {
       status: current.status,

@@ -40,7 +40,7 @@ export async function exportStack(
   environmentId: string,
   name: string,
 ) {
-  const environment = await getVisibleEnvironment(deps.environments, principal, environmentId);
+  const environment = await getVisibleEnvironment(deps, principal, environmentId);
   const stack = await getStack(deps, principal, environmentId, name);
   const template = getTemplate(environment.template);
   // What it was provisioned with; for a stack provisioned before inputs were recorded, the current values.
@@ -84,7 +84,7 @@ export async function deployStack(
   name: string,
   options: { includeDependants: boolean },
 ): Promise<AcceptedChange> {
-  const current = await getModifiableEnvironment(deps.environments, principal, environmentId);
+  const current = await getModifiableEnvironment(deps, principal, environmentId);
   const stacks = await deps.stacks.list(environmentId);
   const stack = stacks.find((s) => s.name === name);
   if (!stack) throw new NotFoundError('Stack', `${environmentId}/${name}`);
@@ -129,7 +129,7 @@ export async function deleteStack(
   name: string,
   options: { cascade: boolean },
 ): Promise<AcceptedChange> {
-  const current = await getModifiableEnvironment(deps.environments, principal, environmentId);
+  const current = await getModifiableEnvironment(deps, principal, environmentId);
   const stacks = await deps.stacks.list(environmentId);
   const stack = stacks.find((s) => s.name === name);
   if (!stack) throw new NotFoundError('Stack', `${environmentId}/${name}`);

@@ -16,7 +16,7 @@ import { SETTLED_STATUSES } from '../lifecycle.ts';
 import { environmentExpiringEvent } from '../lifecycle-events.ts';
 import type { EnvironmentRecord } from '../model.ts';
 import type { ScheduleStore } from '../ports.ts';
-import { destroyEnvironment, type EnvironmentDeps } from './environments.ts';
+import { destroyEnvironment, type EnvironmentDeps, type EnvironmentSettings } from './environments.ts';
 
 /** Who the sweeper acts as: the system itself, allowed to destroy anyone's environment. */
 export const TTL_SWEEPER: Principal = {
@@ -43,12 +43,15 @@ export interface SweepResult {
   warned: string[];
 }
 
-/** What the sweeper works with: the environments' use cases, and the schedules it reads. */
-export type SweeperDeps = EnvironmentDeps & { schedules: ScheduleStore };
-
 export interface SweepSettings {
   /** How long before expiry the warning goes out; 0 sends none. */
   warningMinutes: number;
+}
+
+/** What the sweeper works with: the environments' use cases, the schedules it reads, its settings. */
+export interface SweeperDeps extends EnvironmentDeps {
+  schedules: ScheduleStore;
+  settings: EnvironmentSettings & SweepSettings;
 }
 
 async function alreadyTriedTtlDestroy(
@@ -61,11 +64,8 @@ async function alreadyTriedTtlDestroy(
   return last?.kind === 'destroy' && last.reason === TTL_EXPIRED && last.stack_results !== null;
 }
 
-export async function sweepExpiredEnvironments(
-  deps: SweeperDeps,
-  now: Date,
-  settings: SweepSettings = { warningMinutes: 0 },
-): Promise<SweepResult> {
+export async function sweepExpiredEnvironments(deps: SweeperDeps, now: Date): Promise<SweepResult> {
+  const { settings } = deps;
   const cutoff = now.toISOString();
   const horizon = new Date(now.getTime() + settings.warningMinutes * 60_000).toISOString();
   const result: SweepResult = { started: [], deferred: [], errors: [], warned: [] };

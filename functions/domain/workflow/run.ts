@@ -10,25 +10,30 @@ import type { EnvironmentRecord, OperationRecord, StackRecord } from '../model.t
 import type { Claim, EnvironmentStore, EventPublisher, OperationStore, StackStore } from '../ports.ts';
 import type { OperationRef, RunContext } from './contracts.ts';
 
+export interface WorkflowSettings {
+  /** Multiplies simulated durations (0 = no waits). */
+  timeScale: number;
+  baseDomain: string;
+}
+
 /**
  * What the steps need: the operations and their stacks (each step writes its log lines with
- * the change they describe, through the store) and the lifecycle events they publish.
+ * the change they describe, through the store), the lifecycle events they publish and the
+ * settings.
  */
 export interface WorkflowDeps {
   operations: OperationStore;
   stacks: StackStore;
   events: EventPublisher;
+  settings: WorkflowSettings;
 }
+
+/** What ending a run outside the normal path needs (`settleAbnormally`): no settings. */
+export type SettlingDeps = Pick<WorkflowDeps, 'operations' | 'stacks' | 'events'>;
 
 /** The reconciler also reads the environment of an operation it only knows by id. */
-export interface ReconcilerDeps extends WorkflowDeps {
+export interface ReconcilerDeps extends SettlingDeps {
   environments: Pick<EnvironmentStore, 'get'>;
-}
-
-export interface WorkflowSettings {
-  /** Multiplies simulated durations (0 = no waits). */
-  timeScale: number;
-  baseDomain: string;
 }
 
 /** The claim of a step's writes: each is conditional on it (see `Claim`). */
@@ -57,7 +62,7 @@ export function assertRunning(
 
 /** The operation and its environment (one read), and the environment's stacks (one more), at once. */
 export async function loadRunningWithStacks(
-  deps: WorkflowDeps,
+  deps: Pick<WorkflowDeps, 'operations' | 'stacks'>,
   ref: OperationRef,
 ): Promise<{ environment: EnvironmentRecord; operation: OperationRecord; stacks: StackRecord[] }> {
   const [records, stacks] = await Promise.all([

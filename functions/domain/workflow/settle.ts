@@ -18,8 +18,8 @@ import {
   assertRunning,
   claimOf,
   loadRunningWithStacks,
+  type SettlingDeps,
   type WorkflowDeps,
-  type WorkflowSettings,
 } from './run.ts';
 
 function describeFailures(stacks: StackRecord[]): string {
@@ -90,7 +90,6 @@ export async function settleOperation(deps: WorkflowDeps, plan: OperationPlan): 
 /** Ends the operation and settles the environment from the settlement (after any rollback). */
 export async function finalizeOperation(
   deps: WorkflowDeps,
-  settings: WorkflowSettings,
   settlement: Settlement,
 ): Promise<{ environment_id: string; operation_id: string; status: string }> {
   const done = { environment_id: settlement.environment_id, operation_id: settlement.operation_id };
@@ -130,7 +129,7 @@ export async function finalizeOperation(
     error,
     baseUrl:
       environmentStatus === 'running'
-        ? (environment.base_url ?? baseUrlFor(environment, settings.baseDomain))
+        ? (environment.base_url ?? baseUrlFor(environment, deps.settings.baseDomain))
         : undefined,
     estimatedMonthlyCostUsd: destroyed ? 0 : cost,
     outcome: rolledBack ? 'rolled_back' : settlement.needs_rollback ? 'rollback_incomplete' : null,
@@ -169,7 +168,7 @@ function costOf(stacks: StackRecord[]): number {
  * still holds it, the environment.
  */
 export async function settleAbnormally(
-  deps: WorkflowDeps,
+  deps: SettlingDeps,
   environment: EnvironmentRecord,
   operation: OperationRecord,
   outcome: { status: 'failed' | 'cancelled'; reason: string },

@@ -20,14 +20,13 @@ import { stackInputs } from '../templates.ts';
 import type { RunContext, StackFailureInput, StackInput, StackStarted } from './contracts.ts';
 import { failureReason } from './failure.ts';
 import { ACTIONS, actionOf, fromStatuses, HAS_RESOURCES } from './planning.ts';
-import { claimOf, runContext, type WorkflowDeps, type WorkflowSettings } from './run.ts';
+import { claimOf, runContext, type WorkflowDeps } from './run.ts';
 
 /** Stopping or starting a stack takes this fraction of its provisioning time. */
 const STOP_START_FRACTION = 0.25;
 
 export async function startStack(
   deps: WorkflowDeps,
-  settings: WorkflowSettings,
   input: StackInput,
 ): Promise<StackInput & { wait_seconds: number }> {
   const action = actionOf(input.kind, input.phase);
@@ -58,7 +57,7 @@ export async function startStack(
         : simulatedDurationSeconds(input.stack, timing, 'provision') *
           (action === 'provision' ? 1 : STOP_START_FRACTION);
   }
-  return { ...input, wait_seconds: Math.round(seconds * settings.timeScale) };
+  return { ...input, wait_seconds: Math.round(seconds * deps.settings.timeScale) };
 }
 
 /** The run context of a payload that does not carry it (see `RunContext`): read from the records. */
