@@ -10,7 +10,7 @@ import type {
   StackRecord,
 } from '../domain/model.ts';
 import { PARAMETER_DOCS, type Template } from '../domain/templates.ts';
-import type { OperationView } from '../domain/use-cases/operations.ts';
+import type { OperationView } from '../domain/use-cases/operation-views.ts';
 
 export function presentProject(p: ProjectRecord) {
   return {

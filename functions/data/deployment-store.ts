@@ -6,7 +6,7 @@
  * deployments one at a time and keeps operations out while one rolls out.
  */
 import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { ConflictError, StaleOperationError } from '../domain/errors.ts';
+import { StaleOperationError } from '../domain/errors.ts';
 import type {
   DeploymentBatch,
   DeploymentRecord,
@@ -17,7 +17,7 @@ import type {
 import type { DeploymentOutcome, DeploymentStore } from '../domain/ports.ts';
 import { documentClient, tableName } from './client.ts';
 import { cancellationReasons, conditionFailedAt, isConditionFailure, transactWrite } from './conditions.ts';
-import { heldByDeployment, releasedByDeployment } from './environment-updates.ts';
+import { environmentChanged, heldByDeployment, releasedByDeployment } from './environment-updates.ts';
 import { deploymentKeys } from './keys.ts';
 import { queryPage } from './pagination.ts';
 
@@ -39,17 +39,6 @@ function toItem(deployment: DeploymentRecord): Record<string, unknown> {
   };
 }
 
-/**
- * The environment could not be held (not running, or held by an operation or another
- * deployment): which of these it was is the domain's to tell, from the environment.
- */
-function notHeld(environmentId: string): ConflictError {
-  return new ConflictError(
-    `Environment ${environmentId} was changed by another request; read it again and retry`,
-    'CONCURRENT_MODIFICATION',
-  );
-}
-
 export class DynamoDeploymentStore implements DeploymentStore {
   async create(environment: EnvironmentRecord, deployment: DeploymentRecord): Promise<void> {
     try {
@@ -64,7 +53,7 @@ export class DynamoDeploymentStore implements DeploymentStore {
         },
       ]);
     } catch (error) {
-      if (conditionFailedAt(cancellationReasons(error), 0)) throw notHeld(environment.id);
+      if (conditionFailedAt(cancellationReasons(error), 0)) throw environmentChanged(environment.id);
       throw error;
     }
   }

@@ -26,7 +26,7 @@ import {
   type TransactItems,
   transactWrite,
 } from './conditions.ts';
-import { nameLockTaken, settingsUpdate, statusUpdate } from './environment-updates.ts';
+import { environmentChanged, nameLockTaken, settingsUpdate, statusUpdate } from './environment-updates.ts';
 import { environmentFromItem, environmentToItem, operationToItem, stackToItem } from './items.ts';
 import { environmentKeys } from './keys.ts';
 import { decodeCursor, encodeCursor, type QuerySpec, queryPage } from './pagination.ts';
@@ -45,17 +45,6 @@ function applyChanges(environment: EnvironmentRecord, changes: EnvironmentChange
       ? { drift_check: changes.drift.check, next_drift_check_at: changes.drift.next_at }
       : {}),
   };
-}
-
-/**
- * The error of a conditional write that lost to another request. Why it lost (an operation
- * or a deployment got there first) is the domain's to tell: it reads the environment again.
- */
-function concurrentChange(environmentId: string): ConflictError {
-  return new ConflictError(
-    `Environment ${environmentId} was changed by another request; read it again and retry`,
-    'CONCURRENT_MODIFICATION',
-  );
 }
 
 function listSpec(scope: EnvironmentListScope): QuerySpec {
@@ -252,7 +241,7 @@ export class DynamoEnvironmentStore implements EnvironmentStore {
         },
       ]);
     } catch (error) {
-      if (conditionFailedAt(cancellationReasons(error), 0)) throw concurrentChange(environment.id);
+      if (conditionFailedAt(cancellationReasons(error), 0)) throw environmentChanged(environment.id);
       throw error;
     }
     return next;
@@ -288,7 +277,7 @@ export class DynamoEnvironmentStore implements EnvironmentStore {
         }),
       );
     } catch (error) {
-      if (isConditionFailure(error)) throw concurrentChange(environment.id);
+      if (isConditionFailure(error)) throw environmentChanged(environment.id);
       throw error;
     }
     return next;

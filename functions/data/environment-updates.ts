@@ -5,7 +5,7 @@
  * by their claim, an operation's end settles it, a deployment holds and releases it) add
  * these parts, so the item's conditions and attributes are written here and nowhere else.
  */
-import { StaleOperationError } from '../domain/errors.ts';
+import { ConflictError, StaleOperationError } from '../domain/errors.ts';
 import type { EnvironmentRecord } from '../domain/model.ts';
 import type { Claim, EnvironmentChanges, OperationOutcome } from '../domain/ports.ts';
 import { tableName } from './client.ts';
@@ -62,6 +62,17 @@ export function claimedUpdate(
 /** The error of a workflow write whose claim no longer holds (the domain settles the run). */
 export function claimLost(environmentId: string, operationId: string): StaleOperationError {
   return new StaleOperationError(`Operation ${operationId} no longer owns environment ${environmentId}`);
+}
+
+/**
+ * The error of a write whose condition on the environment item failed: another request
+ * changed it first. What that change was is the domain's to find out (it reads it again).
+ */
+export function environmentChanged(environmentId: string): ConflictError {
+  return new ConflictError(
+    `Environment ${environmentId} was changed by another request; read it again and retry`,
+    'CONCURRENT_MODIFICATION',
+  );
 }
 
 // ---------------------------------------------------------------- shared clauses

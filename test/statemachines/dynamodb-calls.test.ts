@@ -130,7 +130,7 @@ describe('what a client polls', () => {
   it('the one read of a running operation is what its environment and stacks say, at every step', async () => {
     // Arrange: a provision where security fails and, under `keep`, its dependants are skipped;
     // before each layer and before the outcome is decided, the operation is read both ways.
-    const { getOperation } = await import('../../functions/domain/use-cases/operations.ts');
+    const { getOperation } = await import('../../functions/domain/use-cases/operation-views.ts');
     const { inScope } = await import('../../functions/domain/workflow/planning.ts');
     const store = harness.deps.environmentDeps;
     const project = await harness.project(developer);

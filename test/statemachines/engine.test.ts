@@ -17,8 +17,8 @@ import {
   destroyEnvironment,
   type EnvironmentSettings,
 } from '../../functions/domain/use-cases/environments.ts';
+import { cancelOperation } from '../../functions/domain/use-cases/operation-views.ts';
 import {
-  cancelOperation,
   retryOperation,
   startEnvironment,
   stopEnvironment,

@@ -1,7 +1,7 @@
 /** POST /operations/{op_id}/cancel — in-flight stacks finish, nothing new starts (202). */
 
 import { environmentDeps } from '../../app/dependencies.ts';
-import { cancelOperation } from '../../domain/use-cases/operations.ts';
+import { cancelOperation } from '../../domain/use-cases/operation-views.ts';
 import { auditedRoute } from '../http/audited-route.ts';
 import { presentOperationView } from '../presenters.ts';
 import { operationsRoutes } from '../routes/operations.ts';

@@ -1,7 +1,7 @@
 /** GET /operations/{op_id} — with live progress and each stack's status. */
 
 import { environmentDeps } from '../../app/dependencies.ts';
-import { getOperation } from '../../domain/use-cases/operations.ts';
+import { getOperation } from '../../domain/use-cases/operation-views.ts';
 import { httpRoute } from '../http/http.ts';
 import { presentOperationView } from '../presenters.ts';
 import { operationsRoutes } from '../routes/operations.ts';

@@ -2,7 +2,7 @@
 
 import { environmentDeps } from '../../app/dependencies.ts';
 import { presentLogEvent } from '../../domain/logs.ts';
-import { listLogs } from '../../domain/use-cases/operations.ts';
+import { listLogs } from '../../domain/use-cases/operation-views.ts';
 import { httpRoute } from '../http/http.ts';
 import { operationsRoutes } from '../routes/operations.ts';
 

@@ -1,7 +1,7 @@
 /** GET /environments/{env_id}/operations — newest first. */
 
 import { environmentDeps } from '../../app/dependencies.ts';
-import { listOperations } from '../../domain/use-cases/operations.ts';
+import { listOperations } from '../../domain/use-cases/operation-views.ts';
 import { httpRoute } from '../http/http.ts';
 import { presentOperationView } from '../presenters.ts';
 import { operationsRoutes } from '../routes/operations.ts';

@@ -38,7 +38,7 @@ import {
 } from '../rollout-rules.ts';
 import type { ExecutionStatusChange } from '../workflow/contracts.ts';
 import { failureReason } from '../workflow/failure.ts';
-import { getModifiableEnvironment, getVisibleEnvironment } from './environments.ts';
+import { explainLostRace, getModifiableEnvironment, getVisibleEnvironment } from './environments.ts';
 
 /** What the deployment routes work with. */
 export interface DeploymentDeps {
@@ -134,23 +134,22 @@ export async function createDeployment(
     started_at: null,
     finished_at: null,
   };
-  await deps.deployments.create(environment, deployment).catch(async (error: unknown) => {
+  await deps.deployments.create(environment, deployment).catch((error: unknown) =>
     // It lost the environment to another change: an operation or a rollout in progress is
-    // named, an environment no longer running says so; otherwise the store's 409 stands.
-    if (!(error instanceof ConflictError && error.errorCode === 'CONCURRENT_MODIFICATION')) throw error;
-    const current = await deps.environments.get(environment.id);
-    if (current) {
-      assertSettled(current);
-      if (current.status !== 'running') {
-        throw new ConflictError(
-          `Environment ${environmentId} is ${current.status}: deployments need a running environment`,
-          'ILLEGAL_STATE',
-          { status: current.status },
-        );
-      }
-    }
-    throw error;
-  });
+    // named, and so is an environment no longer running.
+    explainLostRace(deps.environments, environment.id, error, {
+      deploymentsBlock: true,
+      explain: (current) => {
+        if (current.status !== 'running') {
+          throw new ConflictError(
+            `Environment ${environmentId} is ${current.status}: deployments need a running environment`,
+            'ILLEGAL_STATE',
+            { status: current.status },
+          );
+        }
+      },
+    }),
+  );
   // Started before anything else: the record holds the environment until its rollout ends,
   // so the rollout must exist as soon as possible (a stalled one is failed by the sweeper).
   let startError: unknown = null;

@@ -222,17 +222,21 @@ export async function getModifiableEnvironment(
  * A conditional write of the environment lost to another request (the store's
  * `CONCURRENT_MODIFICATION`): when the winner started an operation, the 409 names it
  * (`OPERATION_IN_PROGRESS`), and so it does a deployment in progress if `deploymentsBlock`
- * (a settings-only write is not blocked by one); otherwise the store's error stands.
+ * (a settings-only write is not blocked by one); `explain` may name another reason from the
+ * environment as it is now; otherwise the store's error stands.
  */
 export async function explainLostRace(
   environments: EnvironmentStore,
   environmentId: string,
   error: unknown,
-  options: { deploymentsBlock: boolean },
+  options: { deploymentsBlock: boolean; explain?: (current: EnvironmentRecord) => void },
 ): Promise<never> {
   if (error instanceof ConflictError && error.errorCode === 'CONCURRENT_MODIFICATION') {
     const current = await environments.get(environmentId);
-    if (current) assertSettled(current, options);
+    if (current) {
+      assertSettled(current, { deploymentsBlock: options.deploymentsBlock });
+      options.explain?.(current);
+    }
   }
   throw error;
 }
