@@ -4,7 +4,6 @@
  * (one read), or, for one recorded before it kept it, what its environment and stacks say.
  */
 
-import type { StackStatusValue } from '../../api/contract/schemas.ts';
 import { assertMayModify, assertVisible, type Principal } from '../access.ts';
 import { ConflictError, NotFoundError } from '../errors.ts';
 import type {
@@ -19,6 +18,8 @@ import type {
 } from '../model.ts';
 import { inScope } from '../workflow/planning.ts';
 import { type EnvironmentDeps, getVisibleEnvironment } from './environments.ts';
+
+type StackStatusValue = StackRecord['status'];
 
 /** What reading and cancelling operations needs. */
 export type OperationReadDeps = Pick<EnvironmentDeps, 'environments' | 'stacks' | 'operations'>;
