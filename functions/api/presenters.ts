@@ -11,7 +11,7 @@ import type {
 } from '../domain/model.ts';
 import { PARAMETER_DOCS } from '../domain/parameters.ts';
 import type { Template } from '../domain/templates.ts';
-import type { OperationView } from '../domain/use-cases/operations.ts';
+import type { OperationView } from '../domain/use-cases/operation-views.ts';
 
 export function presentProject(p: ProjectRecord) {
   return {

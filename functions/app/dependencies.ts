@@ -1,10 +1,26 @@
 /**
- * The concrete stores and settings the handlers pass to the domain services, created
- * once per container. Stores are stateless; clients behind them are created lazily on
- * first use, so a function only touches the services it really calls. Each construction
- * is marked pure, so a bundle keeps only what its handlers use (and, e.g., a function
- * that publishes no event does not carry the event bus or the metrics).
+ * The composition root: the one place that builds the stores, the adapters and the settings,
+ * and hands them to the use cases as one typed deps object per family of use cases. Entry
+ * points (route handlers, workflow steps, event targets) only ever take these objects; they
+ * never import a store.
+ *
+ *   projectDeps         projects                          api/projects
+ *   environmentDeps     environments, stacks, operations  api/environments, api/stacks, api/operations
+ *   deploymentDeps      deployments (the API side)        api/deployments
+ *   insightsDeps        events, metrics, audit (reads)    api/insights
+ *   catalogDeps         templates, AWS checks             api/catalog
+ *   auditDeps           the audit trail                   the HTTP stack of every write route
+ *   workflowDeps        an operation's walk               steps/operation-steps
+ *   deploymentStepDeps  a rollout                         steps/deployment-steps, the sweeper, the reconciler
+ *   reconcilerDeps      executions that ended otherwise   events/reconcile-execution
+ *   sweeperDeps         TTL expiry, scheduled drift       events/sweep-environments
+ *
+ * Stores are stateless, and the clients behind them are created on first use, so a function
+ * only touches the services it really calls. Each construction is marked pure and settings
+ * are read on first use (getters), so a bundle keeps only what its entry points use (e.g. a
+ * function that publishes no event carries neither the event bus nor the metrics).
  */
+import { DynamoAuditStore } from '../data/audit-store.ts';
 import { DynamoDeploymentStore } from '../data/deployment-store.ts';
 import { DynamoEnvironmentStore } from '../data/environment-store.ts';
 import { DynamoEventStore } from '../data/event-store.ts';
@@ -12,36 +28,47 @@ import { DynamoLogStore } from '../data/log-store.ts';
 import { DynamoMetricsStore } from '../data/metrics-store.ts';
 import { DynamoOperationStore } from '../data/operation-store.ts';
 import { DynamoProjectStore } from '../data/project-store.ts';
-import type { DeploymentDeps, DeploymentStepDeps } from '../domain/use-cases/deployments.ts';
+import { DynamoQuotaStore } from '../data/quota-store.ts';
+import { DynamoScheduleStore } from '../data/schedule-store.ts';
+import { DynamoStackStore } from '../data/stack-store.ts';
+import type { AuditDeps } from '../domain/use-cases/audit.ts';
+import type { CatalogDeps, CatalogSettings } from '../domain/use-cases/catalog.ts';
+import type {
+  DeploymentDeps,
+  DeploymentStepDeps,
+  DeploymentStepSettings,
+} from '../domain/use-cases/deployments.ts';
 import type { EnvironmentDeps, EnvironmentSettings } from '../domain/use-cases/environments.ts';
-import type { WorkflowDeps, WorkflowSettings } from '../domain/use-cases/workflow.ts';
+import type { InsightsDeps } from '../domain/use-cases/events.ts';
+import type { ProjectDeps } from '../domain/use-cases/projects.ts';
+import type { SweeperDeps, SweepSettings } from '../domain/use-cases/ttl.ts';
+import type { ReconcilerDeps, WorkflowDeps, WorkflowSettings } from '../domain/workflow/run.ts';
 import { simulationConfig } from '../platform/config.ts';
 import { EventBridgeBus } from './event-bus.ts';
 import { LifecycleEventPublisher } from './events.ts';
 import { StepFunctionsDeploymentStarter, StepFunctionsWorkflowStarter } from './workflow-starter.ts';
 
-export const projectStore = /* @__PURE__ */ new DynamoProjectStore();
-export const environmentStore = /* @__PURE__ */ new DynamoEnvironmentStore();
-export const operationStore = /* @__PURE__ */ new DynamoOperationStore();
-export const logStore = /* @__PURE__ */ new DynamoLogStore();
-export const eventStore = /* @__PURE__ */ new DynamoEventStore();
-export const metricsStore = /* @__PURE__ */ new DynamoMetricsStore();
-export const deploymentStore = /* @__PURE__ */ new DynamoDeploymentStore();
+// ---------------------------------------------------------------- stores and adapters
+
+const projects = /* @__PURE__ */ new DynamoProjectStore();
+const environments = /* @__PURE__ */ new DynamoEnvironmentStore();
+const schedules = /* @__PURE__ */ new DynamoScheduleStore();
+const stacks = /* @__PURE__ */ new DynamoStackStore();
+const operations = /* @__PURE__ */ new DynamoOperationStore();
+const deployments = /* @__PURE__ */ new DynamoDeploymentStore();
+const quotas = /* @__PURE__ */ new DynamoQuotaStore();
+const logs = /* @__PURE__ */ new DynamoLogStore();
+const eventStore = /* @__PURE__ */ new DynamoEventStore();
+const metrics = /* @__PURE__ */ new DynamoMetricsStore();
+const audit = /* @__PURE__ */ new DynamoAuditStore();
+const workflows = /* @__PURE__ */ new StepFunctionsWorkflowStarter();
+const rollouts = /* @__PURE__ */ new StepFunctionsDeploymentStarter();
 /** Records lifecycle events (and their metric counts) and sends them to the event bus. */
-export const eventPublisher = /* @__PURE__ */ new LifecycleEventPublisher(
-  eventStore,
-  /* @__PURE__ */ new EventBridgeBus(),
-);
+const events = /* @__PURE__ */ new LifecycleEventPublisher(eventStore, /* @__PURE__ */ new EventBridgeBus());
 
-export const environmentDeps: EnvironmentDeps = {
-  projects: projectStore,
-  environments: environmentStore,
-  operations: operationStore,
-  workflows: /* @__PURE__ */ new StepFunctionsWorkflowStarter(),
-  events: eventPublisher,
-};
+// ---------------------------------------------------------------- settings (read on first use)
 
-export function environmentSettings(): EnvironmentSettings {
+function environmentSettings(): EnvironmentSettings {
   const config = simulationConfig();
   return {
     defaultRegion: config.DEFAULT_REGION,
@@ -51,31 +78,103 @@ export function environmentSettings(): EnvironmentSettings {
   };
 }
 
-export function workflowSettings(): WorkflowSettings {
+function sweepSettings(): EnvironmentSettings & SweepSettings {
+  return { ...environmentSettings(), warningMinutes: simulationConfig().EXPIRY_WARNING_MINUTES };
+}
+
+function workflowSettings(): WorkflowSettings {
   const config = simulationConfig();
   return { timeScale: config.SIMULATION_TIME_SCALE, baseDomain: config.BASE_DOMAIN };
 }
 
-/** What the workflow steps work with: the records (and their log lines) and the lifecycle events. */
-export const workflowDeps: WorkflowDeps = {
-  store: operationStore,
-  events: eventPublisher,
+function rolloutSettings(): DeploymentStepSettings {
+  return { timeScale: simulationConfig().SIMULATION_TIME_SCALE };
+}
+
+function catalogSettings(): CatalogSettings {
+  const config = simulationConfig();
+  return { defaultRegion: config.DEFAULT_REGION, defaultAccountId: config.DEFAULT_ACCOUNT_ID };
+}
+
+// ---------------------------------------------------------------- one deps object per family
+// Each lists its members (a spread would keep every member of the spread object in the bundle).
+
+export const projectDeps: ProjectDeps = { projects };
+
+export const environmentDeps: EnvironmentDeps = {
+  projects,
+  environments,
+  stacks,
+  operations,
+  quotas,
+  logs,
+  workflows,
+  events,
+  get settings() {
+    return environmentSettings();
+  },
 };
 
-/** What the deployment steps work with. */
-export const deploymentStepDeps: DeploymentStepDeps = {
-  environments: environmentStore,
-  deployments: deploymentStore,
-  events: eventPublisher,
-  logs: logStore,
-};
-
-/** What the deployment routes work with: the steps' stores and the rollout starter. */
 export const deploymentDeps: DeploymentDeps = {
-  // Listed, not spread: esbuild keeps a spread (it may run getters), and with it everything.
-  environments: environmentStore,
-  deployments: deploymentStore,
-  events: eventPublisher,
-  logs: logStore,
-  starter: /* @__PURE__ */ new StepFunctionsDeploymentStarter(),
+  environments,
+  deployments,
+  events,
+  logs,
+  starter: rollouts,
+};
+
+export const insightsDeps: InsightsDeps & AuditDeps = {
+  events: eventStore,
+  environments,
+  metrics,
+  audit,
+};
+
+export const catalogDeps: CatalogDeps = {
+  quotas,
+  get settings() {
+    return catalogSettings();
+  },
+};
+
+export const auditDeps: AuditDeps = { audit };
+
+export const workflowDeps: WorkflowDeps = {
+  operations,
+  stacks,
+  events,
+  get settings() {
+    return workflowSettings();
+  },
+};
+
+export const deploymentStepDeps: DeploymentStepDeps = {
+  deployments,
+  events,
+  logs,
+  get settings() {
+    return rolloutSettings();
+  },
+};
+
+export const reconcilerDeps: ReconcilerDeps = {
+  operations,
+  stacks,
+  events,
+  environments,
+};
+
+export const sweeperDeps: SweeperDeps = {
+  projects,
+  environments,
+  stacks,
+  operations,
+  quotas,
+  logs,
+  workflows,
+  events,
+  schedules,
+  get settings() {
+    return sweepSettings();
+  },
 };

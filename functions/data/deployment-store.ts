@@ -1,12 +1,12 @@
 /**
  * Deployments on DynamoDB: one item per deployment (`DEP#id`), listed per environment
  * from GSI1 next to its operations. Creating one and ending one are transactions with the
- * environment item: `active_deployment_id` on the environment is the lock that makes
+ * environment item (its part: `heldByDeployment`, `releasedByDeployment` in
+ * environment-updates.ts): `active_deployment_id` on the environment is the lock that makes
  * deployments one at a time and keeps operations out while one rolls out.
  */
 import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { ConflictError, StaleOperationError } from '../domain/errors.ts';
-import { assertSettled } from '../domain/lifecycle.ts';
+import { StaleOperationError } from '../domain/errors.ts';
 import type {
   DeploymentBatch,
   DeploymentRecord,
@@ -17,8 +17,8 @@ import type {
 import type { DeploymentOutcome, DeploymentStore } from '../domain/ports.ts';
 import { documentClient, tableName } from './client.ts';
 import { cancellationReasons, conditionFailedAt, isConditionFailure, transactWrite } from './conditions.ts';
-import { getEnvironmentItem } from './environment-store.ts';
-import { deploymentKeys, environmentKeys } from './keys.ts';
+import { environmentChanged, heldByDeployment, releasedByDeployment } from './environment-updates.ts';
+import { deploymentKeys } from './keys.ts';
 import { queryPage } from './pagination.ts';
 
 const STRIPPED = ['PK', 'SK', 'GSI1PK', 'GSI1SK', 'GSI3PK', 'GSI3SK', 'entity'];
@@ -39,40 +39,11 @@ function toItem(deployment: DeploymentRecord): Record<string, unknown> {
   };
 }
 
-/** Why a deployment could not take its environment: the most specific conflict. */
-async function refused(environmentId: string): Promise<Error> {
-  const current = await getEnvironmentItem(environmentId);
-  if (current) {
-    assertSettled(current);
-    if (current.status !== 'running') {
-      return new ConflictError(
-        `Environment ${environmentId} is ${current.status}: deployments need a running environment`,
-        'ILLEGAL_STATE',
-        { status: current.status },
-      );
-    }
-  }
-  return new ConflictError(
-    `Environment ${environmentId} was changed by another request; read it again and retry`,
-    'CONCURRENT_MODIFICATION',
-  );
-}
-
 export class DynamoDeploymentStore implements DeploymentStore {
   async create(environment: EnvironmentRecord, deployment: DeploymentRecord): Promise<void> {
     try {
       await transactWrite([
-        {
-          Update: {
-            TableName: tableName(),
-            Key: environmentKeys.item(environment.id),
-            UpdateExpression: 'SET active_deployment_id = :dep',
-            ConditionExpression:
-              '#status = :running AND (attribute_not_exists(active_deployment_id) OR active_deployment_id = :null)',
-            ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: { ':dep': deployment.id, ':running': 'running', ':null': null },
-          },
-        },
+        heldByDeployment(environment.id, deployment.id),
         {
           Put: {
             TableName: tableName(),
@@ -82,7 +53,7 @@ export class DynamoDeploymentStore implements DeploymentStore {
         },
       ]);
     } catch (error) {
-      if (conditionFailedAt(cancellationReasons(error), 0)) throw await refused(environment.id);
+      if (conditionFailedAt(cancellationReasons(error), 0)) throw environmentChanged(environment.id);
       throw error;
     }
   }
@@ -163,22 +134,12 @@ export class DynamoDeploymentStore implements DeploymentStore {
   }
 
   async finish(deployment: DeploymentRecord, outcome: DeploymentOutcome): Promise<boolean> {
-    const version = outcome.currentVersion !== undefined;
+    const serving =
+      outcome.currentVersion !== undefined ? { version: outcome.currentVersion, at: outcome.at } : undefined;
     try {
       await transactWrite([
         { Update: endUpdate(deployment, outcome) },
-        {
-          Update: {
-            TableName: tableName(),
-            Key: environmentKeys.item(deployment.environment_id),
-            UpdateExpression: `${version ? 'SET current_version = :version, updated_at = :at ' : ''}REMOVE active_deployment_id`,
-            ConditionExpression: 'active_deployment_id = :dep',
-            ExpressionAttributeValues: {
-              ':dep': deployment.id,
-              ...(version ? { ':version': outcome.currentVersion, ':at': outcome.at } : {}),
-            },
-          },
-        },
+        releasedByDeployment(deployment.environment_id, deployment.id, serving),
       ]);
       return true;
     } catch (error) {

@@ -1,28 +1,23 @@
 /**
- * Environments, their stacks and operations on DynamoDB, for the API side. Creating an
- * environment is one transaction (environment, stacks, first operation, name lock,
- * project counter), so a half-recorded environment can never exist.
+ * Environments on DynamoDB: one item per environment (`ENV#id`), listed by project, owner
+ * and everyone (GSI1–3) and, by status, from GSI6–GSI11 (docs/decisions.md §30); a lock
+ * item per live name in a project. Creating one is one transaction (the environment, its
+ * name lock, the project's live counter, the account's VPC quota, its stacks and its first
+ * operation), so a half-recorded environment can never exist. Its status changes only with
+ * the operation that holds it: `beginOperation` here, the end in the operation store.
+ * The sweeper's expiry and drift indexes are read by the schedule store.
  */
-import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ConflictError, duplicateName, NotFoundError } from '../domain/errors.ts';
 import { nowIso } from '../domain/ids.ts';
-import { assertSettled } from '../domain/lifecycle.ts';
-import type {
-  DriftChange,
-  EnvironmentRecord,
-  OperationRecord,
-  Page,
-  PageRequest,
-  StackRecord,
-} from '../domain/model.ts';
+import type { EnvironmentRecord, OperationRecord, Page, PageRequest, StackRecord } from '../domain/model.ts';
 import type {
   EnvironmentChanges,
   EnvironmentFilter,
   EnvironmentListScope,
   EnvironmentStore,
-  StoredOperationView,
 } from '../domain/ports.ts';
-import type { EnvironmentStatusValue, StackStatusValue } from '../domain/vocabulary.ts';
+import type { EnvironmentStatusValue } from '../domain/vocabulary.ts';
 import { documentClient, tableName } from './client.ts';
 import {
   cancellationReasons,
@@ -31,86 +26,13 @@ import {
   type TransactItems,
   transactWrite,
 } from './conditions.ts';
-import {
-  environmentFromItem,
-  environmentToItem,
-  operationFromItem,
-  operationToItem,
-  operationViewFromItem,
-  stackFromItem,
-  stackOwner,
-  stackToItem,
-} from './items.ts';
-import { environmentKeys, operationKeys, projectKeys, quotaKeys, stackKeys } from './keys.ts';
+import { environmentChanged, nameLockTaken, settingsUpdate, statusUpdate } from './environment-updates.ts';
+import { environmentFromItem, environmentToItem, operationToItem, stackToItem } from './items.ts';
+import { environmentKeys } from './keys.ts';
 import { decodeCursor, encodeCursor, type QuerySpec, queryPage } from './pagination.ts';
+import { environmentCounted } from './project-store.ts';
+import { vpcTaken } from './quota-store.ts';
 import { TABLE_DESIGN } from './table-design.ts';
-
-/** `SET` clauses (with a leading comma), `REMOVE` attributes and values for changed environment settings. */
-export function settingsUpdate(changes: EnvironmentChanges): {
-  sets: string;
-  removes: string[];
-  names: Record<string, string>;
-  values: Record<string, unknown>;
-} {
-  const sets: string[] = [];
-  const removes: string[] = [];
-  const names: Record<string, string> = {};
-  const values: Record<string, unknown> = {};
-  if (changes.parameters) {
-    // PARAMETERS is a DynamoDB reserved word.
-    sets.push('#parameters = :parameters');
-    names['#parameters'] = 'parameters';
-    values[':parameters'] = changes.parameters;
-  }
-  if (changes.on_failure) {
-    sets.push('on_failure = :onFailure');
-    values[':onFailure'] = changes.on_failure;
-  }
-  if (changes.expiry) {
-    // The expiry index moves with the new expiry.
-    sets.push('ttl_hours = :ttlHours', 'expires_at = :expiresAt', 'GSI4PK = :expiryPk', 'GSI4SK = :expirySk');
-    const keys = environmentKeys.expiry(changes.expiry.expires_at, changes.expiry.id);
-    values[':ttlHours'] = changes.expiry.ttl_hours;
-    values[':expiresAt'] = changes.expiry.expires_at;
-    values[':expiryPk'] = keys.GSI4PK;
-    values[':expirySk'] = keys.GSI4SK;
-  }
-  if (changes.drift) {
-    sets.push('drift_check = :driftCheck', 'next_drift_check_at = :nextDrift');
-    values[':driftCheck'] = changes.drift.check;
-    values[':nextDrift'] = changes.drift.next_at;
-    if (changes.drift.next_at) {
-      // The drift index moves with the next check; turned off, the environment leaves it.
-      const keys = environmentKeys.driftCheck(changes.drift.next_at, changes.drift.id);
-      sets.push('GSI5PK = :driftPk', 'GSI5SK = :driftSk');
-      values[':driftPk'] = keys.GSI5PK;
-      values[':driftSk'] = keys.GSI5SK;
-    } else {
-      removes.push('GSI5PK', 'GSI5SK');
-    }
-  }
-  return { sets: sets.map((clause) => `, ${clause}`).join(''), removes, names, values };
-}
-
-/**
- * `SET` clauses (with a leading comma) and values that move an environment to the status
- * indexes' partitions of `status`: every write of an environment's status includes them.
- */
-export function statusUpdate(
-  environment: Pick<EnvironmentRecord, 'project_id' | 'owner_id' | 'type'>,
-  status: EnvironmentStatusValue,
-): { sets: string; values: Record<string, string> } {
-  const keys = environmentKeys.byStatus(
-    { projectId: environment.project_id, ownerId: environment.owner_id, type: environment.type },
-    status,
-  );
-  return {
-    sets: Object.keys(keys)
-      .map((name) => `, ${name} = :${name}`)
-      .join(''),
-    values: Object.fromEntries(Object.entries(keys).map(([name, value]) => [`:${name}`, value])),
-  };
-}
 
 /** The environment as it reads after `changes`. */
 function applyChanges(environment: EnvironmentRecord, changes: EnvironmentChanges): EnvironmentRecord {
@@ -123,81 +45,6 @@ function applyChanges(environment: EnvironmentRecord, changes: EnvironmentChange
       ? { drift_check: changes.drift.check, next_drift_check_at: changes.drift.next_at }
       : {}),
   };
-}
-
-/**
- * The error for a conditional write that lost to another request: if the winner started
- * an operation, 409 OPERATION_IN_PROGRESS naming it; otherwise CONCURRENT_MODIFICATION.
- */
-async function lostRace(environmentId: string, options: { deploymentsBlock: boolean }): Promise<Error> {
-  const current = await getEnvironmentItem(environmentId);
-  // A settings-only write is not blocked by a deployment: only a running operation explains it.
-  if (current) assertSettled(current, options);
-  return new ConflictError(
-    `Environment ${environmentId} was changed by another request; read it again and retry`,
-    'CONCURRENT_MODIFICATION',
-  );
-}
-
-/** Reads every stack of an environment (a template has at most a few dozen: one or two pages). */
-export async function queryStacks(environmentId: string): Promise<StackRecord[]> {
-  return (await queryStacksWithOwner(environmentId)).stacks;
-}
-
-/**
- * Every stack of an environment and the owner they name: null when there is none, or one
- * was recorded before stacks named their owner.
- */
-export async function queryStacksWithOwner(
-  environmentId: string,
-): Promise<{ ownerId: string | null; stacks: StackRecord[] }> {
-  const stacks: StackRecord[] = [];
-  const owners = new Set<string | null>();
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const result = await documentClient().send(
-      new QueryCommand({
-        TableName: tableName(),
-        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-        ExpressionAttributeValues: { ':pk': stackKeys.partition(environmentId), ':prefix': stackKeys.prefix },
-        ConsistentRead: true,
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    for (const item of result.Items ?? []) {
-      stacks.push(stackFromItem(item));
-      owners.add(stackOwner(item));
-    }
-    startKey = result.LastEvaluatedKey;
-  } while (startKey);
-  const [ownerId] = owners;
-  return { ownerId: owners.size === 1 ? (ownerId ?? null) : null, stacks };
-}
-
-export async function getEnvironmentItem(id: string): Promise<EnvironmentRecord | null> {
-  const result = await documentClient().send(
-    new GetCommand({ TableName: tableName(), Key: environmentKeys.item(id), ConsistentRead: true }),
-  );
-  return result.Item ? environmentFromItem(result.Item) : null;
-}
-
-export async function getStackItem(environmentId: string, name: string): Promise<StackRecord | null> {
-  return (await getStackWithOwner(environmentId, name))?.stack ?? null;
-}
-
-/** One stack and the owner it names (null: recorded before stacks named their owner). */
-export async function getStackWithOwner(
-  environmentId: string,
-  name: string,
-): Promise<{ ownerId: string | null; stack: StackRecord } | null> {
-  const result = await documentClient().send(
-    new GetCommand({
-      TableName: tableName(),
-      Key: stackKeys.item(environmentId, name),
-      ConsistentRead: true,
-    }),
-  );
-  return result.Item ? { ownerId: stackOwner(result.Item), stack: stackFromItem(result.Item) } : null;
 }
 
 function listSpec(scope: EnvironmentListScope): QuerySpec {
@@ -272,6 +119,7 @@ export class DynamoEnvironmentStore implements EnvironmentStore {
     quota?: { vpcLimit: number },
   ): Promise<void> {
     const table = tableName();
+    // The failed condition's position says which conflict it was: keep the order.
     const items: TransactItems = [
       {
         Put: {
@@ -280,41 +128,9 @@ export class DynamoEnvironmentStore implements EnvironmentStore {
           ConditionExpression: 'attribute_not_exists(PK)',
         },
       },
-      {
-        Put: {
-          TableName: table,
-          Item: {
-            ...environmentKeys.nameLock(environment.project_id, environment.name),
-            entity: 'lock',
-            environment_id: environment.id,
-          },
-          ConditionExpression: 'attribute_not_exists(PK)',
-        },
-      },
-      {
-        Update: {
-          TableName: table,
-          Key: projectKeys.item(environment.project_id),
-          UpdateExpression: 'ADD live_environments :one',
-          ConditionExpression: 'attribute_exists(PK)',
-          ExpressionAttributeValues: { ':one': 1 },
-        },
-      },
-      // One VPC of the account and region's quota, counted transactionally so concurrent
-      // creates can never exceed it; released when the environment is destroyed.
-      ...(quota
-        ? [
-            {
-              Update: {
-                TableName: table,
-                Key: quotaKeys.vpc(environment.account_id, environment.region),
-                UpdateExpression: 'ADD used :one',
-                ConditionExpression: 'attribute_not_exists(used) OR used < :limit',
-                ExpressionAttributeValues: { ':one': 1, ':limit': quota.vpcLimit },
-              },
-            },
-          ]
-        : []),
+      nameLockTaken(environment),
+      environmentCounted(environment.project_id),
+      ...(quota ? [vpcTaken(environment.account_id, environment.region, quota.vpcLimit)] : []),
       {
         Put: {
           TableName: table,
@@ -344,8 +160,11 @@ export class DynamoEnvironmentStore implements EnvironmentStore {
     }
   }
 
-  get(id: string): Promise<EnvironmentRecord | null> {
-    return getEnvironmentItem(id);
+  async get(id: string): Promise<EnvironmentRecord | null> {
+    const result = await documentClient().send(
+      new GetCommand({ TableName: tableName(), Key: environmentKeys.item(id), ConsistentRead: true }),
+    );
+    return result.Item ? environmentFromItem(result.Item) : null;
   }
 
   list(
@@ -363,25 +182,6 @@ export class DynamoEnvironmentStore implements EnvironmentStore {
       page,
       environmentFromItem,
     );
-  }
-
-  listStacks(environmentId: string): Promise<StackRecord[]> {
-    return queryStacks(environmentId);
-  }
-
-  listStacksWithOwner(environmentId: string): Promise<{ ownerId: string | null; stacks: StackRecord[] }> {
-    return queryStacksWithOwner(environmentId);
-  }
-
-  getStack(environmentId: string, name: string): Promise<StackRecord | null> {
-    return getStackItem(environmentId, name);
-  }
-
-  getStackWithOwner(
-    environmentId: string,
-    name: string,
-  ): Promise<{ ownerId: string | null; stack: StackRecord } | null> {
-    return getStackWithOwner(environmentId, name);
   }
 
   async beginOperation(
@@ -441,9 +241,7 @@ export class DynamoEnvironmentStore implements EnvironmentStore {
         },
       ]);
     } catch (error) {
-      if (conditionFailedAt(cancellationReasons(error), 0)) {
-        throw await lostRace(environment.id, { deploymentsBlock: true });
-      }
+      if (conditionFailedAt(cancellationReasons(error), 0)) throw environmentChanged(environment.id);
       throw error;
     }
     return next;
@@ -479,174 +277,10 @@ export class DynamoEnvironmentStore implements EnvironmentStore {
         }),
       );
     } catch (error) {
-      if (isConditionFailure(error)) throw await lostRace(environment.id, { deploymentsBlock: false });
+      if (isConditionFailure(error)) throw environmentChanged(environment.id);
       throw error;
     }
     return next;
-  }
-
-  async listExpired(before: string, limit: number, after?: string): Promise<EnvironmentRecord[]> {
-    const expired: EnvironmentRecord[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    // Pages through the whole expired range (up to `limit`): entries that cannot be swept
-    // now (busy, or a TTL destroy that failed) must not hide the ones behind them.
-    do {
-      const result = await documentClient().send(
-        new QueryCommand({
-          TableName: tableName(),
-          IndexName: 'GSI4',
-          KeyConditionExpression:
-            after === undefined
-              ? 'GSI4PK = :pk AND GSI4SK < :before'
-              : 'GSI4PK = :pk AND GSI4SK BETWEEN :after AND :before',
-          ExpressionAttributeValues: {
-            ':pk': environmentKeys.expiryPartition,
-            ':before': `${before}#~`,
-            // Sort keys are `<expires_at>#<id>`: '#~' sorts after every id of that instant.
-            ...(after === undefined ? {} : { ':after': `${after}#~` }),
-          },
-          Limit: Math.min(100, limit - expired.length),
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      expired.push(...(result.Items ?? []).map(environmentFromItem));
-      startKey = result.LastEvaluatedKey;
-    } while (startKey && expired.length < limit);
-    return expired;
-  }
-
-  async getOperation(id: string): Promise<OperationRecord | null> {
-    return (await this.getOperationWithView(id))?.operation ?? null;
-  }
-
-  async getOperationWithView(
-    id: string,
-  ): Promise<{ operation: OperationRecord; view: StoredOperationView | null } | null> {
-    const result = await documentClient().send(
-      new GetCommand({ TableName: tableName(), Key: operationKeys.item(id), ConsistentRead: true }),
-    );
-    return result.Item
-      ? { operation: operationFromItem(result.Item), view: operationViewFromItem(result.Item) }
-      : null;
-  }
-
-  listOperations(environmentId: string, page: PageRequest): Promise<Page<OperationRecord>> {
-    return queryPage(
-      {
-        index: 'GSI1',
-        partition: operationKeys.environmentPartition(environmentId),
-        sortPrefix: 'OP#',
-        newestFirst: true,
-      },
-      page,
-      operationFromItem,
-    );
-  }
-
-  async requestCancel(operation: OperationRecord): Promise<OperationRecord> {
-    try {
-      await documentClient().send(
-        new UpdateCommand({
-          TableName: tableName(),
-          Key: operationKeys.item(operation.id),
-          UpdateExpression: 'SET cancel_requested = :yes',
-          ConditionExpression: '#status = :running',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':yes': true, ':running': 'running' },
-        }),
-      );
-    } catch (error) {
-      if (isConditionFailure(error)) {
-        throw new ConflictError(`Operation ${operation.id} has already finished`, 'ILLEGAL_STATE');
-      }
-      throw error;
-    }
-    return { ...operation, cancel_requested: true };
-  }
-
-  async markExpiryWarned(environmentId: string, expiresAt: string): Promise<boolean> {
-    try {
-      await documentClient().send(
-        new UpdateCommand({
-          TableName: tableName(),
-          Key: environmentKeys.item(environmentId),
-          UpdateExpression: 'SET expiry_warned_for = :expires',
-          // Once per expiry time: a new TTL (PATCH) gets its own warning.
-          ConditionExpression:
-            'expires_at = :expires AND (attribute_not_exists(expiry_warned_for) OR expiry_warned_for <> :expires)',
-          ExpressionAttributeValues: { ':expires': expiresAt },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
-  }
-
-  async listDriftDue(before: string, limit: number): Promise<EnvironmentRecord[]> {
-    const result = await documentClient().send(
-      new QueryCommand({
-        TableName: tableName(),
-        IndexName: 'GSI5',
-        KeyConditionExpression: 'GSI5PK = :pk AND GSI5SK < :before',
-        ExpressionAttributeValues: { ':pk': environmentKeys.driftPartition, ':before': `${before}#~` },
-        Limit: limit,
-      }),
-    );
-    return (result.Items ?? []).map(environmentFromItem);
-  }
-
-  async claimDriftCheck(environmentId: string, seen: string, next: string): Promise<boolean> {
-    const keys = environmentKeys.driftCheck(next, environmentId);
-    try {
-      await documentClient().send(
-        new UpdateCommand({
-          TableName: tableName(),
-          Key: environmentKeys.item(environmentId),
-          UpdateExpression: 'SET next_drift_check_at = :next, GSI5PK = :pk, GSI5SK = :sk',
-          ConditionExpression: 'next_drift_check_at = :seen AND attribute_exists(GSI5PK)',
-          ExpressionAttributeValues: { ':next': next, ':seen': seen, ':pk': keys.GSI5PK, ':sk': keys.GSI5SK },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
-  }
-
-  async recordDrift(
-    environmentId: string,
-    stack: string,
-    drift: { checked_at: string; changes: DriftChange[] },
-    expected: { operation_id: string | null; status: StackStatusValue },
-  ): Promise<void> {
-    try {
-      await documentClient().send(
-        new UpdateCommand({
-          TableName: tableName(),
-          Key: stackKeys.item(environmentId, stack),
-          UpdateExpression: 'SET drifted = :drifted, drift = :drift',
-          ConditionExpression: 'attribute_exists(PK) AND operation_id = :op AND #status = :status',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: {
-            ':drifted': drift.changes.length > 0,
-            ':drift': drift,
-            ':op': expected.operation_id,
-            ':status': expected.status,
-          },
-        }),
-      );
-    } catch (error) {
-      if (isConditionFailure(error)) {
-        throw new ConflictError(
-          `Stack ${stack} of ${environmentId} changed while it was being refreshed; refresh again`,
-          'CONCURRENT_MODIFICATION',
-        );
-      }
-      throw error;
-    }
   }
 
   async nameTaken(projectId: string, name: string): Promise<boolean> {

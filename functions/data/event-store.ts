@@ -1,11 +1,11 @@
 /**
  * Lifecycle events on DynamoDB: one item per event in its environment's partition (so an
  * environment's events are one range query), also indexed by owner (GSI2) and across
- * everyone (GSI3), newest first. Recording an event also moves the metrics counters:
- * atomic `ADD`s on one item per hour and one item of live status counts, so `GET
- * /metrics` reads a handful of items instead of scanning.
+ * everyone (GSI3), newest first. Recording an event also moves the metrics counters
+ * (`addToCounters`, metrics-store.ts), so `GET /metrics` reads a handful of items instead
+ * of scanning.
  */
-import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import {
   type EventFilter,
   hourOf,
@@ -17,41 +17,23 @@ import type { Page, PageRequest } from '../domain/model.ts';
 import type { EventStore } from '../domain/ports.ts';
 import { documentClient, tableName } from './client.ts';
 import { isConditionFailure } from './conditions.ts';
-import { eventKeys, metricKeys } from './keys.ts';
+import { eventKeys } from './keys.ts';
+import { addToCounters } from './metrics-store.ts';
 import { type QuerySpec, queryPage } from './pagination.ts';
 import { TABLE_DESIGN } from './table-design.ts';
 
 /** Events are kept 90 days, like a notification history; counters are kept for good. */
 export const EVENT_RETENTION_DAYS = 90;
 
-const STRIPPED = [
-  'PK',
-  'SK',
-  'GSI2PK',
-  'GSI2SK',
-  'GSI3PK',
-  'GSI3SK',
-  'entity',
-  TABLE_DESIGN.timeToLiveAttribute,
-];
+/** Item attributes that are not the event's: its keys, tag and expiry. */
+const STRIPPED = ['PK', 'SK', 'GSI2PK', 'GSI2SK', 'GSI3PK', 'GSI3SK', 'entity'];
 
 function fromItem(item: Record<string, unknown>): LifecycleEvent {
   const copy = { ...item };
-  for (const key of STRIPPED) delete copy[key];
+  // The expiry attribute is named where it is read, not at module level: a bundle that imports
+  // this module without using it (through the composition root) then keeps no table design.
+  for (const key of [...STRIPPED, TABLE_DESIGN.timeToLiveAttribute]) delete copy[key];
   return copy as unknown as LifecycleEvent;
-}
-
-/** `ADD #a :a, #b :b` for the non-zero counts of `counts`, or null when there are none. */
-function addExpression(counts: Record<string, number | undefined>) {
-  const entries = Object.entries(counts).filter(
-    (e): e is [string, number] => typeof e[1] === 'number' && e[1] !== 0,
-  );
-  if (entries.length === 0) return null;
-  return {
-    UpdateExpression: `ADD ${entries.map(([name]) => `#${name} :${name}`).join(', ')}`,
-    ExpressionAttributeNames: Object.fromEntries(entries.map(([name]) => [`#${name}`, name])),
-    ExpressionAttributeValues: Object.fromEntries(entries.map(([name, n]) => [`:${name}`, n])),
-  };
 }
 
 function merge(into: Record<string, number>, add: Record<string, number | undefined>): void {
@@ -91,14 +73,7 @@ export class DynamoEventStore implements EventStore {
       hourly.set(hour, counts);
       merge(statuses, deltas.statuses);
     }
-    for (const [hour, counts] of hourly) await this.add(metricKeys.hour(hour), counts);
-    await this.add(metricKeys.statuses, statuses);
-  }
-
-  private async add(key: { PK: string; SK: string }, counts: Record<string, number>): Promise<void> {
-    const expression = addExpression(counts);
-    if (!expression) return;
-    await documentClient().send(new UpdateCommand({ TableName: tableName(), Key: key, ...expression }));
+    await addToCounters(hourly, statuses);
   }
 
   list(

@@ -1,6 +1,9 @@
 /**
  * Key builders, one group per entity (single-table design; see table-design.ts).
- * Every key in the table is built here and nowhere else.
+ * Every key in the table is built here and nowhere else, and each group is used by its
+ * entity's store (and by items.ts, which maps records to items). A store whose transaction
+ * also changes another entity's item takes that item from the owner's module (e.g.
+ * `environment-updates.ts`, `environmentReleased` in project-store.ts): docs/decisions.md §31.
  */
 
 export const projectKeys = {

@@ -10,12 +10,15 @@ import { TransientStoreError } from '../domain/errors.ts';
 import type { LogFilter, LogRecord, Page, PageRequest } from '../domain/model.ts';
 import type { LogStore } from '../domain/ports.ts';
 import { documentClient, tableName } from './client.ts';
+import { type TransactItems, transactWrite } from './conditions.ts';
 import { logKeys } from './keys.ts';
 import { type QuerySpec, queryPage } from './pagination.ts';
 import { TABLE_DESIGN } from './table-design.ts';
 
 /** How long DynamoDB keeps a log event. */
 export const LOG_RETENTION_DAYS = 30;
+/** DynamoDB's limit of items in one transaction. */
+const TRANSACTION_LIMIT = 100;
 /** BatchWriteItem's limit. */
 const BATCH_SIZE = 25;
 /** Attempts to write one batch's unprocessed items before giving up. */
@@ -49,8 +52,8 @@ const suffix = monotonicFactory();
 
 /**
  * The items of log events, in time order, each with a unique key and its TTL. `append`
- * writes them; the operation store also puts them in the transaction of the change they
- * describe, so a step writes its records and its log lines in one call.
+ * writes them; `transactWithLogs` puts them in the transaction of the change they
+ * describe, so a workflow step writes its records and its log lines in one call.
  */
 export function logItems(events: LogRecord[], now: number = Date.now()): Item[] {
   const ttl = Math.floor(now / 1000) + LOG_RETENTION_DAYS * 86_400;
@@ -108,6 +111,31 @@ export async function putLogItems(items: Item[], retryDelayMs = 50): Promise<voi
       const delay = retryDelayMs * 2 ** (attempt - 1);
       await new Promise((resolve) => setTimeout(resolve, delay / 2 + Math.random() * (delay / 2)));
     }
+  }
+}
+
+/**
+ * Sends a change and the log lines that report it as one transaction: a log item has no
+ * condition, so it cannot fail on its own. Lines that do not fit (a transaction holds 100
+ * items; no stack has nearly that many resources) are appended after it, best effort like
+ * every log line. The workflow's stores send every step's write through here.
+ */
+export async function transactWithLogs(items: TransactItems, logs: LogRecord[]): Promise<void> {
+  const puts = logItems(logs);
+  const room = Math.max(0, TRANSACTION_LIMIT - items.length);
+  await transactWrite([
+    ...items,
+    ...puts.slice(0, room).map((Item) => ({ Put: { TableName: tableName(), Item } })),
+  ]);
+  if (puts.length > room) await appendQuietly(puts.slice(room));
+}
+
+/** Appends log items, never failing the step for a lost log line. */
+export async function appendQuietly(items: Record<string, unknown>[]): Promise<void> {
+  try {
+    await putLogItems(items);
+  } catch {
+    // Best effort by design: a lost log line must not fail or repeat a step.
   }
 }
 

@@ -1,15 +1,23 @@
 /**
  * Projects on DynamoDB. A project's name is unique per owner through a lock item
  * written in the same transaction as the project; the live-environment counter on
- * the project item guards deletion.
+ * the project item guards deletion. The counter moves only in the transactions that
+ * record an environment and finish its destroy (their part: `environmentCounted`,
+ * `environmentReleased`).
  */
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { ConflictError, NotFoundError } from '../domain/errors.ts';
+import { ConflictError } from '../domain/errors.ts';
 import { nowIso } from '../domain/ids.ts';
 import type { Page, PageRequest, ProjectRecord } from '../domain/model.ts';
 import type { ProjectStore } from '../domain/ports.ts';
 import { documentClient, tableName } from './client.ts';
-import { cancellationReasons, conditionFailedAt, isConditionFailure, transactWrite } from './conditions.ts';
+import {
+  cancellationReasons,
+  conditionFailedAt,
+  isConditionFailure,
+  type TransactItems,
+  transactWrite,
+} from './conditions.ts';
 import { projectFromItem, projectToItem } from './items.ts';
 import { projectKeys } from './keys.ts';
 import { queryPage } from './pagination.ts';
@@ -24,6 +32,32 @@ function concurrentChange(project: ProjectRecord): ConflictError {
     `Project ${project.id} was changed by another request; read it again and retry`,
     'CONCURRENT_MODIFICATION',
   );
+}
+
+/** One live environment more, in the transaction that records it (fails if the project is gone). */
+export function environmentCounted(projectId: string): TransactItems[number] {
+  return {
+    Update: {
+      TableName: tableName(),
+      Key: projectKeys.item(projectId),
+      UpdateExpression: 'ADD live_environments :one',
+      ConditionExpression: 'attribute_exists(PK)',
+      ExpressionAttributeValues: { ':one': 1 },
+    },
+  };
+}
+
+/** One live environment less, in the transaction that finishes its destroy. */
+export function environmentReleased(projectId: string): TransactItems[number] {
+  return {
+    Update: {
+      TableName: tableName(),
+      Key: projectKeys.item(projectId),
+      UpdateExpression: 'ADD live_environments :minus',
+      ConditionExpression: 'attribute_exists(PK)',
+      ExpressionAttributeValues: { ':minus': -1 },
+    },
+  };
 }
 
 export class DynamoProjectStore implements ProjectStore {
@@ -170,16 +204,8 @@ export class DynamoProjectStore implements ProjectStore {
         },
       ]);
     } catch (error) {
-      if (conditionFailedAt(cancellationReasons(error), 0)) {
-        const current = await this.get(project.id);
-        if (!current) throw new NotFoundError('Project', project.id);
-        if (current.live_environments === 0) throw concurrentChange(project);
-        throw new ConflictError(
-          `Project ${project.id} still has ${current.live_environments} live environment(s); destroy them first`,
-          'PROJECT_HAS_ENVIRONMENTS',
-          { live_environments: current.live_environments },
-        );
-      }
+      // Why it lost (gone, still has environments, or changed) is for the domain to tell.
+      if (conditionFailedAt(cancellationReasons(error), 0)) throw concurrentChange(project);
       throw error;
     }
   }

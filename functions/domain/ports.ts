@@ -1,7 +1,12 @@
 /**
- * What the domain services need from the outside world. The DynamoDB and Step
- * Functions implementations live in `functions/data`; the domain never imports them.
- * Implementations translate storage conditions into the domain errors named below.
+ * What the domain services need from the outside world: one store per entity (projects,
+ * environments, schedules, stacks, operations, deployments, logs, events, metrics, audit,
+ * quotas) and the adapters (workflow starters, event publisher and bus). The DynamoDB
+ * implementations live in `functions/data` (one `<entity>-store.ts` each), the others in
+ * `functions/app`; the domain never imports them. Stores translate failed conditions into
+ * the domain errors named below (a lost race is a `ConflictError` with its code, a
+ * `StaleOperationError` or a `TransientStoreError`); what a lost race means is the domain's
+ * to decide.
  */
 
 import type { EventFilter, LifecycleEvent, MetricDeltas } from './lifecycle-events.ts';
@@ -46,7 +51,11 @@ export interface ProjectStore {
     project: ProjectRecord,
     changes: { name?: string; description?: string | null },
   ): Promise<ProjectRecord>;
-  /** @throws ConflictError `PROJECT_HAS_ENVIRONMENTS` while live environments remain. */
+  /**
+   * Deletes the project (and its name lock) if it has no live environment and is still at
+   * `project.version`. @throws ConflictError `CONCURRENT_MODIFICATION` otherwise: whether it
+   * is gone, still has environments or just changed is for the caller to find out.
+   */
   delete(project: ProjectRecord): Promise<void>;
 }
 
@@ -70,6 +79,10 @@ export interface EnvironmentChanges {
   drift?: { id: string; check: DriftCheckSettings | null; next_at: string | null };
 }
 
+/**
+ * Environments. An environment's status changes only with the operation that holds it:
+ * `create` and `beginOperation` here, its end in `OperationStore.finish`.
+ */
 export interface EnvironmentStore {
   /**
    * Records a new environment, its stacks and its first operation in one transaction,
@@ -91,23 +104,12 @@ export interface EnvironmentStore {
     filter: EnvironmentFilter,
     page: PageRequest,
   ): Promise<Page<EnvironmentRecord>>;
-  listStacks(environmentId: string): Promise<StackRecord[]>;
-  /**
-   * The stacks and, in the same read, the environment's owner they name (every stack
-   * keeps it): null when there are no stacks or one was recorded before stacks named it.
-   */
-  listStacksWithOwner(environmentId: string): Promise<{ ownerId: string | null; stacks: StackRecord[] }>;
-  getStack(environmentId: string, name: string): Promise<StackRecord | null>;
-  /** One stack and, in the same read, the owner it names (null: recorded before stacks named it). */
-  getStackWithOwner(
-    environmentId: string,
-    name: string,
-  ): Promise<{ ownerId: string | null; stack: StackRecord } | null>;
   /**
    * Moves the environment to `status` under a new operation, if it is still at the
-   * version and status the caller saw; records the operation, with `scope` (the stacks it
-   * is about, as they are now) for its view.
-   * @throws ConflictError when another change got there first.
+   * version and status the caller saw and no deployment holds it; records the operation,
+   * with `scope` (the stacks it is about, as they are now) for its view.
+   * @throws ConflictError `CONCURRENT_MODIFICATION` when another change got there first
+   * (which one is for the caller to find out).
    */
   beginOperation(
     environment: EnvironmentRecord,
@@ -119,17 +121,13 @@ export interface EnvironmentStore {
   /**
    * Saves settings that need no operation (e.g. only `simulate` or `on_failure` changed),
    * if the environment is still at the version the caller saw.
-   * @throws ConflictError when another change got there first.
+   * @throws ConflictError `CONCURRENT_MODIFICATION` when another change got there first.
    */
   updateSettings(environment: EnvironmentRecord, changes: EnvironmentChanges): Promise<EnvironmentRecord>;
-  getOperation(id: string): Promise<OperationRecord | null>;
-  /**
-   * An operation and, in the same read, the view it keeps (see `StoredOperationView`);
-   * `view` is null for an operation recorded before operations kept one.
-   */
-  getOperationWithView(
-    id: string,
-  ): Promise<{ operation: OperationRecord; view: StoredOperationView | null } | null>;
+}
+
+/** The sweeper's schedules: the expiry and drift-check indexes of environments. */
+export interface ScheduleStore {
   /**
    * Live ephemeral environments whose expiry is before `before` (ISO), oldest expiry first;
    * with `after`, only those expiring after it (the window of the expiry warnings).
@@ -147,34 +145,6 @@ export interface EnvironmentStore {
    * two sweeps, one wins). False when it had moved already or checks were turned off.
    */
   claimDriftCheck(environmentId: string, seen: string, next: string): Promise<boolean>;
-  /**
-   * Records what a refresh found on one stack, if it is still as it was compared (same
-   * operation, same status). @throws ConflictError `CONCURRENT_MODIFICATION` otherwise.
-   */
-  recordDrift(
-    environmentId: string,
-    stack: string,
-    drift: { checked_at: string; changes: DriftChange[] },
-    expected: { operation_id: string | null; status: StackStatusValue },
-  ): Promise<void>;
-  /** An environment's operations, newest first. */
-  listOperations(environmentId: string, page: PageRequest): Promise<Page<OperationRecord>>;
-  /**
-   * Flags a running operation as cancelled; its workflow stops starting new stacks.
-   * @throws ConflictError when it is no longer running.
-   */
-  requestCancel(operation: OperationRecord): Promise<OperationRecord>;
-}
-
-/**
- * What an operation keeps so that reading it needs nothing else: its environment's owner,
- * each stack it is about (with its status, kept up to date by the workflow's writes) and,
- * while it runs, a copy of the environment's progress.
- */
-export interface StoredOperationView {
-  ownerId: string;
-  stacks: { name: string; layer: number; status: StackStatusValue }[];
-  progress: Progress;
 }
 
 /**
@@ -198,6 +168,93 @@ export interface StackCompletion {
   inputs?: Record<string, unknown>;
   error?: string | null;
   at: string;
+}
+
+/**
+ * An environment's stacks: what the API reads and what a refresh records, and the
+ * workflow's stack steps. Every step write is conditional on the operation's claim on the
+ * environment and on the stack's expected status, so a stale or repeated step can never
+ * move a stack backwards; each also keeps the operation's view and appends the step's logs.
+ */
+export interface StackStore {
+  list(environmentId: string): Promise<StackRecord[]>;
+  /**
+   * The stacks and, in the same read, the environment's owner they name (every stack
+   * keeps it): null when there are no stacks or one was recorded before stacks named it.
+   */
+  listWithOwner(environmentId: string): Promise<{ ownerId: string | null; stacks: StackRecord[] }>;
+  get(environmentId: string, name: string): Promise<StackRecord | null>;
+  /** One stack and, in the same read, the owner it names (null: recorded before stacks named it). */
+  getWithOwner(
+    environmentId: string,
+    name: string,
+  ): Promise<{ ownerId: string | null; stack: StackRecord } | null>;
+  /**
+   * Records what a refresh found on one stack, if it is still as it was compared (same
+   * operation, same status). @throws ConflictError `CONCURRENT_MODIFICATION` otherwise.
+   */
+  recordDrift(
+    environmentId: string,
+    stack: string,
+    drift: { checked_at: string; changes: DriftChange[] },
+    expected: { operation_id: string | null; status: StackStatusValue },
+  ): Promise<void>;
+  /**
+   * `from` → `to` for one stack under this operation, with `logs`. Idempotent: a stack
+   * already in `to` for the same operation is left as it is.
+   * @throws StaleOperationError when the claim is lost or the stack is in neither state.
+   */
+  start(
+    claim: Claim,
+    stack: string,
+    from: StackStatusValue[],
+    to: StackStatusValue,
+    at: string,
+    logs: LogRecord[],
+  ): Promise<void>;
+  /**
+   * Counts one more try of a stack's step while the stack is `during` under this operation
+   * (the first try is 1); seeds transient-failure simulation so retries draw afresh,
+   * deterministically. Null when the stack is `done` under this operation already (a
+   * retry of a step whose write landed: nothing to try again).
+   */
+  countTry(
+    claim: Claim,
+    stack: string,
+    during: StackStatusValue,
+    done: StackStatusValue,
+  ): Promise<number | null>;
+  /** `during` → failed for one stack of this operation, with the reason and `logs`. Idempotent. */
+  fail(
+    claim: Claim,
+    stack: string,
+    during: StackStatusValue,
+    reason: string,
+    at: string,
+    logs?: LogRecord[],
+  ): Promise<void>;
+  /**
+   * Settles one stack, counts it as done on the environment and appends `logs`, atomically.
+   * Idempotent: false (nothing written) when it had been settled so by this operation already.
+   */
+  complete(
+    claim: Claim,
+    stack: string,
+    from: StackStatusValue,
+    result: StackCompletion,
+    logs: LogRecord[],
+  ): Promise<boolean>;
+}
+
+/**
+ * What an operation keeps so that reading it needs nothing else: its environment's owner,
+ * each stack it is about (with its status, kept up to date by the workflow's writes) and,
+ * while it runs, a copy of the environment's progress.
+ */
+export interface StoredOperationView {
+  ownerId: string;
+  stacks: { name: string; layer: number; status: StackStatusValue }[];
+  progress: Progress;
 }
 
 /** How an operation ends, and what it does to its environment. */
@@ -227,20 +284,30 @@ export interface WorkflowStarter {
 }
 
 /**
- * What the workflow steps write. Every write is conditional on the operation still
- * owning the environment (and on the expected status), so a stale or duplicated step
- * can never move a record backwards.
+ * Operations: what the API reads and its cancel, and the workflow's walk and end. Every
+ * workflow write is conditional on the operation still holding its environment (its claim).
  */
 export interface OperationStore {
-  getOperation(id: string): Promise<OperationRecord | null>;
-  getEnvironment(id: string): Promise<EnvironmentRecord | null>;
-  /** The environment and the operation, in one read. */
-  getEnvironmentAndOperation(
+  get(id: string): Promise<OperationRecord | null>;
+  /**
+   * An operation and, in the same read, the view it keeps (see `StoredOperationView`);
+   * `view` is null for an operation recorded before operations kept one.
+   */
+  getWithView(id: string): Promise<{ operation: OperationRecord; view: StoredOperationView | null } | null>;
+  /** The operation and the environment it is about, in one read (what every workflow step starts from). */
+  getWithEnvironment(
     environmentId: string,
     operationId: string,
   ): Promise<{ environment: EnvironmentRecord | null; operation: OperationRecord | null }>;
-  listStacks(environmentId: string): Promise<StackRecord[]>;
-  getStack(environmentId: string, name: string): Promise<StackRecord | null>;
+  /** An environment's operations, newest first. */
+  listByEnvironment(environmentId: string, page: PageRequest): Promise<Page<OperationRecord>>;
+  /**
+   * Flags a running operation as cancelled (`cancel_requested`). The workflow honours it
+   * (domain/workflow): `startLayer` starts nothing new, `settleOperation` ends the run
+   * `cancelled` (a provision rolls back), and the reconciler settles a stopped execution so.
+   * @throws ConflictError `ILLEGAL_STATE` when it is no longer running.
+   */
+  requestCancel(operation: OperationRecord): Promise<OperationRecord>;
   /**
    * Sets progress for a walk of `layers` layers over `stacks` stacks (the done set is kept)
    * and appends `logs`, in one write.
@@ -258,53 +325,9 @@ export interface OperationStore {
     logs: LogRecord[],
   ): Promise<void>;
   /**
-   * `from` → `to` for one stack under this operation, with `logs`. Idempotent: a stack
-   * already in `to` for the same operation is left as it is.
-   * @throws StaleOperationError when the stack is in neither state for this operation.
-   */
-  startStack(
-    claim: Claim,
-    stack: string,
-    from: StackStatusValue[],
-    to: StackStatusValue,
-    at: string,
-    logs: LogRecord[],
-  ): Promise<void>;
-  /**
-   * Counts one more try of a stack's step while the stack is `during` under this operation
-   * (the first try is 1); seeds transient-failure simulation so retries draw afresh,
-   * deterministically. Null when the stack is `done` under this operation already (a
-   * retry of a step whose write landed: nothing to try again).
-   */
-  countTry(
-    claim: Claim,
-    stack: string,
-    during: StackStatusValue,
-    done: StackStatusValue,
-  ): Promise<number | null>;
-  /** `during` → failed for one stack of this operation, with the reason and `logs`. Idempotent. */
-  failStack(
-    claim: Claim,
-    stack: string,
-    during: StackStatusValue,
-    reason: string,
-    at: string,
-    logs?: LogRecord[],
-  ): Promise<void>;
-  /**
-   * Settles one stack, counts it as done on the environment and appends `logs`, atomically.
-   * Idempotent: false (nothing written) when it had been settled so by this operation already.
-   */
-  completeStack(
-    claim: Claim,
-    stack: string,
-    from: StackStatusValue,
-    result: StackCompletion,
-    logs: LogRecord[],
-  ): Promise<boolean>;
-  /**
    * Ends the operation and moves the environment from `from` to `to` with the given
-   * fields; for a destroy, also releases the name lock and the project's live counter.
+   * fields; for a destroy, also releases the name lock, the project's live counter and the
+   * VPC quota, all in one transaction.
    * True when this call ended it; false when it had already ended that way (a repeated
    * step, or the reconciler first): the caller must not report it again. `logs` are
    * appended either way.
@@ -358,6 +381,12 @@ export interface MetricsStore {
   statuses(): Promise<MetricDeltas['statuses']>;
 }
 
+/** Quota counters (the VPCs of an account and region; they move with environments' creates and destroys). */
+export interface QuotaStore {
+  /** How many VPCs the account uses in the region (no counter yet means 0). */
+  vpcUsage(accountId: string, region: string): Promise<number>;
+}
+
 /** Sends events to the event bus (EventBridge in AWS). */
 export interface EventBus {
   put(events: LifecycleEvent[]): Promise<void>;
@@ -377,7 +406,7 @@ export interface DeploymentStore {
   /**
    * Records a pending deployment and makes it the environment's active one, if the
    * environment is still running with no operation or deployment in progress.
-   * @throws ConflictError (`DEPLOYMENT_IN_PROGRESS`, `ILLEGAL_STATE`, `OPERATION_IN_PROGRESS`, `CONCURRENT_MODIFICATION`).
+   * @throws ConflictError `CONCURRENT_MODIFICATION` otherwise (the caller finds out why).
    */
   create(environment: EnvironmentRecord, deployment: DeploymentRecord): Promise<void>;
   get(id: string): Promise<DeploymentRecord | null>;

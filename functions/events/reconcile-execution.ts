@@ -8,9 +8,10 @@
  * a deployment id (`dep_…`).
  */
 import type { Context, EventBridgeEvent } from 'aws-lambda';
-import { deploymentStepDeps, workflowDeps } from '../app/dependencies.ts';
+import { deploymentStepDeps, reconcilerDeps } from '../app/dependencies.ts';
 import { reconcileDeployment } from '../domain/use-cases/deployments.ts';
-import { type ExecutionStatusChange, reconcileExecution } from '../domain/use-cases/workflow.ts';
+import type { ExecutionStatusChange } from '../domain/workflow/contracts.ts';
+import { reconcileExecution } from '../domain/workflow/reconciler.ts';
 import { withLogContext } from '../platform/observability.ts';
 
 export const handler = (
@@ -26,6 +27,6 @@ export const handler = (
   return withLogContext(context, change.name, { ...keys, execution_status: change.status }, () =>
     isDeployment
       ? reconcileDeployment(deploymentStepDeps, change, change.name)
-      : reconcileExecution(workflowDeps, change),
+      : reconcileExecution(reconcilerDeps, change),
   );
 };

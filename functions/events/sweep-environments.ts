@@ -7,11 +7,10 @@
  */
 
 import type { Context } from 'aws-lambda';
-import { deploymentStepDeps, environmentDeps } from '../app/dependencies.ts';
+import { deploymentStepDeps, sweeperDeps } from '../app/dependencies.ts';
 import { failStalledDeployments } from '../domain/use-cases/deployments.ts';
 import { type DriftSweepResult, runDueDriftChecks } from '../domain/use-cases/drift.ts';
 import { type SweepResult, sweepExpiredEnvironments } from '../domain/use-cases/ttl.ts';
-import { simulationConfig } from '../platform/config.ts';
 import { logger, withLogContext } from '../platform/observability.ts';
 
 export type SweepReport = SweepResult & { stalled_deployments: string[]; drift: DriftSweepResult };
@@ -21,11 +20,9 @@ export const handler = (_event?: unknown, context?: Context): Promise<SweepRepor
 
 async function sweep(): Promise<SweepReport> {
   const now = new Date();
-  const result = await sweepExpiredEnvironments(environmentDeps, now, {
-    warningMinutes: simulationConfig().EXPIRY_WARNING_MINUTES,
-  });
+  const result = await sweepExpiredEnvironments(sweeperDeps, now);
   const stalled = await failStalledDeployments(deploymentStepDeps, now);
-  const drift = await runDueDriftChecks(environmentDeps, now);
+  const drift = await runDueDriftChecks(sweeperDeps, now);
   const report = { ...result, stalled_deployments: stalled, drift };
   if (result.errors.length > 0 || drift.errors.length > 0)
     logger.warn('The sweep could not do everything', { ...report });

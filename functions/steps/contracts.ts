@@ -2,7 +2,8 @@
  * Payloads exchanged between the state machines (`statemachines/*.asl.json`) and the
  * Lambda steps. The ASL passes them through unchanged (each task's `OutputPath` is
  * `$.Payload`), so these shapes are the workflow's data contract. They are defined
- * next to the step logic in the domain and re-exported here for the adapters.
+ * in the domain (`domain/workflow/contracts.ts`, and the deployments' use cases) and
+ * re-exported here for the adapters.
  */
 
 export type {
@@ -26,4 +27,4 @@ export type {
   StackFailureInput,
   StackInput,
   StackStarted,
-} from '../domain/use-cases/workflow.ts';
+} from '../domain/workflow/contracts.ts';

@@ -1,6 +1,6 @@
 /** Step: start one batch of the rollout; the Wait state then sleeps `wait_seconds`. */
 
-import { deploymentStepDeps, workflowSettings } from '../app/dependencies.ts';
+import { deploymentStepDeps } from '../app/dependencies.ts';
 import { type BatchInput, deployBatch } from '../domain/use-cases/deployments.ts';
 
-export const handler = (input: BatchInput) => deployBatch(deploymentStepDeps, workflowSettings(), input);
+export const handler = (input: BatchInput) => deployBatch(deploymentStepDeps, input);

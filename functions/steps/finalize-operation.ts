@@ -1,6 +1,7 @@
 /** Step: end the operation from its settlement; the environment becomes running, stopped, destroyed or failed. */
 
-import { workflowDeps, workflowSettings } from '../app/dependencies.ts';
-import { finalizeOperation, type Settlement } from '../domain/use-cases/workflow.ts';
+import { workflowDeps } from '../app/dependencies.ts';
+import type { Settlement } from '../domain/workflow/contracts.ts';
+import { finalizeOperation } from '../domain/workflow/settle.ts';
 
-export const handler = (input: Settlement) => finalizeOperation(workflowDeps, workflowSettings(), input);
+export const handler = (input: Settlement) => finalizeOperation(workflowDeps, input);

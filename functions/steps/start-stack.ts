@@ -1,6 +1,7 @@
 /** Step: mark one stack in progress and return its (scaled) simulated duration for the Wait state. */
 
-import { workflowDeps, workflowSettings } from '../app/dependencies.ts';
-import { type StackInput, startStack } from '../domain/use-cases/workflow.ts';
+import { workflowDeps } from '../app/dependencies.ts';
+import type { StackInput } from '../domain/workflow/contracts.ts';
+import { startStack } from '../domain/workflow/stack.ts';
 
-export const handler = (input: StackInput) => startStack(workflowDeps, workflowSettings(), input);
+export const handler = (input: StackInput) => startStack(workflowDeps, input);

@@ -46,10 +46,14 @@ async function deploy(environmentId: string, input: Partial<CreateDeploymentInpu
     ...input,
   });
   const execution = await harness.sfn.waitForExecution(executionArn('deploy-release', deployment.id), 60_000);
-  return { deployment: must(await harness.deps.deploymentStore.get(deployment.id), 'deployment'), execution };
+  return {
+    deployment: must(await harness.deps.deploymentDeps.deployments.get(deployment.id), 'deployment'),
+    execution,
+  };
 }
 
-const environment = async (id: string) => must(await harness.deps.environmentStore.get(id), 'environment');
+const environment = async (id: string) =>
+  must(await harness.deps.environmentDeps.environments.get(id), 'environment');
 
 /** Deployment deps whose starter starts nothing: the deployment stays pending, holding its environment. */
 function withoutRollout(): DeploymentDeps {
@@ -83,7 +87,7 @@ describe('a rolling deployment', () => {
       ]),
     );
     expect(logs.items.every((l) => l.deployment_id === deployment.id)).toBe(true);
-    const events = await harness.deps.eventStore.list({ environment_id: id }, { limit: 100 });
+    const events = await harness.deps.insightsDeps.events.list({ environment_id: id }, { limit: 100 });
     expect(events.items.map((e) => e.type)).toEqual(
       expect.arrayContaining(['deployment.started', 'deployment.succeeded']),
     );
@@ -140,7 +144,9 @@ describe('the environment lock', () => {
       name: 'ConflictError',
       errorCode: 'ILLEGAL_STATE',
     });
-    expect((await harness.deps.deploymentStore.listByEnvironment(id, { limit: 10 })).items).toEqual([]);
+    expect(
+      (await harness.deps.deploymentDeps.deployments.listByEnvironment(id, { limit: 10 })).items,
+    ).toEqual([]);
   });
 
   it('allows one deployment at a time, keeps operations out meanwhile, and the reconciler releases it', async () => {
@@ -168,7 +174,7 @@ describe('the environment lock', () => {
       held.id,
     );
     expect(settled.status).toBe('failed');
-    expect(must(await harness.deps.deploymentStore.get(held.id), 'deployment')).toMatchObject({
+    expect(must(await harness.deps.deploymentDeps.deployments.get(held.id), 'deployment')).toMatchObject({
       status: 'failed',
       error: 'The workflow was stopped',
     });
@@ -192,7 +198,7 @@ describe('the environment lock', () => {
     expect(early).not.toContain(stalled.id);
     expect(swept).toContain(stalled.id);
     expect(again).not.toContain(stalled.id);
-    expect(must(await harness.deps.deploymentStore.get(stalled.id), 'deployment')).toMatchObject({
+    expect(must(await harness.deps.deploymentDeps.deployments.get(stalled.id), 'deployment')).toMatchObject({
       status: 'failed',
       error: 'The rollout never started',
     });

@@ -62,11 +62,14 @@ describe('a provision of the default template (16 stacks in 5 layers)', () => {
     // Arrange: the environment and its operation are recorded, its workflow not started yet.
     const project = await harness.project(developer);
     const created = await createEnvironment(
-      { ...harness.deps.environmentDeps, workflows: { start: async () => undefined } },
+      {
+        ...harness.deps.environmentDeps,
+        workflows: { start: async () => undefined },
+        settings: harness.settings(),
+      },
       developer,
       project.id,
       { name: 'budget', type: 'persistent', template: 'default', parameters: {}, on_failure: 'rollback' },
-      harness.settings(),
     );
     // Act: the whole workflow, from plan to finalize.
     const { counter } = await counted(async () => {
@@ -79,7 +82,10 @@ describe('a provision of the default template (16 stacks in 5 layers)', () => {
       expect(run.status).toBe('SUCCEEDED');
     });
     // Assert
-    const environment = must(await harness.deps.environmentStore.get(created.environment.id), 'environment');
+    const environment = must(
+      await harness.deps.environmentDeps.environments.get(created.environment.id),
+      'environment',
+    );
     expect(environment.status).toBe('running');
     console.info(
       `default provision: ${counter.total} DynamoDB calls (${counter.reads} reads, ${counter.writes} writes)`,
@@ -94,11 +100,14 @@ describe('what a client polls', () => {
     // Arrange: a running provision (its workflow not started), then a finished one.
     const project = await harness.project(developer);
     const running = await createEnvironment(
-      { ...harness.deps.environmentDeps, workflows: { start: async () => undefined } },
+      {
+        ...harness.deps.environmentDeps,
+        workflows: { start: async () => undefined },
+        settings: harness.settings(),
+      },
       developer,
       project.id,
       { name: 'polled', type: 'persistent', template: 'minimal', parameters: {}, on_failure: 'rollback' },
-      harness.settings(),
     );
     const finished = await harness.provisioned(developer);
     for (const { operation } of [running, finished]) {
@@ -121,12 +130,16 @@ describe('what a client polls', () => {
   it('the one read of a running operation is what its environment and stacks say, at every step', async () => {
     // Arrange: a provision where security fails and, under `keep`, its dependants are skipped;
     // before each layer and before the outcome is decided, the operation is read both ways.
-    const { getOperation } = await import('../../functions/domain/use-cases/operations.ts');
-    const { inScope } = await import('../../functions/domain/use-cases/workflow.ts');
-    const store = harness.deps.environmentStore;
+    const { getOperation } = await import('../../functions/domain/use-cases/operation-views.ts');
+    const { inScope } = await import('../../functions/domain/workflow/planning.ts');
+    const store = harness.deps.environmentDeps;
     const project = await harness.project(developer);
     const created = await createEnvironment(
-      { ...harness.deps.environmentDeps, workflows: { start: async () => undefined } },
+      {
+        ...harness.deps.environmentDeps,
+        workflows: { start: async () => undefined },
+        settings: harness.settings(),
+      },
       developer,
       project.id,
       {
@@ -136,14 +149,13 @@ describe('what a client polls', () => {
         parameters: { simulate: { fail_stacks: ['security'] } },
         on_failure: 'keep',
       },
-      harness.settings(),
     );
     const operationId = created.operation.id;
     const seen: { kept: unknown; read: unknown }[] = [];
     const compare = async () => {
       const kept = await getOperation(store, developer, operationId);
-      const environment = must(await store.get(created.environment.id), 'environment');
-      const stacks = (await store.listStacks(created.environment.id))
+      const environment = must(await store.environments.get(created.environment.id), 'environment');
+      const stacks = (await store.stacks.list(created.environment.id))
         .filter((s) => inScope(kept.operation, s))
         .sort((a, b) => a.layer - b.layer || a.name.localeCompare(b.name));
       seen.push({
@@ -182,7 +194,7 @@ describe('what a client polls', () => {
       );
       // Assert
       expect(run.status).toBe('SUCCEEDED');
-      expect((await store.getOperationWithView(operationId))?.view).not.toBeNull();
+      expect((await store.operations.getWithView(operationId))?.view).not.toBeNull();
       expect(seen.length).toBeGreaterThanOrEqual(4);
       for (const { kept, read } of seen) expect(kept).toEqual(read);
       const last = seen.at(-1)?.read as { stacks: { name: string; status: string }[] };
@@ -308,11 +320,14 @@ describe('the status lists follow an environment', () => {
     };
     // Act + assert: recorded while its provision has not started, then provisioned.
     const created = await createEnvironment(
-      { ...harness.deps.environmentDeps, workflows: { start: async () => undefined } },
+      {
+        ...harness.deps.environmentDeps,
+        workflows: { start: async () => undefined },
+        settings: harness.settings(),
+      },
       principal,
       project.id,
       { name: 'followed', type: 'ephemeral', template: 'minimal', parameters: {}, on_failure: 'rollback' },
-      harness.settings(),
     );
     const id = created.environment.id;
     expect(await listed('provisioning')).toEqual([id]);
@@ -402,7 +417,10 @@ describe('items recorded before the status indexes and the stacks’ owners', ()
       ids.push(await record(principal.userId, project.id, `c-${i}`, 'running', 'persistent'));
     const newestFirst = [...ids].reverse();
     const second = must(newestFirst[1], 'second');
-    const createdAt = must((await harness.deps.environmentStore.get(second))?.created_at, 'created_at');
+    const createdAt = must(
+      (await harness.deps.environmentDeps.environments.get(second))?.created_at,
+      'created_at',
+    );
     const { encodeCursor } = await import('../../functions/data/pagination.ts');
     const cursor = encodeCursor({
       PK: `ENV#${second}`,
@@ -490,6 +508,6 @@ async function record(
     finished_at: at,
     error: null,
   };
-  await harness.deps.environmentStore.create(environment, [stack], operation);
+  await harness.deps.environmentDeps.environments.create(environment, [stack], operation);
   return id;
 }

@@ -17,8 +17,8 @@ import {
   destroyEnvironment,
   type EnvironmentSettings,
 } from '../../functions/domain/use-cases/environments.ts';
+import { cancelOperation } from '../../functions/domain/use-cases/operation-views.ts';
 import {
-  cancelOperation,
   retryOperation,
   startEnvironment,
   stopEnvironment,
@@ -68,8 +68,8 @@ async function finished(runner: LocalStepFunctions, change: AcceptedChange) {
 }
 
 async function load(environmentId: string) {
-  const env = must(await deps.environmentStore.get(environmentId), 'environment');
-  const list = await deps.environmentStore.listStacks(environmentId);
+  const env = must(await deps.environmentDeps.environments.get(environmentId), 'environment');
+  const list = await deps.environmentDeps.stacks.list(environmentId);
   const stacks = new Map(list.map((s) => [s.name, s]));
   const stack = (name: string): StackRecord => must(stacks.get(name), name);
   const statuses = Object.fromEntries(list.map((s) => [s.name, s.status]));
@@ -77,7 +77,7 @@ async function load(environmentId: string) {
 }
 
 async function operation(id: string) {
-  return must(await deps.environmentStore.getOperation(id), 'operation');
+  return must(await deps.environmentDeps.operations.get(id), 'operation');
 }
 
 let projectSeq = 0;
@@ -85,13 +85,13 @@ async function newEnvironment(
   input: Partial<CreateEnvironmentInput> = {},
   options: { start?: boolean; settings?: EnvironmentSettings } = {},
 ): Promise<AcceptedChange> {
-  const project = await createProject(deps.projectStore, owner, { name: `engine-${projectSeq++}` });
+  const project = await createProject(deps.projectDeps, owner, { name: `engine-${projectSeq++}` });
   const environmentDeps =
     options.start === false
       ? { ...deps.environmentDeps, workflows: { start: async () => undefined } }
       : deps.environmentDeps;
   return createEnvironment(
-    environmentDeps,
+    { ...environmentDeps, settings: options.settings ?? settings() },
     owner,
     project.id,
     {
@@ -102,7 +102,6 @@ async function newEnvironment(
       on_failure: 'rollback',
       ...input,
     },
-    options.settings ?? settings(),
   );
 }
 
@@ -146,7 +145,11 @@ describe('failure semantics', () => {
     ).toBe(true);
     const op = await operation(created.operation.id);
     expect(op).toMatchObject({ status: 'failed', outcome: 'rolled_back', stack_results: statuses });
-    const logs = await deps.logStore.list(env.id, { level: 'ERROR', stack: 'database-rds' }, { limit: 10 });
+    const logs = await deps.environmentDeps.logs.list(
+      env.id,
+      { level: 'ERROR', stack: 'database-rds' },
+      { limit: 10 },
+    );
     expect(logs.items[0]?.message).toMatch(/^Stack database-rds failed: Simulated failure creating/);
   });
 
@@ -198,7 +201,7 @@ describe('failure semantics', () => {
     let expected: Record<string, number | null> = {};
     for (let i = 0; i < 30 && !created; i++) {
       const candidate = await newEnvironment({ parameters: { simulate } }, { start: false });
-      const names = (await deps.environmentStore.listStacks(candidate.environment.id)).map((s) => s.name);
+      const names = (await deps.environmentDeps.stacks.list(candidate.environment.id)).map((s) => s.name);
       expected = Object.fromEntries(names.map((n) => [n, firstPassingTry(candidate.environment.id, n)]));
       const tries = Object.values(expected);
       if (tries.every((t) => t !== null) && tries.some((t) => (t ?? 0) > 1)) created = candidate;
@@ -231,12 +234,12 @@ describe('cancel', () => {
       const created = await newEnvironment({ template: 'default' }, { start: false });
       start(slow, created);
       for (let i = 0; i < 200; i++) {
-        const env = must(await deps.environmentStore.get(created.environment.id), 'env');
+        const env = must(await deps.environmentDeps.environments.get(created.environment.id), 'env');
         if (env.progress.layer >= 2) break;
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
       // Act
-      const view = await cancelOperation(deps.environmentStore, owner, created.operation.id);
+      const view = await cancelOperation(deps.environmentDeps, owner, created.operation.id);
       expect(view.operation.cancel_requested).toBe(true);
       const { env, stack } = await finished(slow, created);
       // Assert
@@ -252,7 +255,7 @@ describe('cancel', () => {
         expect(stack(name)).toMatchObject({ status: 'pending', started_at: null });
       }
       // A finished operation cannot be cancelled again.
-      await expect(cancelOperation(deps.environmentStore, owner, created.operation.id)).rejects.toThrow(
+      await expect(cancelOperation(deps.environmentDeps, owner, created.operation.id)).rejects.toThrow(
         ConflictError,
       );
     } finally {
@@ -275,7 +278,6 @@ describe('retry', () => {
       created.environment.id,
       { parameters: { simulate: {} } },
       undefined,
-      { maxTtlHours: 720 },
     );
     expect(fixed.operation).toBeNull();
     // Act
@@ -312,7 +314,6 @@ describe('update', () => {
       created.environment.id,
       { parameters: { db_engine: 'mysql' } },
       2,
-      { maxTtlHours: 720 },
     );
     if (!update.operation) throw new Error('expected an update operation');
     expect(update.operation.targets).toEqual(['security', 'compute-lambda', 'database-rds', 'storage']);
@@ -338,7 +339,6 @@ describe('update', () => {
         created.environment.id,
         { parameters: { storage_gb: 30 } },
         1,
-        { maxTtlHours: 720 },
       ),
     ).rejects.toThrow(PreconditionFailedError);
     expect((await load(created.environment.id)).env.parameters.storage_gb).toBe(20);
@@ -354,7 +354,6 @@ describe('honest teardown', () => {
       created.environment.id,
       { parameters: { simulate: { fail_destroy_stacks: ['security'] } } },
       undefined,
-      { maxTtlHours: 720 },
     );
     // Act
     const destroy = await destroyEnvironment(deps.environmentDeps, owner, created.environment.id);
@@ -373,14 +372,7 @@ describe('honest teardown', () => {
       storage: 'destroyed',
     });
     // The project still counts it: the name is not released.
-    await updateEnvironment(
-      deps.environmentDeps,
-      owner,
-      env.id,
-      { parameters: { simulate: {} } },
-      undefined,
-      { maxTtlHours: 720 },
-    );
+    await updateEnvironment(deps.environmentDeps, owner, env.id, { parameters: { simulate: {} } }, undefined);
     const retried = await retryOperation(deps.environmentDeps, owner, destroy.operation.id);
     const after = await finished(sfn, retried);
     expect(after.env.status).toBe('destroyed');
@@ -469,7 +461,6 @@ describe('edge cases', () => {
       created.environment.id,
       { parameters: { db_engine: 'mysql', simulate: { fail_stacks: ['security'] } } },
       undefined,
-      { maxTtlHours: 720 },
     );
     if (!update.operation) throw new Error('expected an update operation');
     const after = await finished(sfn, { environment: update.environment, operation: update.operation });
@@ -487,7 +478,6 @@ describe('edge cases', () => {
       created.environment.id,
       { parameters: { simulate: {} } },
       undefined,
-      { maxTtlHours: 720 },
     );
     const retried = await retryOperation(deps.environmentDeps, owner, update.operation.id);
     expect(retried.operation.targets).toEqual(['security', 'compute-lambda', 'database-rds', 'storage']);
@@ -498,9 +488,8 @@ describe('edge cases', () => {
 
   it('treats repeated step invocations whose work already landed as done', async () => {
     const { created, env } = await running();
-    const { completeStack, failStack, finalizeOperation } = await import(
-      '../../functions/domain/use-cases/workflow.ts'
-    );
+    const { completeStack, failStack } = await import('../../functions/domain/workflow/stack.ts');
+    const { finalizeOperation } = await import('../../functions/domain/workflow/settle.ts');
     const input = {
       environment_id: env.id,
       operation_id: created.operation.id,
@@ -519,8 +508,7 @@ describe('edge cases', () => {
     // ... and of finalize after the operation ended.
     await expect(
       finalizeOperation(
-        deps.workflowDeps,
-        { timeScale: 0, baseDomain: 'x' },
+        { ...deps.workflowDeps, settings: { timeScale: 0, baseDomain: 'x' } },
         {
           environment_id: env.id,
           operation_id: created.operation.id,
@@ -555,11 +543,11 @@ describe('edge cases', () => {
       start(slow, destroy);
       // Wait until the last of the three layers is in progress.
       for (let i = 0; i < 200; i++) {
-        const env = must(await deps.environmentStore.get(created.environment.id), 'env');
+        const env = must(await deps.environmentDeps.environments.get(created.environment.id), 'env');
         if (env.progress.layer >= 3) break;
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
-      await cancelOperation(deps.environmentStore, owner, destroy.operation.id);
+      await cancelOperation(deps.environmentDeps, owner, destroy.operation.id);
       const after = await finished(slow, destroy);
       expect(after.env.status).toBe('destroyed');
       expect((await operation(destroy.operation.id)).status).toBe('succeeded');

@@ -49,14 +49,14 @@ async function settled(machine: string, operationId: string) {
 async function load(
   environmentId: string,
 ): Promise<{ env: EnvironmentRecord; stacks: Map<string, StackRecord> }> {
-  const env = await deps.environmentStore.get(environmentId);
-  const stacks = await deps.environmentStore.listStacks(environmentId);
+  const env = await deps.environmentDeps.environments.get(environmentId);
+  const stacks = await deps.environmentDeps.stacks.list(environmentId);
   if (!env) throw new Error('environment vanished');
   return { env, stacks: new Map(stacks.map((s) => [s.name, s])) };
 }
 
 async function newProject(name: string) {
-  return createProject(deps.projectStore, owner, { name });
+  return createProject(deps.projectDeps, owner, { name });
 }
 
 describe('provision-environment and destroy-environment', () => {
@@ -64,13 +64,13 @@ describe('provision-environment and destroy-environment', () => {
     // Arrange
     const project = await newProject('workflows');
     // Act: provision
-    const created = await createEnvironment(
-      deps.environmentDeps,
-      owner,
-      project.id,
-      { name: 'preview-1', type: 'ephemeral', template: 'default', parameters: {}, on_failure: 'rollback' },
-      settings,
-    );
+    const created = await createEnvironment({ ...deps.environmentDeps, settings }, owner, project.id, {
+      name: 'preview-1',
+      type: 'ephemeral',
+      template: 'default',
+      parameters: {},
+      on_failure: 'rollback',
+    });
     const provision = await settled('provision-environment', created.operation.id);
     // Assert: provision
     expect(provision.status).toBe('SUCCEEDED');
@@ -121,14 +121,14 @@ describe('provision-environment and destroy-environment', () => {
       }
     }
     // The project's live counter and the name are released.
-    expect((await deps.projectStore.get(project.id))?.live_environments).toBe(0);
-    const again = await createEnvironment(
-      deps.environmentDeps,
-      owner,
-      project.id,
-      { name: 'preview-1', type: 'ephemeral', template: 'minimal', parameters: {}, on_failure: 'rollback' },
-      settings,
-    );
+    expect((await deps.projectDeps.projects.get(project.id))?.live_environments).toBe(0);
+    const again = await createEnvironment({ ...deps.environmentDeps, settings }, owner, project.id, {
+      name: 'preview-1',
+      type: 'ephemeral',
+      template: 'minimal',
+      parameters: {},
+      on_failure: 'rollback',
+    });
     expect((await settled('provision-environment', again.operation.id)).status).toBe('SUCCEEDED');
     expect((await load(again.environment.id)).env.status).toBe('running');
   });
@@ -136,13 +136,13 @@ describe('provision-environment and destroy-environment', () => {
   it('settles the environment as failed when a step finds the records moved on', async () => {
     // Arrange: a stack already provisioned by someone else cannot be claimed by this run.
     const project = await newProject('failures');
-    const created = await createEnvironment(
-      deps.environmentDeps,
-      owner,
-      project.id,
-      { name: 'broken', type: 'persistent', template: 'minimal', parameters: {}, on_failure: 'rollback' },
-      settings,
-    );
+    const created = await createEnvironment({ ...deps.environmentDeps, settings }, owner, project.id, {
+      name: 'broken',
+      type: 'persistent',
+      template: 'minimal',
+      parameters: {},
+      on_failure: 'rollback',
+    });
     // Act
     const run = await settled('provision-environment', created.operation.id);
     // Assert: this run itself succeeds; now replay its operation: every step must refuse.
@@ -168,11 +168,11 @@ describe('provision-environment and destroy-environment', () => {
       {
         ...deps.environmentDeps,
         workflows: { start: async (_kind, ref) => void deferred.push(ref.operation_id) },
+        settings,
       },
       owner,
       project.id,
       { name: 'corrupt', type: 'persistent', template: 'minimal', parameters: {}, on_failure: 'rollback' },
-      settings,
     );
     const { DeleteCommand } = await import('@aws-sdk/lib-dynamodb');
     const { documentClient } = await import('../../functions/data/client.ts');
@@ -199,7 +199,7 @@ describe('provision-environment and destroy-environment', () => {
       error: 'Skipped: depends on network, which did not provision',
     });
     expect(must(stacks.get('secrets'), 'secrets').status).toBe('provisioned');
-    const operation = await deps.operationStore.getOperation(created.operation.id);
+    const operation = await deps.environmentDeps.operations.get(created.operation.id);
     expect(operation).toMatchObject({ status: 'failed', finished_at: expect.any(String) });
     // A failed environment can still be destroyed, and everything ends destroyed.
     const destroying = await destroyEnvironment(deps.environmentDeps, owner, created.environment.id);
@@ -232,11 +232,10 @@ describe('resilience', () => {
     try {
       const project = await newProject('flaky');
       const created = await createEnvironment(
-        { ...deps.environmentDeps, workflows: { start: async () => undefined } },
+        { ...deps.environmentDeps, workflows: { start: async () => undefined }, settings },
         owner,
         project.id,
         { name: 'flaky', type: 'persistent', template: 'minimal', parameters: {}, on_failure: 'rollback' },
-        settings,
       );
       // Act
       const started = flaky.startExecution({
@@ -257,13 +256,13 @@ describe('resilience', () => {
   it('destroys stacks an earlier, failed destroy left half-way', async () => {
     // Arrange: a running environment whose earlier destroy died with one stack mid-deletion.
     const project = await newProject('half-way');
-    const created = await createEnvironment(
-      deps.environmentDeps,
-      owner,
-      project.id,
-      { name: 'half-way', type: 'persistent', template: 'minimal', parameters: {}, on_failure: 'rollback' },
-      settings,
-    );
+    const created = await createEnvironment({ ...deps.environmentDeps, settings }, owner, project.id, {
+      name: 'half-way',
+      type: 'persistent',
+      template: 'minimal',
+      parameters: {},
+      on_failure: 'rollback',
+    });
     expect((await settled('provision-environment', created.operation.id)).status).toBe('SUCCEEDED');
     const { UpdateCommand } = await import('@aws-sdk/lib-dynamodb');
     const { documentClient } = await import('../../functions/data/client.ts');

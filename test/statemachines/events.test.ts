@@ -35,13 +35,16 @@ const settle = (operationId: string, kind: string) => harness.settle(operationId
 const provisioned = (input: Partial<CreateEnvironmentInput> = {}) => harness.provisioned(owner, input);
 
 async function eventsOf(environmentId: string): Promise<LifecycleEvent[]> {
-  const page = await harness.deps.eventStore.list({ environment_id: environmentId }, { limit: 100 });
+  const page = await harness.deps.insightsDeps.events.list({ environment_id: environmentId }, { limit: 100 });
   return page.items.reverse();
 }
 
-const readers = () => ({ events: harness.deps.eventStore, environments: harness.deps.environmentStore });
+const readers = () => ({
+  events: harness.deps.insightsDeps.events,
+  environments: harness.deps.environmentDeps.environments,
+});
 
-const metricsNow = () => getMetrics(harness.deps.metricsStore, '1h', new Date());
+const metricsNow = () => getMetrics(harness.deps.insightsDeps, '1h', new Date());
 
 describe('lifecycle events', () => {
   it('record an environment’s life in order, and reach the bus', async () => {

@@ -84,7 +84,7 @@ export async function startHarness(table: string, options: LocalStepFunctionsOpt
   let projects = 0;
   let accounts = 100_000_000_000;
   const project: Harness['project'] = (owner) =>
-    createProject(deps.projectStore, owner, { name: `${table}-${projects++}` });
+    createProject(deps.projectDeps, owner, { name: `${table}-${projects++}` });
   const settings: Harness['settings'] = () => ({
     defaultRegion: 'eu-west-1',
     defaultAccountId: String(accounts++),
@@ -93,7 +93,7 @@ export async function startHarness(table: string, options: LocalStepFunctionsOpt
   });
   const provisioned: Harness['provisioned'] = async (owner, input = {}) => {
     const created = await createEnvironment(
-      deps.environmentDeps,
+      { ...deps.environmentDeps, settings: settings() },
       owner,
       (await project(owner)).id,
       {
@@ -104,7 +104,6 @@ export async function startHarness(table: string, options: LocalStepFunctionsOpt
         on_failure: 'rollback',
         ...input,
       },
-      settings(),
     );
     await settle(created.operation.id, 'provision');
     return created;

@@ -62,17 +62,17 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 let projectSeq = 0;
 /** A `minimal` environment recorded as `provisioning`, its execution not started yet. */
 async function newEnvironment(): Promise<AcceptedChange> {
-  const project = await createProject(deps.projectStore, owner, { name: `reconciler-${projectSeq++}` });
+  const project = await createProject(deps.projectDeps, owner, { name: `reconciler-${projectSeq++}` });
   const deferred: string[] = [];
   const created = await createEnvironment(
     {
       ...deps.environmentDeps,
       workflows: { start: async (_kind, ref) => void deferred.push(ref.operation_id) },
+      settings: settings(),
     },
     owner,
     project.id,
     { name: 'stopped', type: 'persistent', template: 'minimal', parameters: {}, on_failure: 'rollback' },
-    settings(),
   );
   expect(deferred).toEqual([created.operation.id]);
   expect(created.environment.status).toBe('provisioning');
@@ -112,7 +112,7 @@ async function waitingOnStacks(executionArn: string): Promise<number> {
 async function settledOperation(id: string): Promise<OperationRecord> {
   const deadline = Date.now() + 15_000;
   for (;;) {
-    const operation = must(await deps.operationStore.getOperation(id), 'operation');
+    const operation = must(await deps.environmentDeps.operations.get(id), 'operation');
     if (operation.status !== 'running') return operation;
     if (Date.now() > deadline) throw new Error(`Operation ${id} is still running`);
     await sleep(50);
@@ -120,8 +120,8 @@ async function settledOperation(id: string): Promise<OperationRecord> {
 }
 
 async function load(environmentId: string) {
-  const environment = must(await deps.environmentStore.get(environmentId), 'environment');
-  const stacks = await deps.environmentStore.listStacks(environmentId);
+  const environment = must(await deps.environmentDeps.environments.get(environmentId), 'environment');
+  const stacks = await deps.environmentDeps.stacks.list(environmentId);
   return { environment, statuses: Object.fromEntries(stacks.map((s) => [s.name, s.status])) };
 }
 
@@ -165,8 +165,8 @@ describe('an execution stopped with StopExecution (ABORTED)', () => {
     const created = await newEnvironment();
     const executionArn = startProvision(sfn, created);
     await waitingOnStacks(executionArn);
-    const running = must(await deps.operationStore.getOperation(created.operation.id), 'operation');
-    await deps.environmentDeps.environments.requestCancel(running);
+    const running = must(await deps.environmentDeps.operations.get(created.operation.id), 'operation');
+    await deps.environmentDeps.operations.requestCancel(running);
     // Act
     sfn.stopExecution(executionArn, 'Cancelled', 'Cancelled by the test');
     const operation = await settledOperation(created.operation.id);
@@ -220,7 +220,7 @@ describe('an execution stopped with StopExecution (ABORTED)', () => {
       });
       // Assert: nothing emitted for SUCCEEDED, and the records are untouched.
       expect(emitted.some((e) => e.detail.executionArn === executionArn)).toBe(false);
-      expect(must(await deps.operationStore.getOperation(created.operation.id), 'operation').status).toBe(
+      expect(must(await deps.environmentDeps.operations.get(created.operation.id), 'operation').status).toBe(
         'succeeded',
       );
       expect((await load(created.environment.id)).environment).toEqual(done.environment);

@@ -33,8 +33,9 @@ async function running(input: Partial<CreateEnvironmentInput> = {}) {
   return (await harness.provisioned(owner, input)).environment.id;
 }
 
-const stacksOf = async (id: string) => harness.deps.environmentStore.listStacks(id);
-const environment = async (id: string) => must(await harness.deps.environmentStore.get(id), 'environment');
+const stacksOf = async (id: string) => harness.deps.environmentDeps.stacks.list(id);
+const environment = async (id: string) =>
+  must(await harness.deps.environmentDeps.environments.get(id), 'environment');
 
 /** Layers as the records show they ran: each stack started after its previous layer finished. */
 function ranInLayers(stacks: StackRecord[], layers: string[][]) {
@@ -62,8 +63,18 @@ describe('plans', () => {
     };
     const s = harness.settings();
     // Act
-    const plan = await planCreate(harness.deps.environmentDeps, owner, p.id, body, s, async () => 0);
-    const created = await createEnvironment(harness.deps.environmentDeps, owner, p.id, body, s);
+    const plan = await planCreate(
+      { ...harness.deps.environmentDeps, settings: s, quotas: { vpcUsage: async () => 0 } },
+      owner,
+      p.id,
+      body,
+    );
+    const created = await createEnvironment(
+      { ...harness.deps.environmentDeps, settings: s },
+      owner,
+      p.id,
+      body,
+    );
     await settle(created.operation.id, 'provision');
     // Assert
     const layers = plan.layers.map((l) => l.stacks.map((x) => x.name));
@@ -92,13 +103,9 @@ describe('plans', () => {
     const before = await environment(id);
     const change = { parameters: { db_instance_class: 'db.t4g.micro' as const } };
     // Act
-    const plan = await planUpdate(harness.deps.environmentDeps, owner, id, change, before.version, {
-      maxTtlHours: 720,
-    });
+    const plan = await planUpdate(harness.deps.environmentDeps, owner, id, change, before.version);
     const unchanged = await environment(id);
-    const update = await updateEnvironment(harness.deps.environmentDeps, owner, id, change, before.version, {
-      maxTtlHours: 720,
-    });
+    const update = await updateEnvironment(harness.deps.environmentDeps, owner, id, change, before.version);
     // Assert
     expect(unchanged.version).toBe(before.version);
     const operation = must(update.operation, 'operation');
@@ -243,7 +250,7 @@ describe('a stack deletion that fails', () => {
     const failed = await environment(id);
     expect(failed.status).toBe('failed');
     expect(failed.error).toMatch(/storage/);
-    const operation = must(await harness.deps.environmentStore.getOperation(deletion.operation.id), 'op');
+    const operation = must(await harness.deps.environmentDeps.operations.get(deletion.operation.id), 'op');
     expect(operation.status).toBe('failed');
     // Fix the cause, then retry: only what is left is deleted.
     await updateEnvironment(
@@ -252,9 +259,6 @@ describe('a stack deletion that fails', () => {
       id,
       { parameters: { simulate: {} } },
       undefined,
-      {
-        maxTtlHours: 720,
-      },
     );
     const retry = await retryOperation(harness.deps.environmentDeps, owner, deletion.operation.id);
     expect(retry.operation.kind).toBe('delete_stacks');
@@ -289,7 +293,6 @@ describe('an update whose workflow cannot start', () => {
       id,
       { parameters: { storage_gb: 40 }, ttl_hours: 48, drift_check: { interval_hours: 6, remediate: false } },
       before.version,
-      { maxTtlHours: 720 },
     );
     // Assert
     await expect(attempt).rejects.toMatchObject({ name: 'ServiceUnavailableError' });
@@ -300,7 +303,7 @@ describe('an update whose workflow cannot start', () => {
     expect(after.drift_check ?? null).toBeNull();
     expect(after.next_drift_check_at ?? null).toBeNull();
     expect(
-      await harness.deps.environmentStore.listDriftDue(
+      await harness.deps.sweeperDeps.schedules.listDriftDue(
         new Date(Date.now() + 7 * 3_600_000).toISOString(),
         1000,
       ),
@@ -323,10 +326,10 @@ describe('refresh and drift', () => {
     expect(some.stacks).toHaveLength(1);
     const change = must(some.stacks[0]?.changes[0], 'a change');
     expect(change.expected).not.toEqual(change.actual);
-    expect(must(await harness.deps.environmentStore.getStack(drifting, 'network'), 'stack').drifted).toBe(
+    expect(must(await harness.deps.environmentDeps.stacks.get(drifting, 'network'), 'stack').drifted).toBe(
       true,
     );
-    const events = await harness.deps.eventStore.list(
+    const events = await harness.deps.insightsDeps.events.list(
       { environment_id: drifting, type: 'environment.drift_detected' },
       { limit: 10 },
     );
@@ -345,15 +348,15 @@ describe('refresh and drift', () => {
     });
     const due = new Date(Date.now() + 61 * 60_000);
     // Act
-    const first = await runDueDriftChecks(harness.deps.environmentDeps, due);
-    const second = await runDueDriftChecks(harness.deps.environmentDeps, due);
+    const first = await runDueDriftChecks(harness.deps.sweeperDeps, due);
+    const second = await runDueDriftChecks(harness.deps.sweeperDeps, due);
     // Assert
     expect(first.checked).toContain(id);
     expect(second.checked).not.toContain(id);
     const remediation = first.remediated.find((r) => r.environment_id === id);
     expect(remediation).toBeDefined();
     const operation = must(
-      await harness.deps.environmentStore.getOperation(remediation?.operation_id ?? ''),
+      await harness.deps.environmentDeps.operations.get(remediation?.operation_id ?? ''),
       'op',
     );
     expect(operation).toMatchObject({

@@ -28,8 +28,8 @@ const runningEnvironment = (input: Partial<CreateEnvironmentInput> = {}) =>
 
 /** Arrange: an expiry in the past (the API only accepts future ones). */
 async function expire(environmentId: string, minutesAgo = 1) {
-  const environment = must(await harness.deps.environmentStore.get(environmentId), 'environment');
-  await harness.deps.environmentStore.updateSettings(environment, {
+  const environment = must(await harness.deps.environmentDeps.environments.get(environmentId), 'environment');
+  await harness.deps.environmentDeps.environments.updateSettings(environment, {
     expiry: {
       id: environmentId,
       ttl_hours: environment.ttl_hours,
@@ -39,8 +39,14 @@ async function expire(environmentId: string, minutesAgo = 1) {
 }
 
 async function environment(id: string) {
-  return must(await harness.deps.environmentStore.get(id), 'environment');
+  return must(await harness.deps.environmentDeps.environments.get(id), 'environment');
 }
+
+/** The sweeper's deps, warning of expiries `warningMinutes` ahead (by default none). */
+const sweeper = (warningMinutes = 0) => ({
+  ...harness.deps.sweeperDeps,
+  settings: { ...harness.deps.sweeperDeps.settings, warningMinutes },
+});
 
 describe('the TTL sweeper', () => {
   it('tears down every expired ephemeral environment once, and nothing else', async () => {
@@ -50,14 +56,14 @@ describe('the TTL sweeper', () => {
     const persistent = await runningEnvironment({ type: 'persistent' });
     for (const e of expired) await expire(e.environment.id);
     // Act
-    const sweep = await sweepExpiredEnvironments(harness.deps.environmentDeps, new Date());
+    const sweep = await sweepExpiredEnvironments(sweeper(), new Date());
     // Assert
     expect(sweep.started.sort()).toEqual(expired.map((e) => e.environment.id).sort());
     for (const e of expired) {
       const env = await environment(e.environment.id);
       expect(['destroying', 'destroyed']).toContain(env.status);
       const operation = must(
-        await harness.deps.environmentStore.getOperation(must(env.current_operation_id, 'op')),
+        await harness.deps.environmentDeps.operations.get(must(env.current_operation_id, 'op')),
         'op',
       );
       expect(operation).toMatchObject({
@@ -71,7 +77,7 @@ describe('the TTL sweeper', () => {
     expect((await environment(fresh.environment.id)).status).toBe('running');
     expect((await environment(persistent.environment.id)).status).toBe('running');
     // Once: destroyed environments have left the expiry index.
-    const again = await sweepExpiredEnvironments(harness.deps.environmentDeps, new Date());
+    const again = await sweepExpiredEnvironments(sweeper(), new Date());
     expect(again.started).toEqual([]);
   });
 
@@ -80,12 +86,12 @@ describe('the TTL sweeper', () => {
       parameters: { simulate: { fail_destroy_stacks: ['network'] } },
     });
     await expire(created.environment.id);
-    const first = await sweepExpiredEnvironments(harness.deps.environmentDeps, new Date());
+    const first = await sweepExpiredEnvironments(sweeper(), new Date());
     expect(first.started).toEqual([created.environment.id]);
     const env = await environment(created.environment.id);
     await settle(must(env.current_operation_id, 'op'), 'destroy');
     expect((await environment(created.environment.id)).status).toBe('failed');
-    const second = await sweepExpiredEnvironments(harness.deps.environmentDeps, new Date());
+    const second = await sweepExpiredEnvironments(sweeper(), new Date());
     expect(second.started).toEqual([]);
     expect(second.deferred).toContain(created.environment.id);
   });
@@ -104,7 +110,7 @@ describe('the TTL sweeper', () => {
       }),
     );
     // Act
-    const sweep = await sweepExpiredEnvironments(harness.deps.environmentDeps, new Date());
+    const sweep = await sweepExpiredEnvironments(sweeper(), new Date());
     // Assert
     expect(sweep.started).not.toContain(created.environment.id);
     expect(sweep.deferred).toContain(created.environment.id);
@@ -120,15 +126,14 @@ describe('the TTL sweeper', () => {
       created.environment.id,
       { expires_at: later },
       undefined,
-      { maxTtlHours: 720 },
     );
     expect(patched.operation).toBeNull();
     expect(patched.environment).toMatchObject({ expires_at: later, ttl_hours: 3 });
     expect((await environment(created.environment.id)).expires_at).toBe(later);
     // Not swept before its new expiry, swept after it.
-    expect((await sweepExpiredEnvironments(harness.deps.environmentDeps, new Date())).started).toEqual([]);
+    expect((await sweepExpiredEnvironments(sweeper(), new Date())).started).toEqual([]);
     const afterExpiry = new Date(Date.parse(later) + 1_000);
-    expect((await sweepExpiredEnvironments(harness.deps.environmentDeps, afterExpiry)).started).toContain(
+    expect((await sweepExpiredEnvironments(sweeper(), afterExpiry)).started).toContain(
       created.environment.id,
     );
     await expect(
@@ -138,9 +143,6 @@ describe('the TTL sweeper', () => {
         created.environment.id,
         { ttl_hours: 1000 },
         undefined,
-        {
-          maxTtlHours: 720,
-        },
       ),
     ).rejects.toMatchObject({ name: 'ValidationError' });
   });
@@ -150,13 +152,13 @@ describe('the expiry warning', () => {
   const inMinutes = (minutes: number) => new Date(Date.now() + minutes * 60_000).toISOString();
   async function expiresAt(environmentId: string, at: string) {
     const current = await environment(environmentId);
-    await harness.deps.environmentStore.updateSettings(current, {
+    await harness.deps.environmentDeps.environments.updateSettings(current, {
       expiry: { id: environmentId, ttl_hours: current.ttl_hours, expires_at: at },
     });
   }
   const expiringEvents = async (environmentId: string) =>
     (
-      await harness.deps.eventStore.list(
+      await harness.deps.insightsDeps.events.list(
         { environment_id: environmentId, type: 'environment.expiring' },
         { limit: 100 },
       )
@@ -170,12 +172,8 @@ describe('the expiry warning', () => {
     await expiresAt(later.environment.id, inMinutes(120));
     const ids = soon.map((c) => c.environment.id);
     // Act: two sweeps, as two minutes would run them.
-    const first = await sweepExpiredEnvironments(harness.deps.environmentDeps, new Date(), {
-      warningMinutes: 30,
-    });
-    const second = await sweepExpiredEnvironments(harness.deps.environmentDeps, new Date(), {
-      warningMinutes: 30,
-    });
+    const first = await sweepExpiredEnvironments(sweeper(30), new Date());
+    const second = await sweepExpiredEnvironments(sweeper(30), new Date());
     // Assert
     expect(first.warned).toEqual(expect.arrayContaining(ids));
     expect(first.warned).not.toContain(later.environment.id);
@@ -199,12 +197,10 @@ describe('the expiry warning', () => {
     // Arrange
     const created = await runningEnvironment();
     await expiresAt(created.environment.id, inMinutes(10));
-    await sweepExpiredEnvironments(harness.deps.environmentDeps, new Date(), { warningMinutes: 30 });
+    await sweepExpiredEnvironments(sweeper(30), new Date());
     // Act: extended, but still inside the window.
     await expiresAt(created.environment.id, inMinutes(20));
-    const sweep = await sweepExpiredEnvironments(harness.deps.environmentDeps, new Date(), {
-      warningMinutes: 30,
-    });
+    const sweep = await sweepExpiredEnvironments(sweeper(30), new Date());
     // Assert
     expect(sweep.warned).toContain(created.environment.id);
     expect(await expiringEvents(created.environment.id)).toHaveLength(2);

@@ -3,8 +3,7 @@
  * provisioning (202); with `?dry_run=true`, answers the plan (200) and records nothing.
  */
 
-import { environmentDeps, environmentSettings } from '../../app/dependencies.ts';
-import { getVpcUsage } from '../../data/quota-store.ts';
+import { environmentDeps } from '../../app/dependencies.ts';
 import { createEnvironment } from '../../domain/use-cases/environments.ts';
 import { planCreate } from '../../domain/use-cases/plans.ts';
 import { auditedRoute } from '../http/audited-route.ts';
@@ -15,14 +14,7 @@ export const handler = auditedRoute(
   environmentsRoutes.createEnvironment,
   async ({ principal, params, query, body }) => {
     if (query.dry_run === 'true') {
-      const plan = await planCreate(
-        environmentDeps,
-        principal,
-        params.project_id,
-        body,
-        environmentSettings(),
-        getVpcUsage,
-      );
+      const plan = await planCreate(environmentDeps, principal, params.project_id, body);
       return { statusCode: 200, body: plan };
     }
     const { environment, operation } = await createEnvironment(
@@ -30,7 +22,6 @@ export const handler = auditedRoute(
       principal,
       params.project_id,
       body,
-      environmentSettings(),
     );
     return {
       statusCode: 202,

@@ -4,7 +4,7 @@
  * 200 with the plan, changing nothing, with `?dry_run=true`.
  */
 
-import { environmentDeps, environmentSettings } from '../../app/dependencies.ts';
+import { environmentDeps } from '../../app/dependencies.ts';
 import { updateEnvironment } from '../../domain/use-cases/operations.ts';
 import { planUpdate } from '../../domain/use-cases/plans.ts';
 import { auditedRoute } from '../http/audited-route.ts';
@@ -16,14 +16,7 @@ export const handler = auditedRoute(
   environmentsRoutes.updateEnvironment,
   async ({ principal, params, query, body, headers }) => {
     if (query.dry_run === 'true') {
-      const plan = await planUpdate(
-        environmentDeps,
-        principal,
-        params.env_id,
-        body,
-        parseIfMatch(headers),
-        environmentSettings(),
-      );
+      const plan = await planUpdate(environmentDeps, principal, params.env_id, body, parseIfMatch(headers));
       return { statusCode: 200, body: plan };
     }
     const { environment, operation } = await updateEnvironment(
@@ -32,7 +25,6 @@ export const handler = auditedRoute(
       params.env_id,
       body,
       parseIfMatch(headers),
-      environmentSettings(),
     );
     return {
       statusCode: operation ? 202 : 200,

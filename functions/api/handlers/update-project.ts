@@ -1,6 +1,6 @@
 /** PATCH /projects/{project_id} — honours If-Match: <version>. */
 
-import { projectStore } from '../../app/dependencies.ts';
+import { projectDeps } from '../../app/dependencies.ts';
 import { updateProject } from '../../domain/use-cases/projects.ts';
 import { auditedRoute } from '../http/audited-route.ts';
 import { parseIfMatch } from '../http/http.ts';
@@ -11,7 +11,7 @@ export const handler = auditedRoute(
   projectsRoutes.updateProject,
   async ({ principal, params, body, headers }) => {
     const project = await updateProject(
-      projectStore,
+      projectDeps,
       principal,
       params.project_id,
       body,

@@ -1,10 +1,10 @@
 /** POST /validate/aws */
-import { getVpcUsage } from '../../data/quota-store.ts';
-import { validateAws } from '../../domain/validation.ts';
+import { catalogDeps } from '../../app/dependencies.ts';
+import { checkAwsTarget } from '../../domain/use-cases/catalog.ts';
 import { httpRoute } from '../http/http.ts';
 import { catalogRoutes } from '../routes/catalog.ts';
 
 export const handler = httpRoute(catalogRoutes.validateAws, async ({ body }) => ({
   statusCode: 200,
-  body: await validateAws(body, getVpcUsage),
+  body: await checkAwsTarget(catalogDeps, body),
 }));

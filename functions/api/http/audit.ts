@@ -4,15 +4,13 @@
  * never turns a successful change into an error.
  */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { DynamoAuditStore } from '../../data/audit-store.ts';
+import { auditDeps } from '../../app/dependencies.ts';
 import { type Principal, principalFromClaims } from '../../domain/access.ts';
 import { nowIso } from '../../domain/ids.ts';
-import { auditEntry } from '../../domain/use-cases/audit.ts';
+import { recordAuditEntry } from '../../domain/use-cases/audit.ts';
 import { httpConfig } from '../../platform/config.ts';
 import { logger } from '../../platform/observability.ts';
 import type { RouteDefinition } from '../route-types.ts';
-
-export const auditStore = /* @__PURE__ */ new DynamoAuditStore();
 
 function callerOf(event: APIGatewayProxyEvent): Principal | null {
   try {
@@ -41,20 +39,18 @@ export async function recordAudit(
   const principal = callerOf(event);
   if (!principal) return;
   try {
-    await auditStore.append(
-      auditEntry({
-        principal,
-        action: route.operationId,
-        method: route.method,
-        // A dry run changes nothing: the entry says it was one.
-        path: event.queryStringParameters?.dry_run === 'true' ? `${event.path}?dry_run=true` : event.path,
-        pathParameters: event.pathParameters,
-        status: response.statusCode,
-        requestId,
-        responseBody: bodyOf(response),
-        at: nowIso(),
-      }),
-    );
+    await recordAuditEntry(auditDeps, {
+      principal,
+      action: route.operationId,
+      method: route.method,
+      // A dry run changes nothing: the entry says it was one.
+      path: event.queryStringParameters?.dry_run === 'true' ? `${event.path}?dry_run=true` : event.path,
+      pathParameters: event.pathParameters,
+      status: response.statusCode,
+      requestId,
+      responseBody: bodyOf(response),
+      at: nowIso(),
+    });
   } catch (error) {
     logger.warn('Audit entry not written', { error: error as Error, requestId, action: route.operationId });
   }

@@ -8,6 +8,11 @@ import { newId } from '../ids.ts';
 import type { AuditFilter, AuditRecord, Page, PageRequest } from '../model.ts';
 import type { AuditStore } from '../ports.ts';
 
+/** What the audit trail works with. */
+export interface AuditDeps {
+  audit: AuditStore;
+}
+
 /** The id prefixes of resources, in the order a path names them most specifically. */
 const RESOURCE_PARAMETERS = ['deployment_id', 'op_id', 'env_id', 'project_id'] as const;
 
@@ -58,13 +63,18 @@ export function auditEntry(request: AuditedRequest): AuditRecord {
   };
 }
 
+/** Records the audit entry of a request (the HTTP stack calls it once the answer is known). */
+export async function recordAuditEntry(deps: AuditDeps, request: AuditedRequest): Promise<void> {
+  await deps.audit.append(auditEntry(request));
+}
+
 export function listAudit(
-  store: AuditStore,
+  deps: AuditDeps,
   principal: Principal,
   filter: AuditFilter,
   page: PageRequest,
 ): Promise<Page<AuditRecord>> {
   if (principal.role !== 'Administrators')
     throw new ForbiddenError('Only Administrators can read the audit log');
-  return store.list(filter, page);
+  return deps.audit.list(filter, page);
 }

@@ -36,9 +36,11 @@ import {
   plannedBatches,
   rollbackWaitSeconds,
 } from '../rollout-rules.ts';
-import { getModifiableEnvironment, getVisibleEnvironment } from './environments.ts';
-import { type ExecutionStatusChange, failureReason } from './workflow.ts';
+import type { ExecutionStatusChange } from '../workflow/contracts.ts';
+import { failureReason } from '../workflow/failure.ts';
+import { explainLostRace, getModifiableEnvironment, getVisibleEnvironment } from './environments.ts';
 
+/** What the deployment routes work with. */
 export interface DeploymentDeps {
   environments: EnvironmentStore;
   deployments: DeploymentStore;
@@ -47,12 +49,17 @@ export interface DeploymentDeps {
   logs: LogStore;
 }
 
-/** What the steps need (they start nothing). */
-export type DeploymentStepDeps = Omit<DeploymentDeps, 'starter'>;
-
 export interface DeploymentStepSettings {
   /** Multiplies simulated durations (0 = no waits). */
   timeScale: number;
+}
+
+/** What the rollout's steps (and the sweeper's and reconciler's part) work with: they start nothing. */
+export interface DeploymentStepDeps {
+  deployments: DeploymentStore;
+  events: EventPublisher;
+  logs: LogStore;
+  settings: DeploymentStepSettings;
 }
 
 /** Log lines of a deployment never fail it (like the operations' logs). */
@@ -87,7 +94,7 @@ export async function createDeployment(
   environmentId: string,
   input: CreateDeploymentInput,
 ): Promise<DeploymentRecord> {
-  const environment = await getModifiableEnvironment(deps.environments, principal, environmentId);
+  const environment = await getModifiableEnvironment(deps, principal, environmentId);
   // An operation in progress is named (409 OPERATION_IN_PROGRESS), so is a rollout in progress.
   if (environment.status === 'running' || IN_PROGRESS_STATUSES.includes(environment.status)) {
     assertSettled(environment);
@@ -127,7 +134,22 @@ export async function createDeployment(
     started_at: null,
     finished_at: null,
   };
-  await deps.deployments.create(environment, deployment);
+  await deps.deployments.create(environment, deployment).catch((error: unknown) =>
+    // It lost the environment to another change: an operation or a rollout in progress is
+    // named, and so is an environment no longer running.
+    explainLostRace(deps.environments, environment.id, error, {
+      deploymentsBlock: true,
+      explain: (current) => {
+        if (current.status !== 'running') {
+          throw new ConflictError(
+            `Environment ${environmentId} is ${current.status}: deployments need a running environment`,
+            'ILLEGAL_STATE',
+            { status: current.status },
+          );
+        }
+      },
+    }),
+  );
   // Started before anything else: the record holds the environment until its rollout ends,
   // so the rollout must exist as soon as possible (a stalled one is failed by the sweeper).
   let startError: unknown = null;
@@ -185,7 +207,7 @@ export async function listDeployments(
   environmentId: string,
   page: PageRequest,
 ): Promise<Page<DeploymentRecord>> {
-  await getVisibleEnvironment(deps.environments, principal, environmentId);
+  await getVisibleEnvironment(deps, principal, environmentId);
   return deps.deployments.listByEnvironment(environmentId, page);
 }
 
@@ -246,7 +268,7 @@ async function loadDeployment(deps: DeploymentStepDeps, ref: DeploymentRef): Pro
 
 /** Ends a deployment, publishes its event and logs it; nothing if it had already ended. */
 async function endDeployment(
-  deps: Omit<DeploymentDeps, 'starter' | 'environments'>,
+  deps: Pick<DeploymentDeps, 'deployments' | 'events' | 'logs'>,
   deployment: DeploymentRecord,
   outcome: DeploymentOutcome,
 ): Promise<boolean> {
@@ -302,11 +324,7 @@ function batchOf(deployment: DeploymentRecord, number: number) {
   return batch;
 }
 
-export async function deployBatch(
-  deps: DeploymentStepDeps,
-  settings: DeploymentStepSettings,
-  input: BatchInput,
-): Promise<BatchStarted> {
+export async function deployBatch(deps: DeploymentStepDeps, input: BatchInput): Promise<BatchStarted> {
   const deployment = await loadDeployment(deps, input);
   const batch = batchOf(deployment, input.batch);
   // A batch never starts once the rollout has stopped (an earlier batch failed its check,
@@ -332,7 +350,7 @@ export async function deployBatch(
       at,
     },
   ]);
-  return { ...input, wait_seconds: batchWaitSeconds(deployment.strategy, settings.timeScale) };
+  return { ...input, wait_seconds: batchWaitSeconds(deployment.strategy, deps.settings.timeScale) };
 }
 
 /** The health check after a batch: records it, and throws `HealthCheckFailedError` when it fails. */
@@ -364,7 +382,6 @@ export async function checkBatchHealth(deps: DeploymentStepDeps, input: BatchInp
 /** After a failed batch: back to the previous version if there is one. */
 export async function rollBackDeployment(
   deps: DeploymentStepDeps,
-  settings: DeploymentStepSettings,
   input: RollbackInput,
 ): Promise<RollbackPlan> {
   const deployment = await loadDeployment(deps, input);
@@ -380,7 +397,7 @@ export async function rollBackDeployment(
     deployment_id: input.deployment_id,
     outcome,
     reason,
-    wait_seconds: outcome === 'rolled_back' ? rollbackWaitSeconds(settings.timeScale) : 0,
+    wait_seconds: outcome === 'rolled_back' ? rollbackWaitSeconds(deps.settings.timeScale) : 0,
   };
 }
 

@@ -14,7 +14,7 @@ import { driftDetectedEvent } from '../lifecycle-events.ts';
 import type { DriftChange, DriftCheckSettings, EnvironmentRecord } from '../model.ts';
 import { type EnvironmentDeps, getModifiableEnvironment } from './environments.ts';
 import { begin } from './operations.ts';
-import { TTL_SWEEPER } from './ttl.ts';
+import { type SweeperDeps, TTL_SWEEPER } from './ttl.ts';
 
 export interface DriftReportView {
   environment_id: string;
@@ -25,12 +25,12 @@ export interface DriftReportView {
 
 /** Compares and records; the caller decides what to tell and whether to remediate. */
 async function compare(
-  deps: Pick<EnvironmentDeps, 'environments'>,
+  deps: Pick<EnvironmentDeps, 'stacks'>,
   environment: EnvironmentRecord,
   only: string | null,
   at: string,
 ): Promise<DriftReportView> {
-  const stacks = await deps.environments.listStacks(environment.id);
+  const stacks = await deps.stacks.list(environment.id);
   const rate = environment.parameters.simulate?.drift_rate ?? 0;
   let targets = stacks.filter((s) => s.status === 'provisioned' || s.status === 'stopped');
   if (only) {
@@ -49,7 +49,7 @@ async function compare(
   for (const stack of targets.sort((a, b) => a.layer - b.layer || a.name.localeCompare(b.name))) {
     const changes = detectDrift(environment.id, stack, rate);
     // Only onto the stack as it was compared: a redeploy meanwhile has new resources.
-    await deps.environments.recordDrift(
+    await deps.stacks.recordDrift(
       environment.id,
       stack.name,
       { checked_at: at, changes },
@@ -72,7 +72,7 @@ export async function refresh(
   environmentId: string,
   stack: string | null,
 ): Promise<DriftReportView> {
-  const environment = await getModifiableEnvironment(deps.environments, principal, environmentId);
+  const environment = await getModifiableEnvironment(deps, principal, environmentId);
   // A rollout does not change the stacks' resources: refreshing meanwhile is fine.
   assertSettled(environment, { deploymentsBlock: false });
   const report = await compare(deps, environment, stack, nowIso());
@@ -109,14 +109,14 @@ export interface DriftSweepResult {
  * The sweeper's part: every environment whose check is due is claimed (its next check
  * moved on first, so two sweeps never check it twice), then checked if it is running.
  */
-export async function runDueDriftChecks(deps: EnvironmentDeps, now: Date): Promise<DriftSweepResult> {
+export async function runDueDriftChecks(deps: SweeperDeps, now: Date): Promise<DriftSweepResult> {
   const result: DriftSweepResult = { checked: [], drifted: [], remediated: [], errors: [] };
-  for (const environment of await deps.environments.listDriftDue(now.toISOString(), 100)) {
+  for (const environment of await deps.schedules.listDriftDue(now.toISOString(), 100)) {
     const settings = environment.drift_check;
     const seen = environment.next_drift_check_at;
     if (!settings || !seen) continue;
     try {
-      if (!(await deps.environments.claimDriftCheck(environment.id, seen, nextDriftCheck(settings, now))))
+      if (!(await deps.schedules.claimDriftCheck(environment.id, seen, nextDriftCheck(settings, now))))
         continue;
       // Busy or not running: this check is skipped, the next one is scheduled.
       if (environment.status !== 'running' || environment.active_deployment_id) continue;

@@ -17,8 +17,11 @@ import type {
   EnvironmentFilter,
   EnvironmentStore,
   EventPublisher,
+  LogStore,
   OperationStore,
   ProjectStore,
+  QuotaStore,
+  StackStore,
   WorkflowStarter,
 } from '../ports.ts';
 import { estimateStackMonthlyCost, getTemplate } from '../templates.ts';
@@ -26,19 +29,28 @@ import { QUOTA_LIMITS } from '../validation.ts';
 import type { OperationKindValue } from '../vocabulary.ts';
 import { getModifiableProject, getVisibleProject } from './projects.ts';
 
-export interface EnvironmentDeps {
-  projects: ProjectStore;
-  environments: EnvironmentStore;
-  operations: OperationStore;
-  workflows: WorkflowStarter;
-  events: EventPublisher;
-}
-
 export interface EnvironmentSettings {
   defaultRegion: string;
   defaultAccountId: string;
   defaultTtlHours: number;
   maxTtlHours: number;
+}
+
+/**
+ * What the environment family of use cases works with (environments, their stacks,
+ * operations, manifest, plans, drift and logs): the stores, the workflow starter, the
+ * lifecycle events' publisher and the settings. Each use case asks for the part it uses.
+ */
+export interface EnvironmentDeps {
+  projects: ProjectStore;
+  environments: EnvironmentStore;
+  stacks: StackStore;
+  operations: OperationStore;
+  quotas: QuotaStore;
+  logs: LogStore;
+  workflows: WorkflowStarter;
+  events: EventPublisher;
+  settings: EnvironmentSettings;
 }
 
 export interface AcceptedChange {
@@ -68,9 +80,9 @@ export async function createEnvironment(
   principal: Principal,
   projectId: string,
   input: CreateEnvironmentInput,
-  settings: EnvironmentSettings,
 ): Promise<AcceptedChange> {
-  const project = await getModifiableProject(deps.projects, principal, projectId);
+  const { settings } = deps;
+  const project = await getModifiableProject(deps, principal, projectId);
   const template = getTemplate(input.template);
   if (!template) {
     throw new ValidationError([{ field: 'template', message: `unknown template '${input.template}'` }]);
@@ -184,11 +196,11 @@ export async function startOrSettle(
 }
 
 export async function getVisibleEnvironment(
-  store: EnvironmentStore,
+  deps: Pick<EnvironmentDeps, 'environments'>,
   principal: Principal,
   environmentId: string,
 ): Promise<EnvironmentRecord> {
-  const environment = await store.get(environmentId);
+  const environment = await deps.environments.get(environmentId);
   if (!environment) throw new NotFoundError('Environment', environmentId);
   assertVisible(principal, environment.owner_id, 'Environment', environmentId);
   return environment;
@@ -196,14 +208,37 @@ export async function getVisibleEnvironment(
 
 /** An environment the caller may change: 404 if not visible, 403 if read-only. */
 export async function getModifiableEnvironment(
-  store: EnvironmentStore,
+  deps: Pick<EnvironmentDeps, 'environments'>,
   principal: Principal,
   environmentId: string,
 ): Promise<EnvironmentRecord> {
-  const environment = await store.get(environmentId);
+  const environment = await deps.environments.get(environmentId);
   if (!environment) throw new NotFoundError('Environment', environmentId);
   assertMayModify(principal, environment.owner_id, 'Environment', environmentId);
   return environment;
+}
+
+/**
+ * A conditional write of the environment lost to another request (the store's
+ * `CONCURRENT_MODIFICATION`): when the winner started an operation, the 409 names it
+ * (`OPERATION_IN_PROGRESS`), and so it does a deployment in progress if `deploymentsBlock`
+ * (a settings-only write is not blocked by one); `explain` may name another reason from the
+ * environment as it is now; otherwise the store's error stands.
+ */
+export async function explainLostRace(
+  environments: EnvironmentStore,
+  environmentId: string,
+  error: unknown,
+  options: { deploymentsBlock: boolean; explain?: (current: EnvironmentRecord) => void },
+): Promise<never> {
+  if (error instanceof ConflictError && error.errorCode === 'CONCURRENT_MODIFICATION') {
+    const current = await environments.get(environmentId);
+    if (current) {
+      assertSettled(current, { deploymentsBlock: options.deploymentsBlock });
+      options.explain?.(current);
+    }
+  }
+  throw error;
 }
 
 export async function listEnvironments(
@@ -214,7 +249,7 @@ export async function listEnvironments(
 ): Promise<Page<EnvironmentRecord>> {
   const filter: EnvironmentFilter = { status: query.status, type: query.type };
   if (query.project_id) {
-    await getVisibleProject(deps.projects, principal, query.project_id);
+    await getVisibleProject(deps, principal, query.project_id);
     return deps.environments.list({ kind: 'project', projectId: query.project_id }, filter, page);
   }
   const scope = seesEverything(principal)
@@ -229,7 +264,7 @@ export async function destroyEnvironment(
   environmentId: string,
   options: { reason?: string; onlyIf?: (current: EnvironmentRecord) => boolean } = {},
 ): Promise<AcceptedChange> {
-  const current = await getModifiableEnvironment(deps.environments, principal, environmentId);
+  const current = await getModifiableEnvironment(deps, principal, environmentId);
   // Checked on the record the conditional write is based on, so nothing changes in between.
   if (options.onlyIf && !options.onlyIf(current)) {
     throw new ConflictError(
@@ -243,7 +278,7 @@ export async function destroyEnvironment(
     });
   }
   assertSettled(current);
-  const stacks = await deps.environments.listStacks(environmentId);
+  const stacks = await deps.stacks.list(environmentId);
   const remaining = stacks.filter((s) => s.status !== 'destroyed');
   const layers = new Set(remaining.map((s) => s.layer)).size;
   const operation = newOperation(
@@ -256,49 +291,53 @@ export async function destroyEnvironment(
     { reason: options.reason ?? null },
   );
   // A destroy is about every stack (the scope of its view).
-  const environment = await deps.environments.beginOperation(current, operation, 'destroying', stacks);
+  const environment = await deps.environments
+    .beginOperation(current, operation, 'destroying', stacks)
+    .catch((error: unknown) =>
+      explainLostRace(deps.environments, environmentId, error, { deploymentsBlock: true }),
+    );
   await deps.events.publish(operationBeganEvents(environment, current.status, operation));
   await startOrSettle(deps, 'destroy', environment, operation, current.status);
   return { environment, operation };
 }
 
 export async function listStacks(
-  store: EnvironmentStore,
+  deps: Pick<EnvironmentDeps, 'environments' | 'stacks'>,
   principal: Principal,
   environmentId: string,
 ): Promise<StackRecord[]> {
   // One read: the stacks name their environment's owner. Without one (no stacks, or stacks
   // recorded before they named it), the environment itself says whether the caller may see it.
-  const { ownerId, stacks } = await store.listStacksWithOwner(environmentId);
-  if (ownerId === null) await getVisibleEnvironment(store, principal, environmentId);
+  const { ownerId, stacks } = await deps.stacks.listWithOwner(environmentId);
+  if (ownerId === null) await getVisibleEnvironment(deps, principal, environmentId);
   else assertVisible(principal, ownerId, 'Environment', environmentId);
   return sortStacks(stacks);
 }
 
 export async function getStack(
-  store: EnvironmentStore,
+  deps: Pick<EnvironmentDeps, 'environments' | 'stacks'>,
   principal: Principal,
   environmentId: string,
   name: string,
 ): Promise<StackRecord> {
-  const found = await store.getStackWithOwner(environmentId, name);
+  const found = await deps.stacks.getWithOwner(environmentId, name);
   if (found?.ownerId) {
     assertVisible(principal, found.ownerId, 'Environment', environmentId);
     return found.stack;
   }
   // No such stack (or one that does not name its owner): 404 for the environment first, as ever.
-  await getVisibleEnvironment(store, principal, environmentId);
+  await getVisibleEnvironment(deps, principal, environmentId);
   if (!found) throw new NotFoundError('Stack', `${environmentId}/${name}`);
   return found.stack;
 }
 
 /** Outputs of the stacks that currently exist (provisioned or stopped), by stack name. */
 export async function getOutputs(
-  store: EnvironmentStore,
+  deps: Pick<EnvironmentDeps, 'environments' | 'stacks'>,
   principal: Principal,
   environmentId: string,
 ): Promise<Record<string, Record<string, unknown>>> {
-  const stacks = await listStacks(store, principal, environmentId);
+  const stacks = await listStacks(deps, principal, environmentId);
   return Object.fromEntries(
     stacks
       .filter((s) => s.status === 'provisioned' || s.status === 'stopped')

@@ -11,14 +11,21 @@ import type { EnvironmentStore, EventStore, MetricsStore } from '../ports.ts';
 import { ENVIRONMENT_STATUSES, type EnvironmentStatusValue, type MetricsPeriodValue } from '../vocabulary.ts';
 import { getVisibleEnvironment } from './environments.ts';
 
+/** What reading events and metrics works with (the recorded events, not their publisher). */
+export interface InsightsDeps {
+  events: EventStore;
+  environments: EnvironmentStore;
+  metrics: MetricsStore;
+}
+
 export async function listEvents(
-  deps: { events: EventStore; environments: EnvironmentStore },
+  deps: Pick<InsightsDeps, 'events' | 'environments'>,
   principal: Principal,
   filter: EventFilter,
   page: PageRequest,
 ): Promise<Page<LifecycleEvent>> {
   if (filter.environment_id) {
-    await getVisibleEnvironment(deps.environments, principal, filter.environment_id);
+    await getVisibleEnvironment(deps, principal, filter.environment_id);
     return deps.events.list(filter, page);
   }
   const ownerId = seesEverything(principal) ? undefined : principal.userId;
@@ -27,15 +34,15 @@ export async function listEvents(
 
 const PERIOD_HOURS: Record<MetricsPeriodValue, number> = { '1h': 1, '24h': 24, '7d': 168, '30d': 720 };
 
-export async function getMetrics(store: MetricsStore, period: MetricsPeriodValue, now: Date) {
+export async function getMetrics(deps: Pick<InsightsDeps, 'metrics'>, period: MetricsPeriodValue, now: Date) {
   // Counters are hourly: the period is the current hour plus the `hours` whole hours
   // before it, so it always covers at least the period asked for.
   const hours = PERIOD_HOURS[period];
   const from = new Date(now.getTime() - hours * 3_600_000);
   from.setUTCMinutes(0, 0, 0);
   const [sums, statuses] = await Promise.all([
-    store.hourly(hourOf(from.toISOString()), hourOf(now.toISOString())),
-    store.statuses(),
+    deps.metrics.hourly(hourOf(from.toISOString()), hourOf(now.toISOString())),
+    deps.metrics.statuses(),
   ]);
   const n = (name: HourlyCounter) => sums[name] ?? 0;
   const provisions = n('provisions_succeeded');

@@ -47,7 +47,7 @@ export async function getManifest(
   principal: Principal,
   environmentId: string,
 ): Promise<ManifestView> {
-  return manifestOf(await getVisibleEnvironment(deps.environments, principal, environmentId));
+  return manifestOf(await getVisibleEnvironment(deps, principal, environmentId));
 }
 
 /** Checks a put manifest against the environment: the parts that cannot change must not. */
@@ -58,7 +58,7 @@ async function resolveManifest(
   input: PutManifestInput,
   ifMatch: number | undefined,
 ): Promise<{ current: EnvironmentRecord; parameters: ResolvedParameters }> {
-  const current = await getModifiableEnvironment(deps.environments, principal, environmentId);
+  const current = await getModifiableEnvironment(deps, principal, environmentId);
   assertVersionMatches(ifMatch ?? input.version, current);
   const errors: { field: string; message: string }[] = [];
   if (input.environment_id !== undefined && input.environment_id !== current.id) {
@@ -91,7 +91,7 @@ async function resolveManifest(
     }
   }
   if (errors.length > 0) throw new ValidationError(errors);
-  const project = await getVisibleProject(deps.projects, principal, current.project_id);
+  const project = await getVisibleProject(deps, principal, current.project_id);
   const parameters = resolveParameters(input.parameters, {
     environmentName: current.name,
     projectName: project.name,

@@ -1,39 +1,32 @@
 /**
  * Operation use cases beyond create and destroy: update (re-provision only what changed,
- * and its dependants), stop and start (compute stacks), cancel, retry, and reading
- * operations with their live progress. One mutating operation at a time per environment:
- * each starts only from a settled status, with a conditional write.
+ * and its dependants), stop and start (compute stacks) and retry. One mutating operation at
+ * a time per environment: each starts only from a settled status, with a conditional write.
+ * Reading operations, and cancelling one, are in operation-views.ts.
  */
 
-import { assertMayModify, assertVisible, type Principal } from '../access.ts';
-import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
+import { assertMayModify, type Principal } from '../access.ts';
+import { ConflictError, ValidationError } from '../errors.ts';
 import { dependantsOf } from '../graph.ts';
 import { nowIso } from '../ids.ts';
 import type { UpdateEnvironmentInput } from '../inputs.ts';
 import { ACTIVE_STATUS, assertSettled, COMPUTE_STACKS, newOperation } from '../lifecycle.ts';
 import { operationBeganEvents } from '../lifecycle-events.ts';
-import type {
-  EnvironmentRecord,
-  OperationRecord,
-  Page,
-  PageRequest,
-  Progress,
-  StackRecord,
-} from '../model.ts';
+import type { EnvironmentRecord, OperationRecord, StackRecord } from '../model.ts';
 import type { ResolvedParameters } from '../parameters.ts';
-import type { EnvironmentChanges, EnvironmentStore } from '../ports.ts';
+import type { EnvironmentChanges } from '../ports.ts';
 import { getTemplate, PARAMETER_CONSUMERS, type StackParameter } from '../templates.ts';
-import type { OperationKindValue, StackStatusValue } from '../vocabulary.ts';
+import type { OperationKindValue } from '../vocabulary.ts';
+import { inScope, planLayers } from '../workflow/planning.ts';
 import {
   type AcceptedChange,
   type EnvironmentDeps,
-  type EnvironmentSettings,
+  explainLostRace,
   getModifiableEnvironment,
-  getVisibleEnvironment,
   startOrSettle,
 } from './environments.ts';
+import { getVisibleOperation } from './operation-views.ts';
 import { assertVersionMatches } from './projects.ts';
-import { inScope, planLayers } from './workflow.ts';
 
 /** 409 with the current status unless the environment is in one of `allowed`. */
 export function assertStatus(
@@ -74,7 +67,7 @@ export async function begin(
     retryOf: options.retryOf ?? null,
   });
   // Progress starts from what this operation will walk.
-  const stacks = await deps.environments.listStacks(current.id);
+  const stacks = await deps.stacks.list(current.id);
   const layers = planLayers(stacks, draft);
   const operation: OperationRecord = {
     ...draft,
@@ -85,13 +78,17 @@ export async function begin(
       stacks: layers.reduce((n, l) => n + l.stacks.length, 0),
     },
   };
-  const environment = await deps.environments.beginOperation(
-    current,
-    operation,
-    ACTIVE_STATUS[kind],
-    stacks.filter((s) => inScope(operation, s)),
-    options.changes,
-  );
+  const environment = await deps.environments
+    .beginOperation(
+      current,
+      operation,
+      ACTIVE_STATUS[kind],
+      stacks.filter((s) => inScope(operation, s)),
+      options.changes,
+    )
+    .catch((error: unknown) =>
+      explainLostRace(deps.environments, current.id, error, { deploymentsBlock: true }),
+    );
   await deps.events.publish(operationBeganEvents(environment, current.status, operation));
   // If the workflow cannot start, the settings this operation changed are put back too.
   const changes = options.changes;
@@ -212,13 +209,12 @@ export async function updateEnvironment(
   environmentId: string,
   input: UpdateEnvironmentInput,
   ifMatch: number | undefined,
-  settings: Pick<EnvironmentSettings, 'maxTtlHours'>,
   now: Date = new Date(),
 ): Promise<UpdateResult> {
-  const current = await getModifiableEnvironment(deps.environments, principal, environmentId);
+  const current = await getModifiableEnvironment(deps, principal, environmentId);
   assertVersionMatches(ifMatch, current);
   const parameters = mergeParameters(current.parameters, input.parameters);
-  const expiry = newExpiry(current, input, settings.maxTtlHours, now);
+  const expiry = newExpiry(current, input, deps.settings.maxTtlHours, now);
   const drift =
     input.drift_check === undefined
       ? undefined
@@ -251,12 +247,18 @@ export async function applyParameters(
   if (!template) throw new ConflictError(`Template ${current.template} no longer exists`, 'ILLEGAL_STATE');
   const { parameters } = changes;
   const affected = affectedStacks(template, current.parameters, parameters).targets;
-  const targets = withoutDeleted(affected, await deps.environments.listStacks(current.id));
+  const targets = withoutDeleted(affected, await deps.stacks.list(current.id));
   if (targets.length === 0) {
     // Settings that change no stack (failure injection, on_failure) apply at once, also
     // to a failed environment, so it can be fixed before a retry.
     assertStatus(current, ['running', 'stopped', 'failed'], 'update');
-    return { environment: await deps.environments.updateSettings(current, changes), operation: null };
+    const environment = await deps.environments
+      .updateSettings(current, changes)
+      // A rollout does not block a settings-only write: only a running operation explains the loss.
+      .catch((error: unknown) =>
+        explainLostRace(deps.environments, current.id, error, { deploymentsBlock: false }),
+      );
+    return { environment, operation: null };
   }
   assertStatus(current, ['running'], 'update');
   return begin(deps, current, 'update', principal, { targets, changes });
@@ -267,7 +269,7 @@ export async function stopEnvironment(
   principal: Principal,
   environmentId: string,
 ): Promise<AcceptedChange> {
-  const current = await getModifiableEnvironment(deps.environments, principal, environmentId);
+  const current = await getModifiableEnvironment(deps, principal, environmentId);
   assertStatus(current, ['running'], 'stop');
   return begin(deps, current, 'stop', principal);
 }
@@ -277,136 +279,9 @@ export async function startEnvironment(
   principal: Principal,
   environmentId: string,
 ): Promise<AcceptedChange> {
-  const current = await getModifiableEnvironment(deps.environments, principal, environmentId);
+  const current = await getModifiableEnvironment(deps, principal, environmentId);
   assertStatus(current, ['stopped'], 'start');
   return begin(deps, current, 'start', principal);
-}
-
-/** An operation's environment, if the caller may see it (404 naming the operation otherwise). */
-async function environmentOfOperation(
-  store: EnvironmentStore,
-  principal: Principal,
-  operation: OperationRecord,
-): Promise<EnvironmentRecord> {
-  try {
-    return await getVisibleEnvironment(store, principal, operation.environment_id);
-  } catch (error) {
-    if (error instanceof NotFoundError) throw new NotFoundError('Operation', operation.id);
-    throw error;
-  }
-}
-
-/** An operation and its environment, if the caller may see them (404 otherwise). */
-async function getVisibleOperation(
-  store: EnvironmentStore,
-  principal: Principal,
-  operationId: string,
-): Promise<{ operation: OperationRecord; environment: EnvironmentRecord }> {
-  const operation = await store.getOperation(operationId);
-  if (!operation) throw new NotFoundError('Operation', operationId);
-  return { operation, environment: await environmentOfOperation(store, principal, operation) };
-}
-
-export interface OperationView {
-  operation: OperationRecord;
-  progress: Progress;
-  stacks: { name: string; layer: number; status: StackStatusValue }[];
-}
-
-/** Live view: while it runs, the environment's progress and the stacks' current statuses. */
-function view(
-  operation: OperationRecord,
-  environment: EnvironmentRecord,
-  stacks: StackRecord[],
-): OperationView {
-  const live = operation.status === 'running' && environment.current_operation_id === operation.id;
-  const scoped = inLayerOrder(stacks.filter((s) => inScope(operation, s)));
-  return {
-    operation,
-    progress: live ? environment.progress : operation.progress,
-    stacks: scoped.map((s) => ({
-      name: s.name,
-      layer: s.layer,
-      status: (!live && operation.stack_results?.[s.name]) || s.status,
-    })),
-  };
-}
-
-/** The view's stacks in layer order, then by name. */
-function inLayerOrder<T extends { name: string; layer: number }>(stacks: T[]): T[] {
-  return [...stacks].sort((a, b) => a.layer - b.layer || a.name.localeCompare(b.name));
-}
-
-/**
- * One read in the usual case: the operation's record keeps its environment's owner, its
- * stacks and their statuses, and (while it runs) the environment's progress, all written by
- * the same transactions as the records they mirror. A running operation always holds its
- * environment (both change in one transaction), so its copy is the live view. An operation
- * recorded before it kept a view, or one that ended without each stack's final status (its
- * workflow never started), is shown from its environment and stacks, as it always was.
- */
-export async function getOperation(
-  store: EnvironmentStore,
-  principal: Principal,
-  operationId: string,
-): Promise<OperationView> {
-  const found = await store.getOperationWithView(operationId);
-  if (!found) throw new NotFoundError('Operation', operationId);
-  const { operation, view: kept } = found;
-  if (kept) {
-    assertVisible(principal, kept.ownerId, 'Operation', operationId);
-    if (operation.status === 'running') {
-      return { operation, progress: kept.progress, stacks: inLayerOrder(kept.stacks) };
-    }
-    const results = operation.stack_results;
-    if (results && kept.stacks.every((s) => results[s.name])) {
-      return {
-        operation,
-        progress: operation.progress,
-        stacks: inLayerOrder(kept.stacks.map((s) => ({ ...s, status: results[s.name] ?? s.status }))),
-      };
-    }
-  }
-  const environment = await environmentOfOperation(store, principal, operation);
-  return view(operation, environment, await store.listStacks(environment.id));
-}
-
-export async function listOperations(
-  store: EnvironmentStore,
-  principal: Principal,
-  environmentId: string,
-  page: PageRequest,
-): Promise<Page<OperationView>> {
-  const environment = await getVisibleEnvironment(store, principal, environmentId);
-  const [operations, stacks] = await Promise.all([
-    store.listOperations(environmentId, page),
-    store.listStacks(environmentId),
-  ]);
-  return {
-    items: operations.items.map((o) => view(o, environment, stacks)),
-    next_cursor: operations.next_cursor,
-  };
-}
-
-/** Asks a running operation to stop: stacks in flight finish, nothing new starts. */
-export async function cancelOperation(
-  store: EnvironmentStore,
-  principal: Principal,
-  operationId: string,
-): Promise<OperationView> {
-  const { operation, environment } = await getVisibleOperation(store, principal, operationId);
-  assertMayModify(principal, environment.owner_id, 'Operation', operationId);
-  if (operation.status !== 'running') {
-    throw new ConflictError(
-      `Operation ${operationId} is ${operation.status}: only a running one can be cancelled`,
-      'ILLEGAL_STATE',
-      {
-        status: operation.status,
-      },
-    );
-  }
-  const cancelled = await store.requestCancel(operation);
-  return view(cancelled, environment, await store.listStacks(environment.id));
 }
 
 /**
@@ -418,7 +293,7 @@ export async function retryOperation(
   principal: Principal,
   operationId: string,
 ): Promise<AcceptedChange> {
-  const { operation, environment } = await getVisibleOperation(deps.environments, principal, operationId);
+  const { operation, environment } = await getVisibleOperation(deps, principal, operationId);
   assertMayModify(principal, environment.owner_id, 'Operation', operationId);
   if (operation.status !== 'failed' && operation.status !== 'cancelled') {
     throw new ConflictError(
@@ -435,7 +310,7 @@ export async function retryOperation(
     );
   }
   assertStatus(environment, ['failed'], 'retry an operation of');
-  const stacks = await deps.environments.listStacks(environment.id);
+  const stacks = await deps.stacks.list(environment.id);
   const byName = new Map(stacks.map((s) => [s.name, s]));
   // An update or a stack deletion resumes its own targets, minus what it already did; the
   // others recompute what is left from the stacks' statuses.

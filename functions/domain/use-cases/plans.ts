@@ -25,18 +25,10 @@ import {
 } from '../plan-rules.ts';
 import { estimateStackMonthlyCost, getTemplate } from '../templates.ts';
 import { QUOTA_LIMITS } from '../validation.ts';
-import {
-  type EnvironmentDeps,
-  type EnvironmentSettings,
-  getModifiableEnvironment,
-  resolveTtl,
-} from './environments.ts';
+import { HAS_RESOURCES, planLayers } from '../workflow/planning.ts';
+import { type EnvironmentDeps, getModifiableEnvironment, resolveTtl } from './environments.ts';
 import { affectedStacks, assertStatus, mergeParameters, newExpiry, withoutDeleted } from './operations.ts';
 import { assertVersionMatches, getModifiableProject } from './projects.ts';
-import { HAS_RESOURCES, planLayers } from './workflow.ts';
-
-/** Reads how many VPCs an account and region use (the quota counter). */
-export type VpcUsage = (accountId: string, region: string) => Promise<number>;
 
 function summarize(
   base: Pick<PlanView, 'action' | 'environment_id' | 'template'>,
@@ -66,14 +58,13 @@ function summarize(
 }
 
 export async function planCreate(
-  deps: Pick<EnvironmentDeps, 'projects' | 'environments'>,
+  deps: Pick<EnvironmentDeps, 'projects' | 'environments' | 'quotas' | 'settings'>,
   principal: Principal,
   projectId: string,
   input: CreateEnvironmentInput,
-  settings: EnvironmentSettings,
-  vpcUsage: VpcUsage,
 ): Promise<PlanView> {
-  const project = await getModifiableProject(deps.projects, principal, projectId);
+  const { settings } = deps;
+  const project = await getModifiableProject(deps, principal, projectId);
   const template = getTemplate(input.template);
   if (!template) {
     throw new ValidationError([{ field: 'template', message: `unknown template '${input.template}'` }]);
@@ -106,7 +97,7 @@ export async function planCreate(
   if (template.stacks.some((s) => s.name === 'network')) {
     const accountId = input.account_id ?? settings.defaultAccountId;
     const region = input.region ?? settings.defaultRegion;
-    const usage = await vpcUsage(accountId, region);
+    const usage = await deps.quotas.vpcUsage(accountId, region);
     quota.push({
       name: 'quota:vpcs',
       limit: QUOTA_LIMITS.vpcs,
@@ -149,19 +140,18 @@ export async function planUpdate(
   environmentId: string,
   input: UpdateEnvironmentInput,
   ifMatch: number | undefined,
-  settings: Pick<EnvironmentSettings, 'maxTtlHours'>,
   now: Date = new Date(),
 ): Promise<PlanView> {
-  const current = await getModifiableEnvironment(deps.environments, principal, environmentId);
+  const current = await getModifiableEnvironment(deps, principal, environmentId);
   assertVersionMatches(ifMatch, current);
   return planParameters(deps, current, mergeParameters(current.parameters, input.parameters), () =>
-    newExpiry(current, input, settings.maxTtlHours, now),
+    newExpiry(current, input, deps.settings.maxTtlHours, now),
   );
 }
 
 /** The plan of new parameters for an existing environment (PATCH and PUT /manifest). */
 export async function planParameters(
-  deps: Pick<EnvironmentDeps, 'environments'>,
+  deps: Pick<EnvironmentDeps, 'stacks'>,
   current: EnvironmentRecord,
   parameters: ResolvedParameters,
   validateOthers: () => unknown = () => undefined,
@@ -169,7 +159,7 @@ export async function planParameters(
   const template = getTemplate(current.template);
   if (!template) throw new ConflictError(`Template ${current.template} no longer exists`, 'ILLEGAL_STATE');
   validateOthers();
-  const stacks = await deps.environments.listStacks(current.id);
+  const stacks = await deps.stacks.list(current.id);
   const affected = affectedStacks(template, current.parameters, parameters);
   const { changed } = affected;
   const targets = withoutDeleted(affected.targets, stacks);
@@ -215,11 +205,11 @@ export async function planParameters(
 }
 
 export async function planDelete(
-  deps: Pick<EnvironmentDeps, 'environments'>,
+  deps: Pick<EnvironmentDeps, 'environments' | 'stacks'>,
   principal: Principal,
   environmentId: string,
 ): Promise<PlanView> {
-  const current = await getModifiableEnvironment(deps.environments, principal, environmentId);
+  const current = await getModifiableEnvironment(deps, principal, environmentId);
   if (current.status === 'destroyed') {
     throw new ConflictError(`Environment ${environmentId} is already destroyed`, 'ILLEGAL_STATE', {
       status: current.status,
@@ -227,7 +217,7 @@ export async function planDelete(
   }
   assertSettled(current);
   const template = getTemplate(current.template);
-  const stacks = await deps.environments.listStacks(current.id);
+  const stacks = await deps.stacks.list(current.id);
   const draft = newOperation(current.id, 'destroy', 'plan', 0, 0, nowIso());
   const layers = plannedFromRecords(stacks, planLayers(stacks, draft), (stack) => ({
     change: 'delete',

@@ -4,14 +4,19 @@
  */
 
 import { assertMayModify, assertMayWrite, assertVisible, type Principal, seesEverything } from '../access.ts';
-import { NotFoundError, PreconditionFailedError } from '../errors.ts';
+import { ConflictError, NotFoundError, PreconditionFailedError } from '../errors.ts';
 import { newId, nowIso } from '../ids.ts';
 import type { CreateProjectInput, UpdateProjectInput } from '../inputs.ts';
 import type { Page, PageRequest, ProjectRecord } from '../model.ts';
 import type { ProjectStore } from '../ports.ts';
 
+/** What the project use cases work with. */
+export interface ProjectDeps {
+  projects: ProjectStore;
+}
+
 export async function createProject(
-  store: ProjectStore,
+  deps: ProjectDeps,
   principal: Principal,
   input: CreateProjectInput,
 ): Promise<ProjectRecord> {
@@ -27,17 +32,17 @@ export async function createProject(
     created_at: at,
     updated_at: at,
   };
-  await store.create(project);
+  await deps.projects.create(project);
   return project;
 }
 
 /** A project the caller may see, or 404. */
 export async function getVisibleProject(
-  store: ProjectStore,
+  deps: ProjectDeps,
   principal: Principal,
   projectId: string,
 ): Promise<ProjectRecord> {
-  const project = await store.get(projectId);
+  const project = await deps.projects.get(projectId);
   if (!project) throw new NotFoundError('Project', projectId);
   assertVisible(principal, project.owner_id, 'Project', projectId);
   return project;
@@ -45,22 +50,24 @@ export async function getVisibleProject(
 
 /** A project the caller may change: 404 if not visible, 403 if read-only. */
 export async function getModifiableProject(
-  store: ProjectStore,
+  deps: ProjectDeps,
   principal: Principal,
   projectId: string,
 ): Promise<ProjectRecord> {
-  const project = await store.get(projectId);
+  const project = await deps.projects.get(projectId);
   if (!project) throw new NotFoundError('Project', projectId);
   assertMayModify(principal, project.owner_id, 'Project', projectId);
   return project;
 }
 
 export function listProjects(
-  store: ProjectStore,
+  deps: ProjectDeps,
   principal: Principal,
   page: PageRequest,
 ): Promise<Page<ProjectRecord>> {
-  return seesEverything(principal) ? store.listAll(page) : store.listByOwner(principal.userId, page);
+  return seesEverything(principal)
+    ? deps.projects.listAll(page)
+    : deps.projects.listByOwner(principal.userId, page);
 }
 
 /**
@@ -76,25 +83,38 @@ export function assertVersionMatches(ifMatch: number | undefined, record: { vers
 }
 
 export async function updateProject(
-  store: ProjectStore,
+  deps: ProjectDeps,
   principal: Principal,
   projectId: string,
   input: UpdateProjectInput,
   ifMatch: number | undefined,
 ): Promise<ProjectRecord> {
-  const project = await getModifiableProject(store, principal, projectId);
+  const project = await getModifiableProject(deps, principal, projectId);
   assertVersionMatches(ifMatch, project);
   const changes: { name?: string; description?: string | null } = {};
   if (input.name !== undefined && input.name !== project.name) changes.name = input.name;
   if (input.description !== undefined) changes.description = input.description;
-  return store.update(project, changes);
+  return deps.projects.update(project, changes);
 }
 
 export async function deleteProject(
-  store: ProjectStore,
+  deps: ProjectDeps,
   principal: Principal,
   projectId: string,
 ): Promise<void> {
-  const project = await getModifiableProject(store, principal, projectId);
-  await store.delete(project);
+  const project = await getModifiableProject(deps, principal, projectId);
+  try {
+    await deps.projects.delete(project);
+  } catch (error) {
+    if (!(error instanceof ConflictError && error.errorCode === 'CONCURRENT_MODIFICATION')) throw error;
+    // The delete lost: the project is gone, still has live environments, or just changed.
+    const current = await deps.projects.get(project.id);
+    if (!current) throw new NotFoundError('Project', project.id);
+    if (current.live_environments === 0) throw error;
+    throw new ConflictError(
+      `Project ${project.id} still has ${current.live_environments} live environment(s); destroy them first`,
+      'PROJECT_HAS_ENVIRONMENTS',
+      { live_environments: current.live_environments },
+    );
+  }
 }

@@ -35,13 +35,13 @@ export function canonical(value: unknown): unknown {
 }
 
 export async function exportStack(
-  deps: Pick<EnvironmentDeps, 'environments'>,
+  deps: Pick<EnvironmentDeps, 'environments' | 'stacks'>,
   principal: Principal,
   environmentId: string,
   name: string,
 ) {
-  const environment = await getVisibleEnvironment(deps.environments, principal, environmentId);
-  const stack = await getStack(deps.environments, principal, environmentId, name);
+  const environment = await getVisibleEnvironment(deps, principal, environmentId);
+  const stack = await getStack(deps, principal, environmentId, name);
   const template = getTemplate(environment.template);
   // What it was provisioned with; for a stack provisioned before inputs were recorded, the current values.
   const inputs = stack.inputs ?? stackInputs(stack.name, environment.parameters);
@@ -84,8 +84,8 @@ export async function deployStack(
   name: string,
   options: { includeDependants: boolean },
 ): Promise<AcceptedChange> {
-  const current = await getModifiableEnvironment(deps.environments, principal, environmentId);
-  const stacks = await deps.environments.listStacks(environmentId);
+  const current = await getModifiableEnvironment(deps, principal, environmentId);
+  const stacks = await deps.stacks.list(environmentId);
   const stack = stacks.find((s) => s.name === name);
   if (!stack) throw new NotFoundError('Stack', `${environmentId}/${name}`);
   assertStatus(current, ['running'], 'deploy a stack of');
@@ -129,8 +129,8 @@ export async function deleteStack(
   name: string,
   options: { cascade: boolean },
 ): Promise<AcceptedChange> {
-  const current = await getModifiableEnvironment(deps.environments, principal, environmentId);
-  const stacks = await deps.environments.listStacks(environmentId);
+  const current = await getModifiableEnvironment(deps, principal, environmentId);
+  const stacks = await deps.stacks.list(environmentId);
   const stack = stacks.find((s) => s.name === name);
   if (!stack) throw new NotFoundError('Stack', `${environmentId}/${name}`);
   assertStatus(current, ['running'], 'delete a stack of');

@@ -15,7 +15,8 @@ import { ConflictError } from '../errors.ts';
 import { SETTLED_STATUSES } from '../lifecycle.ts';
 import { environmentExpiringEvent } from '../lifecycle-events.ts';
 import type { EnvironmentRecord } from '../model.ts';
-import { destroyEnvironment, type EnvironmentDeps } from './environments.ts';
+import type { ScheduleStore } from '../ports.ts';
+import { destroyEnvironment, type EnvironmentDeps, type EnvironmentSettings } from './environments.ts';
 
 /** Who the sweeper acts as: the system itself, allowed to destroy anyone's environment. */
 export const TTL_SWEEPER: Principal = {
@@ -47,26 +48,29 @@ export interface SweepSettings {
   warningMinutes: number;
 }
 
+/** What the sweeper works with: the environments' use cases, the schedules it reads, its settings. */
+export interface SweeperDeps extends EnvironmentDeps {
+  schedules: ScheduleStore;
+  settings: EnvironmentSettings & SweepSettings;
+}
+
 async function alreadyTriedTtlDestroy(
   deps: EnvironmentDeps,
   environment: EnvironmentRecord,
 ): Promise<boolean> {
   if (environment.status !== 'failed' || !environment.current_operation_id) return false;
-  const last = await deps.environments.getOperation(environment.current_operation_id);
+  const last = await deps.operations.get(environment.current_operation_id);
   // A TTL destroy that ran and failed; one whose workflow never started does not count.
   return last?.kind === 'destroy' && last.reason === TTL_EXPIRED && last.stack_results !== null;
 }
 
-export async function sweepExpiredEnvironments(
-  deps: EnvironmentDeps,
-  now: Date,
-  settings: SweepSettings = { warningMinutes: 0 },
-): Promise<SweepResult> {
+export async function sweepExpiredEnvironments(deps: SweeperDeps, now: Date): Promise<SweepResult> {
+  const { settings } = deps;
   const cutoff = now.toISOString();
   const horizon = new Date(now.getTime() + settings.warningMinutes * 60_000).toISOString();
   const result: SweepResult = { started: [], deferred: [], errors: [], warned: [] };
   if (settings.warningMinutes > 0) {
-    const soon = await deps.environments.listExpired(horizon, SWEEP_BATCH, cutoff);
+    const soon = await deps.schedules.listExpired(horizon, SWEEP_BATCH, cutoff);
     await warnExpiring(
       deps,
       soon.filter((e) => e.expires_at !== null && e.expires_at > cutoff),
@@ -74,7 +78,7 @@ export async function sweepExpiredEnvironments(
       result,
     );
   }
-  const expired = await deps.environments.listExpired(cutoff, SWEEP_BATCH);
+  const expired = await deps.schedules.listExpired(cutoff, SWEEP_BATCH);
   // The index may be stale: destroy only what is still ephemeral and expired when written.
   const stillExpired = (current: EnvironmentRecord) =>
     current.type === 'ephemeral' && current.expires_at !== null && current.expires_at <= cutoff;
@@ -105,7 +109,7 @@ export async function sweepExpiredEnvironments(
 }
 
 async function warnExpiring(
-  deps: EnvironmentDeps,
+  deps: SweeperDeps,
   expiring: EnvironmentRecord[],
   now: Date,
   result: SweepResult,
@@ -115,7 +119,7 @@ async function warnExpiring(
     if (!expiresAt || environment.expiry_warned_for === expiresAt || environment.status === 'destroying')
       continue;
     try {
-      if (!(await deps.environments.markExpiryWarned(environment.id, expiresAt))) continue;
+      if (!(await deps.schedules.markExpiryWarned(environment.id, expiresAt))) continue;
       await deps.events.publish([environmentExpiringEvent(environment, now.toISOString())]);
       result.warned.push(environment.id);
     } catch (error) {

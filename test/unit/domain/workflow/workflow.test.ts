@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { newOperation } from '../../../../functions/domain/lifecycle.ts';
 import type { StackRecord } from '../../../../functions/domain/model.ts';
-import { actionOf, failureReason, planLayers } from '../../../../functions/domain/use-cases/workflow.ts';
+import { failureReason } from '../../../../functions/domain/workflow/failure.ts';
+import { actionOf, planLayers } from '../../../../functions/domain/workflow/planning.ts';
 
 function stack(
   name: string,
