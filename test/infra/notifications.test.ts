@@ -6,46 +6,26 @@
  */
 import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { detailTypeOf, EVENT_SOURCE, NOTIFIED_EVENT_TYPES } from '../../functions/domain/lifecycle-events.ts';
 import { Notifications } from '../../lib/notifications.ts';
-import {
-  type CfnResource,
-  logicalId,
-  newTestApp,
-  resourcesOfType,
-  type SynthesizedApp,
-  synthesizeApp,
-} from './support.ts';
+import { logicalId, newTestApp, resourcesOfType, useSynthesizedApp } from './support.ts';
 
-let synth: SynthesizedApp;
-let template: Template;
-
-beforeAll(() => {
-  synth = synthesizeApp();
-  template = synth.apiTemplate;
-}, 120_000);
-afterAll(() => synth?.cleanup());
-
-const one = (type: string): [string, CfnResource] => {
-  const entries = Object.entries(resourcesOfType(template, type));
-  expect(entries).toHaveLength(1);
-  return entries[0] as [string, CfnResource];
-};
+const synth = useSynthesizedApp();
 
 describe('the event bus', () => {
   it('is a custom bus whose name the publishing functions get', () => {
-    const [busId] = one('AWS::Events::EventBus');
+    const [busId] = synth.only('AWS::Events::EventBus');
     expect(busId).toBe(logicalId(synth.api.notifications.bus));
   });
 });
 
 describe('the notification topic', () => {
   it('is encrypted with a rotating customer managed key that EventBridge may use, and refuses plain HTTP', () => {
-    const [, topic] = one('AWS::SNS::Topic');
+    const [, topic] = synth.only('AWS::SNS::Topic');
     const keyId = logicalId(synth.api.notifications.topic.masterKey);
     expect(topic.Properties?.KmsMasterKeyId).toEqual({ 'Fn::GetAtt': [keyId, 'Arn'] });
-    const key = resourcesOfType(template, 'AWS::KMS::Key')[keyId];
+    const key = synth.resourcesOfType('AWS::KMS::Key')[keyId];
     expect(key?.Properties?.EnableKeyRotation).toBe(true);
     const policy = key?.Properties?.KeyPolicy as
       | { Statement: { Principal?: { Service?: string }; Action: string | string[] }[] }
@@ -53,15 +33,12 @@ describe('the notification topic', () => {
     const statements = policy?.Statement ?? [];
     const forEvents = statements.find((s) => s.Principal?.Service === 'events.amazonaws.com');
     expect(forEvents?.Action).toEqual(expect.arrayContaining(['kms:Decrypt', 'kms:GenerateDataKey*']));
-    const [, topicPolicy] = one('AWS::SNS::TopicPolicy');
+    const [, topicPolicy] = synth.only('AWS::SNS::TopicPolicy');
     expect(JSON.stringify(topicPolicy.Properties)).toContain('aws:SecureTransport');
   });
 
   it('gets the notified event types from the bus, with a readable message and a dead-letter queue', () => {
-    const rules = Object.entries(resourcesOfType(template, 'AWS::Events::Rule')).filter(
-      ([id]) => id === logicalId(synth.api.notifications.rule),
-    );
-    const [, rule] = rules[0] as [string, CfnResource];
+    const rule = synth.resource('AWS::Events::Rule', logicalId(synth.api.notifications.rule));
     const props = rule.Properties ?? {};
     expect(props.EventBusName).toEqual({ Ref: logicalId(synth.api.notifications.bus) });
     expect(props.EventPattern).toEqual({
@@ -79,7 +56,7 @@ describe('the notification topic', () => {
   });
 
   it('has no subscriber unless an email is given in the context, and validates it', () => {
-    expect(resourcesOfType(template, 'AWS::SNS::Subscription')).toEqual({});
+    expect(synth.resourcesOfType('AWS::SNS::Subscription')).toEqual({});
     const app = newTestApp();
     app.node.setContext('notificationEmail', 'ops@example.com');
     const stack = new Stack(app, 'WithEmail');
