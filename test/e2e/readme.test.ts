@@ -5,19 +5,11 @@
  */
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalRuntime, startLocal } from '../../local/runtime.ts';
+import { describe, expect, it } from 'vitest';
+import { useLocalMode } from './support.ts';
 
-let runtime: LocalRuntime;
-
-beforeAll(async () => {
-  // Waits slowed to 100 ms each, so the cancel example catches its run in flight.
-  runtime = await startLocal({ port: 0, persist: false, timeScale: 0, quiet: true, waitOverrideMs: 100 });
-});
-
-afterAll(async () => {
-  await runtime?.stop();
-});
+// Waits slowed to 100 ms each, so the cancel example catches its run in flight.
+const local = useLocalMode({ waitOverrideMs: 100 });
 
 /**
  * Runs a bash script without blocking this process: the local runtime that answers the
@@ -60,7 +52,7 @@ function walkthroughScript(): string {
 describe('the README walk-through', () => {
   it('works verbatim against npm start', async () => {
     // Arrange
-    const script = walkthroughScript().replaceAll('http://localhost:3000/v1', runtime.baseUrl);
+    const script = walkthroughScript().replaceAll('http://localhost:3000/v1', local.api.baseUrl);
     expect(script).toContain('curl');
     // Act
     const run = await runBash(script, 120_000);
