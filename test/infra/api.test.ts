@@ -8,7 +8,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { API_GROUPS } from '../../functions/api/route-types.ts';
 import { routeList } from '../../functions/api/routes.ts';
-import { integratedFunctionId, referencedId, routeMethods, useSynthesizedApp } from './support.ts';
+import { integratedFunctionId, logicalId, referencedId, routeMethods, useSynthesizedApp } from './support.ts';
 
 const synth = useSynthesizedApp();
 
@@ -64,12 +64,37 @@ describe('REST API stage', () => {
     const props = stages[0]?.Properties ?? {};
     expect(props.StageName).toBe('v1');
     expect(props.TracingEnabled).toBe(true);
-    const settings = (props.MethodSettings as Record<string, unknown>[])[0] ?? {};
-    expect(settings).toMatchObject({ HttpMethod: '*', ResourcePath: '/*', LoggingLevel: 'ERROR' });
-    expect(settings.ThrottlingRateLimit).toBeGreaterThan(0);
-    expect(settings.ThrottlingBurstLimit).toBeGreaterThan(0);
+    // 50 rps, burst 100: the figures the AwsSolutions-APIG3 acknowledgement relies on.
+    expect(props.MethodSettings).toEqual([
+      {
+        HttpMethod: '*',
+        ResourcePath: '/*',
+        LoggingLevel: 'ERROR',
+        DataTraceEnabled: false,
+        MetricsEnabled: true,
+        ThrottlingRateLimit: 50,
+        ThrottlingBurstLimit: 100,
+      },
+    ]);
     const accessLog = props.AccessLogSetting as { Format: string; DestinationArn: unknown };
-    expect(accessLog.DestinationArn).toBeDefined();
+    // The REST API's own access log group (kept a month), not any other log group of the stack.
+    const accessLogsId = logicalId(synth.api.restApi.node.findChild('AccessLogs'));
+    expect(synth.resource('AWS::Logs::LogGroup', accessLogsId).Properties?.RetentionInDays).toBe(30);
+    expect(accessLog.DestinationArn).toEqual({
+      'Fn::Join': [
+        '',
+        [
+          'arn:',
+          { Ref: 'AWS::Partition' },
+          ':logs:',
+          { Ref: 'AWS::Region' },
+          ':',
+          { Ref: 'AWS::AccountId' },
+          ':log-group:',
+          { Ref: accessLogsId },
+        ],
+      ],
+    });
     expect(JSON.parse(accessLog.Format)).toMatchObject({ requestId: '$context.requestId' });
   });
 });
