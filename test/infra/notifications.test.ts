@@ -49,10 +49,26 @@ describe('the notification topic', () => {
       Arn: unknown;
       InputTransformer?: unknown;
       DeadLetterConfig?: unknown;
+      RetryPolicy?: unknown;
     }[];
     expect(target?.Arn).toEqual({ Ref: logicalId(synth.api.notifications.topic) });
-    expect(target?.InputTransformer).toBeDefined();
-    expect(target?.DeadLetterConfig).toBeDefined();
+    // The facts a person needs, as JSON, rather than the whole event with its envelope.
+    expect(target?.InputTransformer).toEqual({
+      InputPathsMap: {
+        'detail-type': '$.detail-type',
+        time: '$.time',
+        'detail-environment_id': '$.detail.environment_id',
+        'detail-deployment_id': '$.detail.deployment_id',
+        'detail-detail': '$.detail.detail',
+      },
+      InputTemplate:
+        '{"event":<detail-type>,"time":<time>,"environment_id":<detail-environment_id>,"deployment_id":<detail-deployment_id>,"detail":<detail-detail>}',
+    });
+    // Its own dead-letter queue: the reconciler and the sweeper have theirs.
+    const queueId = logicalId(synth.api.notifications.node.findChild('DeadLetterQueue'));
+    expect(target?.DeadLetterConfig).toEqual({ Arn: { 'Fn::GetAtt': [queueId, 'Arn'] } });
+    // Ten tries over a day: a failure notice is still worth delivering late.
+    expect(target?.RetryPolicy).toEqual({ MaximumRetryAttempts: 10, MaximumEventAgeInSeconds: 86_400 });
   });
 
   it('has no subscriber unless an email is given in the context, and validates it', () => {
