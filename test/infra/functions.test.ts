@@ -5,6 +5,8 @@
  * group. Route functions are found through their API methods, step functions and state
  * machines through the construct tree.
  */
+import { isDeepStrictEqual } from 'node:util';
+import { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { API_GROUPS, type RouteDefinition, type RouteNeeds } from '../../functions/api/route-types.ts';
 import { routeList } from '../../functions/api/routes.ts';
@@ -84,6 +86,38 @@ function expectedNeeds(group: string): RouteNeeds {
 const stateMachineId = (name: string): string => logicalId(synth.api.workflows.stateMachines.get(name));
 const stepFunctionId = (group: StepGroup): string => logicalId(synth.api.workflows.steps.get(group));
 
+/** Each function's own log group (the one it was built with), by the function's logical id. */
+function ownLogGroupIds(): Map<string, string> {
+  const built = synth.api.node.findAll().filter((c): c is LambdaFunction => c instanceof LambdaFunction);
+  return new Map(built.map((fn) => [logicalId(fn), logicalId(fn.logGroup)]));
+}
+
+/**
+ * How the API stack reads a value of the stateful stack: `Fn::GetStackOutput` of an
+ * output of that stack whose value is `value` (e.g. the table's `Ref`, its name).
+ */
+function statefulOutput(value: unknown): unknown {
+  const outputs =
+    (synth.statefulTemplate.toJSON() as { Outputs?: Record<string, { Value: unknown }> }).Outputs ?? {};
+  const names = Object.keys(outputs).filter((name) => isDeepStrictEqual(outputs[name]?.Value, value));
+  return {
+    'Fn::GetStackOutput': {
+      StackName: synth.stateful.stackName,
+      Region: { Ref: 'AWS::Region' },
+      OutputName: expect.toBeOneOf(names),
+    },
+  };
+}
+/** `TABLE_NAME`: the table's name. */
+const tableName = (): unknown => statefulOutput({ Ref: logicalId(synth.stateful.table) });
+/** What a table grant covers: the table and its indexes, nothing else. */
+function tableResources(): unknown[] {
+  const arn = statefulOutput({ 'Fn::GetAtt': [logicalId(synth.stateful.table), 'Arn'] });
+  return [arn, { 'Fn::Join': ['', [arn, '/index/*']] }];
+}
+/** `EVENT_BUS_NAME`: the lifecycle bus's name (its `Ref`). */
+const eventBusName = (): unknown => ({ Ref: logicalId(synth.api.notifications.bus) });
+
 describe('every Lambda function', () => {
   it('is Node.js 24 on arm64, traced, bundled as ESM, logging JSON to its own log group', () => {
     // One per route group, one per step group, the execution reconciler (see
@@ -116,11 +150,16 @@ describe('every Lambda function', () => {
         .statementsOfRole(roleId)
         .filter((s) => actionsOf([s]).some((a) => a.startsWith('logs:')));
       const logging = fn.Properties?.LoggingConfig as { LogGroup?: unknown } | undefined;
-      const logGroupId = referencedId(logging?.LogGroup);
-      expect(logGroupId, id).toBeDefined();
-      expect(logStatements.length, id).toBeGreaterThan(0);
-      for (const statement of logStatements)
-        expect([...referencedIds(statement.Resource)], id).toEqual([logGroupId]);
+      const logGroupId = ownLogGroupIds().get(id);
+      expect(logging?.LogGroup, id).toEqual({ Ref: logGroupId });
+      // Creating streams and putting events in that log group: nothing else, nowhere else.
+      expect(logStatements, id).toEqual([
+        {
+          Effect: 'Allow',
+          Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+          Resource: { 'Fn::GetAtt': [logGroupId, 'Arn'] },
+        },
+      ]);
     }
     const functionRoleIds = new Set(Object.values(lambdaFunctions()).map(roleIdOf));
     expect(functionRoleIds.size).toBe(Object.keys(lambdaFunctions()).length);
@@ -170,7 +209,11 @@ describe.each(API_GROUPS.map((group) => [group]))('route group %s', (group) => {
       expect(dynamoActions).toEqual([]);
       return;
     }
-    expect(environmentOf(fn)).toHaveProperty('TABLE_NAME');
+    expect(environmentOf(fn).TABLE_NAME).toEqual(tableName());
+    const dynamoStatements = synth
+      .statementsOfRole(roleIdOf(fn))
+      .filter((s) => actionsOf([s]).some((a) => a.startsWith('dynamodb:')));
+    for (const statement of dynamoStatements) expect(statement.Resource).toEqual(tableResources());
     expect(dynamoActions).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:Query']));
     if (needs.table === 'read') {
       for (const write of WRITE_ACTIONS) expect(dynamoActions).not.toContain(write);
@@ -212,8 +255,8 @@ describe.each(API_GROUPS.map((group) => [group]))('route group %s', (group) => {
     const fn = groupFunction(group);
     const env = environmentOf(fn);
     if (needs.cognito) {
-      expect(env).toHaveProperty('USER_POOL_ID');
-      expect(env).toHaveProperty('USER_POOL_CLIENT_ID');
+      expect(env.USER_POOL_ID).toEqual({ Ref: logicalId(synth.api.auth.userPool) });
+      expect(env.USER_POOL_CLIENT_ID).toEqual({ Ref: logicalId(synth.api.auth.userPoolClient) });
     } else {
       expect(env).not.toHaveProperty('USER_POOL_ID');
       expect(env).not.toHaveProperty('USER_POOL_CLIENT_ID');
@@ -237,8 +280,18 @@ describe.each(API_GROUPS.map((group) => [group]))('route group %s', (group) => {
     const env = environmentOf(fn);
     const actions = actionsOf(synth.statementsOfRole(roleIdOf(fn)));
     if (needs.events) {
-      expect(env).toHaveProperty('EVENT_BUS_NAME');
-      expect(actions).toContain('events:PutEvents');
+      expect(env.EVENT_BUS_NAME).toEqual(eventBusName());
+      // PutEvents on the lifecycle bus only (not the default bus, not any bus).
+      const eventStatements = synth
+        .statementsOfRole(roleIdOf(fn))
+        .filter((s) => actionsOf([s]).some((a) => a.startsWith('events:')));
+      expect(eventStatements).toEqual([
+        {
+          Effect: 'Allow',
+          Action: 'events:PutEvents',
+          Resource: { 'Fn::GetAtt': [logicalId(synth.api.notifications.bus), 'Arn'] },
+        },
+      ]);
     } else {
       expect(env).not.toHaveProperty('EVENT_BUS_NAME');
       expect(actions.filter((a) => a.startsWith('events:'))).toEqual([]);
@@ -248,11 +301,9 @@ describe.each(API_GROUPS.map((group) => [group]))('route group %s', (group) => {
 
 describe.each(STEP_GROUP_NAMES.map((group) => [group]))('step group %s', (group) => {
   it('reads and writes the table, knows the time scale, and cannot start workflows', () => {
-    const fn = lambdaFunctions()[stepFunctionId(group)];
-    expect(fn).toBeDefined();
-    if (!fn) return;
+    const fn = synth.resource('AWS::Lambda::Function', stepFunctionId(group));
     const env = environmentOf(fn);
-    expect(env).toHaveProperty('TABLE_NAME');
+    expect(env.TABLE_NAME).toEqual(tableName());
     expect(env.SIMULATION_TIME_SCALE).toBe('0.1');
     // The state machines depend on the step functions: an ARN here would be a cycle.
     for (const name of ARN_VARIABLES) expect(env).not.toHaveProperty(name);
@@ -263,6 +314,6 @@ describe.each(STEP_GROUP_NAMES.map((group) => [group]))('step group %s', (group)
     // Only functions with steps that settle operations publish lifecycle events.
     const publishes = STEP_GROUPS[group].some((step) => PUBLISHING_STEPS.includes(step));
     expect(actions.includes('events:PutEvents')).toBe(publishes);
-    expect('EVENT_BUS_NAME' in env).toBe(publishes);
+    expect(env.EVENT_BUS_NAME).toEqual(publishes ? eventBusName() : undefined);
   });
 });
