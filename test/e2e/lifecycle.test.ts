@@ -56,7 +56,18 @@ describe('deployments over HTTP', () => {
     expect(environment.body).toMatchObject({ current_version: 'v1.0.0', active_deployment_id: null });
     const logs = await developer.call('GET', `/deployments/${id}/logs`);
     expect((logs.body.items as { deployment_id: string }[]).every((l) => l.deployment_id === id)).toBe(true);
-    expect((logs.body.items as unknown[]).length).toBeGreaterThanOrEqual(8);
+    // Oldest first: the request, the plan, then each batch and its health check, the outcome.
+    expect((logs.body.items as { message: string }[]).map((l) => l.message)).toEqual([
+      'Deployment of v1.0.0 requested (rolling: 25% → 50% → 100%)',
+      'Rolling out v1.0.0 in 3 batches: 25% → 50% → 100%',
+      'Batch 1/3: deploying v1.0.0 to 25% of instances (2 of 8)',
+      'Batch 1: health check passed on 2 instances',
+      'Batch 2/3: deploying v1.0.0 to 50% of instances (4 of 8)',
+      'Batch 2: health check passed on 4 instances',
+      'Batch 3/3: deploying v1.0.0 to 100% of instances (8 of 8)',
+      'Batch 3: health check passed on 8 instances',
+      'Deployment succeeded: v1.0.0 is serving on all 8 instances',
+    ]);
   });
 
   it('rolls a failing version back and says so in the list', async () => {
@@ -150,9 +161,10 @@ describe('events and metrics over HTTP', () => {
       'GET',
       `/events?environment_id=${local.environmentId}&limit=1&cursor=${encodeURIComponent(String(first.body.next_cursor))}`,
     );
-    expect((next.body.items as { id: string }[])[0]?.id).not.toBe(
-      (first.body.items as { id: string }[])[0]?.id,
-    );
+    // The pages are the list's first and second events, in the same order.
+    const ids = (all.body.items as { id: string }[]).map((e) => e.id);
+    expect((first.body.items as { id: string }[]).map((e) => e.id)).toEqual(ids.slice(0, 1));
+    expect((next.body.items as { id: string }[]).map((e) => e.id)).toEqual(ids.slice(1, 2));
   });
 
   it('reports metrics consistent with what happened', async () => {
@@ -165,7 +177,17 @@ describe('events and metrics over HTTP', () => {
       deployments: { started: 2, succeeded: 1, failed: 0, rolled_back: 1 },
     });
     expect((metrics.body.environments_by_status as Record<string, number>).running).toBe(1);
-    expect(metrics.body.average_provisioning_seconds).toEqual(expect.any(Number));
+    // The one provision's duration, as its operation.finished event says, to a tenth of a second.
+    const finished = await developer.call(
+      'GET',
+      `/events?environment_id=${local.environmentId}&type=operation.finished`,
+    );
+    const [provision] = finished.body.items as { detail: { kind: string; duration_seconds: number } }[];
+    expect(finished.body.items).toHaveLength(1);
+    expect(provision?.detail.kind).toBe('provision');
+    expect(metrics.body.average_provisioning_seconds).toBe(
+      Math.round((provision?.detail.duration_seconds ?? Number.NaN) * 10) / 10,
+    );
     expect((await developer.call('GET', '/metrics?period=2h')).status).toBe(400);
   });
 
@@ -176,7 +198,13 @@ describe('events and metrics over HTTP', () => {
     );
     expect(entries.map((a) => a.status)).toEqual(expect.arrayContaining([202, 409, 422, 403]));
     // An accepted request names what it created; a refused one the environment it was about.
-    expect(entries.find((a) => a.status === 202)?.resource_id).toMatch(/^dep_/);
+    const deployments = await developer.call('GET', `/environments/${local.environmentId}/deployments`);
+    expect(
+      entries
+        .filter((a) => a.status === 202)
+        .map((a) => a.resource_id)
+        .sort(),
+    ).toEqual((deployments.body.items as { id: string }[]).map((d) => d.id).sort());
     expect(entries.find((a) => a.status === 409)?.resource_id).toBe(local.environmentId);
   });
 });
