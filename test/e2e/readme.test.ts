@@ -66,7 +66,7 @@ describe('the README walk-through', () => {
     );
     expect(out).toMatch(/"base_url": "https:\/\/preview-pr-123-/);
     expect(out).toContain('"name":"database-rds","layer":3,"status":"provisioned"');
-    expect(out).toContain('"vpc_id": "vpc-');
+    expect(out).toMatch(/"vpc_id": "vpc-[0-9a-f]{17}"/);
     expect(out).toContain('"status": "destroying"');
     expect(out).toContain('["destroyed"]');
     expect(out).toContain('"error_code": "FORBIDDEN"');

@@ -68,7 +68,14 @@ describe('auth', () => {
   ])('answers 401 for %s', async (_label, token) => {
     const reply = await local.api.call('GET', '/me', { token });
     expect(reply.status).toBe(401);
-    expect(reply.body).toMatchObject({ error_code: 'UNAUTHORIZED', request_id: expect.any(String) });
+    // The gateway's request id (a UUID), the one it also answers in x-amzn-requestid.
+    expect(reply.body).toMatchObject({
+      error_code: 'UNAUTHORIZED',
+      request_id: expect.stringMatching(
+        /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+      ),
+    });
+    expect(reply.body.request_id).toBe(reply.headers.get('x-amzn-requestid'));
   });
 
   it('answers 401 for an access token (the API takes ID tokens)', async () => {
@@ -112,13 +119,21 @@ describe('projects and environments', () => {
       name: string;
       layer: number;
       status: string;
-      resources: unknown[];
+      resources: { type: string }[];
     }[];
     expect(items).toHaveLength(16);
     expect(items.map((s) => s.layer)).toEqual([...items.map((s) => s.layer)].sort((a, b) => a - b));
+    // Each stack built what its kind declares: its resources' types are the template's list.
+    const template = await dev.call('GET', '/templates/default');
+    const declared = new Map(
+      (template.body.stacks as { name: string; resource_types: string[] }[]).map((s) => [
+        s.name,
+        s.resource_types,
+      ]),
+    );
     for (const stack of items) {
       expect(stack.status).toBe('provisioned');
-      expect(stack.resources.length).toBeGreaterThan(0);
+      expect([...new Set(stack.resources.map((r) => r.type))], stack.name).toEqual(declared.get(stack.name));
     }
     const rds = await dev.call('GET', `/environments/${envId}/stacks/database-rds`);
     expect(rds.body).toMatchObject({ depends_on: ['network', 'security'], status: 'provisioned' });
@@ -204,7 +219,13 @@ describe('projects and environments', () => {
     expect(big.status).toBe(413);
     const missing = await dev.call('GET', '/environments/env_01jd8x3k5m7n9p1q3r5s7t9v1w');
     expect(missing.status).toBe(404);
-    expect(missing.body).toMatchObject({ error_code: 'NOT_FOUND', request_id: expect.any(String) });
+    expect(missing.body).toMatchObject({
+      error_code: 'NOT_FOUND',
+      request_id: expect.stringMatching(
+        /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+      ),
+    });
+    expect(missing.body.request_id).toBe(missing.headers.get('x-amzn-requestid'));
     const badId = await dev.call('GET', '/environments/whatever');
     expect(badId.status).toBe(400);
     const route = await dev.call('GET', '/nowhere');
@@ -231,7 +252,8 @@ describe('projects and environments', () => {
       expect.objectContaining({ action: 'deleteProject', status: 409, outcome: 'failure' }),
     );
     const created = entries.find((e) => e.action === 'createEnvironment' && e.outcome === 'success');
-    expect(created?.resource_id).toMatch(/^env_/);
+    // An environment id: `env_` and a ULID (Crockford base 32, lower case).
+    expect(created?.resource_id).toMatch(/^env_[0-9a-hjkmnp-tv-z]{26}$/);
     const readOnlyTrail = await admin.call('GET', '/audit?actor=readonly@example.com');
     expect(readOnlyTrail.body.items).toContainEqual(
       expect.objectContaining({ action: 'createProject', status: 403, outcome: 'failure', role: 'ReadOnly' }),
