@@ -34,7 +34,19 @@ describe('the notification topic', () => {
     const forEvents = statements.find((s) => s.Principal?.Service === 'events.amazonaws.com');
     expect(forEvents?.Action).toEqual(expect.arrayContaining(['kms:Decrypt', 'kms:GenerateDataKey*']));
     const [, topicPolicy] = synth.only('AWS::SNS::TopicPolicy');
-    expect(JSON.stringify(topicPolicy.Properties)).toContain('aws:SecureTransport');
+    const topicId = logicalId(synth.api.notifications.topic);
+    expect(topicPolicy.Properties?.Topics).toEqual([{ Ref: topicId }]);
+    // Publishing over plain HTTP is denied to everyone, on this topic.
+    expect(
+      (topicPolicy.Properties?.PolicyDocument as { Statement: unknown[] } | undefined)?.Statement,
+    ).toContainEqual({
+      Sid: 'AllowPublishThroughSSLOnly',
+      Effect: 'Deny',
+      Action: 'sns:Publish',
+      Principal: '*',
+      Resource: { Ref: topicId },
+      Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+    });
   });
 
   it('gets the notified event types from the bus, with a readable message and a dead-letter queue', () => {

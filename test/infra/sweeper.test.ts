@@ -135,7 +135,28 @@ describe('the dead-letter queue', () => {
       ((p.Properties?.Queues as unknown[] | undefined) ?? []).some((q) => referencedId(q) === queueId()),
     );
     expect(policies).toHaveLength(1);
-    expect(JSON.stringify(policies[0]?.Properties?.PolicyDocument)).toContain('aws:SecureTransport');
+    // Plain HTTP denied to everyone; sending allowed to EventBridge for the schedule's rule only.
+    const queueArn = { 'Fn::GetAtt': [queueId(), 'Arn'] };
+    expect(policies[0]?.Properties?.PolicyDocument).toEqual({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Deny',
+          Action: 'sqs:*',
+          Principal: { AWS: '*' },
+          Resource: queueArn,
+          Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+        },
+        {
+          Sid: expect.stringMatching(/^AllowEventRule/),
+          Effect: 'Allow',
+          Action: 'sqs:SendMessage',
+          Principal: { Service: 'events.amazonaws.com' },
+          Resource: queueArn,
+          Condition: { ArnEquals: { 'aws:SourceArn': { 'Fn::GetAtt': [ruleId(), 'Arn'] } } },
+        },
+      ],
+    });
     const alarms = Object.values(synth.resourcesOfType('AWS::CloudWatch::Alarm')).filter((a) =>
       referencedIds(a.Properties?.Dimensions).has(queueId()),
     );
