@@ -4,41 +4,19 @@
  * creates, and the validation routes. Waits are slowed a little (every Wait state
  * sleeps 150 ms) so an operation can be caught in flight.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalRuntime, startLocal } from '../../local/runtime.ts';
-import { Client } from './support.ts';
+import { describe, expect, it } from 'vitest';
+import { useLocalMode } from './support.ts';
 
-let runtime: LocalRuntime;
-let api: Client;
-let token: string;
-let readOnlyToken: string;
-let projectId: string;
+const local = useLocalMode({ waitOverrideMs: 150, users: ['Developers', 'ReadOnly'], project: 'engine' });
+const developer = local.as('Developers');
+const readOnly = local.as('ReadOnly');
 
 type Json = Record<string, unknown>;
-
-beforeAll(async () => {
-  runtime = await startLocal({ port: 0, persist: false, timeScale: 0, quiet: true, waitOverrideMs: 150 });
-  api = new Client(runtime.baseUrl);
-  const login = (group: string) => {
-    const user = runtime.seedUsers.find((u) => u.group === group);
-    if (!user) throw new Error(`no seeded ${group} user`);
-    return api.login(user.email, user.password);
-  };
-  token = (await login('Developers')).id_token;
-  readOnlyToken = (await login('ReadOnly')).id_token;
-  const project = await api.call('POST', '/projects', { token, body: { name: 'engine' } });
-  projectId = String(project.body.id);
-});
-
-afterAll(async () => {
-  await runtime?.stop();
-});
 
 let accounts = 300000000000;
 /** Each environment in its own account, so this file's environments never meet the VPC quota. */
 async function create(body: Json): Promise<{ envId: string; opId: string; reply: Json }> {
-  const reply = await api.call('POST', `/projects/${projectId}/environments`, {
-    token,
+  const reply = await developer.call('POST', `/projects/${local.projectId}/environments`, {
     body: { account_id: String(accounts++), ...body },
   });
   expect(reply.status, JSON.stringify(reply.body)).toBe(202);
@@ -48,7 +26,7 @@ async function create(body: Json): Promise<{ envId: string; opId: string; reply:
 async function until(path: string, done: (body: Json) => boolean, timeoutMs = 60_000): Promise<Json> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const reply = await api.call('GET', path, { token });
+    const reply = await developer.call('GET', path);
     if (done(reply.body)) return reply.body;
     if (Date.now() > deadline) throw new Error(`timed out on ${path}: ${JSON.stringify(reply.body)}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
@@ -66,20 +44,20 @@ describe('operations', () => {
     const { envId, opId } = await create({ name: 'cancel-me', template: 'default' });
     await until(`/operations/${opId}`, (b) => Number((b.progress as Json).layer) >= 2);
     // Act
-    const cancel = await api.call('POST', `/operations/${opId}/cancel`, { token });
+    const cancel = await developer.call('POST', `/operations/${opId}/cancel`);
     // Assert
     expect(cancel.status).toBe(202);
     expect(cancel.body).toMatchObject({ id: opId, status: 'running', cancel_requested: true });
     const env = await settled(envId);
     expect(env).toMatchObject({ status: 'failed' });
     expect(String(env.error)).toMatch(/^Cancelled by request; rolled back/);
-    const op = await api.call('GET', `/operations/${opId}`, { token });
+    const op = await developer.call('GET', `/operations/${opId}`);
     expect(op.body).toMatchObject({ status: 'cancelled', outcome: 'rolled_back', kind: 'provision' });
     const stacks = op.body.stacks as { name: string; status: string }[];
     expect(stacks).toHaveLength(16);
     expect(stacks.find((s) => s.name === 'containers-apps')?.status).toBe('pending');
     expect(stacks.find((s) => s.name === 'network')?.status).toBe('destroyed');
-    const again = await api.call('POST', `/operations/${opId}/cancel`, { token });
+    const again = await developer.call('POST', `/operations/${opId}/cancel`);
     expect(again.status).toBe(409);
   });
 
@@ -92,40 +70,37 @@ describe('operations', () => {
     });
     const failed = await settled(envId);
     expect(failed.status).toBe('failed');
-    const list = await api.call('GET', `/environments/${envId}/operations`, { token });
+    const list = await developer.call('GET', `/environments/${envId}/operations`);
     expect((list.body.items as Json[])[0]).toMatchObject({ id: opId, status: 'failed', attempt: 1 });
     // Fix the cause: a settings-only change answers 200 with no operation.
-    const fix = await api.call('PATCH', `/environments/${envId}`, {
-      token,
+    const fix = await developer.call('PATCH', `/environments/${envId}`, {
       body: { parameters: { simulate: {} } },
       headers: { 'if-match': `"${String(failed.version)}"` },
     });
     expect(fix.status).toBe(200);
     expect(fix.body.operation).toBeNull();
     // Act
-    const retry = await api.call('POST', `/operations/${opId}/retry`, { token });
+    const retry = await developer.call('POST', `/operations/${opId}/retry`);
     // Assert
     expect(retry.status).toBe(202);
     expect(retry.body.operation).toMatchObject({ kind: 'provision', attempt: 2, retry_of: opId });
     const env = await settled(envId);
     expect(env.status).toBe('running');
-    const network = await api.call('GET', `/environments/${envId}/stacks/network`, { token });
+    const network = await developer.call('GET', `/environments/${envId}/stacks/network`);
     expect(network.body.operation_id).toBe(opId);
-    const security = await api.call('GET', `/environments/${envId}/stacks/security`, { token });
+    const security = await developer.call('GET', `/environments/${envId}/stacks/security`);
     expect(security.body.operation_id).toBe((retry.body.operation as Json).id);
   });
 
   it('updates with If-Match: 412 when stale, then only the affected stacks are re-provisioned', async () => {
     const { envId } = await create({ name: 'update-me', template: 'minimal' });
     const running = await settled(envId);
-    const stale = await api.call('PATCH', `/environments/${envId}`, {
-      token,
+    const stale = await developer.call('PATCH', `/environments/${envId}`, {
       body: { parameters: { storage_gb: 40 } },
       headers: { 'if-match': '1' },
     });
     expect(stale.status).toBe(412);
-    const update = await api.call('PATCH', `/environments/${envId}`, {
-      token,
+    const update = await developer.call('PATCH', `/environments/${envId}`, {
       body: { parameters: { storage_gb: 40 } },
       headers: { 'if-match': String(running.version) },
     });
@@ -135,12 +110,12 @@ describe('operations', () => {
       operation: { kind: 'update', targets: ['database-rds'] },
     });
     // One operation at a time.
-    const conflict = await api.call('POST', `/environments/${envId}/stop`, { token });
+    const conflict = await developer.call('POST', `/environments/${envId}/stop`);
     expect(conflict.status).toBe(409);
     expect(conflict.body).toMatchObject({ error_code: 'OPERATION_IN_PROGRESS' });
     const env = await settled(envId);
     expect(env).toMatchObject({ status: 'running', parameters: { storage_gb: 40 } });
-    const rds = await api.call('GET', `/environments/${envId}/stacks/database-rds`, { token });
+    const rds = await developer.call('GET', `/environments/${envId}/stacks/database-rds`);
     const instance = (rds.body.resources as { type: string; properties: Json }[]).find(
       (r) => r.type === 'AWS::RDS::DBInstance',
     );
@@ -150,19 +125,17 @@ describe('operations', () => {
   it('stops and starts the compute stacks; illegal transitions answer 409 with the status', async () => {
     const { envId } = await create({ name: 'stop-me', template: 'minimal' });
     await settled(envId);
-    const stop = await api.call('POST', `/environments/${envId}/stop`, { token });
+    const stop = await developer.call('POST', `/environments/${envId}/stop`);
     expect(stop.status).toBe(202);
     expect((await settled(envId)).status).toBe('stopped');
-    const lambda = await api.call('GET', `/environments/${envId}/stacks/compute-lambda`, { token });
+    const lambda = await developer.call('GET', `/environments/${envId}/stacks/compute-lambda`);
     expect(lambda.body).toMatchObject({ status: 'stopped', estimated_monthly_cost_usd: 0 });
-    const twice = await api.call('POST', `/environments/${envId}/stop`, { token });
+    const twice = await developer.call('POST', `/environments/${envId}/stop`);
     expect(twice.status).toBe(409);
     expect(twice.body).toMatchObject({ error_code: 'ILLEGAL_STATE', status: 'stopped' });
-    expect((await api.call('POST', `/environments/${envId}/start`, { token })).status).toBe(202);
+    expect((await developer.call('POST', `/environments/${envId}/start`)).status).toBe(202);
     expect((await settled(envId)).status).toBe('running');
-    expect((await api.call('POST', `/environments/${envId}/stop`, { token: readOnlyToken })).status).toBe(
-      403,
-    );
+    expect((await readOnly.call('POST', `/environments/${envId}/stop`)).status).toBe(403);
   });
 });
 
@@ -175,38 +148,51 @@ describe('logs', () => {
       parameters: { simulate: { fail_stacks: ['storage'] } },
     });
     await settled(envId);
-    const all = await api.call('GET', `/environments/${envId}/logs?limit=100`, { token });
+    const all = await developer.call('GET', `/environments/${envId}/logs?limit=100`);
     const items = all.body.items as {
       timestamp: string;
       level: string;
       stack: string | null;
       message: string;
     }[];
-    expect(items[0]?.message).toMatch(/^Operation op_\w+ \(provision\) started/);
+    expect(items[0]?.message).toBe(`Operation ${opId} (provision) started`);
     expect(items.map((i) => i.timestamp)).toEqual([...items.map((i) => i.timestamp)].sort());
     expect(items.some((i) => /^Created AWS::EC2::VPC vpc-[0-9a-f]{17}$/.test(i.message))).toBe(true);
-    const errors = await api.call('GET', `/environments/${envId}/logs?level=ERROR`, { token });
-    const errorItems = errors.body.items as { level: string; stack: string | null }[];
-    expect(errorItems.length).toBeGreaterThan(0);
-    expect(errorItems.every((i) => i.level === 'ERROR')).toBe(true);
-    expect(errorItems.some((i) => i.stack === 'storage')).toBe(true);
-    const network = await api.call('GET', `/environments/${envId}/logs?stack=network&operation_id=${opId}`, {
-      token,
-    });
-    expect((network.body.items as { stack: string }[]).every((i) => i.stack === 'network')).toBe(true);
-    const future = await api.call('GET', `/environments/${envId}/logs?since=2099-01-01T00:00:00Z`, { token });
+    const errors = await developer.call('GET', `/environments/${envId}/logs?level=ERROR`);
+    // The failed stack, then the operation that failed with it: nothing else is an error.
+    expect(errors.body.items).toEqual([
+      expect.objectContaining({
+        level: 'ERROR',
+        stack: 'storage',
+        operation_id: opId,
+        message: expect.stringMatching(/^Stack storage failed: Simulated failure creating AWS::/),
+      }),
+      expect.objectContaining({
+        level: 'ERROR',
+        stack: null,
+        operation_id: opId,
+        message: expect.stringMatching(new RegExp(`^Operation ${opId} \\(provision\\) failed`)),
+      }),
+    ]);
+    expect(errors.body.items).toEqual(items.filter((i) => i.level === 'ERROR'));
+    const network = await developer.call(
+      'GET',
+      `/environments/${envId}/logs?stack=network&operation_id=${opId}`,
+    );
+    expect(all.body.next_cursor).toBeNull();
+    const networkItems = items.filter((i) => i.stack === 'network');
+    expect(networkItems.map((i) => i.message)).toContain('Stack network provisioned (13 resources)');
+    expect(network.body.items).toEqual(networkItems);
+    const future = await developer.call('GET', `/environments/${envId}/logs?since=2099-01-01T00:00:00Z`);
     expect(future.body.items).toEqual([]);
-    const page = await api.call('GET', `/environments/${envId}/logs?limit=3`, { token });
+    const page = await developer.call('GET', `/environments/${envId}/logs?limit=3`);
     expect(page.body.items).toHaveLength(3);
-    const next = await api.call(
+    const next = await developer.call(
       'GET',
       `/environments/${envId}/logs?limit=3&cursor=${String(page.body.next_cursor)}`,
-      {
-        token,
-      },
     );
     expect((next.body.items as Json[])[0]).toEqual(items[3]);
-    expect((await api.call('GET', `/environments/${envId}/logs?level=LOUD`, { token })).status).toBe(400);
+    expect((await developer.call('GET', `/environments/${envId}/logs?level=LOUD`)).status).toBe(400);
   });
 });
 
@@ -214,19 +200,16 @@ describe('quotas and validation', () => {
   it('never exceeds 5 VPCs per account and region, even under concurrent creates', async () => {
     const replies = await Promise.all(
       Array.from({ length: 7 }, (_, i) =>
-        api.call('POST', `/projects/${projectId}/environments`, {
-          token,
+        developer.call('POST', `/projects/${local.projectId}/environments`, {
           body: { name: `quota-${i}`, template: 'minimal', account_id: '222222222222', region: 'eu-west-2' },
         }),
       ),
     );
-    const accepted = replies.filter((r) => r.status === 202);
+    // Exactly the quota's five, whatever the order the seven arrived in; the other two refused.
+    expect(replies.map((r) => r.status).sort()).toEqual([202, 202, 202, 202, 202, 409, 409]);
     const refused = replies.filter((r) => r.status === 409);
-    expect(accepted.length).toBeLessThanOrEqual(5);
-    expect(refused.length).toBeGreaterThanOrEqual(2);
-    expect(refused.every((r) => r.body.error_code === 'QUOTA_EXCEEDED')).toBe(true);
-    const check = await api.call('POST', '/validate/aws', {
-      token,
+    expect(refused.map((r) => r.body.error_code)).toEqual(['QUOTA_EXCEEDED', 'QUOTA_EXCEEDED']);
+    const check = await developer.call('POST', '/validate/aws', {
       body: { account_id: '222222222222', region: 'eu-west-2' },
     });
     expect(check.status).toBe(200);
@@ -237,8 +220,7 @@ describe('quotas and validation', () => {
   });
 
   it('validates inputs with clear errors', async () => {
-    const bad = await api.call('POST', `/projects/${projectId}/environments`, {
-      token,
+    const bad = await developer.call('POST', `/projects/${local.projectId}/environments`, {
       body: { name: 'bad', parameters: { simulate: { failure_rate: 2, fail_stacks: ['Not A Stack'] } } },
     });
     expect(bad.status).toBe(422);
@@ -247,17 +229,15 @@ describe('quotas and validation', () => {
       'body.parameters.simulate.failure_rate',
     ]);
     const { envId } = await create({ name: 'validate-me', template: 'minimal' });
-    expect((await api.call('PATCH', `/environments/${envId}`, { token, body: {} })).status).toBe(422);
-    expect((await api.call('POST', '/operations/not-an-id/cancel', { token })).status).toBe(400);
-    expect((await api.call('GET', '/operations/op_01jd8x3k5m7n9p1q3r5s7t9v1w', { token })).status).toBe(404);
-    const cycle = await api.call('POST', '/validate/dependencies', {
-      token,
+    expect((await developer.call('PATCH', `/environments/${envId}`, { body: {} })).status).toBe(422);
+    expect((await developer.call('POST', '/operations/not-an-id/cancel')).status).toBe(400);
+    expect((await developer.call('GET', '/operations/op_01jd8x3k5m7n9p1q3r5s7t9v1w')).status).toBe(404);
+    const cycle = await developer.call('POST', '/validate/dependencies', {
       body: { stacks: { a: ['b'], b: ['c'], c: ['a'] } },
     });
     expect(cycle.body).toMatchObject({ valid: false });
-    expect(cycle.body.cycle).toHaveLength(4);
-    const render = await api.call('POST', '/templates/default/render', {
-      token,
+    expect(cycle.body.cycle).toEqual(['a', 'b', 'c', 'a']);
+    const render = await developer.call('POST', '/templates/default/render', {
       body: { parameters: { storage_gb: 30 } },
     });
     expect(render.status).toBe(200);

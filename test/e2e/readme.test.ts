@@ -5,19 +5,11 @@
  */
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalRuntime, startLocal } from '../../local/runtime.ts';
+import { describe, expect, it } from 'vitest';
+import { useLocalMode } from './support.ts';
 
-let runtime: LocalRuntime;
-
-beforeAll(async () => {
-  // Waits slowed to 100 ms each, so the cancel example catches its run in flight.
-  runtime = await startLocal({ port: 0, persist: false, timeScale: 0, quiet: true, waitOverrideMs: 100 });
-});
-
-afterAll(async () => {
-  await runtime?.stop();
-});
+// Waits slowed to 100 ms each, so the cancel example catches its run in flight.
+const local = useLocalMode({ waitOverrideMs: 100 });
 
 /**
  * Runs a bash script without blocking this process: the local runtime that answers the
@@ -60,7 +52,7 @@ function walkthroughScript(): string {
 describe('the README walk-through', () => {
   it('works verbatim against npm start', async () => {
     // Arrange
-    const script = walkthroughScript().replaceAll('http://localhost:3000/v1', runtime.baseUrl);
+    const script = walkthroughScript().replaceAll('http://localhost:3000/v1', local.api.baseUrl);
     expect(script).toContain('curl');
     // Act
     const run = await runBash(script, 120_000);
@@ -74,7 +66,7 @@ describe('the README walk-through', () => {
     );
     expect(out).toMatch(/"base_url": "https:\/\/preview-pr-123-/);
     expect(out).toContain('"name":"database-rds","layer":3,"status":"provisioned"');
-    expect(out).toContain('"vpc_id": "vpc-');
+    expect(out).toMatch(/"vpc_id": "vpc-[0-9a-f]{17}"/);
     expect(out).toContain('"status": "destroying"');
     expect(out).toContain('["destroyed"]');
     expect(out).toContain('"error_code": "FORBIDDEN"');

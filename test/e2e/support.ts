@@ -1,13 +1,17 @@
 /**
- * A small HTTP client for the end-to-end tests: JSON in and out, an optional Bearer
- * token, and polling helpers. Everything goes through the local gateway. Every
- * successful answer is also checked against its route's response schema (the one the
- * OpenAPI document publishes), so the contract is tested on every call.
+ * Shared setup of the end-to-end tests: {@link useLocalMode} starts local mode for a test
+ * file, logs seeded users in and creates what the file's tests share; {@link Client} is a
+ * small HTTP client, JSON in and out, an optional Bearer token, and polling helpers.
+ * Everything goes through the local gateway. Every successful answer is also checked
+ * against its route's response schema (the one the OpenAPI document publishes), so the
+ * contract is tested on every call.
  */
 
+import { afterAll, beforeAll } from 'vitest';
 import { ErrorResponse } from '../../functions/api/contract/common.ts';
 import type { RouteDefinition } from '../../functions/api/route-types.ts';
 import { routeList } from '../../functions/api/routes.ts';
+import { type LocalOptions, type LocalRuntime, type SeedUser, startLocal } from '../../local/runtime.ts';
 
 /** The route a request hits, by method and path template. */
 function routeFor(method: string, path: string): RouteDefinition | undefined {
@@ -48,9 +52,22 @@ export interface Reply {
 }
 
 export class Client {
-  readonly baseUrl: string;
-  constructor(baseUrl: string) {
-    this.baseUrl = baseUrl;
+  readonly #baseUrl: () => string;
+  readonly #token: () => string | undefined;
+
+  /**
+   * @param baseUrl the API's base URL, or how to read it once known (a test file's clients
+   *   exist before local mode has started).
+   * @param token the ID token every call carries unless it names its own (`token: undefined`
+   *   for none); by default none.
+   */
+  constructor(baseUrl: string | (() => string), token: () => string | undefined = () => undefined) {
+    this.#baseUrl = typeof baseUrl === 'string' ? () => baseUrl : baseUrl;
+    this.#token = token;
+  }
+
+  get baseUrl(): string {
+    return this.#baseUrl();
   }
 
   async call(
@@ -64,7 +81,8 @@ export class Client {
     } = {},
   ): Promise<Reply> {
     const headers: Record<string, string> = { ...options.headers };
-    if (options.token) headers.authorization = `Bearer ${options.token}`;
+    const token = 'token' in options ? options.token : this.#token();
+    if (token) headers.authorization = `Bearer ${token}`;
     let body: string | undefined;
     if (options.raw !== undefined) body = options.raw;
     else if (options.body !== undefined) body = JSON.stringify(options.body);
@@ -96,12 +114,20 @@ export class Client {
     return (await this.login(user.email, user.password)).id_token;
   }
 
-  /** Polls an environment until it reaches `status` (or fails the test after `timeoutMs`). */
-  async waitForStatus(envId: string, status: string, token: string, timeoutMs = 60_000): Promise<Reply> {
-    const deadline = Date.now() + timeoutMs;
+  /**
+   * Polls an environment until it reaches `status` (or fails the test after `timeoutMs`),
+   * as the client's user unless `token` names another.
+   */
+  async waitForStatus(
+    envId: string,
+    status: string,
+    options: { token?: string; timeoutMs?: number } = {},
+  ): Promise<Reply> {
+    const deadline = Date.now() + (options.timeoutMs ?? 60_000);
+    const as = options.token === undefined ? {} : { token: options.token };
     const seen: string[] = [];
     for (;;) {
-      const reply = await this.call('GET', `/environments/${envId}`, { token });
+      const reply = await this.call('GET', `/environments/${envId}`, as);
       const current = String(reply.body.status);
       if (seen.at(-1) !== current) seen.push(current);
       if (current === status) return reply;
@@ -115,4 +141,111 @@ export class Client {
 export function forgeToken(claims: Record<string, unknown>): string {
   const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
   return `${encode({ alg: 'RS256', kid: 'forged', typ: 'JWT' })}.${encode(claims)}.${Buffer.from('sig').toString('base64url')}`;
+}
+
+/** A seeded user's group: local mode seeds one user per group. */
+export type SeedGroup = SeedUser['group'];
+
+/** What a test file needs from local mode before its first test. */
+export interface LocalModeOptions extends Pick<LocalOptions, 'waitOverrideMs' | 'sweepIntervalMs'> {
+  /** Seeded users to log in before the tests, so that `as(group)` can call as them. */
+  users?: readonly SeedGroup[];
+  /** A project the Developers user creates (`projectId`); it is logged in for it. */
+  project?: string;
+  /**
+   * An environment the Developers user creates in that project, waited for until it is
+   * running (`environmentId`).
+   */
+  environment?: Record<string, unknown>;
+}
+
+/**
+ * Local mode as a test file sees it. The clients can be taken at once (they find the
+ * gateway and their token when they call); everything else is read inside tests and hooks.
+ */
+export interface LocalMode {
+  readonly runtime: LocalRuntime;
+  /** Calls without a token, unless a call gives one. */
+  readonly api: Client;
+  /** Calls as the seeded user of `group` (logged in before the tests: see `users`). */
+  as(group: SeedGroup): Client;
+  /** Calls carrying the token `token()` gives at each call (a user the test file signs up itself). */
+  withToken(token: () => string | undefined): Client;
+  /** The project of {@link LocalModeOptions.project}. */
+  readonly projectId: string;
+  /** The running environment of {@link LocalModeOptions.environment}. */
+  readonly environmentId: string;
+}
+
+/**
+ * Starts local mode for the calling test file (in `beforeAll`, stopping it in `afterAll`):
+ * an ephemeral port, in-memory data, simulated durations at zero (each Wait lasting
+ * `waitOverrideMs` if given), no request logs. Then logs in the seeded users and creates
+ * the project and the environment the options ask for.
+ */
+export function useLocalMode(options: LocalModeOptions = {}): LocalMode {
+  let runtime: LocalRuntime | undefined;
+  const tokens = new Map<SeedGroup, string>();
+  let projectId: string | undefined;
+  let environmentId: string | undefined;
+  // Reading at collection time (in a describe body) would read nothing: fail loudly.
+  const ready = <T>(value: T | undefined, what: string): T => {
+    if (value === undefined)
+      throw new Error(`${what} is set up in beforeAll: read it inside a test or a hook`);
+    return value;
+  };
+  const baseUrl = () => ready(runtime, 'Local mode').baseUrl;
+  const token = (group: SeedGroup) => ready(tokens.get(group), `The token of the ${group} user`);
+  const api = new Client(baseUrl);
+  const clients = new Map<SeedGroup, Client>();
+  const as = (group: SeedGroup): Client => {
+    const client = clients.get(group) ?? new Client(baseUrl, () => token(group));
+    clients.set(group, client);
+    return client;
+  };
+
+  beforeAll(async () => {
+    runtime = await startLocal({
+      port: 0,
+      persist: false,
+      timeScale: 0,
+      quiet: true,
+      ...(options.waitOverrideMs === undefined ? {} : { waitOverrideMs: options.waitOverrideMs }),
+      ...(options.sweepIntervalMs === undefined ? {} : { sweepIntervalMs: options.sweepIntervalMs }),
+    });
+    const groups = new Set<SeedGroup>(options.users);
+    if (options.project !== undefined) groups.add('Developers');
+    for (const group of groups) tokens.set(group, await api.loginAs(runtime.seedUsers, group));
+    if (options.project === undefined) return;
+    const developer = as('Developers');
+    const project = await developer.call('POST', '/projects', { body: { name: options.project } });
+    if (project.status !== 201) throw new Error(`project not created: ${project.status}`);
+    projectId = String(project.body.id);
+    if (options.environment === undefined) return;
+    const created = await developer.call('POST', `/projects/${projectId}/environments`, {
+      body: options.environment,
+    });
+    if (created.status !== 202) throw new Error(`environment not created: ${created.status}`);
+    environmentId = String(created.body.id);
+    await developer.waitForStatus(environmentId, 'running');
+  }, 120_000);
+
+  afterAll(async () => {
+    await runtime?.stop();
+  });
+
+  return {
+    get runtime() {
+      return ready(runtime, 'Local mode');
+    },
+    api,
+    as,
+    withToken: (token) => new Client(baseUrl, token),
+    get projectId() {
+      return ready(projectId, 'The project (option project)');
+    },
+    get environmentId() {
+      return ready(environmentId, 'The environment (option environment)');
+    },
+  };
 }

@@ -9,15 +9,10 @@ import { rmSync } from 'node:fs';
 import { Stack, Validations } from 'aws-cdk-lib';
 import { AttributeType, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newTestApp, type SynthesizedApp, synthesizeApp, synthesizeWithFindings } from './support.ts';
+import { describe, expect, it } from 'vitest';
+import { newTestApp, synthesizeWithFindings, useSynthesizedApp } from './support.ts';
 
-let synth: SynthesizedApp;
-
-beforeAll(() => {
-  synth = synthesizeApp({ nag: true });
-}, 120_000);
-afterAll(() => synth?.cleanup());
+const synth = useSynthesizedApp({ nag: true });
 
 describe('cdk-nag AwsSolutions', () => {
   it('reports no unacknowledged error or warning, and no other validation finding', () => {

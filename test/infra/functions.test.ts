@@ -5,11 +5,9 @@
  * group. Route functions are found through their API methods, step functions and state
  * machines through the construct tree.
  */
-import { Stack } from 'aws-cdk-lib';
-import type { Template } from 'aws-cdk-lib/assertions';
-import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
-import type { CfnStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isDeepStrictEqual } from 'node:util';
+import { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
+import { describe, expect, it } from 'vitest';
 import { API_GROUPS, type RouteDefinition, type RouteNeeds } from '../../functions/api/route-types.ts';
 import { routeList } from '../../functions/api/routes.ts';
 import {
@@ -24,25 +22,16 @@ import {
   actionsOf,
   type CfnResource,
   integratedFunctionId,
+  logicalId,
   referencedId,
   referencedIds,
-  resourcesOfType,
   routeMethods,
-  type SynthesizedApp,
-  statementsOfRole,
-  synthesizeApp,
+  useSynthesizedApp,
 } from './support.ts';
 
-let synth: SynthesizedApp;
-let template: Template;
-let functions: Record<string, CfnResource>;
-
-beforeAll(() => {
-  synth = synthesizeApp();
-  template = synth.apiTemplate;
-  functions = resourcesOfType(template, 'AWS::Lambda::Function');
-}, 120_000);
-afterAll(() => synth?.cleanup());
+const synth = useSynthesizedApp();
+/** Every Lambda function of the API stack, by logical id. */
+const lambdaFunctions = (): Record<string, CfnResource> => synth.resourcesOfType('AWS::Lambda::Function');
 
 const WRITE_ACTIONS = [
   'dynamodb:PutItem',
@@ -64,7 +53,7 @@ const roleIdOf = (fn: CfnResource): string => {
 };
 
 function routeFunctionId(route: RouteDefinition): string {
-  const method = routeMethods(template).get(`${route.method} ${route.path}`);
+  const method = routeMethods(synth.apiTemplate).get(`${route.method} ${route.path}`);
   if (!method) throw new Error(`No method for ${route.operationId}`);
   return integratedFunctionId(method);
 }
@@ -73,7 +62,7 @@ function routeFunctionId(route: RouteDefinition): string {
 function groupFunction(group: string): CfnResource {
   const ids = new Set(routeList.filter((r) => r.group === group).map(routeFunctionId));
   if (ids.size !== 1) throw new Error(`The routes of ${group} invoke ${ids.size} functions`);
-  const fn = functions[[...ids][0] ?? ''];
+  const fn = lambdaFunctions()[[...ids][0] ?? ''];
   if (!fn) throw new Error(`No function for ${group}`);
   return fn;
 }
@@ -94,25 +83,48 @@ function expectedNeeds(group: string): RouteNeeds {
   };
 }
 
-function stateMachineId(name: string): string {
-  const stateMachine = synth.api.workflows.stateMachines.get(name);
-  if (!stateMachine) throw new Error(`No state machine ${name}`);
-  return Stack.of(stateMachine).getLogicalId(stateMachine.node.defaultChild as CfnStateMachine);
+const stateMachineId = (name: string): string => logicalId(synth.api.workflows.stateMachines.get(name));
+const stepFunctionId = (group: StepGroup): string => logicalId(synth.api.workflows.steps.get(group));
+
+/** Each function's own log group (the one it was built with), by the function's logical id. */
+function ownLogGroupIds(): Map<string, string> {
+  const built = synth.api.node.findAll().filter((c): c is LambdaFunction => c instanceof LambdaFunction);
+  return new Map(built.map((fn) => [logicalId(fn), logicalId(fn.logGroup)]));
 }
 
-function stepFunctionId(group: StepGroup): string {
-  const fn = synth.api.workflows.steps.get(group);
-  if (!fn) throw new Error(`No function for step group ${group}`);
-  return Stack.of(fn).getLogicalId(fn.node.defaultChild as CfnFunction);
+/**
+ * How the API stack reads a value of the stateful stack: `Fn::GetStackOutput` of an
+ * output of that stack whose value is `value` (e.g. the table's `Ref`, its name).
+ */
+function statefulOutput(value: unknown): unknown {
+  const outputs =
+    (synth.statefulTemplate.toJSON() as { Outputs?: Record<string, { Value: unknown }> }).Outputs ?? {};
+  const names = Object.keys(outputs).filter((name) => isDeepStrictEqual(outputs[name]?.Value, value));
+  return {
+    'Fn::GetStackOutput': {
+      StackName: synth.stateful.stackName,
+      Region: { Ref: 'AWS::Region' },
+      OutputName: expect.toBeOneOf(names),
+    },
+  };
 }
+/** `TABLE_NAME`: the table's name. */
+const tableName = (): unknown => statefulOutput({ Ref: logicalId(synth.stateful.table) });
+/** What a table grant covers: the table and its indexes, nothing else. */
+function tableResources(): unknown[] {
+  const arn = statefulOutput({ 'Fn::GetAtt': [logicalId(synth.stateful.table), 'Arn'] });
+  return [arn, { 'Fn::Join': ['', [arn, '/index/*']] }];
+}
+/** `EVENT_BUS_NAME`: the lifecycle bus's name (its `Ref`). */
+const eventBusName = (): unknown => ({ Ref: logicalId(synth.api.notifications.bus) });
 
 describe('every Lambda function', () => {
   it('is Node.js 24 on arm64, traced, bundled as ESM, logging JSON to its own log group', () => {
     // One per route group, one per step group, the execution reconciler (see
     // reconciler.test.ts) and the TTL sweeper (see sweeper.test.ts).
-    expect(Object.keys(functions)).toHaveLength(API_GROUPS.length + STEP_GROUP_NAMES.length + 2);
-    const logGroups = resourcesOfType(template, 'AWS::Logs::LogGroup');
-    for (const [id, fn] of Object.entries(functions)) {
+    expect(Object.keys(lambdaFunctions())).toHaveLength(API_GROUPS.length + STEP_GROUP_NAMES.length + 2);
+    const logGroups = synth.resourcesOfType('AWS::Logs::LogGroup');
+    for (const [id, fn] of Object.entries(lambdaFunctions())) {
       const props = fn.Properties ?? {};
       expect(props.Runtime, id).toBe('nodejs24.x');
       expect(props.Architectures, id).toEqual(['arm64']);
@@ -130,22 +142,27 @@ describe('every Lambda function', () => {
   });
 
   it('has its own role, without AWS managed policies, writing only to its own log group', () => {
-    const roles = resourcesOfType(template, 'AWS::IAM::Role');
-    for (const [id, fn] of Object.entries(functions)) {
+    const roles = synth.resourcesOfType('AWS::IAM::Role');
+    for (const [id, fn] of Object.entries(lambdaFunctions())) {
       const roleId = roleIdOf(fn);
       expect(roles[roleId]?.Properties?.ManagedPolicyArns, id).toBeUndefined();
-      const logStatements = statementsOfRole(template, roleId).filter((s) =>
-        actionsOf([s]).some((a) => a.startsWith('logs:')),
-      );
+      const logStatements = synth
+        .statementsOfRole(roleId)
+        .filter((s) => actionsOf([s]).some((a) => a.startsWith('logs:')));
       const logging = fn.Properties?.LoggingConfig as { LogGroup?: unknown } | undefined;
-      const logGroupId = referencedId(logging?.LogGroup);
-      expect(logGroupId, id).toBeDefined();
-      expect(logStatements.length, id).toBeGreaterThan(0);
-      for (const statement of logStatements)
-        expect([...referencedIds(statement.Resource)], id).toEqual([logGroupId]);
+      const logGroupId = ownLogGroupIds().get(id);
+      expect(logging?.LogGroup, id).toEqual({ Ref: logGroupId });
+      // Creating streams and putting events in that log group: nothing else, nowhere else.
+      expect(logStatements, id).toEqual([
+        {
+          Effect: 'Allow',
+          Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+          Resource: { 'Fn::GetAtt': [logGroupId, 'Arn'] },
+        },
+      ]);
     }
-    const functionRoleIds = new Set(Object.values(functions).map(roleIdOf));
-    expect(functionRoleIds.size).toBe(Object.keys(functions).length);
+    const functionRoleIds = new Set(Object.values(lambdaFunctions()).map(roleIdOf));
+    expect(functionRoleIds.size).toBe(Object.keys(lambdaFunctions()).length);
   });
 });
 
@@ -162,7 +179,7 @@ describe('the API’s functions', () => {
   });
 
   it('may be invoked by API Gateway through one permission each, for this API only', () => {
-    const permissions = Object.values(resourcesOfType(template, 'AWS::Lambda::Permission')).filter(
+    const permissions = Object.values(synth.resourcesOfType('AWS::Lambda::Permission')).filter(
       (p) => p.Properties?.Principal === 'apigateway.amazonaws.com',
     );
     const targets = permissions.map((p) => referencedId(p.Properties?.FunctionName));
@@ -172,7 +189,7 @@ describe('the API’s functions', () => {
       return routeFunctionId(route);
     });
     expect(targets.sort()).toEqual([...apiFunctions].sort());
-    const apiId = Object.keys(resourcesOfType(template, 'AWS::ApiGateway::RestApi'))[0] ?? '';
+    const apiId = Object.keys(synth.resourcesOfType('AWS::ApiGateway::RestApi'))[0] ?? '';
     for (const permission of permissions) {
       expect(permission.Properties?.Action).toBe('lambda:InvokeFunction');
       expect([...referencedIds(permission.Properties?.SourceArn)]).toContain(apiId);
@@ -185,14 +202,18 @@ describe.each(API_GROUPS.map((group) => [group]))('route group %s', (group) => {
 
   it('gets the table name only if it uses the table, and the matching table grant', () => {
     const fn = groupFunction(group);
-    const actions = actionsOf(statementsOfRole(template, roleIdOf(fn)));
+    const actions = actionsOf(synth.statementsOfRole(roleIdOf(fn)));
     const dynamoActions = actions.filter((a) => a.startsWith('dynamodb:'));
     if (!needs.table) {
       expect(environmentOf(fn)).not.toHaveProperty('TABLE_NAME');
       expect(dynamoActions).toEqual([]);
       return;
     }
-    expect(environmentOf(fn)).toHaveProperty('TABLE_NAME');
+    expect(environmentOf(fn).TABLE_NAME).toEqual(tableName());
+    const dynamoStatements = synth
+      .statementsOfRole(roleIdOf(fn))
+      .filter((s) => actionsOf([s]).some((a) => a.startsWith('dynamodb:')));
+    for (const statement of dynamoStatements) expect(statement.Resource).toEqual(tableResources());
     expect(dynamoActions).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:Query']));
     if (needs.table === 'read') {
       for (const write of WRITE_ACTIONS) expect(dynamoActions).not.toContain(write);
@@ -203,9 +224,9 @@ describe.each(API_GROUPS.map((group) => [group]))('route group %s', (group) => {
 
   it('can start exactly the workflows its routes name', () => {
     const fn = groupFunction(group);
-    const statements = statementsOfRole(template, roleIdOf(fn)).filter((s) =>
-      actionsOf([s]).some((a) => a.startsWith('states:')),
-    );
+    const statements = synth
+      .statementsOfRole(roleIdOf(fn))
+      .filter((s) => actionsOf([s]).some((a) => a.startsWith('states:')));
     const starts = needs.startsWorkflows ?? [];
     if (starts.length === 0) {
       expect(statements).toEqual([]);
@@ -234,19 +255,19 @@ describe.each(API_GROUPS.map((group) => [group]))('route group %s', (group) => {
     const fn = groupFunction(group);
     const env = environmentOf(fn);
     if (needs.cognito) {
-      expect(env).toHaveProperty('USER_POOL_ID');
-      expect(env).toHaveProperty('USER_POOL_CLIENT_ID');
+      expect(env.USER_POOL_ID).toEqual({ Ref: logicalId(synth.api.auth.userPool) });
+      expect(env.USER_POOL_CLIENT_ID).toEqual({ Ref: logicalId(synth.api.auth.userPoolClient) });
     } else {
       expect(env).not.toHaveProperty('USER_POOL_ID');
       expect(env).not.toHaveProperty('USER_POOL_CLIENT_ID');
     }
-    const actions = actionsOf(statementsOfRole(template, roleIdOf(fn)));
+    const actions = actionsOf(synth.statementsOfRole(roleIdOf(fn)));
     expect(actions.filter((a) => a.startsWith('cognito-idp:'))).toEqual([]);
   });
 
   it('can do nothing beyond its routes’ needs, X-Ray and its logs', () => {
     const fn = groupFunction(group);
-    const services = new Set(actionsOf(statementsOfRole(template, roleIdOf(fn))).map((a) => a.split(':')[0]));
+    const services = new Set(actionsOf(synth.statementsOfRole(roleIdOf(fn))).map((a) => a.split(':')[0]));
     const allowed = new Set(['xray', 'logs']);
     if (needs.table) allowed.add('dynamodb');
     if ((needs.startsWorkflows ?? []).length > 0) allowed.add('states');
@@ -257,10 +278,20 @@ describe.each(API_GROUPS.map((group) => [group]))('route group %s', (group) => {
   it('knows the event bus and may put events on it exactly when it publishes', () => {
     const fn = groupFunction(group);
     const env = environmentOf(fn);
-    const actions = actionsOf(statementsOfRole(template, roleIdOf(fn)));
+    const actions = actionsOf(synth.statementsOfRole(roleIdOf(fn)));
     if (needs.events) {
-      expect(env).toHaveProperty('EVENT_BUS_NAME');
-      expect(actions).toContain('events:PutEvents');
+      expect(env.EVENT_BUS_NAME).toEqual(eventBusName());
+      // PutEvents on the lifecycle bus only (not the default bus, not any bus).
+      const eventStatements = synth
+        .statementsOfRole(roleIdOf(fn))
+        .filter((s) => actionsOf([s]).some((a) => a.startsWith('events:')));
+      expect(eventStatements).toEqual([
+        {
+          Effect: 'Allow',
+          Action: 'events:PutEvents',
+          Resource: { 'Fn::GetAtt': [logicalId(synth.api.notifications.bus), 'Arn'] },
+        },
+      ]);
     } else {
       expect(env).not.toHaveProperty('EVENT_BUS_NAME');
       expect(actions.filter((a) => a.startsWith('events:'))).toEqual([]);
@@ -270,21 +301,19 @@ describe.each(API_GROUPS.map((group) => [group]))('route group %s', (group) => {
 
 describe.each(STEP_GROUP_NAMES.map((group) => [group]))('step group %s', (group) => {
   it('reads and writes the table, knows the time scale, and cannot start workflows', () => {
-    const fn = functions[stepFunctionId(group)];
-    expect(fn).toBeDefined();
-    if (!fn) return;
+    const fn = synth.resource('AWS::Lambda::Function', stepFunctionId(group));
     const env = environmentOf(fn);
-    expect(env).toHaveProperty('TABLE_NAME');
+    expect(env.TABLE_NAME).toEqual(tableName());
     expect(env.SIMULATION_TIME_SCALE).toBe('0.1');
     // The state machines depend on the step functions: an ARN here would be a cycle.
     for (const name of ARN_VARIABLES) expect(env).not.toHaveProperty(name);
-    const actions = actionsOf(statementsOfRole(template, roleIdOf(fn)));
+    const actions = actionsOf(synth.statementsOfRole(roleIdOf(fn)));
     expect(actions).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:Query', ...WRITE_ACTIONS]));
     expect(actions.filter((a) => a.startsWith('states:'))).toEqual([]);
     expect(fn.Properties?.Timeout).toBe(30);
     // Only functions with steps that settle operations publish lifecycle events.
     const publishes = STEP_GROUPS[group].some((step) => PUBLISHING_STEPS.includes(step));
     expect(actions.includes('events:PutEvents')).toBe(publishes);
-    expect('EVENT_BUS_NAME' in env).toBe(publishes);
+    expect(env.EVENT_BUS_NAME).toEqual(publishes ? eventBusName() : undefined);
   });
 });

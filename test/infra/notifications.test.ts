@@ -6,46 +6,26 @@
  */
 import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { detailTypeOf, EVENT_SOURCE, NOTIFIED_EVENT_TYPES } from '../../functions/domain/lifecycle-events.ts';
 import { Notifications } from '../../lib/notifications.ts';
-import {
-  type CfnResource,
-  logicalId,
-  newTestApp,
-  resourcesOfType,
-  type SynthesizedApp,
-  synthesizeApp,
-} from './support.ts';
+import { logicalId, newTestApp, resourcesOfType, useSynthesizedApp } from './support.ts';
 
-let synth: SynthesizedApp;
-let template: Template;
-
-beforeAll(() => {
-  synth = synthesizeApp();
-  template = synth.apiTemplate;
-}, 120_000);
-afterAll(() => synth?.cleanup());
-
-const one = (type: string): [string, CfnResource] => {
-  const entries = Object.entries(resourcesOfType(template, type));
-  expect(entries).toHaveLength(1);
-  return entries[0] as [string, CfnResource];
-};
+const synth = useSynthesizedApp();
 
 describe('the event bus', () => {
   it('is a custom bus whose name the publishing functions get', () => {
-    const [busId] = one('AWS::Events::EventBus');
+    const [busId] = synth.only('AWS::Events::EventBus');
     expect(busId).toBe(logicalId(synth.api.notifications.bus));
   });
 });
 
 describe('the notification topic', () => {
   it('is encrypted with a rotating customer managed key that EventBridge may use, and refuses plain HTTP', () => {
-    const [, topic] = one('AWS::SNS::Topic');
+    const [, topic] = synth.only('AWS::SNS::Topic');
     const keyId = logicalId(synth.api.notifications.topic.masterKey);
     expect(topic.Properties?.KmsMasterKeyId).toEqual({ 'Fn::GetAtt': [keyId, 'Arn'] });
-    const key = resourcesOfType(template, 'AWS::KMS::Key')[keyId];
+    const key = synth.resourcesOfType('AWS::KMS::Key')[keyId];
     expect(key?.Properties?.EnableKeyRotation).toBe(true);
     const policy = key?.Properties?.KeyPolicy as
       | { Statement: { Principal?: { Service?: string }; Action: string | string[] }[] }
@@ -53,15 +33,24 @@ describe('the notification topic', () => {
     const statements = policy?.Statement ?? [];
     const forEvents = statements.find((s) => s.Principal?.Service === 'events.amazonaws.com');
     expect(forEvents?.Action).toEqual(expect.arrayContaining(['kms:Decrypt', 'kms:GenerateDataKey*']));
-    const [, topicPolicy] = one('AWS::SNS::TopicPolicy');
-    expect(JSON.stringify(topicPolicy.Properties)).toContain('aws:SecureTransport');
+    const [, topicPolicy] = synth.only('AWS::SNS::TopicPolicy');
+    const topicId = logicalId(synth.api.notifications.topic);
+    expect(topicPolicy.Properties?.Topics).toEqual([{ Ref: topicId }]);
+    // Publishing over plain HTTP is denied to everyone, on this topic.
+    expect(
+      (topicPolicy.Properties?.PolicyDocument as { Statement: unknown[] } | undefined)?.Statement,
+    ).toContainEqual({
+      Sid: 'AllowPublishThroughSSLOnly',
+      Effect: 'Deny',
+      Action: 'sns:Publish',
+      Principal: '*',
+      Resource: { Ref: topicId },
+      Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+    });
   });
 
   it('gets the notified event types from the bus, with a readable message and a dead-letter queue', () => {
-    const rules = Object.entries(resourcesOfType(template, 'AWS::Events::Rule')).filter(
-      ([id]) => id === logicalId(synth.api.notifications.rule),
-    );
-    const [, rule] = rules[0] as [string, CfnResource];
+    const rule = synth.resource('AWS::Events::Rule', logicalId(synth.api.notifications.rule));
     const props = rule.Properties ?? {};
     expect(props.EventBusName).toEqual({ Ref: logicalId(synth.api.notifications.bus) });
     expect(props.EventPattern).toEqual({
@@ -72,14 +61,30 @@ describe('the notification topic', () => {
       Arn: unknown;
       InputTransformer?: unknown;
       DeadLetterConfig?: unknown;
+      RetryPolicy?: unknown;
     }[];
     expect(target?.Arn).toEqual({ Ref: logicalId(synth.api.notifications.topic) });
-    expect(target?.InputTransformer).toBeDefined();
-    expect(target?.DeadLetterConfig).toBeDefined();
+    // The facts a person needs, as JSON, rather than the whole event with its envelope.
+    expect(target?.InputTransformer).toEqual({
+      InputPathsMap: {
+        'detail-type': '$.detail-type',
+        time: '$.time',
+        'detail-environment_id': '$.detail.environment_id',
+        'detail-deployment_id': '$.detail.deployment_id',
+        'detail-detail': '$.detail.detail',
+      },
+      InputTemplate:
+        '{"event":<detail-type>,"time":<time>,"environment_id":<detail-environment_id>,"deployment_id":<detail-deployment_id>,"detail":<detail-detail>}',
+    });
+    // Its own dead-letter queue: the reconciler and the sweeper have theirs.
+    const queueId = logicalId(synth.api.notifications.node.findChild('DeadLetterQueue'));
+    expect(target?.DeadLetterConfig).toEqual({ Arn: { 'Fn::GetAtt': [queueId, 'Arn'] } });
+    // Ten tries over a day: a failure notice is still worth delivering late.
+    expect(target?.RetryPolicy).toEqual({ MaximumRetryAttempts: 10, MaximumEventAgeInSeconds: 86_400 });
   });
 
   it('has no subscriber unless an email is given in the context, and validates it', () => {
-    expect(resourcesOfType(template, 'AWS::SNS::Subscription')).toEqual({});
+    expect(synth.resourcesOfType('AWS::SNS::Subscription')).toEqual({});
     const app = newTestApp();
     app.node.setContext('notificationEmail', 'ops@example.com');
     const stack = new Stack(app, 'WithEmail');

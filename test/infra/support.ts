@@ -1,8 +1,8 @@
 /**
  * Shared setup of the infra tests: the app as `bin/app.ts` builds it (same stacks, same
  * `cdk.json` context, optionally cdk-nag's AwsSolutions checks), synthesized once per test
- * file with esbuild bundling skipped, plus small readers for the synthesized templates and for the
- * validation report cdk-nag 3 writes.
+ * file with esbuild bundling skipped ({@link useSynthesizedApp} registers that), plus small
+ * readers for the synthesized templates and for the validation report cdk-nag 3 writes.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,6 +11,7 @@ import { App, CfnResource as CdkCfnResource, Stack, Validations } from 'aws-cdk-
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
+import { afterAll, beforeAll } from 'vitest';
 import { ApiStack } from '../../lib/api-stack.ts';
 import { repoPath } from '../../lib/paths.ts';
 import { StatefulStack } from '../../lib/stateful-stack.ts';
@@ -214,7 +215,79 @@ export function integratedFunctionId(method: CfnResource): string {
 
 /** The CloudFormation logical id of a construct's main resource. */
 export function logicalId(construct: IConstruct | undefined): string {
-  const cfn = construct?.node.defaultChild;
-  if (!(cfn instanceof CdkCfnResource)) throw new Error('construct without a CloudFormation resource');
+  // `undefined` is what a lookup by name (a map of state machines, a child id) finds for a wrong name.
+  if (!construct) throw new Error('No construct to take the logical id of');
+  const cfn = construct.node.defaultChild;
+  if (!(cfn instanceof CdkCfnResource))
+    throw new Error(`${construct.node.path} has no CloudFormation resource`);
   return Stack.of(cfn).getLogicalId(cfn);
+}
+
+/**
+ * The synthesized app of one test file, read through {@link useSynthesizedApp}. Lookups
+ * are in the API stack's template (the stateful stack holds the table only).
+ */
+export interface SynthesizedAppFixture extends Omit<SynthesizedApp, 'cleanup'> {
+  /** The API template's resources of `type`, by logical id. */
+  resourcesOfType(type: string): Record<string, CfnResource>;
+  /** The API template's resource `id` of `type`; throws when there is none. */
+  resource(type: string, id: string): CfnResource;
+  /** The API template's only resource of `type`, with its logical id; throws unless exactly one. */
+  only(type: string): [id: string, resource: CfnResource];
+  /** Every statement of the policies attached to the API template's role `roleId`. */
+  statementsOfRole(roleId: string): PolicyStatement[];
+}
+
+/**
+ * Synthesizes the app once for the calling test file (in `beforeAll`, removing its
+ * assembly in `afterAll`) and returns accessors to read it from tests and hooks.
+ * A synth takes seconds (cdk-nag's checks most of them), so it is shared by a file's tests,
+ * which only read it.
+ */
+export function useSynthesizedApp(options: { nag?: boolean } = {}): SynthesizedAppFixture {
+  let synth: SynthesizedApp | undefined;
+  beforeAll(() => {
+    synth = synthesizeApp(options);
+  }, 120_000);
+  afterAll(() => synth?.cleanup());
+
+  const current = (): SynthesizedApp => {
+    // Reading at collection time (in a describe body) would read nothing: fail loudly.
+    if (!synth) throw new Error('The app is synthesized in beforeAll: read it inside a test or a hook');
+    return synth;
+  };
+  const resourcesOfApiType = (type: string) => resourcesOfType(current().apiTemplate, type);
+  return {
+    get app() {
+      return current().app;
+    },
+    get stateful() {
+      return current().stateful;
+    },
+    get api() {
+      return current().api;
+    },
+    get statefulTemplate() {
+      return current().statefulTemplate;
+    },
+    get apiTemplate() {
+      return current().apiTemplate;
+    },
+    get findings() {
+      return current().findings;
+    },
+    resourcesOfType: resourcesOfApiType,
+    resource(type, id) {
+      const found = resourcesOfApiType(type)[id];
+      if (!found) throw new Error(`No ${type} ${id}`);
+      return found;
+    },
+    only(type) {
+      const entries = Object.entries(resourcesOfApiType(type));
+      const [entry] = entries;
+      if (entries.length !== 1 || !entry) throw new Error(`${entries.length} resources of ${type}, not one`);
+      return entry;
+    },
+    statementsOfRole: (roleId) => statementsOfRole(current().apiTemplate, roleId),
+  };
 }

@@ -86,7 +86,12 @@ describe('the seeded pool', () => {
         AuthParameters: { REFRESH_TOKEN: first.AuthenticationResult?.RefreshToken ?? '' },
       }),
     );
-    expect(refreshed.AuthenticationResult?.IdToken).toBeTruthy();
+    // A fresh ID token (a JWT) of the same user.
+    const [, refreshedClaims] = (refreshed.AuthenticationResult?.IdToken ?? '').split('.');
+    expect(JSON.parse(Buffer.from(refreshedClaims ?? '', 'base64url').toString('utf8'))).toMatchObject({
+      token_use: 'id',
+      email: 'admin@example.com',
+    });
     expect(refreshed.AuthenticationResult?.ExpiresIn).toBe(3600);
   });
 });
@@ -109,7 +114,13 @@ describe('Cognito behaviours', () => {
       'new.user@example.com',
       'NewUserPassw0rd!',
     );
-    expect(tokens.idToken).toBeTruthy();
+    // The new user's own ID token (a JWT with its email and sub).
+    const [, claims] = tokens.idToken.split('.');
+    expect(JSON.parse(Buffer.from(claims ?? '', 'base64url').toString('utf8'))).toMatchObject({
+      token_use: 'id',
+      email: 'new.user@example.com',
+      sub: signedUp.UserSub,
+    });
   });
 
   it('enforces the pool’s password policy with Cognito’s messages', async () => {

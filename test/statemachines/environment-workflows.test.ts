@@ -200,7 +200,10 @@ describe('provision-environment and destroy-environment', () => {
     });
     expect(must(stacks.get('secrets'), 'secrets').status).toBe('provisioned');
     const operation = await deps.environmentDeps.operations.get(created.operation.id);
-    expect(operation).toMatchObject({ status: 'failed', finished_at: expect.any(String) });
+    expect(operation).toMatchObject({
+      status: 'failed',
+      finished_at: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/),
+    });
     // A failed environment can still be destroyed, and everything ends destroyed.
     const destroying = await destroyEnvironment(deps.environmentDeps, owner, created.environment.id);
     expect((await settled('destroy-environment', destroying.operation.id)).status).toBe('SUCCEEDED');

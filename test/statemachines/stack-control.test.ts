@@ -354,7 +354,10 @@ describe('refresh and drift', () => {
     expect(first.checked).toContain(id);
     expect(second.checked).not.toContain(id);
     const remediation = first.remediated.find((r) => r.environment_id === id);
-    expect(remediation).toBeDefined();
+    expect(remediation).toEqual({
+      environment_id: id,
+      operation_id: expect.stringMatching(/^op_[0-9a-hjkmnp-tv-z]{26}$/),
+    });
     const operation = must(
       await harness.deps.environmentDeps.operations.get(remediation?.operation_id ?? ''),
       'op',

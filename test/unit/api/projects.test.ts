@@ -147,7 +147,7 @@ describe('POST /projects', () => {
       detail: 'Internal server error',
       error_code: 'INTERNAL_ERROR',
       request_id: 'req-unit-1',
-      timestamp: expect.any(String),
+      timestamp: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/),
     });
   });
 });
