@@ -2,7 +2,7 @@
 
 import { handler as getDocs } from '../handlers/get-docs.ts';
 import { handler as getHealth } from '../handlers/get-health.ts';
-import { handler as getOpenApi } from '../handlers/get-openapi.ts';
+import { handler as getOpenApi } from '../handlers/get-open-api.ts';
 import { routeDispatcher } from '../http/route-dispatch.ts';
 import { metaRoutes } from '../routes/meta.ts';
 
