@@ -264,6 +264,11 @@ export interface OperationOutcome {
   outcome?: string | null;
   /** Each stack's status at the end, kept on the operation. */
   stackResults?: Record<string, StackStatusValue>;
+  /**
+   * Stacks the run never started (still `pending`), to mark `not_started` with the reason in
+   * the same write, if the operation still holds its environment (docs/decisions.md §33).
+   */
+  notStarted?: { stack: string; reason: string }[];
   environmentStatus: EnvironmentStatusValue;
   error: string | null;
   baseUrl?: string | null;
