@@ -134,8 +134,16 @@ export class DynamoDeploymentStore implements DeploymentStore {
   }
 
   async finish(deployment: DeploymentRecord, outcome: DeploymentOutcome): Promise<boolean> {
+    // The deployment held the environment since it began: `previous_version` is still its
+    // current version, so the rollout changes it exactly when it serves another one.
     const serving =
-      outcome.currentVersion !== undefined ? { version: outcome.currentVersion, at: outcome.at } : undefined;
+      outcome.currentVersion !== undefined
+        ? {
+            version: outcome.currentVersion,
+            changed: outcome.currentVersion !== deployment.previous_version,
+            at: outcome.at,
+          }
+        : undefined;
     try {
       await transactWrite([
         { Update: endUpdate(deployment, outcome) },
