@@ -392,6 +392,25 @@ export function validateManifest(input: ValidateManifestInput): ManifestValidati
 
 // ---------------------------------------------------------------- validate/dependencies
 
+/**
+ * The graph of a `POST /validate/dependencies` document, in either of its shapes: lists
+ * (`{"db": ["network"]}`) or the seed's objects (`{"db": {"dependencies": ["network"]}}`).
+ */
+export function dependencyGraphOf(
+  stacks:
+    | Readonly<Record<string, readonly string[]>>
+    | Readonly<Record<string, { dependencies: readonly string[] }>>,
+): DependencyGraph {
+  return Object.fromEntries(
+    Object.entries(stacks).map(
+      ([name, value]: [string, readonly string[] | { dependencies: readonly string[] }]) => [
+        name,
+        Array.isArray(value) ? value : (value as { dependencies: readonly string[] }).dependencies,
+      ],
+    ),
+  );
+}
+
 /** Layers of a dependency graph, or its missing dependencies and/or one cycle, named. */
 export function validateDependencies(graph: DependencyGraph): DependencyValidationValue {
   const missing = findMissingDependencies(graph);
