@@ -427,7 +427,8 @@ export interface DeploymentStore {
    * Ends a pending or running deployment and releases its environment, atomically.
    * False (and nothing written) when it had already ended.
    */
-  finish(deployment: DeploymentRecord, outcome: DeploymentOutcome): Promise<boolean>;
+  /** Ends it (false if it had already ended), its outcome's log lines in the same write. */
+  finish(deployment: DeploymentRecord, outcome: DeploymentOutcome, logs?: LogRecord[]): Promise<boolean>;
 }
 
 /** Starts a deployment's rollout workflow. Idempotent per deployment id. */
