@@ -3,10 +3,12 @@
  * from GSI1 next to its operations. Creating one and ending one are transactions with the
  * environment item (its part: `heldByDeployment`, `releasedByDeployment` in
  * environment-updates.ts): `active_deployment_id` on the environment is the lock that makes
- * deployments one at a time and keeps operations out while one rolls out.
+ * deployments one at a time and keeps operations out while one rolls out. The lifecycle
+ * events of both go in the same transactions (docs/decisions.md §35).
  */
 import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { StaleOperationError } from '../domain/errors.ts';
+import type { LifecycleEvent } from '../domain/lifecycle-events.ts';
 import type {
   DeploymentBatch,
   DeploymentRecord,
@@ -18,6 +20,7 @@ import type { DeploymentOutcome, DeploymentStore } from '../domain/ports.ts';
 import { documentClient, tableName } from './client.ts';
 import { cancellationReasons, conditionFailedAt, isConditionFailure, transactWrite } from './conditions.ts';
 import { environmentChanged, heldByDeployment, releasedByDeployment } from './environment-updates.ts';
+import { eventPuts } from './event-store.ts';
 import { deploymentKeys } from './keys.ts';
 import { queryPage } from './pagination.ts';
 
@@ -40,7 +43,11 @@ function toItem(deployment: DeploymentRecord): Record<string, unknown> {
 }
 
 export class DynamoDeploymentStore implements DeploymentStore {
-  async create(environment: EnvironmentRecord, deployment: DeploymentRecord): Promise<void> {
+  async create(
+    environment: EnvironmentRecord,
+    deployment: DeploymentRecord,
+    events: readonly LifecycleEvent[],
+  ): Promise<void> {
     try {
       await transactWrite([
         heldByDeployment(environment.id, deployment.id),
@@ -51,6 +58,7 @@ export class DynamoDeploymentStore implements DeploymentStore {
             ConditionExpression: 'attribute_not_exists(PK)',
           },
         },
+        ...eventPuts(events),
       ]);
     } catch (error) {
       if (conditionFailedAt(cancellationReasons(error), 0)) throw environmentChanged(environment.id);
@@ -133,13 +141,18 @@ export class DynamoDeploymentStore implements DeploymentStore {
     }
   }
 
-  async finish(deployment: DeploymentRecord, outcome: DeploymentOutcome): Promise<boolean> {
+  async finish(
+    deployment: DeploymentRecord,
+    outcome: DeploymentOutcome,
+    events: readonly LifecycleEvent[],
+  ): Promise<boolean> {
     const serving =
       outcome.currentVersion !== undefined ? { version: outcome.currentVersion, at: outcome.at } : undefined;
     try {
       await transactWrite([
         { Update: endUpdate(deployment, outcome) },
         releasedByDeployment(deployment.environment_id, deployment.id, serving),
+        ...eventPuts(events),
       ]);
       return true;
     } catch (error) {
@@ -149,10 +162,10 @@ export class DynamoDeploymentStore implements DeploymentStore {
     }
     // The environment no longer names it (should not happen): end the deployment alone.
     try {
-      await documentClient().send(new UpdateCommand(endUpdate(deployment, outcome)));
+      await transactWrite([{ Update: endUpdate(deployment, outcome) }, ...eventPuts(events)]);
       return true;
     } catch (error) {
-      if (isConditionFailure(error)) return false;
+      if (conditionFailedAt(cancellationReasons(error), 0)) return false;
       throw error;
     }
   }
