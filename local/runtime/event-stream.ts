@@ -41,7 +41,7 @@ const PUBLISHER = 'publish-events';
 const PUBLISHER_TIMEOUT_MS = 60_000;
 
 /** A handler of stream batches (the publisher's signature). */
-export type StreamHandler = (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse | undefined | void>;
+export type StreamHandler = (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse | undefined>;
 
 export interface LocalEventStreamOptions {
   /** DynamoDB Local's endpoint. */

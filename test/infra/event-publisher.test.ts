@@ -41,7 +41,8 @@ describe('the event source mapping', () => {
   });
 
   it('lets through only inserted event items', () => {
-    const filters = (mapping().Properties?.FilterCriteria as { Filters: { Pattern: string }[] }).Filters;
+    const criteria = mapping().Properties?.FilterCriteria as { Filters: { Pattern: string }[] } | undefined;
+    const filters = criteria?.Filters ?? [];
     expect(filters).toHaveLength(1);
     expect(JSON.parse(filters[0]?.Pattern ?? '{}')).toEqual({
       eventName: ['INSERT'],
@@ -56,8 +57,9 @@ describe('the event source mapping', () => {
     expect(props.MaximumRetryAttempts).toBe(10);
     expect(props.MaximumRecordAgeInSeconds).toBe(86_400);
     expect(props.FunctionResponseTypes).toEqual(['ReportBatchItemFailures']);
-    const destination = (props.DestinationConfig as { OnFailure: { Destination: unknown } }).OnFailure;
-    expect(referencedId(destination.Destination)).toBe(queueId());
+    const destination = (props.DestinationConfig as { OnFailure?: { Destination: unknown } } | undefined)
+      ?.OnFailure;
+    expect(referencedId(destination?.Destination)).toBe(queueId());
   });
 });
 
@@ -66,7 +68,8 @@ describe('the publish function', () => {
   const roleId = (): string => referencedId(fn().Properties?.Role) ?? '';
 
   it('knows the table and the event bus, nothing else', () => {
-    const env = (fn().Properties?.Environment as { Variables: Record<string, unknown> }).Variables;
+    const env =
+      (fn().Properties?.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {};
     expect(Object.keys(env).sort()).toEqual(['EVENT_BUS_NAME', 'TABLE_NAME']);
     expect(referencedId(env.EVENT_BUS_NAME)).toBe(logicalId(synth.api.notifications.bus));
     expect(fn().Properties?.Timeout).toBe(60);
