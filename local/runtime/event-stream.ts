@@ -245,27 +245,38 @@ export async function startLocalEventStream(options: LocalEventStreamOptions): P
     }
   }
 
-  /** Reads every shard once, as far as it goes; the number of records read. */
-  async function cycle(): Promise<number> {
+  /** The table's stream and its shards, described again at most every second or when a shard ends. */
+  let described: { at: number; streamArn: string; shards: Shard[] } | undefined;
+  async function describe(): Promise<{ streamArn: string; shards: Shard[] } | undefined> {
+    if (described && Date.now() - described.at < 1_000) return described;
     const table = await dynamodb.send(new DescribeTableCommand({ TableName: options.tableName }));
     const streamArn = table.Table?.LatestStreamArn;
-    if (!streamArn) return 0;
+    if (!streamArn) return undefined;
+    const shards: Shard[] = [];
+    let startShard: string | undefined;
+    do {
+      const page = await streams.send(
+        new DescribeStreamCommand({ StreamArn: streamArn, ExclusiveStartShardId: startShard }),
+      );
+      shards.push(...(page.StreamDescription?.Shards ?? []));
+      startShard = page.StreamDescription?.LastEvaluatedShardId;
+    } while (startShard);
+    described = { at: Date.now(), streamArn, shards: readingOrder(shards) };
+    return described;
+  }
+
+  /** Reads every shard once, as far as it goes; the number of records read. */
+  async function cycle(): Promise<number> {
+    const stream = await describe();
+    if (!stream) return 0;
+    const { streamArn, shards } = stream;
     if (checkpoint.streamArn !== streamArn) {
       // A new table (or the first run): its stream starts from scratch.
       checkpoint = { streamArn, shards: {} };
       iterators.clear();
     }
-    const shards: Shard[] = [];
-    let startShard: string | undefined;
-    do {
-      const described = await streams.send(
-        new DescribeStreamCommand({ StreamArn: streamArn, ExclusiveStartShardId: startShard }),
-      );
-      shards.push(...(described.StreamDescription?.Shards ?? []));
-      startShard = described.StreamDescription?.LastEvaluatedShardId;
-    } while (startShard);
     let read = 0;
-    for (const shard of readingOrder(shards)) {
+    for (const shard of shards) {
       const shardId = shard.ShardId;
       if (!shardId || checkpoint.shards[shardId]?.done) continue;
       for (;;) {
@@ -292,6 +303,8 @@ export async function startLocalEventStream(options: LocalEventStreamOptions): P
           iterators.delete(shardId);
           checkpoint.shards[shardId] = { ...checkpoint.shards[shardId], done: true };
           await save();
+          // Its children may not have been described yet.
+          described = undefined;
           break;
         }
         iterators.set(shardId, iterator);
@@ -328,6 +341,8 @@ export async function startLocalEventStream(options: LocalEventStreamOptions): P
 
   return {
     drain(timeoutMs = 30_000) {
+      // Shards that appeared since the last description count too.
+      described = undefined;
       return new Promise<void>((resolveDrain, reject) => {
         const timer = setTimeout(
           () => reject(new Error(`The table's stream was not drained in ${timeoutMs} ms`)),

@@ -96,7 +96,7 @@ export async function startHarness(
       tableName: table,
       handler: (event) => publisher.handler(event),
       idleMs: 50,
-      quiet: true,
+      quiet: process.env.DEBUG_STREAM !== '1',
     });
   }
   const published = () => (stream ? stream.drain() : Promise.reject(new Error('Events are not published')));
