@@ -13,6 +13,7 @@ import type {
   DeploymentBatch,
   DeploymentRecord,
   EnvironmentRecord,
+  LogRecord,
   Page,
   PageRequest,
 } from '../domain/model.ts';
@@ -22,6 +23,7 @@ import { cancellationReasons, conditionFailedAt, isConditionFailure, transactWri
 import { environmentChanged, heldByDeployment, releasedByDeployment } from './environment-updates.ts';
 import { eventPuts } from './event-store.ts';
 import { deploymentKeys } from './keys.ts';
+import { transactWithLogs } from './log-store.ts';
 import { queryPage } from './pagination.ts';
 
 const STRIPPED = ['PK', 'SK', 'GSI1PK', 'GSI1SK', 'GSI3PK', 'GSI3SK', 'entity'];
@@ -145,15 +147,20 @@ export class DynamoDeploymentStore implements DeploymentStore {
     deployment: DeploymentRecord,
     outcome: DeploymentOutcome,
     events: readonly LifecycleEvent[],
+    logs: LogRecord[] = [],
   ): Promise<boolean> {
     const serving =
       outcome.currentVersion !== undefined ? { version: outcome.currentVersion, at: outcome.at } : undefined;
     try {
-      await transactWrite([
-        { Update: endUpdate(deployment, outcome) },
-        releasedByDeployment(deployment.environment_id, deployment.id, serving),
-        ...eventPuts(events),
-      ]);
+      // The outcome's events and log lines land with it: whoever sees the deployment ended sees them.
+      await transactWithLogs(
+        [
+          { Update: endUpdate(deployment, outcome) },
+          releasedByDeployment(deployment.environment_id, deployment.id, serving),
+          ...eventPuts(events),
+        ],
+        logs,
+      );
       return true;
     } catch (error) {
       const reasons = cancellationReasons(error);
@@ -162,7 +169,7 @@ export class DynamoDeploymentStore implements DeploymentStore {
     }
     // The environment no longer names it (should not happen): end the deployment alone.
     try {
-      await transactWrite([{ Update: endUpdate(deployment, outcome) }, ...eventPuts(events)]);
+      await transactWithLogs([{ Update: endUpdate(deployment, outcome) }, ...eventPuts(events)], logs);
       return true;
     } catch (error) {
       if (conditionFailedAt(cancellationReasons(error), 0)) return false;

@@ -447,6 +447,7 @@ export interface DeploymentStore {
     deployment: DeploymentRecord,
     outcome: DeploymentOutcome,
     events: readonly LifecycleEvent[],
+    logs?: LogRecord[],
   ): Promise<boolean>;
 }
 

@@ -1,5 +1,5 @@
 /** POST /validate/dependencies */
-import { validateDependencies } from '../../domain/validation.ts';
+import { validateDependencies } from '../../domain/validation/validate-dependencies.ts';
 import { httpRoute } from '../http/http.ts';
 import { catalogRoutes } from '../routes/catalog.ts';
 

@@ -60,14 +60,16 @@ export interface DeploymentStepDeps {
 }
 
 /** Log lines of a deployment never fail it (like the operations' logs). */
+function logRecords(deployment: DeploymentRecord, lines: LogDraft[]): LogRecord[] {
+  return lines.map((line) => ({
+    ...logEvent(deployment.environment_id, null, null, line.level, line.message, line.at ?? nowIso()),
+    deployment_id: deployment.id,
+  }));
+}
+
 async function log(deps: Pick<DeploymentDeps, 'logs'>, deployment: DeploymentRecord, lines: LogDraft[]) {
   try {
-    await deps.logs.append(
-      lines.map((line) => ({
-        ...logEvent(deployment.environment_id, null, null, line.level, line.message, line.at ?? nowIso()),
-        deployment_id: deployment.id,
-      })),
-    );
+    await deps.logs.append(logRecords(deployment, lines));
   } catch {
     // Best effort by design.
   }
@@ -262,39 +264,43 @@ async function loadDeployment(deps: DeploymentStepDeps, ref: DeploymentRef): Pro
   return deployment;
 }
 
-/** Ends a deployment (its event recorded with it) and logs it; nothing if it had already ended. */
+/** Ends a deployment, its event and its outcome's log line in the same write; nothing if it had already ended. */
 async function endDeployment(
   deps: Pick<DeploymentDeps, 'deployments' | 'logs'>,
   deployment: DeploymentRecord,
   outcome: DeploymentOutcome,
 ): Promise<boolean> {
-  const serving = outcome.currentVersion ?? deployment.previous_version;
-  const ended = await deps.deployments.finish(deployment, outcome, [
-    deploymentEvent(
-      `deployment.${outcome.status}`,
-      { id: deployment.environment_id, project_id: deployment.project_id, owner_id: deployment.owner_id },
-      deployment.id,
-      outcome.at,
-      {
-        version: deployment.version,
-        strategy: deployment.strategy,
-        previous_version: deployment.previous_version,
-        current_version: serving,
-        error: outcome.error,
-      },
-    ),
-  ]);
-  if (!ended) return false;
   const message =
     outcome.status === 'succeeded'
       ? `Deployment succeeded: ${deployment.version} is serving on all ${instancesAt(100)} instances`
       : outcome.status === 'rolled_back'
         ? `Deployment rolled back: ${deployment.previous_version} is serving again (${outcome.error})`
         : `Deployment failed: ${outcome.error}`;
-  await log(deps, deployment, [
+  const outcomeLog = logRecords(deployment, [
     { level: outcome.status === 'succeeded' ? 'INFO' : 'ERROR', message, at: outcome.at },
   ]);
-  return true;
+  const serving = outcome.currentVersion ?? deployment.previous_version;
+  const ended = await deps.deployments.finish(
+    deployment,
+    outcome,
+    [
+      deploymentEvent(
+        `deployment.${outcome.status}`,
+        { id: deployment.environment_id, project_id: deployment.project_id, owner_id: deployment.owner_id },
+        deployment.id,
+        outcome.at,
+        {
+          version: deployment.version,
+          strategy: deployment.strategy,
+          previous_version: deployment.previous_version,
+          current_version: serving,
+          error: outcome.error,
+        },
+      ),
+    ],
+    outcomeLog,
+  );
+  return ended;
 }
 
 export async function startDeployment(deps: DeploymentStepDeps, ref: DeploymentRef): Promise<RolloutPlan> {

@@ -25,7 +25,7 @@ import type {
   WorkflowStarter,
 } from '../ports.ts';
 import { estimateStackMonthlyCost, getTemplate } from '../templates.ts';
-import { QUOTA_LIMITS } from '../validation.ts';
+import { QUOTA_LIMITS } from '../validation/validate-aws.ts';
 import type { OperationKindValue } from '../vocabulary.ts';
 import { getModifiableProject, getVisibleProject } from './projects.ts';
 
