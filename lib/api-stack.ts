@@ -7,6 +7,7 @@ import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
 import type { RouteDefinition } from '../functions/api/route-types.ts';
 import { Auth } from './auth.ts';
+import { EventPublisher } from './event-publisher.ts';
 import { pascalCase } from './names.ts';
 import { Notifications } from './notifications.ts';
 import { ExecutionReconciler } from './reconciler.ts';
@@ -44,6 +45,8 @@ export class ApiStack extends Stack {
   readonly sweeper: EnvironmentSweeper;
   /** The lifecycle event bus and the notification topic. */
   readonly notifications: Notifications;
+  /** Publishes the lifecycle events recorded in the table, from its stream. */
+  readonly eventPublisher: EventPublisher;
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
@@ -52,6 +55,7 @@ export class ApiStack extends Stack {
     const simulationTimeScale = props.simulationTimeScale ?? simulationTimeScaleFromContext(this);
     this.notifications = new Notifications(this, 'Notifications');
     const notifications = this.notifications;
+    this.eventPublisher = new EventPublisher(this, 'EventPublisher', { table: props.table, notifications });
     this.workflows = new Workflows(this, 'Workflows', {
       table: props.table,
       simulationTimeScale,

@@ -4,11 +4,11 @@
  * without putting data at risk.
  */
 import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
-import { AttributeType, BillingMode, ProjectionType, Table } from 'aws-cdk-lib/aws-dynamodb';
+import { AttributeType, BillingMode, ProjectionType, StreamViewType, Table } from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
 import { TABLE_DESIGN } from '../functions/data/table-design.ts';
 
-/** The table, on demand, with point-in-time recovery, retained and deletion-protected. */
+/** The table, on demand, with point-in-time recovery and a stream of new images, retained and deletion-protected. */
 export class StatefulStack extends Stack {
   /** The single table (design in `functions/data/table-design.ts`). */
   readonly table: Table;
@@ -24,6 +24,8 @@ export class StatefulStack extends Stack {
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       deletionProtection: true,
       removalPolicy: RemovalPolicy.RETAIN,
+      // Lifecycle events are published from it (docs/decisions.md §35; lib/event-publisher.ts).
+      stream: StreamViewType[TABLE_DESIGN.stream.viewType],
     });
     // CloudFormation creates at most one index on an existing table per update; see indexCount.
     for (const index of TABLE_DESIGN.globalSecondaryIndexes.slice(0, indexCount(this))) {

@@ -198,7 +198,8 @@ async function waitUntilActive(client: DynamoDBClient, tableName: string, timeou
 
 /**
  * Creates the single table from `TABLE_DESIGN` if it does not exist (on-demand, every GSI
- * projecting ALL, as in the CDK stack) and enables TTL on its `ttl` attribute. On a table
+ * projecting ALL, with its stream of new images, as in the CDK stack) and enables TTL on its
+ * `ttl` attribute. On a table
  * that exists (data kept under `.local/` by an older version), adds every GSI of the design
  * it lacks, one UpdateTable per index (DynamoDB takes one index creation per update, as
  * CloudFormation does), waiting for each to be ACTIVE; existing data is kept, backfilled
@@ -221,6 +222,7 @@ export async function ensureTable(client: DynamoDBClient, tableName: string): Pr
           { AttributeName: TABLE_DESIGN.sortKey, KeyType: 'RANGE' },
         ],
         GlobalSecondaryIndexes: TABLE_DESIGN.globalSecondaryIndexes.map(indexDefinition),
+        StreamSpecification: { StreamEnabled: true, StreamViewType: TABLE_DESIGN.stream.viewType },
       }),
     );
   } else {
@@ -240,6 +242,16 @@ export async function ensureTable(client: DynamoDBClient, tableName: string): Pr
       );
     }
     await waitUntilActive(client, tableName);
+    if (!existing.StreamSpecification?.StreamEnabled) {
+      // A table an older version left without the stream the event publisher reads.
+      await client.send(
+        new UpdateTableCommand({
+          TableName: tableName,
+          StreamSpecification: { StreamEnabled: true, StreamViewType: TABLE_DESIGN.stream.viewType },
+        }),
+      );
+      await waitUntilActive(client, tableName);
+    }
     // Data an older version wrote lacks the keys of the indexes it did not have (and more
     // that came with them): the one-off backfill gives it them, once, here.
     if (added.length > 0) await backfillKeys(DynamoDBDocumentClient.from(client), tableName);

@@ -5,10 +5,14 @@
  * notification topic, whose email subscribers are stood in for by a console line and
  * `notifications.jsonl`. The handlers publish exactly as they do in AWS.
  *
+ * Like EventBridge, the bus keeps every entry it is given, a repeated one included; the
+ * notification target, a consumer, deduplicates on the lifecycle event's id (`detail.id`,
+ * docs/decisions.md §35), across restarts too (the ids in `notifications.jsonl`).
+ *
  * Hand-written rather than a library: the only EventBridge emulators on npm come with
  * LocalStack (Docker), and PutEvents plus one detail-type rule is a few lines.
  */
-import { appendFile, mkdir } from 'node:fs/promises';
+import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { detailTypeOf, EVENT_SOURCE, NOTIFIED_EVENT_TYPES } from '../functions/domain/lifecycle-events.ts';
@@ -36,7 +40,7 @@ export interface LocalEventBridge {
   busName: string;
   /** What the bus received, oldest first (this run only). */
   events: BusEvent[];
-  /** What the notification rule matched: what the topic would email (this run only). */
+  /** What the notification rule matched, once per lifecycle event id: what the topic would email (this run only). */
   notifications: BusEvent[];
   stop(): Promise<void>;
 }
@@ -75,11 +79,30 @@ export async function startEventBridge(options: LocalEventBridgeOptions): Promis
   const busArn = `arn:aws:events:${options.region}:000000000000:event-bus/${options.busName}`;
   if (options.dir) await mkdir(options.dir, { recursive: true });
   let counter = 0;
+  /** Lifecycle event ids the notification target has had (it tells a person once per event). */
+  const notifiedIds = new Set<string>();
+  if (options.dir) {
+    const earlier = await readFile(join(options.dir, 'notifications.jsonl'), 'utf8').catch(() => '');
+    for (const line of earlier.split('\n')) {
+      if (!line.trim()) continue;
+      try {
+        const id = (JSON.parse(line) as BusEvent).detail.id;
+        if (typeof id === 'string') notifiedIds.add(id);
+      } catch {
+        // A line cut short by a crash: nothing to remember.
+      }
+    }
+  }
 
   const keep = async (event: BusEvent): Promise<void> => {
     events.push(event);
     if (options.dir) await appendFile(join(options.dir, 'events.jsonl'), `${JSON.stringify(event)}\n`);
     if (!matchesNotificationRule(event)) return;
+    const eventId = event.detail.id;
+    if (typeof eventId === 'string') {
+      if (notifiedIds.has(eventId)) return;
+      notifiedIds.add(eventId);
+    }
     notifications.push(event);
     if (options.dir) await appendFile(join(options.dir, 'notifications.jsonl'), `${JSON.stringify(event)}\n`);
     if (!options.quiet) {

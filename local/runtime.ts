@@ -20,11 +20,12 @@
  *
  * Besides the stand-ins, local mode runs the EventBridge targets AWS runs: the reconciler
  * of executions that end abnormally, fed by the Step Functions stand-in, and the TTL
- * sweeper, on a timer.
+ * sweeper, on a timer; and the table stream's target, the lifecycle event publisher, fed by a
+ * poller of DynamoDB Local's stream.
  *
  * The parts, under `local/runtime/`: `api.ts` (the options and the running runtime),
  * `handler-env.ts` (the handlers' environment), `reconciler.ts` and `sweeper.ts` (the
- * EventBridge targets) and `lazy-handler.ts` (how they load their handler). This file starts
+ * EventBridge targets), `event-stream.ts` (the stream poller) and `lazy-handler.ts` (how they load their handler). This file starts
  * and stops everything.
  */
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
@@ -37,6 +38,7 @@ import { startGateway } from './gateway.ts';
 import { prepareInvokeStore } from './lambda-context.ts';
 import { acquireLock, DEFAULT_DATA_DIR, type Lock } from './lock.ts';
 import type { LocalOptions, LocalRuntime } from './runtime/api.ts';
+import { startLocalEventStream } from './runtime/event-stream.ts';
 import { applyHandlerEnvironment, handlerEnvironment, resolveTimeScale } from './runtime/handler-env.ts';
 import { localReconciler } from './runtime/reconciler.ts';
 import { resolveSweepIntervalMs, startLocalSweeper } from './runtime/sweeper.ts';
@@ -191,6 +193,19 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalRunti
     stops.push(gateway.stop);
     lock?.setPort(gateway.port);
 
+    // What the stream's event source mapping of lib/event-publisher.ts does in AWS: lifecycle
+    // events recorded in the table are published (bus, notifications, counters) by the same
+    // handler; it resumes after the last handled record (its checkpoint is in the data dir).
+    const eventStream = await startLocalEventStream({
+      endpoint: dynamodb.endpoint,
+      tableName: DEFAULT_LOCAL_TABLE_NAME,
+      region,
+      quiet,
+      dir: join(dataDir, 'eventstream'),
+      ...(options.eventsDir ? { eventsDir: options.eventsDir } : {}),
+    });
+    stops.push(eventStream.stop);
+
     // What the schedule of lib/sweeper.ts does in AWS; stopped first (stops run in reverse).
     const sweeper = startLocalSweeper({
       intervalMs: sweepIntervalMs,
@@ -211,7 +226,7 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalRunti
       env,
       dataDir,
       sweepIntervalMs,
-      services: { dynamodb, cognito, stepFunctions, eventBridge, gateway },
+      services: { dynamodb, cognito, stepFunctions, eventBridge, gateway, eventStream },
       stop: () => {
         stopping ??= stopAll();
         return stopping;

@@ -14,11 +14,12 @@
  *   deploymentStepDeps  a rollout                         steps/deployment-steps, the sweeper, the reconciler
  *   reconcilerDeps      executions that ended otherwise   events/reconcile-execution
  *   sweeperDeps         TTL expiry, scheduled drift       events/sweep-environments
+ *   publicationDeps     recorded events → counters, bus   events/publish-events (the table's stream)
  *
  * Stores are stateless, and the clients behind them are created on first use, so a function
  * only touches the services it really calls. Each construction is marked pure and settings
- * are read on first use (getters), so a bundle keeps only what its entry points use (e.g. a
- * function that publishes no event carries neither the event bus nor the metrics).
+ * are read on first use (getters), so a bundle keeps only what its entry points use (e.g. only
+ * the stream's publisher carries the event bus and the metrics).
  */
 import { DynamoAuditStore } from '../data/audit-store.ts';
 import { DynamoDeploymentStore } from '../data/deployment-store.ts';
@@ -45,7 +46,7 @@ import type { SweeperDeps, SweepSettings } from '../domain/use-cases/ttl.ts';
 import type { ReconcilerDeps, WorkflowDeps, WorkflowSettings } from '../domain/workflow/run.ts';
 import { simulationConfig } from '../platform/config.ts';
 import { EventBridgeBus } from './event-bus.ts';
-import { LifecycleEventPublisher } from './events.ts';
+import type { PublicationDeps } from './events.ts';
 import { StepFunctionsDeploymentStarter, StepFunctionsWorkflowStarter } from './workflow-starter.ts';
 
 // ---------------------------------------------------------------- stores and adapters
@@ -63,8 +64,8 @@ const metrics = /* @__PURE__ */ new DynamoMetricsStore();
 const audit = /* @__PURE__ */ new DynamoAuditStore();
 const workflows = /* @__PURE__ */ new StepFunctionsWorkflowStarter();
 const rollouts = /* @__PURE__ */ new StepFunctionsDeploymentStarter();
-/** Records lifecycle events (and their metric counts) and sends them to the event bus. */
-const events = /* @__PURE__ */ new LifecycleEventPublisher(eventStore, /* @__PURE__ */ new EventBridgeBus());
+/** Lifecycle events are recorded by the stores; this one records those that go with no other write. */
+const events = eventStore;
 
 // ---------------------------------------------------------------- settings (read on first use)
 
@@ -118,7 +119,6 @@ export const environmentDeps: EnvironmentDeps = {
 export const deploymentDeps: DeploymentDeps = {
   environments,
   deployments,
-  events,
   logs,
   starter: rollouts,
 };
@@ -142,7 +142,6 @@ export const auditDeps: AuditDeps = { audit };
 export const workflowDeps: WorkflowDeps = {
   operations,
   stacks,
-  events,
   get settings() {
     return workflowSettings();
   },
@@ -150,7 +149,6 @@ export const workflowDeps: WorkflowDeps = {
 
 export const deploymentStepDeps: DeploymentStepDeps = {
   deployments,
-  events,
   logs,
   get settings() {
     return rolloutSettings();
@@ -160,8 +158,13 @@ export const deploymentStepDeps: DeploymentStepDeps = {
 export const reconcilerDeps: ReconcilerDeps = {
   operations,
   stacks,
-  events,
   environments,
+};
+
+/** Publishing recorded events from the table's stream (docs/decisions.md §35). */
+export const publicationDeps: PublicationDeps = {
+  events: eventStore,
+  bus: /* @__PURE__ */ new EventBridgeBus(),
 };
 
 export const sweeperDeps: SweeperDeps = {

@@ -1,40 +1,46 @@
 /**
- * The publisher the services use: records each event (and its metric counts) in the
- * table, then puts it on the bus, and reports it as CloudWatch metrics (EMF). Best effort
- * by contract: an event that cannot be recorded or sent is logged as a warning and the
- * change it reports stands.
+ * Publishing a recorded lifecycle event (docs/decisions.md §35): the stores write events in
+ * the transaction of the change they report; the table's stream hands each new event item to
+ * `functions/events/publish-events.ts` at least once, which calls {@link publishEvent}. Each
+ * consumer sees an event once however often it is delivered:
+ *
+ * - the metrics counters: the event item's `counted_at` marker and the counters move in one
+ *   transaction, so an event is counted exactly once (the CloudWatch metrics, EMF, are emitted
+ *   by the call that counted it);
+ * - the bus: an event counted by an earlier delivery is put on it again only if that delivery
+ *   did not note `published_at` (it died in between), so a duplicate on the bus is possible only
+ *   then; every event carries its `id` (a ULID) for the bus's targets to deduplicate on
+ *   (EventBridge itself does not);
+ * - the events list (`GET /events`) reads the items themselves: one per id.
+ *
+ * A failure throws: the stream delivers the event again (and the ones after it).
  */
 import type { LifecycleEvent } from '../domain/lifecycle-events.ts';
-import type { EventBus, EventPublisher, EventStore } from '../domain/ports.ts';
-import { logger } from '../platform/observability.ts';
+import type { EventBus, EventStore } from '../domain/ports.ts';
 import { emitEventMetrics } from './event-metrics.ts';
 
-export class LifecycleEventPublisher implements EventPublisher {
-  private readonly store: EventStore;
-  private readonly bus: EventBus;
+/** What publishing works with: the recorded events (and their markers) and the bus. */
+export interface PublicationDeps {
+  events: Pick<EventStore, 'count' | 'published' | 'markPublished'>;
+  bus: EventBus;
+}
 
-  constructor(store: EventStore, bus: EventBus) {
-    this.store = store;
-    this.bus = bus;
-  }
+/** What one delivery of an event did. */
+export interface Publication {
+  /** This delivery moved the counters (false: an earlier one had). */
+  counted: boolean;
+  /** This delivery put the event on the bus (false: an earlier one had). */
+  sent: boolean;
+}
 
-  async publish(events: LifecycleEvent[]): Promise<void> {
-    if (events.length === 0) return;
-    const ids = events.map((e) => e.id);
-    try {
-      await this.store.record(events);
-    } catch (error) {
-      logger.warn('Lifecycle events could not be recorded', { ids, error });
-    }
-    try {
-      await this.bus.put(events);
-    } catch (error) {
-      logger.warn('Lifecycle events could not be sent to the event bus', { ids, error });
-    }
-    try {
-      emitEventMetrics(events);
-    } catch (error) {
-      logger.warn('Lifecycle events could not be reported as metrics', { ids, error });
-    }
+export async function publishEvent(deps: PublicationDeps, event: LifecycleEvent): Promise<Publication> {
+  const counted = await deps.events.count(event);
+  if (counted) emitEventMetrics([event]);
+  // Counting comes first, so an event this call counted cannot have been sent before.
+  const sent = counted || !(await deps.events.published(event));
+  if (sent) {
+    await deps.bus.put([event]);
+    await deps.events.markPublished(event);
   }
+  return { counted, sent };
 }

@@ -3,10 +3,12 @@
  * from GSI1 next to its operations. Creating one and ending one are transactions with the
  * environment item (its part: `heldByDeployment`, `releasedByDeployment` in
  * environment-updates.ts): `active_deployment_id` on the environment is the lock that makes
- * deployments one at a time and keeps operations out while one rolls out.
+ * deployments one at a time and keeps operations out while one rolls out. The lifecycle
+ * events of both go in the same transactions (docs/decisions.md §35).
  */
 import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { StaleOperationError } from '../domain/errors.ts';
+import type { LifecycleEvent } from '../domain/lifecycle-events.ts';
 import type {
   DeploymentBatch,
   DeploymentRecord,
@@ -19,6 +21,7 @@ import type { DeploymentOutcome, DeploymentStore } from '../domain/ports.ts';
 import { documentClient, tableName } from './client.ts';
 import { cancellationReasons, conditionFailedAt, isConditionFailure, transactWrite } from './conditions.ts';
 import { environmentChanged, heldByDeployment, releasedByDeployment } from './environment-updates.ts';
+import { eventPuts } from './event-store.ts';
 import { deploymentKeys } from './keys.ts';
 import { transactWithLogs } from './log-store.ts';
 import { queryPage } from './pagination.ts';
@@ -42,7 +45,11 @@ function toItem(deployment: DeploymentRecord): Record<string, unknown> {
 }
 
 export class DynamoDeploymentStore implements DeploymentStore {
-  async create(environment: EnvironmentRecord, deployment: DeploymentRecord): Promise<void> {
+  async create(
+    environment: EnvironmentRecord,
+    deployment: DeploymentRecord,
+    events: readonly LifecycleEvent[],
+  ): Promise<void> {
     try {
       await transactWrite([
         heldByDeployment(environment.id, deployment.id),
@@ -53,6 +60,7 @@ export class DynamoDeploymentStore implements DeploymentStore {
             ConditionExpression: 'attribute_not_exists(PK)',
           },
         },
+        ...eventPuts(events),
       ]);
     } catch (error) {
       if (conditionFailedAt(cancellationReasons(error), 0)) throw environmentChanged(environment.id);
@@ -138,6 +146,7 @@ export class DynamoDeploymentStore implements DeploymentStore {
   async finish(
     deployment: DeploymentRecord,
     outcome: DeploymentOutcome,
+    events: readonly LifecycleEvent[],
     logs: LogRecord[] = [],
   ): Promise<boolean> {
     // The deployment held the environment since it began: `previous_version` is still its
@@ -151,11 +160,12 @@ export class DynamoDeploymentStore implements DeploymentStore {
           }
         : undefined;
     try {
-      // The outcome's log lines land with it: whoever sees the deployment ended sees them.
+      // The outcome's events and log lines land with it: whoever sees the deployment ended sees them.
       await transactWithLogs(
         [
           { Update: endUpdate(deployment, outcome) },
           releasedByDeployment(deployment.environment_id, deployment.id, serving),
+          ...eventPuts(events),
         ],
         logs,
       );
@@ -167,10 +177,10 @@ export class DynamoDeploymentStore implements DeploymentStore {
     }
     // The environment no longer names it (should not happen): end the deployment alone.
     try {
-      await transactWithLogs([{ Update: endUpdate(deployment, outcome) }], logs);
+      await transactWithLogs([{ Update: endUpdate(deployment, outcome) }, ...eventPuts(events)], logs);
       return true;
     } catch (error) {
-      if (isConditionFailure(error)) return false;
+      if (conditionFailedAt(cancellationReasons(error), 0)) return false;
       throw error;
     }
   }

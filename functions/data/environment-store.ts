@@ -3,13 +3,14 @@
  * and everyone (GSI1–3) and, by status, from GSI6–GSI11 (docs/decisions.md §30); a lock
  * item per live name in a project. Creating one is one transaction (the environment, its
  * name lock, the project's live counter, the account's VPC quota, its stacks and its first
- * operation), so a half-recorded environment can never exist. Its status changes only with
+ * operation, and the events it reports), so a half-recorded environment can never exist. Its status changes only with
  * the operation that holds it: `beginOperation` here, the end in the operation store.
  * The sweeper's expiry and drift indexes are read by the schedule store.
  */
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ConflictError, duplicateName, NotFoundError } from '../domain/errors.ts';
 import { nowIso } from '../domain/ids.ts';
+import type { LifecycleEvent } from '../domain/lifecycle-events.ts';
 import type { EnvironmentRecord, OperationRecord, Page, PageRequest, StackRecord } from '../domain/model.ts';
 import type {
   EnvironmentChanges,
@@ -27,6 +28,7 @@ import {
   transactWrite,
 } from './conditions.ts';
 import { environmentChanged, nameLockTaken, settingsUpdate, statusUpdate } from './environment-updates.ts';
+import { eventPuts } from './event-store.ts';
 import { environmentFromItem, environmentToItem, operationToItem, stackToItem } from './items.ts';
 import { environmentKeys } from './keys.ts';
 import { decodeCursor, encodeCursor, type QuerySpec, queryPage } from './pagination.ts';
@@ -116,6 +118,7 @@ export class DynamoEnvironmentStore implements EnvironmentStore {
     environment: EnvironmentRecord,
     stacks: StackRecord[],
     operation: OperationRecord,
+    events: readonly LifecycleEvent[],
     quota?: { vpcLimit: number },
   ): Promise<void> {
     const table = tableName();
@@ -140,6 +143,7 @@ export class DynamoEnvironmentStore implements EnvironmentStore {
       ...stacks.map((stack) => ({
         Put: { TableName: table, Item: stackToItem(stack, environment.owner_id) },
       })),
+      ...eventPuts(events),
     ];
     try {
       await transactWrite(items);
@@ -189,6 +193,7 @@ export class DynamoEnvironmentStore implements EnvironmentStore {
     operation: OperationRecord,
     status: EnvironmentStatusValue,
     scope: StackRecord[],
+    eventsOf: (after: EnvironmentRecord) => readonly LifecycleEvent[],
     changes: EnvironmentChanges = {},
   ): Promise<EnvironmentRecord> {
     const at = operation.started_at;
@@ -239,6 +244,7 @@ export class DynamoEnvironmentStore implements EnvironmentStore {
             Item: operationToItem(operation, { ownerId: environment.owner_id, stacks: scope }),
           },
         },
+        ...eventPuts(eventsOf(next)),
       ]);
     } catch (error) {
       if (conditionFailedAt(cancellationReasons(error), 0)) throw environmentChanged(environment.id);

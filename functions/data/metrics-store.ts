@@ -1,13 +1,15 @@
 /**
  * The metrics counters: one item per hour in the `METRICS` partition, so a period is one
  * range query over at most 720 small items, and one item of live environment counts per
- * status. They move with atomic `ADD`s as the event store records events (`addToCounters`).
+ * status. They move with atomic `ADD`s in the transaction that marks an event counted
+ * (`counterUpdates`, docs/decisions.md §35).
  */
-import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { HOURLY_COUNTERS, type MetricDeltas } from '../domain/lifecycle-events.ts';
 import type { MetricsStore } from '../domain/ports.ts';
 import { ENVIRONMENT_STATUSES } from '../domain/vocabulary.ts';
 import { documentClient, tableName } from './client.ts';
+import type { TransactItems } from './conditions.ts';
 import { metricKeys } from './keys.ts';
 
 /** `ADD #a :a, #b :b` for the non-zero counts of `counts`, or null when there are none. */
@@ -23,23 +25,23 @@ function addExpression(counts: Record<string, number | undefined>) {
   };
 }
 
-async function add(key: { PK: string; SK: string }, counts: Record<string, number>): Promise<void> {
-  const expression = addExpression(counts);
-  if (!expression) return;
-  await documentClient().send(new UpdateCommand({ TableName: tableName(), Key: key, ...expression }));
-}
-
 /**
- * Adds recorded events' deltas to the counters: each hour's item (`hourly`, by `YYYY-MM-DDTHH`),
- * then the live counts per status: independent atomic `ADD`s (recording events is best effort,
- * docs/decisions.md §19), so no transaction.
+ * The counter updates of one event's deltas, for the transaction that marks the event counted
+ * (event-store.ts `count`): each hour's item (`hourly`, by `YYYY-MM-DDTHH`), then the live
+ * counts per status; atomic `ADD`s, none for a zero delta.
  */
-export async function addToCounters(
+export function counterUpdates(
   hourly: Map<string, Record<string, number>>,
   statuses: Record<string, number>,
-): Promise<void> {
-  for (const [hour, counts] of hourly) await add(metricKeys.hour(hour), counts);
-  await add(metricKeys.statuses, statuses);
+): TransactItems {
+  const items: TransactItems = [];
+  const update = (Key: { PK: string; SK: string }, counts: Record<string, number>) => {
+    const expression = addExpression(counts);
+    if (expression) items.push({ Update: { TableName: tableName(), Key, ...expression } });
+  };
+  for (const [hour, counts] of hourly) update(metricKeys.hour(hour), counts);
+  update(metricKeys.statuses, statuses);
+  return items;
 }
 
 export class DynamoMetricsStore implements MetricsStore {

@@ -14,6 +14,7 @@
  */
 import { BatchGetCommand, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ConflictError, StaleOperationError, TransientStoreError } from '../domain/errors.ts';
+import type { LifecycleEvent } from '../domain/lifecycle-events.ts';
 import type { EnvironmentRecord, LogRecord, OperationRecord, Page, PageRequest } from '../domain/model.ts';
 import type { Claim, OperationOutcome, OperationStore, StoredOperationView } from '../domain/ports.ts';
 import { documentClient, tableName } from './client.ts';
@@ -30,6 +31,7 @@ import {
   nameLockReleased,
   settledByOperation,
 } from './environment-updates.ts';
+import { eventPuts } from './event-store.ts';
 import { environmentFromItem, operationFromItem, operationViewFromItem } from './items.ts';
 import { environmentKeys, operationKeys } from './keys.ts';
 import { appendQuietly, logItems, transactWithLogs } from './log-store.ts';
@@ -195,12 +197,13 @@ export class DynamoOperationStore implements OperationStore {
    * (`settledByOperation`); for a finished destroy also the environment's name lock, the
    * project's live counter (project-store.ts) and, with `releaseVpc`, the account's VPC
    * (quota-store.ts); the stacks the run never started, now `not_started` (stack-store.ts
-   * `stackNotStarted`); and the log lines.
+   * `stackNotStarted`); the lifecycle events it reports; and the log lines.
    */
   async finish(
     environment: EnvironmentRecord,
     operation: OperationRecord,
     outcome: OperationOutcome,
+    events: readonly LifecycleEvent[],
     logs: LogRecord[] = [],
   ): Promise<boolean> {
     const owns = environment.current_operation_id === operation.id;
@@ -236,6 +239,8 @@ export class DynamoOperationStore implements OperationStore {
         items.push(stackNotStarted(environment.id, operation.id, stack, reason, outcome.at));
       }
     }
+    // What the end reports, with it (before the log lines, which overflow the transaction first).
+    items.push(...eventPuts(events));
     try {
       await transactWithLogs(items, logs);
       return true;

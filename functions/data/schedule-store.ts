@@ -6,10 +6,12 @@
  * sweeper's once-only marks, each a conditional write so that of two sweeps one wins.
  */
 import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { LifecycleEvent } from '../domain/lifecycle-events.ts';
 import type { EnvironmentRecord } from '../domain/model.ts';
 import type { ScheduleStore } from '../domain/ports.ts';
 import { documentClient, tableName } from './client.ts';
-import { isConditionFailure } from './conditions.ts';
+import { cancellationReasons, conditionFailedAt, isConditionFailure, transactWrite } from './conditions.ts';
+import { eventPuts } from './event-store.ts';
 import { environmentFromItem } from './items.ts';
 import { environmentKeys } from './keys.ts';
 
@@ -44,22 +46,30 @@ export class DynamoScheduleStore implements ScheduleStore {
     return expired;
   }
 
-  async markExpiryWarned(environmentId: string, expiresAt: string): Promise<boolean> {
+  async markExpiryWarned(
+    environmentId: string,
+    expiresAt: string,
+    events: readonly LifecycleEvent[],
+  ): Promise<boolean> {
     try {
-      await documentClient().send(
-        new UpdateCommand({
-          TableName: tableName(),
-          Key: environmentKeys.item(environmentId),
-          UpdateExpression: 'SET expiry_warned_for = :expires',
-          // Once per expiry time: a new TTL (PATCH) gets its own warning.
-          ConditionExpression:
-            'expires_at = :expires AND (attribute_not_exists(expiry_warned_for) OR expiry_warned_for <> :expires)',
-          ExpressionAttributeValues: { ':expires': expiresAt },
-        }),
-      );
+      await transactWrite([
+        {
+          Update: {
+            TableName: tableName(),
+            Key: environmentKeys.item(environmentId),
+            UpdateExpression: 'SET expiry_warned_for = :expires',
+            // Once per expiry time: a new TTL (PATCH) gets its own warning.
+            ConditionExpression:
+              'expires_at = :expires AND (attribute_not_exists(expiry_warned_for) OR expiry_warned_for <> :expires)',
+            ExpressionAttributeValues: { ':expires': expiresAt },
+          },
+        },
+        // The warning itself, so it exists exactly when the mark does.
+        ...eventPuts(events),
+      ]);
       return true;
     } catch (error) {
-      if (isConditionFailure(error)) return false;
+      if (conditionFailedAt(cancellationReasons(error), 0)) return false;
       throw error;
     }
   }

@@ -16,12 +16,19 @@
  *                              needs its own index to be one Query with full pages. They share one
  *                              sort key attribute (`<created_at>#<id>`, fixed for life), so a status
  *                              change rewrites only their partition keys.
+ * - stream                     new images; lifecycle events (`EVT#…` sort keys) are published from it
  */
 export const TABLE_DESIGN = {
   partitionKey: 'PK',
   sortKey: 'SK',
   /** Epoch seconds; DynamoDB deletes the item some time after it (logs, idempotency records). */
   timeToLiveAttribute: 'ttl',
+  /**
+   * The table's stream (docs/decisions.md §35): new images only, read by the lifecycle event
+   * publisher, which takes only inserted items whose sort key starts with `eventKeyPrefix`
+   * (`eventKeys` in keys.ts): the events the stores write with the changes they report.
+   */
+  stream: { viewType: 'NEW_IMAGE', eventKeyPrefix: 'EVT#' },
   globalSecondaryIndexes: [
     { indexName: 'GSI1', partitionKey: 'GSI1PK', sortKey: 'GSI1SK' },
     { indexName: 'GSI2', partitionKey: 'GSI2PK', sortKey: 'GSI2SK' },
@@ -36,5 +43,16 @@ export const TABLE_DESIGN = {
     { indexName: 'GSI11', partitionKey: 'GSI11PK', sortKey: 'STATUSSK' },
   ],
 } as const;
+
+/**
+ * Which stream records the lifecycle event publisher gets: the filter of its event source
+ * mapping in AWS (lib/event-publisher.ts), applied the same way by the local poller
+ * (local/runtime/event-stream.ts). New event items only; their later updates (the
+ * publisher's own markers) and their expiry are not events.
+ */
+export const EVENT_STREAM_FILTER = {
+  eventName: ['INSERT'],
+  dynamodb: { Keys: { SK: { S: [{ prefix: TABLE_DESIGN.stream.eventKeyPrefix }] } } },
+};
 
 export type IndexName = (typeof TABLE_DESIGN.globalSecondaryIndexes)[number]['indexName'];

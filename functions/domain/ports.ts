@@ -86,7 +86,7 @@ export interface EnvironmentChanges {
 export interface EnvironmentStore {
   /**
    * Records a new environment, its stacks and its first operation in one transaction,
-   * with the project's live counter and the per-project name lock.
+   * with the project's live counter, the per-project name lock and `events` (what it reports).
    * With `quota`, also counts one VPC against the account and region's limit.
    * @throws ConflictError `DUPLICATE_NAME` or `QUOTA_EXCEEDED`; NotFoundError when the project vanished.
    */
@@ -94,6 +94,7 @@ export interface EnvironmentStore {
     environment: EnvironmentRecord,
     stacks: StackRecord[],
     operation: OperationRecord,
+    events: readonly LifecycleEvent[],
     quota?: { vpcLimit: number },
   ): Promise<void>;
   get(id: string): Promise<EnvironmentRecord | null>;
@@ -107,7 +108,8 @@ export interface EnvironmentStore {
   /**
    * Moves the environment to `status` under a new operation, if it is still at the
    * version and status the caller saw and no deployment holds it; records the operation,
-   * with `scope` (the stacks it is about, as they are now) for its view.
+   * with `scope` (the stacks it is about, as they are now) for its view, and the events
+   * `eventsOf` makes of the environment as it is after the change, in the same transaction.
    * @throws ConflictError `CONCURRENT_MODIFICATION` when another change got there first
    * (which one is for the caller to find out).
    */
@@ -116,6 +118,7 @@ export interface EnvironmentStore {
     operation: OperationRecord,
     status: EnvironmentStatusValue,
     scope: StackRecord[],
+    eventsOf: (after: EnvironmentRecord) => readonly LifecycleEvent[],
     changes?: EnvironmentChanges,
   ): Promise<EnvironmentRecord>;
   /**
@@ -135,9 +138,14 @@ export interface ScheduleStore {
   listExpired(before: string, limit: number, after?: string): Promise<EnvironmentRecord[]>;
   /**
    * Marks that the expiry warning for `expiresAt` was sent, if the environment still
-   * expires then and was not warned for it yet. True when this call marked it.
+   * expires then and was not warned for it yet, with the warning's `events` in the same
+   * transaction. True when this call marked it (and recorded them).
    */
-  markExpiryWarned(environmentId: string, expiresAt: string): Promise<boolean>;
+  markExpiryWarned(
+    environmentId: string,
+    expiresAt: string,
+    events: readonly LifecycleEvent[],
+  ): Promise<boolean>;
   /** Environments whose scheduled drift check is due before `before` (ISO), oldest first. */
   listDriftDue(before: string, limit: number): Promise<EnvironmentRecord[]>;
   /**
@@ -332,15 +340,16 @@ export interface OperationStore {
   /**
    * Ends the operation and moves the environment from `from` to `to` with the given
    * fields; for a destroy, also releases the name lock, the project's live counter and the
-   * VPC quota, all in one transaction.
+   * VPC quota, all in one transaction, with `events` (what the end reports).
    * True when this call ended it; false when it had already ended that way (a repeated
-   * step, or the reconciler first): the caller must not report it again. `logs` are
+   * step, or the reconciler first): nothing is recorded then, events included. `logs` are
    * appended either way.
    */
   finish(
     environment: EnvironmentRecord,
     operation: OperationRecord,
     outcome: OperationOutcome,
+    events: readonly LifecycleEvent[],
     logs?: LogRecord[],
   ): Promise<boolean>;
 }
@@ -361,17 +370,23 @@ export interface LogStore {
 }
 
 /**
- * Records and publishes lifecycle events (and counts them in the metrics). Never throws:
- * a lost event must not fail, or repeat, the change it reports.
+ * The recorded lifecycle events (docs/decisions.md §35). Events are written by the stores in
+ * the transaction of the change they report; `record` is for events that report no other
+ * write. The publisher (fed by the table's stream, at least once per event) uses `count`,
+ * `published` and `markPublished` so that each consumer sees an event once.
  */
-export interface EventPublisher {
-  publish(events: LifecycleEvent[]): Promise<void>;
-}
-
-/** The recorded lifecycle events, and the counters they move. */
 export interface EventStore {
-  /** Records events and applies their metric deltas (each event counted once). */
+  /** Records events that go with no other change, in one transaction. */
   record(events: LifecycleEvent[]): Promise<void>;
+  /**
+   * Marks the event counted and adds its metric deltas to the counters, in one transaction.
+   * True when this call counted it; false when it had been counted already (a redelivery).
+   */
+  count(event: LifecycleEvent): Promise<boolean>;
+  /** Whether the event was put on the bus already (by an earlier delivery). */
+  published(event: LifecycleEvent): Promise<boolean>;
+  /** Notes that the event is on the bus. */
+  markPublished(event: LifecycleEvent): Promise<void>;
   /** Newest first, filtered, paginated; `ownerId` limits to one owner's environments. */
   list(
     filter: EventFilter & { ownerId?: string | undefined },
@@ -410,10 +425,15 @@ export interface DeploymentOutcome {
 export interface DeploymentStore {
   /**
    * Records a pending deployment and makes it the environment's active one, if the
-   * environment is still running with no operation or deployment in progress.
+   * environment is still running with no operation or deployment in progress, with `events`
+   * in the same transaction.
    * @throws ConflictError `CONCURRENT_MODIFICATION` otherwise (the caller finds out why).
    */
-  create(environment: EnvironmentRecord, deployment: DeploymentRecord): Promise<void>;
+  create(
+    environment: EnvironmentRecord,
+    deployment: DeploymentRecord,
+    events: readonly LifecycleEvent[],
+  ): Promise<void>;
   get(id: string): Promise<DeploymentRecord | null>;
   /** An environment's deployments, newest first. */
   listByEnvironment(environmentId: string, page: PageRequest): Promise<Page<DeploymentRecord>>;
@@ -425,10 +445,15 @@ export interface DeploymentStore {
   setBatch(id: string, batch: DeploymentBatch): Promise<void>;
   /**
    * Ends a pending or running deployment and releases its environment, atomically.
+   * `events` (what the end reports) are written in the same transaction.
    * False (and nothing written) when it had already ended.
    */
-  /** Ends it (false if it had already ended), its outcome's log lines in the same write. */
-  finish(deployment: DeploymentRecord, outcome: DeploymentOutcome, logs?: LogRecord[]): Promise<boolean>;
+  finish(
+    deployment: DeploymentRecord,
+    outcome: DeploymentOutcome,
+    events: readonly LifecycleEvent[],
+    logs?: LogRecord[],
+  ): Promise<boolean>;
 }
 
 /** Starts a deployment's rollout workflow. Idempotent per deployment id. */

@@ -5,6 +5,7 @@ import type { LocalDynamoDb } from '../dynamodb.ts';
 import type { LocalEventBridge } from '../eventbridge.ts';
 import type { LocalGateway } from '../gateway.ts';
 import type { LocalStepFunctions } from '../stepfunctions.ts';
+import type { LocalEventStream } from './event-stream.ts';
 
 /** Options of `startLocal` (`local/runtime.ts`). */
 export interface LocalOptions {
@@ -63,6 +64,8 @@ export interface LocalRuntime {
     stepFunctions: LocalStepFunctions;
     eventBridge: LocalEventBridge;
     gateway: LocalGateway;
+    /** The table's stream feeding the event publisher (`drain()` waits until it caught up). */
+    eventStream: LocalEventStream;
   };
   /** Stops everything: the gateway, executions, Cognito, and the Java process. */
   stop(): Promise<void>;

@@ -44,6 +44,7 @@ describe('TTL', () => {
       expires_at: expiresAt,
       minutes_left: 0,
     });
+    await local.runtime.services.eventStream.drain();
     const notified = local.runtime.services.eventBridge.notifications.filter(
       (e) => e.detail.environment_id === envId && e.detailType === 'Environment Expiring',
     );

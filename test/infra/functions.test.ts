@@ -121,8 +121,9 @@ const eventBusName = (): unknown => ({ Ref: logicalId(synth.api.notifications.bu
 describe('every Lambda function', () => {
   it('is Node.js 24 on arm64, traced, bundled as ESM, logging JSON to its own log group', () => {
     // One per route group, one per step group, the execution reconciler (see
-    // reconciler.test.ts) and the TTL sweeper (see sweeper.test.ts).
-    expect(Object.keys(lambdaFunctions())).toHaveLength(API_GROUPS.length + STEP_GROUP_NAMES.length + 2);
+    // reconciler.test.ts), the TTL sweeper (see sweeper.test.ts) and the event publisher (see
+    // event-publisher.test.ts).
+    expect(Object.keys(lambdaFunctions())).toHaveLength(API_GROUPS.length + STEP_GROUP_NAMES.length + 3);
     const logGroups = synth.resourcesOfType('AWS::Logs::LogGroup');
     for (const [id, fn] of Object.entries(lambdaFunctions())) {
       const props = fn.Properties ?? {};

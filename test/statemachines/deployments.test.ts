@@ -107,6 +107,7 @@ describe('a rolling deployment', () => {
     expect(deployment.error).toMatch(/^Health check failed on batch 2 \(50%\): \d of 4 instances unhealthy$/);
     expect(deployment.batches.map((b) => b.status)).toEqual(['healthy', 'unhealthy', 'pending']);
     expect(await environment(id)).toMatchObject({ current_version: 'v1' });
+    await harness.published();
     const notified = harness.bus.notifications.filter((e) => e.detail.deployment_id === deployment.id);
     expect(notified.map((e) => e.detailType)).toEqual(['Deployment Rolled Back']);
     const logs = await listDeploymentLogs(harness.deps.deploymentDeps, owner, deployment.id, { limit: 100 });

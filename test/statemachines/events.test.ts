@@ -71,6 +71,7 @@ describe('lifecycle events', () => {
     });
     expect(events[3]?.detail).toMatchObject({ status: 'running', previous_status: 'provisioning' });
     expect(events[7]?.detail).toMatchObject({ status: 'destroyed', previous_status: 'destroying' });
+    await harness.published();
     const onBus = harness.bus.events.filter((e) => e.detail.environment_id === id);
     expect(onBus.map((e) => e.detailType)).toEqual(events.map((e) => e.detail_type));
     expect(onBus.every((e) => e.source === 'cloud-env.provisioning')).toBe(true);
@@ -87,6 +88,7 @@ describe('lifecycle events', () => {
     const failed = events.find((e) => e.type === 'environment.failed');
     expect(failed?.detail.error).toMatch(/database-rds/);
     expect(events.find((e) => e.type === 'operation.finished')?.detail).toMatchObject({ status: 'failed' });
+    await harness.published();
     const notified = harness.bus.notifications.filter(
       (e) => e.detail.environment_id === created.environment.id,
     );
@@ -115,12 +117,14 @@ describe('lifecycle events', () => {
 describe('metrics', () => {
   it('count operations, provisioning time and environments by status as they happen', async () => {
     // Arrange
+    await harness.published();
     const before = await metricsNow();
     // Act: one provision that succeeds, one that fails, and a destroy of the first.
     const ok = await provisioned();
     await provisioned({ parameters: { simulate: { fail_stacks: ['database-rds'] } }, on_failure: 'keep' });
     const destroy = await destroyEnvironment(harness.deps.environmentDeps, owner, ok.environment.id);
     await settle(destroy.operation.id, 'destroy');
+    await harness.published();
     const after = await metricsNow();
     // Assert
     expect(after.operations.started - before.operations.started).toBe(3);

@@ -17,6 +17,7 @@ import { createProject } from '../../functions/domain/use-cases/projects.ts';
 import { STEP_GROUPS, type StepName, type StepPayload } from '../../functions/steps/step-list.ts';
 import { type LocalDynamoDb, startDynamoDb } from '../../local/dynamodb.ts';
 import { type LocalEventBridge, startEventBridge } from '../../local/eventbridge.ts';
+import { type LocalEventStream, startLocalEventStream } from '../../local/runtime/event-stream.ts';
 import {
   createLocalStepFunctions,
   type LambdaHandler,
@@ -28,8 +29,14 @@ export interface Harness {
   table: string;
   dynamo: LocalDynamoDb;
   sfn: LocalStepFunctions;
-  /** The local event bus: what the steps and services published. */
+  /** The local event bus: what the publisher put on it. */
   bus: LocalEventBridge;
+  /**
+   * Resolves once every lifecycle event recorded so far has been published (the table's stream,
+   * polled as local mode does, feeds the publisher): call it before looking at the bus or the
+   * metrics. Rejects when the harness was started without `publishEvents`.
+   */
+  published(): Promise<void>;
   deps: typeof import('../../functions/app/dependencies.ts');
   client: typeof import('../../functions/data/client.ts');
   /** The ARN of an execution of a state machine (executions are named after what they run). */
@@ -55,7 +62,11 @@ export function machineOf(kind: string): string {
     : 'provision-environment';
 }
 
-export async function startHarness(table: string, options: LocalStepFunctionsOptions = {}): Promise<Harness> {
+export async function startHarness(
+  table: string,
+  options: LocalStepFunctionsOptions = {},
+  { publishEvents = true }: { publishEvents?: boolean } = {},
+): Promise<Harness> {
   const dynamo = await startDynamoDb({ tableName: table });
   const sfn = await createLocalStepFunctions({ quiet: true, ...options });
   const bus = await startEventBridge({ region: 'us-east-1', busName: `${table}-events`, quiet: true });
@@ -77,6 +88,18 @@ export async function startHarness(table: string, options: LocalStepFunctionsOpt
   });
   const deps = await import('../../functions/app/dependencies.ts');
   const client = await import('../../functions/data/client.ts');
+  let stream: LocalEventStream | undefined;
+  if (publishEvents) {
+    const publisher = await import('../../functions/events/publish-events.ts');
+    stream = await startLocalEventStream({
+      endpoint: dynamo.endpoint,
+      tableName: table,
+      handler: (event) => publisher.handler(event),
+      idleMs: 50,
+      quiet: process.env.DEBUG_STREAM !== '1',
+    });
+  }
+  const published = () => (stream ? stream.drain() : Promise.reject(new Error('Events are not published')));
   const executionArn = (machine: string, name: string) =>
     `${must(sfn.stateMachineArns[machine], machine).replace(':stateMachine:', ':execution:')}:${name}`;
   const settle: Harness['settle'] = (operationId, kind) =>
@@ -113,6 +136,7 @@ export async function startHarness(table: string, options: LocalStepFunctionsOpt
     dynamo,
     sfn,
     bus,
+    published,
     executionArn,
     settle,
     project,
@@ -122,6 +146,7 @@ export async function startHarness(table: string, options: LocalStepFunctionsOpt
     client,
     async stop() {
       await sfn.stop();
+      await stream?.stop();
       await bus.stop();
       await dynamo.stop();
     },

@@ -186,7 +186,9 @@ describe('the expiry warning', () => {
       expect((await environment(id)).status).toBe('running');
     }
     expect(await expiringEvents(later.environment.id)).toEqual([]);
-    // The bus got them too, and they are what the notification rule sends on.
+    // The bus got them too (once published from the table's stream), and they are what the
+    // notification rule sends on.
+    await harness.published();
     const onBus = harness.bus.notifications.filter(
       (e) => e.detailType === 'Environment Expiring' && ids.includes(String(e.detail.environment_id)),
     );

@@ -24,7 +24,6 @@ import type {
   DeploymentStarter,
   DeploymentStore,
   EnvironmentStore,
-  EventPublisher,
   LogStore,
 } from '../ports.ts';
 import {
@@ -45,7 +44,6 @@ export interface DeploymentDeps {
   environments: EnvironmentStore;
   deployments: DeploymentStore;
   starter: DeploymentStarter;
-  events: EventPublisher;
   logs: LogStore;
 }
 
@@ -57,7 +55,6 @@ export interface DeploymentStepSettings {
 /** What the rollout's steps (and the sweeper's and reconciler's part) work with: they start nothing. */
 export interface DeploymentStepDeps {
   deployments: DeploymentStore;
-  events: EventPublisher;
   logs: LogStore;
   settings: DeploymentStepSettings;
 }
@@ -136,7 +133,13 @@ export async function createDeployment(
     started_at: null,
     finished_at: null,
   };
-  await deps.deployments.create(environment, deployment).catch((error: unknown) =>
+  // Its `deployment.started` event is recorded with it (published from the table).
+  const started = deploymentEvent('deployment.started', environment, deployment.id, at, {
+    version: deployment.version,
+    strategy: deployment.strategy,
+    previous_version: deployment.previous_version,
+  });
+  await deps.deployments.create(environment, deployment, [started]).catch((error: unknown) =>
     // It lost the environment to another change: an operation or a rollout in progress is
     // named, and so is an environment no longer running.
     explainLostRace(deps.environments, environment.id, error, {
@@ -160,13 +163,6 @@ export async function createDeployment(
   } catch (cause) {
     startError = cause ?? new Error('StartExecution failed');
   }
-  await deps.events.publish([
-    deploymentEvent('deployment.started', environment, deployment.id, at, {
-      version: deployment.version,
-      strategy: deployment.strategy,
-      previous_version: deployment.previous_version,
-    }),
-  ]);
   await log(deps, deployment, [
     {
       level: 'INFO',
@@ -268,9 +264,9 @@ async function loadDeployment(deps: DeploymentStepDeps, ref: DeploymentRef): Pro
   return deployment;
 }
 
-/** Ends a deployment, publishes its event and logs it; nothing if it had already ended. */
+/** Ends a deployment, its event and its outcome's log line in the same write; nothing if it had already ended. */
 async function endDeployment(
-  deps: Pick<DeploymentDeps, 'deployments' | 'events' | 'logs'>,
+  deps: Pick<DeploymentDeps, 'deployments' | 'logs'>,
   deployment: DeploymentRecord,
   outcome: DeploymentOutcome,
 ): Promise<boolean> {
@@ -283,25 +279,28 @@ async function endDeployment(
   const outcomeLog = logRecords(deployment, [
     { level: outcome.status === 'succeeded' ? 'INFO' : 'ERROR', message, at: outcome.at },
   ]);
-  const ended = await deps.deployments.finish(deployment, outcome, outcomeLog);
-  if (!ended) return false;
   const serving = outcome.currentVersion ?? deployment.previous_version;
-  await deps.events.publish([
-    deploymentEvent(
-      `deployment.${outcome.status}`,
-      { id: deployment.environment_id, project_id: deployment.project_id, owner_id: deployment.owner_id },
-      deployment.id,
-      outcome.at,
-      {
-        version: deployment.version,
-        strategy: deployment.strategy,
-        previous_version: deployment.previous_version,
-        current_version: serving,
-        error: outcome.error,
-      },
-    ),
-  ]);
-  return true;
+  const ended = await deps.deployments.finish(
+    deployment,
+    outcome,
+    [
+      deploymentEvent(
+        `deployment.${outcome.status}`,
+        { id: deployment.environment_id, project_id: deployment.project_id, owner_id: deployment.owner_id },
+        deployment.id,
+        outcome.at,
+        {
+          version: deployment.version,
+          strategy: deployment.strategy,
+          previous_version: deployment.previous_version,
+          current_version: serving,
+          error: outcome.error,
+        },
+      ),
+    ],
+    outcomeLog,
+  );
+  return ended;
 }
 
 export async function startDeployment(deps: DeploymentStepDeps, ref: DeploymentRef): Promise<RolloutPlan> {

@@ -90,7 +90,8 @@ async function announce(
   const drifted = report.stacks
     .filter((s) => s.drifted)
     .map((s) => ({ stack: s.stack, changes: s.changes.length }));
-  await deps.events.publish([driftDetectedEvent(environment, report.checked_at, drifted, remediation)]);
+  // A refresh writes nothing else: the event is recorded on its own (published from the table).
+  await deps.events.record([driftDetectedEvent(environment, report.checked_at, drifted, remediation)]);
 }
 
 /** When the next scheduled check is due after `from`. */

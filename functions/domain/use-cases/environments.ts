@@ -16,7 +16,7 @@ import type {
   EnvironmentChanges,
   EnvironmentFilter,
   EnvironmentStore,
-  EventPublisher,
+  EventStore,
   LogStore,
   OperationStore,
   ProjectStore,
@@ -39,8 +39,8 @@ export interface EnvironmentSettings {
 
 /**
  * What the environment family of use cases works with (environments, their stacks,
- * operations, manifest, plans, drift and logs): the stores, the workflow starter, the
- * lifecycle events' publisher and the settings. Each use case asks for the part it uses.
+ * operations, manifest, plans, drift and logs): the stores (the events' store records the
+ * events that go with no other write), the workflow starter and the settings. Each use case asks for the part it uses.
  */
 export interface EnvironmentDeps {
   projects: ProjectStore;
@@ -50,7 +50,7 @@ export interface EnvironmentDeps {
   quotas: QuotaStore;
   logs: LogStore;
   workflows: WorkflowStarter;
-  events: EventPublisher;
+  events: EventStore;
   settings: EnvironmentSettings;
 }
 
@@ -149,13 +149,14 @@ export async function createEnvironment(
     error: null,
   }));
   const needsVpc = stacks.some((s) => s.name === 'network');
+  // Its events are recorded with it, in the same transaction (published from the table).
   await deps.environments.create(
     environment,
     stacks,
     operation,
+    operationBeganEvents(environment, null, operation),
     needsVpc ? { vpcLimit: QUOTA_LIMITS.vpcs } : undefined,
   );
-  await deps.events.publish(operationBeganEvents(environment, null, operation));
   await startOrSettle(deps, 'provision', environment, operation, 'failed', undefined, stacks);
   return { environment, operation };
 }
@@ -187,9 +188,12 @@ export async function startOrSettle(
       releaseName: false,
       at: nowIso(),
     } as const;
-    if (await deps.operations.finish(environment, operation, outcome)) {
-      await deps.events.publish(operationEndedEvents(environment, operation, outcome));
-    }
+    await deps.operations.finish(
+      environment,
+      operation,
+      outcome,
+      operationEndedEvents(environment, operation, outcome),
+    );
     // Say exactly what state was left behind, so the client knows what to do next.
     const message =
       kind === 'provision'
@@ -296,11 +300,12 @@ export async function destroyEnvironment(
   );
   // A destroy is about every stack (the scope of its view).
   const environment = await deps.environments
-    .beginOperation(current, operation, 'destroying', stacks)
+    .beginOperation(current, operation, 'destroying', stacks, (after) =>
+      operationBeganEvents(after, current.status, operation),
+    )
     .catch((error: unknown) =>
       explainLostRace(deps.environments, environmentId, error, { deploymentsBlock: true }),
     );
-  await deps.events.publish(operationBeganEvents(environment, current.status, operation));
   await startOrSettle(deps, 'destroy', environment, operation, current.status);
   return { environment, operation };
 }

@@ -84,12 +84,12 @@ export async function begin(
       operation,
       ACTIVE_STATUS[kind],
       stacks.filter((s) => inScope(operation, s)),
+      (after) => operationBeganEvents(after, current.status, operation),
       options.changes,
     )
     .catch((error: unknown) =>
       explainLostRace(deps.environments, current.id, error, { deploymentsBlock: true }),
     );
-  await deps.events.publish(operationBeganEvents(environment, current.status, operation));
   // If the workflow cannot start, the settings this operation changed are put back too.
   const changes = options.changes;
   const restore: EnvironmentChanges | undefined = changes

@@ -119,8 +119,8 @@ async function warnExpiring(
     if (!expiresAt || environment.expiry_warned_for === expiresAt || environment.status === 'destroying')
       continue;
     try {
-      if (!(await deps.schedules.markExpiryWarned(environment.id, expiresAt))) continue;
-      await deps.events.publish([environmentExpiringEvent(environment, now.toISOString())]);
+      const warning = environmentExpiringEvent(environment, now.toISOString());
+      if (!(await deps.schedules.markExpiryWarned(environment.id, expiresAt, [warning]))) continue;
       result.warned.push(environment.id);
     } catch (error) {
       result.errors.push({

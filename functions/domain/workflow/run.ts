@@ -7,7 +7,7 @@
 import { StaleOperationError } from '../errors.ts';
 import { ACTIVE_STATUS } from '../lifecycle.ts';
 import type { EnvironmentRecord, OperationRecord, StackRecord } from '../model.ts';
-import type { Claim, EnvironmentStore, EventPublisher, OperationStore, StackStore } from '../ports.ts';
+import type { Claim, EnvironmentStore, OperationStore, StackStore } from '../ports.ts';
 import type { OperationRef, RunContext } from './contracts.ts';
 
 export interface WorkflowSettings {
@@ -18,18 +18,16 @@ export interface WorkflowSettings {
 
 /**
  * What the steps need: the operations and their stacks (each step writes its log lines with
- * the change they describe, through the store), the lifecycle events they publish and the
- * settings.
+ * the change they describe, through the store, and so are lifecycle events) and the settings.
  */
 export interface WorkflowDeps {
   operations: OperationStore;
   stacks: StackStore;
-  events: EventPublisher;
   settings: WorkflowSettings;
 }
 
 /** What ending a run outside the normal path needs (`settleAbnormally`): no settings. */
-export type SettlingDeps = Pick<WorkflowDeps, 'operations' | 'stacks' | 'events'>;
+export type SettlingDeps = Pick<WorkflowDeps, 'operations' | 'stacks'>;
 
 /** The reconciler also reads the environment of an operation it only knows by id. */
 export interface ReconcilerDeps extends SettlingDeps {

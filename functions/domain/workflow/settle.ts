@@ -159,10 +159,14 @@ export async function finalizeOperation(
     nowIso(),
     error ?? undefined,
   );
-  // Reported only by the call that ended it (the reconciler may have got there first).
-  if (await deps.operations.finish(environment, operation, outcome, logs)) {
-    await deps.events.publish(operationEndedEvents(environment, operation, outcome));
-  }
+  // Its events are recorded only by the call that ended it (the reconciler may have got there first).
+  await deps.operations.finish(
+    environment,
+    operation,
+    outcome,
+    operationEndedEvents(environment, operation, outcome),
+    logs,
+  );
   return { ...done, status: environmentStatus };
 }
 
@@ -220,7 +224,11 @@ export async function settleAbnormally(
     nowIso(),
     outcome.reason,
   );
-  if (await deps.operations.finish(environment, operation, result, logs)) {
-    await deps.events.publish(operationEndedEvents(environment, operation, result));
-  }
+  await deps.operations.finish(
+    environment,
+    operation,
+    result,
+    operationEndedEvents(environment, operation, result),
+    logs,
+  );
 }

@@ -96,8 +96,15 @@ describe('POST /projects/{project_id}/environments', () => {
     const operation = res.body.operation as { id: string };
     expect(res.body.current_operation_id).toBe(operation.id);
     const items = ddb.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems ?? [];
-    // environment, name lock, project counter, VPC quota counter, operation, and 8 stacks
-    expect(items).toHaveLength(5 + 8);
+    // environment, name lock, project counter, VPC quota counter, operation, 8 stacks, and the
+    // two events the change reports (published from the table's stream, not by the handler)
+    expect(items).toHaveLength(5 + 8 + 2);
+    expect(
+      items.slice(13).map((item) => [item.Put?.Item?.type, item.Put?.Item?.SK?.startsWith('EVT#')]),
+    ).toEqual([
+      ['environment.provisioning', true],
+      ['operation.started', true],
+    ]);
     expect(items[3]?.Update).toMatchObject({
       Key: { PK: 'QUOTA#111111111111#us-east-1', SK: 'VPC' },
       ConditionExpression: 'attribute_not_exists(used) OR used < :limit',
