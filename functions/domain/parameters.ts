@@ -23,6 +23,19 @@ function define<T>(build: () => T): T {
 }
 
 /**
+ * A chance, from 0 to 1. A non-zero rate under 1e-12 means nothing in a simulation, and the
+ * table could not keep it (DynamoDB numbers stop at 1e-130; 5e-324 was a 500), so it is
+ * refused with the rest of the input.
+ */
+export const Rate = define(() =>
+  z.number().check(
+    z.gte(0),
+    z.lte(1),
+    z.refine((rate) => rate === 0 || rate >= 1e-12, 'must be 0, or from 1e-12 to 1'),
+  ),
+);
+
+/**
  * Failure injection, deterministic for a given environment id and operation attempt so a
  * run can be reproduced: `failure_rate` (permanent failures), `transient_failure_rate`
  * (errors the state machine's Retry absorbs), stacks that always fail to create or delete.
@@ -30,12 +43,12 @@ function define<T>(build: () => T): T {
 export const SimulateParameters = define(() =>
   z.withMeta(
     z.strictObject({
-      failure_rate: z.optional(z.number().check(z.gte(0), z.lte(1))),
-      transient_failure_rate: z.optional(z.number().check(z.gte(0), z.lte(1))),
+      failure_rate: z.optional(Rate),
+      transient_failure_rate: z.optional(Rate),
       fail_stacks: z.optional(z.array(StackName).check(z.maxLength(32))),
       fail_destroy_stacks: z.optional(z.array(StackName).check(z.maxLength(32))),
       /** Chance (0–1) that a resource has drifted when a refresh compares it with the live state. */
-      drift_rate: z.optional(z.number().check(z.gte(0), z.lte(1))),
+      drift_rate: z.optional(Rate),
     }),
     { id: 'SimulateParameters' },
   ),

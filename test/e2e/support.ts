@@ -99,6 +99,11 @@ export class Client {
     return this.#baseUrl();
   }
 
+  /** The ID token this client's calls carry by default. */
+  get token(): string | undefined {
+    return this.#token();
+  }
+
   async call(
     method: string,
     path: string,
