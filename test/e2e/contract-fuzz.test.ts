@@ -33,7 +33,7 @@ type Json = Record<string, unknown>;
 const SEED = Number(process.env.FUZZ_SEED ?? 20261201);
 const SCALE = Number(process.env.FUZZ_RUNS ?? 1);
 /** Requests per operation in `npm test`. */
-const RUNS = Math.max(1, Math.round(20 * SCALE));
+const RUNS = Math.max(1, Math.round(40 * SCALE));
 
 const local = useLocalMode({
   users: ['Developers', 'Administrators', 'ReadOnly'],
@@ -184,6 +184,13 @@ function requests(method: string, path: string, operation: Operation): fc.Arbitr
       caller,
       garbage: headerValue,
       ifMatch: fc.option(headerValue, { freq: 3 }),
+      extraHeader: fc.option(
+        fc.tuple(
+          fc.constantFrom('constructor', '__proto__', 'toString', 'x-fuzz', 'content-length-x'),
+          headerValue,
+        ),
+        { freq: 5 },
+      ),
       contentType: fc.option(
         fc.constantFrom(
           'application/json',
@@ -197,13 +204,15 @@ function requests(method: string, path: string, operation: Operation): fc.Arbitr
     })
     .map((r) => {
       const search = new URLSearchParams();
-      for (const [name, value] of Object.entries(r.query)) if (typeof value === 'string') search.append(name, value);
+      for (const [name, value] of Object.entries(r.query))
+        if (typeof value === 'string') search.append(name, value);
       if (r.extraQuery) search.append(...r.extraQuery);
       const headers: Record<string, string> = {};
       const token = tokenOf(r.caller, r.garbage);
       if (token !== undefined) headers.authorization = token;
       if (r.ifMatch !== null) headers['if-match'] = r.ifMatch;
       if (r.contentType !== null) headers['content-type'] = r.contentType;
+      if (r.extraHeader !== null) headers[r.extraHeader[0]] = r.extraHeader[1];
       return {
         path: path.replace(/\{([^}]+)\}/g, (_, name: string) => String(r.params[name])) + r.tail,
         query: search.toString(),
