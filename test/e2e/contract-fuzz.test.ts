@@ -12,7 +12,7 @@
  * Everything the requests can change or destroy belongs to this file's own local mode.
  */
 import fc from 'fast-check';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { routeList } from '../../functions/api/routes.ts';
 import { type OpenApiDocument, servedContract } from './contract.ts';
 import {
@@ -135,20 +135,21 @@ function requests(method: string, path: string, operation: Operation): fc.Arbitr
         .filter((p) => p.in === 'query')
         .map((p) => [
           p.name,
-          fc.option(
-            fc.oneof(
-              { weight: 5, arbitrary: valid(p.schema, resolve).map(String) },
-              { weight: 2, arbitrary: oddString() },
-              { weight: 1, arbitrary: anyJson.map((v) => JSON.stringify(v) ?? '') },
-              { weight: 1, arbitrary: fc.integer({ min: 1_000, max: 2_000 }).map((n) => '9'.repeat(n)) },
-            ),
-            { freq: 2 },
+          fc.oneof(
+            { weight: 8, arbitrary: fc.constant(null) },
+            { weight: 8, arbitrary: valid(p.schema, resolve).map(String) },
+            { weight: 1, arbitrary: oddString() },
+            { weight: 1, arbitrary: anyJson.map((v) => JSON.stringify(v) ?? '') },
+            { weight: 1, arbitrary: fc.integer({ min: 1_000, max: 2_000 }).map((n) => '9'.repeat(n)) },
           ),
         ]),
     ),
     { requiredKeys: [] },
   );
-  const extraQuery = fc.option(fc.tuple(oddString(16), oddString(16)), { freq: 6 });
+  // fc.option's `freq`: one in `freq` is null.
+  const rarely = <T>(arbitrary: fc.Arbitrary<T>) =>
+    fc.oneof({ weight: 5, arbitrary: fc.constant(null) }, { weight: 1, arbitrary });
+  const extraQuery = rarely(fc.tuple(oddString(16), oddString(16)));
   const bodySchema = operation.requestBody?.content['application/json'].schema;
   const body: fc.Arbitrary<string | undefined> = bodySchema
     ? fc.oneof(
@@ -159,14 +160,13 @@ function requests(method: string, path: string, operation: Operation): fc.Arbitr
       )
     : method === 'GET'
       ? fc.constant(undefined)
-      : fc.option(
+      : rarely(
           fc.oneof(
             anyJson.map((v) => JSON.stringify(v) ?? ''),
             badJsonText,
             hugeString,
           ),
-          { freq: 4 },
-        );
+        ).map((text) => text ?? undefined);
   const caller = fc.oneof(
     { weight: 8, arbitrary: fc.constant<Caller>('owner') },
     { weight: 1, arbitrary: fc.constantFrom<Caller>('admin', 'readonly', 'none', 'garbage', 'forged') },
@@ -183,7 +183,7 @@ function requests(method: string, path: string, operation: Operation): fc.Arbitr
       body,
       caller,
       garbage: headerValue,
-      ifMatch: fc.option(headerValue, { freq: 3 }),
+      ifMatch: rarely(headerValue),
       extraHeader: fc.option(
         fc.tuple(
           fc.constantFrom('constructor', '__proto__', 'toString', 'x-fuzz', 'content-length-x'),
@@ -229,6 +229,20 @@ function stage(method: string, path: string): number {
   return method === 'GET' ? 0 : 1;
 }
 
+/** Statuses seen per operation, printed after a scaled run (`npm run fuzz`) to show what was reached. */
+const seen = new Map<string, Map<number, number>>();
+afterAll(() => {
+  if (SCALE === 1) return;
+  const lines = [...seen].map(
+    ([operation, statuses]) =>
+      `${operation}: ${[...statuses]
+        .sort(([a], [b]) => a - b)
+        .map(([status, count]) => `${status}×${count}`)
+        .join(' ')}`,
+  );
+  console.log(`Statuses by operation:\n${lines.join('\n')}`);
+});
+
 const ordered = [...routeList].sort((a, b) => stage(a.method, a.path) - stage(b.method, b.path));
 
 describe(`the contract under fuzzing (${RUNS} requests per operation, seed ${SEED})`, () => {
@@ -249,6 +263,9 @@ describe(`the contract under fuzzing (${RUNS} requests per operation, seed ${SEE
                 ...(request.body === undefined ? {} : { body: request.body }),
               });
               const text = await response.text();
+              const statuses = seen.get(route.operationId) ?? new Map<number, number>();
+              statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
+              seen.set(route.operationId, statuses);
               expect(response.status, `${route.method} ${url}: ${text.slice(0, 300)}`).toBeLessThan(500);
               // The watch has seen this answer: documented status, schema-valid body.
               local.assertContract();
