@@ -91,7 +91,7 @@ export interface RouteDefinition {
    * yours, 409 for a conflict, 403 for a role check beyond `access`…). The statuses that follow
    * from the route's other properties (400, 413, 429, 5xx everywhere; 401 unless public;
    * 403 for `write`; 422 with a body; 412 with `ifMatch`; 503 with a table or workflows)
-   * are added by the OpenAPI generator (`errorStatusesOf` in `http/openapi.ts`).
+   * are added by the OpenAPI generator (`errorStatusesOf` in `http/openapi-derived.ts`).
    */
   errors?: number[];
 }

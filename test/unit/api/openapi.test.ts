@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { errorStatusesOf, openApiDocument } from '../../../functions/api/http/openapi.ts';
+import { openApiDocument } from '../../../functions/api/http/openapi.ts';
+import { errorStatusesOf } from '../../../functions/api/http/openapi-derived.ts';
 import type { RouteDefinition } from '../../../functions/api/route-types.ts';
 import { routeList, routes } from '../../../functions/api/routes.ts';
 import * as z from '../../../functions/platform/zod.ts';
