@@ -28,10 +28,14 @@ function define<T>(build: () => T): T {
  * refused with the rest of the input.
  */
 export const Rate = define(() =>
-  z.number().check(
-    z.gte(0),
-    z.lte(1),
-    z.refine((rate) => rate === 0 || rate >= 1e-12, 'must be 0, or from 1e-12 to 1'),
+  z.withMeta(
+    z.number().check(
+      z.gte(0),
+      z.lte(1),
+      z.refine((rate) => rate === 0 || rate >= 1e-12, 'must be 0, or from 1e-12 to 1'),
+    ),
+    // The refinement, as JSON Schema says it, so the OpenAPI document is exact.
+    { not: { exclusiveMinimum: 0, exclusiveMaximum: 1e-12 } },
   ),
 );
 
@@ -74,10 +78,15 @@ export const TemplateParameters = define(() =>
           ),
       ),
       vpc_cidr: z.optional(
-        z.string().check(
-          z.regex(/^10\.(\d{1,3})\.0\.0\/16$/, 'a /16 in 10.0.0.0/8, such as 10.0.0.0/16'),
-          z.refine((v) => Number(v.split('.')[1]) <= 255, 'second octet must be 0–255'),
-        ),
+        // The second octet's range is in the pattern itself, so the OpenAPI document says it too.
+        z
+          .string()
+          .check(
+            z.regex(
+              /^10\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.0\.0\/16$/,
+              'a /16 in 10.0.0.0/8 (second octet 0–255), such as 10.0.0.0/16',
+            ),
+          ),
       ),
       instance_type: z.optional(z.enum(INSTANCE_TYPES)),
       db_instance_class: z.optional(z.enum(DB_INSTANCE_CLASSES)),

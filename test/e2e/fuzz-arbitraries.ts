@@ -100,11 +100,13 @@ export function valid(schema: Json, resolve: Resolver, depth = 0): fc.Arbitrary<
     case 'number': {
       const min = typeof s.minimum === 'number' ? s.minimum : -1_000_000;
       const max = typeof s.maximum === 'number' ? s.maximum : 1_000_000;
-      candidates.push(
-        s.type === 'integer'
-          ? fc.integer({ min, max })
-          : fc.double({ min, max, noNaN: true, noDefaultInfinity: true }),
-      );
+      if (s.type === 'integer') candidates.push(fc.integer({ min, max }));
+      else {
+        // Mostly round decimals, as clients send; sometimes any double (subnormals included).
+        const steps = fc.integer({ min: 0, max: 1000 }).map((n) => min + ((max - min) * n) / 1000);
+        const any = fc.double({ min, max, noNaN: true, noDefaultInfinity: true });
+        candidates.push(fc.oneof({ weight: 4, arbitrary: steps }, { weight: 1, arbitrary: any }));
+      }
       break;
     }
     case 'boolean':
