@@ -13,7 +13,7 @@
  * `proxy-result.ts` (what a handler's result makes) and `responses.ts` (the ids and the
  * gateway's own errors). This file puts them together behind the HTTP server.
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -55,6 +55,21 @@ export interface GatewayOptions {
   timeoutMs?: number;
   /** No per-request log lines and no handler stack traces on stderr. */
   quiet?: boolean;
+  /** Told every answer once it is sent (tests check each against the OpenAPI document). */
+  onExchange?: (exchange: GatewayExchange) => void;
+}
+
+/** One request and the gateway's answer to it, as {@link GatewayOptions.onExchange} sees them. */
+export interface GatewayExchange {
+  method: string;
+  /** The path as requested, stage included (`/v1/projects`), without the query string. */
+  path: string;
+  /** The query string, without `?`. */
+  search: string;
+  status: number;
+  /** The response's headers (lower-cased names), without the ids API Gateway adds. */
+  headers: Record<string, string | string[]>;
+  body: Buffer;
 }
 
 /** A running gateway. */
@@ -98,9 +113,10 @@ export async function startGateway(options: GatewayOptions): Promise<LocalGatewa
     const queryAt = rawUrl.indexOf('?');
     const fullPath = queryAt === -1 ? rawUrl : rawUrl.slice(0, queryAt);
     const search = queryAt === -1 ? '' : rawUrl.slice(queryAt + 1);
-    const { finish, fail } = responder(res, ids, (status) =>
-      log(`${method} ${fullPath} → ${status} (${Date.now() - started} ms)`),
-    );
+    const { finish, fail } = responder(res, ids, (status, headers, body) => {
+      log(`${method} ${fullPath} → ${status} (${Date.now() - started} ms)`);
+      options.onExchange?.({ method, path: fullPath, search, status, headers, body });
+    });
 
     // 1. The payload limit applies before anything else looks at the request.
     let rawBody: Buffer;
@@ -187,8 +203,16 @@ export async function startGateway(options: GatewayOptions): Promise<LocalGatewa
     serve(req, res).catch((error: unknown) => {
       console.error('[gateway] internal error', error);
       if (!res.headersSent) {
+        // The product's error shape, as every other answer of the gateway.
         res.writeHead(500, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ detail: 'Internal server error', error_code: 'INTERNAL_ERROR' }));
+        res.end(
+          JSON.stringify({
+            detail: 'Internal server error',
+            error_code: 'INTERNAL_ERROR',
+            request_id: randomUUID(),
+            timestamp: new Date().toISOString(),
+          }),
+        );
       }
     });
   });

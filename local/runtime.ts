@@ -189,6 +189,7 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalRunti
       quiet,
       ...(options.routes ? { routes: options.routes } : {}),
       ...(options.handlersDir ? { handlersDir: options.handlersDir } : {}),
+      ...(options.onExchange ? { onExchange: options.onExchange } : {}),
     });
     stops.push(gateway.stop);
     lock?.setPort(gateway.port);

@@ -81,7 +81,18 @@ export interface RouteDefinition {
   /** Other successful answers, e.g. 200 with a plan when `?dry_run=true`. */
   alternatives?: ({ status: number } & RouteResponse)[];
   needs?: RouteNeeds;
-  /** Error statuses this route can answer, beyond the ones every route may (400, 401, 429, 500). */
+  /**
+   * Honours `If-Match: <version>` (its handler calls `parseIfMatch`): documented as a header
+   * parameter, with 412 for a version that no longer matches.
+   */
+  ifMatch?: boolean;
+  /**
+   * Error statuses only this route's domain can answer (404 for what is missing or not
+   * yours, 409 for a conflict, 403 for a role check beyond `access`…). The statuses that follow
+   * from the route's other properties (400, 413, 429, 5xx everywhere; 401 unless public;
+   * 403 for `write`; 422 with a body; 412 with `ifMatch`; 503 with a table or workflows)
+   * are added by the OpenAPI generator (`errorStatusesOf` in `http/openapi-derived.ts`).
+   */
   errors?: number[];
 }
 

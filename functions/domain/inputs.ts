@@ -18,7 +18,7 @@ import {
   StackName,
   TemplateName,
 } from './names.ts';
-import { TemplateParameters } from './parameters.ts';
+import { Rate, TemplateParameters } from './parameters.ts';
 import { DEPLOYMENT_STRATEGIES, ENVIRONMENT_TYPES, ON_FAILURE_POLICIES } from './vocabulary.ts';
 
 /**
@@ -163,7 +163,7 @@ export const DeploymentSimulate = define(() =>
   z.withMeta(
     z.strictObject({
       /** Chance (0–1) that a batch's health check fails (deterministic per deployment and batch). */
-      health_check_failure_rate: z.optional(z.number().check(z.gte(0), z.lte(1))),
+      health_check_failure_rate: z.optional(Rate),
       /** The health check of this batch (1-based) fails. */
       fail_at_batch: z.optional(z.number().check(z.int(), z.gte(1), z.lte(3))),
     }),

@@ -23,6 +23,23 @@ function define<T>(build: () => T): T {
 }
 
 /**
+ * A chance, from 0 to 1. A non-zero rate under 1e-12 means nothing in a simulation, and the
+ * table could not keep it (DynamoDB numbers stop at 1e-130; 5e-324 was a 500), so it is
+ * refused with the rest of the input.
+ */
+export const Rate = define(() =>
+  z.withMeta(
+    z.number().check(
+      z.gte(0),
+      z.lte(1),
+      z.refine((rate) => rate === 0 || rate >= 1e-12, 'must be 0, or from 1e-12 to 1'),
+    ),
+    // The refinement, as JSON Schema says it, so the OpenAPI document is exact.
+    { not: { exclusiveMinimum: 0, exclusiveMaximum: 1e-12 } },
+  ),
+);
+
+/**
  * Failure injection, deterministic for a given environment id and operation attempt so a
  * run can be reproduced: `failure_rate` (permanent failures), `transient_failure_rate`
  * (errors the state machine's Retry absorbs), stacks that always fail to create or delete.
@@ -30,12 +47,12 @@ function define<T>(build: () => T): T {
 export const SimulateParameters = define(() =>
   z.withMeta(
     z.strictObject({
-      failure_rate: z.optional(z.number().check(z.gte(0), z.lte(1))),
-      transient_failure_rate: z.optional(z.number().check(z.gte(0), z.lte(1))),
+      failure_rate: z.optional(Rate),
+      transient_failure_rate: z.optional(Rate),
       fail_stacks: z.optional(z.array(StackName).check(z.maxLength(32))),
       fail_destroy_stacks: z.optional(z.array(StackName).check(z.maxLength(32))),
       /** Chance (0–1) that a resource has drifted when a refresh compares it with the live state. */
-      drift_rate: z.optional(z.number().check(z.gte(0), z.lte(1))),
+      drift_rate: z.optional(Rate),
     }),
     { id: 'SimulateParameters' },
   ),
@@ -61,10 +78,15 @@ export const TemplateParameters = define(() =>
           ),
       ),
       vpc_cidr: z.optional(
-        z.string().check(
-          z.regex(/^10\.(\d{1,3})\.0\.0\/16$/, 'a /16 in 10.0.0.0/8, such as 10.0.0.0/16'),
-          z.refine((v) => Number(v.split('.')[1]) <= 255, 'second octet must be 0–255'),
-        ),
+        // The second octet's range is in the pattern itself, so the OpenAPI document says it too.
+        z
+          .string()
+          .check(
+            z.regex(
+              /^10\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.0\.0\/16$/,
+              'a /16 in 10.0.0.0/8 (second octet 0–255), such as 10.0.0.0/16',
+            ),
+          ),
       ),
       instance_type: z.optional(z.enum(INSTANCE_TYPES)),
       db_instance_class: z.optional(z.enum(DB_INSTANCE_CLASSES)),

@@ -45,14 +45,23 @@ export interface ProxyEventInput {
   accountId: string;
 }
 
+/**
+ * An empty map for names a client chooses (headers, query parameters): without a prototype,
+ * so `constructor` or `__proto__` are plain names, not Object.prototype's members (a query
+ * parameter named `constructor` was a 500).
+ */
+function emptyMap<T>(): Record<string, T> {
+  return Object.create(null) as Record<string, T>;
+}
+
 function sourceIp(req: IncomingMessage): string {
   return (req.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, '');
 }
 
 /** Headers as the client sent them (API Gateway keeps the case), plus what it adds. */
 export function proxyHeaders(req: IncomingMessage, traceId: string): ProxyHeaders {
-  const headers: Record<string, string> = {};
-  const multiValueHeaders: APIGatewayProxyEventMultiValueHeaders = {};
+  const headers = emptyMap<string>();
+  const multiValueHeaders: APIGatewayProxyEventMultiValueHeaders = emptyMap<string[]>();
   const headerNames = new Map<string, string>();
   for (let i = 0; i < req.rawHeaders.length; i += 2) {
     const name = req.rawHeaders[i] ?? '';
@@ -91,8 +100,8 @@ export function proxyEvent(req: IncomingMessage, input: ProxyEventInput): APIGat
   let queryStringParameters: APIGatewayProxyEventQueryStringParameters | null = null;
   let multiValueQueryStringParameters: APIGatewayProxyEventMultiValueQueryStringParameters | null = null;
   for (const [name, value] of query) {
-    queryStringParameters ??= {};
-    multiValueQueryStringParameters ??= {};
+    queryStringParameters ??= emptyMap<string>();
+    multiValueQueryStringParameters ??= emptyMap<string[]>();
     // The last value wins in the single-value map, as in API Gateway.
     queryStringParameters[name] = value;
     multiValueQueryStringParameters[name] = [...(multiValueQueryStringParameters[name] ?? []), value];

@@ -41,16 +41,16 @@ export function requestIds(started: number): RequestIds {
   };
 }
 
-/** The responder of one request; `onFinish` is told the status once the response is sent. */
+/** The responder of one request; `onFinish` is told the response once it is sent. */
 export function responder(
   res: ServerResponse,
   ids: RequestIds,
-  onFinish: (status: number) => void,
+  onFinish: (status: number, headers: Record<string, string | string[]>, body: Buffer) => void,
 ): Responder {
   const finish: Responder['finish'] = (status, headers, body) => {
     res.writeHead(status, { ...headers, ...ids.headers, 'content-length': String(body.length) });
     res.end(body);
-    onFinish(status);
+    onFinish(status, headers, body);
   };
   return {
     finish,

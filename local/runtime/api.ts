@@ -3,7 +3,7 @@ import type { RouteDefinition } from '../../functions/api/route-types.ts';
 import type { LocalCognito, SeedUser } from '../cognito.ts';
 import type { LocalDynamoDb } from '../dynamodb.ts';
 import type { LocalEventBridge } from '../eventbridge.ts';
-import type { LocalGateway } from '../gateway.ts';
+import type { GatewayOptions, LocalGateway } from '../gateway.ts';
 import type { LocalStepFunctions } from '../stepfunctions.ts';
 import type { LocalEventStream } from './event-stream.ts';
 
@@ -40,6 +40,8 @@ export interface LocalOptions {
    */
   sweepIntervalMs?: number;
   waitOverrideMs?: number;
+  /** Told every answer of the gateway (see `GatewayOptions.onExchange`). */
+  onExchange?: GatewayOptions['onExchange'];
 }
 
 /** A running local mode. */

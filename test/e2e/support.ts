@@ -2,46 +2,67 @@
  * Shared setup of the end-to-end tests: {@link useLocalMode} starts local mode for a test
  * file, logs seeded users in and creates what the file's tests share; {@link Client} is a
  * small HTTP client, JSON in and out, an optional Bearer token, and polling helpers.
- * Everything goes through the local gateway. Every successful answer is also checked
- * against its route's response schema (the one the OpenAPI document publishes), so the
- * contract is tested on every call.
+ * Everything goes through the local gateway.
+ *
+ * Every answer the gateway gives while a test file runs (a Client's, a README curl's, a
+ * fuzzer's) is checked against the OpenAPI document local mode serves (`contract.ts`): its
+ * status must be documented for the route, its body valid against that response's schema.
+ * A Client's call throws at once on a violation; any other fails the test it happened in
+ * (afterEach), or the file (afterAll) when it happened in a hook.
  */
 
-import { afterAll, beforeAll } from 'vitest';
-import { ErrorResponse } from '../../functions/api/contract/common.ts';
-import type { RouteDefinition } from '../../functions/api/route-types.ts';
-import { routeList } from '../../functions/api/routes.ts';
+import { afterAll, afterEach, beforeAll } from 'vitest';
+import type { GatewayExchange } from '../../local/gateway.ts';
 import { type LocalOptions, type LocalRuntime, type SeedUser, startLocal } from '../../local/runtime.ts';
+import { type ContractChecker, servedContract } from './contract.ts';
 
-/** The route a request hits, by method and path template. */
-function routeFor(method: string, path: string): RouteDefinition | undefined {
-  const bare = path.split('?')[0] ?? path;
-  return routeList.find((route) => {
-    if (route.method !== method) return false;
-    const pattern = new RegExp(`^${route.path.replace(/\{[^}]+\}/g, '[^/]+')}$`);
-    return pattern.test(bare);
-  });
-}
+/**
+ * Collects the answers of one local mode that break the contract. Answers given before the
+ * document is loaded wait for it.
+ */
+class ContractWatch {
+  #checker: ContractChecker | undefined;
+  #waiting: GatewayExchange[] = [];
+  #violations: string[] = [];
+  #stage = '/v1';
 
-/** Throws when a body does not match the schema its route documents. */
-export function assertContract(method: string, path: string, status: number, body: unknown): void {
-  const route = routeFor(method, path);
-  if (!route) return;
-  const alternative = route.alternatives?.find((a) => a.status === status);
-  const schema =
-    status === route.success.status
-      ? route.success.schema
-      : alternative
-        ? alternative.schema
-        : status >= 400
-          ? ErrorResponse
-          : undefined;
-  if (!schema || route.success.contentType) return;
-  const result = schema.safeParse(body);
-  if (!result.success) {
-    throw new Error(
-      `${method} ${path} answered ${status} outside its documented schema: ${JSON.stringify(result.error.issues.slice(0, 3))}`,
-    );
+  readonly observe = (exchange: GatewayExchange): void => {
+    if (this.#checker) this.#check(exchange);
+    else this.#waiting.push(exchange);
+  };
+
+  async load(baseUrl: string): Promise<void> {
+    const checker = await servedContract(baseUrl);
+    this.#stage = new URL(baseUrl).pathname;
+    this.#checker = checker;
+    for (const exchange of this.#waiting.splice(0)) this.#check(exchange);
+  }
+
+  #check(exchange: GatewayExchange): void {
+    const checker = this.#checker;
+    if (!checker) return;
+    const contentType = Object.entries(exchange.headers).find(
+      ([name]) => name.toLowerCase() === 'content-type',
+    )?.[1];
+    const path = exchange.path.startsWith(this.#stage)
+      ? exchange.path.slice(this.#stage.length) || '/'
+      : exchange.path;
+    const violation = checker.violation({
+      method: exchange.method,
+      path,
+      status: exchange.status,
+      contentType: Array.isArray(contentType) ? contentType[0] : contentType,
+      text: exchange.body.toString('utf8'),
+    });
+    if (violation) this.#violations.push(violation);
+  }
+
+  /** Throws with every violation seen since the last call. */
+  assertClean(): void {
+    const violations = this.#violations.splice(0);
+    if (violations.length > 0) {
+      throw new Error(`Answers outside the OpenAPI document:\n${violations.join('\n')}`);
+    }
   }
 }
 
@@ -55,19 +76,32 @@ export class Client {
   readonly #baseUrl: () => string;
   readonly #token: () => string | undefined;
 
+  readonly #contract: ContractWatch | undefined;
+
   /**
    * @param baseUrl the API's base URL, or how to read it once known (a test file's clients
    *   exist before local mode has started).
    * @param token the ID token every call carries unless it names its own (`token: undefined`
    *   for none); by default none.
+   * @param contract what checks the answers of this local mode (each call throws on a violation).
    */
-  constructor(baseUrl: string | (() => string), token: () => string | undefined = () => undefined) {
+  constructor(
+    baseUrl: string | (() => string),
+    token: () => string | undefined = () => undefined,
+    contract?: ContractWatch,
+  ) {
     this.#baseUrl = typeof baseUrl === 'string' ? () => baseUrl : baseUrl;
     this.#token = token;
+    this.#contract = contract;
   }
 
   get baseUrl(): string {
     return this.#baseUrl();
+  }
+
+  /** The ID token this client's calls carry by default. */
+  get token(): string | undefined {
+    return this.#token();
   }
 
   async call(
@@ -91,7 +125,7 @@ export class Client {
     const text = await response.text();
     let parsed: Record<string, unknown> = {};
     if (text && response.headers.get('content-type')?.includes('json')) parsed = JSON.parse(text);
-    assertContract(method, path, response.status, parsed);
+    this.#contract?.assertClean();
     return { status: response.status, headers: response.headers, body: parsed };
   }
 
@@ -171,6 +205,8 @@ export interface LocalMode {
   as(group: SeedGroup): Client;
   /** Calls carrying the token `token()` gives at each call (a user the test file signs up itself). */
   withToken(token: () => string | undefined): Client;
+  /** Throws with the answers outside the OpenAPI document seen since the last check. */
+  assertContract(): void;
   /** The project of {@link LocalModeOptions.project}. */
   readonly projectId: string;
   /** The running environment of {@link LocalModeOptions.environment}. */
@@ -196,10 +232,11 @@ export function useLocalMode(options: LocalModeOptions = {}): LocalMode {
   };
   const baseUrl = () => ready(runtime, 'Local mode').baseUrl;
   const token = (group: SeedGroup) => ready(tokens.get(group), `The token of the ${group} user`);
-  const api = new Client(baseUrl);
+  const contract = new ContractWatch();
+  const api = new Client(baseUrl, undefined, contract);
   const clients = new Map<SeedGroup, Client>();
   const as = (group: SeedGroup): Client => {
-    const client = clients.get(group) ?? new Client(baseUrl, () => token(group));
+    const client = clients.get(group) ?? new Client(baseUrl, () => token(group), contract);
     clients.set(group, client);
     return client;
   };
@@ -210,9 +247,11 @@ export function useLocalMode(options: LocalModeOptions = {}): LocalMode {
       persist: false,
       timeScale: 0,
       quiet: true,
+      onExchange: contract.observe,
       ...(options.waitOverrideMs === undefined ? {} : { waitOverrideMs: options.waitOverrideMs }),
       ...(options.sweepIntervalMs === undefined ? {} : { sweepIntervalMs: options.sweepIntervalMs }),
     });
+    await contract.load(runtime.baseUrl);
     const groups = new Set<SeedGroup>(options.users);
     if (options.project !== undefined) groups.add('Developers');
     for (const group of groups) tokens.set(group, await api.loginAs(runtime.seedUsers, group));
@@ -230,8 +269,11 @@ export function useLocalMode(options: LocalModeOptions = {}): LocalMode {
     await developer.waitForStatus(environmentId, 'running');
   }, 120_000);
 
+  // An answer outside the document fails the test (or, in a hook, the file) that received it.
+  afterEach(() => contract.assertClean());
   afterAll(async () => {
     await runtime?.stop();
+    contract.assertClean();
   });
 
   return {
@@ -240,7 +282,8 @@ export function useLocalMode(options: LocalModeOptions = {}): LocalMode {
     },
     api,
     as,
-    withToken: (token) => new Client(baseUrl, token),
+    withToken: (token) => new Client(baseUrl, token, contract),
+    assertContract: () => contract.assertClean(),
     get projectId() {
       return ready(projectId, 'The project (option project)');
     },

@@ -53,6 +53,14 @@ describe('auth', () => {
     expect(wrong.body.error_code).toBe('UNAUTHORIZED');
   });
 
+  it('refuses a confirmation code that is not the emailed one, as documented (400 INVALID_CODE)', async () => {
+    const reply = await local.api.call('POST', '/auth/confirm', {
+      body: { email: 'dev@example.org', code: '000000' },
+    });
+    expect(reply.status).toBe(400);
+    expect(reply.body.error_code).toBe('INVALID_CODE');
+  });
+
   it('identifies the caller from the ID token, with the role from the groups', async () => {
     const me = await dev.call('GET', '/me');
     expect(me.status).toBe(200);

@@ -152,6 +152,25 @@ describe('proxy events', () => {
     expect(event.multiValueQueryStringParameters).toEqual({ tag: ['1', '2'], q: ['hello world'] });
   });
 
+  it('passes query parameters and headers named like Object.prototype members as plain names', async () => {
+    // Arrange: found by the contract fuzzer (`?constructor=x` was a 500)
+    const url = `${gateway.baseUrl}/things/t?constructor=a&__proto__=b&toString=c&constructor=d`;
+
+    // Act
+    const answer = await http(url, { headers: { Authorization: `Bearer ${idToken}`, constructor: 'h' } });
+
+    // Assert
+    expect(answer.status).toBe(200);
+    const { event } = answer.json as unknown as Echo;
+    expect(event.queryStringParameters).toEqual({ constructor: 'd', ['__proto__']: 'b', toString: 'c' });
+    expect(event.multiValueQueryStringParameters).toEqual({
+      constructor: ['a', 'd'],
+      ['__proto__']: ['b'],
+      toString: ['c'],
+    });
+    expect(event.headers.constructor).toBe('h');
+  });
+
   it('prefers a literal segment over a path parameter', async () => {
     const answer = await http(`${gateway.baseUrl}/things/special`, {
       headers: { Authorization: `Bearer ${idToken}` },

@@ -11,6 +11,7 @@ import * as z from '../../platform/zod.ts';
 import { ErrorResponse } from '../contract/common.ts';
 import type { RouteDefinition } from '../route-types.ts';
 import { routeList } from '../routes.ts';
+import { errorResponses, IF_MATCH_PARAMETER, TAGS } from './openapi-derived.ts';
 
 type Schema = z.core.$ZodType;
 type JsonSchema = z.core.JSONSchema.JSONSchema;
@@ -18,20 +19,6 @@ type JsonSchema = z.core.JSONSchema.JSONSchema;
 type Io = 'input' | 'output';
 
 const COMPONENTS = '#/components/schemas/';
-
-const ERROR_DESCRIPTIONS: Record<number, string> = {
-  400: 'Malformed JSON or invalid path/query parameter',
-  401: 'Missing or invalid token',
-  403: 'Your role does not allow this action',
-  404: 'Not found, or not yours',
-  409: 'Conflict: illegal state transition, duplicate name, operation in progress',
-  412: 'If-Match version mismatch',
-  413: 'Request body too large',
-  422: 'Request body failed validation (errors lists the fields)',
-  429: 'Throttled',
-  500: 'Internal error',
-  503: 'A dependency is unavailable; retry',
-};
 
 /** The component name of a schema, if it has one. */
 function componentId(schema: Schema): string | undefined {
@@ -258,25 +245,6 @@ function assertRefsResolve(value: unknown, components: Record<string, unknown>):
   }
 }
 
-function errorResponses(route: RouteDefinition, error: JsonSchema): Record<string, unknown> {
-  const statuses = new Set([
-    400,
-    429,
-    500,
-    ...(route.access === 'public' ? [] : [401]),
-    ...(route.errors ?? []),
-  ]);
-  return Object.fromEntries(
-    [...statuses].sort().map((status) => [
-      status,
-      {
-        description: ERROR_DESCRIPTIONS[status] ?? 'Error',
-        content: { 'application/json': { schema: error } },
-      },
-    ]),
-  );
-}
-
 function operation(route: RouteDefinition, views: Views): Record<string, unknown> {
   const view = (schema: Schema | undefined): JsonSchema | undefined =>
     schema ? views.get(schema) : undefined;
@@ -285,8 +253,11 @@ function operation(route: RouteDefinition, views: Views): Record<string, unknown
   const parameters = [
     ...parametersOf(view(route.request?.params), 'path'),
     ...parametersOf(view(route.request?.query), 'query'),
+    ...(route.ifMatch ? [IF_MATCH_PARAMETER] : []),
   ];
   const body = view(route.request?.body);
+  if (!Object.hasOwn(TAGS, route.tag))
+    throw new Error(`${route.operationId}: tag ${route.tag} is not defined`);
   return {
     operationId: route.operationId,
     summary: route.summary,
@@ -317,10 +288,18 @@ function operation(route: RouteDefinition, views: Views): Record<string, unknown
   };
 }
 
-export function openApiDocument(serverUrl = '/v1'): Record<string, unknown> {
-  const { components, roots } = convertAll(routeList);
+/**
+ * The document of `routes` (the route table by default). Throws when it cannot be exact:
+ * two different schemas under one component name, a tag or a status without a description,
+ * a `$ref` to nothing.
+ */
+export function openApiDocument(
+  serverUrl = '/v1',
+  routes: readonly RouteDefinition[] = routeList,
+): Record<string, unknown> {
+  const { components, roots } = convertAll([...routes]);
   const paths: Record<string, Record<string, unknown>> = {};
-  for (const route of routeList) {
+  for (const route of routes) {
     const methods = paths[route.path] ?? {};
     methods[route.method.toLowerCase()] = operation(route, roots);
     paths[route.path] = methods;
@@ -334,6 +313,7 @@ export function openApiDocument(serverUrl = '/v1'): Record<string, unknown> {
         'Provision simulated cloud environments from templates of stacks, walked layer by layer by a Step Functions workflow.',
     },
     servers: [{ url: serverUrl }],
+    tags: Object.entries(TAGS).map(([name, description]) => ({ name, description })),
     security: [{ cognitoIdToken: [] }],
     components: {
       securitySchemes: {

@@ -23,7 +23,7 @@ export const authRoutes = routeGroup('auth', {
     tag: 'auth',
     request: { body: SignupRequest },
     success: { status: 201, description: 'User created', schema: SignupResponse },
-    errors: [409, 422],
+    errors: [401, 409],
   }),
   confirm: route({
     operationId: 'confirm',
@@ -35,7 +35,7 @@ export const authRoutes = routeGroup('auth', {
     tag: 'auth',
     request: { body: ConfirmRequest },
     success: { status: 200, description: 'User confirmed', schema: ConfirmResponse },
-    errors: [400, 422],
+    errors: [401, 409],
   }),
   login: route({
     operationId: 'login',
@@ -47,7 +47,7 @@ export const authRoutes = routeGroup('auth', {
     tag: 'auth',
     request: { body: LoginRequest },
     success: { status: 200, description: 'Tokens', schema: LoginResponse },
-    errors: [401, 403, 422],
+    errors: [401, 403],
   }),
   refresh: route({
     operationId: 'refresh',
@@ -59,7 +59,7 @@ export const authRoutes = routeGroup('auth', {
     tag: 'auth',
     request: { body: RefreshRequest },
     success: { status: 200, description: 'Tokens', schema: RefreshResponse },
-    errors: [401, 422],
+    errors: [401],
   }),
   getMe: route({
     operationId: 'getMe',

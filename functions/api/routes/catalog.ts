@@ -43,7 +43,7 @@ export const catalogRoutes = routeGroup('catalog', {
     tag: 'templates',
     request: { params: TemplatePath, body: RenderTemplateInput },
     success: { status: 200, description: 'The manifest (nothing is created)', schema: RenderedManifest },
-    errors: [404, 413, 422],
+    errors: [404],
   }),
   validateManifest: route({
     operationId: 'validateManifest',
@@ -59,7 +59,6 @@ export const catalogRoutes = routeGroup('catalog', {
       description: 'The verdict; problems with the manifest’s values are listed in errors (valid: false)',
       schema: ManifestValidation,
     },
-    errors: [413, 422],
   }),
   validateDependencies: route({
     operationId: 'validateDependencies',
@@ -70,7 +69,6 @@ export const catalogRoutes = routeGroup('catalog', {
     tag: 'validation',
     request: { body: ValidateDependenciesInput },
     success: { status: 200, description: 'Layers, or why there are none', schema: DependencyValidation },
-    errors: [413, 422],
   }),
   validateAws: route({
     operationId: 'validateAws',
@@ -83,6 +81,5 @@ export const catalogRoutes = routeGroup('catalog', {
     tag: 'validation',
     request: { body: ValidateAwsInput },
     success: { status: 200, description: 'Each check with its status', schema: AwsValidation },
-    errors: [413, 422],
   }),
 });

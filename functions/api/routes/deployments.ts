@@ -18,7 +18,7 @@ export const deploymentsRoutes = routeGroup('deployments', {
     tag: 'deployments',
     request: { params: EnvironmentPath, body: CreateDeploymentInput },
     success: { status: 202, description: 'The deployment, pending', schema: Deployment },
-    errors: [403, 404, 409, 413, 422, 503],
+    errors: [404, 409],
   }),
   listDeployments: route({
     operationId: 'listDeployments',

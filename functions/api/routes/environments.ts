@@ -34,7 +34,7 @@ export const environmentsRoutes = routeGroup('environments', {
       description: 'Environment recorded; a provision operation is running',
       schema: AcceptedEnvironment,
     },
-    errors: [403, 404, 409, 413, 422],
+    errors: [404, 409],
   }),
   listEnvironments: route({
     operationId: 'listEnvironments',
@@ -66,6 +66,7 @@ export const environmentsRoutes = routeGroup('environments', {
     path: '/environments/{env_id}',
     needs: { table: 'readwrite', startsWorkflows: ['provision-environment'], events: true },
     access: 'write',
+    ifMatch: true,
     summary:
       'Change parameters (honours If-Match: <version>): re-provisions only the stacks whose inputs changed, and their dependants',
     tag: 'environments',
@@ -83,7 +84,7 @@ export const environmentsRoutes = routeGroup('environments', {
       description: 'An update operation is running (200 with no operation when no stack is affected)',
       schema: AcceptedEnvironment,
     },
-    errors: [403, 404, 409, 412, 413, 422],
+    errors: [404, 409],
   }),
   deleteEnvironment: route({
     operationId: 'deleteEnvironment',
@@ -98,7 +99,7 @@ export const environmentsRoutes = routeGroup('environments', {
     alternatives: [
       { status: 200, description: 'With ?dry_run=true: the plan; nothing is changed', schema: Plan },
     ],
-    errors: [403, 404, 409],
+    errors: [404, 409],
   }),
   stopEnvironment: route({
     operationId: 'stopEnvironment',
@@ -110,7 +111,7 @@ export const environmentsRoutes = routeGroup('environments', {
     tag: 'environments',
     request: { params: EnvironmentPath },
     success: { status: 202, description: 'A stop operation is running', schema: AcceptedEnvironment },
-    errors: [403, 404, 409],
+    errors: [404, 409],
   }),
   startEnvironment: route({
     operationId: 'startEnvironment',
@@ -122,7 +123,7 @@ export const environmentsRoutes = routeGroup('environments', {
     tag: 'environments',
     request: { params: EnvironmentPath },
     success: { status: 202, description: 'A start operation is running', schema: AcceptedEnvironment },
-    errors: [403, 404, 409],
+    errors: [404, 409],
   }),
   getManifest: route({
     operationId: 'getManifest',
@@ -142,6 +143,7 @@ export const environmentsRoutes = routeGroup('environments', {
     path: '/environments/{env_id}/manifest',
     needs: { table: 'readwrite', startsWorkflows: ['provision-environment'], events: true },
     access: 'write',
+    ifMatch: true,
     summary:
       'Replace the manifest (honours If-Match): validated like a create, run as an update operation; ?dry_run=true answers the plan',
     tag: 'environments',
@@ -155,6 +157,6 @@ export const environmentsRoutes = routeGroup('environments', {
         schema: z.union([SavedEnvironment, Plan]),
       },
     ],
-    errors: [403, 404, 409, 412, 413, 422],
+    errors: [404, 409],
   }),
 });

@@ -40,7 +40,7 @@ export const operationsRoutes = routeGroup('operations', {
     tag: 'operations',
     request: { params: OperationPath },
     success: { status: 202, description: 'Cancellation requested', schema: Operation },
-    errors: [403, 404, 409],
+    errors: [404, 409],
   }),
   retryOperation: route({
     operationId: 'retryOperation',
@@ -56,7 +56,7 @@ export const operationsRoutes = routeGroup('operations', {
     tag: 'operations',
     request: { params: OperationPath },
     success: { status: 202, description: 'A new operation is running', schema: AcceptedEnvironment },
-    errors: [403, 404, 409],
+    errors: [404, 409],
   }),
   listLogs: route({
     operationId: 'listLogs',

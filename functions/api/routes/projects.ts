@@ -15,7 +15,7 @@ export const projectsRoutes = routeGroup('projects', {
     tag: 'projects',
     request: { body: CreateProjectInput },
     success: { status: 201, description: 'Project created', schema: Project },
-    errors: [403, 409, 413, 422],
+    errors: [409],
   }),
   listProjects: route({
     operationId: 'listProjects',
@@ -46,11 +46,12 @@ export const projectsRoutes = routeGroup('projects', {
     path: '/projects/{project_id}',
     needs: { table: 'readwrite' },
     access: 'write',
+    ifMatch: true,
     summary: 'Rename a project or change its description (honours If-Match: <version>)',
     tag: 'projects',
     request: { params: ProjectPath, body: UpdateProjectInput },
     success: { status: 200, description: 'The updated project', schema: Project },
-    errors: [403, 404, 409, 412, 413, 422],
+    errors: [404, 409],
   }),
   deleteProject: route({
     operationId: 'deleteProject',
@@ -62,6 +63,6 @@ export const projectsRoutes = routeGroup('projects', {
     tag: 'projects',
     request: { params: ProjectPath },
     success: { status: 204, description: 'Deleted' },
-    errors: [403, 404, 409],
+    errors: [404, 409],
   }),
 });

@@ -60,7 +60,7 @@ export const stacksRoutes = routeGroup('stacks', {
     tag: 'stacks',
     request: { params: StackPath, query: StackDeployQuery },
     success: { status: 202, description: 'An update operation is running', schema: AcceptedEnvironment },
-    errors: [403, 404, 409],
+    errors: [404, 409],
   }),
   deleteStack: route({
     operationId: 'deleteStack',
@@ -77,7 +77,7 @@ export const stacksRoutes = routeGroup('stacks', {
       description: 'A delete_stacks operation is running',
       schema: AcceptedEnvironment,
     },
-    errors: [403, 404, 409],
+    errors: [404, 409],
   }),
   refreshStack: route({
     operationId: 'refreshStack',
@@ -89,7 +89,7 @@ export const stacksRoutes = routeGroup('stacks', {
     tag: 'stacks',
     request: { params: StackPath },
     success: { status: 200, description: 'What differs, per resource', schema: DriftReport },
-    errors: [403, 404, 409],
+    errors: [404, 409],
   }),
   refreshEnvironment: route({
     operationId: 'refreshEnvironment',
@@ -101,7 +101,7 @@ export const stacksRoutes = routeGroup('stacks', {
     tag: 'stacks',
     request: { params: EnvironmentPath },
     success: { status: 200, description: 'What differs, per stack and resource', schema: DriftReport },
-    errors: [403, 404, 409],
+    errors: [404, 409],
   }),
   exportStack: route({
     operationId: 'exportStack',

@@ -1,0 +1,95 @@
+/**
+ * What the OpenAPI document derives from a route's properties rather than from its schemas
+ * (see `openapi.ts`): the error statuses it can answer, the headers it reads, and the tags.
+ * A route property that brings statuses or headers (`ifMatch`, say) is turned into them here,
+ * the same way for every route that has it (docs/decisions.md §32).
+ */
+import type { RouteDefinition } from '../route-types.ts';
+
+const ERROR_DESCRIPTIONS: Record<number, string> = {
+  400: 'Malformed JSON, or an invalid path, query or header parameter (unknown query parameters included)',
+  401: 'Missing or invalid token (on the auth routes: incorrect credentials, code or refresh token)',
+  403: 'Your role does not allow this action',
+  404: 'Not found, or not yours',
+  409: 'Conflict: illegal state transition, duplicate name, operation in progress',
+  412: 'If-Match version mismatch',
+  413: 'Request body too large (the function’s limit, 64 KiB by default, or API Gateway’s 10 MiB), whatever the method',
+  422: 'Request body failed validation (errors lists the fields)',
+  429: 'Throttled',
+  500: 'Internal error',
+  502: 'The function failed without an answer (API Gateway)',
+  503: 'A dependency (the table, the workflow engine) is briefly unavailable or a write collided with a concurrent one; retry',
+  504: 'The function did not answer within the integration timeout (API Gateway, 29 s)',
+};
+
+/**
+ * The tags of the document, with their descriptions; a route's `tag` must be one of them
+ * (generation fails otherwise, so that every operation's tag is defined).
+ */
+export const TAGS: Record<string, string> = {
+  meta: 'Liveness and this documentation',
+  auth: 'Sign-up, confirmation, login and token refresh (Cognito), and the caller',
+  projects: 'Projects: the containers of environments',
+  environments: 'Environments: their lifecycle (create, change, stop, start, destroy) and manifest',
+  stacks: 'An environment’s stacks: read, export, redeploy, delete one, drift refresh',
+  operations: 'Operations (runs): read, cancel, retry, and their logs',
+  deployments: 'Application deployments onto running environments, and their logs',
+  templates: 'Built-in templates and their rendering',
+  validation: 'Checks of manifests, dependency graphs and AWS accounts, creating nothing',
+  events: 'Lifecycle events and platform metrics',
+  audit: 'Who did what, when, and how it ended (Administrators)',
+};
+
+/**
+ * Every error status `route` can answer, sorted. Those that follow from a route's properties
+ * are derived here, the same for every route that has the property, so that no route can
+ * forget one; `route.errors` adds what only its domain can refuse.
+ */
+export function errorStatusesOf(route: RouteDefinition): number[] {
+  return [
+    ...new Set([
+      // Malformed path or header parameters, unknown query parameters, malformed JSON.
+      400,
+      // Every function checks the size of any body, whatever the method (http.ts), and API
+      // Gateway refuses more than 10 MiB before routing.
+      413,
+      // API Gateway's throttling (and Cognito's, on the auth routes).
+      429,
+      // An unexpected error (500); API Gateway's answers when the function fails (502) or
+      // does not answer in time (504).
+      500,
+      502,
+      504,
+      ...(route.access === 'public' ? [] : [401]),
+      ...(route.access === 'write' ? [403] : []),
+      ...(route.request?.body ? [422] : []),
+      ...(route.ifMatch ? [412] : []),
+      // A write that collided with a concurrent one (TransientStoreError), or a workflow
+      // that could not be started (ServiceUnavailableError).
+      ...(route.needs?.table || route.needs?.startsWorkflows ? [503] : []),
+      ...(route.errors ?? []),
+    ]),
+  ].sort((a, b) => a - b);
+}
+
+/** The error answers of `route`, each with the error shape `error`. */
+export function errorResponses(route: RouteDefinition, error: unknown): Record<string, unknown> {
+  return Object.fromEntries(
+    errorStatusesOf(route).map((status) => {
+      const description = ERROR_DESCRIPTIONS[status];
+      if (description === undefined)
+        throw new Error(`${route.operationId}: no description for status ${status}`);
+      return [status, { description, content: { 'application/json': { schema: error } } }];
+    }),
+  );
+}
+
+/** The `If-Match` header of routes that honour it. */
+export const IF_MATCH_PARAMETER = {
+  name: 'If-Match',
+  in: 'header',
+  required: false,
+  description:
+    'The version the change is based on (`3`, `"3"` or `W/"3"`; `*` for any): 412 when the resource has moved on',
+  schema: { type: 'string', pattern: '^\\s*(\\*|(W/)?"?\\d{1,12}"?)\\s*$' },
+};
