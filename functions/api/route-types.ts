@@ -83,6 +83,11 @@ export interface RouteDefinition {
   needs?: RouteNeeds;
   /** Error statuses this route can answer, beyond the ones every route may (400, 401, 429, 500). */
   errors?: number[];
+  /**
+   * Honours an `Idempotency-Key` header (`write` routes that create something or start work):
+   * a replay answers the first 2xx answer again (docs/decisions.md §34). Adds 409 and 422.
+   */
+  idempotent?: boolean;
 }
 
 /** A route as its group's file declares it: the group is stamped by {@link routeGroup}. */

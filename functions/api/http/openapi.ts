@@ -9,6 +9,12 @@
 import { isDeepStrictEqual } from 'node:util';
 import * as z from '../../platform/zod.ts';
 import { ErrorResponse } from '../contract/common.ts';
+import {
+  IDEMPOTENCY_KEY_HEADER,
+  IDEMPOTENCY_WINDOW_SECONDS,
+  MAX_IDEMPOTENCY_KEY_LENGTH,
+  REPLAYED_HEADER,
+} from '../contract/idempotency.ts';
 import type { RouteDefinition } from '../route-types.ts';
 import { routeList } from '../routes.ts';
 
@@ -258,6 +264,30 @@ function assertRefsResolve(value: unknown, components: Record<string, unknown>):
   }
 }
 
+/** What the answers of an idempotent route may also mean (docs/decisions.md §34). */
+const IDEMPOTENCY_ERROR_DESCRIPTIONS: Record<number, string> = {
+  400: `; or an ${IDEMPOTENCY_KEY_HEADER} that is empty or longer than ${MAX_IDEMPOTENCY_KEY_LENGTH} characters (INVALID_IDEMPOTENCY_KEY)`,
+  409: `; or a request with the same ${IDEMPOTENCY_KEY_HEADER} is still in progress (IDEMPOTENCY_KEY_IN_USE)`,
+  422: `; or the ${IDEMPOTENCY_KEY_HEADER} was used with a different body or query (IDEMPOTENCY_KEY_REUSED)`,
+};
+
+/** The optional `Idempotency-Key` request header of an idempotent route. */
+const IDEMPOTENCY_KEY_PARAMETER = {
+  name: IDEMPOTENCY_KEY_HEADER,
+  in: 'header',
+  required: false,
+  description: `Makes the request safe to retry: a repeat with the same key (same caller, route, body and query) within ${IDEMPOTENCY_WINDOW_SECONDS / 3600} h answers the first successful answer again, with ${REPLAYED_HEADER}: true, and does nothing again. A failed request does not use the key up.`,
+  schema: { type: 'string', minLength: 1, maxLength: MAX_IDEMPOTENCY_KEY_LENGTH },
+};
+
+/** The header marking a replayed answer, on the successful answers of an idempotent route. */
+const REPLAYED_HEADERS = {
+  [REPLAYED_HEADER]: {
+    description: `Present (true) when this is the stored answer to an earlier request with the same ${IDEMPOTENCY_KEY_HEADER}`,
+    schema: { type: 'string', enum: ['true'] },
+  },
+};
+
 function errorResponses(route: RouteDefinition, error: JsonSchema): Record<string, unknown> {
   const statuses = new Set([
     400,
@@ -265,12 +295,15 @@ function errorResponses(route: RouteDefinition, error: JsonSchema): Record<strin
     500,
     ...(route.access === 'public' ? [] : [401]),
     ...(route.errors ?? []),
+    ...(route.idempotent ? [409, 422] : []),
   ]);
   return Object.fromEntries(
     [...statuses].sort().map((status) => [
       status,
       {
-        description: ERROR_DESCRIPTIONS[status] ?? 'Error',
+        description:
+          (ERROR_DESCRIPTIONS[status] ?? 'Error') +
+          (route.idempotent ? (IDEMPOTENCY_ERROR_DESCRIPTIONS[status] ?? '') : ''),
         content: { 'application/json': { schema: error } },
       },
     ]),
@@ -285,7 +318,9 @@ function operation(route: RouteDefinition, views: Views): Record<string, unknown
   const parameters = [
     ...parametersOf(view(route.request?.params), 'path'),
     ...parametersOf(view(route.request?.query), 'query'),
+    ...(route.idempotent ? [IDEMPOTENCY_KEY_PARAMETER] : []),
   ];
+  const replayed = route.idempotent ? { headers: REPLAYED_HEADERS } : {};
   const body = view(route.request?.body);
   return {
     operationId: route.operationId,
@@ -297,6 +332,7 @@ function operation(route: RouteDefinition, views: Views): Record<string, unknown
     responses: {
       [success.status]: {
         description: success.description,
+        ...replayed,
         ...(success.schema || success.contentType
           ? { content: { [contentType]: { schema: view(success.schema) ?? { type: 'string' } } } }
           : {}),
@@ -306,6 +342,7 @@ function operation(route: RouteDefinition, views: Views): Record<string, unknown
           alternative.status,
           {
             description: alternative.description,
+            ...(alternative.status < 300 ? replayed : {}),
             ...(alternative.schema
               ? { content: { 'application/json': { schema: view(alternative.schema) } } }
               : {}),
