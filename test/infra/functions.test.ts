@@ -72,11 +72,12 @@ function expectedNeeds(group: string): RouteNeeds {
   const routes = routeList.filter((r) => r.group === group);
   const needs = routes.map((r) => r.needs ?? {});
   // An idempotent route stores its Idempotency-Key records in the table.
-  const table = needs.some((n) => n.table === 'readwrite') || routes.some((r) => r.idempotent)
-    ? 'readwrite'
-    : needs.some((n) => n.table === 'read')
-      ? 'read'
-      : undefined;
+  const table =
+    needs.some((n) => n.table === 'readwrite') || routes.some((r) => r.idempotent)
+      ? 'readwrite'
+      : needs.some((n) => n.table === 'read')
+        ? 'read'
+        : undefined;
   return {
     ...(table ? { table } : {}),
     startsWorkflows: [...new Set(needs.flatMap((n) => n.startsWorkflows ?? []))],
