@@ -26,6 +26,11 @@ export function presentProject(p: ProjectRecord) {
   };
 }
 
+/** A change to an environment: the environment saved, and the operation it started (null if none). */
+export function presentEnvironmentChange(environment: EnvironmentRecord, operation: OperationRecord | null) {
+  return { ...presentEnvironment(environment), operation: operation ? presentOperation(operation) : null };
+}
+
 export function presentEnvironment(e: EnvironmentRecord) {
   return {
     id: e.id,

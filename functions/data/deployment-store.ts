@@ -11,6 +11,7 @@ import type {
   DeploymentBatch,
   DeploymentRecord,
   EnvironmentRecord,
+  LogRecord,
   Page,
   PageRequest,
 } from '../domain/model.ts';
@@ -19,6 +20,7 @@ import { documentClient, tableName } from './client.ts';
 import { cancellationReasons, conditionFailedAt, isConditionFailure, transactWrite } from './conditions.ts';
 import { environmentChanged, heldByDeployment, releasedByDeployment } from './environment-updates.ts';
 import { deploymentKeys } from './keys.ts';
+import { transactWithLogs } from './log-store.ts';
 import { queryPage } from './pagination.ts';
 
 const STRIPPED = ['PK', 'SK', 'GSI1PK', 'GSI1SK', 'GSI3PK', 'GSI3SK', 'entity'];
@@ -133,14 +135,30 @@ export class DynamoDeploymentStore implements DeploymentStore {
     }
   }
 
-  async finish(deployment: DeploymentRecord, outcome: DeploymentOutcome): Promise<boolean> {
+  async finish(
+    deployment: DeploymentRecord,
+    outcome: DeploymentOutcome,
+    logs: LogRecord[] = [],
+  ): Promise<boolean> {
+    // The deployment held the environment since it began: `previous_version` is still its
+    // current version, so the rollout changes it exactly when it serves another one.
     const serving =
-      outcome.currentVersion !== undefined ? { version: outcome.currentVersion, at: outcome.at } : undefined;
+      outcome.currentVersion !== undefined
+        ? {
+            version: outcome.currentVersion,
+            changed: outcome.currentVersion !== deployment.previous_version,
+            at: outcome.at,
+          }
+        : undefined;
     try {
-      await transactWrite([
-        { Update: endUpdate(deployment, outcome) },
-        releasedByDeployment(deployment.environment_id, deployment.id, serving),
-      ]);
+      // The outcome's log lines land with it: whoever sees the deployment ended sees them.
+      await transactWithLogs(
+        [
+          { Update: endUpdate(deployment, outcome) },
+          releasedByDeployment(deployment.environment_id, deployment.id, serving),
+        ],
+        logs,
+      );
       return true;
     } catch (error) {
       const reasons = cancellationReasons(error);
@@ -149,7 +167,7 @@ export class DynamoDeploymentStore implements DeploymentStore {
     }
     // The environment no longer names it (should not happen): end the deployment alone.
     try {
-      await documentClient().send(new UpdateCommand(endUpdate(deployment, outcome)));
+      await transactWithLogs([{ Update: endUpdate(deployment, outcome) }], logs);
       return true;
     } catch (error) {
       if (isConditionFailure(error)) return false;

@@ -244,21 +244,34 @@ export function heldByDeployment(environmentId: string, deploymentId: string): T
   };
 }
 
-/** Releases the environment from its deployment; a successful rollout also sets the version it runs. */
+/**
+ * Releases the environment from its deployment; a successful rollout also sets the version it
+ * runs and, when that changes `current_version`, moves the environment's `version` (the
+ * `If-Match` value), so a read from before the deployment no longer matches
+ * (docs/decisions.md §33).
+ */
 export function releasedByDeployment(
   environmentId: string,
   deploymentId: string,
-  serving?: { version: string; at: string },
+  serving?: { version: string; changed: boolean; at: string },
 ): TransactItem {
+  const sets = serving
+    ? [
+        'current_version = :version',
+        'updated_at = :at',
+        ...(serving.changed ? ['version = version + :one'] : []),
+      ]
+    : [];
   return {
     Update: {
       TableName: tableName(),
       Key: environmentKeys.item(environmentId),
-      UpdateExpression: `${serving ? 'SET current_version = :version, updated_at = :at ' : ''}REMOVE active_deployment_id`,
+      UpdateExpression: `${sets.length > 0 ? `SET ${sets.join(', ')} ` : ''}REMOVE active_deployment_id`,
       ConditionExpression: 'active_deployment_id = :dep',
       ExpressionAttributeValues: {
         ':dep': deploymentId,
         ...(serving ? { ':version': serving.version, ':at': serving.at } : {}),
+        ...(serving?.changed ? { ':one': 1 } : {}),
       },
     },
   };

@@ -37,7 +37,7 @@ import { type ViewChange, viewUpdate } from './operation-view.ts';
 import { queryPage } from './pagination.ts';
 import { environmentReleased } from './project-store.ts';
 import { vpcReleased } from './quota-store.ts';
-import { stackSkipped } from './stack-store.ts';
+import { stackNotStarted, stackSkipped } from './stack-store.ts';
 
 /** Attempts to read keys BatchGetItem leaves unprocessed (throttling) before giving up. */
 const MAX_BATCH_GET_ATTEMPTS = 5;
@@ -194,7 +194,8 @@ export class DynamoOperationStore implements OperationStore {
    * itself (conditional on `running`) and, if it still holds its environment, the environment
    * (`settledByOperation`); for a finished destroy also the environment's name lock, the
    * project's live counter (project-store.ts) and, with `releaseVpc`, the account's VPC
-   * (quota-store.ts); and the log lines.
+   * (quota-store.ts); the stacks the run never started, now `not_started` (stack-store.ts
+   * `stackNotStarted`); and the log lines.
    */
   async finish(
     environment: EnvironmentRecord,
@@ -231,6 +232,9 @@ export class DynamoOperationStore implements OperationStore {
         items.push(nameLockReleased(environment), environmentReleased(environment.project_id));
       }
       if (outcome.releaseVpc) items.push(vpcReleased(environment.account_id, environment.region));
+      for (const { stack, reason } of outcome.notStarted ?? []) {
+        items.push(stackNotStarted(environment.id, operation.id, stack, reason, outcome.at));
+      }
     }
     try {
       await transactWithLogs(items, logs);

@@ -55,6 +55,38 @@ export function stackSkipped(claim: Claim, stack: string, reason: string, at: st
   };
 }
 
+/**
+ * A stack the settled run never started (docs/decisions.md §33), in the transaction that ends
+ * the operation (see `finish` in operation-store.ts). Only a stack still `pending`: nothing
+ * else writes a stack while the operation holds its environment.
+ */
+export function stackNotStarted(
+  environmentId: string,
+  operationId: string,
+  stack: string,
+  reason: string,
+  at: string,
+): TransactItems[number] {
+  return {
+    Update: {
+      TableName: tableName(),
+      Key: stackKeys.item(environmentId, stack),
+      UpdateExpression:
+        'SET #status = :not_started, operation_id = :op, #error = :reason, started_at = :null, finished_at = :at',
+      ConditionExpression: 'attribute_exists(PK) AND #status = :pending',
+      ExpressionAttributeNames: { '#status': 'status', '#error': 'error' },
+      ExpressionAttributeValues: {
+        ':not_started': 'not_started',
+        ':pending': 'pending',
+        ':op': operationId,
+        ':reason': reason,
+        ':null': null,
+        ':at': at,
+      },
+    },
+  };
+}
+
 export class DynamoStackStore implements StackStore {
   // ---------------------------------------------------------------- reads (API and workflow)
 

@@ -264,6 +264,11 @@ export interface OperationOutcome {
   outcome?: string | null;
   /** Each stack's status at the end, kept on the operation. */
   stackResults?: Record<string, StackStatusValue>;
+  /**
+   * Stacks the run never started (still `pending`), to mark `not_started` with the reason in
+   * the same write, if the operation still holds its environment (docs/decisions.md §33).
+   */
+  notStarted?: { stack: string; reason: string }[];
   environmentStatus: EnvironmentStatusValue;
   error: string | null;
   baseUrl?: string | null;
@@ -422,7 +427,8 @@ export interface DeploymentStore {
    * Ends a pending or running deployment and releases its environment, atomically.
    * False (and nothing written) when it had already ended.
    */
-  finish(deployment: DeploymentRecord, outcome: DeploymentOutcome): Promise<boolean>;
+  /** Ends it (false if it had already ended), its outcome's log lines in the same write. */
+  finish(deployment: DeploymentRecord, outcome: DeploymentOutcome, logs?: LogRecord[]): Promise<boolean>;
 }
 
 /** Starts a deployment's rollout workflow. Idempotent per deployment id. */

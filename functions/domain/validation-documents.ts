@@ -170,19 +170,80 @@ export const ManifestValidation = define(() =>
 
 export const MAX_GRAPH_STACKS = 100;
 
+/** At least one stack, at most {@link MAX_GRAPH_STACKS}: a record's bounds, in either shape. */
+function graphBounds<T extends z.ZodMiniType<Record<string, unknown>>>(record: T): T {
+  return record.check(
+    z.refine((v: Record<string, unknown>) => Object.keys(v).length >= 1, 'give at least one stack'),
+    z.refine(
+      (v: Record<string, unknown>) => Object.keys(v).length <= MAX_GRAPH_STACKS,
+      `at most ${MAX_GRAPH_STACKS} stacks`,
+    ),
+  ) as T;
+}
+
+const DependencyNames = define(() => z.array(StackName).check(z.maxLength(50)));
+
+/** Today's shape: each stack names the stacks it depends on. */
+export const DependencyLists = define(() =>
+  z.withMeta(graphBounds(z.record(StackName, DependencyNames)), {
+    id: 'DependencyLists',
+    description: 'stack → the stacks it depends on',
+    example: { network: [], security: ['network'], 'database-rds': ['network', 'security'] },
+  }),
+);
+
+/** One stack in the seed's shape (seed 002): `{"dependencies": […]}`, none when left out. */
+export const StackDependencies = define(() =>
+  z.withMeta(z.strictObject({ dependencies: z._default(DependencyNames, []) }), {
+    id: 'StackDependencies',
+    description: 'A stack and the stacks it depends on (none when `dependencies` is left out)',
+  }),
+);
+
+/** The seed's shape: each stack is an object naming its dependencies. */
+export const DependencyObjects = define(() =>
+  z.withMeta(graphBounds(z.record(StackName, StackDependencies)), {
+    id: 'DependencyObjects',
+    description: 'stack → `{"dependencies": [the stacks it depends on]}`',
+    example: {
+      network: {},
+      security: { dependencies: ['network'] },
+      'database-rds': { dependencies: ['network', 'security'] },
+    },
+  }),
+);
+
+const SHAPES =
+  'every stack\'s dependencies as a list (`"db": ["network"]`), or every stack as an object (`"db": {"dependencies": ["network"]}`)';
+
+/**
+ * The message of a `stacks` that is neither shape. A union's own issue says only "Invalid
+ * input"; this one says which shape the document looked like and what is wrong with it, or
+ * that it mixes the two.
+ */
+function stacksShapeMessage(issue: z.core.$ZodRawIssue): string | undefined {
+  if (issue.code !== 'invalid_union') return undefined;
+  const input = issue.input;
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    return `expected an object of stacks: ${SHAPES}`;
+  }
+  const values = Object.values(input);
+  const lists = values.filter((v) => Array.isArray(v)).length;
+  if (lists > 0 && lists < values.length) {
+    return `mixes the two shapes: give ${SHAPES}, not both`;
+  }
+  // The shape it looked like: its own first issue, with where it is.
+  const first = issue.errors[lists > 0 || values.length === 0 ? 0 : 1]?.[0];
+  if (!first) return undefined;
+  return first.path.length > 0 ? `${first.path.map(String).join('.')}: ${first.message}` : first.message;
+}
+
 export const ValidateDependenciesInput = define(() =>
   z.withMeta(
     z.strictObject({
-      stacks: z.withMeta(
-        z.record(StackName, z.array(StackName).check(z.maxLength(50))).check(
-          z.refine((v) => Object.keys(v).length >= 1, 'give at least one stack'),
-          z.refine((v) => Object.keys(v).length <= MAX_GRAPH_STACKS, `at most ${MAX_GRAPH_STACKS} stacks`),
-        ),
-        {
-          description: 'stack → the stacks it depends on',
-          example: { network: [], security: ['network'], 'database-rds': ['network', 'security'] },
-        },
-      ),
+      stacks: z.withMeta(z.xor([DependencyLists, DependencyObjects], { error: stacksShapeMessage }), {
+        description: `The graph: ${SHAPES}`,
+      }),
     }),
     { id: 'ValidateDependenciesRequest' },
   ),

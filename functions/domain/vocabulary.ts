@@ -34,8 +34,14 @@ export type OnFailureValue = (typeof ON_FAILURE_POLICIES)[number];
 
 // ---------------------------------------------------------------- stacks and operations
 
+/**
+ * `not_started`: a settled run never started the stack (a failed provision that rolled back,
+ * a cancelled run, a workflow that could not start); a retry picks it up again. `skipped`: the
+ * walk passed it by because a dependency did not provision (docs/decisions.md §33).
+ */
 export const STACK_STATUSES = [
   'pending',
+  'not_started',
   'provisioning',
   'provisioned',
   'failed',

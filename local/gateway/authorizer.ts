@@ -43,11 +43,25 @@ export function claimsAsStrings(payload: Record<string, unknown>): Record<string
   return claims;
 }
 
+/**
+ * What aws-jwt-verify does not check and the Cognito authorizer refuses (docs/decisions.md
+ * §33): a token without `exp` (the library checks `exp` only when the claim is present;
+ * Cognito never issues one without it), and a token issued in the future (`iat` after now:
+ * the library does not look at `iat`; no token Cognito issued can carry one).
+ */
+function checkTimes(payload: Record<string, unknown>, nowSeconds: number): boolean {
+  if (typeof payload.exp !== 'number') return false;
+  if (typeof payload.iat === 'number' && payload.iat > nowSeconds) return false;
+  return true;
+}
+
 /** The authorizer of `auth`'s pool and client. */
 export function createAuthorizer(auth: GatewayAuth): Authorizer {
   // The production verifier, configured as the Cognito authorizer of the REST API: ID tokens
-  // of this pool, for this client. `verifySync` never fetches keys, so an unknown `kid`
-  // fails instead of reaching out to cognito-idp.amazonaws.com.
+  // of this pool, for this client. It checks the signature (RS256 with a key of the pool's
+  // JWKS: `alg: none` and unknown `kid`s are refused), the issuer, `token_use`, `aud`, and
+  // `exp`/`nbf` when present. `verifySync` never fetches keys, so an unknown `kid` fails
+  // instead of reaching out to cognito-idp.amazonaws.com.
   const verifier = CognitoJwtVerifier.create({
     userPoolId: auth.userPoolId,
     tokenUse: 'id',
@@ -56,13 +70,16 @@ export function createAuthorizer(auth: GatewayAuth): Authorizer {
   verifier.cacheJwks(auth.jwks);
 
   return (authorization) => {
-    // The authorizer takes the raw token; "Bearer <token>" is accepted too.
+    // API Gateway's Cognito authorizer takes the raw token; "Bearer <token>" is accepted too.
     const token = authorization?.trim().replace(/^bearer\s+/i, '');
     if (!token) return undefined;
+    let payload: Record<string, unknown>;
     try {
-      return claimsAsStrings(verifier.verifySync(token) as Record<string, unknown>);
+      payload = verifier.verifySync(token) as Record<string, unknown>;
     } catch {
       return undefined;
     }
+    if (!checkTimes(payload, Date.now() / 1000)) return undefined;
+    return claimsAsStrings(payload);
   };
 }

@@ -55,7 +55,7 @@ describe('operations', () => {
     expect(op.body).toMatchObject({ status: 'cancelled', outcome: 'rolled_back', kind: 'provision' });
     const stacks = op.body.stacks as { name: string; status: string }[];
     expect(stacks).toHaveLength(16);
-    expect(stacks.find((s) => s.name === 'containers-apps')?.status).toBe('pending');
+    expect(stacks.find((s) => s.name === 'containers-apps')?.status).toBe('not_started');
     expect(stacks.find((s) => s.name === 'network')?.status).toBe('destroyed');
     const again = await developer.call('POST', `/operations/${opId}/cancel`);
     expect(again.status).toBe(409);

@@ -29,6 +29,9 @@ async function waitForDeployment(id: string): Promise<Reply> {
 
 describe('deployments over HTTP', () => {
   it('accepts a rolling deployment (202), holds the environment while it runs, and ends succeeded', async () => {
+    // Arrange: the environment as read before the deployment (its If-Match value).
+    const before = await developer.call('GET', `/environments/${local.environmentId}`);
+    const version = Number(before.body.version);
     // Act
     const accepted = await developer.call('POST', `/environments/${local.environmentId}/deployments`, {
       body: { version: 'v1.0.0' },
@@ -53,7 +56,22 @@ describe('deployments over HTTP', () => {
     const done = await waitForDeployment(id);
     expect(done.body).toMatchObject({ status: 'succeeded', error: null });
     const environment = await developer.call('GET', `/environments/${local.environmentId}`);
-    expect(environment.body).toMatchObject({ current_version: 'v1.0.0', active_deployment_id: null });
+    expect(environment.body).toMatchObject({
+      current_version: 'v1.0.0',
+      active_deployment_id: null,
+      version: version + 1,
+    });
+    // The deployment moved the version: a change based on the read from before it is stale.
+    const stale = await developer.call('PATCH', `/environments/${local.environmentId}`, {
+      headers: { 'if-match': String(version) },
+      body: { on_failure: 'keep' },
+    });
+    expect(stale.status).toBe(412);
+    expect(stale.body).toMatchObject({ error_code: 'PRECONDITION_FAILED' });
+    expect((await developer.call('GET', `/environments/${local.environmentId}`)).body).toMatchObject({
+      version: version + 1,
+      on_failure: 'rollback',
+    });
     const logs = await developer.call('GET', `/deployments/${id}/logs`);
     expect((logs.body.items as { deployment_id: string }[]).every((l) => l.deployment_id === id)).toBe(true);
     // Oldest first: the request, the plan, then each batch and its health check, the outcome.

@@ -88,7 +88,11 @@ describe('the README walk-through', () => {
     expect(out).toMatch(
       /\{"status":"cancelled","outcome":"rolled_back","error":"Cancelled by request; rolled back/,
     );
+    expect(out).toContain(
+      '["Not started: the provision was cancelled before it reached this stack, and what it created was rolled back; a retry starts it"]',
+    );
     expect(out).toContain('{"valid":false');
+    expect(out).toContain('{"valid":true,"layers":[["network"],["db"]]}');
     expect(out).toContain('{"name":"quota:vpcs","status":"pass"}');
     // TTL: expired and torn down by the sweeper.
     expect(out).toMatch(/env_\w+ is destroyed/);
@@ -102,6 +106,7 @@ describe('the README walk-through', () => {
     expect(out).toMatch(
       /\{"version":"v1\.1\.0","status":"rolled_back","batches":\["25%: healthy","50%: unhealthy","100%: pending"\],"error":"Health check failed on batch 2 \(50%\): \d of 4 instances unhealthy"\}/,
     );
+    expect(out).toContain('{"error_code":"PRECONDITION_FAILED"}');
     expect(out).toContain('{"status":"running","current_version":"v1.0.0"}');
     expect(out).toContain('Rolling back to v1.0.0 on all instances');
     expect(out).toContain(

@@ -7,6 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { principalFromClaims } from '../../functions/domain/access.ts';
+import { PreconditionFailedError } from '../../functions/domain/errors.ts';
 import type { CreateDeploymentInput } from '../../functions/domain/inputs.ts';
 import type { DeploymentRecord } from '../../functions/domain/model.ts';
 import {
@@ -17,6 +18,7 @@ import {
   reconcileDeployment,
 } from '../../functions/domain/use-cases/deployments.ts';
 import { destroyEnvironment } from '../../functions/domain/use-cases/environments.ts';
+import { updateEnvironment } from '../../functions/domain/use-cases/operations.ts';
 import { type Harness, must, startHarness } from './harness.ts';
 
 let harness: Harness;
@@ -130,6 +132,43 @@ describe('a rolling deployment', () => {
     expect(deployment.batches.map((b) => [b.percent, b.status])).toEqual([[100, 'unhealthy']]);
     expect((await environment(id)).current_version ?? null).toBeNull();
     expect((await environment(id)).active_deployment_id ?? null).toBeNull();
+  });
+});
+
+describe('deployments and the environment version (If-Match)', () => {
+  it('moves the version when a rollout changes current_version, so a read from before it is stale', async () => {
+    // Arrange: v1 serving; the environment read (its If-Match value) before v2.
+    const id = await runningEnvironment();
+    await deploy(id, { version: 'v1' });
+    const before = await environment(id);
+    // Act
+    await deploy(id, { version: 'v2' });
+    // Assert
+    const after = await environment(id);
+    expect(after).toMatchObject({ current_version: 'v2', version: before.version + 1 });
+    const stale = updateEnvironment(
+      harness.deps.environmentDeps,
+      owner,
+      id,
+      { on_failure: 'rollback' },
+      before.version,
+    );
+    await expect(stale).rejects.toThrow(PreconditionFailedError);
+    expect((await environment(id)).version).toBe(after.version);
+  });
+
+  it('leaves the version alone when current_version does not change (rolled back, or the same version again)', async () => {
+    // Arrange
+    const id = await runningEnvironment();
+    await deploy(id, { version: 'v1' });
+    const before = await environment(id);
+    // Act
+    const rolledBack = await deploy(id, { version: 'v2', simulate: { fail_at_batch: 2 } });
+    const again = await deploy(id, { version: 'v1' });
+    // Assert
+    expect(rolledBack.deployment.status).toBe('rolled_back');
+    expect(again.deployment.status).toBe('succeeded');
+    expect(await environment(id)).toMatchObject({ current_version: 'v1', version: before.version });
   });
 });
 

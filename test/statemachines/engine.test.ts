@@ -7,7 +7,11 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Principal, principalFromClaims } from '../../functions/domain/access.ts';
-import { ConflictError, PreconditionFailedError } from '../../functions/domain/errors.ts';
+import {
+  ConflictError,
+  PreconditionFailedError,
+  ServiceUnavailableError,
+} from '../../functions/domain/errors.ts';
 import { throwSimulatedFailure } from '../../functions/domain/failures.ts';
 import type { CreateEnvironmentInput } from '../../functions/domain/inputs.ts';
 import type { StackRecord } from '../../functions/domain/model.ts';
@@ -153,6 +157,52 @@ describe('failure semantics', () => {
     expect(logs.items[0]?.message).toMatch(/^Stack database-rds failed: Simulated failure creating/);
   });
 
+  it('marks the stacks a rolled-back provision never started not_started, and a retry provisions them', async () => {
+    // Arrange: the first layer fails (network), so layers 2 and up never start.
+    const created = await newEnvironment({ parameters: { simulate: { fail_stacks: ['network'] } } });
+    // Act
+    const failed = await finished(sfn, created);
+    // Assert
+    const notStarted = ['compute-lambda', 'database-rds', 'dns', 'monitoring', 'security', 'storage'];
+    expect(failed.env.status).toBe('failed');
+    expect(failed.statuses).toEqual({
+      network: 'failed',
+      secrets: 'destroyed',
+      ...Object.fromEntries(notStarted.map((name) => [name, 'not_started'])),
+    });
+    for (const name of notStarted) {
+      expect(failed.stack(name), name).toMatchObject({
+        status: 'not_started',
+        operation_id: created.operation.id,
+        started_at: null,
+        error:
+          'Not started: the provision failed before it reached this stack, and what it created was rolled back; a retry starts it',
+      });
+    }
+    const op = await operation(created.operation.id);
+    expect(op).toMatchObject({ status: 'failed', outcome: 'rolled_back', stack_results: failed.statuses });
+
+    // Act: the cause fixed (a settings-only change), then a retry.
+    await updateEnvironment(
+      deps.environmentDeps,
+      owner,
+      created.environment.id,
+      { parameters: { simulate: {} } },
+      undefined,
+    );
+    const retried = await retryOperation(deps.environmentDeps, owner, created.operation.id);
+    const after = await finished(sfn, retried);
+    // Assert: every stack, the never-started ones included, provisioned by the retry.
+    expect(after.env.status).toBe('running');
+    for (const name of [...notStarted, 'network', 'secrets']) {
+      expect(after.stack(name), name).toMatchObject({
+        status: 'provisioned',
+        operation_id: retried.operation.id,
+        error: null,
+      });
+    }
+  });
+
   it('keeps what provisioned under on_failure keep, and skips the failed stack’s dependants', async () => {
     const created = await newEnvironment({
       on_failure: 'keep',
@@ -250,9 +300,14 @@ describe('cancel', () => {
       for (const name of ['network', 'secrets', 'services-ecr', 'dns', 'monitoring', 'security']) {
         expect(stack(name).status, name).toBe('destroyed');
       }
-      // Nothing of layers 3 to 5 ever started.
+      // Nothing of layers 3 to 5 ever started, and the stacks say so.
       for (const name of ['database-rds', 'services-eks', 'containers-images', 'containers-apps']) {
-        expect(stack(name)).toMatchObject({ status: 'pending', started_at: null });
+        expect(stack(name)).toMatchObject({
+          status: 'not_started',
+          started_at: null,
+          error:
+            'Not started: the provision was cancelled before it reached this stack, and what it created was rolled back; a retry starts it',
+        });
       }
       // A finished operation cannot be cancelled again.
       await expect(cancelOperation(deps.environmentDeps, owner, created.operation.id)).rejects.toThrow(
@@ -554,5 +609,49 @@ describe('edge cases', () => {
     } finally {
       await slow.stop();
     }
+  });
+});
+
+describe('a provision whose workflow could not be started', () => {
+  it('ends failed with every stack not_started, and a retry provisions them', async () => {
+    // Arrange: Step Functions unreachable when the environment is created.
+    const project = await createProject(deps.projectDeps, owner, { name: `engine-${projectSeq++}` });
+    const unreachable = {
+      ...deps.environmentDeps,
+      settings: settings(),
+      workflows: {
+        start: async () => {
+          throw new Error('connect ECONNREFUSED');
+        },
+      },
+    };
+    // Act
+    const refused: unknown = await createEnvironment(unreachable, owner, project.id, {
+      name: 'env',
+      type: 'persistent',
+      template: 'minimal',
+      parameters: {},
+      on_failure: 'rollback',
+    }).catch((error: unknown) => error);
+    // Assert
+    expect(refused).toBeInstanceOf(ServiceUnavailableError);
+    const failed = await load(String((refused as ServiceUnavailableError).extra?.environment_id));
+    expect(failed.env).toMatchObject({ status: 'failed', error: 'The workflow could not be started' });
+    expect(new Set(Object.values(failed.statuses))).toEqual(new Set(['not_started']));
+    expect(failed.stack('network')).toMatchObject({
+      status: 'not_started',
+      operation_id: failed.env.current_operation_id,
+      error: 'Not started: the provision failed before it reached this stack; a retry starts it',
+    });
+    // Act: a retry, with Step Functions back.
+    const retried = await retryOperation(
+      deps.environmentDeps,
+      owner,
+      must(failed.env.current_operation_id, 'operation'),
+    );
+    const after = await finished(sfn, retried);
+    // Assert
+    expect(after.env.status).toBe('running');
+    expect(new Set(Object.values(after.statuses))).toEqual(new Set(['provisioned']));
   });
 });

@@ -152,10 +152,10 @@ describe('an execution stopped with StopExecution (ABORTED)', () => {
     const after = await load(created.environment.id);
     expect(after.environment).toMatchObject({ status: 'failed', error: 'The workflow was stopped' });
     expect(after.environment.version).toBeGreaterThan(created.environment.version);
-    // Nothing ran after the stop: the stacks that had not started are still pending, and
+    // Nothing ran after the stop: the stacks that had not started say so (not_started), and
     // the ones it left half-way are failed with the reason (no transitional status remains).
     for (const [stack, status] of Object.entries(before.statuses)) {
-      if (status === 'pending') expect(after.statuses[stack], stack).toBe('pending');
+      if (status === 'pending') expect(after.statuses[stack], stack).toBe('not_started');
       if (status === 'provisioning') expect(after.statuses[stack], stack).toBe('failed');
     }
     expect(Object.values(after.statuses)).not.toContain('provisioning');

@@ -8,7 +8,7 @@ import { environmentDeps } from '../../app/dependencies.ts';
 import { planManifest, putManifest } from '../../domain/use-cases/manifest.ts';
 import { auditedRoute } from '../http/audited-route.ts';
 import { parseIfMatch } from '../http/http.ts';
-import { etag, presentEnvironment, presentOperation } from '../presenters.ts';
+import { etag, presentEnvironmentChange } from '../presenters.ts';
 import { environmentsRoutes } from '../routes/environments.ts';
 
 export const handler = auditedRoute(
@@ -29,7 +29,7 @@ export const handler = auditedRoute(
     );
     return {
       statusCode: operation ? 202 : 200,
-      body: { ...presentEnvironment(environment), operation: operation ? presentOperation(operation) : null },
+      body: presentEnvironmentChange(environment, operation),
       headers: etag(environment),
     };
   },

@@ -9,7 +9,7 @@ import { updateEnvironment } from '../../domain/use-cases/operations.ts';
 import { planUpdate } from '../../domain/use-cases/plans.ts';
 import { auditedRoute } from '../http/audited-route.ts';
 import { parseIfMatch } from '../http/http.ts';
-import { etag, presentEnvironment, presentOperation } from '../presenters.ts';
+import { etag, presentEnvironmentChange } from '../presenters.ts';
 import { environmentsRoutes } from '../routes/environments.ts';
 
 export const handler = auditedRoute(
@@ -28,7 +28,7 @@ export const handler = auditedRoute(
     );
     return {
       statusCode: operation ? 202 : 200,
-      body: { ...presentEnvironment(environment), operation: operation ? presentOperation(operation) : null },
+      body: presentEnvironmentChange(environment, operation),
       headers: etag(environment),
     };
   },

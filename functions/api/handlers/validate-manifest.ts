@@ -1,5 +1,5 @@
 /** POST /validate/manifest */
-import { validateManifest } from '../../domain/validation.ts';
+import { validateManifest } from '../../domain/validation/validate-manifest.ts';
 import { httpRoute } from '../http/http.ts';
 import { catalogRoutes } from '../routes/catalog.ts';
 

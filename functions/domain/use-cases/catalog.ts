@@ -5,7 +5,8 @@
 import { NotFoundError } from '../errors.ts';
 import type { QuotaStore } from '../ports.ts';
 import { getTemplate } from '../templates.ts';
-import { renderManifest, validateAws } from '../validation.ts';
+import { renderManifest } from '../validation/render.ts';
+import { validateAws } from '../validation/validate-aws.ts';
 
 export interface CatalogSettings {
   defaultRegion: string;

@@ -63,14 +63,16 @@ export interface DeploymentStepDeps {
 }
 
 /** Log lines of a deployment never fail it (like the operations' logs). */
+function logRecords(deployment: DeploymentRecord, lines: LogDraft[]): LogRecord[] {
+  return lines.map((line) => ({
+    ...logEvent(deployment.environment_id, null, null, line.level, line.message, line.at ?? nowIso()),
+    deployment_id: deployment.id,
+  }));
+}
+
 async function log(deps: Pick<DeploymentDeps, 'logs'>, deployment: DeploymentRecord, lines: LogDraft[]) {
   try {
-    await deps.logs.append(
-      lines.map((line) => ({
-        ...logEvent(deployment.environment_id, null, null, line.level, line.message, line.at ?? nowIso()),
-        deployment_id: deployment.id,
-      })),
-    );
+    await deps.logs.append(logRecords(deployment, lines));
   } catch {
     // Best effort by design.
   }
@@ -272,7 +274,16 @@ async function endDeployment(
   deployment: DeploymentRecord,
   outcome: DeploymentOutcome,
 ): Promise<boolean> {
-  const ended = await deps.deployments.finish(deployment, outcome);
+  const message =
+    outcome.status === 'succeeded'
+      ? `Deployment succeeded: ${deployment.version} is serving on all ${instancesAt(100)} instances`
+      : outcome.status === 'rolled_back'
+        ? `Deployment rolled back: ${deployment.previous_version} is serving again (${outcome.error})`
+        : `Deployment failed: ${outcome.error}`;
+  const outcomeLog = logRecords(deployment, [
+    { level: outcome.status === 'succeeded' ? 'INFO' : 'ERROR', message, at: outcome.at },
+  ]);
+  const ended = await deps.deployments.finish(deployment, outcome, outcomeLog);
   if (!ended) return false;
   const serving = outcome.currentVersion ?? deployment.previous_version;
   await deps.events.publish([
@@ -289,15 +300,6 @@ async function endDeployment(
         error: outcome.error,
       },
     ),
-  ]);
-  const message =
-    outcome.status === 'succeeded'
-      ? `Deployment succeeded: ${deployment.version} is serving on all ${instancesAt(100)} instances`
-      : outcome.status === 'rolled_back'
-        ? `Deployment rolled back: ${deployment.previous_version} is serving again (${outcome.error})`
-        : `Deployment failed: ${outcome.error}`;
-  await log(deps, deployment, [
-    { level: outcome.status === 'succeeded' ? 'INFO' : 'ERROR', message, at: outcome.at },
   ]);
   return true;
 }

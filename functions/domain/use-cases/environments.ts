@@ -25,8 +25,9 @@ import type {
   WorkflowStarter,
 } from '../ports.ts';
 import { estimateStackMonthlyCost, getTemplate } from '../templates.ts';
-import { QUOTA_LIMITS } from '../validation.ts';
+import { QUOTA_LIMITS } from '../validation/validate-aws.ts';
 import type { OperationKindValue } from '../vocabulary.ts';
+import { notStartedStacks } from '../workflow/planning.ts';
 import { getModifiableProject, getVisibleProject } from './projects.ts';
 
 export interface EnvironmentSettings {
@@ -155,14 +156,15 @@ export async function createEnvironment(
     needsVpc ? { vpcLimit: QUOTA_LIMITS.vpcs } : undefined,
   );
   await deps.events.publish(operationBeganEvents(environment, null, operation));
-  await startOrSettle(deps, 'provision', environment, operation, 'failed');
+  await startOrSettle(deps, 'provision', environment, operation, 'failed', undefined, stacks);
   return { environment, operation };
 }
 
 /**
  * Starts the operation's workflow. If Step Functions cannot be reached, the records are
  * settled at once (operation failed, environment back to `fallback`) rather than left
- * in a transitional status no workflow will ever finish.
+ * in a transitional status no workflow will ever finish: `stacks` (a new environment's) are
+ * then `not_started`.
  */
 export async function startOrSettle(
   deps: EnvironmentDeps,
@@ -171,6 +173,7 @@ export async function startOrSettle(
   operation: OperationRecord,
   fallback: EnvironmentRecord['status'],
   restore?: EnvironmentChanges,
+  stacks: StackRecord[] = [],
 ): Promise<void> {
   try {
     await deps.workflows.start(kind, { environment_id: environment.id, operation_id: operation.id });
@@ -180,6 +183,7 @@ export async function startOrSettle(
       environmentStatus: fallback,
       ...(restore ? { restore } : {}),
       error: 'The workflow could not be started',
+      notStarted: notStartedStacks(stacks, operation, 'failed'),
       releaseName: false,
       at: nowIso(),
     } as const;

@@ -24,7 +24,7 @@ import {
   stackSeconds,
 } from '../plan-rules.ts';
 import { estimateStackMonthlyCost, getTemplate } from '../templates.ts';
-import { QUOTA_LIMITS } from '../validation.ts';
+import { QUOTA_LIMITS } from '../validation/validate-aws.ts';
 import { HAS_RESOURCES, planLayers } from '../workflow/planning.ts';
 import { type EnvironmentDeps, getModifiableEnvironment, resolveTtl } from './environments.ts';
 import { affectedStacks, assertStatus, mergeParameters, newExpiry, withoutDeleted } from './operations.ts';

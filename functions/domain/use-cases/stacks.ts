@@ -134,7 +134,7 @@ export async function deleteStack(
   const stack = stacks.find((s) => s.name === name);
   if (!stack) throw new NotFoundError('Stack', `${environmentId}/${name}`);
   assertStatus(current, ['running'], 'delete a stack of');
-  if (stack.status === 'destroyed' || stack.status === 'pending') {
+  if (stack.status === 'destroyed' || stack.status === 'pending' || stack.status === 'not_started') {
     throw new ConflictError(`Stack ${name} is ${stack.status}: there is nothing to delete`, 'ILLEGAL_STATE', {
       status: stack.status,
     });

@@ -8,6 +8,7 @@
 
 import { COMPUTE_STACKS } from '../lifecycle.ts';
 import type { OperationRecord, StackRecord } from '../model.ts';
+import type { OperationOutcome } from '../ports.ts';
 import type { OperationKindValue, StackStatusValue } from '../vocabulary.ts';
 import type { Phase, PlannedLayer } from './contracts.ts';
 
@@ -20,12 +21,21 @@ export type StackAction = 'provision' | 'destroy' | 'stop' | 'start';
  */
 export const ACTIONS = {
   provision: {
-    from: ['pending', 'provisioning', 'failed', 'skipped', 'destroyed'],
+    from: ['pending', 'not_started', 'provisioning', 'failed', 'skipped', 'destroyed'],
     during: 'provisioning',
     to: 'provisioned',
   },
   destroy: {
-    from: ['pending', 'provisioning', 'provisioned', 'failed', 'skipped', 'stopped', 'destroying'],
+    from: [
+      'pending',
+      'not_started',
+      'provisioning',
+      'provisioned',
+      'failed',
+      'skipped',
+      'stopped',
+      'destroying',
+    ],
     during: 'destroying',
     to: 'destroyed',
   },
@@ -77,6 +87,25 @@ export function inScope(operation: OperationRecord, stack: StackRecord): boolean
   if (operation.targets) return operation.targets.includes(stack.name);
   if (operation.kind === 'stop' || operation.kind === 'start') return COMPUTE_STACKS.includes(stack.name);
   return true;
+}
+
+/**
+ * The stacks of the operation a settled run never started (still `pending`): they become
+ * `not_started`, with the reason, in the write that ends it (docs/decisions.md §33), and a
+ * retry picks them up again. A successful run leaves none (it started every stack in scope).
+ */
+export function notStartedStacks(
+  stacks: StackRecord[],
+  operation: OperationRecord,
+  status: OperationOutcome['operationStatus'],
+  rolledBack = false,
+): { stack: string; reason: string }[] {
+  const how = status === 'cancelled' ? 'was cancelled' : status === 'failed' ? 'failed' : 'ended';
+  const undone = rolledBack ? ', and what it created was rolled back' : '';
+  const reason = `Not started: the ${operation.kind} ${how} before it reached this stack${undone}; a retry starts it`;
+  return stacks
+    .filter((s) => s.status === 'pending' && inScope(operation, s))
+    .map((s) => ({ stack: s.name, reason }));
 }
 
 /** Stacks grouped by layer, in walk order (downwards: the deepest layer first), numbered from 1. */

@@ -13,7 +13,7 @@ import { operationLogs } from '../logs.ts';
 import type { EnvironmentRecord, OperationRecord, StackRecord } from '../model.ts';
 import type { OperationOutcome } from '../ports.ts';
 import type { OperationPlan, Settlement } from './contracts.ts';
-import { ACTIONS, actionOf, groupByLayer, inScope } from './planning.ts';
+import { ACTIONS, actionOf, groupByLayer, inScope, notStartedStacks } from './planning.ts';
 import {
   assertRunning,
   claimOf,
@@ -24,6 +24,20 @@ import {
 
 function describeFailures(stacks: StackRecord[]): string {
   return stacks.map((s) => `${s.name} (${s.error ?? 'failed'})`).join('; ');
+}
+
+/** Each stack's status at the end, the ones never started as `not_started`. */
+function resultsOf(
+  stacks: StackRecord[],
+  operation: OperationRecord,
+  notStarted: { stack: string }[],
+): Record<string, StackRecord['status']> {
+  const never = new Set(notStarted.map((n) => n.stack));
+  return Object.fromEntries(
+    stacks
+      .filter((s) => inScope(operation, s))
+      .map((s) => [s.name, never.has(s.name) ? ('not_started' as const) : s.status]),
+  );
 }
 
 /**
@@ -103,9 +117,6 @@ export async function finalizeOperation(
   }
   const { environment, operation } = assertRunning(settlement, records.environment, records.operation);
   const cost = costOf(stacks);
-  const results = Object.fromEntries(
-    stacks.filter((s) => inScope(operation, s)).map((s) => [s.name, s.status]),
-  );
   // Report a rollback only as far as it went: stacks it could not delete are named.
   const created = new Set(settlement.rollback_layers.flatMap((l) => l.stacks));
   const leftOver = stacks.filter((s) => created.has(s.name) && s.status !== 'destroyed');
@@ -117,6 +128,7 @@ export async function finalizeOperation(
     environmentStatus =
       operation.kind === 'destroy' ? 'destroyed' : operation.kind === 'stop' ? 'stopped' : 'running';
   // Deleting some stacks leaves a running environment with fewer stacks: its cost goes down.
+  const notStarted = succeeded ? [] : notStartedStacks(stacks, operation, settlement.status, rolledBack);
   let error = settlement.error;
   if (settlement.needs_rollback && error) {
     error = rolledBack
@@ -133,7 +145,8 @@ export async function finalizeOperation(
         : undefined,
     estimatedMonthlyCostUsd: destroyed ? 0 : cost,
     outcome: rolledBack ? 'rolled_back' : settlement.needs_rollback ? 'rollback_incomplete' : null,
-    stackResults: results,
+    stackResults: resultsOf(stacks, operation, notStarted),
+    notStarted,
     releaseName: destroyed,
     releaseVpc: destroyed && stacks.some((s) => s.name === 'network'),
     at: nowIso(),
@@ -185,15 +198,16 @@ export async function settleAbnormally(
       await deps.stacks.fail(claim, stack.name, stack.status, outcome.reason, nowIso());
     if (halfWay.length > 0) stacks = await deps.stacks.list(environment.id);
   }
+  // Only the operation that holds the environment may write its stacks.
+  const notStarted = holds ? notStartedStacks(stacks, operation, outcome.status) : [];
   const result: OperationOutcome = {
     operationStatus: outcome.status,
     // Only the operation that holds the environment may settle it.
     environmentStatus: holds ? 'failed' : environment.status,
     error: outcome.reason,
     ...(holds ? { estimatedMonthlyCostUsd: costOf(stacks) } : {}),
-    stackResults: Object.fromEntries(
-      stacks.filter((s) => inScope(operation, s)).map((s) => [s.name, s.status]),
-    ),
+    stackResults: resultsOf(stacks, operation, notStarted),
+    notStarted,
     outcome: null,
     releaseName: false,
     at: nowIso(),

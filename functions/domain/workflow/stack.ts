@@ -92,6 +92,12 @@ async function readDependencyOutputs(
   return outputs;
 }
 
+/** The payload a stack step passes on: the stack's reference, without what the step added. */
+function stackInputOf(input: StackInput): StackInput {
+  const { environment_id, operation_id, kind, phase, layer, stack } = input;
+  return { environment_id, operation_id, kind, phase, layer, stack };
+}
+
 /**
  * Does the stack's action and settles it, in one write in the usual case: what it needs
  * comes with the payload (`run`), a retry whose write already landed is found out by the
@@ -99,14 +105,7 @@ async function readDependencyOutputs(
  * when such failures are simulated.
  */
 export async function completeStack(deps: WorkflowDeps, input: StackStarted): Promise<StackInput> {
-  const done: StackInput = {
-    environment_id: input.environment_id,
-    operation_id: input.operation_id,
-    kind: input.kind,
-    phase: input.phase,
-    layer: input.layer,
-    stack: input.stack,
-  };
+  const done = stackInputOf(input);
   const claim = claimOf(input, input.kind);
   const action = actionOf(input.kind, input.phase);
   const spec = ACTIONS[action];
@@ -194,14 +193,7 @@ export async function completeStack(deps: WorkflowDeps, input: StackStarted): Pr
 
 /** Records a stack whose step failed, so its siblings can finish and the policy can apply. */
 export async function failStack(deps: WorkflowDeps, input: StackFailureInput): Promise<StackInput> {
-  const stackInput: StackInput = {
-    environment_id: input.environment_id,
-    operation_id: input.operation_id,
-    kind: input.kind,
-    phase: input.phase,
-    layer: input.layer,
-    stack: input.stack,
-  };
+  const stackInput = stackInputOf(input);
   const action = actionOf(input.kind, input.phase);
   const current = await deps.stacks.get(input.environment_id, input.stack);
   // The stack finished after all (a retried step whose first write had landed): not a failure.

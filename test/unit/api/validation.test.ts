@@ -5,6 +5,7 @@ import { handler as renderTemplate } from '../../../functions/api/handlers/rende
 import { handler as validateAws } from '../../../functions/api/handlers/validate-aws.ts';
 import { handler as validateDependencies } from '../../../functions/api/handlers/validate-dependencies.ts';
 import { handler as validateManifest } from '../../../functions/api/handlers/validate-manifest.ts';
+import { openApiDocument } from '../../../functions/api/http/openapi.ts';
 import { invoke, READONLY } from '../helpers/events.ts';
 
 const ddb = mockClient(DynamoDBDocumentClient);
@@ -213,6 +214,85 @@ describe('POST /validate/dependencies', () => {
 
   it('is open to ReadOnly users', async () => {
     expect((await validate({ stacks: { a: [] } }, READONLY)).status).toBe(200);
+  });
+
+  it('accepts the seed’s shape, each stack an object naming its dependencies (none when left out)', async () => {
+    const res = await validate({
+      stacks: {
+        network: {},
+        security: { dependencies: ['network'] },
+        'database-rds': { dependencies: ['network', 'security'] },
+      },
+    });
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ valid: true, layers: [['network'], ['security'], ['database-rds']] });
+    const db = await validate({ stacks: { db: { dependencies: ['network'] } } });
+    expect(db.status).toBe(200);
+    expect(db.body).toEqual({
+      valid: false,
+      message: 'unknown dependencies: db → network',
+      missing: [{ stack: 'db', dependency: 'network' }],
+    });
+    const cycle = await validate({ stacks: { a: { dependencies: ['b'] }, b: { dependencies: ['a'] } } });
+    expect(cycle.body).toMatchObject({ valid: false, cycle: ['a', 'b', 'a'] });
+  });
+
+  it('answers 422 naming the mix when a document mixes the two shapes', async () => {
+    const res = await validate({ stacks: { network: [], db: { dependencies: ['network'] } } });
+    expect(res.status).toBe(422);
+    expect(res.body).toMatchObject({ error_code: 'VALIDATION_ERROR' });
+    expect(res.body.errors).toEqual([
+      {
+        field: 'body.stacks',
+        message:
+          'mixes the two shapes: give every stack\'s dependencies as a list (`"db": ["network"]`), or every stack as an object (`"db": {"dependencies": ["network"]}`), not both',
+      },
+    ]);
+  });
+
+  it('answers 422 saying what is wrong inside either shape', async () => {
+    const unknownField = await validate({ stacks: { db: { dependencies: ['network'], needs: ['x'] } } });
+    expect(unknownField.status).toBe(422);
+    expect(unknownField.body.errors).toEqual([
+      { field: 'body.stacks', message: 'db: Unrecognized key: "needs"' },
+    ]);
+    const badName = await validate({ stacks: { db: { dependencies: ['Not A Name'] } } });
+    expect(badName.status).toBe(422);
+    expect((badName.body.errors as { field: string; message: string }[])[0]?.message).toMatch(
+      /^db\.dependencies\.0: /,
+    );
+    const badList = await validate({ stacks: { db: ['network', 7] } });
+    expect((badList.body.errors as { field: string; message: string }[])[0]?.message).toMatch(/^db\.1: /);
+    const notObject = await validate({ stacks: 'network' });
+    expect(notObject.status).toBe(422);
+    expect((notObject.body.errors as { field: string; message: string }[])[0]).toEqual({
+      field: 'body.stacks',
+      message:
+        'expected an object of stacks: every stack\'s dependencies as a list (`"db": ["network"]`), or every stack as an object (`"db": {"dependencies": ["network"]}`)',
+    });
+    const empty = await validate({ stacks: {} });
+    expect(empty.status).toBe(422);
+    expect(empty.body.errors).toEqual([{ field: 'body.stacks', message: 'give at least one stack' }]);
+  });
+});
+
+describe('the OpenAPI document of POST /validate/dependencies', () => {
+  it('documents both shapes as a oneOf of two named components', () => {
+    const schemas = (
+      openApiDocument() as { components: { schemas: Record<string, Record<string, unknown>> } }
+    ).components.schemas;
+    const request = schemas.ValidateDependenciesRequest as {
+      properties: Record<string, Record<string, unknown>>;
+    };
+    const stacks = request.properties.stacks;
+    expect(stacks?.oneOf).toEqual([
+      { $ref: '#/components/schemas/DependencyLists' },
+      { $ref: '#/components/schemas/DependencyObjects' },
+    ]);
+    expect(schemas.DependencyObjects?.additionalProperties).toEqual({
+      $ref: '#/components/schemas/StackDependencies',
+    });
+    expect(schemas.StackDependencies).toMatchObject({ type: 'object', additionalProperties: false });
   });
 });
 

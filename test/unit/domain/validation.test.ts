@@ -1,13 +1,10 @@
 import { describe, expect, it, vi } from 'vitest';
 import { STACK_CATALOG } from '../../../functions/domain/stacks/registry.ts';
 import { estimateStackMonthlyCost, getTemplate, type Template } from '../../../functions/domain/templates.ts';
-import {
-  estimateProvisioningDuration,
-  renderManifest,
-  validateAws,
-  validateDependencies,
-  validateManifest,
-} from '../../../functions/domain/validation.ts';
+import { estimateProvisioningDuration, renderManifest } from '../../../functions/domain/validation/render.ts';
+import { validateAws } from '../../../functions/domain/validation/validate-aws.ts';
+import { validateDependencies } from '../../../functions/domain/validation/validate-dependencies.ts';
+import { validateManifest } from '../../../functions/domain/validation/validate-manifest.ts';
 // The schemas the routes serve these documents with, under their former (HTTP) names.
 import {
   RenderedManifest as Manifest,
