@@ -254,9 +254,14 @@ function groupRoutes(routes: readonly RouteDefinition[]): Map<string, RouteDefin
   return groups;
 }
 
-/** What a group's function needs: everything any of its routes needs (write access wins over read). */
+/**
+ * What a group's function needs: everything any of its routes needs (write access wins over
+ * read). An idempotent route writes its `Idempotency-Key` records to the table, whatever it declares.
+ */
 export function unionOfNeeds(routes: readonly RouteDefinition[]): RouteNeeds {
-  const tables = routes.map((r) => r.needs?.table).filter((t) => t !== undefined);
+  const tables = routes
+    .map((r) => (r.idempotent ? 'readwrite' : r.needs?.table))
+    .filter((t) => t !== undefined);
   const workflows = [...new Set(routes.flatMap((r) => r.needs?.startsWorkflows ?? []))].sort();
   return {
     ...(tables.length > 0 ? { table: tables.includes('readwrite') ? 'readwrite' : 'read' } : {}),

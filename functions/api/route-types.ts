@@ -94,6 +94,11 @@ export interface RouteDefinition {
    * are added by the OpenAPI generator (`errorStatusesOf` in `http/openapi-derived.ts`).
    */
   errors?: number[];
+  /**
+   * Honours an `Idempotency-Key` header (`write` routes that create something or start work):
+   * a replay answers the first 2xx answer again (docs/decisions.md §34). Adds 409 and 422.
+   */
+  idempotent?: boolean;
 }
 
 /** A route as its group's file declares it: the group is stamped by {@link routeGroup}. */

@@ -10,6 +10,7 @@
  *   insightsDeps        events, metrics, audit (reads)    api/insights
  *   catalogDeps         templates, AWS checks             api/catalog
  *   auditDeps           the audit trail                   the HTTP stack of every write route
+ *   idempotencyDeps     Idempotency-Key records           the HTTP stack of idempotent routes
  *   workflowDeps        an operation's walk               steps/operation-steps
  *   deploymentStepDeps  a rollout                         steps/deployment-steps, the sweeper, the reconciler
  *   reconcilerDeps      executions that ended otherwise   events/reconcile-execution
@@ -25,6 +26,7 @@ import { DynamoAuditStore } from '../data/audit-store.ts';
 import { DynamoDeploymentStore } from '../data/deployment-store.ts';
 import { DynamoEnvironmentStore } from '../data/environment-store.ts';
 import { DynamoEventStore } from '../data/event-store.ts';
+import { idempotencyPersistence } from '../data/idempotency-store.ts';
 import { DynamoLogStore } from '../data/log-store.ts';
 import { DynamoMetricsStore } from '../data/metrics-store.ts';
 import { DynamoOperationStore } from '../data/operation-store.ts';
@@ -138,6 +140,9 @@ export const catalogDeps: CatalogDeps = {
 };
 
 export const auditDeps: AuditDeps = { audit };
+
+/** One caller's idempotency records (Powertools' persistence layer, a new one per request). */
+export const idempotencyDeps = { persistence: idempotencyPersistence };
 
 export const workflowDeps: WorkflowDeps = {
   operations,

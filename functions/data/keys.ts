@@ -171,3 +171,12 @@ export const deploymentKeys = {
   pending: (createdAt: string, id: string) => ({ GSI3PK: 'PENDING#DEP', GSI3SK: `${createdAt}#${id}` }),
   pendingPartition: 'PENDING#DEP',
 };
+
+/**
+ * Idempotency records (Powertools Idempotency, `idempotency-store.ts`): one partition per
+ * caller, so one user's retries never share a partition (or a key) with another's; the sort
+ * key is Powertools' `<route id>#<hash of the key's scope>`.
+ */
+export const idempotencyKeys = {
+  partition: (userId: string) => `IDEMPOTENCY#${userId}`,
+};

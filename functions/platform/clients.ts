@@ -4,15 +4,16 @@
  * local stand-ins) come from configuration; nothing here knows where it runs.
  *
  * The SDK client packages are free of side effects, so a bundle keeps only the clients its
- * code calls for. The DynamoDB document client is built the same way in
- * `data/client.ts`, next to the stores (the only DynamoDB users): `@aws-sdk/lib-dynamodb`
- * is not marked free of side effects, so importing it here would put DynamoDB into the
- * bundles of functions that never touch the table.
+ * code calls for. The DynamoDB document client is built on {@link dynamoDb} in
+ * `data/client.ts`, next to the stores: `@aws-sdk/lib-dynamodb` is not marked free of side
+ * effects, so importing it here would put it into the bundles of functions that never touch
+ * the table. The plain client is here for the idempotency records (`app/idempotency-store.ts`).
  */
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SFNClient } from '@aws-sdk/client-sfn';
-import { authConfig, eventsConfig, regionConfig, sfnConfig } from './config.ts';
+import { authConfig, eventsConfig, regionConfig, sfnConfig, tableConfig } from './config.ts';
 import { tracer } from './tracer.ts';
 
 /** Region and, when configured, the endpoint of a local stand-in. */
@@ -25,6 +26,13 @@ export function clientConfig(endpoint: string | undefined) {
 let sfn: SFNClient | undefined;
 let events: EventBridgeClient | undefined;
 let identity: CognitoIdentityProviderClient | undefined;
+let dynamodb: DynamoDBClient | undefined;
+
+/** DynamoDB (the single table): the stores' document client wraps this one. */
+export function dynamoDb(): DynamoDBClient {
+  dynamodb ??= tracer.captureAWSv3Client(new DynamoDBClient(clientConfig(tableConfig().DYNAMODB_ENDPOINT)));
+  return dynamodb;
+}
 
 /** Step Functions, to start workflows. */
 export function stepFunctions(): SFNClient {

@@ -41,7 +41,7 @@ function runBash(
 /** The bash blocks of the README's tested sections, in order. */
 function walkthroughScript(): string {
   const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
-  return ['walkthrough', 'engine', 'ttl', 'audit', 'deployments', 'events', 'stacks']
+  return ['walkthrough', 'engine', 'ttl', 'audit', 'deployments', 'events', 'stacks', 'idempotency']
     .map(
       (name) => new RegExp(`<!-- ${name}:start -->([\\s\\S]*?)<!-- ${name}:end -->`).exec(readme)?.[1] ?? '',
     )
@@ -148,5 +148,9 @@ describe('the README walk-through', () => {
     expect(out).toContain(
       '"order":[["compute-lambda","database-rds","storage"],["dns","monitoring","security"],["network","secrets"]]',
     );
+    // Idempotent requests: a replayed deployment, one deployment, another body refused.
+    expect(out).toMatch(/HTTP\/1\.1 202 Accepted\nHTTP\/1\.1 202 Accepted\nidempotent-replayed: true\n/);
+    expect(out).toContain('["v3.0.0"]');
+    expect(out).toContain('{"error_code":"IDEMPOTENCY_KEY_REUSED"}');
   });
 });

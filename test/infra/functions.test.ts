@@ -69,12 +69,15 @@ function groupFunction(group: string): CfnResource {
 
 /** What a group's function must be able to do: any of its routes' needs (read-write wins over read). */
 function expectedNeeds(group: string): RouteNeeds {
-  const needs = routeList.filter((r) => r.group === group).map((r) => r.needs ?? {});
-  const table = needs.some((n) => n.table === 'readwrite')
-    ? 'readwrite'
-    : needs.some((n) => n.table === 'read')
-      ? 'read'
-      : undefined;
+  const routes = routeList.filter((r) => r.group === group);
+  const needs = routes.map((r) => r.needs ?? {});
+  // An idempotent route stores its Idempotency-Key records in the table.
+  const table =
+    needs.some((n) => n.table === 'readwrite') || routes.some((r) => r.idempotent)
+      ? 'readwrite'
+      : needs.some((n) => n.table === 'read')
+        ? 'read'
+        : undefined;
   return {
     ...(table ? { table } : {}),
     startsWorkflows: [...new Set(needs.flatMap((n) => n.startsWorkflows ?? []))],
@@ -221,6 +224,20 @@ describe.each(API_GROUPS.map((group) => [group]))('route group %s', (group) => {
     } else {
       expect(dynamoActions).toEqual(expect.arrayContaining(WRITE_ACTIONS));
     }
+  });
+
+  it('may read, write and delete the Idempotency-Key records of its idempotent routes', () => {
+    const idempotentRoutes = routeList.filter((r) => r.group === group && r.idempotent);
+    if (idempotentRoutes.length === 0) return;
+    const actions = actionsOf(synth.statementsOfRole(roleIdOf(groupFunction(group))));
+    expect(actions).toEqual(
+      expect.arrayContaining([
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:UpdateItem',
+        'dynamodb:DeleteItem',
+      ]),
+    );
   });
 
   it('can start exactly the workflows its routes name', () => {

@@ -45,6 +45,8 @@ export interface HttpRequest<R extends RouteDefinition> {
   /** Lower-cased header names. */
   headers: Record<string, string | undefined>;
   requestId: string;
+  /** The Lambda context (its deadline bounds an idempotent request's in-progress record). */
+  context: Context;
 }
 
 export interface HttpResponse {
@@ -277,6 +279,7 @@ export function routeHandler<R extends RouteDefinition>(
       principal,
       headers: (event.headers ?? {}) as Record<string, string | undefined>,
       requestId,
+      context,
     } as HttpRequest<R>);
     const headers = { 'x-request-id': requestId, ...BASE_HEADERS, ...response.headers };
     if (response.raw !== undefined) return { statusCode: response.statusCode, headers, body: response.raw };

@@ -4,6 +4,13 @@
  * A route property that brings statuses or headers (`ifMatch`, say) is turned into them here,
  * the same way for every route that has it (docs/decisions.md §32).
  */
+
+import {
+  IDEMPOTENCY_KEY_HEADER,
+  IDEMPOTENCY_WINDOW_SECONDS,
+  MAX_IDEMPOTENCY_KEY_LENGTH,
+  REPLAYED_HEADER,
+} from '../contract/idempotency.ts';
 import type { RouteDefinition } from '../route-types.ts';
 
 const ERROR_DESCRIPTIONS: Record<number, string> = {
@@ -64,6 +71,8 @@ export function errorStatusesOf(route: RouteDefinition): number[] {
       ...(route.access === 'write' ? [403] : []),
       ...(route.request?.body ? [422] : []),
       ...(route.ifMatch ? [412] : []),
+      // An Idempotency-Key in use by a request still running (409), or reused with another request (422).
+      ...(route.idempotent ? [409, 422] : []),
       // A write that collided with a concurrent one (TransientStoreError), or a workflow
       // that could not be started (ServiceUnavailableError).
       ...(route.needs?.table || route.needs?.startsWorkflows ? [503] : []),
@@ -79,7 +88,11 @@ export function errorResponses(route: RouteDefinition, error: unknown): Record<s
       const description = ERROR_DESCRIPTIONS[status];
       if (description === undefined)
         throw new Error(`${route.operationId}: no description for status ${status}`);
-      return [status, { description, content: { 'application/json': { schema: error } } }];
+      const idempotency = route.idempotent ? (IDEMPOTENCY_ERROR_DESCRIPTIONS[status] ?? '') : '';
+      return [
+        status,
+        { description: description + idempotency, content: { 'application/json': { schema: error } } },
+      ];
     }),
   );
 }
@@ -92,4 +105,28 @@ export const IF_MATCH_PARAMETER = {
   description:
     'The version the change is based on (`3`, `"3"` or `W/"3"`; `*` for any): 412 when the resource has moved on',
   schema: { type: 'string', pattern: '^\\s*(\\*|(W/)?"?\\d{1,12}"?)\\s*$' },
+};
+
+/** What the answers of an idempotent route may also mean (docs/decisions.md §34). */
+const IDEMPOTENCY_ERROR_DESCRIPTIONS: Record<number, string> = {
+  400: `; or an ${IDEMPOTENCY_KEY_HEADER} that is empty or longer than ${MAX_IDEMPOTENCY_KEY_LENGTH} characters (INVALID_IDEMPOTENCY_KEY)`,
+  409: `; or a request with the same ${IDEMPOTENCY_KEY_HEADER} is still in progress (IDEMPOTENCY_KEY_IN_USE)`,
+  422: `; or the ${IDEMPOTENCY_KEY_HEADER} was used with a different body or query (IDEMPOTENCY_KEY_REUSED)`,
+};
+
+/** The optional `Idempotency-Key` request header of an idempotent route. */
+export const IDEMPOTENCY_KEY_PARAMETER = {
+  name: IDEMPOTENCY_KEY_HEADER,
+  in: 'header',
+  required: false,
+  description: `Makes the request safe to retry: a repeat with the same key (same caller, route, body and query) within ${IDEMPOTENCY_WINDOW_SECONDS / 3600} h answers the first successful answer again, with ${REPLAYED_HEADER}: true, and does nothing again. A failed request does not use the key up.`,
+  schema: { type: 'string', minLength: 1, maxLength: MAX_IDEMPOTENCY_KEY_LENGTH },
+};
+
+/** The header marking a replayed answer, on the successful answers of an idempotent route. */
+export const REPLAYED_HEADERS = {
+  [REPLAYED_HEADER]: {
+    description: `Present (true) when this is the stored answer to an earlier request with the same ${IDEMPOTENCY_KEY_HEADER}`,
+    schema: { type: 'string', enum: ['true'] },
+  },
 };

@@ -11,7 +11,13 @@ import * as z from '../../platform/zod.ts';
 import { ErrorResponse } from '../contract/common.ts';
 import type { RouteDefinition } from '../route-types.ts';
 import { routeList } from '../routes.ts';
-import { errorResponses, IF_MATCH_PARAMETER, TAGS } from './openapi-derived.ts';
+import {
+  errorResponses,
+  IDEMPOTENCY_KEY_PARAMETER,
+  IF_MATCH_PARAMETER,
+  REPLAYED_HEADERS,
+  TAGS,
+} from './openapi-derived.ts';
 
 type Schema = z.core.$ZodType;
 type JsonSchema = z.core.JSONSchema.JSONSchema;
@@ -254,7 +260,9 @@ function operation(route: RouteDefinition, views: Views): Record<string, unknown
     ...parametersOf(view(route.request?.params), 'path'),
     ...parametersOf(view(route.request?.query), 'query'),
     ...(route.ifMatch ? [IF_MATCH_PARAMETER] : []),
+    ...(route.idempotent ? [IDEMPOTENCY_KEY_PARAMETER] : []),
   ];
+  const replayed = route.idempotent ? { headers: REPLAYED_HEADERS } : {};
   const body = view(route.request?.body);
   if (!Object.hasOwn(TAGS, route.tag))
     throw new Error(`${route.operationId}: tag ${route.tag} is not defined`);
@@ -268,6 +276,7 @@ function operation(route: RouteDefinition, views: Views): Record<string, unknown
     responses: {
       [success.status]: {
         description: success.description,
+        ...replayed,
         ...(success.schema || success.contentType
           ? { content: { [contentType]: { schema: view(success.schema) ?? { type: 'string' } } } }
           : {}),
@@ -277,6 +286,7 @@ function operation(route: RouteDefinition, views: Views): Record<string, unknown
           alternative.status,
           {
             description: alternative.description,
+            ...(alternative.status < 300 ? replayed : {}),
             ...(alternative.schema
               ? { content: { 'application/json': { schema: view(alternative.schema) } } }
               : {}),

@@ -13,6 +13,7 @@ export const deploymentsRoutes = routeGroup('deployments', {
     path: '/environments/{env_id}/deployments',
     needs: { table: 'readwrite', startsWorkflows: ['deploy-release'], events: true },
     access: 'write',
+    idempotent: true,
     summary:
       'Roll an application version onto a running environment (rolling batches with health checks, or all at once); one at a time',
     tag: 'deployments',

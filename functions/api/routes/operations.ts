@@ -35,6 +35,7 @@ export const operationsRoutes = routeGroup('operations', {
     path: '/operations/{op_id}/cancel',
     needs: { table: 'readwrite' },
     access: 'write',
+    idempotent: true,
     summary:
       'Cancel a running operation: in-flight stacks finish, nothing new starts; a provision then rolls back',
     tag: 'operations',
@@ -52,6 +53,7 @@ export const operationsRoutes = routeGroup('operations', {
       events: true,
     },
     access: 'write',
+    idempotent: true,
     summary: 'Retry a failed or cancelled operation: resumes from its failed and skipped stacks',
     tag: 'operations',
     request: { params: OperationPath },

@@ -11,6 +11,7 @@ export const projectsRoutes = routeGroup('projects', {
     path: '/projects',
     needs: { table: 'readwrite' },
     access: 'write',
+    idempotent: true,
     summary: 'Create a project',
     tag: 'projects',
     request: { body: CreateProjectInput },

@@ -55,6 +55,7 @@ export const stacksRoutes = routeGroup('stacks', {
     path: '/environments/{env_id}/stacks/{stack}/deploy',
     needs: { table: 'readwrite', startsWorkflows: ['provision-environment'], events: true },
     access: 'write',
+    idempotent: true,
     summary:
       'Re-provision one stack (an update operation); 409 unless its dependencies are provisioned; include_dependants=true also redeploys what depends on it',
     tag: 'stacks',
@@ -68,6 +69,7 @@ export const stacksRoutes = routeGroup('stacks', {
     path: '/environments/{env_id}/stacks/{stack}',
     needs: { table: 'readwrite', startsWorkflows: ['destroy-environment'], events: true },
     access: 'write',
+    idempotent: true,
     summary:
       'Destroy one stack (a delete_stacks operation); 409 while stacks depend on it, unless cascade=true, which deletes them first',
     tag: 'stacks',
@@ -85,6 +87,7 @@ export const stacksRoutes = routeGroup('stacks', {
     path: '/environments/{env_id}/stacks/{stack}/refresh',
     needs: { table: 'readwrite', events: true },
     access: 'write',
+    idempotent: true,
     summary: 'Compare the stack’s recorded resources with the live ones; records and reports drift',
     tag: 'stacks',
     request: { params: StackPath },
@@ -97,6 +100,7 @@ export const stacksRoutes = routeGroup('stacks', {
     path: '/environments/{env_id}/refresh',
     needs: { table: 'readwrite', events: true },
     access: 'write',
+    idempotent: true,
     summary: 'Refresh every provisioned stack of the environment; records and reports drift',
     tag: 'stacks',
     request: { params: EnvironmentPath },
