@@ -59,25 +59,21 @@ export class ApiStack extends Stack {
     this.workflows = new Workflows(this, 'Workflows', {
       table: props.table,
       simulationTimeScale,
-      notifications,
     });
     this.reconciler = new ExecutionReconciler(this, 'Reconciler', {
       table: props.table,
       stateMachines: this.workflows.stateMachines.values(),
-      notifications,
     });
     this.sweeper = new EnvironmentSweeper(this, 'Sweeper', {
       table: props.table,
       stateMachines: this.workflows.stateMachines,
       simulationTimeScale,
-      notifications,
     });
     this.restApi = new ProvisioningRestApi(this, 'Http', {
       table: props.table,
       userPool: this.auth.userPool,
       userPoolClient: this.auth.userPoolClient,
       stateMachines: this.workflows.stateMachines,
-      notifications,
       ...(props.routes ? { routes: props.routes } : {}),
     });
 

@@ -19,7 +19,6 @@ import { Construct } from 'constructs';
 import { deadLetterQueueWithAlarm } from './dead-letters.ts';
 import { acknowledgeIndexWildcard } from './nag.ts';
 import { NodeFunction } from './node-function.ts';
-import type { Notifications } from './notifications.ts';
 import { eventHandlerEntry } from './paths.ts';
 
 /** The event's `detail-type`, as Step Functions sends it to the default event bus. */
@@ -34,8 +33,6 @@ export interface ExecutionReconcilerProps {
   readonly table: ITable;
   /** The state machines whose executions it settles. */
   readonly stateMachines: Iterable<IStateMachine>;
-  /** Settling an operation publishes lifecycle events. */
-  readonly notifications: Notifications;
 }
 
 /** What messages in the dead-letter queue mean. */
@@ -63,13 +60,11 @@ export class ExecutionReconciler extends Construct {
       timeout: Duration.seconds(30),
       environment: {
         TABLE_NAME: props.table.tableName,
-        EVENT_BUS_NAME: props.notifications.bus.eventBusName,
       },
       // After Lambda's two asynchronous retries of a failing invocation.
       deadLetterQueue: this.deadLetterQueue,
     });
     props.table.grantReadWriteData(this.function);
-    props.notifications.grantPublish(this.function);
     acknowledgeIndexWildcard(this.function, props.table);
 
     const stateMachineArns = [...props.stateMachines].map((sm) => sm.stateMachineArn);

@@ -31,7 +31,6 @@ import { OPERATION_STATE_MACHINES, STATE_MACHINES } from '../functions/steps/ste
 import { acknowledgeIndexWildcard } from './nag.ts';
 import { pascalCase } from './names.ts';
 import { NodeFunction } from './node-function.ts';
-import type { Notifications } from './notifications.ts';
 import { apiGroupEntry } from './paths.ts';
 
 /** The stage name: the API's version in the base URL. */
@@ -47,8 +46,6 @@ export interface RestApiProps {
   readonly userPoolClient: IUserPoolClient;
   /** State machines by name (`STATE_MACHINES[].name`). */
   readonly stateMachines: ReadonlyMap<string, IStateMachine>;
-  /** The lifecycle event bus (for `needs.events`). */
-  readonly notifications: Notifications;
   /** The routes to serve. @default the route table */
   readonly routes?: readonly RouteDefinition[];
 }
@@ -266,7 +263,6 @@ export function unionOfNeeds(routes: readonly RouteDefinition[]): RouteNeeds {
   return {
     ...(tables.length > 0 ? { table: tables.includes('readwrite') ? 'readwrite' : 'read' } : {}),
     ...(workflows.length > 0 ? { startsWorkflows: workflows } : {}),
-    ...(routes.some((r) => r.needs?.events) ? { events: true } : {}),
     ...(routes.some((r) => r.needs?.cognito) ? { cognito: true } : {}),
   };
 }
@@ -291,7 +287,6 @@ function environmentFor(needs: RouteNeeds, props: RestApiProps): Record<string, 
   for (const definition of STATE_MACHINES.filter((m) => starts.includes(m.name as never))) {
     env[definition.arnVariable] = requireStateMachine(props, definition.name).stateMachineArn;
   }
-  if (needs.events) env.EVENT_BUS_NAME = props.notifications.bus.eventBusName;
   if (needs.cognito) {
     env.USER_POOL_ID = props.userPool.userPoolId;
     env.USER_POOL_CLIENT_ID = props.userPoolClient.userPoolClientId;
@@ -311,7 +306,6 @@ function grantNeeds(fn: NodeFunction, needs: RouteNeeds, props: RestApiProps): v
   for (const name of needs.startsWorkflows ?? []) {
     requireStateMachine(props, name).grantStartExecution(fn);
   }
-  if (needs.events) props.notifications.grantPublish(fn);
 }
 
 function requireStateMachine(props: RestApiProps, name: string): IStateMachine {

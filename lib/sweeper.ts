@@ -22,7 +22,6 @@ import { OPERATION_STATE_MACHINES } from '../functions/steps/step-list.ts';
 import { deadLetterQueueWithAlarm } from './dead-letters.ts';
 import { acknowledgeIndexWildcard } from './nag.ts';
 import { NodeFunction } from './node-function.ts';
-import type { Notifications } from './notifications.ts';
 import { eventHandlerEntry } from './paths.ts';
 
 /** How often the sweeper runs in AWS. */
@@ -43,8 +42,6 @@ export interface EnvironmentSweeperProps {
    * told every ARN because the workflow config validates them all.
    */
   readonly stateMachines: ReadonlyMap<string, IStateMachine>;
-  /** The sweeper publishes expiry warnings and the start of TTL destroys. */
-  readonly notifications: Notifications;
   /** Multiplier of simulated durations (`SIMULATION_TIME_SCALE`), the same as the steps'. */
   readonly simulationTimeScale: number;
 }
@@ -68,7 +65,6 @@ export class EnvironmentSweeper extends Construct {
     const environment: Record<string, string> = {
       TABLE_NAME: props.table.tableName,
       SIMULATION_TIME_SCALE: String(props.simulationTimeScale),
-      EVENT_BUS_NAME: props.notifications.bus.eventBusName,
     };
     for (const definition of OPERATION_STATE_MACHINES) {
       environment[definition.arnVariable] = requireStateMachine(
@@ -90,7 +86,6 @@ export class EnvironmentSweeper extends Construct {
       deadLetterQueue: this.deadLetterQueue,
     });
     props.table.grantReadWriteData(this.function);
-    props.notifications.grantPublish(this.function);
     acknowledgeIndexWildcard(this.function, props.table);
     for (const name of SWEEPER_STARTS) {
       requireStateMachine(props.stateMachines, name).grantStartExecution(this.function);

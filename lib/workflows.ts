@@ -10,7 +10,6 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import {
-  PUBLISHING_STEPS,
   STATE_MACHINES,
   STEP_GROUPS,
   type StateMachineDefinition,
@@ -20,7 +19,6 @@ import {
 import { acknowledgeIndexWildcard, acknowledgeInvokeVersionsWildcard } from './nag.ts';
 import { pascalCase } from './names.ts';
 import { NodeFunction } from './node-function.ts';
-import type { Notifications } from './notifications.ts';
 import { stateMachineFile, stepHandlerEntry } from './paths.ts';
 
 /** Inputs of the workflows. */
@@ -29,8 +27,6 @@ export interface WorkflowsProps {
   readonly table: ITable;
   /** Multiplier of simulated durations (`SIMULATION_TIME_SCALE`). */
   readonly simulationTimeScale: number;
-  /** The lifecycle event bus the settling steps publish to. */
-  readonly notifications: Notifications;
 }
 
 /** The step functions and the state machines that call them. */
@@ -45,7 +41,6 @@ export class Workflows extends Construct {
 
     const steps = new Map<StepGroup, NodeFunction>();
     for (const [group, groupSteps] of Object.entries(STEP_GROUPS) as [StepGroup, readonly string[]][]) {
-      const publishes = PUBLISHING_STEPS.some((step) => groupSteps.includes(step));
       const fn = new NodeFunction(this, `${pascalCase(group)}Function`, {
         entry: stepHandlerEntry(group),
         description: `Step Functions tasks: ${groupSteps.join(', ')}`,
@@ -55,11 +50,9 @@ export class Workflows extends Construct {
         environment: {
           TABLE_NAME: props.table.tableName,
           SIMULATION_TIME_SCALE: String(props.simulationTimeScale),
-          ...(publishes ? { EVENT_BUS_NAME: props.notifications.bus.eventBusName } : {}),
         },
       });
       props.table.grantReadWriteData(fn);
-      if (publishes) props.notifications.grantPublish(fn);
       acknowledgeIndexWildcard(fn, props.table);
       steps.set(group, fn);
     }

@@ -51,8 +51,6 @@ export interface RouteNeeds {
   table?: 'read' | 'readwrite';
   /** State machines (by name, see `functions/steps/step-list.ts`) the function starts executions of. */
   startsWorkflows?: ('provision-environment' | 'destroy-environment' | 'deploy-release')[];
-  /** Publishes lifecycle events to the event bus (anything that starts or settles work). */
-  events?: boolean;
   /** Talks to the Cognito user pool (the auth proxy routes). */
   cognito?: boolean;
 }

@@ -29,14 +29,6 @@ export const STEPS = [
 
 export type StepName = (typeof STEPS)[number];
 
-/** The steps that publish lifecycle events (they settle operations); only they may put to the bus. */
-export const PUBLISHING_STEPS: readonly StepName[] = [
-  'finalize-operation',
-  'fail-operation',
-  'finish-deployment',
-  'fail-deployment',
-];
-
 /** The steps of an environment operation's walk. */
 export const OPERATION_STEPS = [
   'plan-operation',

@@ -12,10 +12,8 @@ import { API_GROUPS, type RouteDefinition, type RouteNeeds } from '../../functio
 import { routeList } from '../../functions/api/routes.ts';
 import {
   OPERATION_STATE_MACHINES,
-  PUBLISHING_STEPS,
   STATE_MACHINES,
   STEP_GROUP_NAMES,
-  STEP_GROUPS,
   type StepGroup,
 } from '../../functions/steps/step-list.ts';
 import {
@@ -81,7 +79,6 @@ function expectedNeeds(group: string): RouteNeeds {
   return {
     ...(table ? { table } : {}),
     startsWorkflows: [...new Set(needs.flatMap((n) => n.startsWorkflows ?? []))],
-    events: needs.some((n) => n.events),
     cognito: needs.some((n) => n.cognito),
   };
 }
@@ -118,8 +115,6 @@ function tableResources(): unknown[] {
   const arn = statefulOutput({ 'Fn::GetAtt': [logicalId(synth.stateful.table), 'Arn'] });
   return [arn, { 'Fn::Join': ['', [arn, '/index/*']] }];
 }
-/** `EVENT_BUS_NAME`: the lifecycle bus's name (its `Ref`). */
-const eventBusName = (): unknown => ({ Ref: logicalId(synth.api.notifications.bus) });
 
 describe('every Lambda function', () => {
   it('is Node.js 24 on arm64, traced, bundled as ESM, logging JSON to its own log group', () => {
@@ -289,31 +284,14 @@ describe.each(API_GROUPS.map((group) => [group]))('route group %s', (group) => {
     const allowed = new Set(['xray', 'logs']);
     if (needs.table) allowed.add('dynamodb');
     if ((needs.startsWorkflows ?? []).length > 0) allowed.add('states');
-    if (needs.events) allowed.add('events');
     expect([...services].filter((s) => !allowed.has(s ?? ''))).toEqual([]);
   });
 
-  it('knows the event bus and may put events on it exactly when it publishes', () => {
+  it('neither knows the event bus nor may put events on it (events are published from the table stream)', () => {
     const fn = groupFunction(group);
-    const env = environmentOf(fn);
     const actions = actionsOf(synth.statementsOfRole(roleIdOf(fn)));
-    if (needs.events) {
-      expect(env.EVENT_BUS_NAME).toEqual(eventBusName());
-      // PutEvents on the lifecycle bus only (not the default bus, not any bus).
-      const eventStatements = synth
-        .statementsOfRole(roleIdOf(fn))
-        .filter((s) => actionsOf([s]).some((a) => a.startsWith('events:')));
-      expect(eventStatements).toEqual([
-        {
-          Effect: 'Allow',
-          Action: 'events:PutEvents',
-          Resource: { 'Fn::GetAtt': [logicalId(synth.api.notifications.bus), 'Arn'] },
-        },
-      ]);
-    } else {
-      expect(env).not.toHaveProperty('EVENT_BUS_NAME');
-      expect(actions.filter((a) => a.startsWith('events:'))).toEqual([]);
-    }
+    expect(environmentOf(fn)).not.toHaveProperty('EVENT_BUS_NAME');
+    expect(actions.filter((a) => a.startsWith('events:'))).toEqual([]);
   });
 });
 
@@ -329,9 +307,8 @@ describe.each(STEP_GROUP_NAMES.map((group) => [group]))('step group %s', (group)
     expect(actions).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:Query', ...WRITE_ACTIONS]));
     expect(actions.filter((a) => a.startsWith('states:'))).toEqual([]);
     expect(fn.Properties?.Timeout).toBe(30);
-    // Only functions with steps that settle operations publish lifecycle events.
-    const publishes = STEP_GROUPS[group].some((step) => PUBLISHING_STEPS.includes(step));
-    expect(actions.includes('events:PutEvents')).toBe(publishes);
-    expect(env.EVENT_BUS_NAME).toEqual(publishes ? eventBusName() : undefined);
+    // Steps record lifecycle events with their writes; only the stream's publisher puts them on the bus.
+    expect(actions.filter((a) => a.startsWith('events:'))).toEqual([]);
+    expect(env).not.toHaveProperty('EVENT_BUS_NAME');
   });
 });

@@ -84,10 +84,10 @@ describe('the reconcile function', () => {
   const fn = (): CfnResource => synth.resource('AWS::Lambda::Function', functionId());
   const roleId = (): string => referencedId(fn().Properties?.Role) ?? '';
 
-  it('knows only the table and the event bus', () => {
+  it('knows only the table (events are published from the table stream)', () => {
     const props = fn().Properties ?? {};
     const env = (props.Environment as { Variables: Record<string, unknown> }).Variables;
-    expect(Object.keys(env).sort()).toEqual(['EVENT_BUS_NAME', 'TABLE_NAME']);
+    expect(Object.keys(env).sort()).toEqual(['TABLE_NAME']);
     expect(props.Timeout).toBe(30);
   });
 
@@ -104,7 +104,9 @@ describe('the reconcile function', () => {
         'dynamodb:BatchWriteItem',
       ]),
     );
-    expect(actions.filter((a) => a.startsWith('states:') || a.startsWith('lambda:'))).toEqual([]);
+    expect(
+      actions.filter((a) => a.startsWith('states:') || a.startsWith('lambda:') || a.startsWith('events:')),
+    ).toEqual([]);
     // sqs:SendMessage only to its own dead-letter queue.
     const sqs = statements.filter((s) => actionsOf([s]).some((a) => a.startsWith('sqs:')));
     expect(actionsOf(sqs)).toEqual(['sqs:SendMessage']);

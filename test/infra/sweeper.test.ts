@@ -70,13 +70,12 @@ describe('the sweep function', () => {
   const fn = (): CfnResource => synth.resource('AWS::Lambda::Function', functionId());
   const roleId = (): string => referencedId(fn().Properties?.Role) ?? '';
 
-  it('knows the table, both state machines, the event bus and the time scale the steps use', () => {
+  it('knows the table, both state machines and the time scale the steps use (not the event bus)', () => {
     const props = fn().Properties ?? {};
     const env = (props.Environment as { Variables: Record<string, unknown> }).Variables;
     expect(Object.keys(env).sort()).toEqual(
       [
         'DESTROY_STATE_MACHINE_ARN',
-        'EVENT_BUS_NAME',
         'PROVISION_STATE_MACHINE_ARN',
         'SIMULATION_TIME_SCALE',
         'TABLE_NAME',
@@ -112,7 +111,7 @@ describe('the sweep function', () => {
       new Set([stateMachineId('destroy-environment'), stateMachineId('provision-environment')]),
     );
     const services = new Set(actionsOf(statements).map((a) => a.split(':')[0]));
-    expect([...services].sort()).toEqual(['dynamodb', 'events', 'logs', 'sqs', 'states', 'xray']);
+    expect([...services].sort()).toEqual(['dynamodb', 'logs', 'sqs', 'states', 'xray']);
     // sqs:SendMessage only to its own dead-letter queue.
     const sqs = statements.filter((s) => actionsOf([s]).some((a) => a.startsWith('sqs:')));
     expect(actionsOf(sqs)).toEqual(['sqs:SendMessage']);

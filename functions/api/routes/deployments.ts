@@ -11,7 +11,7 @@ export const deploymentsRoutes = routeGroup('deployments', {
     operationId: 'createDeployment',
     method: 'POST',
     path: '/environments/{env_id}/deployments',
-    needs: { table: 'readwrite', startsWorkflows: ['deploy-release'], events: true },
+    needs: { table: 'readwrite', startsWorkflows: ['deploy-release'] },
     access: 'write',
     idempotent: true,
     summary:

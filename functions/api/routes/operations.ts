@@ -50,7 +50,6 @@ export const operationsRoutes = routeGroup('operations', {
     needs: {
       table: 'readwrite',
       startsWorkflows: ['provision-environment', 'destroy-environment'],
-      events: true,
     },
     access: 'write',
     idempotent: true,
