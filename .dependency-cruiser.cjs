@@ -8,6 +8,7 @@
  *   app        the composition root and the AWS adapters of the ports   data, domain, platform
  *   api, steps, events   the Lambda entry points and adapters           app, domain, platform
  *                                                                       (steps and events: not api)
+ * `cli/` (envctl) talks HTTP only: it imports nothing of the others.
  * `local/`, `lib/`, `bench/`, `bin/` and `test/` stand outside: they may use `functions/`,
  * `functions/` never uses them.
  */
@@ -17,10 +18,17 @@ const layer = (name) => `^functions/${name}/`;
 module.exports = {
   forbidden: [
     {
+      name: 'cli-talks-http-only',
+      severity: 'error',
+      comment: 'envctl uses the API through its generated client (cli/api/schema.ts), never its code.',
+      from: { path: '^cli/' },
+      to: { path: '^(functions|local|lib|bench|bin|test)/' },
+    },
+    {
       name: 'no-circular',
       severity: 'error',
       comment: 'Modules that import each other in a circle cannot be read (or loaded) one at a time.',
-      from: { path: '^(functions|lib|local|bench)/' },
+      from: { path: '^(functions|lib|local|bench|cli)/' },
       to: { circular: true },
     },
     {

@@ -1,0 +1,60 @@
+/** `login`, `logout`, `whoami`. */
+import { createInterface } from 'node:readline/promises';
+import type { Command } from 'commander';
+import { anonymousClient, unwrap } from '../api/client.ts';
+import { removeCredentials, writeCredentials } from '../credentials.ts';
+import { CliError, exitCodes } from '../errors.ts';
+import { fields, print } from '../output.ts';
+import { globals, session } from './common.ts';
+
+async function ask(question: string): Promise<string> {
+  if (!process.stdin.isTTY) {
+    throw new CliError(`${question.replace(/: $/, '')} is missing: pass it as a flag`, exitCodes.usage);
+  }
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return (await rl.question(question)).trim();
+  } finally {
+    rl.close();
+  }
+}
+
+export function authCommands(program: Command): void {
+  program
+    .command('login')
+    .description('Log in and store the ID and refresh tokens ($XDG_CONFIG_HOME/envctl/credentials.json)')
+    .option('--email <email>', 'the email address (asked on a terminal when missing)')
+    .option('--password <password>', 'the password (asked on a terminal when missing)')
+    .action(async (options: { email?: string; password?: string }, command: Command) => {
+      const g = globals(command);
+      const email = options.email ?? (await ask('Email: '));
+      const password = options.password ?? (await ask('Password: '));
+      const tokens = unwrap(
+        await anonymousClient(g.apiUrl).POST('/auth/login', { body: { email, password } }),
+      );
+      writeCredentials({
+        api_url: g.apiUrl,
+        email,
+        id_token: tokens.id_token,
+        refresh_token: tokens.refresh_token,
+      });
+      print(g, { email, logged_in: true }, () => `Logged in as ${email}`);
+    });
+
+  program
+    .command('logout')
+    .description('Forget the stored tokens')
+    .action((_options, command: Command) => {
+      const had = removeCredentials();
+      print(globals(command), { logged_out: had }, () => (had ? 'Logged out' : 'Not logged in'));
+    });
+
+  program
+    .command('whoami')
+    .description('Show the logged-in user (GET /me)')
+    .action(async (_options, command: Command) => {
+      const { api, g } = await session(command);
+      const me = unwrap(await api.GET('/me'));
+      print(g, me, () => fields({ email: me.email, user_id: me.user_id, role: me.role }));
+    });
+}

@@ -1,0 +1,173 @@
+/** `env create|list|get|delete|stop|start|update` (an environment is an id or a name). */
+import { type Command, Option } from 'commander';
+import { unwrap } from '../api/client.ts';
+import type { components } from '../api/schema.ts';
+import { fields, print, table } from '../output.ts';
+import { planText } from '../plan.ts';
+import { environmentId, projectId } from '../resolve.ts';
+import { accepted, collectParam, session } from './common.ts';
+
+type Plan = components['schemas']['Plan'];
+const isPlan = (body: object): body is Plan => 'dry_run' in body;
+
+interface CreateOptions {
+  name: string;
+  template: string;
+  type?: 'ephemeral' | 'persistent';
+  ttl?: string;
+  account?: string;
+  region?: string;
+  onFailure?: 'rollback' | 'keep';
+  param?: Record<string, unknown>;
+  plan?: boolean;
+  watch?: boolean;
+}
+
+export function envCommands(program: Command): void {
+  const env = program.command('env').description('Manage environments');
+
+  env
+    .command('create <project>')
+    .description('Create an environment in a project (id or name)')
+    .requiredOption('--name <name>', 'the environment name')
+    .requiredOption('--template <template>', 'the template (e.g. default)')
+    .addOption(new Option('--type <type>', 'ephemeral or persistent').choices(['ephemeral', 'persistent']))
+    .option('--ttl <hours>', 'hours to live (ephemeral)')
+    .option('--account <id>', 'the 12-digit AWS account')
+    .option('--region <region>', 'the AWS region')
+    .addOption(new Option('--on-failure <mode>', 'rollback or keep').choices(['rollback', 'keep']))
+    .option(
+      '--param <key=value>',
+      'a template parameter (repeatable; dotted keys nest; JSON values)',
+      collectParam,
+    )
+    .option('--plan', 'show the plan (a dry run) instead of creating')
+    .option('--watch', 'follow the provision live')
+    .action(async (projectArg: string, options: CreateOptions, command: Command) => {
+      const { api, g } = await session(command);
+      const project_id = await projectId(api, projectArg);
+      const body = {
+        name: options.name,
+        template: options.template,
+        type: options.type,
+        ttl_hours: options.ttl === undefined ? undefined : Number(options.ttl),
+        account_id: options.account,
+        region: options.region as components['schemas']['CreateEnvironmentRequest']['region'],
+        on_failure: options.onFailure,
+        parameters: options.param ?? {},
+      };
+      const answer = unwrap(
+        await api.POST('/projects/{project_id}/environments', {
+          params: { path: { project_id }, query: options.plan ? { dry_run: 'true' as const } : {} },
+          body,
+        }),
+      );
+      if (isPlan(answer)) return print(g, answer, () => planText(answer));
+      await accepted(api, g, answer, Boolean(options.watch));
+    });
+
+  env
+    .command('list')
+    .description('List environments')
+    .option('--project <project>', 'only this project (id or name)')
+    .option('--status <status>', 'only this status')
+    .action(async (options: { project?: string; status?: string }, command: Command) => {
+      const { api, g } = await session(command);
+      const project_id = options.project ? await projectId(api, options.project) : undefined;
+      const query = { limit: 100, project_id, status: options.status } as {
+        limit: number;
+        project_id?: string;
+      };
+      const page = unwrap(await api.GET('/environments', { params: { query } }));
+      print(g, page.items, () =>
+        table(
+          ['ID', 'NAME', 'STATUS', 'TEMPLATE', 'PROJECT'],
+          page.items.map((e) => [e.id, e.name, e.status, e.template, e.project_id]),
+        ),
+      );
+    });
+
+  env
+    .command('get <env>')
+    .description('Show an environment')
+    .action(async (arg: string, _options, command: Command) => {
+      const { api, g } = await session(command);
+      const env_id = await environmentId(api, arg);
+      const e = unwrap(await api.GET('/environments/{env_id}', { params: { path: { env_id } } }));
+      print(g, e, () =>
+        fields({
+          id: e.id,
+          name: e.name,
+          status: e.status,
+          template: e.template,
+          progress: `layer ${e.progress.layer}/${e.progress.layers}, ${e.progress.stacks_done}/${e.progress.stacks} stacks`,
+          base_url: e.base_url ?? '',
+          operation: e.current_operation_id ?? '',
+        }),
+      );
+    });
+
+  env
+    .command('delete <env>')
+    .description('Destroy an environment')
+    .option('--watch', 'follow the destroy live')
+    .action(async (arg: string, options: { watch?: boolean }, command: Command) => {
+      const { api, g } = await session(command);
+      const env_id = await environmentId(api, arg);
+      const answer = unwrap(await api.DELETE('/environments/{env_id}', { params: { path: { env_id } } }));
+      if (isPlan(answer)) return print(g, answer, () => planText(answer));
+      await accepted(api, g, answer, Boolean(options.watch));
+    });
+
+  for (const verb of ['stop', 'start'] as const) {
+    env
+      .command(`${verb} <env>`)
+      .description(`${verb === 'stop' ? 'Stop' : 'Start'} an environment`)
+      .option('--watch', 'follow it live')
+      .action(async (arg: string, options: { watch?: boolean }, command: Command) => {
+        const { api, g } = await session(command);
+        const env_id = await environmentId(api, arg);
+        const params = { params: { path: { env_id } } };
+        const answer = unwrap(
+          verb === 'stop'
+            ? await api.POST('/environments/{env_id}/stop', params)
+            : await api.POST('/environments/{env_id}/start', params),
+        );
+        await accepted(api, g, answer, Boolean(options.watch));
+      });
+  }
+
+  env
+    .command('update <env>')
+    .description('Change template parameters')
+    .option(
+      '--param <key=value>',
+      'a template parameter (repeatable; dotted keys nest; JSON values)',
+      collectParam,
+    )
+    .option('--plan', 'show the plan (a dry run) instead of updating')
+    .option('--watch', 'follow the update live')
+    .action(
+      async (
+        arg: string,
+        options: { param?: Record<string, unknown>; plan?: boolean; watch?: boolean },
+        command: Command,
+      ) => {
+        const { api, g } = await session(command);
+        const env_id = await environmentId(api, arg);
+        const current = unwrap(await api.GET('/environments/{env_id}', { params: { path: { env_id } } }));
+        const answer = unwrap(
+          await api.PATCH('/environments/{env_id}', {
+            params: {
+              path: { env_id },
+              query: options.plan ? { dry_run: 'true' as const } : {},
+              header: { 'If-Match': `"${current.version}"` },
+            },
+            body: { parameters: options.param ?? {} },
+          }),
+        );
+        if (isPlan(answer)) return print(g, answer, () => planText(answer));
+        await accepted(api, g, answer, Boolean(options.watch));
+      },
+    );
+}

@@ -1,0 +1,178 @@
+/**
+ * envctl as a child process against local mode: login (file modes), whoami, projects, env
+ * create --watch (NDJSON and plain text), env get, ops list, logs, and the exit codes
+ * 2 (usage), 3 (not logged in), 4 (not found) and 5 (a run that fails).
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { LOCAL_PASSWORD } from '../../local/cognito/seed-data.ts';
+import { useLocalMode } from './support.ts';
+
+const local = useLocalMode();
+const config = mkdtempSync(join(tmpdir(), 'envctl-'));
+const envctl = new URL('../../cli/envctl.ts', import.meta.url).pathname;
+afterAll(() => rmSync(config, { recursive: true, force: true }));
+
+interface Result {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs envctl (not a terminal: stdout and stderr are pipes), polling runs every 50 ms. */
+function run(args: string[], xdg = config): Promise<Result> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [envctl, '--api-url', local.runtime.baseUrl, ...args],
+      {
+        env: { PATH: process.env.PATH, XDG_CONFIG_HOME: xdg, ENVCTL_POLL_MS: '50', HOME: config },
+        timeout: 60_000,
+      },
+      (error, stdout, stderr) => {
+        const code = error ? Number((error as { code?: unknown }).code ?? 1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
+  });
+}
+
+const lines = (text: string) =>
+  text
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+
+describe('envctl', () => {
+  it('answers 3 with no stored login, 2 on a usage error', async () => {
+    const empty = mkdtempSync(join(tmpdir(), 'envctl-empty-'));
+    const whoami = await run(['whoami'], empty);
+    const usage = await run(['env', 'create', 'payments']);
+    rmSync(empty, { recursive: true, force: true });
+    expect(whoami).toMatchObject({
+      code: 3,
+      stdout: '',
+      stderr: 'envctl: Not logged in: run envctl login\n',
+    });
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toContain("error: required option '--name <name>' not specified");
+  });
+
+  it('logs in (directory 0700, file 0600) and says who the user is', async () => {
+    const login = await run(['login', '--email', 'developer@example.com', '--password', LOCAL_PASSWORD]);
+    expect(login).toMatchObject({ code: 0, stdout: 'Logged in as developer@example.com\n' });
+    expect(statSync(join(config, 'envctl')).mode & 0o777).toBe(0o700);
+    const file = join(config, 'envctl', 'credentials.json');
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(Object.keys(JSON.parse(readFileSync(file, 'utf8'))).sort()).toEqual([
+      'api_url',
+      'email',
+      'id_token',
+      'refresh_token',
+    ]);
+    const whoami = await run(['-o', 'json', 'whoami']);
+    expect(whoami.code).toBe(0);
+    expect(JSON.parse(whoami.stdout)).toMatchObject({ email: 'developer@example.com', role: 'Developers' });
+  });
+
+  it('creates, lists and gets a project by name', async () => {
+    const created = await run(['-o', 'json', 'projects', 'create', 'cli-project']);
+    expect(created.code).toBe(0);
+    const project = JSON.parse(created.stdout) as { id: string; name: string };
+    expect(project.name).toBe('cli-project');
+    const list = await run(['-o', 'json', 'projects', 'list']);
+    expect((JSON.parse(list.stdout) as { id: string }[]).map((p) => p.id)).toContain(project.id);
+    const got = await run(['-o', 'json', 'projects', 'get', 'cli-project']);
+    expect(JSON.parse(got.stdout)).toMatchObject({
+      id: project.id,
+      name: 'cli-project',
+      live_environments: 0,
+    });
+  });
+
+  it('creates an environment with --watch -o json: NDJSON ending succeeded; env get, ops list, logs', async () => {
+    const create = await run([
+      '-o',
+      'json',
+      'env',
+      'create',
+      'cli-project',
+      '--name',
+      'cli-json',
+      '--template',
+      'default',
+      '--account',
+      '400000000001',
+      '--watch',
+    ]);
+    expect(create.code, create.stderr).toBe(0);
+    const events = lines(create.stdout);
+    expect(events[0]).toMatchObject({ type: 'operation', status: 'running' });
+    expect(events.at(-1)).toMatchObject({ type: 'end', status: 'succeeded', error: null });
+    const provisioned = events
+      .filter((e) => e.type === 'stack' && e.status === 'provisioned')
+      .map((e) => e.name);
+    expect(new Set(provisioned).size).toBe(16);
+
+    const env = await run(['-o', 'json', 'env', 'get', 'cli-json']);
+    expect(JSON.parse(env.stdout)).toMatchObject({ name: 'cli-json', status: 'running' });
+    const ops = await run(['-o', 'json', 'ops', 'list', 'cli-json']);
+    expect((JSON.parse(ops.stdout) as object[])[0]).toMatchObject({ kind: 'provision', status: 'succeeded' });
+    const logs = await run(['logs', 'cli-json', '--stack', 'network']);
+    expect(logs.code).toBe(0);
+    expect(
+      logs.stdout
+        .trim()
+        .split('\n')
+        .every((l) => l.includes(' [network] ')),
+    ).toBe(true);
+  });
+
+  it('watches in plain text when stdout is not a terminal: no escape bytes, one line per layer', async () => {
+    const create = await run([
+      'env',
+      'create',
+      'cli-project',
+      '--name',
+      'cli-text',
+      '--template',
+      'default',
+      '--account',
+      '400000000002',
+      '--watch',
+    ]);
+    expect(create.code, create.stderr).toBe(0);
+    expect(create.stdout).not.toContain('\u001b');
+    expect(create.stdout).toMatch(/Layer 1/);
+    expect(create.stdout).toMatch(/network: provisioned/);
+    expect(create.stdout).toMatch(/operation op_[0-9a-z]{26}: succeeded\n$/);
+  });
+
+  it('answers 4 for an unknown environment and 5 when the run fails', async () => {
+    const unknown = await run(['env', 'get', 'no-such-env']);
+    expect(unknown).toMatchObject({ code: 4, stderr: 'envctl: No environment named no-such-env\n' });
+    const failing = await run([
+      'env',
+      'create',
+      'cli-project',
+      '--name',
+      'cli-fail',
+      '--template',
+      'default',
+      '--account',
+      '400000000003',
+      '--on-failure',
+      'keep',
+      '--param',
+      'simulate.fail_stacks=["security"]',
+      '--watch',
+    ]);
+    expect(failing.code).toBe(5);
+    expect(failing.stdout).toMatch(/failed stacks: security/);
+    // listr2's plain renderer reports the failed stack on stderr, then envctl says how the run ended.
+    expect(failing.stderr).toMatch(/security: failed .*\nenvctl: The operation ended failed\n$/);
+  });
+});
