@@ -148,7 +148,9 @@ describe('envctl', () => {
     expect(create.stdout).not.toContain('\u001b');
     expect(create.stdout).toMatch(/Layer 1/);
     expect(create.stdout).toMatch(/network: provisioned/);
-    expect(create.stdout).toMatch(/operation op_[0-9a-z]{26}: succeeded\n$/);
+    // The summary: the run, then the environment's outputs, one `stack.key = value` line each.
+    expect(create.stdout).toMatch(/operation op_[0-9a-z]{26}: succeeded\noutputs:\n( {2}\S+ = .*\n)+$/);
+    expect(create.stdout).toMatch(/\n {2}network\.vpc_id = vpc-[0-9a-f]{17}\n/);
   });
 
   it('answers 4 for an unknown environment and 5 when the run fails', async () => {
