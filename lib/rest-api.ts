@@ -14,10 +14,10 @@ import {
   EndpointType,
   type IResource,
   LambdaIntegration,
-  ResponseTransferMode,
   LogGroupLogDestination,
   type Method,
   MethodLoggingLevel,
+  ResponseTransferMode,
   ResponseType,
   RestApi,
 } from 'aws-cdk-lib/aws-apigateway';
