@@ -5,7 +5,7 @@
  * dispatches on the method and path). A group's function gets the environment and the
  * grants of the union of its routes' `needs`, nothing more, and one permission for the API.
  */
-import { RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import {
   AccessLogField,
   AccessLogFormat,
@@ -17,6 +17,7 @@ import {
   LogGroupLogDestination,
   type Method,
   MethodLoggingLevel,
+  ResponseTransferMode,
   ResponseType,
   RestApi,
 } from 'aws-cdk-lib/aws-apigateway';
@@ -202,6 +203,9 @@ export class ProvisioningRestApi extends Construct {
         entry: apiGroupEntry(group),
         description: `API routes (${group}): ${members.map((r) => r.operationId).join(', ')}`.slice(0, 256),
         environment: environmentFor(needs, props),
+        // A streaming function (§37) holds a run's stream open up to ~14 minutes, then asks the
+        // client to reconnect: Lambda's and a streamed integration's limit is 15.
+        ...(members.some((r) => r.streaming) ? { timeout: Duration.minutes(15) } : {}),
       });
       grantNeeds(fn, needs, props);
       functions.set(group, fn);
@@ -217,7 +221,14 @@ export class ProvisioningRestApi extends Construct {
       route.method,
       // Proxy integration. One permission per function, for the whole API (not one per method):
       // the function serves only its group's routes, and the stack stays within its resource budget.
-      new LambdaIntegration(fn, { proxy: true, scopePermissionToMethod: false }),
+      new LambdaIntegration(fn, {
+        proxy: true,
+        scopePermissionToMethod: false,
+        // A streaming route (§37) sends its answer as the function writes it (Server-Sent Events).
+        ...(route.streaming
+          ? { responseTransferMode: ResponseTransferMode.STREAM, timeout: Duration.minutes(15) }
+          : {}),
+      }),
       isPublic
         ? { operationName: route.operationId, authorizationType: AuthorizationType.NONE }
         : {

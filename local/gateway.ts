@@ -24,6 +24,7 @@ import { proxyEvent, proxyHeaders } from './gateway/proxy-event.ts';
 import { proxyResponse } from './gateway/proxy-result.ts';
 import { requestIds, responder } from './gateway/responses.ts';
 import { createRouter } from './gateway/routing.ts';
+import { pipeStream } from './gateway/streaming.ts';
 import { LOCAL_ACCOUNT_ID } from './lambda-context.ts';
 import { BodyTooLargeError, closeServer, LOOPBACK, listen, readBody } from './net.ts';
 
@@ -113,10 +114,11 @@ export async function startGateway(options: GatewayOptions): Promise<LocalGatewa
     const queryAt = rawUrl.indexOf('?');
     const fullPath = queryAt === -1 ? rawUrl : rawUrl.slice(0, queryAt);
     const search = queryAt === -1 ? '' : rawUrl.slice(queryAt + 1);
-    const { finish, fail } = responder(res, ids, (status, headers, body) => {
+    const exchanged = (status: number, headers: Record<string, string | string[]>, body: Buffer) => {
       log(`${method} ${fullPath} → ${status} (${Date.now() - started} ms)`);
       options.onExchange?.({ method, path: fullPath, search, status, headers, body });
-    });
+    };
+    const { finish, fail } = responder(res, ids, exchanged);
 
     // 1. The payload limit applies before anything else looks at the request.
     let rawBody: Buffer;
@@ -176,6 +178,16 @@ export async function startGateway(options: GatewayOptions): Promise<LocalGatewa
     });
 
     // 6. Invoke the function.
+    if (route.streaming) {
+      await pipeStream(
+        res,
+        ids.headers,
+        (stream) => invoke.stream(route.group, event, ids.headers['x-amzn-trace-id'], stream),
+        { fail, exchanged, quiet: options.quiet === true, group: route.group },
+      );
+      return;
+    }
+
     let outcome: IntegrationOutcome;
     try {
       outcome = await invoke(route.group, event, ids.headers['x-amzn-trace-id']);

@@ -22,6 +22,7 @@ export const API_GROUPS = [
   'deployments',
   'catalog',
   'insights',
+  'streams',
 ] as const;
 
 export type ApiGroup = (typeof API_GROUPS)[number];
@@ -38,8 +39,10 @@ export type RouteAccess = 'public' | 'read' | 'write';
 export interface RouteResponse {
   description: string;
   schema?: z.ZodMiniType;
-  /** Content type when not JSON (Swagger UI's HTML page). */
+  /** Content type when not JSON (Swagger UI's HTML page, a stream's `text/event-stream`). */
   contentType?: string;
+  /** What a non-JSON body holds (the description of its string schema in OpenAPI). */
+  contentDescription?: string;
 }
 
 /**
@@ -97,6 +100,12 @@ export interface RouteDefinition {
    * a replay answers the first 2xx answer again (docs/decisions.md §34). Adds 409 and 422.
    */
   idempotent?: boolean;
+  /**
+   * The answer is streamed (Server-Sent Events, docs/decisions.md §37): the CDK method uses
+   * `ResponseTransferMode.STREAM` and the local gateway pipes the handler's stream. Its group's
+   * entry point exports a streaming handler (`awslambda.streamifyResponse`).
+   */
+  streaming?: boolean;
 }
 
 /** A route as its group's file declares it: the group is stamped by {@link routeGroup}. */

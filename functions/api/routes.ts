@@ -17,6 +17,7 @@ import { metaRoutes } from './routes/meta.ts';
 import { operationsRoutes } from './routes/operations.ts';
 import { projectsRoutes } from './routes/projects.ts';
 import { stacksRoutes } from './routes/stacks.ts';
+import { streamsRoutes } from './routes/streams.ts';
 
 export const routes = {
   ...metaRoutes,
@@ -28,6 +29,7 @@ export const routes = {
   ...deploymentsRoutes,
   ...catalogRoutes,
   ...insightsRoutes,
+  ...streamsRoutes,
 } satisfies Record<string, RouteDefinition & { group: ApiGroup }>;
 
 export type RouteName = keyof typeof routes;

@@ -44,6 +44,7 @@ import type {
 import type { EnvironmentDeps, EnvironmentSettings } from '../domain/use-cases/environments.ts';
 import type { InsightsDeps } from '../domain/use-cases/events.ts';
 import type { ProjectDeps } from '../domain/use-cases/projects.ts';
+import type { RunStreamDeps } from '../domain/use-cases/run-stream.ts';
 import type { SweeperDeps, SweepSettings } from '../domain/use-cases/ttl.ts';
 import type { ReconcilerDeps, WorkflowDeps, WorkflowSettings } from '../domain/workflow/run.ts';
 import { simulationConfig } from '../platform/config.ts';
@@ -123,6 +124,13 @@ export const deploymentDeps: DeploymentDeps = {
   deployments,
   logs,
   starter: rollouts,
+};
+
+export const runStreamDeps: RunStreamDeps = {
+  environments,
+  operations,
+  deployments,
+  logs,
 };
 
 export const insightsDeps: InsightsDeps & AuditDeps = {

@@ -4,11 +4,12 @@
  * first, and `since` is a range on the sort key. Items carry `ttl` (epoch seconds):
  * DynamoDB deletes them some time after 30 days.
  */
-import { BatchWriteCommand, type BatchWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, type BatchWriteCommandInput, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { monotonicFactory } from 'ulid';
 import { TransientStoreError } from '../domain/errors.ts';
 import type { LogFilter, LogRecord, Page, PageRequest } from '../domain/model.ts';
 import type { LogStore } from '../domain/ports.ts';
+import type { IdentifiedLog } from '../domain/run-events.ts';
 import { documentClient, tableName } from './client.ts';
 import { type TransactItems, transactWrite } from './conditions.ts';
 import { logKeys } from './keys.ts';
@@ -172,5 +173,46 @@ export class DynamoLogStore implements LogStore {
       spec.readAhead = FILTERED_READ_AHEAD;
     }
     return queryPage(spec, page, logFromItem);
+  }
+
+  async linesAfter(
+    environmentId: string,
+    run: { operation_id: string } | { deployment_id: string },
+    after: { id: string } | { since: string },
+    limit: number,
+  ): Promise<IdentifiedLog[]> {
+    const [field, value] =
+      'operation_id' in run ? ['operation_id', run.operation_id] : ['deployment_id', run.deployment_id];
+    // Strictly after a line's key; at or after a timestamp. `~` sorts after every key's characters.
+    const from =
+      'id' in after ? `${logKeys.prefix}${after.id}` : logKeys.from(sortableTimestamp(after.since));
+    const lines: IdentifiedLog[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const result = await documentClient().send(
+        new QueryCommand({
+          TableName: tableName(),
+          KeyConditionExpression: 'PK = :pk AND SK BETWEEN :from AND :to',
+          FilterExpression: '#run = :run',
+          ExpressionAttributeNames: { '#run': field },
+          ExpressionAttributeValues: {
+            ':pk': logKeys.partition(environmentId),
+            ':from': from,
+            ':to': `${logKeys.prefix}~`,
+            ':run': value,
+          },
+          Limit: FILTERED_READ_AHEAD,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of result.Items ?? []) {
+        const id = String(item.SK).slice(logKeys.prefix.length);
+        if ('id' in after && id === after.id) continue;
+        lines.push({ id, log: logFromItem(item) });
+        if (lines.length >= limit) return lines;
+      }
+      startKey = result.LastEvaluatedKey;
+    } while (startKey);
+    return lines;
   }
 }

@@ -29,6 +29,7 @@ import type {
   StackRecord,
 } from './model.ts';
 import type { ResolvedParameters } from './parameters.ts';
+import type { IdentifiedLog } from './run-events.ts';
 import type {
   EnvironmentStatusValue,
   EnvironmentTypeValue,
@@ -367,6 +368,17 @@ export interface LogStore {
   append(events: LogRecord[]): Promise<void>;
   /** Oldest first, filtered, paginated. */
   list(environmentId: string, filter: LogFilter, page: PageRequest): Promise<Page<LogRecord>>;
+  /**
+   * The lines of one operation or deployment written after the line `after` (an id from an
+   * earlier call, or a timestamp to start at), oldest first, each with its id (its sort key
+   * without `LOG#`), at most `limit`: what a run's live stream polls (docs/decisions.md §37).
+   */
+  linesAfter(
+    environmentId: string,
+    run: { operation_id: string } | { deployment_id: string },
+    after: { id: string } | { since: string },
+    limit: number,
+  ): Promise<IdentifiedLog[]>;
 }
 
 /**

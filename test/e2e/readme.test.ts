@@ -41,7 +41,17 @@ function runBash(
 /** The bash blocks of the README's tested sections, in order. */
 function walkthroughScript(): string {
   const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
-  return ['walkthrough', 'engine', 'ttl', 'audit', 'deployments', 'events', 'stacks', 'idempotency']
+  return [
+    'walkthrough',
+    'engine',
+    'streams',
+    'ttl',
+    'audit',
+    'deployments',
+    'events',
+    'stacks',
+    'idempotency',
+  ]
     .map(
       (name) => new RegExp(`<!-- ${name}:start -->([\\s\\S]*?)<!-- ${name}:end -->`).exec(readme)?.[1] ?? '',
     )

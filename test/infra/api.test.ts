@@ -57,6 +57,44 @@ describe('REST API methods', () => {
   });
 });
 
+describe('streaming methods (docs/decisions.md §37)', () => {
+  it('stream exactly the streaming routes’ answers, with a 15-minute integration and function timeout', () => {
+    // Arrange
+    const methods = routeMethods(synth.apiTemplate);
+    const functions = synth.resourcesOfType('AWS::Lambda::Function');
+
+    // Act
+    const modes = routeList.map((route) => {
+      const method = methods.get(`${route.method} ${route.path}`);
+      const integration = method?.Properties?.Integration as {
+        ResponseTransferMode?: string;
+        TimeoutInMillis?: number;
+      };
+      const fn = functions[method ? integratedFunctionId(method) : ''];
+      return [
+        route.operationId,
+        integration.ResponseTransferMode ?? 'BUFFERED',
+        integration.TimeoutInMillis ?? 29_000,
+        fn?.Properties?.Timeout,
+      ];
+    });
+
+    // Assert
+    const streaming = modes.filter(([, mode]) => mode === 'STREAM');
+    expect(streaming).toEqual([
+      ['streamOperation', 'STREAM', 900_000, 900],
+      ['streamDeployment', 'STREAM', 900_000, 900],
+    ]);
+    expect(routeList.filter((r) => r.streaming).map((r) => r.operationId)).toEqual([
+      'streamOperation',
+      'streamDeployment',
+    ]);
+    for (const [id, , timeout, fnTimeout] of modes.filter(([, mode]) => mode !== 'STREAM')) {
+      expect([id, timeout, fnTimeout]).toEqual([id, 29_000, 10]);
+    }
+  });
+});
+
 describe('REST API stage', () => {
   it('is v1, throttled, traced, with JSON access logs and execution logging', () => {
     const stages = Object.values(synth.resourcesOfType('AWS::ApiGateway::Stage'));

@@ -123,6 +123,16 @@ export const IDEMPOTENCY_KEY_PARAMETER = {
   schema: { type: 'string', minLength: 1, maxLength: MAX_IDEMPOTENCY_KEY_LENGTH },
 };
 
+/** The optional `Last-Event-ID` request header of a streaming route (docs/decisions.md §37). */
+export const LAST_EVENT_ID_PARAMETER = {
+  name: 'Last-Event-ID',
+  in: 'header',
+  required: false,
+  description:
+    'Resumes the stream: only the events after the one with this id are sent (an id the stream never sent starts from the beginning).',
+  schema: { type: 'string', maxLength: 200 },
+};
+
 /** The header marking a replayed answer, on the successful answers of an idempotent route. */
 export const REPLAYED_HEADERS = {
   [REPLAYED_HEADER]: {

@@ -15,6 +15,7 @@ import {
   errorResponses,
   IDEMPOTENCY_KEY_PARAMETER,
   IF_MATCH_PARAMETER,
+  LAST_EVENT_ID_PARAMETER,
   REPLAYED_HEADERS,
   TAGS,
 } from './openapi-derived.ts';
@@ -261,6 +262,7 @@ function operation(route: RouteDefinition, views: Views): Record<string, unknown
     ...parametersOf(view(route.request?.query), 'query'),
     ...(route.ifMatch ? [IF_MATCH_PARAMETER] : []),
     ...(route.idempotent ? [IDEMPOTENCY_KEY_PARAMETER] : []),
+    ...(route.streaming ? [LAST_EVENT_ID_PARAMETER] : []),
   ];
   const replayed = route.idempotent ? { headers: REPLAYED_HEADERS } : {};
   const body = view(route.request?.body);
@@ -278,7 +280,16 @@ function operation(route: RouteDefinition, views: Views): Record<string, unknown
         description: success.description,
         ...replayed,
         ...(success.schema || success.contentType
-          ? { content: { [contentType]: { schema: view(success.schema) ?? { type: 'string' } } } }
+          ? {
+              content: {
+                [contentType]: {
+                  schema: view(success.schema) ?? {
+                    type: 'string',
+                    ...(success.contentDescription ? { description: success.contentDescription } : {}),
+                  },
+                },
+              },
+            }
           : {}),
       },
       ...Object.fromEntries(
