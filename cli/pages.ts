@@ -48,5 +48,5 @@ export async function collect<T>(
 
 /** The stderr note when a list stopped at its limit. */
 export function noteMore(what: string, limit: number, more: boolean): void {
-  if (more) note(`Showing the first ${limit} ${what}; more exist (use --limit to see more)`);
+  if (more) note(`${what}: showing the first ${limit}; more exist (use --limit to see more)`);
 }
