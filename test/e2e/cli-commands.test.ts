@@ -185,10 +185,9 @@ describe('envctl commands', () => {
       input: `${LOCAL_PASSWORD}\n`,
     });
     expect(parse(login)).toEqual({ email: 'developer@example.com', logged_in: true });
-    expect(parse(await json(['whoami']))).toMatchObject({
-      email: 'developer@example.com',
-      role: 'Developers',
-    });
+    const me = parse(await json(['whoami']));
+    expect(keys(me)).toEqual(['email', 'groups', 'name', 'role', 'user_id']);
+    expect(me).toMatchObject({ email: 'developer@example.com', groups: ['Developers'], role: 'Developers' });
   });
 
   it('creates, gets and deletes projects; a project with environments is not deleted', async () => {
@@ -209,6 +208,11 @@ describe('envctl commands', () => {
       stderr: '',
     });
     expect(parse(await json(['projects', 'get', shared.projectId]))).toEqual(created);
+    expect(await run(['projects', 'list'])).toEqual({
+      code: 0,
+      stderr: '',
+      stdout: `ID                              NAME      LIVE ENVIRONMENTS\n${shared.projectId}  cli-cmds  0\n`,
+    });
 
     const empty = parse(await json(['projects', 'create', 'cli-empty']));
     const deleted = await run(['projects', 'delete', 'cli-empty']);
@@ -441,6 +445,18 @@ describe('envctl commands', () => {
     const list = JSON.parse(ops.stdout) as Json[];
     expect(list.map(keys)).toEqual([OPERATION]);
     expect(list[0]).toMatchObject({ id: opId, kind: 'provision', status: 'failed', attempt: 1 });
+    const logs = await json(['logs', 'flaky', '--stack', 'security', '--level', 'ERROR']);
+    expect(logs.code, logs.stderr).toBe(0);
+    const errors = jsonLines(logs.stdout);
+    expect(errors.map(keys)).toEqual(
+      errors.map(() => ['deployment_id', 'level', 'message', 'operation_id', 'stack', 'timestamp']),
+    );
+    expect(errors[0]).toMatchObject({
+      level: 'ERROR',
+      stack: 'security',
+      operation_id: opId,
+      deployment_id: null,
+    });
     const fixed = parse(await json(['env', 'update', 'flaky', '--param', 'simulate={}']));
     expect(keys(fixed)).toEqual(ACCEPTED);
     expect(fixed).toMatchObject({ status: 'failed', operation: null, parameters: { simulate: {} } });
