@@ -309,6 +309,11 @@ function operation(route: RouteDefinition, views: Views): Record<string, unknown
   };
 }
 
+/** A route's path in OpenAPI: API Gateway's greedy `{proxy+}` is the parameter `{proxy}` there. */
+export function openApiPath(path: string): string {
+  return path.replace(/\{([^}+]+)\+\}/g, '{$1}');
+}
+
 /**
  * The document of `routes` (the route table by default). Throws when it cannot be exact:
  * two different schemas under one component name, a tag or a status without a description,
@@ -321,9 +326,10 @@ export function openApiDocument(
   const { components, roots } = convertAll([...routes]);
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of routes) {
-    const methods = paths[route.path] ?? {};
+    const path = openApiPath(route.path);
+    const methods = paths[path] ?? {};
     methods[route.method.toLowerCase()] = operation(route, roots);
-    paths[route.path] = methods;
+    paths[path] = methods;
   }
   const document = {
     openapi: '3.1.0',
