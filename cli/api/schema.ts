@@ -7308,6 +7308,13 @@ export interface operations {
                     "text/html": string;
                 };
             };
+            /** @description Not modified: the file still has the ETag the request named */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Malformed JSON, or an invalid path, query or header parameter (unknown query parameters included) */
             400: {
                 headers: {
@@ -7382,7 +7389,18 @@ export interface operations {
                 };
                 content: {
                     "text/html": string;
+                    "text/javascript": string;
+                    "text/css": string;
+                    "image/svg+xml": string;
+                    "text/plain": string;
                 };
+            };
+            /** @description Not modified: the file still has the ETag the request named */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Malformed JSON, or an invalid path, query or header parameter (unknown query parameters included) */
             400: {

@@ -44,6 +44,8 @@ export interface RouteResponse {
   contentType?: string;
   /** What a non-JSON body holds (the description of its string schema in OpenAPI). */
   contentDescription?: string;
+  /** Further content types of the same answer, each a string body (the console's files). */
+  otherContentTypes?: string[];
 }
 
 /**

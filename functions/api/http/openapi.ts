@@ -258,7 +258,15 @@ function operation(route: RouteDefinition, views: Views): Record<string, unknown
   const { success } = route;
   const contentType = success.contentType ?? 'application/json';
   const parameters = [
-    ...parametersOf(view(route.request?.params), 'path'),
+    ...parametersOf(view(route.request?.params), 'path').map((parameter) =>
+      route.path.includes(`{${String(parameter.name)}+}`)
+        ? {
+            ...parameter,
+            description: 'The rest of the path, slashes included (API Gateway’s greedy `{proxy+}`)',
+            'x-greedy': true,
+          }
+        : parameter,
+    ),
     ...parametersOf(view(route.request?.query), 'query'),
     ...(route.ifMatch ? [IF_MATCH_PARAMETER] : []),
     ...(route.idempotent ? [IDEMPOTENCY_KEY_PARAMETER] : []),
@@ -288,6 +296,9 @@ function operation(route: RouteDefinition, views: Views): Record<string, unknown
                     ...(success.contentDescription ? { description: success.contentDescription } : {}),
                   },
                 },
+                ...Object.fromEntries(
+                  (success.otherContentTypes ?? []).map((type) => [type, { schema: { type: 'string' } }]),
+                ),
               },
             }
           : {}),

@@ -26,10 +26,13 @@ const CONTENT_TYPES: Readonly<Record<string, string>> = {
   '.mjs': 'text/javascript; charset=utf-8',
   '.css': 'text/css; charset=utf-8',
   '.svg': 'image/svg+xml',
-  '.json': 'application/json',
-  '.map': 'application/json',
   '.txt': 'text/plain; charset=utf-8',
 };
+
+/** The content types of {@link CONTENT_TYPES}, without parameters (for the OpenAPI document). */
+export const ASSET_MEDIA_TYPES: readonly string[] = [
+  ...new Set(Object.values(CONTENT_TYPES).map((type) => type.split(';')[0] ?? type)),
+];
 
 /** `undefined` (the bare `/console`) and extension-less paths are the page; others name a file. */
 export function resolveAsset(proxy: string | undefined): AssetTarget {

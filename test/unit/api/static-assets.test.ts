@@ -23,6 +23,7 @@ describe('the console’s path rules', () => {
     expect(contentTypeOf('assets/a-1.css')).toBe('text/css; charset=utf-8');
     expect(contentTypeOf('logo.svg')).toBe('image/svg+xml');
     expect(contentTypeOf('photo.png')).toBeUndefined();
+    expect(contentTypeOf('index.js.map')).toBeUndefined();
   });
 
   it('keeps hashed assets for a year and revalidates everything else', () => {
