@@ -1,6 +1,7 @@
 /** The console's shell: sign-in gate, the signed-in user (GET /me), navigation and the screens. */
 import { api, unwrap } from './api.ts';
 import { Link, match, useLocation } from './router.tsx';
+import { Audit } from './screens/audit.tsx';
 import { CreateEnvironment } from './screens/create-environment.tsx';
 import { EnvironmentPage } from './screens/environment.tsx';
 import { Environments } from './screens/environments.tsx';
@@ -10,7 +11,7 @@ import { SignIn } from './screens/sign-in.tsx';
 import { setSession, useSession } from './session.ts';
 import { ErrorBox, MeContext, useLoad } from './ui.tsx';
 
-function Screen({ path }: { path: string }) {
+function Screen({ path, admin }: { path: string; admin: boolean }) {
   const query = new URLSearchParams(path.split('?')[1] ?? '');
   const project = query.get('project_id') ?? undefined;
   const env = match('/environments/:id', path);
@@ -19,6 +20,7 @@ function Screen({ path }: { path: string }) {
   if (env?.id) return <EnvironmentPage key={env.id} id={env.id} />;
   if (op?.id) return <RunView key={op.id} id={op.id} />;
   if (match('/projects', path)) return <Projects />;
+  if (admin && match('/audit', path)) return <Audit />;
   return <Environments key={project ?? ''} initialProject={project} />;
 }
 
@@ -36,6 +38,7 @@ export function App() {
         <nav aria-label="Main">
           <Link to="/">Environments</Link>
           <Link to="/projects">Projects</Link>
+          {me.data?.role === 'Administrators' ? <Link to="/audit">Audit log</Link> : null}
           <a href="/v1/docs">API docs</a>
         </nav>
         <div className="who">
@@ -50,7 +53,7 @@ export function App() {
       </header>
       <main>
         <ErrorBox message={me.error} />
-        {me.data ? <Screen path={path} /> : null}
+        {me.data ? <Screen path={path} admin={me.data.role === 'Administrators'} /> : null}
       </main>
     </MeContext.Provider>
   );

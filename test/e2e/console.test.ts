@@ -14,6 +14,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildConsole } from '../../local/console-build.ts';
 import { useLocalMode } from './support.ts';
 
+type Group = 'Developers' | 'ReadOnly' | 'Administrators';
+
 const CHROMIUM = '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);
 const ARTIFACTS = join(import.meta.dirname, '../../test-artifacts/console');
@@ -28,19 +30,23 @@ if (!hasChromium) {
 describe.skipIf(!hasChromium)('the web console in Chromium', () => {
   // Each Wait of a run lasts 400 ms: a `default` environment takes a few seconds, long enough
   // to watch and to cancel, short enough for npm test.
-  const local = useLocalMode({ users: ['Developers', 'ReadOnly'], project: 'console', waitOverrideMs: 400 });
+  const local = useLocalMode({
+    users: ['Developers', 'ReadOnly', 'Administrators'],
+    project: 'console',
+    waitOverrideMs: 400,
+  });
   let browser: Browser;
   let context: BrowserContext | undefined;
   let envId: string;
 
-  const user = (group: 'Developers' | 'ReadOnly') => {
+  const user = (group: Group) => {
     const found = local.runtime.seedUsers.find((u) => u.group === group);
     if (!found) throw new Error(`no seeded ${group} user`);
     return found;
   };
   const consoleUrl = (path = '/') => `${local.runtime.baseUrl}/console${path}`;
 
-  async function signedIn(group: 'Developers' | 'ReadOnly', width = 1280): Promise<Page> {
+  async function signedIn(group: Group, width = 1280): Promise<Page> {
     await context?.close();
     context = await browser.newContext({ viewport: { width, height: 900 } });
     const page = await context.newPage();
@@ -172,6 +178,7 @@ describe.skipIf(!hasChromium)('the web console in Chromium', () => {
 
     // Assert: no create, delete, cancel or retry for them, and the page fits the screen
     expect(await page.getByRole('link', { name: 'New environment' }).count()).toBe(0);
+    expect(await page.getByRole('link', { name: 'Audit log' }).count()).toBe(0);
     expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
     await shoot(page, 'readonly-environments');
     const ops = await local.as('ReadOnly').call('GET', '/environments');
@@ -180,6 +187,19 @@ describe.skipIf(!hasChromium)('the web console in Chromium', () => {
     await page.getByRole('heading', { name: 'Projects' }).waitFor();
     expect(await page.getByRole('button', { name: 'Create project' }).count()).toBe(0);
     expect(await page.getByRole('button').allTextContents()).toEqual(['Sign out']);
+  });
+
+  it('shows an Administrator the audit log', async () => {
+    // Arrange
+    const page = await signedIn('Administrators');
+
+    // Act
+    await page.getByRole('link', { name: 'Audit log' }).click();
+
+    // Assert: the project local mode created for these tests is in it
+    await page.getByRole('heading', { name: 'Audit log' }).waitFor();
+    await page.getByRole('cell', { name: 'POST /projects', exact: true }).first().waitFor();
+    await shoot(page, 'audit');
   });
 
   it('deletes the environment and follows the destroy run', async () => {
