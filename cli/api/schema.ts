@@ -7376,6 +7376,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The rest of the path, slashes included (API Gateway’s greedy `{proxy+}`) */
                 proxy: string;
             };
             cookie?: never;
