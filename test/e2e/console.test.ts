@@ -51,9 +51,12 @@ describe.skipIf(!hasChromium)('the web console in Chromium', () => {
     context = await browser.newContext({ viewport: { width, height: 900 } });
     const page = await context.newPage();
     await page.goto(consoleUrl('/'));
-    await page.getByLabel('Email').fill(user(group).email);
-    await page.getByLabel('Password').fill(user(group).password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    // With the keyboard only: the labelled field, Tab to the next, Enter submits.
+    await page.getByLabel('Email').focus();
+    await page.keyboard.type(user(group).email);
+    await page.keyboard.press('Tab');
+    await page.keyboard.type(user(group).password);
+    await page.keyboard.press('Enter');
     await page.getByRole('button', { name: 'Sign out' }).waitFor();
     return page;
   }
@@ -62,12 +65,12 @@ describe.skipIf(!hasChromium)('the web console in Chromium', () => {
     page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
 
   /** The graph's stacks and their statuses, as the SVG shows them. */
-  const graphStatuses = (page: Page) =>
-    page
-      .locator('g.node')
-      .evaluateAll((nodes) =>
-        nodes.map((n) => `${n.getAttribute('data-stack')}:${n.getAttribute('data-status')}`),
-      );
+  const graphStatuses = async (page: Page): Promise<string[]> => {
+    const nodes = await page.locator('g.node').all();
+    return Promise.all(
+      nodes.map(async (n) => `${await n.getAttribute('data-stack')}:${await n.getAttribute('data-status')}`),
+    );
+  };
 
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
