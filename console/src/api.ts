@@ -1,12 +1,12 @@
 /**
  * The console's API client: openapi-fetch over the generated types of the API
  * (`cli/api/schema.ts`, the same file envctl uses), on the same origin (`/v1`). Every request
- * carries the signed-in user's ID token; a 401 is answered once by refreshing it through
- * POST /auth/refresh and repeating the request.
+ * carries the signed-in user's ID token, refreshed through POST /auth/refresh when it has less
+ * than a minute left; a GET answered 401 anyway is repeated once with a refreshed token.
  */
 import createClient, { type Middleware } from 'openapi-fetch';
 import type { components, paths } from '../../cli/api/schema.ts';
-import { refreshSession, session } from './session.ts';
+import { freshToken, refreshSession } from './session.ts';
 
 export type Schemas = components['schemas'];
 
@@ -16,13 +16,16 @@ export const API_BASE = '/v1';
 export const api = createClient<paths>({ baseUrl: API_BASE });
 
 const auth: Middleware = {
-  onRequest({ request }) {
-    const token = session()?.idToken;
+  async onRequest({ request }) {
+    if (request.url.includes('/auth/')) return request;
+    const token = await freshToken();
     if (token) request.headers.set('Authorization', `Bearer ${token}`);
     return request;
   },
   async onResponse({ request, response }) {
-    if (response.status !== 401 || request.url.includes('/auth/')) return response;
+    // Only a GET is repeated: a request's body can be sent once.
+    if (response.status !== 401 || request.method !== 'GET' || request.url.includes('/auth/'))
+      return response;
     const token = await refreshSession();
     if (!token) return response;
     const again = new Request(request, { headers: new Headers(request.headers) });

@@ -5,7 +5,7 @@
  * it reconnects with `Last-Event-ID`, so no line is lost or repeated; it stops after `end`.
  */
 import { createParser } from 'eventsource-parser';
-import { refreshSession, session } from './session.ts';
+import { freshToken, refreshSession } from './session.ts';
 
 export interface StreamEvent {
   id: string | undefined;
@@ -32,7 +32,7 @@ export async function followRun({ url, onEvent, onState, signal }: FollowOptions
   while (!ended && !signal.aborted) {
     try {
       const headers: Record<string, string> = { accept: 'text/event-stream' };
-      const token = session()?.idToken;
+      const token = await freshToken();
       if (token) headers.authorization = `Bearer ${token}`;
       if (lastId) headers['last-event-id'] = lastId;
       const response = await fetch(url, { headers, signal });

@@ -45,6 +45,26 @@ export function useSession(): Session | null {
   );
 }
 
+/** When a JWT expires (its `exp`, in seconds), or 0 when it cannot be read. */
+function expiresAt(token: string): number {
+  try {
+    const payload = token.split('.')[1] ?? '';
+    const json = atob(payload.replace(/-/g, '+').replace(/_/g, '/'));
+    const exp = (JSON.parse(json) as { exp?: unknown }).exp;
+    return typeof exp === 'number' ? exp : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** An ID token valid for at least another minute: the stored one, or a refreshed one. */
+export async function freshToken(): Promise<string | null> {
+  const now = current;
+  if (!now) return null;
+  if (expiresAt(now.idToken) > Date.now() / 1000 + 60) return now.idToken;
+  return refreshSession();
+}
+
 let refreshing: Promise<string | null> | null = null;
 
 /** A new ID token from the refresh token (one call at a time); signs out when it is refused. */
