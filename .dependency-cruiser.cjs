@@ -8,7 +8,8 @@
  *   app        the composition root and the AWS adapters of the ports   data, domain, platform
  *   api, steps, events   the Lambda entry points and adapters           app, domain, platform
  *                                                                       (steps and events: not api)
- * `cli/` (envctl) talks HTTP only: it imports nothing of the others.
+ * `cli/` (envctl) talks HTTP only: it imports nothing of the others. So does the web console
+ * (`console/src`), which imports only the generated API types of `cli/api/schema.ts`.
  * `local/`, `lib/`, `bench/`, `bin/` and `test/` stand outside: they may use `functions/`,
  * `functions/` never uses them.
  */
@@ -23,6 +24,14 @@ module.exports = {
       comment: 'envctl uses the API through its generated client (cli/api/schema.ts), never its code.',
       from: { path: '^cli/' },
       to: { path: '^(functions|local|lib|bench|bin|test)/' },
+    },
+    {
+      name: 'console-talks-http-only',
+      severity: 'error',
+      comment:
+        'The web console (console/src) uses the API through the generated types (cli/api/schema.ts) only, never its code.',
+      from: { path: '^console/' },
+      to: { path: '^(functions|local|lib|bench|bin|test)/|^cli/(?!api/schema\\.ts$)' },
     },
     {
       name: 'no-circular',

@@ -58,6 +58,23 @@ export interface NodeFunctionProps {
    * @default none
    */
   readonly deadLetterQueue?: IQueue;
+  /**
+   * Directories copied into the bundle after esbuild ran (e.g. the web console's built files),
+   * each as `target` next to the handler (Lambda's task root, `/var/task`).
+   * @default none
+   */
+  readonly bundledDirectories?: readonly { readonly source: string; readonly target: string }[];
+}
+
+/** Shell commands copying each directory into the bundle, failing plainly when one is missing. */
+function copyCommands(
+  directories: readonly { source: string; target: string }[],
+  outputDir: string,
+): string[] {
+  return directories.map(
+    ({ source, target }) =>
+      `test -d "${source}" || { echo "Missing ${source}: run npm run build first" >&2; exit 1; }; cp -R "${source}" "${outputDir}/${target}"`,
+  );
 }
 
 /**
@@ -110,6 +127,16 @@ export class NodeFunction extends NodejsFunction {
         sourceMapMode: SourceMapMode.DEFAULT,
         // Nothing is external: the AWS SDK v3 is bundled and tree-shaken with the handler.
         externalModules: [],
+        ...(props.bundledDirectories?.length
+          ? {
+              commandHooks: {
+                beforeBundling: () => [],
+                beforeInstall: () => [],
+                afterBundling: (_inputDir: string, outputDir: string) =>
+                  copyCommands(props.bundledDirectories ?? [], outputDir),
+              },
+            }
+          : {}),
       },
     });
     // The role only writes to the function's own log group.

@@ -32,7 +32,10 @@ import { OPERATION_STATE_MACHINES, STATE_MACHINES } from '../functions/steps/ste
 import { acknowledgeIndexWildcard } from './nag.ts';
 import { pascalCase } from './names.ts';
 import { NodeFunction } from './node-function.ts';
-import { apiGroupEntry } from './paths.ts';
+import { apiGroupEntry, repoPath } from './paths.ts';
+
+/** Where the console's files sit in its function's bundle (below Lambda's task root). */
+const CONSOLE_BUNDLE_DIR = 'console';
 
 /** The stage name: the API's version in the base URL. */
 export const STAGE_NAME = 'v1';
@@ -203,6 +206,10 @@ export class ProvisioningRestApi extends Construct {
         entry: apiGroupEntry(group),
         description: `API routes (${group}): ${members.map((r) => r.operationId).join(', ')}`.slice(0, 256),
         environment: environmentFor(needs, props),
+        // The web console's built files travel in the function's own asset (§41).
+        ...(needs.consoleAssets
+          ? { bundledDirectories: [{ source: repoPath('console', 'dist'), target: CONSOLE_BUNDLE_DIR }] }
+          : {}),
         // A streaming function (§37) holds a run's stream open up to ~14 minutes, then asks the
         // client to reconnect: Lambda's and a streamed integration's limit is 15.
         ...(members.some((r) => r.streaming) ? { timeout: Duration.minutes(15) } : {}),
@@ -275,6 +282,7 @@ export function unionOfNeeds(routes: readonly RouteDefinition[]): RouteNeeds {
     ...(tables.length > 0 ? { table: tables.includes('readwrite') ? 'readwrite' : 'read' } : {}),
     ...(workflows.length > 0 ? { startsWorkflows: workflows } : {}),
     ...(routes.some((r) => r.needs?.cognito) ? { cognito: true } : {}),
+    ...(routes.some((r) => r.needs?.consoleAssets) ? { consoleAssets: true } : {}),
   };
 }
 
@@ -298,6 +306,8 @@ function environmentFor(needs: RouteNeeds, props: RestApiProps): Record<string, 
   for (const definition of STATE_MACHINES.filter((m) => starts.includes(m.name as never))) {
     env[definition.arnVariable] = requireStateMachine(props, definition.name).stateMachineArn;
   }
+  // Lambda unpacks the bundle in its task root, /var/task.
+  if (needs.consoleAssets) env.CONSOLE_ASSETS_DIR = `/var/task/${CONSOLE_BUNDLE_DIR}`;
   if (needs.cognito) {
     env.USER_POOL_ID = props.userPool.userPoolId;
     env.USER_POOL_CLIENT_ID = props.userPoolClient.userPoolClientId;

@@ -6,6 +6,7 @@
  * Every child process (DynamoDB Local's Java) is stopped on exit, Ctrl-C, SIGTERM and on a
  * crash; a watchdog in dynamodb.ts covers even SIGKILL.
  */
+import { buildConsole, consoleIsBuilt } from './console-build.ts';
 import { DEFAULT_DATA_DIR, type LocalRuntime, startLocal } from './runtime.ts';
 
 const port = Number(process.env.PORT ?? 3000);
@@ -46,6 +47,11 @@ process.on('unhandledRejection', (reason) => {
   console.error('Unhandled rejection:', reason);
   void shutdown('crash', 1);
 });
+
+if (!consoleIsBuilt()) {
+  console.log('Building the web console (console/dist; npm run build rebuilds it)…');
+  await buildConsole();
+}
 
 try {
   runtime = await startLocal({ port, persist: true, dataDir: DEFAULT_DATA_DIR });
@@ -88,6 +94,7 @@ const lines = [
   `    -d '{"email":"you@example.com","password":"YourPassw0rd!x"}'`,
   '',
   'The full walk-through (create, watch, read stacks, destroy) is in README.md.',
+  `Web console: ${api}/console/ (sign in as ${developer?.email})`,
   `Swagger UI: ${api}/docs`,
   'Ctrl-C stops everything.',
   '',

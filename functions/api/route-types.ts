@@ -23,6 +23,7 @@ export const API_GROUPS = [
   'catalog',
   'insights',
   'streams',
+  'console',
 ] as const;
 
 export type ApiGroup = (typeof API_GROUPS)[number];
@@ -43,6 +44,8 @@ export interface RouteResponse {
   contentType?: string;
   /** What a non-JSON body holds (the description of its string schema in OpenAPI). */
   contentDescription?: string;
+  /** Further content types of the same answer, each a string body (the console's files). */
+  otherContentTypes?: string[];
 }
 
 /**
@@ -56,6 +59,11 @@ export interface RouteNeeds {
   startsWorkflows?: ('provision-environment' | 'destroy-environment' | 'deploy-release')[];
   /** Talks to the Cognito user pool (the auth proxy routes). */
   cognito?: boolean;
+  /**
+   * Serves the web console's built files (`console/dist`), which the CDK stack copies into
+   * the function's bundle and the local runtime points at (`CONSOLE_ASSETS_DIR`).
+   */
+  consoleAssets?: boolean;
 }
 
 export interface RouteDefinition {

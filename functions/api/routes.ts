@@ -10,6 +10,7 @@
 import type { ApiGroup, RouteDefinition } from './route-types.ts';
 import { authRoutes } from './routes/auth.ts';
 import { catalogRoutes } from './routes/catalog.ts';
+import { consoleRoutes } from './routes/console.ts';
 import { deploymentsRoutes } from './routes/deployments.ts';
 import { environmentsRoutes } from './routes/environments.ts';
 import { insightsRoutes } from './routes/insights.ts';
@@ -30,6 +31,7 @@ export const routes = {
   ...catalogRoutes,
   ...insightsRoutes,
   ...streamsRoutes,
+  ...consoleRoutes,
 } satisfies Record<string, RouteDefinition & { group: ApiGroup }>;
 
 export type RouteName = keyof typeof routes;

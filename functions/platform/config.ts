@@ -109,3 +109,12 @@ export const httpConfig = memo(() =>
     'http',
   ),
 );
+
+/**
+ * The web console's built files: a directory holding `index.html` and `assets/`. The CDK
+ * stack copies them into the function's bundle (Lambda's task root), local mode points at
+ * `console/dist` (docs/decisions.md §41).
+ */
+export const consoleConfig = memo(() =>
+  parse(z.object({ CONSOLE_ASSETS_DIR: z.string().check(z.minLength(1)) }), 'console'),
+);

@@ -2,6 +2,7 @@
  * The environment local mode gives the handlers. They learn where everything is only
  * through the variables `functions/platform/config.ts` reads, exactly as in Lambda.
  */
+import { fileURLToPath } from 'node:url';
 import { STATE_MACHINES } from '../../functions/steps/step-list.ts';
 import type { LocalCognito } from '../cognito.ts';
 import { DEFAULT_LOCAL_TABLE_NAME, LOCAL_CREDENTIALS, type LocalDynamoDb } from '../dynamodb.ts';
@@ -11,6 +12,9 @@ import type { LocalStepFunctions } from '../stepfunctions.ts';
 
 /** Simulated durations × 0.02: a `default` environment is running in about 30 s. */
 export const DEFAULT_LOCAL_TIME_SCALE = 0.02;
+
+/** Where `npm run build` puts the web console (served by the `console` function, §41). */
+export const CONSOLE_DIST_DIR: string = fileURLToPath(new URL('../../console/dist', import.meta.url));
 
 /** The stand-ins the handlers are pointed at, and how they run. */
 export interface HandlerEnvironmentInput {
@@ -23,6 +27,8 @@ export interface HandlerEnvironmentInput {
   cognito: LocalCognito;
   stepFunctions: LocalStepFunctions;
   eventBridge: LocalEventBridge;
+  /** The web console's built files (default {@link CONSOLE_DIST_DIR}). */
+  consoleAssetsDir?: string;
 }
 
 /**
@@ -56,6 +62,7 @@ export function handlerEnvironment(input: HandlerEnvironmentInput): Record<strin
     EVENT_BUS_NAME: eventBridge.busName,
     EVENTBRIDGE_ENDPOINT: eventBridge.endpoint,
     SIMULATION_TIME_SCALE: String(input.timeScale),
+    CONSOLE_ASSETS_DIR: input.consoleAssetsDir ?? CONSOLE_DIST_DIR,
     // Many invocations at a time in this one process, each in its own scope (lambda-context.ts).
     AWS_LAMBDA_MAX_CONCURRENCY: LOCAL_MAX_CONCURRENCY,
   };

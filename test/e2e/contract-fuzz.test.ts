@@ -13,6 +13,7 @@
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openApiPath } from '../../functions/api/http/openapi.ts';
 import { routeList } from '../../functions/api/routes.ts';
 import { type OpenApiDocument, servedContract } from './contract.ts';
 import {
@@ -270,7 +271,9 @@ describe(`the contract under fuzzing (${RUNS} requests per operation, seed ${SEE
     it(
       `${route.method} ${route.path}: no 5xx, a documented status, a body of its schema`,
       async () => {
-        const operation = document.paths[route.path]?.[route.method.toLowerCase()] as Operation | undefined;
+        const operation = document.paths[openApiPath(route.path)]?.[route.method.toLowerCase()] as
+          | Operation
+          | undefined;
         expect(operation?.operationId).toBe(route.operationId);
         const arbitrary = requests(route.method, route.path, operation as Operation);
         try {

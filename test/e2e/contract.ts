@@ -75,18 +75,37 @@ interface Template {
   rank: string;
 }
 
-function compileTemplate(path: string): Template {
+/**
+ * `greedy` names the path parameters marked `x-greedy` (API Gateway's `{proxy+}`): they match
+ * the rest of the path, slashes included, or nothing.
+ */
+function compileTemplate(path: string, greedy: ReadonlySet<string>): Template {
   const segments = path.split('/').slice(1);
   const source = segments
-    .map((segment) =>
-      /^\{[^}]+\}$/.test(segment) ? '[^/]+' : segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'),
-    )
+    .map((segment) => {
+      const param = /^\{([^}]+)\}$/.exec(segment)?.[1];
+      if (param === undefined) return segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      return greedy.has(param) ? '.*' : '[^/]+';
+    })
     .join('/');
   return {
     path,
     pattern: new RegExp(`^/${source}$`),
     rank: segments.map((segment) => (segment.startsWith('{') ? '1' : '0')).join(''),
   };
+}
+
+/** The path parameters of a path's operations marked `x-greedy`. */
+function greedyParameters(methods: Record<string, unknown>): Set<string> {
+  const names = new Set<string>();
+  for (const operation of Object.values(methods)) {
+    const parameters = (operation as { parameters?: { name: string; in: string; 'x-greedy'?: boolean }[] })
+      .parameters;
+    for (const parameter of parameters ?? []) {
+      if (parameter.in === 'path' && parameter['x-greedy'] === true) names.add(parameter.name);
+    }
+  }
+  return names;
 }
 
 /** Validates answers against one served document. */
@@ -108,8 +127,8 @@ export class ContractChecker {
     }
     // Compiled now, so that a schema ajv (strict) cannot read fails here, not on some answer.
     for (const name of Object.keys(document.components.schemas)) this.#ajv.getSchema(componentUri(name));
-    this.#templates = Object.keys(document.paths)
-      .map(compileTemplate)
+    this.#templates = Object.entries(document.paths)
+      .map(([path, methods]) => compileTemplate(path, greedyParameters(methods)))
       .sort((a, b) => a.rank.localeCompare(b.rank));
   }
 

@@ -80,6 +80,7 @@ function expectedNeeds(group: string): RouteNeeds {
     ...(table ? { table } : {}),
     startsWorkflows: [...new Set(needs.flatMap((n) => n.startsWorkflows ?? []))],
     cognito: needs.some((n) => n.cognito),
+    consoleAssets: needs.some((n) => n.consoleAssets),
   };
 }
 
@@ -219,6 +220,12 @@ describe.each(API_GROUPS.map((group) => [group]))('route group %s', (group) => {
     } else {
       expect(dynamoActions).toEqual(expect.arrayContaining(WRITE_ACTIONS));
     }
+  });
+
+  it('is told where the web console’s files are in its bundle only if it serves them (§41)', () => {
+    const fn = groupFunction(group);
+    if (needs.consoleAssets) expect(environmentOf(fn).CONSOLE_ASSETS_DIR).toBe('/var/task/console');
+    else expect(environmentOf(fn)).not.toHaveProperty('CONSOLE_ASSETS_DIR');
   });
 
   it('may read, write and delete the Idempotency-Key records of its idempotent routes', () => {

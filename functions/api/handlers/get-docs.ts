@@ -1,11 +1,10 @@
 /**
- * GET /docs — Swagger UI for /openapi.json. The page loads swagger-ui-dist from a CDN
- * (the browser's fetch, not the Lambda's), which keeps the function tiny.
+ * GET /docs — Swagger UI for /openapi.json. Its script and stylesheet come from the installed
+ * `swagger-ui-dist` package, copied into the web console's build and served by the API itself
+ * (`/v1/console/swagger-ui/…`, docs/decisions.md §41): no CDN, so the page works offline.
  */
 import { httpRoute } from '../http/http.ts';
 import { metaRoutes } from '../routes/meta.ts';
-
-const SWAGGER_UI_VERSION = '5.17.14';
 
 function page(specUrl: string): string {
   return `<!doctype html>
@@ -13,11 +12,11 @@ function page(specUrl: string): string {
 <head>
   <meta charset="utf-8">
   <title>Cloud Environment Provisioning API</title>
-  <link rel="stylesheet" href="https://unpkg.com/swagger-ui-dist@${SWAGGER_UI_VERSION}/swagger-ui.css">
+  <link rel="stylesheet" href="console/swagger-ui/swagger-ui.css">
 </head>
 <body>
   <div id="swagger-ui"></div>
-  <script src="https://unpkg.com/swagger-ui-dist@${SWAGGER_UI_VERSION}/swagger-ui-bundle.js" crossorigin></script>
+  <script src="console/swagger-ui/swagger-ui-bundle.js"></script>
   <script>
     window.ui = SwaggerUIBundle({ url: ${JSON.stringify(specUrl)}, dom_id: '#swagger-ui' });
   </script>

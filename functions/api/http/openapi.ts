@@ -264,7 +264,15 @@ function operation(route: RouteDefinition, views: Views): Record<string, unknown
   const { success } = route;
   const contentType = success.contentType ?? 'application/json';
   const parameters = [
-    ...parametersOf(view(route.request?.params), 'path'),
+    ...parametersOf(view(route.request?.params), 'path').map((parameter) =>
+      route.path.includes(`{${String(parameter.name)}+}`)
+        ? {
+            ...parameter,
+            description: 'The rest of the path, slashes included (API Gateway’s greedy `{proxy+}`)',
+            'x-greedy': true,
+          }
+        : parameter,
+    ),
     ...parametersOf(view(route.request?.query), 'query'),
     ...(route.ifMatch ? [IF_MATCH_PARAMETER] : []),
     ...(route.idempotent ? [IDEMPOTENCY_KEY_PARAMETER] : []),
@@ -293,6 +301,9 @@ function operation(route: RouteDefinition, views: Views): Record<string, unknown
                     ...(success.contentDescription ? { description: success.contentDescription } : {}),
                   },
                 },
+                ...Object.fromEntries(
+                  (success.otherContentTypes ?? []).map((type) => [type, { schema: { type: 'string' } }]),
+                ),
               },
             }
           : {}),
@@ -314,6 +325,11 @@ function operation(route: RouteDefinition, views: Views): Record<string, unknown
   };
 }
 
+/** A route's path in OpenAPI: API Gateway's greedy `{proxy+}` is the parameter `{proxy}` there. */
+export function openApiPath(path: string): string {
+  return path.replace(/\{([^}+]+)\+\}/g, '{$1}');
+}
+
 /**
  * The document of `routes` (the route table by default). Throws when it cannot be exact:
  * two different schemas under one component name, a tag or a status without a description,
@@ -326,9 +342,10 @@ export function openApiDocument(
   const { components, roots } = convertAll([...routes]);
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of routes) {
-    const methods = paths[route.path] ?? {};
+    const path = openApiPath(route.path);
+    const methods = paths[path] ?? {};
     methods[route.method.toLowerCase()] = operation(route, roots);
-    paths[route.path] = methods;
+    paths[path] = methods;
   }
   const document = {
     openapi: '3.1.0',

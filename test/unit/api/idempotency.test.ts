@@ -4,7 +4,7 @@
  * (test/local/idempotency.test.ts) and over HTTP (test/e2e/idempotency.test.ts).
  */
 import { describe, expect, it } from 'vitest';
-import { openApiDocument } from '../../../functions/api/http/openapi.ts';
+import { openApiDocument, openApiPath } from '../../../functions/api/http/openapi.ts';
 import { routeList } from '../../../functions/api/routes.ts';
 
 interface Operation {
@@ -14,7 +14,7 @@ interface Operation {
 
 const doc = openApiDocument() as { paths: Record<string, Record<string, Operation>> };
 const operationOf = (route: (typeof routeList)[number]): Operation => {
-  const op = doc.paths[route.path]?.[route.method.toLowerCase()];
+  const op = doc.paths[openApiPath(route.path)]?.[route.method.toLowerCase()];
   if (!op) throw new Error(`${route.operationId} is not documented`);
   return op;
 };

@@ -1,0 +1,281 @@
+/**
+ * The live run view: the stack graph as layers (one column per layer, an edge per dependency),
+ * each stack coloured by its status and updated from the run's stream, the progress and elapsed
+ * time, cancel and retry, and the run's log lines below with filters by stack and level.
+ */
+import { useEffect, useMemo, useState } from 'react';
+import { API_BASE, api, type Schemas, unwrap } from '../api.ts';
+import { type GraphStack, layoutGraph, NODE, statusAfter } from '../graph.ts';
+import { Link, navigate } from '../router.tsx';
+import { followRun } from '../run-stream.ts';
+import { duration, ErrorBox, Section, Status, useCanWrite, useLoad, when } from '../ui.tsx';
+
+type Line = Schemas['LogEvent'] & { id: string };
+type Progress = Schemas['Progress'] & { status?: string };
+
+export function RunView({ id }: { id: string }) {
+  const canWrite = useCanWrite();
+  const [tick, setTick] = useState(0);
+  const op = useLoad(
+    async () => unwrap(await api.GET('/operations/{op_id}', { params: { path: { op_id: id } } })),
+    `${id}|${tick}`,
+  );
+  const envId = op.data?.environment_id;
+  const stacks = useLoad(
+    async () =>
+      envId
+        ? unwrap(await api.GET('/environments/{env_id}/stacks', { params: { path: { env_id: envId } } }))
+            .items
+        : [],
+    envId ?? '',
+  );
+  const [statuses, setStatuses] = useState<Record<string, string>>({});
+  const [progress, setProgress] = useState<Progress>();
+  const [lines, setLines] = useState<Line[]>([]);
+  const [connection, setConnection] = useState('connecting');
+  const [error, setError] = useState<string>();
+  const [now, setNow] = useState(Date.now());
+
+  // The stream, from its first event: every line of the run, then what happens next.
+  useEffect(() => {
+    const abort = new AbortController();
+    setLines([]);
+    setStatuses({});
+    setProgress(undefined);
+    void followRun({
+      url: `${API_BASE}/operations/${encodeURIComponent(id)}/stream`,
+      signal: abort.signal,
+      onState: setConnection,
+      onEvent: (event) => {
+        const line = event.data.line as Schemas['LogEvent'] | undefined;
+        if (line && event.id) setLines((all) => [...all, { ...line, id: event.id ?? '' }]);
+        const stack = event.data.stack;
+        if (typeof stack === 'string') {
+          const destroying = typeof line?.message === 'string' && line.message.startsWith('Destroying');
+          setStatuses((all) => ({
+            ...all,
+            [stack]:
+              destroying && event.type === 'stack.started'
+                ? 'destroying'
+                : statusAfter(event.type, event.data, all[stack] ?? 'pending'),
+          }));
+        }
+        if (event.type === 'progress') setProgress(event.data as unknown as Progress);
+        // The end: the operation's record has every stack's final status.
+        if (event.type === 'end') setTick((t) => t + 1);
+      },
+    }).catch(() => setConnection('failed'));
+    return () => abort.abort();
+  }, [id]);
+
+  const running = op.data?.status === 'running';
+  useEffect(() => {
+    if (!running) return;
+    const timer = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(timer);
+  }, [running]);
+
+  const graph = useMemo(() => {
+    const dependsOn = new Map((stacks.data ?? []).map((s) => [s.name, s.depends_on]));
+    const final = !running;
+    const nodes: GraphStack[] = (op.data?.stacks ?? []).map((s) => ({
+      name: s.name,
+      layer: s.layer,
+      dependsOn: dependsOn.get(s.name) ?? [],
+      // Once the run ended, its record is the truth; while it runs, the stream is newer.
+      status: final ? s.status : (statuses[s.name] ?? s.status),
+    }));
+    return layoutGraph(nodes);
+  }, [op.data, stacks.data, statuses, running]);
+
+  async function act(run: () => Promise<void>) {
+    try {
+      setError(undefined);
+      await run();
+    } catch (failure) {
+      setError((failure as Error).message);
+    }
+  }
+
+  const o = op.data;
+  if (!o) return <ErrorBox message={op.error} />;
+  const shown = progress ?? o.progress;
+  const started = Date.parse(o.started_at);
+  const finished = o.finished_at ? Date.parse(o.finished_at) : now;
+  return (
+    <>
+      <Section
+        title={`Run: ${o.kind} (attempt ${o.attempt})`}
+        actions={
+          canWrite ? (
+            <div className="actions">
+              {o.status === 'running' ? (
+                <button
+                  type="button"
+                  disabled={o.cancel_requested}
+                  onClick={() =>
+                    act(async () => {
+                      unwrap(
+                        await api.POST('/operations/{op_id}/cancel', { params: { path: { op_id: id } } }),
+                      );
+                      setTick((t) => t + 1);
+                    })
+                  }
+                >
+                  {o.cancel_requested ? 'Cancelling…' : 'Cancel run'}
+                </button>
+              ) : null}
+              {o.status === 'failed' || o.status === 'cancelled' ? (
+                <button
+                  type="button"
+                  onClick={() =>
+                    act(async () => {
+                      const answer = unwrap(
+                        await api.POST('/operations/{op_id}/retry', { params: { path: { op_id: id } } }),
+                      ) as { operation?: { id: string } };
+                      if (answer.operation) navigate(`/operations/${answer.operation.id}`);
+                    })
+                  }
+                >
+                  Retry run
+                </button>
+              ) : null}
+            </div>
+          ) : null
+        }
+      >
+        <dl className="facts">
+          <dt>Status</dt>
+          <dd>
+            <Status value={o.status} /> {o.outcome ? <span className="muted">{o.outcome}</span> : null}
+          </dd>
+          <dt>Environment</dt>
+          <dd>
+            <Link to={`/environments/${o.environment_id}`}>{o.environment_id}</Link>
+          </dd>
+          <dt>Progress</dt>
+          <dd>
+            <progress max={shown.stacks || 1} value={shown.stacks_done} aria-label="Stacks done" />{' '}
+            <span data-testid="progress">
+              {shown.stacks_done} / {shown.stacks} stacks, layer {shown.layer} of {shown.layers}
+            </span>
+          </dd>
+          <dt>Elapsed</dt>
+          <dd data-testid="elapsed">{duration(finished - started)}</dd>
+          <dt>Started</dt>
+          <dd>{when(o.started_at)}</dd>
+          <dt>Stream</dt>
+          <dd>{connection}</dd>
+        </dl>
+        {o.error ? <p className="error">{o.error}</p> : null}
+        <ErrorBox message={error} />
+      </Section>
+      <Section title="Stack graph">
+        <div className="graph-wrap">
+          <svg
+            role="img"
+            aria-label={`Stack graph: ${graph.nodes.map((n) => `${n.name} ${n.status}`).join(', ')}`}
+            width={graph.width}
+            height={graph.height}
+            viewBox={`0 0 ${graph.width} ${graph.height}`}
+          >
+            <defs>
+              <marker
+                id="arrow"
+                viewBox="0 0 10 10"
+                refX="9"
+                refY="5"
+                markerWidth="6"
+                markerHeight="6"
+                orient="auto"
+              >
+                <path d="M0,0 L10,5 L0,10 z" className="edge-head" />
+              </marker>
+            </defs>
+            {graph.layers.map((layer, column) => (
+              <text
+                key={layer}
+                className="layer-label"
+                x={NODE.padding + column * (NODE.width + NODE.columnGap)}
+                y={NODE.padding + 12}
+              >
+                Layer {layer}
+              </text>
+            ))}
+            {graph.edges.map(({ from, to }) => {
+              const x1 = from.x + NODE.width;
+              const y1 = from.y + NODE.height / 2;
+              const x2 = to.x;
+              const y2 = to.y + NODE.height / 2;
+              const mid = (x1 + x2) / 2;
+              return (
+                <path
+                  key={`${from.name}->${to.name}`}
+                  className="edge"
+                  d={`M${x1},${y1} C${mid},${y1} ${mid},${y2} ${x2},${y2}`}
+                  markerEnd="url(#arrow)"
+                />
+              );
+            })}
+            {graph.nodes.map((node) => (
+              <g
+                key={node.name}
+                className={`node node-${node.status}`}
+                data-stack={node.name}
+                data-status={node.status}
+              >
+                <rect x={node.x} y={node.y} width={NODE.width} height={NODE.height} rx={6} />
+                <text x={node.x + 8} y={node.y + 16}>
+                  {node.name}
+                </text>
+                <text x={node.x + 8} y={node.y + 32} className="node-status">
+                  {node.status.replace('_', ' ')}
+                </text>
+              </g>
+            ))}
+          </svg>
+        </div>
+      </Section>
+      <Logs lines={lines} stacks={graph.nodes.map((n) => n.name)} />
+    </>
+  );
+}
+
+function Logs({ lines, stacks }: { lines: Line[]; stacks: string[] }) {
+  const [stack, setStack] = useState('');
+  const [level, setLevel] = useState('');
+  const shown = lines.filter((l) => (!stack || l.stack === stack) && (!level || l.level === level));
+  return (
+    <Section title="Logs">
+      <div className="filters">
+        <label>
+          Stack
+          <select value={stack} onChange={(e) => setStack(e.target.value)}>
+            <option value="">All stacks</option>
+            {stacks.map((s) => (
+              <option key={s}>{s}</option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Level
+          <select value={level} onChange={(e) => setLevel(e.target.value)}>
+            <option value="">Any level</option>
+            <option>DEBUG</option>
+            <option>INFO</option>
+            <option>WARN</option>
+            <option>ERROR</option>
+          </select>
+        </label>
+      </div>
+      <ol className="logs" aria-live="polite">
+        {shown.map((l) => (
+          <li key={l.id} className={`log log-${l.level}`}>
+            <time>{new Date(l.timestamp).toLocaleTimeString()}</time> <span className="level">{l.level}</span>{' '}
+            {l.stack ? <span className="log-stack">[{l.stack}]</span> : null} {l.message}
+          </li>
+        ))}
+      </ol>
+    </Section>
+  );
+}

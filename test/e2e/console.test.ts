@@ -1,0 +1,224 @@
+/**
+ * The web console in a real browser (issue 13, docs/decisions.md §41): Playwright
+ * (`playwright-core`, no browser download) drives the operating system's Chromium against local
+ * mode, which serves the console at /v1/console/ like `npm start` does. Skipped, saying so,
+ * when /usr/bin/chromium is missing (`apt-get install -y chromium`; `.ci/run` installs it).
+ * Each test saves a screenshot under test-artifacts/console/ (git-ignored).
+ * With UPDATE_SCREENSHOT=1 the run view's screenshot also replaces docs/console-run.png
+ * (the README's picture).
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildConsole } from '../../local/console-build.ts';
+import { useLocalMode } from './support.ts';
+
+type Group = 'Developers' | 'ReadOnly' | 'Administrators';
+
+const CHROMIUM = '/usr/bin/chromium';
+const hasChromium = existsSync(CHROMIUM);
+const ARTIFACTS = join(import.meta.dirname, '../../test-artifacts/console');
+const README_SCREENSHOT = join(import.meta.dirname, '../../docs/console-run.png');
+
+if (!hasChromium) {
+  console.warn(
+    `Browser tests of the web console SKIPPED: ${CHROMIUM} not found (apt-get install -y chromium).`,
+  );
+}
+
+describe.skipIf(!hasChromium)('the web console in Chromium', () => {
+  // Each Wait of a run lasts 400 ms: a `default` environment takes a few seconds, long enough
+  // to watch and to cancel, short enough for npm test.
+  const local = useLocalMode({
+    users: ['Developers', 'ReadOnly', 'Administrators'],
+    project: 'console',
+    waitOverrideMs: 400,
+  });
+  let browser: Browser;
+  let context: BrowserContext | undefined;
+  let envId: string;
+
+  const user = (group: Group) => {
+    const found = local.runtime.seedUsers.find((u) => u.group === group);
+    if (!found) throw new Error(`no seeded ${group} user`);
+    return found;
+  };
+  const consoleUrl = (path = '/') => `${local.runtime.baseUrl}/console${path}`;
+
+  async function signedIn(group: Group, width = 1280): Promise<Page> {
+    await context?.close();
+    context = await browser.newContext({ viewport: { width, height: 900 } });
+    const page = await context.newPage();
+    await page.goto(consoleUrl('/'));
+    // With the keyboard only: the labelled field, Tab to the next, Enter submits.
+    await page.getByLabel('Email').focus();
+    await page.keyboard.type(user(group).email);
+    await page.keyboard.press('Tab');
+    await page.keyboard.type(user(group).password);
+    await page.keyboard.press('Enter');
+    await page.getByRole('button', { name: 'Sign out' }).waitFor();
+    return page;
+  }
+
+  const shoot = (page: Page, name: string) =>
+    page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+
+  /** The graph's stacks and their statuses, as the SVG shows them. */
+  const graphStatuses = async (page: Page): Promise<string[]> => {
+    const nodes = await page.locator('g.node').all();
+    return Promise.all(
+      nodes.map(async (n) => `${await n.getAttribute('data-stack')}:${await n.getAttribute('data-status')}`),
+    );
+  };
+
+  beforeAll(async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await buildConsole();
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    await context?.close();
+    await browser?.close();
+  });
+
+  it('signs in as the seeded developer, creates a default environment from the plan and watches it reach running', async () => {
+    // Arrange
+    const page = await signedIn('Developers');
+    await page.getByRole('link', { name: 'New environment' }).click();
+
+    // Act
+    await page.getByLabel('Name').fill('console-one');
+    await page.getByRole('button', { name: 'Review the plan' }).click();
+    await expect
+      .poll(() => page.getByTestId('plan-summary').textContent())
+      .toMatch(/^16 stacks in 5 layers, \$/);
+    await page.getByRole('button', { name: 'Create environment' }).click();
+
+    // Assert: the run view follows the stream until every stack is provisioned
+    await page.getByRole('heading', { name: 'Run: provision (attempt 1)' }).waitFor();
+    await page.locator('g.node[data-status="provisioning"]').first().waitFor({ timeout: 30_000 });
+    await page.locator('.status-succeeded').first().waitFor({ timeout: 60_000 });
+    const statuses = await graphStatuses(page);
+    expect(statuses).toHaveLength(16);
+    expect(statuses.every((s) => s.endsWith(':provisioned'))).toBe(true);
+    expect(await page.getByTestId('progress').textContent()).toMatch(/^16 \/ 16 stacks/);
+    expect(await page.locator('.logs li').count()).toBeGreaterThan(16);
+    await shoot(page, 'run-succeeded');
+    if (process.env.UPDATE_SCREENSHOT === '1') await page.screenshot({ path: README_SCREENSHOT });
+    const href = await page.getByRole('link', { name: /^env_/ }).getAttribute('href');
+    envId = href?.split('/').at(-1) ?? '';
+    const env = await local.as('Developers').call('GET', `/environments/${envId}`);
+    expect(env.body.status).toBe('running');
+  });
+
+  it('cancels a running provision', async () => {
+    // Arrange: a second environment, still provisioning
+    const created = await local.as('Developers').call('POST', `/projects/${local.projectId}/environments`, {
+      body: { name: 'console-cancel', template: 'default' },
+    });
+    const operation = created.body.operation as { id: string };
+    const page = await signedIn('Developers');
+    await page.goto(consoleUrl(`/operations/${operation.id}`));
+
+    // Act
+    await page.getByRole('button', { name: 'Cancel run' }).click();
+
+    // Assert
+    await page.locator('.status-cancelled').first().waitFor({ timeout: 60_000 });
+    expect(await page.getByRole('button', { name: 'Retry run' }).isVisible()).toBe(true);
+    await shoot(page, 'run-cancelled');
+  });
+
+  it('retries a failed run: a new attempt opens in the live view', async () => {
+    // Arrange: a run that fails at its database stack
+    const developer = local.as('Developers');
+    const created = await developer.call('POST', `/projects/${local.projectId}/environments`, {
+      body: {
+        name: 'console-flaky',
+        template: 'minimal',
+        parameters: { simulate: { fail_stacks: ['database-rds'] } },
+      },
+    });
+    await developer.waitForStatus(String(created.body.id), 'failed');
+    const page = await signedIn('Developers');
+    await page.goto(consoleUrl(`/operations/${(created.body.operation as { id: string }).id}`));
+    await page.locator('g.node[data-stack="database-rds"][data-status="failed"]').waitFor();
+
+    // Act
+    await page.getByRole('button', { name: 'Retry run' }).click();
+
+    // Assert
+    await page.getByRole('heading', { name: 'Run: provision (attempt 2)' }).waitFor();
+    await page.locator('.status-failed').first().waitFor({ timeout: 60_000 });
+    await page.getByLabel('Level').selectOption('ERROR');
+    const errors = await page.locator('.logs li').allTextContents();
+    expect(errors.length).toBeGreaterThan(0);
+    expect(errors.every((line) => line.includes('ERROR'))).toBe(true);
+    await shoot(page, 'run-retried');
+  });
+
+  it('shows a ReadOnly user no button that would answer 403, at 390 px wide', async () => {
+    // Arrange
+    const page = await signedIn('ReadOnly', 390);
+
+    // Act
+    await page.goto(consoleUrl('/'));
+    await page.getByRole('heading', { name: 'Environments' }).waitFor();
+
+    // Assert: no create, delete, cancel or retry for them, and the page fits the screen
+    expect(await page.getByRole('link', { name: 'New environment' }).count()).toBe(0);
+    expect(await page.getByRole('link', { name: 'Audit log' }).count()).toBe(0);
+    expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
+    await shoot(page, 'readonly-environments');
+    const ops = await local.as('ReadOnly').call('GET', '/environments');
+    expect(ops.status).toBe(200);
+    await page.goto(consoleUrl('/projects'));
+    await page.getByRole('heading', { name: 'Projects' }).waitFor();
+    expect(await page.getByRole('button', { name: 'Create project' }).count()).toBe(0);
+    expect(await page.getByRole('button').allTextContents()).toEqual(['Sign out']);
+  });
+
+  it('shows an Administrator the audit log', async () => {
+    // Arrange
+    const page = await signedIn('Administrators');
+
+    // Act
+    await page.getByRole('link', { name: 'Audit log' }).click();
+
+    // Assert: the project local mode created for these tests is in it
+    await page.getByRole('heading', { name: 'Audit log' }).waitFor();
+    await page.getByRole('cell', { name: 'POST /projects', exact: true }).first().waitFor();
+    await shoot(page, 'audit');
+  });
+
+  it('deletes the environment and follows the destroy run', async () => {
+    // Arrange
+    const page = await signedIn('Developers');
+    await page.goto(consoleUrl(`/environments/${envId}`));
+    page.once('dialog', (dialog) => void dialog.accept());
+
+    // Act
+    await page.getByRole('button', { name: 'Delete environment' }).click();
+
+    // Assert
+    await page.getByRole('heading', { name: 'Run: destroy (attempt 1)' }).waitFor();
+    await page.locator('.status-succeeded').first().waitFor({ timeout: 60_000 });
+    expect((await graphStatuses(page)).every((s) => s.endsWith(':destroyed'))).toBe(true);
+    await shoot(page, 'destroyed');
+    await local.as('Developers').waitForStatus(envId, 'destroyed');
+  });
+});
