@@ -7866,7 +7866,10 @@ export interface operations {
     getConsole: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The ETag of the copy the client has: 304 (no body) while the file still has it */
+                "If-None-Match"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -7876,6 +7879,8 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["XRequestId"];
+                    /** @description A hash of the file: send it back as `If-None-Match` to get 304 while it is unchanged */
+                    ETag: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7886,6 +7891,8 @@ export interface operations {
             304: {
                 headers: {
                     "X-Request-Id": components["headers"]["XRequestId"];
+                    /** @description A hash of the file: send it back as `If-None-Match` to get 304 while it is unchanged */
+                    ETag: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -7955,7 +7962,10 @@ export interface operations {
     getConsoleAsset: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The ETag of the copy the client has: 304 (no body) while the file still has it */
+                "If-None-Match"?: string;
+            };
             path: {
                 /** @description The rest of the path, slashes included (API Gateway’s greedy `{proxy+}`) */
                 proxy: string;
@@ -7968,6 +7978,8 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["XRequestId"];
+                    /** @description A hash of the file: send it back as `If-None-Match` to get 304 while it is unchanged */
+                    ETag: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7982,6 +7994,8 @@ export interface operations {
             304: {
                 headers: {
                     "X-Request-Id": components["headers"]["XRequestId"];
+                    /** @description A hash of the file: send it back as `If-None-Match` to get 304 while it is unchanged */
+                    ETag: string;
                     [name: string]: unknown;
                 };
                 content?: never;

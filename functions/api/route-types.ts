@@ -115,6 +115,11 @@ export interface RouteDefinition {
    * the document does not list and on a required one missing.
    */
   etag?: number[];
+  /**
+   * A static file: its 200 and 304 answers carry a strong `ETag` (a hash of the file) and the
+   * route reads `If-None-Match` (304 when it names the file's ETag).
+   */
+  fileEtag?: boolean;
   /** The success answer carries `Location`, the URL of what it created. */
   location?: boolean;
   /**

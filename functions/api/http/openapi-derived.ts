@@ -113,6 +113,16 @@ export function responseHeaders(route: RouteDefinition, status: number): Record<
           },
         }
       : {}),
+    ...(route.fileEtag && (status === 200 || status === 304)
+      ? {
+          ETag: {
+            description:
+              'A hash of the file: send it back as `If-None-Match` to get 304 while it is unchanged',
+            required: true,
+            schema: { type: 'string' },
+          },
+        }
+      : {}),
     ...(route.location && success
       ? {
           Location: {
@@ -170,6 +180,15 @@ export const IDEMPOTENCY_KEY_PARAMETER = {
   required: false,
   description: `Makes the request safe to retry: a repeat with the same key (same caller, route, body and query) within ${IDEMPOTENCY_WINDOW_SECONDS / 3600} h answers the first successful answer again, with ${REPLAYED_HEADER}: true, and does nothing again. A failed request does not use the key up.`,
   schema: { type: 'string', minLength: 1, maxLength: MAX_IDEMPOTENCY_KEY_LENGTH },
+};
+
+/** The optional `If-None-Match` request header of a static file's route. */
+export const IF_NONE_MATCH_PARAMETER = {
+  name: 'If-None-Match',
+  in: 'header',
+  required: false,
+  description: 'The ETag of the copy the client has: 304 (no body) while the file still has it',
+  schema: { type: 'string', maxLength: 200 },
 };
 
 /** The optional `Last-Event-ID` request header of a streaming route (docs/decisions.md §37). */

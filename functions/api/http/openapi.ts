@@ -16,6 +16,7 @@ import {
   HEADER_COMPONENTS,
   IDEMPOTENCY_KEY_PARAMETER,
   IF_MATCH_PARAMETER,
+  IF_NONE_MATCH_PARAMETER,
   LAST_EVENT_ID_PARAMETER,
   responseHeaders,
   TAGS,
@@ -277,6 +278,7 @@ function operation(route: RouteDefinition, views: Views): Record<string, unknown
     ...(route.ifMatch ? [IF_MATCH_PARAMETER] : []),
     ...(route.idempotent ? [IDEMPOTENCY_KEY_PARAMETER] : []),
     ...(route.streaming ? [LAST_EVENT_ID_PARAMETER] : []),
+    ...(route.fileEtag ? [IF_NONE_MATCH_PARAMETER] : []),
   ];
   const body = view(route.request?.body);
   if (!Object.hasOwn(TAGS, route.tag))

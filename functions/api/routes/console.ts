@@ -29,6 +29,7 @@ export const consoleRoutes = routeGroup('console', {
     tag: 'meta',
     success: { status: 200, description: 'The console’s HTML page', contentType: 'text/html' },
     alternatives: [NOT_MODIFIED],
+    fileEtag: true,
     needs: { consoleAssets: true },
   }),
   getConsoleAsset: route({
@@ -48,6 +49,7 @@ export const consoleRoutes = routeGroup('console', {
     },
     alternatives: [NOT_MODIFIED],
     errors: [404],
+    fileEtag: true,
     needs: { consoleAssets: true },
   }),
 });

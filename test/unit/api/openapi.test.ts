@@ -127,6 +127,14 @@ describe('the OpenAPI document', () => {
       [202, true],
     ]);
     expect(etagOf(routes.listEnvironments)).toEqual([]);
+    // A console file's ETag is a hash of it, on its answer and on the 304 that confirms it.
+    expect(etagOf(routes.getConsoleAsset)).toEqual([
+      [200, true],
+      [304, true],
+    ]);
+    expect((operationOf(routes.getConsoleAsset).parameters ?? []).map((p) => p.name)).toContain(
+      'If-None-Match',
+    );
   });
 
   it('documents ETag on exactly the routes whose handler sets it, and Location where it creates one', () => {
