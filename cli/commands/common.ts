@@ -37,7 +37,7 @@ export async function accepted(api: Api, g: Globals, env: Accepted, watch: boole
 
 export async function follow(api: Api, g: Globals, run: Run): Promise<void> {
   detachOnInterrupt(run.id);
-  const last = await watchRun(api, run, g, Number(process.env.ENVCTL_POLL_MS ?? 1000));
+  const last = await watchRun(api, run, g);
   await finish(api, last, g.output);
 }
 
