@@ -41,8 +41,6 @@ export async function watchRun(
   return readRun(api, run);
 }
 
-const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 async function live(api: Api, state: RunState, events: AsyncGenerator<StreamEvent>): Promise<void> {
   let failure: unknown;
   let stopped = false;
@@ -61,7 +59,11 @@ async function live(api: Api, state: RunState, events: AsyncGenerator<StreamEven
     }
   })();
   const over = () => stopped || state.ended;
-  const tasks = state.kind === 'operation' ? layerTasks(state, over) : batchTasks(state, over);
+  const ticks: Ticks = new Set();
+  const timer = setInterval(() => {
+    for (const tick of [...ticks]) tick();
+  }, 100);
+  const tasks = state.kind === 'operation' ? layerTasks(state, over, ticks) : batchTasks(state, over, ticks);
   const list = new Listr(tasks, {
     exitOnError: false,
     renderer: 'default',
@@ -70,11 +72,18 @@ async function live(api: Api, state: RunState, events: AsyncGenerator<StreamEven
     rendererOptions: { collapseSubtasks: false },
   });
   await list.run().catch(() => undefined);
+  clearInterval(timer);
   await consuming;
   if (failure !== undefined) throw failure;
 }
 
-function layerTasks(state: OperationState, over: () => boolean): ListrTask[] {
+/**
+ * Every title is set by one timer tick (all of them in the same turn), so a frame never shows a
+ * layer counted done beside a stack line from before; a task ends in the tick that saw it settle.
+ */
+type Ticks = Set<() => void>;
+
+function layerTasks(state: OperationState, over: () => boolean, ticks: Ticks): ListrTask[] {
   const layerTitle = (layer: number) => {
     const stacks = state.stacks.filter((s) => s.layer === layer);
     const done = stacks.filter((s) => s.done).length;
@@ -86,44 +95,51 @@ function layerTasks(state: OperationState, over: () => boolean): ListrTask[] {
   };
   return state.layers.map((layer) => ({
     title: layerTitle(layer),
-    task: (_ctx, layerTask) =>
-      layerTask.newListr(
+    task: (_ctx, layerTask) => {
+      ticks.add(() => {
+        layerTask.title = layerTitle(layer);
+      });
+      return layerTask.newListr(
         state.stacks
           .filter((s) => s.layer === layer)
           .map((stack) => ({
             title: `${stack.name}: ${stack.status}`,
-            task: async (_c, task) => {
-              for (;;) {
-                const time = elapsed(stack);
-                task.title = `${stack.name}: ${stack.status}${time ? ` (${time})` : ''}`;
-                layerTask.title = layerTitle(layer);
-                if (stack.done || over()) {
-                  if (stack.status === 'failed') throw new Error(`${stack.name} failed`);
+            task: (_c, task) =>
+              new Promise<void>((resolve, reject) => {
+                const tick = () => {
+                  const time = elapsed(stack);
+                  task.title = `${stack.name}: ${stack.status}${time ? ` (${time})` : ''}`;
+                  if (!stack.done && !over()) return;
+                  ticks.delete(tick);
+                  if (stack.status === 'failed') return reject(new Error(`${stack.name} failed`));
                   if (stack.status === 'skipped' || stack.status === 'not_started') task.skip(task.title);
-                  return;
-                }
-                await pause(100);
-              }
-            },
+                  resolve();
+                };
+                ticks.add(tick);
+              }),
           })),
         { concurrent: true, exitOnError: false },
-      ),
+      );
+    },
   }));
 }
 
-function batchTasks(state: DeploymentState, over: () => boolean): ListrTask[] {
+function batchTasks(state: DeploymentState, over: () => boolean, ticks: Ticks): ListrTask[] {
   return state.batches.map((initial) => ({
     title: `Batch ${initial.number} (${initial.percent}%): ${initial.status}`,
-    task: async (_c, task) => {
-      for (;;) {
-        const status = state.batches.find((b) => b.number === initial.number)?.status ?? initial.status;
-        task.title = `Batch ${initial.number} (${initial.percent}%): ${status}`;
-        if (status === 'unhealthy') throw new Error(`batch ${initial.number} unhealthy`);
-        if (status === 'healthy') return;
-        if (over()) return task.skip(task.title);
-        await pause(100);
-      }
-    },
+    task: (_c, task) =>
+      new Promise<void>((resolve, reject) => {
+        const tick = () => {
+          const status = state.batches.find((b) => b.number === initial.number)?.status ?? initial.status;
+          task.title = `Batch ${initial.number} (${initial.percent}%): ${status}`;
+          if (status !== 'unhealthy' && status !== 'healthy' && !over()) return;
+          ticks.delete(tick);
+          if (status === 'unhealthy') return reject(new Error(`batch ${initial.number} unhealthy`));
+          if (status !== 'healthy') task.skip(task.title);
+          resolve();
+        };
+        ticks.add(tick);
+      }),
   }));
 }
 
