@@ -152,6 +152,23 @@ describe('envctl --watch (the run’s stream)', () => {
     const withoutProgress = (list: Event[]) => list.filter((e) => e.type !== 'progress').map((e) => e.id);
     expect(withoutProgress(replayed)).toEqual(withoutProgress(events));
   });
+  it('detaches on Ctrl-C (exit 130): the run goes on', async () => {
+    // Arrange
+    const { envId, opId } = await create({ name: 'detached' });
+    const watch = start(local.runtime.baseUrl, String(developer.token), ['ops', 'get', opId, '--watch']);
+    await watch.waitFor(/Layer 1/);
+
+    // Act
+    watch.child.kill('SIGINT');
+    const code = await watch.exited();
+
+    // Assert
+    expect(code).toBe(130);
+    expect(watch.stderr()).toContain(
+      `Detached; ${opId} goes on. Follow it again with: envctl ops get ${opId} --watch`,
+    );
+    await developer.waitForStatus(envId, 'running');
+  });
 });
 
 describe('envctl env watch', () => {
