@@ -1639,7 +1639,10 @@ export interface components {
     responses: never;
     parameters: never;
     requestBodies: never;
-    headers: never;
+    headers: {
+        /** @description The request’s id (an error body’s `request_id`): give it when reporting a problem. Absent only on answers API Gateway gives itself, such as an authorizer’s 401. */
+        XRequestId: string;
+    };
     pathItems: never;
 }
 export type $defs = Record<string, never>;
@@ -1656,6 +1659,7 @@ export interface operations {
             /** @description The API is up */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1665,6 +1669,7 @@ export interface operations {
             /** @description Malformed JSON, or an invalid path, query or header parameter (unknown query parameters included) */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1674,6 +1679,7 @@ export interface operations {
             /** @description Request body too large (the function’s limit, 64 KiB by default, or API Gateway’s 10 MiB), whatever the method */
             413: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1683,6 +1689,7 @@ export interface operations {
             /** @description Throttled */
             429: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1692,6 +1699,7 @@ export interface operations {
             /** @description Internal error */
             500: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1701,6 +1709,7 @@ export interface operations {
             /** @description The function failed without an answer (API Gateway) */
             502: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1710,6 +1719,7 @@ export interface operations {
             /** @description The function did not answer within the integration timeout (API Gateway, 29 s) */
             504: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1730,6 +1740,7 @@ export interface operations {
             /** @description OpenAPI 3.1 document */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1741,6 +1752,7 @@ export interface operations {
             /** @description Malformed JSON, or an invalid path, query or header parameter (unknown query parameters included) */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1750,6 +1762,7 @@ export interface operations {
             /** @description Request body too large (the function’s limit, 64 KiB by default, or API Gateway’s 10 MiB), whatever the method */
             413: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1759,6 +1772,7 @@ export interface operations {
             /** @description Throttled */
             429: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1768,6 +1782,7 @@ export interface operations {
             /** @description Internal error */
             500: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1777,6 +1792,7 @@ export interface operations {
             /** @description The function failed without an answer (API Gateway) */
             502: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1786,6 +1802,7 @@ export interface operations {
             /** @description The function did not answer within the integration timeout (API Gateway, 29 s) */
             504: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1806,6 +1823,7 @@ export interface operations {
             /** @description An HTML page */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1815,6 +1833,7 @@ export interface operations {
             /** @description Malformed JSON, or an invalid path, query or header parameter (unknown query parameters included) */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1824,6 +1843,7 @@ export interface operations {
             /** @description Request body too large (the function’s limit, 64 KiB by default, or API Gateway’s 10 MiB), whatever the method */
             413: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1833,6 +1853,7 @@ export interface operations {
             /** @description Throttled */
             429: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1842,6 +1863,7 @@ export interface operations {
             /** @description Internal error */
             500: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1851,6 +1873,7 @@ export interface operations {
             /** @description The function failed without an answer (API Gateway) */
             502: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1860,6 +1883,7 @@ export interface operations {
             /** @description The function did not answer within the integration timeout (API Gateway, 29 s) */
             504: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1884,6 +1908,7 @@ export interface operations {
             /** @description User created */
             201: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1893,6 +1918,7 @@ export interface operations {
             /** @description Malformed JSON, or an invalid path, query or header parameter (unknown query parameters included) */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1902,6 +1928,7 @@ export interface operations {
             /** @description Missing or invalid token (on the auth routes: incorrect credentials, code or refresh token) */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1911,6 +1938,7 @@ export interface operations {
             /** @description Conflict: illegal state transition, duplicate name, operation in progress */
             409: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1920,6 +1948,7 @@ export interface operations {
             /** @description Request body too large (the function’s limit, 64 KiB by default, or API Gateway’s 10 MiB), whatever the method */
             413: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1929,6 +1958,7 @@ export interface operations {
             /** @description Request body failed validation (errors lists the fields) */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1938,6 +1968,7 @@ export interface operations {
             /** @description Throttled */
             429: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1947,6 +1978,7 @@ export interface operations {
             /** @description Internal error */
             500: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1956,6 +1988,7 @@ export interface operations {
             /** @description The function failed without an answer (API Gateway) */
             502: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1965,6 +1998,7 @@ export interface operations {
             /** @description The function did not answer within the integration timeout (API Gateway, 29 s) */
             504: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1989,6 +2023,7 @@ export interface operations {
             /** @description User confirmed */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1998,6 +2033,7 @@ export interface operations {
             /** @description Malformed JSON, or an invalid path, query or header parameter (unknown query parameters included) */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2007,6 +2043,7 @@ export interface operations {
             /** @description Missing or invalid token (on the auth routes: incorrect credentials, code or refresh token) */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2016,6 +2053,7 @@ export interface operations {
             /** @description Conflict: illegal state transition, duplicate name, operation in progress */
             409: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2025,6 +2063,7 @@ export interface operations {
             /** @description Request body too large (the function’s limit, 64 KiB by default, or API Gateway’s 10 MiB), whatever the method */
             413: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2034,6 +2073,7 @@ export interface operations {
             /** @description Request body failed validation (errors lists the fields) */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2043,6 +2083,7 @@ export interface operations {
             /** @description Throttled */
             429: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2052,6 +2093,7 @@ export interface operations {
             /** @description Internal error */
             500: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2061,6 +2103,7 @@ export interface operations {
             /** @description The function failed without an answer (API Gateway) */
             502: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2070,6 +2113,7 @@ export interface operations {
             /** @description The function did not answer within the integration timeout (API Gateway, 29 s) */
             504: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2094,6 +2138,7 @@ export interface operations {
             /** @description Tokens */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2103,6 +2148,7 @@ export interface operations {
             /** @description Malformed JSON, or an invalid path, query or header parameter (unknown query parameters included) */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2112,6 +2158,7 @@ export interface operations {
             /** @description Missing or invalid token (on the auth routes: incorrect credentials, code or refresh token) */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2121,6 +2168,7 @@ export interface operations {
             /** @description Your role does not allow this action */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2130,6 +2178,7 @@ export interface operations {
             /** @description Request body too large (the function’s limit, 64 KiB by default, or API Gateway’s 10 MiB), whatever the method */
             413: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2139,6 +2188,7 @@ export interface operations {
             /** @description Request body failed validation (errors lists the fields) */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2148,6 +2198,7 @@ export interface operations {
             /** @description Throttled */
             429: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2157,6 +2208,7 @@ export interface operations {
             /** @description Internal error */
             500: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2166,6 +2218,7 @@ export interface operations {
             /** @description The function failed without an answer (API Gateway) */
             502: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2175,6 +2228,7 @@ export interface operations {
             /** @description The function did not answer within the integration timeout (API Gateway, 29 s) */
             504: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2199,6 +2253,7 @@ export interface operations {
             /** @description Tokens */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2208,6 +2263,7 @@ export interface operations {
             /** @description Malformed JSON, or an invalid path, query or header parameter (unknown query parameters included) */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2217,6 +2273,7 @@ export interface operations {
             /** @description Missing or invalid token (on the auth routes: incorrect credentials, code or refresh token) */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2226,6 +2283,7 @@ export interface operations {
             /** @description Request body too large (the function’s limit, 64 KiB by default, or API Gateway’s 10 MiB), whatever the method */
             413: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2235,6 +2293,7 @@ export interface operations {
             /** @description Request body failed validation (errors lists the fields) */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2244,6 +2303,7 @@ export interface operations {
             /** @description Throttled */
             429: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2253,6 +2313,7 @@ export interface operations {
             /** @description Internal error */
             500: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2262,6 +2323,7 @@ export interface operations {
             /** @description The function failed without an answer (API Gateway) */
             502: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2271,6 +2333,7 @@ export interface operations {
             /** @description The function did not answer within the integration timeout (API Gateway, 29 s) */
             504: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2291,6 +2354,7 @@ export interface operations {
             /** @description The caller */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2300,6 +2364,7 @@ export interface operations {
             /** @description Malformed JSON, or an invalid path, query or header parameter (unknown query parameters included) */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2309,6 +2374,7 @@ export interface operations {
             /** @description Missing or invalid token (on the auth routes: incorrect credentials, code or refresh token) */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2318,6 +2384,7 @@ export interface operations {
             /** @description Request body too large (the function’s limit, 64 KiB by default, or API Gateway’s 10 MiB), whatever the method */
             413: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2327,6 +2394,7 @@ export interface operations {
             /** @description Throttled */
             429: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2336,6 +2404,7 @@ export interface operations {
             /** @description Internal error */
             500: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2345,6 +2414,7 @@ export interface operations {
             /** @description The function failed without an answer (API Gateway) */
             502: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2354,6 +2424,7 @@ export interface operations {
             /** @description The function did not answer within the integration timeout (API Gateway, 29 s) */
             504: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2377,6 +2448,7 @@ export interface operations {
             /** @description A page of projects */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2386,6 +2458,7 @@ export interface operations {
             /** @description Malformed JSON, or an invalid path, query or header parameter (unknown query parameters included) */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2395,6 +2468,7 @@ export interface operations {
             /** @description Missing or invalid token (on the auth routes: incorrect credentials, code or refresh token) */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2404,6 +2478,7 @@ export interface operations {
             /** @description Request body too large (the function’s limit, 64 KiB by default, or API Gateway’s 10 MiB), whatever the method */
             413: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2413,6 +2488,7 @@ export interface operations {
             /** @description Throttled */
             429: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2422,6 +2498,7 @@ export interface operations {
             /** @description Internal error */
             500: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2431,6 +2508,7 @@ export interface operations {
             /** @description The function failed without an answer (API Gateway) */
             502: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2440,6 +2518,7 @@ export interface operations {
             /** @description A dependency (the table, the workflow engine) is briefly unavailable or a write collided with a concurrent one; retry */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2449,6 +2528,7 @@ export interface operations {
             /** @description The function did not answer within the integration timeout (API Gateway, 29 s) */
             504: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2476,6 +2556,11 @@ export interface operations {
             /** @description Project created */
             201: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    /** @description The resource’s version, quoted (`"3"`): send it back as `If-Match` */
+                    ETag: string;
+                    /** @description The URL of what was created (below the API’s base path) */
+                    Location: string;
                     /** @description Present (true) when this is the stored answer to an earlier request with the same Idempotency-Key */
                     "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
@@ -2487,6 +2572,7 @@ export interface operations {
             /** @description Malformed JSON, or an invalid path, query or header parameter (unknown query parameters included); or an Idempotency-Key that is empty or longer than 255 characters (INVALID_IDEMPOTENCY_KEY) */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2496,6 +2582,7 @@ export interface operations {
             /** @description Missing or invalid token (on the auth routes: incorrect credentials, code or refresh token) */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2505,6 +2592,7 @@ export interface operations {
             /** @description Your role does not allow this action */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2514,6 +2602,7 @@ export interface operations {
             /** @description Conflict: illegal state transition, duplicate name, operation in progress; or a request with the same Idempotency-Key is still in progress (IDEMPOTENCY_KEY_IN_USE) */
             409: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2523,6 +2612,7 @@ export interface operations {
             /** @description Request body too large (the function’s limit, 64 KiB by default, or API Gateway’s 10 MiB), whatever the method */
             413: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2532,6 +2622,7 @@ export interface operations {
             /** @description Request body failed validation (errors lists the fields); or the Idempotency-Key was used with a different body or query (IDEMPOTENCY_KEY_REUSED) */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2541,6 +2632,7 @@ export interface operations {
             /** @description Throttled */
             429: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2550,6 +2642,7 @@ export interface operations {
             /** @description Internal error */
             500: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2559,6 +2652,7 @@ export interface operations {
             /** @description The function failed without an answer (API Gateway) */
             502: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2568,6 +2662,7 @@ export interface operations {
             /** @description A dependency (the table, the workflow engine) is briefly unavailable or a write collided with a concurrent one; retry */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2577,6 +2672,7 @@ export interface operations {
             /** @description The function did not answer within the integration timeout (API Gateway, 29 s) */
             504: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2599,6 +2695,9 @@ export interface operations {
             /** @description The project */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    /** @description The resource’s version, quoted (`"3"`): send it back as `If-Match` */
+                    ETag: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2608,6 +2707,7 @@ export interface operations {
             /** @description Malformed JSON, or an invalid path, query or header parameter (unknown query parameters included) */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2617,6 +2717,7 @@ export interface operations {
             /** @description Missing or invalid token (on the auth routes: incorrect credentials, code or refresh token) */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2626,6 +2727,7 @@ export interface operations {
             /** @description Not found, or not yours */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2635,6 +2737,7 @@ export interface operations {
             /** @description Request body too large (the function’s limit, 64 KiB by default, or API Gateway’s 10 MiB), whatever the method */
             413: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2644,6 +2747,7 @@ export interface operations {
             /** @description Throttled */
             429: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2653,6 +2757,7 @@ export interface operations {
             /** @description Internal error */
             500: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2662,6 +2767,7 @@ export interface operations {
             /** @description The function failed without an answer (API Gateway) */
             502: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2671,6 +2777,7 @@ export interface operations {
             /** @description A dependency (the table, the workflow engine) is briefly unavailable or a write collided with a concurrent one; retry */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2680,6 +2787,7 @@ export interface operations {
             /** @description The function did not answer within the integration timeout (API Gateway, 29 s) */
             504: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2702,6 +2810,7 @@ export interface operations {
             /** @description Deleted */
             204: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -2709,6 +2818,7 @@ export interface operations {
             /** @description Malformed JSON, or an invalid path, query or header parameter (unknown query parameters included) */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2718,6 +2828,7 @@ export interface operations {
             /** @description Missing or invalid token (on the auth routes: incorrect credentials, code or refresh token) */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2727,6 +2838,7 @@ export interface operations {
             /** @description Your role does not allow this action */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2736,6 +2848,7 @@ export interface operations {
             /** @description Not found, or not yours */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2745,6 +2858,7 @@ export interface operations {
             /** @description Conflict: illegal state transition, duplicate name, operation in progress */
             409: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2754,6 +2868,7 @@ export interface operations {
             /** @description Request body too large (the function’s limit, 64 KiB by default, or API Gateway’s 10 MiB), whatever the method */
             413: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2763,6 +2878,7 @@ export interface operations {
             /** @description Throttled */
             429: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2772,6 +2888,7 @@ export interface operations {
             /** @description Internal error */
             500: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2781,6 +2898,7 @@ export interface operations {
             /** @description The function failed without an answer (API Gateway) */
             502: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2790,6 +2908,7 @@ export interface operations {
             /** @description A dependency (the table, the workflow engine) is briefly unavailable or a write collided with a concurrent one; retry */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2799,6 +2918,7 @@ export interface operations {
             /** @description The function did not answer within the integration timeout (API Gateway, 29 s) */
             504: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2828,6 +2948,9 @@ export interface operations {
             /** @description The updated project */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    /** @description The resource’s version, quoted (`"3"`): send it back as `If-Match` */
+                    ETag: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2837,6 +2960,7 @@ export interface operations {
             /** @description Malformed JSON, or an invalid path, query or header parameter (unknown query parameters included) */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2846,6 +2970,7 @@ export interface operations {
             /** @description Missing or invalid token (on the auth routes: incorrect credentials, code or refresh token) */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2855,6 +2980,7 @@ export interface operations {
             /** @description Your role does not allow this action */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2864,6 +2990,7 @@ export interface operations {
             /** @description Not found, or not yours */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2873,6 +3000,7 @@ export interface operations {
             /** @description Conflict: illegal state transition, duplicate name, operation in progress */
             409: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2882,6 +3010,7 @@ export interface operations {
             /** @description If-Match version mismatch */
             412: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2891,6 +3020,7 @@ export interface operations {
             /** @description Request body too large (the function’s limit, 64 KiB by default, or API Gateway’s 10 MiB), whatever the method */
             413: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2900,6 +3030,7 @@ export interface operations {
             /** @description Request body failed validation (errors lists the fields) */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2909,6 +3040,7 @@ export interface operations {
             /** @description Throttled */
             429: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2918,6 +3050,7 @@ export interface operations {
             /** @description Internal error */
             500: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2927,6 +3060,7 @@ export interface operations {
             /** @description The function failed without an answer (API Gateway) */
             502: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2936,6 +3070,7 @@ export interface operations {
             /** @description A dependency (the table, the workflow engine) is briefly unavailable or a write collided with a concurrent one; retry */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2945,6 +3080,7 @@ export interface operations {
             /** @description The function did not answer within the integration timeout (API Gateway, 29 s) */
             504: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2976,6 +3112,7 @@ export interface operations {
             /** @description With ?dry_run=true: the plan; nothing is changed */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     /** @description Present (true) when this is the stored answer to an earlier request with the same Idempotency-Key */
                     "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
@@ -2987,6 +3124,11 @@ export interface operations {
             /** @description Environment recorded; a provision operation is running */
             202: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    /** @description The resource’s version, quoted (`"3"`): send it back as `If-Match` */
+                    ETag: string;
+                    /** @description The URL of what was created (below the API’s base path) */
+                    Location: string;
                     /** @description Present (true) when this is the stored answer to an earlier request with the same Idempotency-Key */
                     "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
@@ -2998,6 +3140,7 @@ export interface operations {
             /** @description Malformed JSON, or an invalid path, query or header parameter (unknown query parameters included); or an Idempotency-Key that is empty or longer than 255 characters (INVALID_IDEMPOTENCY_KEY) */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3007,6 +3150,7 @@ export interface operations {
             /** @description Missing or invalid token (on the auth routes: incorrect credentials, code or refresh token) */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3016,6 +3160,7 @@ export interface operations {
             /** @description Your role does not allow this action */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3025,6 +3170,7 @@ export interface operations {
             /** @description Not found, or not yours */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3034,6 +3180,7 @@ export interface operations {
             /** @description Conflict: illegal state transition, duplicate name, operation in progress; or a request with the same Idempotency-Key is still in progress (IDEMPOTENCY_KEY_IN_USE) */
             409: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3043,6 +3190,7 @@ export interface operations {
             /** @description Request body too large (the function’s limit, 64 KiB by default, or API Gateway’s 10 MiB), whatever the method */
             413: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3052,6 +3200,7 @@ export interface operations {
             /** @description Request body failed validation (errors lists the fields); or the Idempotency-Key was used with a different body or query (IDEMPOTENCY_KEY_REUSED) */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3061,6 +3210,7 @@ export interface operations {
             /** @description Throttled */
             429: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3070,6 +3220,7 @@ export interface operations {
             /** @description Internal error */
             500: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3079,6 +3230,7 @@ export interface operations {
             /** @description The function failed without an answer (API Gateway) */
             502: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3088,6 +3240,7 @@ export interface operations {
             /** @description A dependency (the table, the workflow engine) is briefly unavailable or a write collided with a concurrent one; retry */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3097,6 +3250,7 @@ export interface operations {
             /** @description The function did not answer within the integration timeout (API Gateway, 29 s) */
             504: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3123,6 +3277,7 @@ export interface operations {
             /** @description A page of environments */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3132,6 +3287,7 @@ export interface operations {
             /** @description Malformed JSON, or an invalid path, query or header parameter (unknown query parameters included) */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3141,6 +3297,7 @@ export interface operations {
             /** @description Missing or invalid token (on the auth routes: incorrect credentials, code or refresh token) */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3150,6 +3307,7 @@ export interface operations {
             /** @description Not found, or not yours */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3159,6 +3317,7 @@ export interface operations {
             /** @description Request body too large (the function’s limit, 64 KiB by default, or API Gateway’s 10 MiB), whatever the method */
             413: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3168,6 +3327,7 @@ export interface operations {
             /** @description Throttled */
             429: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3177,6 +3337,7 @@ export interface operations {
             /** @description Internal error */
             500: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3186,6 +3347,7 @@ export interface operations {
             /** @description The function failed without an answer (API Gateway) */
             502: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3195,6 +3357,7 @@ export interface operations {
             /** @description A dependency (the table, the workflow engine) is briefly unavailable or a write collided with a concurrent one; retry */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3204,6 +3367,7 @@ export interface operations {
             /** @description The function did not answer within the integration timeout (API Gateway, 29 s) */
             504: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3226,6 +3390,9 @@ export interface operations {
             /** @description The environment */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    /** @description The resource’s version, quoted (`"3"`): send it back as `If-Match` */
+                    ETag: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3235,6 +3402,7 @@ export interface operations {
             /** @description Malformed JSON, or an invalid path, query or header parameter (unknown query parameters included) */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3244,6 +3412,7 @@ export interface operations {
             /** @description Missing or invalid token (on the auth routes: incorrect credentials, code or refresh token) */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3253,6 +3422,7 @@ export interface operations {
             /** @description Not found, or not yours */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3262,6 +3432,7 @@ export interface operations {
             /** @description Request body too large (the function’s limit, 64 KiB by default, or API Gateway’s 10 MiB), whatever the method */
             413: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3271,6 +3442,7 @@ export interface operations {
             /** @description Throttled */
             429: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3280,6 +3452,7 @@ export interface operations {
             /** @description Internal error */
             500: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3289,6 +3462,7 @@ export interface operations {
             /** @description The function failed without an answer (API Gateway) */
             502: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3298,6 +3472,7 @@ export interface operations {
             /** @description A dependency (the table, the workflow engine) is briefly unavailable or a write collided with a concurrent one; retry */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3307,6 +3482,7 @@ export interface operations {
             /** @description The function did not answer within the integration timeout (API Gateway, 29 s) */
             504: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3334,6 +3510,7 @@ export interface operations {
             /** @description With ?dry_run=true: the plan; nothing is changed */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     /** @description Present (true) when this is the stored answer to an earlier request with the same Idempotency-Key */
                     "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
@@ -3345,6 +3522,9 @@ export interface operations {
             /** @description A destroy operation is running */
             202: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    /** @description The resource’s version, quoted (`"3"`): send it back as `If-Match` */
+                    ETag: string;
                     /** @description Present (true) when this is the stored answer to an earlier request with the same Idempotency-Key */
                     "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
@@ -3356,6 +3536,7 @@ export interface operations {
             /** @description Malformed JSON, or an invalid path, query or header parameter (unknown query parameters included); or an Idempotency-Key that is empty or longer than 255 characters (INVALID_IDEMPOTENCY_KEY) */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3365,6 +3546,7 @@ export interface operations {
             /** @description Missing or invalid token (on the auth routes: incorrect credentials, code or refresh token) */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3374,6 +3556,7 @@ export interface operations {
             /** @description Your role does not allow this action */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3383,6 +3566,7 @@ export interface operations {
             /** @description Not found, or not yours */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3392,6 +3576,7 @@ export interface operations {
             /** @description Conflict: illegal state transition, duplicate name, operation in progress; or a request with the same Idempotency-Key is still in progress (IDEMPOTENCY_KEY_IN_USE) */
             409: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3401,6 +3586,7 @@ export interface operations {
             /** @description Request body too large (the function’s limit, 64 KiB by default, or API Gateway’s 10 MiB), whatever the method */
             413: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3410,6 +3596,7 @@ export interface operations {
             /** @description Request body failed validation (errors lists the fields); or the Idempotency-Key was used with a different body or query (IDEMPOTENCY_KEY_REUSED) */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3419,6 +3606,7 @@ export interface operations {
             /** @description Throttled */
             429: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3428,6 +3616,7 @@ export interface operations {
             /** @description Internal error */
             500: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3437,6 +3626,7 @@ export interface operations {
             /** @description The function failed without an answer (API Gateway) */
             502: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3446,6 +3636,7 @@ export interface operations {
             /** @description A dependency (the table, the workflow engine) is briefly unavailable or a write collided with a concurrent one; retry */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3455,6 +3646,7 @@ export interface operations {
             /** @description The function did not answer within the integration timeout (API Gateway, 29 s) */
             504: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3486,6 +3678,9 @@ export interface operations {
             /** @description No stack affected: the environment, saved at once (operation null); or, with ?dry_run=true, the plan (nothing changed) */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    /** @description The resource’s version, quoted (`"3"`), when the answer is the resource (not a plan): send it back as `If-Match` */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3495,6 +3690,9 @@ export interface operations {
             /** @description An update operation is running (200 with no operation when no stack is affected) */
             202: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    /** @description The resource’s version, quoted (`"3"`): send it back as `If-Match` */
+                    ETag: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3504,6 +3702,7 @@ export interface operations {
             /** @description Malformed JSON, or an invalid path, query or header parameter (unknown query parameters included) */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3513,6 +3712,7 @@ export interface operations {
             /** @description Missing or invalid token (on the auth routes: incorrect credentials, code or refresh token) */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3522,6 +3722,7 @@ export interface operations {
             /** @description Your role does not allow this action */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3531,6 +3732,7 @@ export interface operations {
             /** @description Not found, or not yours */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3540,6 +3742,7 @@ export interface operations {
             /** @description Conflict: illegal state transition, duplicate name, operation in progress */
             409: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3549,6 +3752,7 @@ export interface operations {
             /** @description If-Match version mismatch */
             412: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3558,6 +3762,7 @@ export interface operations {
             /** @description Request body too large (the function’s limit, 64 KiB by default, or API Gateway’s 10 MiB), whatever the method */
             413: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3567,6 +3772,7 @@ export interface operations {
             /** @description Request body failed validation (errors lists the fields) */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3576,6 +3782,7 @@ export interface operations {
             /** @description Throttled */
             429: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3585,6 +3792,7 @@ export interface operations {
             /** @description Internal error */
             500: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3594,6 +3802,7 @@ export interface operations {
             /** @description The function failed without an answer (API Gateway) */
             502: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3603,6 +3812,7 @@ export interface operations {
             /** @description A dependency (the table, the workflow engine) is briefly unavailable or a write collided with a concurrent one; retry */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3612,6 +3822,7 @@ export interface operations {
             /** @description The function did not answer within the integration timeout (API Gateway, 29 s) */
             504: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3637,6 +3848,9 @@ export interface operations {
             /** @description A stop operation is running */
             202: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    /** @description The resource’s version, quoted (`"3"`): send it back as `If-Match` */
+                    ETag: string;
                     /** @description Present (true) when this is the stored answer to an earlier request with the same Idempotency-Key */
                     "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
@@ -3648,6 +3862,7 @@ export interface operations {
             /** @description Malformed JSON, or an invalid path, query or header parameter (unknown query parameters included); or an Idempotency-Key that is empty or longer than 255 characters (INVALID_IDEMPOTENCY_KEY) */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3657,6 +3872,7 @@ export interface operations {
             /** @description Missing or invalid token (on the auth routes: incorrect credentials, code or refresh token) */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3666,6 +3882,7 @@ export interface operations {
             /** @description Your role does not allow this action */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3675,6 +3892,7 @@ export interface operations {
             /** @description Not found, or not yours */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3684,6 +3902,7 @@ export interface operations {
             /** @description Conflict: illegal state transition, duplicate name, operation in progress; or a request with the same Idempotency-Key is still in progress (IDEMPOTENCY_KEY_IN_USE) */
             409: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3693,6 +3912,7 @@ export interface operations {
             /** @description Request body too large (the function’s limit, 64 KiB by default, or API Gateway’s 10 MiB), whatever the method */
             413: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3702,6 +3922,7 @@ export interface operations {
             /** @description Request body failed validation (errors lists the fields); or the Idempotency-Key was used with a different body or query (IDEMPOTENCY_KEY_REUSED) */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3711,6 +3932,7 @@ export interface operations {
             /** @description Throttled */
             429: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3720,6 +3942,7 @@ export interface operations {
             /** @description Internal error */
             500: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3729,6 +3952,7 @@ export interface operations {
             /** @description The function failed without an answer (API Gateway) */
             502: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3738,6 +3962,7 @@ export interface operations {
             /** @description A dependency (the table, the workflow engine) is briefly unavailable or a write collided with a concurrent one; retry */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3747,6 +3972,7 @@ export interface operations {
             /** @description The function did not answer within the integration timeout (API Gateway, 29 s) */
             504: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3772,6 +3998,9 @@ export interface operations {
             /** @description A start operation is running */
             202: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    /** @description The resource’s version, quoted (`"3"`): send it back as `If-Match` */
+                    ETag: string;
                     /** @description Present (true) when this is the stored answer to an earlier request with the same Idempotency-Key */
                     "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
@@ -3783,6 +4012,7 @@ export interface operations {
             /** @description Malformed JSON, or an invalid path, query or header parameter (unknown query parameters included); or an Idempotency-Key that is empty or longer than 255 characters (INVALID_IDEMPOTENCY_KEY) */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3792,6 +4022,7 @@ export interface operations {
             /** @description Missing or invalid token (on the auth routes: incorrect credentials, code or refresh token) */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3801,6 +4032,7 @@ export interface operations {
             /** @description Your role does not allow this action */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3810,6 +4042,7 @@ export interface operations {
             /** @description Not found, or not yours */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3819,6 +4052,7 @@ export interface operations {
             /** @description Conflict: illegal state transition, duplicate name, operation in progress; or a request with the same Idempotency-Key is still in progress (IDEMPOTENCY_KEY_IN_USE) */
             409: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3828,6 +4062,7 @@ export interface operations {
             /** @description Request body too large (the function’s limit, 64 KiB by default, or API Gateway’s 10 MiB), whatever the method */
             413: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3837,6 +4072,7 @@ export interface operations {
             /** @description Request body failed validation (errors lists the fields); or the Idempotency-Key was used with a different body or query (IDEMPOTENCY_KEY_REUSED) */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3846,6 +4082,7 @@ export interface operations {
             /** @description Throttled */
             429: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3855,6 +4092,7 @@ export interface operations {
             /** @description Internal error */
             500: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3864,6 +4102,7 @@ export interface operations {
             /** @description The function failed without an answer (API Gateway) */
             502: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3873,6 +4112,7 @@ export interface operations {
             /** @description A dependency (the table, the workflow engine) is briefly unavailable or a write collided with a concurrent one; retry */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3882,6 +4122,7 @@ export interface operations {
             /** @description The function did not answer within the integration timeout (API Gateway, 29 s) */
             504: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3904,6 +4145,9 @@ export interface operations {
             /** @description The manifest */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    /** @description The resource’s version, quoted (`"3"`): send it back as `If-Match` */
+                    ETag: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3913,6 +4157,7 @@ export interface operations {
             /** @description Malformed JSON, or an invalid path, query or header parameter (unknown query parameters included) */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3922,6 +4167,7 @@ export interface operations {
             /** @description Missing or invalid token (on the auth routes: incorrect credentials, code or refresh token) */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3931,6 +4177,7 @@ export interface operations {
             /** @description Not found, or not yours */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3940,6 +4187,7 @@ export interface operations {
             /** @description Request body too large (the function’s limit, 64 KiB by default, or API Gateway’s 10 MiB), whatever the method */
             413: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3949,6 +4197,7 @@ export interface operations {
             /** @description Throttled */
             429: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3958,6 +4207,7 @@ export interface operations {
             /** @description Internal error */
             500: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3967,6 +4217,7 @@ export interface operations {
             /** @description The function failed without an answer (API Gateway) */
             502: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3976,6 +4227,7 @@ export interface operations {
             /** @description A dependency (the table, the workflow engine) is briefly unavailable or a write collided with a concurrent one; retry */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3985,6 +4237,7 @@ export interface operations {
             /** @description The function did not answer within the integration timeout (API Gateway, 29 s) */
             504: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4016,6 +4269,9 @@ export interface operations {
             /** @description No stack affected: the environment, saved at once (operation null); or, with ?dry_run=true, the plan (nothing changed) */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    /** @description The resource’s version, quoted (`"3"`), when the answer is the resource (not a plan): send it back as `If-Match` */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4025,6 +4281,9 @@ export interface operations {
             /** @description An update operation is running */
             202: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    /** @description The resource’s version, quoted (`"3"`): send it back as `If-Match` */
+                    ETag: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4034,6 +4293,7 @@ export interface operations {
             /** @description Malformed JSON, or an invalid path, query or header parameter (unknown query parameters included) */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4043,6 +4303,7 @@ export interface operations {
             /** @description Missing or invalid token (on the auth routes: incorrect credentials, code or refresh token) */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4052,6 +4313,7 @@ export interface operations {
             /** @description Your role does not allow this action */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4061,6 +4323,7 @@ export interface operations {
             /** @description Not found, or not yours */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4070,6 +4333,7 @@ export interface operations {
             /** @description Conflict: illegal state transition, duplicate name, operation in progress */
             409: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4079,6 +4343,7 @@ export interface operations {
             /** @description If-Match version mismatch */
             412: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4088,6 +4353,7 @@ export interface operations {
             /** @description Request body too large (the function’s limit, 64 KiB by default, or API Gateway’s 10 MiB), whatever the method */
             413: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4097,6 +4363,7 @@ export interface operations {
             /** @description Request body failed validation (errors lists the fields) */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4106,6 +4373,7 @@ export interface operations {
             /** @description Throttled */
             429: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4115,6 +4383,7 @@ export interface operations {
             /** @description Internal error */
             500: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4124,6 +4393,7 @@ export interface operations {
             /** @description The function failed without an answer (API Gateway) */
             502: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4133,6 +4403,7 @@ export interface operations {
             /** @description A dependency (the table, the workflow engine) is briefly unavailable or a write collided with a concurrent one; retry */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4142,6 +4413,7 @@ export interface operations {
             /** @description The function did not answer within the integration timeout (API Gateway, 29 s) */
             504: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4164,6 +4436,7 @@ export interface operations {
             /** @description All stacks */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4173,6 +4446,7 @@ export interface operations {
             /** @description Malformed JSON, or an invalid path, query or header parameter (unknown query parameters included) */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4182,6 +4456,7 @@ export interface operations {
             /** @description Missing or invalid token (on the auth routes: incorrect credentials, code or refresh token) */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4191,6 +4466,7 @@ export interface operations {
             /** @description Not found, or not yours */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4200,6 +4476,7 @@ export interface operations {
             /** @description Request body too large (the function’s limit, 64 KiB by default, or API Gateway’s 10 MiB), whatever the method */
             413: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4209,6 +4486,7 @@ export interface operations {
             /** @description Throttled */
             429: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4218,6 +4496,7 @@ export interface operations {
             /** @description Internal error */
             500: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4227,6 +4506,7 @@ export interface operations {
             /** @description The function failed without an answer (API Gateway) */
             502: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4236,6 +4516,7 @@ export interface operations {
             /** @description A dependency (the table, the workflow engine) is briefly unavailable or a write collided with a concurrent one; retry */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4245,6 +4526,7 @@ export interface operations {
             /** @description The function did not answer within the integration timeout (API Gateway, 29 s) */
             504: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4268,6 +4550,7 @@ export interface operations {
             /** @description The stack */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4277,6 +4560,7 @@ export interface operations {
             /** @description Malformed JSON, or an invalid path, query or header parameter (unknown query parameters included) */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4286,6 +4570,7 @@ export interface operations {
             /** @description Missing or invalid token (on the auth routes: incorrect credentials, code or refresh token) */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4295,6 +4580,7 @@ export interface operations {
             /** @description Not found, or not yours */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4304,6 +4590,7 @@ export interface operations {
             /** @description Request body too large (the function’s limit, 64 KiB by default, or API Gateway’s 10 MiB), whatever the method */
             413: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4313,6 +4600,7 @@ export interface operations {
             /** @description Throttled */
             429: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4322,6 +4610,7 @@ export interface operations {
             /** @description Internal error */
             500: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4331,6 +4620,7 @@ export interface operations {
             /** @description The function failed without an answer (API Gateway) */
             502: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4340,6 +4630,7 @@ export interface operations {
             /** @description A dependency (the table, the workflow engine) is briefly unavailable or a write collided with a concurrent one; retry */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4349,6 +4640,7 @@ export interface operations {
             /** @description The function did not answer within the integration timeout (API Gateway, 29 s) */
             504: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4377,6 +4669,9 @@ export interface operations {
             /** @description A delete_stacks operation is running */
             202: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    /** @description The resource’s version, quoted (`"3"`): send it back as `If-Match` */
+                    ETag: string;
                     /** @description Present (true) when this is the stored answer to an earlier request with the same Idempotency-Key */
                     "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
@@ -4388,6 +4683,7 @@ export interface operations {
             /** @description Malformed JSON, or an invalid path, query or header parameter (unknown query parameters included); or an Idempotency-Key that is empty or longer than 255 characters (INVALID_IDEMPOTENCY_KEY) */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4397,6 +4693,7 @@ export interface operations {
             /** @description Missing or invalid token (on the auth routes: incorrect credentials, code or refresh token) */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4406,6 +4703,7 @@ export interface operations {
             /** @description Your role does not allow this action */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4415,6 +4713,7 @@ export interface operations {
             /** @description Not found, or not yours */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4424,6 +4723,7 @@ export interface operations {
             /** @description Conflict: illegal state transition, duplicate name, operation in progress; or a request with the same Idempotency-Key is still in progress (IDEMPOTENCY_KEY_IN_USE) */
             409: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4433,6 +4733,7 @@ export interface operations {
             /** @description Request body too large (the function’s limit, 64 KiB by default, or API Gateway’s 10 MiB), whatever the method */
             413: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4442,6 +4743,7 @@ export interface operations {
             /** @description Request body failed validation (errors lists the fields); or the Idempotency-Key was used with a different body or query (IDEMPOTENCY_KEY_REUSED) */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4451,6 +4753,7 @@ export interface operations {
             /** @description Throttled */
             429: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4460,6 +4763,7 @@ export interface operations {
             /** @description Internal error */
             500: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4469,6 +4773,7 @@ export interface operations {
             /** @description The function failed without an answer (API Gateway) */
             502: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4478,6 +4783,7 @@ export interface operations {
             /** @description A dependency (the table, the workflow engine) is briefly unavailable or a write collided with a concurrent one; retry */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4487,6 +4793,7 @@ export interface operations {
             /** @description The function did not answer within the integration timeout (API Gateway, 29 s) */
             504: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4509,6 +4816,7 @@ export interface operations {
             /** @description Outputs by stack */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4518,6 +4826,7 @@ export interface operations {
             /** @description Malformed JSON, or an invalid path, query or header parameter (unknown query parameters included) */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4527,6 +4836,7 @@ export interface operations {
             /** @description Missing or invalid token (on the auth routes: incorrect credentials, code or refresh token) */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4536,6 +4846,7 @@ export interface operations {
             /** @description Not found, or not yours */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4545,6 +4856,7 @@ export interface operations {
             /** @description Request body too large (the function’s limit, 64 KiB by default, or API Gateway’s 10 MiB), whatever the method */
             413: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4554,6 +4866,7 @@ export interface operations {
             /** @description Throttled */
             429: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4563,6 +4876,7 @@ export interface operations {
             /** @description Internal error */
             500: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4572,6 +4886,7 @@ export interface operations {
             /** @description The function failed without an answer (API Gateway) */
             502: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4581,6 +4896,7 @@ export interface operations {
             /** @description A dependency (the table, the workflow engine) is briefly unavailable or a write collided with a concurrent one; retry */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4590,6 +4906,7 @@ export interface operations {
             /** @description The function did not answer within the integration timeout (API Gateway, 29 s) */
             504: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4618,6 +4935,9 @@ export interface operations {
             /** @description An update operation is running */
             202: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    /** @description The resource’s version, quoted (`"3"`): send it back as `If-Match` */
+                    ETag: string;
                     /** @description Present (true) when this is the stored answer to an earlier request with the same Idempotency-Key */
                     "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
@@ -4629,6 +4949,7 @@ export interface operations {
             /** @description Malformed JSON, or an invalid path, query or header parameter (unknown query parameters included); or an Idempotency-Key that is empty or longer than 255 characters (INVALID_IDEMPOTENCY_KEY) */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4638,6 +4959,7 @@ export interface operations {
             /** @description Missing or invalid token (on the auth routes: incorrect credentials, code or refresh token) */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4647,6 +4969,7 @@ export interface operations {
             /** @description Your role does not allow this action */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4656,6 +4979,7 @@ export interface operations {
             /** @description Not found, or not yours */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4665,6 +4989,7 @@ export interface operations {
             /** @description Conflict: illegal state transition, duplicate name, operation in progress; or a request with the same Idempotency-Key is still in progress (IDEMPOTENCY_KEY_IN_USE) */
             409: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4674,6 +4999,7 @@ export interface operations {
             /** @description Request body too large (the function’s limit, 64 KiB by default, or API Gateway’s 10 MiB), whatever the method */
             413: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4683,6 +5009,7 @@ export interface operations {
             /** @description Request body failed validation (errors lists the fields); or the Idempotency-Key was used with a different body or query (IDEMPOTENCY_KEY_REUSED) */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4692,6 +5019,7 @@ export interface operations {
             /** @description Throttled */
             429: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4701,6 +5029,7 @@ export interface operations {
             /** @description Internal error */
             500: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4710,6 +5039,7 @@ export interface operations {
             /** @description The function failed without an answer (API Gateway) */
             502: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4719,6 +5049,7 @@ export interface operations {
             /** @description A dependency (the table, the workflow engine) is briefly unavailable or a write collided with a concurrent one; retry */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4728,6 +5059,7 @@ export interface operations {
             /** @description The function did not answer within the integration timeout (API Gateway, 29 s) */
             504: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4754,6 +5086,7 @@ export interface operations {
             /** @description What differs, per resource */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     /** @description Present (true) when this is the stored answer to an earlier request with the same Idempotency-Key */
                     "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
@@ -4765,6 +5098,7 @@ export interface operations {
             /** @description Malformed JSON, or an invalid path, query or header parameter (unknown query parameters included); or an Idempotency-Key that is empty or longer than 255 characters (INVALID_IDEMPOTENCY_KEY) */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4774,6 +5108,7 @@ export interface operations {
             /** @description Missing or invalid token (on the auth routes: incorrect credentials, code or refresh token) */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4783,6 +5118,7 @@ export interface operations {
             /** @description Your role does not allow this action */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4792,6 +5128,7 @@ export interface operations {
             /** @description Not found, or not yours */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4801,6 +5138,7 @@ export interface operations {
             /** @description Conflict: illegal state transition, duplicate name, operation in progress; or a request with the same Idempotency-Key is still in progress (IDEMPOTENCY_KEY_IN_USE) */
             409: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4810,6 +5148,7 @@ export interface operations {
             /** @description Request body too large (the function’s limit, 64 KiB by default, or API Gateway’s 10 MiB), whatever the method */
             413: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4819,6 +5158,7 @@ export interface operations {
             /** @description Request body failed validation (errors lists the fields); or the Idempotency-Key was used with a different body or query (IDEMPOTENCY_KEY_REUSED) */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4828,6 +5168,7 @@ export interface operations {
             /** @description Throttled */
             429: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4837,6 +5178,7 @@ export interface operations {
             /** @description Internal error */
             500: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4846,6 +5188,7 @@ export interface operations {
             /** @description The function failed without an answer (API Gateway) */
             502: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4855,6 +5198,7 @@ export interface operations {
             /** @description A dependency (the table, the workflow engine) is briefly unavailable or a write collided with a concurrent one; retry */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4864,6 +5208,7 @@ export interface operations {
             /** @description The function did not answer within the integration timeout (API Gateway, 29 s) */
             504: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4889,6 +5234,7 @@ export interface operations {
             /** @description What differs, per stack and resource */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     /** @description Present (true) when this is the stored answer to an earlier request with the same Idempotency-Key */
                     "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
@@ -4900,6 +5246,7 @@ export interface operations {
             /** @description Malformed JSON, or an invalid path, query or header parameter (unknown query parameters included); or an Idempotency-Key that is empty or longer than 255 characters (INVALID_IDEMPOTENCY_KEY) */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4909,6 +5256,7 @@ export interface operations {
             /** @description Missing or invalid token (on the auth routes: incorrect credentials, code or refresh token) */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4918,6 +5266,7 @@ export interface operations {
             /** @description Your role does not allow this action */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4927,6 +5276,7 @@ export interface operations {
             /** @description Not found, or not yours */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4936,6 +5286,7 @@ export interface operations {
             /** @description Conflict: illegal state transition, duplicate name, operation in progress; or a request with the same Idempotency-Key is still in progress (IDEMPOTENCY_KEY_IN_USE) */
             409: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4945,6 +5296,7 @@ export interface operations {
             /** @description Request body too large (the function’s limit, 64 KiB by default, or API Gateway’s 10 MiB), whatever the method */
             413: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4954,6 +5306,7 @@ export interface operations {
             /** @description Request body failed validation (errors lists the fields); or the Idempotency-Key was used with a different body or query (IDEMPOTENCY_KEY_REUSED) */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4963,6 +5316,7 @@ export interface operations {
             /** @description Throttled */
             429: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4972,6 +5326,7 @@ export interface operations {
             /** @description Internal error */
             500: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4981,6 +5336,7 @@ export interface operations {
             /** @description The function failed without an answer (API Gateway) */
             502: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4990,6 +5346,7 @@ export interface operations {
             /** @description A dependency (the table, the workflow engine) is briefly unavailable or a write collided with a concurrent one; retry */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4999,6 +5356,7 @@ export interface operations {
             /** @description The function did not answer within the integration timeout (API Gateway, 29 s) */
             504: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5022,6 +5380,7 @@ export interface operations {
             /** @description The state document */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5031,6 +5390,7 @@ export interface operations {
             /** @description Malformed JSON, or an invalid path, query or header parameter (unknown query parameters included) */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5040,6 +5400,7 @@ export interface operations {
             /** @description Missing or invalid token (on the auth routes: incorrect credentials, code or refresh token) */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5049,6 +5410,7 @@ export interface operations {
             /** @description Not found, or not yours */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5058,6 +5420,7 @@ export interface operations {
             /** @description Request body too large (the function’s limit, 64 KiB by default, or API Gateway’s 10 MiB), whatever the method */
             413: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5067,6 +5430,7 @@ export interface operations {
             /** @description Throttled */
             429: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5076,6 +5440,7 @@ export interface operations {
             /** @description Internal error */
             500: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5085,6 +5450,7 @@ export interface operations {
             /** @description The function failed without an answer (API Gateway) */
             502: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5094,6 +5460,7 @@ export interface operations {
             /** @description A dependency (the table, the workflow engine) is briefly unavailable or a write collided with a concurrent one; retry */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5103,6 +5470,7 @@ export interface operations {
             /** @description The function did not answer within the integration timeout (API Gateway, 29 s) */
             504: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5128,6 +5496,7 @@ export interface operations {
             /** @description A page of operations */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5137,6 +5506,7 @@ export interface operations {
             /** @description Malformed JSON, or an invalid path, query or header parameter (unknown query parameters included) */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5146,6 +5516,7 @@ export interface operations {
             /** @description Missing or invalid token (on the auth routes: incorrect credentials, code or refresh token) */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5155,6 +5526,7 @@ export interface operations {
             /** @description Not found, or not yours */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5164,6 +5536,7 @@ export interface operations {
             /** @description Request body too large (the function’s limit, 64 KiB by default, or API Gateway’s 10 MiB), whatever the method */
             413: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5173,6 +5546,7 @@ export interface operations {
             /** @description Throttled */
             429: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5182,6 +5556,7 @@ export interface operations {
             /** @description Internal error */
             500: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5191,6 +5566,7 @@ export interface operations {
             /** @description The function failed without an answer (API Gateway) */
             502: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5200,6 +5576,7 @@ export interface operations {
             /** @description A dependency (the table, the workflow engine) is briefly unavailable or a write collided with a concurrent one; retry */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5209,6 +5586,7 @@ export interface operations {
             /** @description The function did not answer within the integration timeout (API Gateway, 29 s) */
             504: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5231,6 +5609,7 @@ export interface operations {
             /** @description The operation */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5240,6 +5619,7 @@ export interface operations {
             /** @description Malformed JSON, or an invalid path, query or header parameter (unknown query parameters included) */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5249,6 +5629,7 @@ export interface operations {
             /** @description Missing or invalid token (on the auth routes: incorrect credentials, code or refresh token) */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5258,6 +5639,7 @@ export interface operations {
             /** @description Not found, or not yours */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5267,6 +5649,7 @@ export interface operations {
             /** @description Request body too large (the function’s limit, 64 KiB by default, or API Gateway’s 10 MiB), whatever the method */
             413: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5276,6 +5659,7 @@ export interface operations {
             /** @description Throttled */
             429: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5285,6 +5669,7 @@ export interface operations {
             /** @description Internal error */
             500: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5294,6 +5679,7 @@ export interface operations {
             /** @description The function failed without an answer (API Gateway) */
             502: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5303,6 +5689,7 @@ export interface operations {
             /** @description A dependency (the table, the workflow engine) is briefly unavailable or a write collided with a concurrent one; retry */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5312,6 +5699,7 @@ export interface operations {
             /** @description The function did not answer within the integration timeout (API Gateway, 29 s) */
             504: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5337,6 +5725,7 @@ export interface operations {
             /** @description Cancellation requested */
             202: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     /** @description Present (true) when this is the stored answer to an earlier request with the same Idempotency-Key */
                     "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
@@ -5348,6 +5737,7 @@ export interface operations {
             /** @description Malformed JSON, or an invalid path, query or header parameter (unknown query parameters included); or an Idempotency-Key that is empty or longer than 255 characters (INVALID_IDEMPOTENCY_KEY) */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5357,6 +5747,7 @@ export interface operations {
             /** @description Missing or invalid token (on the auth routes: incorrect credentials, code or refresh token) */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5366,6 +5757,7 @@ export interface operations {
             /** @description Your role does not allow this action */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5375,6 +5767,7 @@ export interface operations {
             /** @description Not found, or not yours */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5384,6 +5777,7 @@ export interface operations {
             /** @description Conflict: illegal state transition, duplicate name, operation in progress; or a request with the same Idempotency-Key is still in progress (IDEMPOTENCY_KEY_IN_USE) */
             409: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5393,6 +5787,7 @@ export interface operations {
             /** @description Request body too large (the function’s limit, 64 KiB by default, or API Gateway’s 10 MiB), whatever the method */
             413: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5402,6 +5797,7 @@ export interface operations {
             /** @description Request body failed validation (errors lists the fields); or the Idempotency-Key was used with a different body or query (IDEMPOTENCY_KEY_REUSED) */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5411,6 +5807,7 @@ export interface operations {
             /** @description Throttled */
             429: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5420,6 +5817,7 @@ export interface operations {
             /** @description Internal error */
             500: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5429,6 +5827,7 @@ export interface operations {
             /** @description The function failed without an answer (API Gateway) */
             502: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5438,6 +5837,7 @@ export interface operations {
             /** @description A dependency (the table, the workflow engine) is briefly unavailable or a write collided with a concurrent one; retry */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5447,6 +5847,7 @@ export interface operations {
             /** @description The function did not answer within the integration timeout (API Gateway, 29 s) */
             504: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5472,6 +5873,9 @@ export interface operations {
             /** @description A new operation is running */
             202: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    /** @description The resource’s version, quoted (`"3"`): send it back as `If-Match` */
+                    ETag: string;
                     /** @description Present (true) when this is the stored answer to an earlier request with the same Idempotency-Key */
                     "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
@@ -5483,6 +5887,7 @@ export interface operations {
             /** @description Malformed JSON, or an invalid path, query or header parameter (unknown query parameters included); or an Idempotency-Key that is empty or longer than 255 characters (INVALID_IDEMPOTENCY_KEY) */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5492,6 +5897,7 @@ export interface operations {
             /** @description Missing or invalid token (on the auth routes: incorrect credentials, code or refresh token) */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5501,6 +5907,7 @@ export interface operations {
             /** @description Your role does not allow this action */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5510,6 +5917,7 @@ export interface operations {
             /** @description Not found, or not yours */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5519,6 +5927,7 @@ export interface operations {
             /** @description Conflict: illegal state transition, duplicate name, operation in progress; or a request with the same Idempotency-Key is still in progress (IDEMPOTENCY_KEY_IN_USE) */
             409: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5528,6 +5937,7 @@ export interface operations {
             /** @description Request body too large (the function’s limit, 64 KiB by default, or API Gateway’s 10 MiB), whatever the method */
             413: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5537,6 +5947,7 @@ export interface operations {
             /** @description Request body failed validation (errors lists the fields); or the Idempotency-Key was used with a different body or query (IDEMPOTENCY_KEY_REUSED) */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5546,6 +5957,7 @@ export interface operations {
             /** @description Throttled */
             429: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5555,6 +5967,7 @@ export interface operations {
             /** @description Internal error */
             500: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5564,6 +5977,7 @@ export interface operations {
             /** @description The function failed without an answer (API Gateway) */
             502: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5573,6 +5987,7 @@ export interface operations {
             /** @description A dependency (the table, the workflow engine) is briefly unavailable or a write collided with a concurrent one; retry */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5582,6 +5997,7 @@ export interface operations {
             /** @description The function did not answer within the integration timeout (API Gateway, 29 s) */
             504: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5612,6 +6028,7 @@ export interface operations {
             /** @description A page of log events */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5621,6 +6038,7 @@ export interface operations {
             /** @description Malformed JSON, or an invalid path, query or header parameter (unknown query parameters included) */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5630,6 +6048,7 @@ export interface operations {
             /** @description Missing or invalid token (on the auth routes: incorrect credentials, code or refresh token) */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5639,6 +6058,7 @@ export interface operations {
             /** @description Not found, or not yours */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5648,6 +6068,7 @@ export interface operations {
             /** @description Request body too large (the function’s limit, 64 KiB by default, or API Gateway’s 10 MiB), whatever the method */
             413: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5657,6 +6078,7 @@ export interface operations {
             /** @description Throttled */
             429: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5666,6 +6088,7 @@ export interface operations {
             /** @description Internal error */
             500: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5675,6 +6098,7 @@ export interface operations {
             /** @description The function failed without an answer (API Gateway) */
             502: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5684,6 +6108,7 @@ export interface operations {
             /** @description A dependency (the table, the workflow engine) is briefly unavailable or a write collided with a concurrent one; retry */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5693,6 +6118,7 @@ export interface operations {
             /** @description The function did not answer within the integration timeout (API Gateway, 29 s) */
             504: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5718,6 +6144,7 @@ export interface operations {
             /** @description A page of deployments */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5727,6 +6154,7 @@ export interface operations {
             /** @description Malformed JSON, or an invalid path, query or header parameter (unknown query parameters included) */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5736,6 +6164,7 @@ export interface operations {
             /** @description Missing or invalid token (on the auth routes: incorrect credentials, code or refresh token) */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5745,6 +6174,7 @@ export interface operations {
             /** @description Not found, or not yours */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5754,6 +6184,7 @@ export interface operations {
             /** @description Request body too large (the function’s limit, 64 KiB by default, or API Gateway’s 10 MiB), whatever the method */
             413: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5763,6 +6194,7 @@ export interface operations {
             /** @description Throttled */
             429: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5772,6 +6204,7 @@ export interface operations {
             /** @description Internal error */
             500: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5781,6 +6214,7 @@ export interface operations {
             /** @description The function failed without an answer (API Gateway) */
             502: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5790,6 +6224,7 @@ export interface operations {
             /** @description A dependency (the table, the workflow engine) is briefly unavailable or a write collided with a concurrent one; retry */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5799,6 +6234,7 @@ export interface operations {
             /** @description The function did not answer within the integration timeout (API Gateway, 29 s) */
             504: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5828,6 +6264,7 @@ export interface operations {
             /** @description The deployment, pending */
             202: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     /** @description Present (true) when this is the stored answer to an earlier request with the same Idempotency-Key */
                     "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
@@ -5839,6 +6276,7 @@ export interface operations {
             /** @description Malformed JSON, or an invalid path, query or header parameter (unknown query parameters included); or an Idempotency-Key that is empty or longer than 255 characters (INVALID_IDEMPOTENCY_KEY) */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5848,6 +6286,7 @@ export interface operations {
             /** @description Missing or invalid token (on the auth routes: incorrect credentials, code or refresh token) */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5857,6 +6296,7 @@ export interface operations {
             /** @description Your role does not allow this action */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5866,6 +6306,7 @@ export interface operations {
             /** @description Not found, or not yours */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5875,6 +6316,7 @@ export interface operations {
             /** @description Conflict: illegal state transition, duplicate name, operation in progress; or a request with the same Idempotency-Key is still in progress (IDEMPOTENCY_KEY_IN_USE) */
             409: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5884,6 +6326,7 @@ export interface operations {
             /** @description Request body too large (the function’s limit, 64 KiB by default, or API Gateway’s 10 MiB), whatever the method */
             413: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5893,6 +6336,7 @@ export interface operations {
             /** @description Request body failed validation (errors lists the fields); or the Idempotency-Key was used with a different body or query (IDEMPOTENCY_KEY_REUSED) */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5902,6 +6346,7 @@ export interface operations {
             /** @description Throttled */
             429: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5911,6 +6356,7 @@ export interface operations {
             /** @description Internal error */
             500: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5920,6 +6366,7 @@ export interface operations {
             /** @description The function failed without an answer (API Gateway) */
             502: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5929,6 +6376,7 @@ export interface operations {
             /** @description A dependency (the table, the workflow engine) is briefly unavailable or a write collided with a concurrent one; retry */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5938,6 +6386,7 @@ export interface operations {
             /** @description The function did not answer within the integration timeout (API Gateway, 29 s) */
             504: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5960,6 +6409,7 @@ export interface operations {
             /** @description The deployment */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5969,6 +6419,7 @@ export interface operations {
             /** @description Malformed JSON, or an invalid path, query or header parameter (unknown query parameters included) */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5978,6 +6429,7 @@ export interface operations {
             /** @description Missing or invalid token (on the auth routes: incorrect credentials, code or refresh token) */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5987,6 +6439,7 @@ export interface operations {
             /** @description Not found, or not yours */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5996,6 +6449,7 @@ export interface operations {
             /** @description Request body too large (the function’s limit, 64 KiB by default, or API Gateway’s 10 MiB), whatever the method */
             413: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6005,6 +6459,7 @@ export interface operations {
             /** @description Throttled */
             429: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6014,6 +6469,7 @@ export interface operations {
             /** @description Internal error */
             500: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6023,6 +6479,7 @@ export interface operations {
             /** @description The function failed without an answer (API Gateway) */
             502: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6032,6 +6489,7 @@ export interface operations {
             /** @description A dependency (the table, the workflow engine) is briefly unavailable or a write collided with a concurrent one; retry */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6041,6 +6499,7 @@ export interface operations {
             /** @description The function did not answer within the integration timeout (API Gateway, 29 s) */
             504: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6066,6 +6525,7 @@ export interface operations {
             /** @description A page of log events */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6075,6 +6535,7 @@ export interface operations {
             /** @description Malformed JSON, or an invalid path, query or header parameter (unknown query parameters included) */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6084,6 +6545,7 @@ export interface operations {
             /** @description Missing or invalid token (on the auth routes: incorrect credentials, code or refresh token) */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6093,6 +6555,7 @@ export interface operations {
             /** @description Not found, or not yours */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6102,6 +6565,7 @@ export interface operations {
             /** @description Request body too large (the function’s limit, 64 KiB by default, or API Gateway’s 10 MiB), whatever the method */
             413: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6111,6 +6575,7 @@ export interface operations {
             /** @description Throttled */
             429: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6120,6 +6585,7 @@ export interface operations {
             /** @description Internal error */
             500: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6129,6 +6595,7 @@ export interface operations {
             /** @description The function failed without an answer (API Gateway) */
             502: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6138,6 +6605,7 @@ export interface operations {
             /** @description A dependency (the table, the workflow engine) is briefly unavailable or a write collided with a concurrent one; retry */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6147,6 +6615,7 @@ export interface operations {
             /** @description The function did not answer within the integration timeout (API Gateway, 29 s) */
             504: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6167,6 +6636,7 @@ export interface operations {
             /** @description Templates */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6176,6 +6646,7 @@ export interface operations {
             /** @description Malformed JSON, or an invalid path, query or header parameter (unknown query parameters included) */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6185,6 +6656,7 @@ export interface operations {
             /** @description Missing or invalid token (on the auth routes: incorrect credentials, code or refresh token) */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6194,6 +6666,7 @@ export interface operations {
             /** @description Request body too large (the function’s limit, 64 KiB by default, or API Gateway’s 10 MiB), whatever the method */
             413: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6203,6 +6676,7 @@ export interface operations {
             /** @description Throttled */
             429: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6212,6 +6686,7 @@ export interface operations {
             /** @description Internal error */
             500: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6221,6 +6696,7 @@ export interface operations {
             /** @description The function failed without an answer (API Gateway) */
             502: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6230,6 +6706,7 @@ export interface operations {
             /** @description The function did not answer within the integration timeout (API Gateway, 29 s) */
             504: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6252,6 +6729,7 @@ export interface operations {
             /** @description The template */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6261,6 +6739,7 @@ export interface operations {
             /** @description Malformed JSON, or an invalid path, query or header parameter (unknown query parameters included) */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6270,6 +6749,7 @@ export interface operations {
             /** @description Missing or invalid token (on the auth routes: incorrect credentials, code or refresh token) */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6279,6 +6759,7 @@ export interface operations {
             /** @description Not found, or not yours */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6288,6 +6769,7 @@ export interface operations {
             /** @description Request body too large (the function’s limit, 64 KiB by default, or API Gateway’s 10 MiB), whatever the method */
             413: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6297,6 +6779,7 @@ export interface operations {
             /** @description Throttled */
             429: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6306,6 +6789,7 @@ export interface operations {
             /** @description Internal error */
             500: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6315,6 +6799,7 @@ export interface operations {
             /** @description The function failed without an answer (API Gateway) */
             502: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6324,6 +6809,7 @@ export interface operations {
             /** @description The function did not answer within the integration timeout (API Gateway, 29 s) */
             504: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6350,6 +6836,7 @@ export interface operations {
             /** @description The manifest (nothing is created) */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6359,6 +6846,7 @@ export interface operations {
             /** @description Malformed JSON, or an invalid path, query or header parameter (unknown query parameters included) */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6368,6 +6856,7 @@ export interface operations {
             /** @description Missing or invalid token (on the auth routes: incorrect credentials, code or refresh token) */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6377,6 +6866,7 @@ export interface operations {
             /** @description Not found, or not yours */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6386,6 +6876,7 @@ export interface operations {
             /** @description Request body too large (the function’s limit, 64 KiB by default, or API Gateway’s 10 MiB), whatever the method */
             413: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6395,6 +6886,7 @@ export interface operations {
             /** @description Request body failed validation (errors lists the fields) */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6404,6 +6896,7 @@ export interface operations {
             /** @description Throttled */
             429: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6413,6 +6906,7 @@ export interface operations {
             /** @description Internal error */
             500: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6422,6 +6916,7 @@ export interface operations {
             /** @description The function failed without an answer (API Gateway) */
             502: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6431,6 +6926,7 @@ export interface operations {
             /** @description The function did not answer within the integration timeout (API Gateway, 29 s) */
             504: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6455,6 +6951,7 @@ export interface operations {
             /** @description The verdict; problems with the manifest’s values are listed in errors (valid: false) */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6464,6 +6961,7 @@ export interface operations {
             /** @description Malformed JSON, or an invalid path, query or header parameter (unknown query parameters included) */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6473,6 +6971,7 @@ export interface operations {
             /** @description Missing or invalid token (on the auth routes: incorrect credentials, code or refresh token) */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6482,6 +6981,7 @@ export interface operations {
             /** @description Request body too large (the function’s limit, 64 KiB by default, or API Gateway’s 10 MiB), whatever the method */
             413: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6491,6 +6991,7 @@ export interface operations {
             /** @description Request body failed validation (errors lists the fields) */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6500,6 +7001,7 @@ export interface operations {
             /** @description Throttled */
             429: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6509,6 +7011,7 @@ export interface operations {
             /** @description Internal error */
             500: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6518,6 +7021,7 @@ export interface operations {
             /** @description The function failed without an answer (API Gateway) */
             502: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6527,6 +7031,7 @@ export interface operations {
             /** @description The function did not answer within the integration timeout (API Gateway, 29 s) */
             504: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6551,6 +7056,7 @@ export interface operations {
             /** @description Layers, or why there are none */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6560,6 +7066,7 @@ export interface operations {
             /** @description Malformed JSON, or an invalid path, query or header parameter (unknown query parameters included) */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6569,6 +7076,7 @@ export interface operations {
             /** @description Missing or invalid token (on the auth routes: incorrect credentials, code or refresh token) */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6578,6 +7086,7 @@ export interface operations {
             /** @description Request body too large (the function’s limit, 64 KiB by default, or API Gateway’s 10 MiB), whatever the method */
             413: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6587,6 +7096,7 @@ export interface operations {
             /** @description Request body failed validation (errors lists the fields) */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6596,6 +7106,7 @@ export interface operations {
             /** @description Throttled */
             429: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6605,6 +7116,7 @@ export interface operations {
             /** @description Internal error */
             500: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6614,6 +7126,7 @@ export interface operations {
             /** @description The function failed without an answer (API Gateway) */
             502: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6623,6 +7136,7 @@ export interface operations {
             /** @description The function did not answer within the integration timeout (API Gateway, 29 s) */
             504: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6647,6 +7161,7 @@ export interface operations {
             /** @description Each check with its status */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6656,6 +7171,7 @@ export interface operations {
             /** @description Malformed JSON, or an invalid path, query or header parameter (unknown query parameters included) */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6665,6 +7181,7 @@ export interface operations {
             /** @description Missing or invalid token (on the auth routes: incorrect credentials, code or refresh token) */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6674,6 +7191,7 @@ export interface operations {
             /** @description Request body too large (the function’s limit, 64 KiB by default, or API Gateway’s 10 MiB), whatever the method */
             413: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6683,6 +7201,7 @@ export interface operations {
             /** @description Request body failed validation (errors lists the fields) */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6692,6 +7211,7 @@ export interface operations {
             /** @description Throttled */
             429: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6701,6 +7221,7 @@ export interface operations {
             /** @description Internal error */
             500: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6710,6 +7231,7 @@ export interface operations {
             /** @description The function failed without an answer (API Gateway) */
             502: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6719,6 +7241,7 @@ export interface operations {
             /** @description A dependency (the table, the workflow engine) is briefly unavailable or a write collided with a concurrent one; retry */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6728,6 +7251,7 @@ export interface operations {
             /** @description The function did not answer within the integration timeout (API Gateway, 29 s) */
             504: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6754,6 +7278,7 @@ export interface operations {
             /** @description A page of events */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6763,6 +7288,7 @@ export interface operations {
             /** @description Malformed JSON, or an invalid path, query or header parameter (unknown query parameters included) */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6772,6 +7298,7 @@ export interface operations {
             /** @description Missing or invalid token (on the auth routes: incorrect credentials, code or refresh token) */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6781,6 +7308,7 @@ export interface operations {
             /** @description Not found, or not yours */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6790,6 +7318,7 @@ export interface operations {
             /** @description Request body too large (the function’s limit, 64 KiB by default, or API Gateway’s 10 MiB), whatever the method */
             413: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6799,6 +7328,7 @@ export interface operations {
             /** @description Throttled */
             429: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6808,6 +7338,7 @@ export interface operations {
             /** @description Internal error */
             500: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6817,6 +7348,7 @@ export interface operations {
             /** @description The function failed without an answer (API Gateway) */
             502: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6826,6 +7358,7 @@ export interface operations {
             /** @description A dependency (the table, the workflow engine) is briefly unavailable or a write collided with a concurrent one; retry */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6835,6 +7368,7 @@ export interface operations {
             /** @description The function did not answer within the integration timeout (API Gateway, 29 s) */
             504: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6861,6 +7395,7 @@ export interface operations {
             /** @description A page of audit entries */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6870,6 +7405,7 @@ export interface operations {
             /** @description Malformed JSON, or an invalid path, query or header parameter (unknown query parameters included) */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6879,6 +7415,7 @@ export interface operations {
             /** @description Missing or invalid token (on the auth routes: incorrect credentials, code or refresh token) */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6888,6 +7425,7 @@ export interface operations {
             /** @description Your role does not allow this action */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6897,6 +7435,7 @@ export interface operations {
             /** @description Request body too large (the function’s limit, 64 KiB by default, or API Gateway’s 10 MiB), whatever the method */
             413: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6906,6 +7445,7 @@ export interface operations {
             /** @description Throttled */
             429: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6915,6 +7455,7 @@ export interface operations {
             /** @description Internal error */
             500: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6924,6 +7465,7 @@ export interface operations {
             /** @description The function failed without an answer (API Gateway) */
             502: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6933,6 +7475,7 @@ export interface operations {
             /** @description A dependency (the table, the workflow engine) is briefly unavailable or a write collided with a concurrent one; retry */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6942,6 +7485,7 @@ export interface operations {
             /** @description The function did not answer within the integration timeout (API Gateway, 29 s) */
             504: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6964,6 +7508,7 @@ export interface operations {
             /** @description The counters of the period */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6973,6 +7518,7 @@ export interface operations {
             /** @description Malformed JSON, or an invalid path, query or header parameter (unknown query parameters included) */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6982,6 +7528,7 @@ export interface operations {
             /** @description Missing or invalid token (on the auth routes: incorrect credentials, code or refresh token) */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6991,6 +7538,7 @@ export interface operations {
             /** @description Request body too large (the function’s limit, 64 KiB by default, or API Gateway’s 10 MiB), whatever the method */
             413: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7000,6 +7548,7 @@ export interface operations {
             /** @description Throttled */
             429: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7009,6 +7558,7 @@ export interface operations {
             /** @description Internal error */
             500: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7018,6 +7568,7 @@ export interface operations {
             /** @description The function failed without an answer (API Gateway) */
             502: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7027,6 +7578,7 @@ export interface operations {
             /** @description A dependency (the table, the workflow engine) is briefly unavailable or a write collided with a concurrent one; retry */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7036,6 +7588,7 @@ export interface operations {
             /** @description The function did not answer within the integration timeout (API Gateway, 29 s) */
             504: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7061,6 +7614,7 @@ export interface operations {
             /** @description The run’s events until it ends */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7070,6 +7624,7 @@ export interface operations {
             /** @description Malformed JSON, or an invalid path, query or header parameter (unknown query parameters included) */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7079,6 +7634,7 @@ export interface operations {
             /** @description Missing or invalid token (on the auth routes: incorrect credentials, code or refresh token) */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7088,6 +7644,7 @@ export interface operations {
             /** @description Not found, or not yours */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7097,6 +7654,7 @@ export interface operations {
             /** @description Request body too large (the function’s limit, 64 KiB by default, or API Gateway’s 10 MiB), whatever the method */
             413: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7106,6 +7664,7 @@ export interface operations {
             /** @description Throttled */
             429: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7115,6 +7674,7 @@ export interface operations {
             /** @description Internal error */
             500: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7124,6 +7684,7 @@ export interface operations {
             /** @description The function failed without an answer (API Gateway) */
             502: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7133,6 +7694,7 @@ export interface operations {
             /** @description A dependency (the table, the workflow engine) is briefly unavailable or a write collided with a concurrent one; retry */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7142,6 +7704,7 @@ export interface operations {
             /** @description The function did not answer within the integration timeout (API Gateway, 29 s) */
             504: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7167,6 +7730,7 @@ export interface operations {
             /** @description The rollout’s events until it ends */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7176,6 +7740,7 @@ export interface operations {
             /** @description Malformed JSON, or an invalid path, query or header parameter (unknown query parameters included) */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7185,6 +7750,7 @@ export interface operations {
             /** @description Missing or invalid token (on the auth routes: incorrect credentials, code or refresh token) */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7194,6 +7760,7 @@ export interface operations {
             /** @description Not found, or not yours */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7203,6 +7770,7 @@ export interface operations {
             /** @description Request body too large (the function’s limit, 64 KiB by default, or API Gateway’s 10 MiB), whatever the method */
             413: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7212,6 +7780,7 @@ export interface operations {
             /** @description Throttled */
             429: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7221,6 +7790,7 @@ export interface operations {
             /** @description Internal error */
             500: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7230,6 +7800,7 @@ export interface operations {
             /** @description The function failed without an answer (API Gateway) */
             502: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7239,6 +7810,7 @@ export interface operations {
             /** @description A dependency (the table, the workflow engine) is briefly unavailable or a write collided with a concurrent one; retry */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7248,6 +7820,7 @@ export interface operations {
             /** @description The function did not answer within the integration timeout (API Gateway, 29 s) */
             504: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {

@@ -101,6 +101,15 @@ export interface RouteDefinition {
    */
   idempotent?: boolean;
   /**
+   * The statuses whose answers carry the resource's `version` as `ETag` (the handler's `etag()`;
+   * send it back as `If-Match`). Documented as a required response header, or as optional on a
+   * status a dry run's plan (an alternative) shares; the e2e contract check fails on an `ETag`
+   * the document does not list and on a required one missing.
+   */
+  etag?: number[];
+  /** The success answer carries `Location`, the URL of what it created. */
+  location?: boolean;
+  /**
    * The answer is streamed (Server-Sent Events, docs/decisions.md §37): the CDK method uses
    * `ResponseTransferMode.STREAM` and the local gateway pipes the handler's stream. Its group's
    * entry point exports a streaming handler (`awslambda.streamifyResponse`).

@@ -103,6 +103,22 @@ export function stackDestroyedLogs(
   ];
 }
 
+/**
+ * `Layer 2 started: network, security` as a walk enters a layer (`Rollback of layer 2 started: …`
+ * in a rollback), naming the stacks that run in it; the stream makes it a `layer.started` event.
+ */
+export function layerStartedLogs(
+  environmentId: string,
+  operationId: string,
+  layer: number,
+  stacks: readonly string[],
+  rollback: boolean,
+  at: string,
+): LogRecord[] {
+  const what = rollback ? `Rollback of layer ${layer}` : `Layer ${layer}`;
+  return [logEvent(environmentId, operationId, null, 'INFO', `${what} started: ${stacks.join(', ')}`, at)];
+}
+
 /** `Stack network failed: <message>` (ERROR). */
 export function stackFailedLogs(
   environmentId: string,

@@ -14,6 +14,7 @@ import type { LogRecord } from './model.ts';
 /** The kinds of event a run's stream carries. */
 export const RUN_EVENT_TYPES = [
   'operation.started',
+  'layer.started',
   'stack.started',
   'stack.finished',
   'stack.failed',
@@ -71,6 +72,7 @@ const STACK_FINISHED = /^Stack (\S+) (provisioned|destroyed) \((\d+) resources?\
 const STACK_FAILED = /^Stack (\S+) failed: ([\s\S]*)$/;
 const STACK_SKIPPED = /^Stack (\S+) skipped: ([\s\S]*)$/;
 const OPERATION_STARTED = /^Operation (\S+) \((\S+)\) started$/;
+const LAYER_STARTED = /^(Rollback of layer|Layer) (\d+) started: (.+)$/;
 
 /** The line as the API presents it (`LogEvent`), in every event made from a line. */
 function lineOf(log: LogRecord) {
@@ -93,6 +95,16 @@ export function eventOfLog({ id, log }: IdentifiedLog): RunEvent {
   const started = OPERATION_STARTED.exec(message);
   if (started && log.stack === null) {
     return { id, type: 'operation.started', data: { operation_id: started[1], kind: started[2], line } };
+  }
+  const layer = LAYER_STARTED.exec(message);
+  if (layer && log.stack === null) {
+    const data = {
+      layer: Number(layer[2]),
+      phase: layer[1] === 'Layer' ? 'walk' : 'rollback',
+      stacks: (layer[3] ?? '').split(', '),
+      line,
+    };
+    return { id, type: 'layer.started', data };
   }
   if (log.stack !== null) {
     const stackStarted = STACK_STARTED.exec(message);

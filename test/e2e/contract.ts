@@ -15,6 +15,8 @@ type Json = Record<string, unknown>;
 interface DocumentedResponse {
   /** By content type; absent when the answer has no body (204). */
   content?: Record<string, { schema?: Json }>;
+  /** By name; a `$ref` to a header component, or the header itself. */
+  headers?: Record<string, { required?: boolean; $ref?: string }>;
 }
 
 interface DocumentedOperation {
@@ -38,7 +40,15 @@ export interface Answer {
   contentType: string | undefined;
   /** The raw body. */
   text: string;
+  /** The response's headers, names lower-cased (absent: not checked). */
+  headers?: Record<string, string | string[]>;
 }
+
+/**
+ * Response headers the document promises or that only some answers may carry: an answer must
+ * have the ones documented as required, and may have these only where documented.
+ */
+const CHECKED_HEADERS = ['etag', 'location', 'idempotent-replayed'];
 
 const COMPONENTS = '#/components/schemas/';
 const componentUri = (name: string) => `urn:openapi:component:${name}`;
@@ -141,6 +151,8 @@ export class ContractChecker {
       return `${where}: status ${status} is not documented for ${method} ${found.template} (${found.operation.operationId})`;
     }
     const key = `${found.operation.operationId} ${status}`;
+    const headers = this.#headerViolation(where, response, answer);
+    if (headers) return headers;
     if (!response.content) {
       return answer.text === '' ? undefined : `${where} with a body, but the document says it has none`;
     }
@@ -150,6 +162,22 @@ export class ContractChecker {
       return `${where} as ${mediaType || 'no content type'}; documented: ${Object.keys(response.content).join(', ')}`;
     }
     return this.#bodyViolation(where, key, media, answer);
+  }
+
+  #headerViolation(where: string, response: DocumentedResponse, answer: Answer): string | undefined {
+    if (!answer.headers) return undefined;
+    const received = new Set(Object.keys(answer.headers).map((name) => name.toLowerCase()));
+    const documented = new Map(
+      Object.entries(response.headers ?? {}).map(([name, header]) => [name.toLowerCase(), header]),
+    );
+    for (const [name, header] of documented) {
+      if (header.required === true && !received.has(name))
+        return `${where} without its required ${name} header`;
+    }
+    const extra = CHECKED_HEADERS.filter((name) => received.has(name) && !documented.has(name));
+    return extra.length > 0
+      ? `${where} with ${extra.join(', ')}, which the document does not list`
+      : undefined;
   }
 
   #bodyViolation(where: string, key: string, media: { schema?: Json }, answer: Answer): string | undefined {

@@ -86,6 +86,16 @@ describe('GET /operations/{op_id}/stream', () => {
       expect(start).toBeLessThan(watched.events.indexOf(event));
     }
     expect(types).toContain('progress');
+    // Each layer starts, in order, before any of its stacks; every stack that ran is in one.
+    const layers = watched.events.filter((e) => e.event === 'layer.started');
+    expect(layers.map((e) => e.data.layer)).toEqual(layers.map((_, i) => i + 1));
+    expect(layers.flatMap((e) => e.data.stacks as string[]).sort()).toEqual([...started].sort());
+    for (const layer of layers) {
+      for (const stack of layer.data.stacks as string[]) {
+        const start = watched.events.findIndex((e) => e.event === 'stack.started' && e.data.stack === stack);
+        expect(watched.events.indexOf(layer)).toBeLessThan(start);
+      }
+    }
   });
 
   it('resumes after Last-Event-ID with exactly the later events, and ends at once after the end', async () => {

@@ -53,6 +53,7 @@ class ContractWatch {
       status: exchange.status,
       contentType: Array.isArray(contentType) ? contentType[0] : contentType,
       text: exchange.body.toString('utf8'),
+      headers: exchange.headers,
     });
     if (violation) this.#violations.push(violation);
   }

@@ -8,5 +8,9 @@ import { projectsRoutes } from '../routes/projects.ts';
 
 export const handler = auditedRoute(projectsRoutes.createProject, async ({ principal, body }) => {
   const project = await createProject(projectDeps, principal, body);
-  return { statusCode: 201, body: presentProject(project), headers: etag(project) };
+  return {
+    statusCode: 201,
+    body: presentProject(project),
+    headers: { ...etag(project), location: `/v1/projects/${project.id}` },
+  };
 });

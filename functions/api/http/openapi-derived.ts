@@ -81,6 +81,51 @@ export function errorStatusesOf(route: RouteDefinition): number[] {
   ].sort((a, b) => a - b);
 }
 
+/** Header components every operation refers to (`#/components/headers/<name>`). */
+export const HEADER_COMPONENTS = {
+  XRequestId: {
+    description:
+      'The request’s id (an error body’s `request_id`): give it when reporting a problem. Absent only on answers API Gateway gives itself, such as an authorizer’s 401.',
+    schema: { type: 'string' },
+  },
+};
+
+const REQUEST_ID_HEADER = { 'X-Request-Id': { $ref: '#/components/headers/XRequestId' } };
+
+/**
+ * The headers of `route`'s answer with `status`: `X-Request-Id` on every answer; `ETag` on the
+ * statuses the route lists (required on its success status, optional on one it shares with a
+ * dry run's plan); `Location` on the success answer of a route that creates; and
+ * `Idempotent-Replayed` on the 2xx answers of an idempotent route.
+ */
+export function responseHeaders(route: RouteDefinition, status: number): Record<string, unknown> {
+  const success = status === route.success.status;
+  return {
+    ...REQUEST_ID_HEADER,
+    ...(route.etag?.includes(status)
+      ? {
+          ETag: {
+            description: success
+              ? 'The resource’s version, quoted (`"3"`): send it back as `If-Match`'
+              : 'The resource’s version, quoted (`"3"`), when the answer is the resource (not a plan): send it back as `If-Match`',
+            required: success,
+            schema: { type: 'string', pattern: '^"\\d+"$' },
+          },
+        }
+      : {}),
+    ...(route.location && success
+      ? {
+          Location: {
+            description: 'The URL of what was created (below the API’s base path)',
+            required: true,
+            schema: { type: 'string' },
+          },
+        }
+      : {}),
+    ...(route.idempotent && status < 300 ? REPLAYED_HEADERS : {}),
+  };
+}
+
 /** The error answers of `route`, each with the error shape `error`. */
 export function errorResponses(route: RouteDefinition, error: unknown): Record<string, unknown> {
   return Object.fromEntries(
@@ -91,7 +136,11 @@ export function errorResponses(route: RouteDefinition, error: unknown): Record<s
       const idempotency = route.idempotent ? (IDEMPOTENCY_ERROR_DESCRIPTIONS[status] ?? '') : '';
       return [
         status,
-        { description: description + idempotency, content: { 'application/json': { schema: error } } },
+        {
+          description: description + idempotency,
+          headers: responseHeaders(route, status),
+          content: { 'application/json': { schema: error } },
+        },
       ];
     }),
   );

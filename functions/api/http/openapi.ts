@@ -13,10 +13,11 @@ import type { RouteDefinition } from '../route-types.ts';
 import { routeList } from '../routes.ts';
 import {
   errorResponses,
+  HEADER_COMPONENTS,
   IDEMPOTENCY_KEY_PARAMETER,
   IF_MATCH_PARAMETER,
   LAST_EVENT_ID_PARAMETER,
-  REPLAYED_HEADERS,
+  responseHeaders,
   TAGS,
 } from './openapi-derived.ts';
 
@@ -239,14 +240,19 @@ function parametersOf(view: JsonSchema | undefined, location: 'path' | 'query'):
   }));
 }
 
-/** Throws unless every `$ref` in `value` names one of `components`. */
-function assertRefsResolve(value: unknown, components: Record<string, unknown>): void {
+/**
+ * Throws unless every `$ref` in `value` names one of `components` (by kind: `schemas`,
+ * `headers`), as `#/components/<kind>/<name>`.
+ */
+function assertRefsResolve(value: unknown, components: Record<string, Record<string, unknown>>): void {
   if (value === null || typeof value !== 'object') return;
   for (const [key, item] of Object.entries(value)) {
-    const target =
-      typeof item === 'string' && item.startsWith(COMPONENTS) ? item.slice(COMPONENTS.length) : '';
-    if (key === '$ref' && !Object.hasOwn(components, target)) {
-      throw new Error(`Unresolvable $ref in the OpenAPI document: ${String(item)}`);
+    if (key === '$ref') {
+      const [, kind = '', name = ''] = /^#\/components\/([^/]+)\/(.+)$/.exec(String(item)) ?? [];
+      const named = components[kind];
+      if (!named || !Object.hasOwn(named, name)) {
+        throw new Error(`Unresolvable $ref in the OpenAPI document: ${String(item)}`);
+      }
     }
     assertRefsResolve(item, components);
   }
@@ -264,7 +270,6 @@ function operation(route: RouteDefinition, views: Views): Record<string, unknown
     ...(route.idempotent ? [IDEMPOTENCY_KEY_PARAMETER] : []),
     ...(route.streaming ? [LAST_EVENT_ID_PARAMETER] : []),
   ];
-  const replayed = route.idempotent ? { headers: REPLAYED_HEADERS } : {};
   const body = view(route.request?.body);
   if (!Object.hasOwn(TAGS, route.tag))
     throw new Error(`${route.operationId}: tag ${route.tag} is not defined`);
@@ -278,7 +283,7 @@ function operation(route: RouteDefinition, views: Views): Record<string, unknown
     responses: {
       [success.status]: {
         description: success.description,
-        ...replayed,
+        headers: responseHeaders(route, success.status),
         ...(success.schema || success.contentType
           ? {
               content: {
@@ -297,7 +302,7 @@ function operation(route: RouteDefinition, views: Views): Record<string, unknown
           alternative.status,
           {
             description: alternative.description,
-            ...(alternative.status < 300 ? replayed : {}),
+            headers: responseHeaders(route, alternative.status),
             ...(alternative.schema
               ? { content: { 'application/json': { schema: view(alternative.schema) } } }
               : {}),
@@ -346,9 +351,10 @@ export function openApiDocument(
         },
       },
       schemas: components,
+      headers: HEADER_COMPONENTS,
     },
     paths,
   };
-  assertRefsResolve(document, components);
+  assertRefsResolve(document, { schemas: components, headers: HEADER_COMPONENTS });
   return document;
 }

@@ -36,6 +36,8 @@ export const environmentsRoutes = routeGroup('environments', {
       schema: AcceptedEnvironment,
     },
     errors: [404, 409],
+    etag: [202],
+    location: true,
   }),
   listEnvironments: route({
     operationId: 'listEnvironments',
@@ -60,6 +62,7 @@ export const environmentsRoutes = routeGroup('environments', {
     request: { params: EnvironmentPath },
     success: { status: 200, description: 'The environment', schema: Environment },
     errors: [404],
+    etag: [200],
   }),
   updateEnvironment: route({
     operationId: 'updateEnvironment',
@@ -86,6 +89,7 @@ export const environmentsRoutes = routeGroup('environments', {
       schema: AcceptedEnvironment,
     },
     errors: [404, 409],
+    etag: [200, 202],
   }),
   deleteEnvironment: route({
     operationId: 'deleteEnvironment',
@@ -102,6 +106,7 @@ export const environmentsRoutes = routeGroup('environments', {
       { status: 200, description: 'With ?dry_run=true: the plan; nothing is changed', schema: Plan },
     ],
     errors: [404, 409],
+    etag: [202],
   }),
   stopEnvironment: route({
     operationId: 'stopEnvironment',
@@ -115,6 +120,7 @@ export const environmentsRoutes = routeGroup('environments', {
     request: { params: EnvironmentPath },
     success: { status: 202, description: 'A stop operation is running', schema: AcceptedEnvironment },
     errors: [404, 409],
+    etag: [202],
   }),
   startEnvironment: route({
     operationId: 'startEnvironment',
@@ -128,6 +134,7 @@ export const environmentsRoutes = routeGroup('environments', {
     request: { params: EnvironmentPath },
     success: { status: 202, description: 'A start operation is running', schema: AcceptedEnvironment },
     errors: [404, 409],
+    etag: [202],
   }),
   getManifest: route({
     operationId: 'getManifest',
@@ -140,6 +147,7 @@ export const environmentsRoutes = routeGroup('environments', {
     request: { params: EnvironmentPath },
     success: { status: 200, description: 'The manifest', schema: Manifest },
     errors: [404],
+    etag: [200],
   }),
   putManifest: route({
     operationId: 'putManifest',
@@ -162,5 +170,6 @@ export const environmentsRoutes = routeGroup('environments', {
       },
     ],
     errors: [404, 409],
+    etag: [200, 202],
   }),
 });

@@ -58,6 +58,7 @@ export const operationsRoutes = routeGroup('operations', {
     request: { params: OperationPath },
     success: { status: 202, description: 'A new operation is running', schema: AcceptedEnvironment },
     errors: [404, 409],
+    etag: [202],
   }),
   listLogs: route({
     operationId: 'listLogs',

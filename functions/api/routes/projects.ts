@@ -17,6 +17,8 @@ export const projectsRoutes = routeGroup('projects', {
     request: { body: CreateProjectInput },
     success: { status: 201, description: 'Project created', schema: Project },
     errors: [409],
+    etag: [201],
+    location: true,
   }),
   listProjects: route({
     operationId: 'listProjects',
@@ -40,6 +42,7 @@ export const projectsRoutes = routeGroup('projects', {
     request: { params: ProjectPath },
     success: { status: 200, description: 'The project', schema: Project },
     errors: [404],
+    etag: [200],
   }),
   updateProject: route({
     operationId: 'updateProject',
@@ -53,6 +56,7 @@ export const projectsRoutes = routeGroup('projects', {
     request: { params: ProjectPath, body: UpdateProjectInput },
     success: { status: 200, description: 'The updated project', schema: Project },
     errors: [404, 409],
+    etag: [200],
   }),
   deleteProject: route({
     operationId: 'deleteProject',

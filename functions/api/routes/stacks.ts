@@ -62,6 +62,7 @@ export const stacksRoutes = routeGroup('stacks', {
     request: { params: StackPath, query: StackDeployQuery },
     success: { status: 202, description: 'An update operation is running', schema: AcceptedEnvironment },
     errors: [404, 409],
+    etag: [202],
   }),
   deleteStack: route({
     operationId: 'deleteStack',
@@ -80,6 +81,7 @@ export const stacksRoutes = routeGroup('stacks', {
       schema: AcceptedEnvironment,
     },
     errors: [404, 409],
+    etag: [202],
   }),
   refreshStack: route({
     operationId: 'refreshStack',

@@ -10,7 +10,8 @@ import { route, routeGroup } from '../route-types.ts';
 export const RUN_STREAM_DESCRIPTION = [
   'Server-Sent Events, one per state change of the run, in order, each with an increasing `id:`;',
   'reconnect with `Last-Event-ID` to get exactly the events after it. `data:` is one line of JSON.',
-  'Events: `operation.started` {operation_id, kind, line}; `stack.started` {stack, line};',
+  'Events: `operation.started` {operation_id, kind, line}; `layer.started` {layer, phase (walk',
+  'or rollback), stacks (those that run in it), line}; `stack.started` {stack, line};',
   '`stack.finished` {stack, action, resources, line}; `stack.failed` {stack, error, line};',
   '`stack.skipped` {stack, reason, line}; `log` {line} (any other log line; line is',
   '{timestamp, level, stack, message}); `progress` (the run record after a batch of lines: status,',

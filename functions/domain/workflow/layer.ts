@@ -1,7 +1,7 @@
 /** `start-layer`: which of a layer's stacks may run, and the layer's record. */
 
 import { nowIso } from '../ids.ts';
-import { logEvent, stackSkippedLogs } from '../logs.ts';
+import { layerStartedLogs, logEvent, stackSkippedLogs } from '../logs.ts';
 import type { LogRecord } from '../model.ts';
 import type { LayerInput } from './contracts.ts';
 import { actionOf } from './planning.ts';
@@ -68,6 +68,9 @@ export async function startLayer(deps: WorkflowDeps, input: LayerInput): Promise
     [
       ...skipped.flatMap((s) => stackSkippedLogs(environment.id, operation.id, s.stack, s.reason, at)),
       ...notes,
+      ...(runnable.length > 0
+        ? layerStartedLogs(environment.id, operation.id, input.layer, runnable, input.phase !== 'walk', at)
+        : []),
     ],
   );
   if (!input.run) return { ...input, stacks: runnable };

@@ -59,11 +59,9 @@ describe('the OpenAPI document of an idempotent route', () => {
           schema: { type: 'string', minLength: 1, maxLength: 255 },
         },
       ]);
-      expect(op.responses[String(route.success.status)]?.headers).toEqual({
-        'Idempotent-Replayed': {
-          description: expect.stringContaining('the stored answer to an earlier request'),
-          schema: { type: 'string', enum: ['true'] },
-        },
+      expect(op.responses[String(route.success.status)]?.headers?.['Idempotent-Replayed']).toEqual({
+        description: expect.stringContaining('the stored answer to an earlier request'),
+        schema: { type: 'string', enum: ['true'] },
       });
       expect(op.responses['400']?.description).toContain('INVALID_IDEMPOTENCY_KEY');
       expect(op.responses['409']?.description).toContain('IDEMPOTENCY_KEY_IN_USE');
@@ -75,7 +73,9 @@ describe('the OpenAPI document of an idempotent route', () => {
     for (const route of routeList.filter((r) => !r.idempotent)) {
       const op = operationOf(route);
       expect(op.parameters?.some((p) => p.name === 'Idempotency-Key') ?? false).toBe(false);
-      expect(op.responses[String(route.success.status)]?.headers).toBeUndefined();
+      expect(Object.keys(op.responses[String(route.success.status)]?.headers ?? {})).not.toContain(
+        'Idempotent-Replayed',
+      );
     }
   });
 });

@@ -11,7 +11,10 @@ type Operation = {
   operationId: string;
   security?: unknown[];
   parameters?: { name: string; in: string }[];
-  responses: Record<string, { content?: Record<string, { schema: unknown }> }>;
+  responses: Record<
+    string,
+    { content?: Record<string, { schema: unknown }>; headers?: Record<string, { required?: boolean }> }
+  >;
 };
 
 describe('the OpenAPI document', () => {
@@ -100,6 +103,46 @@ describe('the OpenAPI document', () => {
       expect(documented, route.operationId).toBe(readsIfMatch);
       expect(route.ifMatch === true, route.operationId).toBe(readsIfMatch);
     }
+  });
+
+  it('documents X-Request-Id on every answer, as one header component', () => {
+    for (const route of routeList) {
+      for (const [status, response] of Object.entries(operationOf(route).responses)) {
+        expect(response.headers?.['X-Request-Id'], `${route.operationId} ${status}`).toEqual({
+          $ref: '#/components/headers/XRequestId',
+        });
+      }
+    }
+  });
+
+  it('documents ETag as required where the answer is always the resource, optional where it may be a plan', () => {
+    const etagOf = (route: RouteDefinition) =>
+      Object.entries(operationOf(route).responses)
+        .filter(([, response]) => response.headers?.ETag !== undefined)
+        .map(([status, response]) => [Number(status), response.headers?.ETag?.required]);
+    expect(etagOf(routes.getEnvironment)).toEqual([[200, true]]);
+    expect(etagOf(routes.createEnvironment)).toEqual([[202, true]]);
+    expect(etagOf(routes.updateEnvironment)).toEqual([
+      [200, false],
+      [202, true],
+    ]);
+    expect(etagOf(routes.listEnvironments)).toEqual([]);
+  });
+
+  it('documents ETag on exactly the routes whose handler sets it, and Location where it creates one', () => {
+    const handlersDir = join(import.meta.dirname, '../../../functions/api/handlers');
+    for (const route of routeList) {
+      const kebab = route.operationId.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+      const source = readFileSync(join(handlersDir, `${kebab}.ts`), 'utf8');
+      expect((route.etag ?? []).length > 0, route.operationId).toBe(source.includes('etag('));
+      expect(route.location === true, route.operationId).toBe(source.includes('location:'));
+    }
+    const created = operationOf(routes.createProject).responses['201']?.headers?.Location;
+    expect(created).toEqual({
+      description: 'The URL of what was created (below the API’s base path)',
+      required: true,
+      schema: { type: 'string' },
+    });
   });
 
   it('defines every tag it uses', () => {

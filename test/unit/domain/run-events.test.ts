@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  layerStartedLogs,
   operationLogs,
   stackFailedLogs,
   stackProvisionedLogs,
@@ -51,6 +52,55 @@ describe('eventOfLog', () => {
         },
       },
     });
+  });
+
+  it('types a layer’s start in the walk and in a rollback, with the stacks that run in it', () => {
+    // Arrange
+    const walk = only(layerStartedLogs(ENV_ID, OP_ID, 2, ['database', 'cache'], false, AT));
+    const rollback = only(layerStartedLogs(ENV_ID, OP_ID, 1, ['network'], true, AT));
+
+    // Act
+    const events = [walk, rollback].map((log) => eventOfLog({ id: ID_1, log }));
+
+    // Assert
+    expect(events).toEqual([
+      {
+        id: ID_1,
+        type: 'layer.started',
+        data: {
+          layer: 2,
+          phase: 'walk',
+          stacks: ['database', 'cache'],
+          line: { timestamp: AT, level: 'INFO', stack: null, message: 'Layer 2 started: database, cache' },
+        },
+      },
+      {
+        id: ID_1,
+        type: 'layer.started',
+        data: {
+          layer: 1,
+          phase: 'rollback',
+          stacks: ['network'],
+          line: {
+            timestamp: AT,
+            level: 'INFO',
+            stack: null,
+            message: 'Rollback of layer 1 started: network',
+          },
+        },
+      },
+    ]);
+  });
+
+  it('leaves a stack’s line that reads like a layer’s start a plain log line', () => {
+    // Arrange
+    const log = { ...only(layerStartedLogs(ENV_ID, OP_ID, 2, ['database'], false, AT)), stack: 'database' };
+
+    // Act
+    const event = eventOfLog({ id: ID_1, log });
+
+    // Assert
+    expect(event.type).toBe('log');
   });
 
   it('types a stack’s start, finish (with its resource count), failure and skip', () => {
