@@ -130,7 +130,12 @@ export function applyEvent(state: RunState, event: StreamEvent): void {
   const line = lineOf(event);
   const at = timeOf(line);
   if (event.type === 'layer.started') {
-    if (typeof data.layer === 'number' && at !== undefined) state.layerStartedAt.set(data.layer, at);
+    // Its `layer` counts in walk order (downwards for a destroy): the stacks it names tell which it is.
+    const names = Array.isArray(data.stacks) ? data.stacks : [];
+    const layer = state.stacks.find((s) => names.includes(s.name))?.layer;
+    if (layer !== undefined && at !== undefined && !state.layerStartedAt.has(layer)) {
+      state.layerStartedAt.set(layer, at);
+    }
     return;
   }
   const name =

@@ -80,7 +80,7 @@ describe('a watch’s state', () => {
     expect(state.layerStartedAt.get(1)).toBe(Date.parse('2026-12-01T04:00:01.000Z'));
   });
 
-  it('records failures and skips with their reasons, a layer.started, and the end’s final statuses', () => {
+  it('records failures and skips with their reasons, a layer.started (by the stacks it names), and the end’s final statuses', () => {
     // Arrange
     const state = operationState(operation());
 
@@ -88,9 +88,10 @@ describe('a watch’s state', () => {
     applyEvent(
       state,
       ev('layer.started', {
-        layer: 2,
+        layer: 1,
+        phase: 'walk',
         stacks: ['storage', 'compute-ec2'],
-        line: line('05.000', null, 'Layer 2'),
+        line: line('05.000', null, 'Layer 1 started: storage, compute-ec2'),
       }),
     );
     applyEvent(
