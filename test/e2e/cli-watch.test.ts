@@ -171,6 +171,30 @@ describe('envctl --watch (the run’s stream)', () => {
   });
 });
 
+describe('envctl deploy --watch', () => {
+  it('follows a deployment’s stream: every batch healthy, then the deployment succeeded', async () => {
+    // Arrange
+    const { envId } = await create({ name: 'deployed', type: 'persistent', template: 'minimal' });
+    await developer.waitForStatus(envId, 'running');
+
+    // Act
+    const deployed = await envctl(['deploy', 'deployed', 'v2.0.0', '--watch']);
+
+    // Assert
+    expect(deployed.code, deployed.stderr).toBe(0);
+    const numbers = (status: string) =>
+      new Set(
+        [...deployed.stdout.matchAll(new RegExp(`Batch (\\d+) \\(\\d+%\\): ${status}`, 'g'))].map(
+          (m) => m[1],
+        ),
+      );
+    const all = numbers('\\w+');
+    expect(all.size).toBeGreaterThan(0);
+    expect(numbers('healthy')).toEqual(all);
+    expect(deployed.stdout).toMatch(/\ndeployment dep_[0-9a-z]{26}: succeeded\n$/);
+  });
+});
+
 describe('envctl env watch', () => {
   it('attaches to the environment’s run in progress, then says when none runs (exit 0)', async () => {
     // Arrange
