@@ -112,7 +112,10 @@ function layerTasks(state: OperationState, over: () => boolean, ticks: Ticks): L
                   if (!stack.done && !over()) return;
                   ticks.delete(tick);
                   if (stack.status === 'failed') return reject(new Error(`${stack.name} failed`));
-                  if (stack.status === 'skipped' || stack.status === 'not_started') task.skip(task.title);
+                  // Skipped, never started, or left unsettled by a stream that failed.
+                  if (stack.status === 'skipped' || stack.status === 'not_started' || !stack.done) {
+                    task.skip(task.title);
+                  }
                   resolve();
                 };
                 ticks.add(tick);
