@@ -38,7 +38,8 @@ function exitCode(error: unknown): number {
     process.stderr.write(`envctl: ${error.message}\n`);
     return error.exitCode;
   }
+  // Anything else (the API unreachable: `fetch failed`, …) is a plain error.
   const message = error instanceof Error ? error.message : String(error);
   process.stderr.write(`envctl: ${message}\n`);
-  return error instanceof TypeError && /fetch failed/.test(message) ? exitCodes.error : exitCodes.error;
+  return exitCodes.error;
 }

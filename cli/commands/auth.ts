@@ -1,6 +1,6 @@
 /** `login`, `logout`, `whoami`. */
 import { createInterface } from 'node:readline/promises';
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
 import { anonymousClient, unwrap } from '../api/client.ts';
 import { removeCredentials, writeCredentials } from '../credentials.ts';
 import { CliError, exitCodes } from '../errors.ts';
@@ -19,27 +19,53 @@ async function ask(question: string): Promise<string> {
   }
 }
 
+/** All of stdin, without its trailing line break (as `docker login --password-stdin` reads it). */
+async function passwordFromStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  const password = Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
+  if (password === '') throw new CliError('--password-stdin read no password', exitCodes.usage);
+  return password;
+}
+
 export function authCommands(program: Command): void {
   program
     .command('login')
     .description('Log in and store the ID and refresh tokens ($XDG_CONFIG_HOME/envctl/credentials.json)')
     .option('--email <email>', 'the email address (asked on a terminal when missing)')
-    .option('--password <password>', 'the password (asked on a terminal when missing)')
-    .action(async (options: { email?: string; password?: string }, command: Command) => {
-      const g = globals(command);
-      const email = options.email ?? (await ask('Email: '));
-      const password = options.password ?? (await ask('Password: '));
-      const tokens = unwrap(
-        await anonymousClient(g.apiUrl).POST('/auth/login', { body: { email, password } }),
-      );
-      writeCredentials({
-        api_url: g.apiUrl,
-        email,
-        id_token: tokens.id_token,
-        refresh_token: tokens.refresh_token,
-      });
-      print(g, { email, logged_in: true }, () => `Logged in as ${email}`);
-    });
+    .addOption(
+      new Option('--password <password>', 'the password (asked on a terminal when missing)').conflicts(
+        'passwordStdin',
+      ),
+    )
+    .option(
+      '--password-stdin',
+      'read the password from stdin (for scripts: echo "$PASSWORD" | envctl login …)',
+    )
+    .action(
+      async (options: { email?: string; password?: string; passwordStdin?: boolean }, command: Command) => {
+        const g = globals(command);
+        if (options.passwordStdin && options.email === undefined) {
+          throw new CliError('--password-stdin needs --email', exitCodes.usage);
+        }
+        const email = options.email ?? (await ask('Email: '));
+        const password = options.passwordStdin
+          ? await passwordFromStdin()
+          : (options.password ?? (await ask('Password: ')));
+        const tokens = unwrap(
+          await anonymousClient(g.apiUrl).POST('/auth/login', { body: { email, password } }),
+        );
+        writeCredentials({
+          api_url: g.apiUrl,
+          email,
+          id_token: tokens.id_token,
+          refresh_token: tokens.refresh_token,
+        });
+        print(g, { email, logged_in: true }, () => `Logged in as ${email}`);
+      },
+    );
 
   program
     .command('logout')

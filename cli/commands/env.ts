@@ -3,11 +3,25 @@ import { type Command, Option } from 'commander';
 import { unwrap } from '../api/client.ts';
 import type { components } from '../api/schema.ts';
 import { fields, print, table } from '../output.ts';
+import { collect, limitOption, noteMore } from '../pages.ts';
 import { planText } from '../plan.ts';
 import { environmentId, projectId } from '../resolve.ts';
 import { accepted, collectParam, session, watchEnvironment } from './common.ts';
 
 type Plan = components['schemas']['Plan'];
+type EnvironmentStatus = components['schemas']['Environment']['status'];
+/** The statuses `env list --status` takes (the API's enum; typed against the generated client). */
+const ENVIRONMENT_STATUSES: readonly EnvironmentStatus[] = [
+  'provisioning',
+  'running',
+  'updating',
+  'stopping',
+  'stopped',
+  'starting',
+  'destroying',
+  'destroyed',
+  'failed',
+];
 const isPlan = (body: object): body is Plan => 'dry_run' in body;
 
 interface CreateOptions {
@@ -70,22 +84,30 @@ export function envCommands(program: Command): void {
     .command('list')
     .description('List environments')
     .option('--project <project>', 'only this project (id or name)')
-    .option('--status <status>', 'only this status')
-    .action(async (options: { project?: string; status?: string }, command: Command) => {
-      const { api, g } = await session(command);
-      const project_id = options.project ? await projectId(api, options.project) : undefined;
-      const query = { limit: 100, project_id, status: options.status } as {
-        limit: number;
-        project_id?: string;
-      };
-      const page = unwrap(await api.GET('/environments', { params: { query } }));
-      print(g, page.items, () =>
-        table(
-          ['ID', 'NAME', 'STATUS', 'TEMPLATE', 'PROJECT'],
-          page.items.map((e) => [e.id, e.name, e.status, e.template, e.project_id]),
-        ),
-      );
-    });
+    .addOption(new Option('--status <status>', 'only this status').choices(ENVIRONMENT_STATUSES))
+    .addOption(limitOption())
+    .action(
+      async (options: { project?: string; status?: EnvironmentStatus; limit: number }, command: Command) => {
+        const { api, g } = await session(command);
+        const project_id = options.project ? await projectId(api, options.project) : undefined;
+        const { items, more } = await collect(
+          async (page) =>
+            unwrap(
+              await api.GET('/environments', {
+                params: { query: { ...page, project_id, status: options.status } },
+              }),
+            ),
+          options.limit,
+        );
+        print(g, items, () =>
+          table(
+            ['ID', 'NAME', 'STATUS', 'TEMPLATE', 'PROJECT'],
+            items.map((e) => [e.id, e.name, e.status, e.template, e.project_id]),
+          ),
+        );
+        noteMore('environments', options.limit, more);
+      },
+    );
 
   env
     .command('get <env>')
@@ -118,11 +140,15 @@ export function envCommands(program: Command): void {
   env
     .command('delete <env>')
     .description('Destroy an environment')
+    .option('--plan', 'show the plan (a dry run) instead of destroying')
     .option('--watch', 'follow the destroy live')
-    .action(async (arg: string, options: { watch?: boolean }, command: Command) => {
+    .action(async (arg: string, options: { plan?: boolean; watch?: boolean }, command: Command) => {
       const { api, g } = await session(command);
       const env_id = await environmentId(api, arg);
-      const answer = unwrap(await api.DELETE('/environments/{env_id}', { params: { path: { env_id } } }));
+      const query = options.plan ? { dry_run: 'true' as const } : {};
+      const answer = unwrap(
+        await api.DELETE('/environments/{env_id}', { params: { path: { env_id }, query } }),
+      );
       if (isPlan(answer)) return print(g, answer, () => planText(answer));
       await accepted(api, g, answer, Boolean(options.watch));
     });

@@ -2,6 +2,7 @@
 import { type Command, Option } from 'commander';
 import { unwrap } from '../api/client.ts';
 import { fields, print, table } from '../output.ts';
+import { collect, limitOption, noteMore } from '../pages.ts';
 import { environmentId } from '../resolve.ts';
 import { followLogs } from '../watch/logs.ts';
 import { accepted, follow, session } from './common.ts';
@@ -12,20 +13,22 @@ export function opsCommands(program: Command): void {
   ops
     .command('list <env>')
     .description('List the operations of an environment, newest first')
-    .action(async (arg: string, _options, command: Command) => {
+    .addOption(limitOption())
+    .action(async (arg: string, options: { limit: number }, command: Command) => {
       const { api, g } = await session(command);
       const env_id = await environmentId(api, arg);
-      const page = unwrap(
-        await api.GET('/environments/{env_id}/operations', {
-          params: { path: { env_id }, query: { limit: 100 } },
-        }),
+      const { items, more } = await collect(
+        async (query) =>
+          unwrap(await api.GET('/environments/{env_id}/operations', { params: { path: { env_id }, query } })),
+        options.limit,
       );
-      print(g, page.items, () =>
+      print(g, items, () =>
         table(
           ['ID', 'KIND', 'STATUS', 'ATTEMPT', 'STARTED'],
-          page.items.map((o) => [o.id, o.kind, o.status, String(o.attempt), o.started_at]),
+          items.map((o) => [o.id, o.kind, o.status, String(o.attempt), o.started_at]),
         ),
       );
+      noteMore('operations', options.limit, more);
     });
 
   ops

@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { unwrap } from '../api/client.ts';
 import { fields, print, table } from '../output.ts';
+import { collect, limitOption, noteMore } from '../pages.ts';
 import { projectId } from '../resolve.ts';
 import { session } from './common.ts';
 
@@ -11,15 +12,20 @@ export function projectCommands(program: Command): void {
   projects
     .command('list')
     .description('List your projects')
-    .action(async (_options, command: Command) => {
+    .addOption(limitOption())
+    .action(async (options: { limit: number }, command: Command) => {
       const { api, g } = await session(command);
-      const page = unwrap(await api.GET('/projects', { params: { query: { limit: 100 } } }));
-      print(g, page.items, () =>
+      const { items, more } = await collect(
+        async (query) => unwrap(await api.GET('/projects', { params: { query } })),
+        options.limit,
+      );
+      print(g, items, () =>
         table(
           ['ID', 'NAME', 'LIVE ENVIRONMENTS'],
-          page.items.map((p) => [p.id, p.name, String(p.live_environments)]),
+          items.map((p) => [p.id, p.name, String(p.live_environments)]),
         ),
       );
+      noteMore('projects', options.limit, more);
     });
 
   projects

@@ -120,8 +120,17 @@ export interface RouteDefinition {
 /** A route as its group's file declares it: the group is stamped by {@link routeGroup}. */
 export type RouteSpec = Omit<RouteDefinition, 'group'>;
 
-/** Declares one route (type-checked as a {@link RouteSpec}, its literal types kept). */
-export const route = <T extends RouteSpec>(r: T): T => r;
+/** `T` with every key `Shape` lacks typed `never`: an unknown key is a type error. */
+type Exactly<T, Shape> = T & Record<Exclude<keyof T, keyof Shape>, never>;
+
+/**
+ * Declares one route (type-checked as a {@link RouteSpec}, its literal types kept). A generic
+ * parameter has no excess-property check of its own, so the keys of the route and of its
+ * `needs` are checked here: a misspelt need would otherwise drop a grant without a word.
+ */
+export const route = <T extends RouteSpec>(
+  r: Exactly<T, RouteDefinition> & { needs?: Exactly<NonNullable<T['needs']>, RouteNeeds> },
+): T => r;
 
 /** The routes of one function: each gets the group, so a route belongs to exactly one. */
 export function routeGroup<G extends ApiGroup, T extends Record<string, RouteSpec>>(

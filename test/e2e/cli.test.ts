@@ -3,48 +3,17 @@
  * create --watch (NDJSON and plain text), env get, ops list, logs, and the exit codes
  * 2 (usage), 3 (not logged in), 4 (not found) and 5 (a run that fails).
  */
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { LOCAL_PASSWORD } from '../../local/cognito/seed-data.ts';
+import { jsonLines as lines, useEnvctl } from './cli-support.ts';
 import { useLocalMode } from './support.ts';
 
 const local = useLocalMode();
-const config = mkdtempSync(join(tmpdir(), 'envctl-'));
-const envctl = new URL('../../cli/envctl.ts', import.meta.url).pathname;
-afterAll(() => rmSync(config, { recursive: true, force: true }));
-
-interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs envctl (not a terminal: stdout and stderr are pipes). */
-function run(args: string[], xdg = config): Promise<Result> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [envctl, '--api-url', local.runtime.baseUrl, ...args],
-      {
-        env: { PATH: process.env.PATH, XDG_CONFIG_HOME: xdg, HOME: config },
-        timeout: 60_000,
-      },
-      (error, stdout, stderr) => {
-        const code = error ? Number((error as { code?: unknown }).code ?? 1) : 0;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
-}
-
-const lines = (text: string) =>
-  text
-    .trim()
-    .split('\n')
-    .map((l) => JSON.parse(l) as Record<string, unknown>);
+const { config, run: runEnvctl } = useEnvctl(local);
+const run = (args: string[], xdg?: string) => runEnvctl(args, xdg === undefined ? {} : { xdg });
 
 describe('envctl', () => {
   it('answers 3 with no stored login, 2 on a usage error', async () => {

@@ -1,12 +1,18 @@
 /**
  * Runs the README's curl walk-through, word for word, against local mode: the commands
- * between the `walkthrough:start` and `walkthrough:end` markers, with only the port
- * changed (the test runtime listens on a free one).
+ * between the `walkthrough:start` and `walkthrough:end` markers (and the other tested
+ * sections'), with only the port changed (the test runtime listens on a free one). Then the
+ * envctl block of "Command line" (`cli:start` … `cli:end`), verbatim, with ENVCTL_API_URL
+ * pointing at the test runtime and XDG_CONFIG_HOME at a temporary directory.
  */
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { useLocalMode } from './support.ts';
+
+type Json = Record<string, unknown>;
 
 // Waits slowed to 100 ms each, so the cancel example catches its run in flight.
 const local = useLocalMode({ waitOverrideMs: 100 });
@@ -18,9 +24,13 @@ const local = useLocalMode({ waitOverrideMs: 100 });
 function runBash(
   script: string,
   timeoutMs: number,
+  env: Record<string, string> = {},
 ): Promise<{ status: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn('bash', ['-euo', 'pipefail', '-c', script], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('bash', ['-euo', 'pipefail', '-c', script], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, ...env },
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => {
@@ -38,10 +48,20 @@ function runBash(
   });
 }
 
-/** The bash blocks of the README's tested sections, in order. */
-function walkthroughScript(): string {
+/** The bash blocks between the `<name>:start` and `<name>:end` markers of each section, in order. */
+function readmeScript(names: readonly string[]): string {
   const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
-  return [
+  return names
+    .map(
+      (name) => new RegExp(`<!-- ${name}:start -->([\\s\\S]*?)<!-- ${name}:end -->`).exec(readme)?.[1] ?? '',
+    )
+    .flatMap((section) => [...section.matchAll(/```bash\n([\s\S]*?)```/g)].map((m) => m[1]))
+    .join('\n');
+}
+
+/** The bash blocks of the README's tested curl sections, in order. */
+function walkthroughScript(): string {
+  return readmeScript([
     'walkthrough',
     'engine',
     'streams',
@@ -51,15 +71,58 @@ function walkthroughScript(): string {
     'events',
     'stacks',
     'idempotency',
-  ]
-    .map(
-      (name) => new RegExp(`<!-- ${name}:start -->([\\s\\S]*?)<!-- ${name}:end -->`).exec(readme)?.[1] ?? '',
-    )
-    .flatMap((section) => [...section.matchAll(/```bash\n([\s\S]*?)```/g)].map((m) => m[1]))
-    .join('\n');
+  ]);
 }
 
 describe('the README walk-through', () => {
+  // First: it leaves no environment behind (it destroys what it creates), while the curl walk-through
+  // leaves some in the default account, whose VPC quota the block's creates would then meet.
+  it('runs the envctl block of "Command line" verbatim, logged in under a temporary XDG_CONFIG_HOME', async () => {
+    // Arrange
+    const script = readmeScript(['cli']);
+    expect(script.split('\n').filter((l) => l.startsWith('npx envctl ')).length).toBe(11);
+    const config = mkdtempSync(join(tmpdir(), 'envctl-readme-'));
+    // Act
+    const run = await runBash(script, 150_000, {
+      ENVCTL_API_URL: local.api.baseUrl,
+      XDG_CONFIG_HOME: config,
+    });
+    const stored = JSON.parse(readFileSync(join(config, 'envctl', 'credentials.json'), 'utf8')) as Json;
+    rmSync(config, { recursive: true, force: true });
+    // Assert
+    expect(run.stderr).toMatch(
+      /^(environments: showing the first 5; more exist \(use --limit to see more\)\n)?$/,
+    );
+    expect(run.status).toBe(0);
+    expect(stored).toMatchObject({ api_url: local.api.baseUrl, email: 'developer@example.com' });
+    const out = run.stdout;
+    expect(out).toMatch(/^Logged in as developer@example\.com\nid: prj_[0-9a-z]{26}\nname: payments\n/);
+    expect(out).toMatch(/\npreview \(env_[0-9a-z]{26}\): operation op_[0-9a-z]{26}\n/);
+    expect(out).toMatch(/\noperation op_[0-9a-z]{26}: succeeded\noutputs:\n/);
+    expect(out).toMatch(
+      /\nname: preview\nstatus: running\ntemplate: default\nprogress: layer 5\/5, 16\/16 stacks\n/,
+    );
+    expect(out).toMatch(/\nenv_[0-9a-z]{26} +preview +running +default +prj_[0-9a-z]{26}\n/);
+    expect(out).toMatch(/\nop_[0-9a-z]{26} +provision +succeeded +1 +\S+\n/);
+    expect(out).toMatch(/ INFO {2}\[network\] /);
+    expect(out).toContain(
+      '\nPlan (create): 16 to create, 0 to replace, 0 to delete; cost delta +$203.34/month\n',
+    );
+    // -o json --watch: the run's stream events, one per line (through jq -c), the end last.
+    expect(out).toMatch(
+      /\n\{"id":"[^"]+\.z","type":"end","data":\{"status":"succeeded",[^\n]*"error":null[^\n]*\}\}\n/,
+    );
+    expect(out).toContain(
+      '\nPlan (delete): 0 to create, 0 to replace, 16 to delete; cost delta -$203.34/month\n',
+    );
+    expect(out).toMatch(
+      /\npreview-3 \(env_[0-9a-z]{26}\): operation op_[0-9a-z]{26}\n[\s\S]*✔ network: destroyed/,
+    );
+    expect(out).toMatch(
+      /\npreview \(env_[0-9a-z]{26}\): operation op_[0-9a-z]{26}\n[\s\S]*\noperation op_[0-9a-z]{26}: succeeded\n$/,
+    );
+  });
+
   it('works verbatim against npm start', async () => {
     // Arrange
     const script = walkthroughScript().replaceAll('http://localhost:3000/v1', local.api.baseUrl);
