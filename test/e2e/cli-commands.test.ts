@@ -443,7 +443,7 @@ describe('envctl commands', () => {
       '--watch',
     ]);
     expect(failed).toMatchObject({ code: 5, stderr: 'envctl: The operation ended failed\n' });
-    const opId = String((jsonLines(failed.stdout)[0]?.data as Json).operation_id);
+    const opId = String((jsonLines(failed.stdout)[0]?.data as Json | undefined)?.operation_id);
     shared.flakyOp = opId;
 
     const ops = await json(['ops', 'list', 'flaky']);
