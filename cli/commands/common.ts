@@ -1,6 +1,6 @@
 /** What every command shares: the global options, a client, and following a started run. */
 import type { Command } from 'commander';
-import { type Api, authenticatedClient, type Globals } from '../api/client.ts';
+import { type Api, authenticatedClient, type Globals, unwrap } from '../api/client.ts';
 import type { components } from '../api/schema.ts';
 import { fields, print } from '../output.ts';
 import type { Run } from '../watch/source.ts';
@@ -37,8 +37,35 @@ export async function accepted(api: Api, g: Globals, env: Accepted, watch: boole
 
 export async function follow(api: Api, g: Globals, run: Run): Promise<void> {
   detachOnInterrupt(run.id);
-  const last = await watchRun(api, run, g, Number(process.env.ENVCTL_POLL_MS ?? 1000));
+  const last = await watchRun(api, run, g);
   await finish(api, last, g.output);
+}
+
+/**
+ * `env watch`: follows the environment's run in progress — its deployment, else its latest
+ * operation while that runs — or, when nothing runs, prints its status (exit 0).
+ */
+export async function watchEnvironment(api: Api, g: Globals, env_id: string): Promise<void> {
+  const env = unwrap(await api.GET('/environments/{env_id}', { params: { path: { env_id } } }));
+  let run: Run | undefined;
+  let last: string | undefined;
+  if (env.active_deployment_id) run = { kind: 'deployment', id: env.active_deployment_id };
+  else if (env.current_operation_id) {
+    const op_id = env.current_operation_id;
+    const op = unwrap(await api.GET('/operations/{op_id}', { params: { path: { op_id } } }));
+    if (op.status === 'running') run = { kind: 'operation', id: op.id };
+    else last = `last operation ${op.id} (${op.kind}) ${op.status}`;
+  }
+  if (!run) {
+    print(
+      g,
+      env,
+      () => `${env.name} (${env.id}): ${env.status}; no run in progress${last ? `, ${last}` : ''}`,
+    );
+    return;
+  }
+  if (g.output === 'text') process.stdout.write(`${env.name} (${env.id}): ${run.kind} ${run.id}\n`);
+  await follow(api, g, run);
 }
 
 /** `--param a.b=value` (repeatable): dotted keys nest; a value that parses as JSON is JSON. */

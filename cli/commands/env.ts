@@ -6,7 +6,7 @@ import { fields, print, table } from '../output.ts';
 import { collect, limitOption, noteMore } from '../pages.ts';
 import { planText } from '../plan.ts';
 import { environmentId, projectId } from '../resolve.ts';
-import { accepted, collectParam, session } from './common.ts';
+import { accepted, collectParam, session, watchEnvironment } from './common.ts';
 
 type Plan = components['schemas']['Plan'];
 type EnvironmentStatus = components['schemas']['Environment']['status'];
@@ -127,6 +127,14 @@ export function envCommands(program: Command): void {
           operation: e.current_operation_id ?? '',
         }),
       );
+    });
+
+  env
+    .command('watch <env>')
+    .description("Follow the environment's run in progress live, then its summary")
+    .action(async (arg: string, _options, command: Command) => {
+      const { api, g } = await session(command);
+      await watchEnvironment(api, g, await environmentId(api, arg));
     });
 
   env

@@ -4,6 +4,7 @@ import { unwrap } from '../api/client.ts';
 import { fields, print, table } from '../output.ts';
 import { collect, limitOption, noteMore } from '../pages.ts';
 import { environmentId } from '../resolve.ts';
+import { followLogs } from '../watch/logs.ts';
 import { accepted, follow, session } from './common.ts';
 
 export function opsCommands(program: Command): void {
@@ -75,14 +76,16 @@ export function opsCommands(program: Command): void {
     .description('Show the log lines of an environment')
     .option('--stack <stack>', 'only this stack')
     .addOption(new Option('--level <level>', 'minimum level').choices(['DEBUG', 'INFO', 'WARN', 'ERROR']))
+    .option('-f, --follow', 'keep printing new lines until Ctrl-C')
     .action(
       async (
         arg: string,
-        options: { stack?: string; level?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' },
+        options: { stack?: string; level?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR'; follow?: boolean },
         command: Command,
       ) => {
         const { api, g } = await session(command);
         const env_id = await environmentId(api, arg);
+        if (options.follow) return followLogs(api, g, env_id, { stack: options.stack, level: options.level });
         const page = unwrap(
           await api.GET('/environments/{env_id}/logs', {
             params: { path: { env_id }, query: { limit: 100, stack: options.stack, level: options.level } },

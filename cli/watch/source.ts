@@ -1,7 +1,7 @@
 /**
- * Where a watch reads a run from. For now it polls GET /operations/{id} (or
- * GET /deployments/{id}) about once a second and yields each snapshot until the run ends; the
- * SSE routes (`…/stream`, another branch) can replace this module without touching the views.
+ * The run a watch follows and its record: read once at the start (its layers and stacks, from
+ * GET /operations/{id} or GET /deployments/{id}) and once at the end (for the summary); what
+ * happens in between comes from the run's stream (`stream.ts`, decisions §39).
  */
 import { type Api, unwrap } from '../api/client.ts';
 import type { components } from '../api/schema.ts';
@@ -11,30 +11,16 @@ export type Deployment = components['schemas']['Deployment'];
 
 export type Run = { kind: 'operation'; id: string } | { kind: 'deployment'; id: string };
 
-export type Snapshot =
-  | { kind: 'operation'; run: Operation; done: boolean }
-  | { kind: 'deployment'; run: Deployment; done: boolean };
+export type Snapshot = { kind: 'operation'; run: Operation } | { kind: 'deployment'; run: Deployment };
 
-const deploymentEnded = new Set(['succeeded', 'failed', 'rolled_back', 'cancelled']);
-
-export async function* snapshots(api: Api, run: Run, intervalMs = 1000): AsyncGenerator<Snapshot> {
-  for (;;) {
-    const snapshot: Snapshot =
-      run.kind === 'operation' ? await operationSnapshot(api, run.id) : await deploymentSnapshot(api, run.id);
-    yield snapshot;
-    if (snapshot.done) return;
-    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+/** The run's record now. */
+export async function readRun(api: Api, run: Run): Promise<Snapshot> {
+  if (run.kind === 'operation') {
+    const op = unwrap(await api.GET('/operations/{op_id}', { params: { path: { op_id: run.id } } }));
+    return { kind: 'operation', run: op };
   }
-}
-
-async function operationSnapshot(api: Api, id: string): Promise<Snapshot> {
-  const op = unwrap(await api.GET('/operations/{op_id}', { params: { path: { op_id: id } } }));
-  return { kind: 'operation', run: op, done: op.status !== 'running' };
-}
-
-async function deploymentSnapshot(api: Api, id: string): Promise<Snapshot> {
   const dep = unwrap(
-    await api.GET('/deployments/{deployment_id}', { params: { path: { deployment_id: id } } }),
+    await api.GET('/deployments/{deployment_id}', { params: { path: { deployment_id: run.id } } }),
   );
-  return { kind: 'deployment', run: dep, done: deploymentEnded.has(dep.status) };
+  return { kind: 'deployment', run: dep };
 }

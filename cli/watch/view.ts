@@ -1,74 +1,69 @@
 /**
- * `--watch`: follows a run until it ends. With `-o json`, one JSON object per line (NDJSON) on
- * stdout for every change (the run's status, each stack's or batch's). Otherwise a listr2 view:
+ * `--watch`: follows a run's stream until its `end` (decisions §39). With `-o json`, each stream
+ * event as one JSON line (NDJSON: `{id, type, data}`, the `end` last). Otherwise a listr2 view:
  * one task per layer with concurrent subtasks per stack showing state and elapsed time (for a
  * deployment, one task per batch); plain lines with no escape codes when stdout is not a
- * terminal or `CI` is set (listr2's fallback renderer).
+ * terminal or `CI` is set (listr2's fallback renderer). Returns the run's final record.
  */
 import { Listr, type ListrTask } from 'listr2';
 import type { Api, Globals } from '../api/client.ts';
-import { type Run, type Snapshot, snapshots } from './source.ts';
+import { type Run, readRun, type Snapshot } from './source.ts';
+import {
+  applyEvent,
+  type DeploymentState,
+  deploymentState,
+  elapsed,
+  type OperationState,
+  operationState,
+  type RunState,
+} from './state.ts';
+import { runEvents, type StreamEvent, type StreamOptions } from './stream.ts';
 
-type Stack = { name: string; layer: number; status: string };
-
-/** Stack states a run of each kind ends a stack in (the subtask is then done). */
-const settledStates: Record<string, readonly string[]> = {
-  provision: ['provisioned', 'failed', 'skipped', 'not_started', 'destroyed'],
-  update: ['provisioned', 'failed', 'skipped', 'not_started'],
-  start: ['provisioned', 'failed', 'skipped', 'not_started'],
-  stop: ['stopped', 'failed', 'skipped', 'not_started'],
-  destroy: ['destroyed', 'failed', 'skipped', 'not_started'],
-  delete_stacks: ['destroyed', 'failed', 'skipped', 'not_started'],
-};
-
-export async function watchRun(api: Api, run: Run, globals: Globals, intervalMs = 1000): Promise<Snapshot> {
-  const source = snapshots(api, run, intervalMs);
-  return globals.output === 'json' ? ndjson(source) : live(source);
-}
-
-async function ndjson(source: AsyncGenerator<Snapshot>): Promise<Snapshot> {
-  const emit = (event: Record<string, unknown>) => process.stdout.write(`${JSON.stringify(event)}\n`);
-  const seen = new Map<string, string>();
-  let last: Snapshot | undefined;
-  for await (const snapshot of source) {
-    const { run } = snapshot;
-    if (seen.get('run') !== run.status) {
-      seen.set('run', run.status);
-      emit({ type: snapshot.kind, id: run.id, status: run.status });
+export async function watchRun(
+  api: Api,
+  run: Run,
+  globals: Globals,
+  options: StreamOptions = {},
+): Promise<Snapshot> {
+  const first = await readRun(api, run);
+  const state: RunState = first.kind === 'operation' ? operationState(first.run) : deploymentState(first.run);
+  const events = runEvents(api, run, options);
+  if (globals.output === 'json') {
+    for await (const event of events) {
+      applyEvent(state, event);
+      process.stdout.write(
+        `${JSON.stringify({ id: event.id ?? null, type: event.type, data: event.data })}\n`,
+      );
     }
-    if (snapshot.kind === 'operation') {
-      for (const stack of snapshot.run.stacks) {
-        if (seen.get(`stack:${stack.name}`) === stack.status) continue;
-        seen.set(`stack:${stack.name}`, stack.status);
-        emit({ type: 'stack', name: stack.name, layer: stack.layer, status: stack.status });
-      }
-    } else {
-      for (const batch of snapshot.run.batches) {
-        if (seen.get(`batch:${batch.number}`) === batch.status) continue;
-        seen.set(`batch:${batch.number}`, batch.status);
-        emit({ type: 'batch', number: batch.number, percent: batch.percent, status: batch.status });
-      }
-    }
-    last = snapshot;
+  } else {
+    await live(api, state, events);
   }
-  if (!last) throw new Error('the run could not be read');
-  emit({ type: 'end', id: last.run.id, status: last.run.status, error: last.run.error });
-  return last;
+  return readRun(api, run);
 }
 
-const seconds = (ms: number) => `${(ms / 1000).toFixed(1)}s`;
-const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function live(source: AsyncGenerator<Snapshot>): Promise<Snapshot> {
-  const first = await source.next();
-  if (first.done) throw new Error('the run could not be read');
-  let latest: Snapshot = first.value;
-  // The poller keeps `latest` current while listr2 renders from it.
-  const polling = (async () => {
-    for await (const snapshot of source) latest = snapshot;
+async function live(api: Api, state: RunState, events: AsyncGenerator<StreamEvent>): Promise<void> {
+  let failure: unknown;
+  let stopped = false;
+  const refresh = batchRefresher(api, state);
+  // The stream keeps `state` current while listr2 renders from it.
+  const consuming = (async () => {
+    try {
+      for await (const event of events) {
+        applyEvent(state, event);
+        await refresh(event.type === 'end');
+      }
+    } catch (error) {
+      failure = error;
+    } finally {
+      stopped = true;
+    }
   })();
-  const tasks =
-    latest.kind === 'operation' ? layerTasks(latest.run.kind, () => latest) : batchTasks(() => latest);
+  const over = () => stopped || state.ended;
+  const ticks: Ticks = new Set();
+  const timer = setInterval(() => {
+    for (const tick of [...ticks]) tick();
+  }, 100);
+  const tasks = state.kind === 'operation' ? layerTasks(state, over, ticks) : batchTasks(state, over, ticks);
   const list = new Listr(tasks, {
     exitOnError: false,
     renderer: 'default',
@@ -77,67 +72,91 @@ async function live(source: AsyncGenerator<Snapshot>): Promise<Snapshot> {
     rendererOptions: { collapseSubtasks: false },
   });
   await list.run().catch(() => undefined);
-  await polling;
-  return latest;
+  clearInterval(timer);
+  await consuming;
+  if (failure !== undefined) throw failure;
 }
 
-function layerTasks(kind: string, current: () => Snapshot): ListrTask[] {
-  const stacks = (): Stack[] => {
-    const snapshot = current();
-    return snapshot.kind === 'operation' ? snapshot.run.stacks : [];
+/**
+ * Every title is set by one timer tick (all of them in the same turn), so a frame never shows a
+ * layer counted done beside a stack line from before; a task ends in the tick that saw it settle.
+ */
+type Ticks = Set<() => void>;
+
+function layerTasks(state: OperationState, over: () => boolean, ticks: Ticks): ListrTask[] {
+  const layerTitle = (layer: number) => {
+    const stacks = state.stacks.filter((s) => s.layer === layer);
+    const done = stacks.filter((s) => s.done).length;
+    const startedAt = state.layerStartedAt.get(layer);
+    const finishedAt =
+      done === stacks.length ? Math.max(...stacks.map((s) => s.finishedAt ?? startedAt ?? 0)) : undefined;
+    const time = elapsed({ startedAt, finishedAt });
+    return `Layer ${layer} (${done}/${stacks.length})${time ? ` ${time}` : ''}`;
   };
-  const layers = [...new Set(stacks().map((s) => s.layer))].sort((a, b) => a - b);
-  const settled = settledStates[kind] ?? settledStates.provision ?? [];
-  return layers.map((layer) => ({
-    title: `Layer ${layer}`,
-    task: (_ctx, layerTask) =>
-      layerTask.newListr(
-        stacks()
+  return state.layers.map((layer) => ({
+    title: layerTitle(layer),
+    task: (_ctx, layerTask) => {
+      ticks.add(() => {
+        layerTask.title = layerTitle(layer);
+      });
+      return layerTask.newListr(
+        state.stacks
           .filter((s) => s.layer === layer)
-          .map((initial) => ({
-            title: `${initial.name}: ${initial.status}`,
-            task: async (_c, task) => {
-              let startedAt: number | undefined;
-              for (;;) {
-                const stack = stacks().find((s) => s.name === initial.name) ?? initial;
-                const active =
-                  !['pending', ...settled].includes(stack.status) || stack.status !== initial.status;
-                if (active && startedAt === undefined) startedAt = Date.now();
-                const elapsed = startedAt === undefined ? '' : ` (${seconds(Date.now() - startedAt)})`;
-                task.title = `${stack.name}: ${stack.status}${elapsed}`;
-                const finished =
-                  current().done || (settled.includes(stack.status) && stack.status !== initial.status);
-                if (finished) {
-                  if (stack.status === 'failed') throw new Error(`${stack.name} failed`);
-                  if (stack.status === 'skipped' || stack.status === 'not_started') task.skip(task.title);
-                  return;
-                }
-                await pause(100);
-              }
-            },
+          .map((stack) => ({
+            title: `${stack.name}: ${stack.status}`,
+            task: (_c, task) =>
+              new Promise<void>((resolve, reject) => {
+                const tick = () => {
+                  const time = elapsed(stack);
+                  task.title = `${stack.name}: ${stack.status}${time ? ` (${time})` : ''}`;
+                  if (!stack.done && !over()) return;
+                  ticks.delete(tick);
+                  if (stack.status === 'failed') return reject(new Error(`${stack.name} failed`));
+                  // Skipped, never started, or left unsettled by a stream that failed.
+                  if (stack.status === 'skipped' || stack.status === 'not_started' || !stack.done) {
+                    task.skip(task.title);
+                  }
+                  resolve();
+                };
+                ticks.add(tick);
+              }),
           })),
         { concurrent: true, exitOnError: false },
-      ),
+      );
+    },
   }));
 }
 
-function batchTasks(current: () => Snapshot): ListrTask[] {
-  const snapshot = current();
-  if (snapshot.kind !== 'deployment') return [];
-  return snapshot.run.batches.map((initial) => ({
+function batchTasks(state: DeploymentState, over: () => boolean, ticks: Ticks): ListrTask[] {
+  return state.batches.map((initial) => ({
     title: `Batch ${initial.number} (${initial.percent}%): ${initial.status}`,
-    task: async (_c, task) => {
-      for (;;) {
-        const now = current();
-        const batch =
-          now.kind === 'deployment' ? now.run.batches.find((b) => b.number === initial.number) : undefined;
-        const status = batch?.status ?? initial.status;
-        task.title = `Batch ${initial.number} (${initial.percent}%): ${status}`;
-        if (status === 'unhealthy') throw new Error(`batch ${initial.number} unhealthy`);
-        if (status === 'healthy') return;
-        if (now.done) return task.skip(task.title);
-        await pause(100);
-      }
-    },
+    task: (_c, task) =>
+      new Promise<void>((resolve, reject) => {
+        const tick = () => {
+          const status = state.batches.find((b) => b.number === initial.number)?.status ?? initial.status;
+          task.title = `Batch ${initial.number} (${initial.percent}%): ${status}`;
+          if (status !== 'unhealthy' && status !== 'healthy' && !over()) return;
+          ticks.delete(tick);
+          if (status === 'unhealthy') return reject(new Error(`batch ${initial.number} unhealthy`));
+          if (status !== 'healthy') task.skip(task.title);
+          resolve();
+        };
+        ticks.add(tick);
+      }),
   }));
+}
+
+/**
+ * The stream carries a deployment's lines, not its batches' states: while events arrive, the
+ * record is re-read (at most every 300 ms, and at the end) so the batch tasks follow. Nothing for
+ * an operation.
+ */
+function batchRefresher(api: Api, state: RunState): (force: boolean) => Promise<void> {
+  let last = 0;
+  return async (force) => {
+    if (state.kind !== 'deployment' || (!force && Date.now() - last < 300)) return;
+    last = Date.now();
+    const now = await readRun(api, { kind: 'deployment', id: state.id });
+    if (now.kind === 'deployment') state.batches = now.run.batches;
+  };
 }

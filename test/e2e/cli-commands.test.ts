@@ -285,12 +285,9 @@ describe('envctl commands', () => {
 
     const watched = await json(['ops', 'get', opId, '--watch']);
     expect(watched.code, watched.stderr).toBe(0);
-    expect(jsonLines(watched.stdout).at(-1)).toEqual({
-      type: 'end',
-      id: opId,
-      status: 'succeeded',
-      error: null,
-    });
+    const watchedEvents = jsonLines(watched.stdout);
+    expect(watchedEvents[0]).toMatchObject({ type: 'operation.started', data: { operation_id: opId } });
+    expect(watchedEvents.at(-1)).toMatchObject({ type: 'end', data: { status: 'succeeded', error: null } });
     const op = parse(await json(['ops', 'get', opId]));
     expect(keys(op)).toEqual(OPERATION);
     expect(op).toMatchObject({
@@ -395,9 +392,17 @@ describe('envctl commands', () => {
     const start = await json(['env', 'start', 'shared', '--watch']);
     expect(start.code, start.stderr).toBe(0);
     const events = jsonLines(start.stdout);
-    expect(events[0]).toMatchObject({ type: 'operation', status: 'running' });
-    expect(events).toContainEqual({ type: 'stack', name: 'compute-lambda', layer: 3, status: 'provisioned' });
-    expect(events.at(-1)).toMatchObject({ type: 'end', status: 'succeeded', error: null });
+    // One line per event of the run's stream (decisions §39): start has no stack.finished, its line says it.
+    expect(events[0]).toMatchObject({ type: 'operation.started', data: { kind: 'start' } });
+    expect(events).toContainEqual(
+      expect.objectContaining({
+        type: 'log',
+        data: {
+          line: expect.objectContaining({ stack: 'compute-lambda', message: 'Started stack compute-lambda' }),
+        },
+      }),
+    );
+    expect(events.at(-1)).toMatchObject({ type: 'end', data: { status: 'succeeded', error: null } });
     expect(parse(await json(['env', 'get', 'shared']))).toMatchObject({ status: 'running' });
   });
 
@@ -438,7 +443,7 @@ describe('envctl commands', () => {
       '--watch',
     ]);
     expect(failed).toMatchObject({ code: 5, stderr: 'envctl: The operation ended failed\n' });
-    const opId = String(jsonLines(failed.stdout)[0]?.id);
+    const opId = String((jsonLines(failed.stdout)[0]?.data as Json | undefined)?.operation_id);
     shared.flakyOp = opId;
 
     const ops = await json(['ops', 'list', 'flaky']);
@@ -464,7 +469,7 @@ describe('envctl commands', () => {
     const retry = await run(['ops', 'retry', opId, '--watch']);
     expect(retry.code, retry.stderr).toBe(0);
     expect(retry.stdout).toMatch(/^flaky \(env_[0-9a-z]{26}\): operation op_[0-9a-z]{26}\n/);
-    expect(retry.stdout).toMatch(/✔ security: provisioned\n/);
+    expect(retry.stdout).toMatch(/✔ security: provisioned \(\d+\.\ds\)\n/);
     expect(retry.stdout).toMatch(/\noperation op_[0-9a-z]{26}: succeeded\noutputs:\n/);
     const after = JSON.parse((await json(['ops', 'list', 'flaky'])).stdout) as Json[];
     expect(after.map((o) => [o.attempt, o.status, o.retry_of])).toEqual([
@@ -499,7 +504,9 @@ describe('envctl commands', () => {
     );
     const cancelled = await json(['ops', 'get', opA, '--watch']);
     expect(cancelled.code).toBe(5);
-    expect(jsonLines(cancelled.stdout).at(-1)).toMatchObject({ type: 'end', id: opA, status: 'cancelled' });
+    const cancelledEvents = jsonLines(cancelled.stdout);
+    expect(cancelledEvents[0]).toMatchObject({ type: 'operation.started', data: { operation_id: opA } });
+    expect(cancelledEvents.at(-1)).toMatchObject({ type: 'end', data: { status: 'cancelled' } });
   });
 
   it('lists environments by project and status, in a table or JSON, up to --limit', async () => {

@@ -1,7 +1,7 @@
 /**
  * envctl as a child process against a test file's local mode (shared by the CLI test files):
  * {@link useEnvctl} gives a `run` that starts `cli/envctl.ts` with `--api-url` set, its own
- * XDG_CONFIG_HOME (a temporary directory removed after the file) and HOME, runs polled every 50 ms,
+ * XDG_CONFIG_HOME (a temporary directory removed after the file) and HOME,
  * stdout and stderr pipes (not a terminal) and stdin a pipe that is closed at once or carries `input`.
  */
 import { execFile } from 'node:child_process';
@@ -41,7 +41,6 @@ export function useEnvctl(local: LocalMode): Envctl {
           env: {
             PATH: process.env.PATH,
             XDG_CONFIG_HOME: options.xdg ?? config,
-            ENVCTL_POLL_MS: '50',
             HOME: config,
           },
           timeout: 60_000,

@@ -79,11 +79,12 @@ describe('envctl', () => {
     ]);
     expect(create.code, create.stderr).toBe(0);
     const events = lines(create.stdout);
-    expect(events[0]).toMatchObject({ type: 'operation', status: 'running' });
-    expect(events.at(-1)).toMatchObject({ type: 'end', status: 'succeeded', error: null });
+    // One line per stream event: the operation's start first, its end last.
+    expect(events[0]).toMatchObject({ type: 'operation.started', data: { kind: 'provision' } });
+    expect(events.at(-1)).toMatchObject({ type: 'end', data: { status: 'succeeded', error: null } });
     const provisioned = events
-      .filter((e) => e.type === 'stack' && e.status === 'provisioned')
-      .map((e) => e.name);
+      .filter((e) => e.type === 'stack.finished')
+      .map((e) => (e.data as { stack: string; action: string }).stack);
     expect(new Set(provisioned).size).toBe(16);
 
     const env = await run(['-o', 'json', 'env', 'get', 'cli-json']);

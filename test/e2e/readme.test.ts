@@ -86,7 +86,6 @@ describe('the README walk-through', () => {
     const run = await runBash(script, 150_000, {
       ENVCTL_API_URL: local.api.baseUrl,
       XDG_CONFIG_HOME: config,
-      ENVCTL_POLL_MS: '100',
     });
     const stored = JSON.parse(readFileSync(join(config, 'envctl', 'credentials.json'), 'utf8')) as Json;
     rmSync(config, { recursive: true, force: true });
@@ -109,7 +108,10 @@ describe('the README walk-through', () => {
     expect(out).toContain(
       '\nPlan (create): 16 to create, 0 to replace, 0 to delete; cost delta +$203.34/month\n',
     );
-    expect(out).toMatch(/\n\{"type":"end","id":"op_[0-9a-z]{26}","status":"succeeded","error":null\}\n/);
+    // -o json --watch: the run's stream events, one per line (through jq -c), the end last.
+    expect(out).toMatch(
+      /\n\{"id":"[^"]+\.z","type":"end","data":\{"status":"succeeded",[^\n]*"error":null[^\n]*\}\}\n/,
+    );
     expect(out).toContain(
       '\nPlan (delete): 0 to create, 0 to replace, 16 to delete; cost delta -$203.34/month\n',
     );
