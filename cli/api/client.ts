@@ -21,12 +21,19 @@ export function anonymousClient(apiUrl: string): Api {
   return createClient<paths>({ baseUrl: apiUrl.replace(/\/$/, '') });
 }
 
-/** A client carrying the user's ID token; exit code 3 when there is none. */
+/**
+ * A client carrying the user's ID token; exit code 3 when there is none. A stored login's token
+ * is read again for every request, so a watch or `logs --follow` that outlives the ID token's
+ * hour goes on with a refreshed one (a token given with `--token` is used as it is).
+ */
 export async function authenticatedClient(globals: Globals): Promise<Api> {
-  const token = globals.token ?? (await storedToken(globals.apiUrl));
+  const given = globals.token;
+  // Checked now: a command without a login fails at once with exit code 3.
+  if (given === undefined) await storedToken(globals.apiUrl);
   const api = anonymousClient(globals.apiUrl);
   api.use({
-    onRequest({ request }) {
+    async onRequest({ request }) {
+      const token = given ?? (await storedToken(globals.apiUrl));
       request.headers.set('Authorization', `Bearer ${token}`);
       return request;
     },
