@@ -1,6 +1,6 @@
 /**
  * Every envctl command as a child process against local mode (the login, exit codes 2–5 and the
- * watch views of `env create` are in cli.test.ts): `--help` everywhere; `login --password-stdin`;
+ * watch views of `env create` are in cli.test.ts): `--help` everywhere (all 25 commands); `login --password-stdin`;
  * projects get/delete (refused while it has environments); env list filters and `--limit`; env
  * get by name and id; the plan tables of create, update and delete; update, stop, start and
  * delete with `--watch`; ops get, cancel (exit 5 when watched) and retry; deploy; and the exact
@@ -134,6 +134,7 @@ describe('envctl --help', () => {
       [['env', 'stop'], 'envctl env stop [options] <env>'],
       [['env', 'start'], 'envctl env start [options] <env>'],
       [['env', 'update'], 'envctl env update [options] <env>'],
+      [['env', 'watch'], 'envctl env watch [options] <env>'],
       [['ops'], 'envctl ops [options] [command]'],
       [['ops', 'list'], 'envctl ops list [options] <env>'],
       [['ops', 'get'], 'envctl ops get [options] <op>'],
