@@ -29,6 +29,8 @@ export const consoleRoutes = routeGroup('console', {
     tag: 'meta',
     success: { status: 200, description: 'The console’s HTML page', contentType: 'text/html' },
     alternatives: [NOT_MODIFIED],
+    // When the console is not built (local mode before `npm run build`; a deployment bundles it).
+    errors: [404],
     fileEtag: true,
     needs: { consoleAssets: true },
   }),
