@@ -205,6 +205,57 @@ describe.skipIf(!hasChromium)('the web console in Chromium', () => {
     await shoot(page, 'audit');
   });
 
+  it('deploys a version with the rolling strategy from the environment page and watches every batch turn healthy', async () => {
+    // Arrange: the running environment of the first test
+    const page = await signedIn('Developers');
+    await page.goto(consoleUrl(`/environments/${envId}`));
+    const form = page.getByRole('form', { name: 'Deploy a version' });
+
+    // Act
+    await form.getByLabel('Version').fill('v2.0.0');
+    await form.getByLabel('Strategy').selectOption('rolling');
+    await form.getByRole('button', { name: 'Deploy', exact: true }).click();
+
+    // Assert: the deployment's live view follows it to the end
+    await page.getByRole('heading', { name: 'Deployment of v2.0.0' }).waitFor();
+    await page.getByTestId('deployment-status').locator('.status-succeeded').waitFor({ timeout: 60_000 });
+    await expect.poll(() => page.getByTestId('batches-healthy').textContent()).toBe('3 / 3 healthy');
+    const batches = await Promise.all(
+      (await page.locator('li.batch').all()).map(
+        async (li) => `${await li.getAttribute('data-batch')}:${await li.getAttribute('data-status')}`,
+      ),
+    );
+    expect(batches).toEqual(['1:healthy', '2:healthy', '3:healthy']);
+    expect(await page.locator('li.batch span:not(.batch-status)').allTextContents()).toEqual([
+      '25 % of instances',
+      '50 % of instances',
+      '100 % of instances',
+    ]);
+    expect(await page.locator('.logs li').count()).toBeGreaterThan(3);
+    await shoot(page, 'deployment-succeeded');
+    const id = page.url().split('/').at(-1) ?? '';
+    const deployment = await local.as('Developers').call('GET', `/deployments/${id}`);
+    expect(deployment.body.status).toBe('succeeded');
+    expect(deployment.body.strategy).toBe('rolling');
+  });
+
+  it('shows a ReadOnly user the deployment but no "Deploy a version" form', async () => {
+    // Arrange
+    const page = await signedIn('ReadOnly');
+
+    // Act
+    await page.goto(consoleUrl(`/environments/${envId}`));
+    await page.getByRole('link', { name: 'v2.0.0' }).click();
+
+    // Assert
+    await page.getByRole('heading', { name: 'Deployment of v2.0.0' }).waitFor();
+    await page.getByTestId('deployment-status').locator('.status-succeeded').waitFor();
+    expect(await page.getByRole('button').allTextContents()).toEqual(['Sign out']);
+    await page.goBack();
+    await page.getByRole('heading', { name: 'Deployments' }).waitFor();
+    expect(await page.getByRole('form', { name: 'Deploy a version' }).count()).toBe(0);
+  });
+
   it('deletes the environment and follows the destroy run', async () => {
     // Arrange
     const page = await signedIn('Developers');

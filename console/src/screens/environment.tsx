@@ -1,12 +1,14 @@
 /**
  * An environment's page: status, TTL and expiry (extend it), cost, stacks with their resources
  * and outputs, operations (each opens its live run view), deployments with their batches and
- * lifecycle events. Refreshed every 2 s while something is in progress.
+ * lifecycle events, and "Deploy a version" on a running one (each deployment opens its live
+ * view). Refreshed every 2 s while something is in progress.
  */
 import { useEffect, useState } from 'react';
 import { api, type Schemas, unwrap } from '../api.ts';
 import { Link, navigate } from '../router.tsx';
 import { ErrorBox, Section, Status, usd, useCanWrite, useLoad, when } from '../ui.tsx';
+import { DeployForm } from './deploy-form.tsx';
 
 const SETTLED = new Set(['running', 'stopped', 'destroyed', 'failed']);
 
@@ -151,6 +153,7 @@ export function EnvironmentPage({ id }: { id: string }) {
           </table>
         </div>
       </Section>
+      {canWrite && e.status === 'running' ? <DeployForm envId={e.id} /> : null}
       <DeploymentsSection deployments={deployments.data?.items ?? []} />
       <Section title="Events">
         <ul className="events">
@@ -212,7 +215,10 @@ function DeploymentsSection({ deployments }: { deployments: Schemas['Deployment'
       {deployments.length === 0 ? <p className="muted">No deployments.</p> : null}
       {deployments.map((d) => (
         <div key={d.id} className="deployment">
-          <strong>{d.version}</strong> <Status value={d.status} />{' '}
+          <Link to={`/deployments/${d.id}`}>
+            <strong>{d.version}</strong>
+          </Link>{' '}
+          <Status value={d.status} />{' '}
           <span className="muted">
             {d.strategy}, {when(d.created_at)}
           </span>

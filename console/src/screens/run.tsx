@@ -9,8 +9,8 @@ import { type GraphStack, layoutGraph, NODE, statusAfter } from '../graph.ts';
 import { Link, navigate } from '../router.tsx';
 import { followRun } from '../run-stream.ts';
 import { duration, ErrorBox, Section, Status, useCanWrite, useLoad, when } from '../ui.tsx';
+import { type Line, Logs } from './logs.tsx';
 
-type Line = Schemas['LogEvent'] & { id: string };
 type Progress = Schemas['Progress'] & { status?: string };
 
 export function RunView({ id }: { id: string }) {
@@ -238,44 +238,5 @@ export function RunView({ id }: { id: string }) {
       </Section>
       <Logs lines={lines} stacks={graph.nodes.map((n) => n.name)} />
     </>
-  );
-}
-
-function Logs({ lines, stacks }: { lines: Line[]; stacks: string[] }) {
-  const [stack, setStack] = useState('');
-  const [level, setLevel] = useState('');
-  const shown = lines.filter((l) => (!stack || l.stack === stack) && (!level || l.level === level));
-  return (
-    <Section title="Logs">
-      <div className="filters">
-        <label>
-          Stack
-          <select value={stack} onChange={(e) => setStack(e.target.value)}>
-            <option value="">All stacks</option>
-            {stacks.map((s) => (
-              <option key={s}>{s}</option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Level
-          <select value={level} onChange={(e) => setLevel(e.target.value)}>
-            <option value="">Any level</option>
-            <option>DEBUG</option>
-            <option>INFO</option>
-            <option>WARN</option>
-            <option>ERROR</option>
-          </select>
-        </label>
-      </div>
-      <ol className="logs" aria-live="polite">
-        {shown.map((l) => (
-          <li key={l.id} className={`log log-${l.level}`}>
-            <time>{new Date(l.timestamp).toLocaleTimeString()}</time> <span className="level">{l.level}</span>{' '}
-            {l.stack ? <span className="log-stack">[{l.stack}]</span> : null} {l.message}
-          </li>
-        ))}
-      </ol>
-    </Section>
   );
 }
