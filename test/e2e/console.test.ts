@@ -28,12 +28,12 @@ if (!hasChromium) {
 }
 
 describe.skipIf(!hasChromium)('the web console in Chromium', () => {
-  // Each Wait of a run lasts 400 ms: a `default` environment takes a few seconds, long enough
+  // Each Wait of a run lasts 700 ms: a `default` environment takes a few seconds, long enough
   // to watch and to cancel, short enough for npm test.
   const local = useLocalMode({
     users: ['Developers', 'ReadOnly', 'Administrators'],
     project: 'console',
-    waitOverrideMs: 400,
+    waitOverrideMs: 700,
   });
   let browser: Browser;
   let context: BrowserContext | undefined;
@@ -126,18 +126,21 @@ describe.skipIf(!hasChromium)('the web console in Chromium', () => {
   });
 
   it('cancels a running provision', async () => {
-    // Arrange: a second environment, still provisioning
+    // Arrange: signed in first, then a second environment, still provisioning when its page
+    // opens (signing in after creating it could outlast the run on a loaded machine).
+    const page = await signedIn('Developers');
     const created = await local.as('Developers').call('POST', `/projects/${local.projectId}/environments`, {
       body: { name: 'console-cancel', template: 'default' },
     });
     const operation = created.body.operation as { id: string };
-    const page = await signedIn('Developers');
     await page.goto(consoleUrl(`/operations/${operation.id}`));
 
     // Act
+    const answer = page.waitForResponse((r) => r.url().endsWith(`/operations/${operation.id}/cancel`));
     await page.getByRole('button', { name: 'Cancel run' }).click();
 
     // Assert
+    expect((await answer).status()).toBe(202);
     await page.locator('.status-cancelled').first().waitFor({ timeout: 60_000 });
     expect(await page.getByRole('button', { name: 'Retry run' }).isVisible()).toBe(true);
     await shoot(page, 'run-cancelled');
