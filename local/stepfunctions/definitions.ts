@@ -8,6 +8,7 @@ import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctio
 import { STATE_MACHINES, STEP_GROUP_NAMES, stepPlaceholder } from '../../functions/steps/step-list.ts';
 import type { Overrides, StateMachineSource, TaskHandlers } from './api.ts';
 import { functionArn, LAMBDA_INVOKE_WAIT_FOR_TASK_TOKEN, type LambdaTasks } from './lambda-tasks.ts';
+import { HEARTBEAT_SECONDS_KEY, TIMEOUT_SECONDS_KEY } from './task-tokens.ts';
 
 /**
  * The task timeout the library enforces on a callback task: the longest `setTimeout` can
@@ -22,6 +23,7 @@ interface AslState {
   TimeoutSecondsPath?: string;
   HeartbeatSeconds?: number;
   HeartbeatSecondsPath?: string;
+  Parameters?: unknown;
   States?: Record<string, AslState>;
   ItemProcessor?: { States: Record<string, AslState> };
   Iterator?: { States: Record<string, AslState> };
@@ -44,7 +46,10 @@ export interface LoadedStateMachine {
   callbackTasks: ReadonlyMap<string, CallbackTask>;
 }
 
-/** A callback Task state's `TimeoutSeconds` and `HeartbeatSeconds` (undefined when absent). */
+/**
+ * A callback Task state's `TimeoutSeconds` and `HeartbeatSeconds` (undefined when absent or
+ * given by a path: then its Parameters carry the value, see {@link takeCallbackTask}).
+ */
 export interface CallbackTask {
   timeoutSeconds?: number;
   heartbeatSeconds?: number;
@@ -54,19 +59,34 @@ export interface CallbackTask {
  * Takes a callback Task state's timeouts out of the library's hands: aws-local-stepfunctions
  * would time every task out after its `TimeoutSeconds` or 60 s (AWS's default is 99,999,999 s)
  * and knows no heartbeat. Its copy of the state gets the longest timer instead; the
- * served definition text is unchanged.
+ * served definition text is unchanged. A `TimeoutSecondsPath` / `HeartbeatSecondsPath`
+ * becomes an extra field of the copy's Parameters, which the library evaluates on the
+ * state's input (after InputPath) and the engine takes out again before Lambda sees it.
  */
 function takeCallbackTask(machineName: string, stateName: string, state: AslState): CallbackTask {
-  if (state.TimeoutSecondsPath !== undefined || state.HeartbeatSecondsPath !== undefined) {
-    throw new Error(
-      `State machine ${machineName}: state ${stateName}: TimeoutSecondsPath/HeartbeatSecondsPath on a .waitForTaskToken task are not supported locally`,
-    );
-  }
   const task: CallbackTask = {};
   if (state.TimeoutSeconds !== undefined) task.timeoutSeconds = state.TimeoutSeconds;
   if (state.HeartbeatSeconds !== undefined) task.heartbeatSeconds = state.HeartbeatSeconds;
+  const paths: Record<string, string> = {};
+  if (state.TimeoutSecondsPath !== undefined) paths[`${TIMEOUT_SECONDS_KEY}.$`] = state.TimeoutSecondsPath;
+  if (state.HeartbeatSecondsPath !== undefined)
+    paths[`${HEARTBEAT_SECONDS_KEY}.$`] = state.HeartbeatSecondsPath;
+  if (Object.keys(paths).length > 0) {
+    if (
+      typeof state.Parameters !== 'object' ||
+      state.Parameters === null ||
+      Array.isArray(state.Parameters)
+    ) {
+      throw new Error(
+        `State machine ${machineName}: state ${stateName}: a .waitForTaskToken task with TimeoutSecondsPath/HeartbeatSecondsPath needs Parameters (an object)`,
+      );
+    }
+    Object.assign(state.Parameters, paths);
+  }
   state.TimeoutSeconds = LIBRARY_CALLBACK_TIMEOUT_SECONDS;
+  delete state.TimeoutSecondsPath;
   delete state.HeartbeatSeconds;
+  delete state.HeartbeatSecondsPath;
   return task;
 }
 

@@ -17,7 +17,7 @@ import {
 import type { LoadedStateMachine } from './definitions.ts';
 import { describe, type ExecutionRecord, type ExecutionStore } from './execution-store.ts';
 import type { StatusChangeEmitter } from './status-change.ts';
-import { TASK_TOKEN_PLACEHOLDER, type TaskTokens } from './task-tokens.ts';
+import { TASK_TOKEN_PLACEHOLDER, type TaskTokens, takeTimeouts } from './task-tokens.ts';
 
 /** AWS keeps at most 25,000 history events per execution. */
 const MAX_EVENTS = 25_000;
@@ -95,14 +95,15 @@ export function createExecutionEngine(options: ExecutionEngineOptions): Executio
       taskHandlers[stateName] = callback
         ? async (input) => {
             if (halted) return new Promise<never>(() => undefined);
+            const task = takeTimeouts(input, callback);
             // One token per attempt (a Retry runs this again), valid from the task's start.
             const { token, answer } = taskTokens.issue(executionArn, {
-              timeoutMs: scaledMs(callback.timeoutSeconds),
-              heartbeatMs: scaledMs(callback.heartbeatSeconds),
+              timeoutMs: scaledMs(task.timeoutSeconds),
+              heartbeatMs: scaledMs(task.heartbeatSeconds),
             });
             try {
               // Lambda's answer is not the task's result; a Lambda error fails the task.
-              const [, output] = await Promise.all([handler(withTaskToken(input, token)), answer]);
+              const [, output] = await Promise.all([handler(withTaskToken(task.input, token)), answer]);
               return output;
             } catch (error) {
               taskTokens.discard(token);

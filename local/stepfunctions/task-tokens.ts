@@ -17,6 +17,43 @@ import { type JsonValue, MAX_PAYLOAD_BYTES, StepFunctionsError } from './api.ts'
  */
 export const TASK_TOKEN_PLACEHOLDER = 'local-stepfunctions:task-token-placeholder';
 
+/**
+ * The Parameters fields that carry a callback task's `TimeoutSecondsPath` /
+ * `HeartbeatSecondsPath` values into its override (see definitions.ts).
+ */
+export const TIMEOUT_SECONDS_KEY = 'local-stepfunctions:TimeoutSeconds';
+export const HEARTBEAT_SECONDS_KEY = 'local-stepfunctions:HeartbeatSeconds';
+
+/**
+ * Takes the path-given timeouts out of a callback task's evaluated Parameters: the task's
+ * own input (what Lambda gets) and the timeouts, statically given ones as a fallback.
+ * A value that is not a positive integer fails the task with `States.Runtime`, as AWS does.
+ */
+export function takeTimeouts(
+  input: JsonValue,
+  given: { timeoutSeconds?: number; heartbeatSeconds?: number },
+): { input: JsonValue; timeoutSeconds?: number; heartbeatSeconds?: number } {
+  const taken: { input: JsonValue; timeoutSeconds?: number; heartbeatSeconds?: number } = { input, ...given };
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) return taken;
+  const { [TIMEOUT_SECONDS_KEY]: timeout, [HEARTBEAT_SECONDS_KEY]: heartbeat, ...rest } = input;
+  const seconds = (field: string, value: JsonValue | undefined): number | undefined => {
+    if (value === undefined) return undefined;
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
+      throw new CallbackTaskError(
+        'States.Runtime',
+        `${field} must be a positive integer, got ${JSON.stringify(value)}`,
+      );
+    }
+    return value;
+  };
+  taken.input = rest;
+  const timeoutSeconds = seconds('TimeoutSecondsPath', timeout);
+  const heartbeatSeconds = seconds('HeartbeatSecondsPath', heartbeat);
+  if (timeoutSeconds !== undefined) taken.timeoutSeconds = timeoutSeconds;
+  if (heartbeatSeconds !== undefined) taken.heartbeatSeconds = heartbeatSeconds;
+  return taken;
+}
+
 /** A token: 64 random bytes, base64url (AWS's are opaque strings of up to 2048 characters). */
 const TOKEN_FORMAT = /^[A-Za-z0-9_-]{86}$/;
 

@@ -103,7 +103,11 @@ function callbackMachine(task: Record<string, unknown> = {}): LocalStepFunctions
   ];
 }
 
-async function startWaiting(options: LocalStepFunctionsOptions = {}): Promise<{
+/** Starts the stand-in with `callbackMachine()` (or `options.stateMachines`) and one execution. */
+async function startWaiting(
+  options: LocalStepFunctionsOptions = {},
+  input = '{"request":"destroy"}',
+): Promise<{
   sfn: LocalStepFunctions;
   client: SFNClient;
   notify: ReturnType<typeof notifyFunction>;
@@ -119,7 +123,7 @@ async function startWaiting(options: LocalStepFunctionsOptions = {}): Promise<{
     new StartExecutionCommand({
       stateMachineArn: sfn.stateMachineArns.approval,
       name: 'destroy-1',
-      input: '{"request":"destroy"}',
+      input,
     }),
   );
   return { sfn, client, notify, executionArn: executionArn ?? '' };
@@ -271,6 +275,25 @@ describe('timeouts of a .waitForTaskToken task', () => {
     await expect(client.send(new SendTaskHeartbeatCommand({ taskToken: token }))).rejects.toBeInstanceOf(
       TaskTimedOut,
     );
+  });
+
+  it('takes TimeoutSeconds from the state input with TimeoutSecondsPath', async () => {
+    const { sfn, notify, executionArn } = await startWaiting(
+      {
+        stateMachines: callbackMachine({ TimeoutSecondsPath: '$.approvalTimeoutSeconds' }),
+        callbackTimeoutScale: 0.01,
+      },
+      '{"request":"destroy","approvalTimeoutSeconds":20}',
+    );
+    const received = await notify.next();
+
+    const startedAt = Date.now();
+    const done = await sfn.waitForExecution(executionArn, 5000);
+
+    // The Lambda gets what the state's Parameters say, nothing the stand-in added.
+    expect(received).toEqual({ token: tokenOf(received), request: 'destroy' });
+    expect(done).toMatchObject({ status: 'FAILED', error: 'States.Timeout' });
+    expect(Date.now() - startedAt).toBeLessThan(2000);
   });
 
   it('retries a timed-out attempt with a new token', async () => {
