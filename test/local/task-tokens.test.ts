@@ -237,6 +237,62 @@ describe('a .waitForTaskToken task', () => {
   });
 });
 
+describe('callback tasks in a Map', () => {
+  it('gives each iteration its own token, and the Map ends once every one is answered', async () => {
+    const notify = notifyFunction();
+    const { sfn } = await start({
+      stateMachines: [
+        {
+          name: 'approvals',
+          definition: {
+            StartAt: 'EachApprover',
+            States: {
+              EachApprover: {
+                Type: 'Map',
+                ItemsPath: '$.approvers',
+                ItemProcessor: {
+                  ProcessorConfig: { Mode: 'INLINE' },
+                  StartAt: 'Ask',
+                  States: {
+                    Ask: {
+                      Type: 'Task',
+                      Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
+                      Parameters: {
+                        FunctionName: 'notify',
+                        Payload: { 'token.$': '$$.Task.Token', 'request.$': '$' },
+                      },
+                      End: true,
+                    },
+                  },
+                },
+                End: true,
+              },
+            },
+          },
+        },
+      ],
+      functions: { notify: notify.handler },
+    });
+    const { executionArn } = sfn.startExecution({
+      stateMachineArn: sfn.stateMachineArns.approvals ?? '',
+      input: '{"approvers":["ada","grace"]}',
+    });
+
+    const calls = [await notify.next(), await notify.next()] as { token: string; request: string }[];
+    const byApprover = Object.fromEntries(calls.map((call) => [call.request, call.token]));
+    sfn.sendTaskSuccess(byApprover.grace ?? '', '"yes from grace"');
+    const afterOne = sfn.describeExecution(executionArn).status;
+    sfn.sendTaskSuccess(byApprover.ada ?? '', '"yes from ada"');
+    const done = await sfn.waitForExecution(executionArn, 5000);
+
+    expect(Object.keys(byApprover).sort()).toEqual(['ada', 'grace']);
+    expect(byApprover.ada).not.toBe(byApprover.grace);
+    expect(afterOne).toBe('RUNNING');
+    expect(done.status).toBe('SUCCEEDED');
+    expect(JSON.parse(done.output ?? '')).toEqual(['yes from ada', 'yes from grace']);
+  });
+});
+
 describe('timeouts of a .waitForTaskToken task', () => {
   it('fails with States.Timeout after TimeoutSeconds, and the token then answers TaskTimedOut', async () => {
     const { sfn, client, notify, executionArn } = await startWaiting({
