@@ -19,8 +19,12 @@
  * Status Change" event (the EventBridge event, same shape) when an execution ends FAILED,
  * TIMED_OUT or ABORTED, to the `onStatusChange` option (see {@link ExecutionStatusChangeEvent}).
  *
+ * Callback tasks (`arn:aws:states:::lambda:invoke.waitForTaskToken`), which the library
+ * does not implement, get `$$.Task.Token` and wait for SendTaskSuccess / SendTaskFailure
+ * (with `TimeoutSeconds` and `HeartbeatSeconds`), see `task-tokens.ts` and decisions §42.
+ *
  * The parts, under `local/stepfunctions/`: `api.ts` (the options, operations and records),
- * `lambda-tasks.ts` (Lambda, in-process), `definitions.ts` (the ASL, substituted and wired),
+ * `lambda-tasks.ts` (Lambda, in-process), `task-tokens.ts` (the callback pattern), `definitions.ts` (the ASL, substituted and wired),
  * `execution-store.ts` (the records, in memory and on disk), `engine.ts` (the executions'
  * lifecycle), `status-change.ts` (the EventBridge events), `history-events.ts`
  * (GetExecutionHistory) and `protocol.ts` (the HTTP endpoint). This file puts them together.
@@ -35,6 +39,7 @@ import { createExecutionStore } from './stepfunctions/execution-store.ts';
 import { createLambdaTasks } from './stepfunctions/lambda-tasks.ts';
 import { startProtocolServer } from './stepfunctions/protocol.ts';
 import { createStatusChangeEmitter } from './stepfunctions/status-change.ts';
+import { createTaskTokens } from './stepfunctions/task-tokens.ts';
 
 export {
   type ExecutionDescription,
@@ -96,10 +101,19 @@ export async function createLocalStepFunctions(
     timeoutMs: taskTimeoutMs,
     isClosed,
   });
-  const engine = createExecutionEngine({ machines, store, statusChanges, isClosed, log });
+  const taskTokens = createTaskTokens();
+  const engine = createExecutionEngine({
+    machines,
+    store,
+    statusChanges,
+    taskTokens,
+    callbackTimeoutScale: options.callbackTimeoutScale,
+    isClosed,
+    log,
+  });
 
   await store.load();
-  const server = await startProtocolServer({ port: options.port, machines, engine });
+  const server = await startProtocolServer({ port: options.port, machines, engine, taskTokens });
 
   const stateMachineArns: Record<string, string> = {};
   for (const machine of machines.values()) {
@@ -120,6 +134,9 @@ export async function createLocalStepFunctions(
     stopExecution: engine.stopExecution,
     listExecutions: engine.listExecutions,
     executionEvents: engine.executionEvents,
+    sendTaskSuccess: (taskToken, output) => taskTokens.sendTaskSuccess(taskToken, output),
+    sendTaskFailure: (taskToken, error, cause) => taskTokens.sendTaskFailure(taskToken, error, cause),
+    sendTaskHeartbeat: (taskToken) => taskTokens.sendTaskHeartbeat(taskToken),
     stop: () => {
       stopping ??= (async () => {
         // Not StopExecution: the executions stay RUNNING, in memory and on disk, for the
@@ -128,6 +145,8 @@ export async function createLocalStepFunctions(
         // would otherwise keep the process alive.
         closed = true;
         engine.haltRuns();
+        // The tokens are gone with this instance (the next one re-runs and issues new ones).
+        taskTokens.abandonAll();
         await server.close();
         // Status changes already emitted are delivered (their handler may still be writing).
         await statusChanges.drain();

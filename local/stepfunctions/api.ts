@@ -111,6 +111,11 @@ export interface LocalStepFunctionsOptions {
   /** Make every Retry pause this many milliseconds (tests). */
   retryIntervalOverrideMs?: number;
   /**
+   * Multiplies the `TimeoutSeconds` and `HeartbeatSeconds` of callback tasks
+   * (`.waitForTaskToken`), e.g. 0.01 makes 5 s last 50 ms (tests). Default 1.
+   */
+  callbackTimeoutScale?: number;
+  /**
    * The step functions' Lambda timeout (default 60 s): past it the task fails with
    * `Sandbox.Timedout`, as Lambda reports it. (A Task's own `TimeoutSeconds` still applies.)
    * It also bounds an `onStatusChange` delivery.
@@ -164,6 +169,16 @@ export interface LocalStepFunctions {
   stopExecution(executionArn: string, error?: string, cause?: string): { stopDate: Date };
   /** Executions of one state machine (or all), newest first. */
   listExecutions(stateMachineArn?: string): ExecutionDescription[];
+  /**
+   * SendTaskSuccess: the callback task of `taskToken` succeeds with `output` (JSON text).
+   * Throws `InvalidToken` (malformed), `TaskDoesNotExist` (unknown, answered, or its
+   * execution is over), `TaskTimedOut`, `InvalidOutput` (not JSON), as AWS does.
+   */
+  sendTaskSuccess(taskToken: string, output: string): void;
+  /** SendTaskFailure: the callback task fails with `error` and `cause` (Retry/Catch apply). */
+  sendTaskFailure(taskToken: string, error?: string, cause?: string): void;
+  /** SendTaskHeartbeat: restarts the task's `HeartbeatSeconds`. */
+  sendTaskHeartbeat(taskToken: string): void;
   /** The execution's event log so far (entered/exited states, map iterations, retries, catches…). */
   executionEvents(executionArn: string): ExecutionEvent[];
   /**

@@ -7,11 +7,23 @@ import { join } from 'node:path';
 import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import { STATE_MACHINES, STEP_GROUP_NAMES, stepPlaceholder } from '../../functions/steps/step-list.ts';
 import type { Overrides, StateMachineSource, TaskHandlers } from './api.ts';
-import { functionArn, type LambdaTasks } from './lambda-tasks.ts';
+import { functionArn, LAMBDA_INVOKE_WAIT_FOR_TASK_TOKEN, type LambdaTasks } from './lambda-tasks.ts';
+import { HEARTBEAT_SECONDS_KEY, TIMEOUT_SECONDS_KEY } from './task-tokens.ts';
+
+/**
+ * The task timeout the library enforces on a callback task: the longest `setTimeout` can
+ * wait. The stand-in enforces the state's own `TimeoutSeconds` itself (task-tokens.ts).
+ */
+const LIBRARY_CALLBACK_TIMEOUT_SECONDS = 2_147_483;
 
 interface AslState {
   Type: string;
   Resource?: string;
+  TimeoutSeconds?: number;
+  TimeoutSecondsPath?: string;
+  HeartbeatSeconds?: number;
+  HeartbeatSecondsPath?: string;
+  Parameters?: unknown;
   States?: Record<string, AslState>;
   ItemProcessor?: { States: Record<string, AslState> };
   Iterator?: { States: Record<string, AslState> };
@@ -30,6 +42,52 @@ export interface LoadedStateMachine {
   roleArn: string;
   /** The ARN of its execution named `name`. */
   executionArn(name: string): string;
+  /** Its callback (`.waitForTaskToken`) Task states, by name, with their own timeouts. */
+  callbackTasks: ReadonlyMap<string, CallbackTask>;
+}
+
+/**
+ * A callback Task state's `TimeoutSeconds` and `HeartbeatSeconds` (undefined when absent or
+ * given by a path: then its Parameters carry the value, see {@link takeCallbackTask}).
+ */
+export interface CallbackTask {
+  timeoutSeconds?: number;
+  heartbeatSeconds?: number;
+}
+
+/**
+ * Takes a callback Task state's timeouts out of the library's hands: aws-local-stepfunctions
+ * would time every task out after its `TimeoutSeconds` or 60 s (AWS's default is 99,999,999 s)
+ * and knows no heartbeat. Its copy of the state gets the longest timer instead; the
+ * served definition text is unchanged. A `TimeoutSecondsPath` / `HeartbeatSecondsPath`
+ * becomes an extra field of the copy's Parameters, which the library evaluates on the
+ * state's input (after InputPath) and the engine takes out again before Lambda sees it.
+ */
+function takeCallbackTask(machineName: string, stateName: string, state: AslState): CallbackTask {
+  const task: CallbackTask = {};
+  if (state.TimeoutSeconds !== undefined) task.timeoutSeconds = state.TimeoutSeconds;
+  if (state.HeartbeatSeconds !== undefined) task.heartbeatSeconds = state.HeartbeatSeconds;
+  const paths: Record<string, string> = {};
+  if (state.TimeoutSecondsPath !== undefined) paths[`${TIMEOUT_SECONDS_KEY}.$`] = state.TimeoutSecondsPath;
+  if (state.HeartbeatSecondsPath !== undefined)
+    paths[`${HEARTBEAT_SECONDS_KEY}.$`] = state.HeartbeatSecondsPath;
+  if (Object.keys(paths).length > 0) {
+    if (
+      typeof state.Parameters !== 'object' ||
+      state.Parameters === null ||
+      Array.isArray(state.Parameters)
+    ) {
+      throw new Error(
+        `State machine ${machineName}: state ${stateName}: a .waitForTaskToken task with TimeoutSecondsPath/HeartbeatSecondsPath needs Parameters (an object)`,
+      );
+    }
+    Object.assign(state.Parameters, paths);
+  }
+  state.TimeoutSeconds = LIBRARY_CALLBACK_TIMEOUT_SECONDS;
+  delete state.TimeoutSecondsPath;
+  delete state.HeartbeatSeconds;
+  delete state.HeartbeatSecondsPath;
+  return task;
 }
 
 /** Every state of a definition, nested ones included (state names are unique machine-wide in ASL). */
@@ -108,9 +166,13 @@ export async function loadStateMachines(
     const taskResourceLocalHandlers: TaskHandlers = {};
     const waitTimeOverrides: Record<string, number> = {};
     const retryIntervalOverrides: Record<string, number> = {};
+    const callbackTasks = new Map<string, CallbackTask>();
     for (const [stateName, state] of collectStates(definition.States, new Map())) {
       if (state.Type === 'Task') {
         taskResourceLocalHandlers[stateName] = taskHandler(stateName, state.Resource ?? '');
+        if (state.Resource === LAMBDA_INVOKE_WAIT_FOR_TASK_TOKEN) {
+          callbackTasks.set(stateName, takeCallbackTask(source.name, stateName, state));
+        }
       }
       if (state.Type === 'Wait' && options.waitOverrideMs !== undefined) {
         waitTimeOverrides[stateName] = options.waitOverrideMs;
@@ -129,6 +191,7 @@ export async function loadStateMachines(
       creationDate: new Date(),
       roleArn: `arn:aws:iam::${accountId}:role/local-stepfunctions`,
       executionArn: (name) => `arn:aws:states:${region}:${accountId}:execution:${source.name}:${name}`,
+      callbackTasks,
     });
   }
   return machines;

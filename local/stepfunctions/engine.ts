@@ -17,6 +17,7 @@ import {
 import type { LoadedStateMachine } from './definitions.ts';
 import { describe, type ExecutionRecord, type ExecutionStore } from './execution-store.ts';
 import type { StatusChangeEmitter } from './status-change.ts';
+import { TASK_TOKEN_PLACEHOLDER, type TaskTokens, takeTimeouts } from './task-tokens.ts';
 
 /** AWS keeps at most 25,000 history events per execution. */
 const MAX_EVENTS = 25_000;
@@ -30,6 +31,10 @@ export interface ExecutionEngineOptions {
   machines: ReadonlyMap<string, LoadedStateMachine>;
   store: ExecutionStore;
   statusChanges: StatusChangeEmitter;
+  /** The callback tasks' tokens. */
+  taskTokens: TaskTokens;
+  /** Multiplies a callback task's `TimeoutSeconds` and `HeartbeatSeconds` (tests); default 1. */
+  callbackTimeoutScale?: number;
   /** True once the stand-in is stopped: nothing more is settled or started. */
   isClosed: () => boolean;
   log: (line: string) => void;
@@ -58,8 +63,21 @@ export interface ExecutionEngine
   haltRuns(): void;
 }
 
+/** The value with every string equal to the token placeholder replaced by the token. */
+function withTaskToken(value: JsonValue, token: string): JsonValue {
+  if (value === TASK_TOKEN_PLACEHOLDER) return token;
+  if (Array.isArray(value)) return value.map((item) => withTaskToken(item, token));
+  if (typeof value === 'object' && value !== null) {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, withTaskToken(item, token)]));
+  }
+  return value;
+}
+
 export function createExecutionEngine(options: ExecutionEngineOptions): ExecutionEngine {
-  const { machines, store, statusChanges, isClosed, log } = options;
+  const { machines, store, statusChanges, taskTokens, isClosed, log } = options;
+  const scale = options.callbackTimeoutScale ?? 1;
+  const scaledMs = (seconds: number | undefined): number | undefined =>
+    seconds === undefined ? undefined : seconds * 1000 * scale;
 
   /** Runs an execution (a new one, or an interrupted one again) and settles its record when the run ends. */
   const launch = (record: ExecutionRecord): void => {
@@ -73,7 +91,26 @@ export function createExecutionEngine(options: ExecutionEngineOptions): Executio
     let halted = false;
     const taskHandlers: TaskHandlers = {};
     for (const [stateName, handler] of Object.entries(machine.overrides.taskResourceLocalHandlers ?? {})) {
-      taskHandlers[stateName] = (input) => (halted ? new Promise<never>(() => undefined) : handler(input));
+      const callback = machine.callbackTasks.get(stateName);
+      taskHandlers[stateName] = callback
+        ? async (input) => {
+            if (halted) return new Promise<never>(() => undefined);
+            const task = takeTimeouts(input, callback);
+            // One token per attempt (a Retry runs this again), valid from the task's start.
+            const { token, answer } = taskTokens.issue(executionArn, {
+              timeoutMs: scaledMs(task.timeoutSeconds),
+              heartbeatMs: scaledMs(task.heartbeatSeconds),
+            });
+            try {
+              // Lambda's answer is not the task's result; a Lambda error fails the task.
+              const [, output] = await Promise.all([handler(withTaskToken(task.input, token)), answer]);
+              return output;
+            } catch (error) {
+              taskTokens.discard(token);
+              throw error;
+            }
+          }
+        : (input) => (halted ? new Promise<never>(() => undefined) : handler(input));
     }
     const run = machine.machine.run(JSON.parse(record.input) as JsonValue, {
       overrides: { ...machine.overrides, taskResourceLocalHandlers: taskHandlers },
@@ -85,11 +122,15 @@ export function createExecutionEngine(options: ExecutionEngineOptions): Executio
           RoleArn: machine.roleArn,
         },
         StateMachine: { Id: machine.arn, Name: machine.name },
+        // `$$.Task.Token`: the callback task's override puts the attempt's token in its place.
+        Task: { Token: TASK_TOKEN_PLACEHOLDER },
       },
     });
     record.abort = () => {
       halted = true;
       run.abort();
+      // Its tokens are then unknown (TaskDoesNotExist), and their waits end.
+      taskTokens.abandonExecution(executionArn);
     };
     record.events = [];
 
@@ -113,11 +154,13 @@ export function createExecutionEngine(options: ExecutionEngineOptions): Executio
     record.settled = run.result.then(
       (output) => {
         halted = true;
+        taskTokens.abandonExecution(executionArn);
         finish('SUCCEEDED', { output: JSON.stringify(output ?? null) });
       },
       (error: unknown) => {
         // A timed-out run is aborted by the library, and a failed one is over: same as above.
         halted = true;
+        taskTokens.abandonExecution(executionArn);
         if (error instanceof ExecutionTimeoutError) {
           finish('TIMED_OUT', { error: 'States.Timeout', cause: 'The execution timed out' });
           return;

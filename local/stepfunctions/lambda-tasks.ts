@@ -13,6 +13,11 @@ import { invokeInScope, lambdaContext, toLambdaError } from '../lambda-context.t
 import { type JsonValue, type LambdaHandler, MAX_PAYLOAD_BYTES, type TaskHandlers } from './api.ts';
 
 const LAMBDA_INVOKE = 'arn:aws:states:::lambda:invoke';
+/**
+ * The callback pattern: Lambda is invoked as with `lambda:invoke`, but the task's result is
+ * what SendTaskSuccess answers (the engine waits for it, see task-tokens.ts).
+ */
+export const LAMBDA_INVOKE_WAIT_FOR_TASK_TOKEN = `${LAMBDA_INVOKE}.waitForTaskToken`;
 
 /**
  * A step failure as Step Functions sees it: `name` is Lambda's errorType (what Retry/Catch
@@ -170,7 +175,7 @@ export function createLambdaTasks(options: LambdaTasksOptions): LambdaTasks {
 
   /** The override for one Task state: decode what the state asks Lambda for, answer like the integration. */
   const taskHandler = (stateName: string, resource: string): TaskHandlers[string] => {
-    if (resource === LAMBDA_INVOKE) {
+    if (resource === LAMBDA_INVOKE || resource === LAMBDA_INVOKE_WAIT_FOR_TASK_TOKEN) {
       return async (input) => {
         const request = (input ?? {}) as { FunctionName?: unknown; Payload?: JsonValue };
         if (typeof request.FunctionName !== 'string') {

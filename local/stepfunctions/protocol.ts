@@ -10,6 +10,7 @@ import { StepFunctionsError } from './api.ts';
 import type { LoadedStateMachine } from './definitions.ts';
 import type { ExecutionEngine } from './engine.ts';
 import { historyEvent } from './history-events.ts';
+import type { TaskTokens } from './task-tokens.ts';
 
 /** What {@link startProtocolServer} serves. */
 export interface ProtocolServerOptions {
@@ -18,6 +19,7 @@ export interface ProtocolServerOptions {
   /** The state machines served, by ARN. */
   machines: ReadonlyMap<string, LoadedStateMachine>;
   engine: ExecutionEngine;
+  taskTokens: TaskTokens;
 }
 
 /** The endpoint, listening. */
@@ -31,7 +33,7 @@ export interface ProtocolServer {
 
 /** Starts the endpoint; resolves once it listens. */
 export async function startProtocolServer(options: ProtocolServerOptions): Promise<ProtocolServer> {
-  const { machines, engine } = options;
+  const { machines, engine, taskTokens } = options;
 
   const epoch = (date: Date | undefined): number | undefined =>
     date === undefined ? undefined : date.getTime() / 1000;
@@ -130,6 +132,19 @@ export async function startProtocolServer(options: ProtocolServerOptions): Promi
         type: 'STANDARD',
         creationDate: epoch(machine.creationDate),
       };
+    },
+    // The callback pattern; each answers an empty object, as AWS does.
+    SendTaskSuccess: (body) => {
+      taskTokens.sendTaskSuccess(body.taskToken, body.output);
+      return {};
+    },
+    SendTaskFailure: (body) => {
+      taskTokens.sendTaskFailure(body.taskToken, body.error, body.cause);
+      return {};
+    },
+    SendTaskHeartbeat: (body) => {
+      taskTokens.sendTaskHeartbeat(body.taskToken);
+      return {};
     },
     ListStateMachines: () => ({
       stateMachines: [...machines.values()].map((machine) => ({
