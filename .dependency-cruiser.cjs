@@ -9,7 +9,7 @@
  *   api, steps, events   the Lambda entry points and adapters           app, domain, platform
  *                                                                       (steps and events: not api)
  * `cli/` (envctl) talks HTTP only: it imports nothing of the others. So does the web console
- * (`console/src`), which imports only the generated API types of `cli/api/schema.ts`.
+ * (`console/src`), which imports only the generated `cli/api/schema.ts` and `enums.ts`.
  * `local/`, `lib/`, `bench/`, `bin/` and `test/` stand outside: they may use `functions/`,
  * `functions/` never uses them.
  */
@@ -29,9 +29,9 @@ module.exports = {
       name: 'console-talks-http-only',
       severity: 'error',
       comment:
-        'The web console (console/src) uses the API through the generated types (cli/api/schema.ts) only, never its code.',
+        'The web console (console/src) uses the API through the generated files (cli/api/schema.ts, enums.ts) only, never its code.',
       from: { path: '^console/' },
-      to: { path: '^(functions|local|lib|bench|bin|test)/|^cli/(?!api/schema\\.ts$)' },
+      to: { path: '^(functions|local|lib|bench|bin|test)/|^cli/(?!api/(schema|enums)\\.ts$)' },
     },
     {
       name: 'no-circular',

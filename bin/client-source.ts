@@ -1,7 +1,7 @@
 /**
- * The source of `cli/api/schema.ts`: the types openapi-typescript generates from the OpenAPI
- * document of the route table (as GET /openapi.json serves it). `npm run generate:client`
- * writes it; a unit test fails when the committed file no longer matches.
+ * The sources of `cli/api/schema.ts` and `cli/api/enums.ts`: what openapi-typescript generates
+ * from the OpenAPI document of the route table (as GET /openapi.json serves it).
+ * `npm run generate:client` writes them; a unit test fails when a committed file no longer matches.
  */
 import openapiTS, { astToString } from 'openapi-typescript';
 import { openApiDocument } from '../functions/api/http/openapi.ts';
@@ -12,11 +12,27 @@ const banner = `/**
  */
 `;
 
-export async function clientSource(): Promise<string> {
+/** Where the enums' runtime arrays begin in openapi-typescript's output (`enumValues`). */
+const VALUES_START = '\ntype FlattenedDeepRequired<T>';
+
+/**
+ * The two generated files: `schema.ts`, types only (erased when envctl starts), and `enums.ts`,
+ * each enum of the document as a runtime array (`environmentStatusValues`…) so envctl's and the
+ * console's choices follow the document instead of copying the domain's vocabulary. Split so
+ * that a command does not load the 300 kB of types at run time for a few arrays.
+ */
+export async function clientSources(): Promise<{ schema: string; enums: string }> {
   // openapi-typescript takes the document as a JSON string (its type for an object is stricter).
   const ast = await openapiTS(JSON.stringify(openApiDocument()), {
     // A property with a default is optional in what the client sends.
     defaultNonNullable: false,
+    enumValues: true,
   });
-  return `${banner}\n${astToString(ast)}`;
+  const text = astToString(ast);
+  const split = text.indexOf(VALUES_START);
+  if (split < 0) throw new Error('openapi-typescript wrote no enum values');
+  return {
+    schema: `${banner}\n${text.slice(0, split + 1)}`,
+    enums: `${banner}\nimport type { components, paths } from './schema.ts';\n${text.slice(split)}`,
+  };
 }

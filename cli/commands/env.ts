@@ -1,6 +1,7 @@
 /** `env create|list|get|delete|stop|start|update` (an environment is an id or a name). */
 import { type Command, Option } from 'commander';
 import { unwrap } from '../api/client.ts';
+import { environmentStatusValues, environmentTypeValues } from '../api/enums.ts';
 import type { components } from '../api/schema.ts';
 import { fields, print, table } from '../output.ts';
 import { collect, limitOption, noteMore } from '../pages.ts';
@@ -10,18 +11,6 @@ import { accepted, collectParam, session, watchEnvironment } from './common.ts';
 
 type Plan = components['schemas']['Plan'];
 type EnvironmentStatus = components['schemas']['Environment']['status'];
-/** The statuses `env list --status` takes (the API's enum; typed against the generated client). */
-const ENVIRONMENT_STATUSES: readonly EnvironmentStatus[] = [
-  'provisioning',
-  'running',
-  'updating',
-  'stopping',
-  'stopped',
-  'starting',
-  'destroying',
-  'destroyed',
-  'failed',
-];
 const isPlan = (body: object): body is Plan => 'dry_run' in body;
 
 interface CreateOptions {
@@ -45,7 +34,7 @@ export function envCommands(program: Command): void {
     .description('Create an environment in a project (id or name)')
     .requiredOption('--name <name>', 'the environment name')
     .requiredOption('--template <template>', 'the template (e.g. default)')
-    .addOption(new Option('--type <type>', 'ephemeral or persistent').choices(['ephemeral', 'persistent']))
+    .addOption(new Option('--type <type>', 'ephemeral or persistent').choices(environmentTypeValues))
     .option('--ttl <hours>', 'hours to live (ephemeral)')
     .option('--account <id>', 'the 12-digit AWS account')
     .option('--region <region>', 'the AWS region')
@@ -84,7 +73,7 @@ export function envCommands(program: Command): void {
     .command('list')
     .description('List environments')
     .option('--project <project>', 'only this project (id or name)')
-    .addOption(new Option('--status <status>', 'only this status').choices(ENVIRONMENT_STATUSES))
+    .addOption(new Option('--status <status>', 'only this status').choices(environmentStatusValues))
     .addOption(limitOption())
     .action(
       async (options: { project?: string; status?: EnvironmentStatus; limit: number }, command: Command) => {

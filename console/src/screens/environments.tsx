@@ -1,21 +1,11 @@
 /** Environments: filters by project, status and type, pages of 20 (the API's cursors). */
 import { useState } from 'react';
+import { environmentStatusValues, environmentTypeValues } from '../../../cli/api/enums.ts';
 import { api, type Schemas, unwrap } from '../api.ts';
 import { Link } from '../router.tsx';
 import { ErrorBox, Section, Status, usd, useCanWrite, useLoad, when } from '../ui.tsx';
 
 type Environment = Schemas['Environment'];
-const STATUSES: Environment['status'][] = [
-  'provisioning',
-  'running',
-  'updating',
-  'stopping',
-  'stopped',
-  'starting',
-  'destroying',
-  'destroyed',
-  'failed',
-];
 const PAGE = 20;
 
 export function Environments({ initialProject }: { initialProject: string | undefined }) {
@@ -80,7 +70,7 @@ export function Environments({ initialProject }: { initialProject: string | unde
           Status
           <select value={status} onChange={(e) => filter(setStatus)(e.target.value)}>
             <option value="">Any status</option>
-            {STATUSES.map((s) => (
+            {environmentStatusValues.map((s) => (
               <option key={s}>{s}</option>
             ))}
           </select>
@@ -89,8 +79,9 @@ export function Environments({ initialProject }: { initialProject: string | unde
           Type
           <select value={type} onChange={(e) => filter(setType)(e.target.value)}>
             <option value="">Any type</option>
-            <option>ephemeral</option>
-            <option>persistent</option>
+            {environmentTypeValues.map((t) => (
+              <option key={t}>{t}</option>
+            ))}
           </select>
         </label>
       </div>
