@@ -5,8 +5,7 @@
  * jitter, Catch with ResultPath), executions kept on disk across instances, and the
  * EventBridge "Execution Status Change" events emitted for FAILED, TIMED_OUT and ABORTED.
  */
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   DescribeExecutionCommand,
@@ -15,53 +14,20 @@ import {
   GetExecutionHistoryCommand,
   InvalidName,
   ListExecutionsCommand,
-  SFNClient,
   StartExecutionCommand,
   StateMachineDoesNotExist,
   StopExecutionCommand,
 } from '@aws-sdk/client-sfn';
-import { afterAll, afterEach, describe, expect, expectTypeOf, it, vi } from 'vitest';
+import { describe, expect, expectTypeOf, it, vi } from 'vitest';
 import type { handler as reconcileExecution } from '../../functions/events/reconcile-execution.ts';
 import {
   createLocalStepFunctions,
   type ExecutionStatusChangeEvent,
   type LambdaHandler,
-  type LocalStepFunctions,
-  type LocalStepFunctionsOptions,
 } from '../../local/stepfunctions.ts';
+import { useLocalStepFunctions } from './stepfunctions-support.ts';
 
-const started: LocalStepFunctions[] = [];
-const clients: SFNClient[] = [];
-const tempDirs: string[] = [];
-
-async function start(
-  options: LocalStepFunctionsOptions,
-): Promise<{ sfn: LocalStepFunctions; client: SFNClient }> {
-  const sfn = await createLocalStepFunctions({ quiet: true, ...options });
-  started.push(sfn);
-  const client = new SFNClient({
-    endpoint: sfn.endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
-  clients.push(client);
-  return { sfn, client };
-}
-
-afterEach(async () => {
-  for (const client of clients.splice(0)) client.destroy();
-  for (const sfn of started.splice(0)) await sfn.stop();
-});
-afterAll(async () => {
-  for (const sfn of started.splice(0)) await sfn.stop();
-  for (const dir of tempDirs.splice(0)) await rm(dir, { recursive: true, force: true });
-});
-
-async function tempDir(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'stepfunctions-test-'));
-  tempDirs.push(dir);
-  return dir;
-}
+const { start, tempDir } = useLocalStepFunctions('stepfunctions-test');
 
 /** The execution records on disk, as JSON, and any other file left in the directory. */
 async function storedExecutions(

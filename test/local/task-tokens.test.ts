@@ -6,54 +6,27 @@
  * `TimeoutSeconds` and `HeartbeatSeconds`, StopExecution while it waits, and a restart of
  * the stand-in while it waits (a new token; the old one is refused).
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import {
   InvalidOutput,
   InvalidToken,
   SendTaskFailureCommand,
   SendTaskHeartbeatCommand,
   SendTaskSuccessCommand,
-  SFNClient,
+  type SFNClient,
   StartExecutionCommand,
   StopExecutionCommand,
   TaskDoesNotExist,
   TaskTimedOut,
 } from '@aws-sdk/client-sfn';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import {
-  createLocalStepFunctions,
-  type LambdaHandler,
-  type LocalStepFunctions,
-  type LocalStepFunctionsOptions,
+import { describe, expect, it } from 'vitest';
+import type {
+  LambdaHandler,
+  LocalStepFunctions,
+  LocalStepFunctionsOptions,
 } from '../../local/stepfunctions.ts';
+import { useLocalStepFunctions } from './stepfunctions-support.ts';
 
-const started: LocalStepFunctions[] = [];
-const clients: SFNClient[] = [];
-const tempDirs: string[] = [];
-
-async function start(
-  options: LocalStepFunctionsOptions,
-): Promise<{ sfn: LocalStepFunctions; client: SFNClient }> {
-  const sfn = await createLocalStepFunctions({ quiet: true, ...options });
-  started.push(sfn);
-  const client = new SFNClient({
-    endpoint: sfn.endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
-  clients.push(client);
-  return { sfn, client };
-}
-
-afterEach(async () => {
-  for (const client of clients.splice(0)) client.destroy();
-  for (const sfn of started.splice(0)) await sfn.stop();
-});
-afterAll(async () => {
-  for (const dir of tempDirs.splice(0)) await rm(dir, { recursive: true, force: true });
-});
+const { start, tempDir } = useLocalStepFunctions('task-tokens-test');
 
 /** What the `notify` Lambda received, in order, and a way to wait for the next call. */
 function notifyFunction(): { handler: LambdaHandler; calls: unknown[]; next: () => Promise<unknown> } {
@@ -390,8 +363,7 @@ describe('a waiting execution', () => {
   });
 
   it('survives a restart: the re-run delivers a new token, the old one is refused, the new one completes it', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'task-tokens-test-'));
-    tempDirs.push(dir);
+    const dir = await tempDir();
     const first = await startWaiting({ dir });
     const oldToken = tokenOf(await first.notify.next());
     await first.sfn.stop();
