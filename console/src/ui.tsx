@@ -1,5 +1,14 @@
 /** Small shared pieces of the screens: loading data, errors, statuses, formatting. */
-import { createContext, type ReactNode, useCallback, useContext, useEffect, useState } from 'react';
+import {
+  createContext,
+  type Dispatch,
+  type ReactNode,
+  type SetStateAction,
+  useCallback,
+  useContext,
+  useEffect,
+  useState,
+} from 'react';
 import type { Schemas } from './api.ts';
 
 /** The signed-in user (GET /me): what the screens show and which buttons they offer. */
@@ -60,6 +69,32 @@ export function ErrorBox({ message }: { message: string | undefined }) {
 
 export function Status({ value }: { value: string }) {
   return <span className={`status status-${value}`}>{value.replace('_', ' ')}</span>;
+}
+
+/**
+ * *Previous page* / *Next page* over the API's forward-only cursors: `cursors` holds the cursor
+ * of each page shown so far (`undefined` for the first), its last is the page on screen.
+ */
+export function Pager({
+  cursors,
+  setCursors,
+  next,
+}: {
+  cursors: (string | undefined)[];
+  setCursors: Dispatch<SetStateAction<(string | undefined)[]>>;
+  next: string | null | undefined;
+}) {
+  return (
+    <nav className="pager" aria-label="Pages">
+      <button type="button" disabled={cursors.length < 2} onClick={() => setCursors((c) => c.slice(0, -1))}>
+        Previous page
+      </button>
+      <span>Page {cursors.length}</span>
+      <button type="button" disabled={!next} onClick={() => setCursors((c) => [...c, next ?? undefined])}>
+        Next page
+      </button>
+    </nav>
+  );
 }
 
 export function Section({

@@ -1,7 +1,7 @@
 /** The audit log (GET /audit), for Administrators: who changed what, newest first, by pages. */
 import { useState } from 'react';
 import { api, unwrap } from '../api.ts';
-import { ErrorBox, Section, useLoad, when } from '../ui.tsx';
+import { ErrorBox, Pager, Section, useLoad, when } from '../ui.tsx';
 
 export function Audit() {
   const [actor, setActor] = useState('');
@@ -61,19 +61,7 @@ export function Audit() {
           </tbody>
         </table>
       </div>
-      <nav className="pager" aria-label="Pages">
-        <button type="button" disabled={cursors.length < 2} onClick={() => setCursors((c) => c.slice(0, -1))}>
-          Previous page
-        </button>
-        <span>Page {cursors.length}</span>
-        <button
-          type="button"
-          disabled={!page.data?.next_cursor}
-          onClick={() => setCursors((c) => [...c, page.data?.next_cursor ?? undefined])}
-        >
-          Next page
-        </button>
-      </nav>
+      <Pager cursors={cursors} setCursors={setCursors} next={page.data?.next_cursor} />
     </Section>
   );
 }

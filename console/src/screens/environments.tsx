@@ -3,7 +3,7 @@ import { useState } from 'react';
 import { environmentStatusValues, environmentTypeValues } from '../../../cli/api/enums.ts';
 import { api, type Schemas, unwrap } from '../api.ts';
 import { Link } from '../router.tsx';
-import { ErrorBox, Section, Status, usd, useCanWrite, useLoad, when } from '../ui.tsx';
+import { ErrorBox, Pager, Section, Status, usd, useCanWrite, useLoad, when } from '../ui.tsx';
 
 type Environment = Schemas['Environment'];
 const PAGE = 20;
@@ -117,19 +117,7 @@ export function Environments({ initialProject }: { initialProject: string | unde
           </tbody>
         </table>
       </div>
-      <nav className="pager" aria-label="Pages">
-        <button type="button" disabled={cursors.length < 2} onClick={() => setCursors((c) => c.slice(0, -1))}>
-          Previous page
-        </button>
-        <span>Page {cursors.length}</span>
-        <button
-          type="button"
-          disabled={!page.data?.next_cursor}
-          onClick={() => setCursors((c) => [...c, page.data?.next_cursor ?? undefined])}
-        >
-          Next page
-        </button>
-      </nav>
+      <Pager cursors={cursors} setCursors={setCursors} next={page.data?.next_cursor} />
     </Section>
   );
 }
