@@ -4,7 +4,7 @@
  * tested in test/unit/console-approvals.test.ts.
  */
 import type { Schemas } from './api.ts';
-import { usd } from './ui.tsx';
+import { usd } from './format.ts';
 
 type Operation = Pick<Schemas['Operation'], 'status' | 'requested_by'>;
 type Me = Pick<Schemas['Me'], 'user_id' | 'role'>;
