@@ -316,6 +316,8 @@ describe.skipIf(!hasChromium)('the web console in Chromium', () => {
     expect(await banner.getByRole('list', { name: 'Stacks' }).getByRole('listitem').count()).toBe(8);
     expect(await banner.getByRole('button').allTextContents()).toEqual(['Cancel request']);
     await shoot(page, 'approval-requested');
+    await banner.getByRole('link', { name: 'destroy' }).click();
+    await page.getByTestId('awaiting-approval').waitFor();
 
     // Act 2: the Administrator, in another browser, approves it with a comment
     const admin = await alsoSignedIn('Administrators');
@@ -332,6 +334,13 @@ describe.skipIf(!hasChromium)('the web console in Chromium', () => {
     );
     await admin.getByText('Nothing waits for your approval.').waitFor();
     await shoot(admin, 'approval-approved');
+    // The developer's live run view follows the approved run to its end.
+    await page.locator('.facts .status-succeeded').waitFor({ timeout: 60_000 });
+    expect((await graphStatuses(page)).every((s) => s.endsWith(':destroyed'))).toBe(true);
+    expect(await page.getByTestId('approval-answer').textContent()).toMatch(
+      /^Approval approved by .+: “Decommissioned, approved”$/,
+    );
+    await shoot(page, 'approval-run');
     await local.as('Developers').waitForStatus(guardedId, 'destroyed');
     const env = await local.as('Developers').call('GET', `/environments/${guardedId}`);
     const ops = await local.as('Developers').call('GET', `/environments/${guardedId}/operations`);

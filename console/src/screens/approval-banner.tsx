@@ -64,7 +64,7 @@ export function ApprovalBanner({
         Awaiting approval: <Link to={`/operations/${o.id}`}>{o.kind}</Link>
       </h2>
       <p>
-        Requested by <span className="mono">{mine ? 'you' : o.requested_by}</span> at{' '}
+        Requested by {mine ? 'you' : <span className="mono">{o.requested_by}</span>} at{' '}
         {when(o.approval?.requested_at ?? o.started_at)}
         {o.approval?.reason ? ` — ${o.approval.reason}` : ''}. Expires {when(o.approval?.expires_at)}: without
         an answer by then nothing changes.
