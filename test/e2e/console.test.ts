@@ -352,7 +352,7 @@ describe.skipIf(!hasChromium)('the web console in Chromium', () => {
     await admin.context().close();
   });
 
-  it('lets an Administrator reject a protected environment’s deletion from its page: nothing changes', async () => {
+  it('lets an Administrator reject a protected environment’s deletion from its page (a ReadOnly user only sees it): nothing changes', async () => {
     // Arrange: a protected environment whose deletion the developer asked for
     const developer = local.as('Developers');
     const created = await developer.call('POST', `/projects/${local.projectId}/environments`, {
@@ -362,6 +362,17 @@ describe.skipIf(!hasChromium)('the web console in Chromium', () => {
     await developer.waitForStatus(keptId, 'running');
     const asked = await developer.call('DELETE', `/environments/${keptId}`);
     expect(asked.status).toBe(202);
+    // A ReadOnly user sees the banner and the plan, with no button, and nothing to answer.
+    const reader = await signedIn('ReadOnly');
+    await reader.goto(consoleUrl(`/environments/${keptId}`));
+    await reader
+      .getByRole('region', { name: 'Awaiting approval' })
+      .getByTestId('approval-plan-summary')
+      .waitFor();
+    expect(await reader.getByRole('button').allTextContents()).toEqual(['Sign out']);
+    await reader.getByRole('link', { name: 'Approvals' }).click();
+    await reader.getByText('Nothing waits for your approval.').waitFor();
+    expect(await reader.getByRole('button', { name: 'Approve' }).count()).toBe(0);
     const admin = await signedIn('Administrators');
     await admin.goto(consoleUrl(`/environments/${keptId}`));
     const banner = admin.getByRole('region', { name: 'Awaiting approval' });
