@@ -318,6 +318,11 @@ describe.skipIf(!hasChromium)('the web console in Chromium', () => {
     await shoot(page, 'approval-requested');
     await banner.getByRole('link', { name: 'destroy' }).click();
     await page.getByTestId('awaiting-approval').waitFor();
+    await page.locator('g.node').first().waitFor();
+    const waiting = await graphStatuses(page);
+    expect(waiting).toHaveLength(8);
+    expect(waiting.every((s) => s.endsWith(':pending'))).toBe(true);
+    await shoot(page, 'approval-waiting-run');
 
     // Act 2: the Administrator, in another browser, approves it with a comment
     const admin = await alsoSignedIn('Administrators');

@@ -40,14 +40,16 @@ export function RunView({ id }: { id: string }) {
   const [error, setError] = useState<string>();
   const [now, setNow] = useState(Date.now());
   const stream = useRef<AbortController | null>(null);
-  // The status the stream last told: a change (approved, rejected, …) reloads the record.
-  const streamStatus = useRef<string | undefined>(undefined);
+  // A status in the stream other than the record's (approved, rejected, …) reloads the record.
+  const recordStatus = useRef<string | undefined>(undefined);
+  recordStatus.current = op.data?.status;
+  const reloadedFor = useRef<string | undefined>(undefined);
 
   // The stream, from its first event: every line of the run, then what happens next.
   useEffect(() => {
     const abort = new AbortController();
     stream.current = abort;
-    streamStatus.current = undefined;
+    reloadedFor.current = undefined;
     setLines([]);
     setStatuses({});
     setProgress(undefined);
@@ -72,10 +74,11 @@ export function RunView({ id }: { id: string }) {
         if (event.type === 'progress') {
           const next = event.data as unknown as Progress;
           setProgress(next);
-          if (next.status && streamStatus.current !== undefined && next.status !== streamStatus.current) {
+          const told = next.status;
+          if (told && recordStatus.current && told !== recordStatus.current && told !== reloadedFor.current) {
+            reloadedFor.current = told;
             setTick((t) => t + 1);
           }
-          streamStatus.current = next.status;
         }
         // The end: the operation's record has every stack's final status.
         if (event.type === 'end') setTick((t) => t + 1);
@@ -100,12 +103,16 @@ export function RunView({ id }: { id: string }) {
   const graph = useMemo(() => {
     const dependsOn = new Map((stacks.data ?? []).map((s) => [s.name, s.depends_on]));
     const final = !running;
-    const nodes: GraphStack[] = (op.data?.stacks ?? []).map((s) => ({
+    // While it waits for an approval, nothing of it runs yet: its plan's stacks are drawn, pending.
+    const waiting = op.data?.status === 'awaiting_approval';
+    const planned = (op.data?.plan?.stacks ?? []).map((s) => ({ ...s, status: 'pending' }));
+    const stacksOfRun = waiting ? planned : (op.data?.stacks ?? []);
+    const nodes: GraphStack[] = stacksOfRun.map((s) => ({
       name: s.name,
       layer: s.layer,
       dependsOn: dependsOn.get(s.name) ?? [],
       // Once the run ended, its record is the truth; while it runs, the stream is newer.
-      status: final ? s.status : (statuses[s.name] ?? s.status),
+      status: final || waiting ? s.status : (statuses[s.name] ?? s.status),
     }));
     return layoutGraph(nodes);
   }, [op.data, stacks.data, statuses, running]);
