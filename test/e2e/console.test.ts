@@ -357,7 +357,7 @@ describe.skipIf(!hasChromium)('the web console in Chromium', () => {
     await admin.context().close();
   });
 
-  it('lets an Administrator reject a protected environment’s deletion from its page (a ReadOnly user only sees it): nothing changes', async () => {
+  it('lets an Administrator reject a protected environment’s deletion from its page (a ReadOnly user only sees it), and shows the 409 of a withdrawn request', async () => {
     // Arrange: a protected environment whose deletion the developer asked for
     const developer = local.as('Developers');
     const created = await developer.call('POST', `/projects/${local.projectId}/environments`, {
@@ -395,5 +395,20 @@ describe.skipIf(!hasChromium)('the web console in Chromium', () => {
     await shoot(admin, 'approval-rejected');
     const env = await developer.call('GET', `/environments/${keptId}`);
     expect(env.body.status).toBe('running');
+
+    // And a stale row: asked again, listed, withdrawn before the Administrator's answer (409)
+    const again = await developer.call('DELETE', `/environments/${keptId}`);
+    const againId = (again.body.operation as { id: string }).id;
+    await admin.getByRole('link', { name: 'Approvals' }).click();
+    const row = admin.getByRole('row').filter({ hasText: 'console-kept' });
+    await row.waitFor();
+    expect((await developer.call('POST', `/operations/${againId}/cancel`)).status).toBe(202);
+    await row.getByRole('button', { name: 'Approve' }).click();
+    await expect
+      .poll(() => admin.getByRole('alert').textContent())
+      .toBe(
+        `Operation ${againId} is cancelled: only an operation awaiting approval can be approved or rejected`,
+      );
+    await admin.getByText('Nothing waits for your approval.').waitFor();
   });
 });

@@ -2,7 +2,8 @@
  * Approvals (issue 14): the operations of protected environments waiting for an answer the
  * signed-in user may give (GET /approvals: Administrators, or approvers a project names; never
  * their own requests), each with its plan, expiry, a comment and Approve / Reject. An answered
- * row goes and a status message says what happened.
+ * row goes and a status message says what happened; a refused answer shows the API's detail and
+ * reloads the list.
  */
 import { useState } from 'react';
 import { api, unwrap } from '../api.ts';
@@ -78,7 +79,11 @@ export function Approvals() {
                       <AnswerForm
                         operationId={op.id}
                         label={`the ${op.kind} of ${env.name}`}
-                        onError={setError}
+                        onError={(message) => {
+                          setError(message);
+                          // A 409 means the row is stale (answered, cancelled, expired): reload.
+                          if (message) setTick((t) => t + 1);
+                        }}
                         onAnswered={(answer) => {
                           setAnswered((all) => new Set([...all, op.id]));
                           setMessage(answerMessage(answer, op.kind, env.name));
