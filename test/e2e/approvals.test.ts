@@ -163,11 +163,9 @@ describe('a protected environment’s destroy waits for an approver', () => {
 
   it('only an Administrator sets a project’s approval policy; an ephemeral environment cannot be protected', async () => {
     // Act
-    const byOwner = await local
-      .as('Developers')
-      .call('PATCH', `/projects/${local.projectId}`, {
-        body: { approval_policy: { operations: ['destroy'] } },
-      });
+    const byOwner = await local.as('Developers').call('PATCH', `/projects/${local.projectId}`, {
+      body: { approval_policy: { operations: ['destroy'] } },
+    });
     const byAdmin = await local.as('Administrators').call('PATCH', `/projects/${local.projectId}`, {
       body: { approval_policy: { operations: ['destroy', 'update', 'delete_stacks'], approvers: [] } },
     });
