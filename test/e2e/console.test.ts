@@ -112,8 +112,9 @@ describe.skipIf(!hasChromium)('the web console in Chromium', () => {
     // Act
     await page.getByLabel('Name').fill('console-one');
     await page.getByRole('button', { name: 'Review the plan' }).click();
+    // The plan is computed by the API: on a loaded machine it takes more than expect.poll's default second.
     await expect
-      .poll(() => page.getByTestId('plan-summary').textContent())
+      .poll(() => page.getByTestId('plan-summary').textContent(), { timeout: 30_000 })
       .toMatch(/^16 stacks in 5 layers, \$/);
     await page.getByRole('button', { name: 'Create environment' }).click();
 
@@ -231,7 +232,9 @@ describe.skipIf(!hasChromium)('the web console in Chromium', () => {
     // Assert: the deployment's live view follows it to the end
     await page.getByRole('heading', { name: 'Deployment of v2.0.0' }).waitFor();
     await page.getByTestId('deployment-status').locator('.status-succeeded').waitFor({ timeout: 60_000 });
-    await expect.poll(() => page.getByTestId('batches-healthy').textContent()).toBe('3 / 3 healthy');
+    await expect
+      .poll(() => page.getByTestId('batches-healthy').textContent(), { timeout: 30_000 })
+      .toBe('3 / 3 healthy');
     const batches = await Promise.all(
       (await page.locator('li.batch').all()).map(
         async (li) => `${await li.getAttribute('data-batch')}:${await li.getAttribute('data-status')}`,
@@ -405,7 +408,7 @@ describe.skipIf(!hasChromium)('the web console in Chromium', () => {
     expect((await developer.call('POST', `/operations/${againId}/cancel`)).status).toBe(202);
     await row.getByRole('button', { name: 'Approve' }).click();
     await expect
-      .poll(() => admin.getByRole('alert').textContent())
+      .poll(() => admin.getByRole('alert').textContent(), { timeout: 30_000 })
       .toBe(
         `Operation ${againId} is cancelled: only an operation awaiting approval can be approved or rejected`,
       );
