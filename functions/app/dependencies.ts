@@ -136,6 +136,7 @@ export const runStreamDeps: RunStreamDeps = {
 export const insightsDeps: InsightsDeps & AuditDeps = {
   events: eventStore,
   environments,
+  projects,
   metrics,
   audit,
 };

@@ -399,9 +399,12 @@ export interface EventStore {
   published(event: LifecycleEvent): Promise<boolean>;
   /** Notes that the event is on the bus. */
   markPublished(event: LifecycleEvent): Promise<void>;
-  /** Newest first, filtered, paginated; `ownerId` limits to one owner's environments. */
+  /**
+   * Newest first, filtered, paginated; `ownerId` limits to one owner's environments, and
+   * `projectId` (with `ownerId`, the project's owner) to one project's.
+   */
   list(
-    filter: EventFilter & { ownerId?: string | undefined },
+    filter: EventFilter & { ownerId?: string | undefined; projectId?: string | undefined },
     page: PageRequest,
   ): Promise<Page<LifecycleEvent>>;
 }

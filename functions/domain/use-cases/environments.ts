@@ -4,7 +4,15 @@
  * and the workflow starter, with compensation when a workflow cannot be started.
  */
 
-import { assertMayModify, assertVisible, type Principal, seesEverything } from '../access.ts';
+import {
+  actorOf,
+  assertMayModify,
+  assertVisible,
+  isServiceAccount,
+  type Principal,
+  type ResourceRef,
+  seesEverything,
+} from '../access.ts';
 import { ConflictError, NotFoundError, ServiceUnavailableError, ValidationError } from '../errors.ts';
 import { newId, nowIso } from '../ids.ts';
 import type { CreateEnvironmentInput } from '../inputs.ts';
@@ -98,7 +106,7 @@ export async function createEnvironment(
   const operation = newOperation(
     id,
     'provision',
-    principal.userId,
+    actorOf(principal),
     template.stacks.length,
     template.layers.length,
     at,
@@ -130,7 +138,7 @@ export async function createEnvironment(
     version: 1,
     // Environments belong to the project's owner, whoever (e.g. an administrator) created them.
     owner_id: project.owner_id,
-    created_by: principal.userId,
+    created_by: actorOf(principal),
     created_at: at,
     updated_at: at,
   };
@@ -203,6 +211,11 @@ export async function startOrSettle(
   }
 }
 
+/** What the access rules need to know of an environment (or of a record that copies its owner and project). */
+export function environmentRef(environment: { owner_id: string; project_id: string }): ResourceRef {
+  return { ownerId: environment.owner_id, projectId: environment.project_id };
+}
+
 export async function getVisibleEnvironment(
   deps: Pick<EnvironmentDeps, 'environments'>,
   principal: Principal,
@@ -210,7 +223,7 @@ export async function getVisibleEnvironment(
 ): Promise<EnvironmentRecord> {
   const environment = await deps.environments.get(environmentId);
   if (!environment) throw new NotFoundError('Environment', environmentId);
-  assertVisible(principal, environment.owner_id, 'Environment', environmentId);
+  assertVisible(principal, environmentRef(environment), 'Environment', environmentId);
   return environment;
 }
 
@@ -222,7 +235,7 @@ export async function getModifiableEnvironment(
 ): Promise<EnvironmentRecord> {
   const environment = await deps.environments.get(environmentId);
   if (!environment) throw new NotFoundError('Environment', environmentId);
-  assertMayModify(principal, environment.owner_id, 'Environment', environmentId);
+  assertMayModify(principal, environmentRef(environment), 'Environment', environmentId);
   return environment;
 }
 
@@ -260,9 +273,12 @@ export async function listEnvironments(
     await getVisibleProject(deps, principal, query.project_id);
     return deps.environments.list({ kind: 'project', projectId: query.project_id }, filter, page);
   }
-  const scope = seesEverything(principal)
-    ? ({ kind: 'all' } as const)
-    : ({ kind: 'owner', ownerId: principal.userId } as const);
+  // A service account lists its project's environments (the project index), whoever owns them.
+  const scope = principal.serviceAccount
+    ? ({ kind: 'project', projectId: principal.serviceAccount.projectId } as const)
+    : seesEverything(principal)
+      ? ({ kind: 'all' } as const)
+      : ({ kind: 'owner', ownerId: principal.userId } as const);
   return deps.environments.list(scope, filter, page);
 }
 
@@ -292,7 +308,7 @@ export async function destroyEnvironment(
   const operation = newOperation(
     environmentId,
     'destroy',
-    principal.userId,
+    actorOf(principal),
     remaining.length,
     layers,
     nowIso(),
@@ -317,9 +333,11 @@ export async function listStacks(
 ): Promise<StackRecord[]> {
   // One read: the stacks name their environment's owner. Without one (no stacks, or stacks
   // recorded before they named it), the environment itself says whether the caller may see it.
+  // Stacks name their owner, not their project: a service account's confinement needs the environment.
   const { ownerId, stacks } = await deps.stacks.listWithOwner(environmentId);
-  if (ownerId === null) await getVisibleEnvironment(deps, principal, environmentId);
-  else assertVisible(principal, ownerId, 'Environment', environmentId);
+  if (ownerId === null || isServiceAccount(principal))
+    await getVisibleEnvironment(deps, principal, environmentId);
+  else assertVisible(principal, { ownerId, projectId: null }, 'Environment', environmentId);
   return sortStacks(stacks);
 }
 
@@ -330,8 +348,8 @@ export async function getStack(
   name: string,
 ): Promise<StackRecord> {
   const found = await deps.stacks.getWithOwner(environmentId, name);
-  if (found?.ownerId) {
-    assertVisible(principal, found.ownerId, 'Environment', environmentId);
+  if (found?.ownerId && !isServiceAccount(principal)) {
+    assertVisible(principal, { ownerId: found.ownerId, projectId: null }, 'Environment', environmentId);
     return found.stack;
   }
   // No such stack (or one that does not name its owner): 404 for the environment first, as ever.
