@@ -242,6 +242,27 @@ describe('a deployer service account', () => {
     expect(entries.every((e) => e.actor_email === deployer.username)).toBe(true);
   });
 
+  it('stops, starts and deploys to an environment of its project that a person owns', async () => {
+    // Act
+    const stop = await deployerClient.call('POST', `/environments/${local.environmentId}/stop`);
+    await deployerClient.waitForStatus(local.environmentId, 'stopped');
+    const start = await deployerClient.call('POST', `/environments/${local.environmentId}/start`);
+    await deployerClient.waitForStatus(local.environmentId, 'running');
+    const deploy = await deployerClient.call('POST', `/environments/${local.environmentId}/deployments`, {
+      body: { version: 'v1.2.3' },
+    });
+    const hiddenLogs = await deployerClient.call('GET', `/environments/${otherEnvironmentId}/logs`);
+    const hiddenStop = await deployerClient.call('POST', `/environments/${otherEnvironmentId}/stop`);
+    // Assert
+    expect(stop.status).toBe(202);
+    expect(start.status).toBe(202);
+    expect(start.body.operation).toMatchObject({ kind: 'start', requested_by: deployer.username });
+    expect(deploy.status).toBe(202);
+    expect(deploy.body).toMatchObject({ version: 'v1.2.3', requested_by: deployer.username });
+    expect(hiddenLogs.status).toBe(404);
+    expect(hiddenStop.status).toBe(404);
+  });
+
   it('may not create, change or delete projects, nor manage service accounts, nor read the audit log (403)', async () => {
     // Act
     const createProject = await deployerClient.call('POST', '/projects', { body: { name: 'sneaky' } });
