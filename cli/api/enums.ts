@@ -61,6 +61,7 @@ export const eventTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["s
 export const logEventLevelValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["LogEvent"]["level"]> = ["DEBUG", "INFO", "WARN", "ERROR"];
 export const manifestOn_failureValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Manifest"]["on_failure"]> = ["rollback", "keep"];
 export const meRoleValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Me"]["role"]> = ["Administrators", "Developers", "ReadOnly"];
+export const meService_accountRoleValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Me"]["service_account"]["role"]> = ["deployer", "viewer"];
 export const metricsPeriodValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Metrics"]["period"]> = ["1h", "24h", "7d", "30d"];
 export const operationKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Operation"]["kind"]> = ["provision", "update", "stop", "start", "destroy", "delete_stacks"];
 export const operationStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Operation"]["status"]> = ["running", "succeeded", "failed", "cancelled"];

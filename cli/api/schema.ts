@@ -1256,6 +1256,13 @@ export interface components {
             groups: string[];
             /** @enum {string} */
             role: "Administrators" | "Developers" | "ReadOnly";
+            /** @description Present for a service account only: its id, project and role there */
+            service_account?: {
+                id: string;
+                project_id: string;
+                /** @enum {string} */
+                role: "deployer" | "viewer";
+            };
         };
         Metrics: {
             /** @enum {string} */

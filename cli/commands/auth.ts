@@ -110,6 +110,15 @@ export function authCommands(program: Command): void {
     .action(async (_options, command: Command) => {
       const { api, g } = await session(command);
       const me = unwrap(await api.GET('/me'));
-      print(g, me, () => fields({ email: me.email, user_id: me.user_id, role: me.role }));
+      print(g, me, () =>
+        fields({
+          email: me.email,
+          user_id: me.user_id,
+          role: me.role,
+          ...(me.service_account
+            ? { service_account: `${me.service_account.role} of ${me.service_account.project_id}` }
+            : {}),
+        }),
+      );
     });
 }

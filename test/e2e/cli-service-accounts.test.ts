@@ -77,6 +77,7 @@ describe('envctl service-accounts and login --service-account', () => {
         input: `${shared.secret}\n`,
       },
     );
+    const whoami = await run(['whoami'], { xdg: pipeline });
     const created = await run(
       [
         'env',
@@ -96,6 +97,11 @@ describe('envctl service-accounts and login --service-account', () => {
     const noProjects = await run(['projects', 'create', 'not-allowed'], { xdg: pipeline });
     // Assert
     expect(loggedIn).toMatchObject({ code: 0, stdout: `Logged in as ${shared.account.username}\n` });
+    expect(whoami.stdout).toMatch(
+      new RegExp(
+        `^email: ${String(shared.account.username).replaceAll('.', '\\.')}\nuser_id: \\S+\nrole: Developers\nservice_account: deployer of ${shared.account.project_id}\n$`,
+      ),
+    );
     expect(created.code, created.stderr).toBe(0);
     expect(created.stdout).toContain('succeeded');
     expect(destroyed.code, destroyed.stderr).toBe(0);

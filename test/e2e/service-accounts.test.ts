@@ -123,9 +123,10 @@ describe('creating a service account', () => {
     expect(JSON.stringify(list.body)).not.toContain(deployer.secret);
   });
 
-  it('gives a token of the ServiceAccounts group, its project and role, valid for 15 minutes', () => {
+  it('gives a token of the ServiceAccounts group, its project and role, valid for 15 minutes', async () => {
     // Act
     const claims = claimsOf(deployerToken);
+    const me = await deployerClient.call('GET', '/me');
     // Assert
     expect(claims['cognito:groups']).toEqual(['ServiceAccounts']);
     expect(claims['custom:project_id']).toBe(local.projectId);
@@ -133,6 +134,12 @@ describe('creating a service account', () => {
     expect(claims.email).toBe(deployer.username);
     expect(claims.aud).toBe(local.runtime.serviceAccountClientId);
     expect(Number(claims.exp) - Number(claims.iat)).toBe(900);
+    expect(me.body).toMatchObject({
+      email: deployer.username,
+      groups: ['ServiceAccounts'],
+      role: 'Developers',
+      service_account: { id: deployer.id, project_id: local.projectId, role: 'deployer' },
+    });
   });
 
   it('is refused to ReadOnly (403), hidden on a project the caller cannot see (404), and validated (422)', async () => {
