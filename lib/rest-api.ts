@@ -283,6 +283,7 @@ export function unionOfNeeds(routes: readonly RouteDefinition[]): RouteNeeds {
   return {
     ...(tables.length > 0 ? { table: tables.includes('readwrite') ? 'readwrite' : 'read' } : {}),
     ...(workflows.length > 0 ? { startsWorkflows: workflows } : {}),
+    ...(routes.some((r) => r.needs?.answersWorkflowTasks) ? { answersWorkflowTasks: true } : {}),
     ...(routes.some((r) => r.needs?.cognito) ? { cognito: true } : {}),
     ...(routes.some((r) => r.needs?.cognitoAdmin) ? { cognitoAdmin: true } : {}),
     ...(routes.some((r) => r.needs?.consoleAssets) ? { consoleAssets: true } : {}),
@@ -330,6 +331,12 @@ function grantNeeds(fn: NodeFunction, needs: RouteNeeds, props: RestApiProps): v
   if (needs.table) acknowledgeIndexWildcard(fn, props.table);
   for (const name of needs.startsWorkflows ?? []) {
     requireStateMachine(props, name).grantStartExecution(fn);
+  }
+  if (needs.answersWorkflowTasks) {
+    // SendTaskSuccess/Failure/Heartbeat on the operation workflows (the approval's waiting task).
+    for (const definition of OPERATION_STATE_MACHINES) {
+      requireStateMachine(props, definition.name).grantTaskResponse(fn);
+    }
   }
   if (needs.cognitoAdmin) props.userPool.grant(fn, ...COGNITO_ADMIN_ACTIONS);
 }

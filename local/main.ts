@@ -2,7 +2,9 @@
  * `npm start`: the whole API on one machine, data kept under `.local/` across restarts.
  *
  * Environment: PORT (default 3000), SIMULATION_TIME_SCALE (default 0.02; 0 = no waits),
- * SWEEP_INTERVAL_SECONDS (how often the TTL sweeper runs; default 5; 0 = never).
+ * SWEEP_INTERVAL_SECONDS (how often the TTL sweeper runs; default 5; 0 = never), LOCAL_DATA_DIR
+ * (where the data is kept; default `.local/`), APPROVAL_TIMEOUT_SECONDS (how long an operation
+ * waits for an approval; default 7 days).
  * Every child process (DynamoDB Local's Java) is stopped on exit, Ctrl-C, SIGTERM and on a
  * crash; a watchdog in dynamodb.ts covers even SIGKILL.
  */
@@ -54,7 +56,11 @@ if (!consoleIsBuilt()) {
 }
 
 try {
-  runtime = await startLocal({ port, persist: true, dataDir: DEFAULT_DATA_DIR });
+  runtime = await startLocal({
+    port,
+    persist: true,
+    dataDir: process.env.LOCAL_DATA_DIR || DEFAULT_DATA_DIR,
+  });
 } catch (error) {
   console.error('Local mode failed to start:', error instanceof Error ? error.message : error);
   process.exit(1);

@@ -179,6 +179,9 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalRunti
       cognito,
       stepFunctions,
       eventBridge,
+      ...(options.approvalTimeoutSeconds === undefined
+        ? {}
+        : { approvalTimeoutSeconds: options.approvalTimeoutSeconds }),
     });
     applyHandlerEnvironment(env);
 

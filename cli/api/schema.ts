@@ -498,7 +498,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Cancel a running operation: in-flight stacks finish, nothing new starts; a provision then rolls back */
+        /** Cancel a running operation: in-flight stacks finish, nothing new starts; a provision then rolls back. One awaiting approval ends at once, nothing changed */
         post: operations["cancelOperation"];
         delete?: never;
         options?: never;
@@ -813,6 +813,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/approvals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Operations awaiting an approval the caller may give (Administrators, or approvers named by the project; never their own requests), newest first */
+        get: operations["listApprovals"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/operations/{op_id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Approve an operation awaiting approval: it runs (202). Not by whoever requested it, only by an Administrator or a named approver (403) */
+        post: operations["approveOperation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/operations/{op_id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reject an operation awaiting approval: it ends `rejected` and nothing changes. Not by whoever requested it (403) */
+        post: operations["rejectOperation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -834,7 +885,7 @@ export interface components {
                 [key: string]: unknown;
             };
             /** @enum {string} */
-            status: "provisioning" | "running" | "updating" | "stopping" | "stopped" | "starting" | "destroying" | "destroyed" | "failed";
+            status: "provisioning" | "running" | "updating" | "stopping" | "stopped" | "starting" | "destroying" | "destroyed" | "failed" | "awaiting_approval";
             progress: components["schemas"]["Progress"];
             base_url: string | null;
             current_operation_id: string | null;
@@ -845,6 +896,7 @@ export interface components {
             estimated_monthly_cost_usd: number;
             /** @enum {string} */
             on_failure: "rollback" | "keep";
+            protected: boolean;
             error: string | null;
             version: number;
             owner_id: string;
@@ -860,6 +912,54 @@ export interface components {
              */
             updated_at: string;
             operation: components["schemas"]["Operation"];
+        };
+        Approval: {
+            /** @enum {string} */
+            status: "pending" | "approved" | "rejected" | "expired" | "cancelled";
+            reason: string;
+            /** @enum {string} */
+            previous_status: "provisioning" | "running" | "updating" | "stopping" | "stopped" | "starting" | "destroying" | "destroyed" | "failed" | "awaiting_approval";
+            /**
+             * Format: date-time
+             * @example 2026-11-22T10:00:00.000Z
+             */
+            requested_at: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-22T10:00:00.000Z
+             */
+            expires_at: string;
+            answered_by: string | null;
+            answered_by_name: string | null;
+            comment: string | null;
+            answered_at: string | null;
+        };
+        ApprovalAnswerRequest: {
+            comment?: string;
+        };
+        ApprovalPolicy: {
+            /**
+             * @default [
+             *       "destroy",
+             *       "update",
+             *       "delete_stacks"
+             *     ]
+             */
+            operations?: ("update" | "stop" | "start" | "destroy" | "delete_stacks")[];
+            /** @default [] */
+            approvers?: string[];
+        };
+        ApprovalPolicyOutput: {
+            /**
+             * @default [
+             *       "destroy",
+             *       "update",
+             *       "delete_stacks"
+             *     ]
+             */
+            operations: ("update" | "stop" | "start" | "destroy" | "delete_stacks")[];
+            /** @default [] */
+            approvers: string[];
         };
         AuditEntry: {
             id: string;
@@ -951,6 +1051,7 @@ export interface components {
              */
             on_failure?: "rollback" | "keep";
             drift_check?: components["schemas"]["DriftCheck"];
+            protected?: boolean;
         };
         CreateProjectRequest: {
             /** @example payments */
@@ -1109,7 +1210,7 @@ export interface components {
                 [key: string]: unknown;
             };
             /** @enum {string} */
-            status: "provisioning" | "running" | "updating" | "stopping" | "stopped" | "starting" | "destroying" | "destroyed" | "failed";
+            status: "provisioning" | "running" | "updating" | "stopping" | "stopped" | "starting" | "destroying" | "destroyed" | "failed" | "awaiting_approval";
             progress: components["schemas"]["Progress"];
             base_url: string | null;
             current_operation_id: string | null;
@@ -1120,6 +1221,7 @@ export interface components {
             estimated_monthly_cost_usd: number;
             /** @enum {string} */
             on_failure: "rollback" | "keep";
+            protected: boolean;
             error: string | null;
             version: number;
             owner_id: string;
@@ -1157,7 +1259,7 @@ export interface components {
             /** @example evt_01jd8x3k5m7n9p1q3r5s7t9v1w */
             id: string;
             /** @enum {string} */
-            type: "environment.provisioning" | "environment.running" | "environment.updating" | "environment.stopping" | "environment.stopped" | "environment.starting" | "environment.destroying" | "environment.destroyed" | "environment.failed" | "environment.expiring" | "environment.drift_detected" | "operation.started" | "operation.finished" | "deployment.started" | "deployment.succeeded" | "deployment.failed" | "deployment.rolled_back";
+            type: "environment.provisioning" | "environment.running" | "environment.updating" | "environment.stopping" | "environment.stopped" | "environment.starting" | "environment.destroying" | "environment.destroyed" | "environment.failed" | "environment.awaiting_approval" | "environment.expiring" | "environment.drift_detected" | "operation.started" | "operation.finished" | "operation.awaiting_approval" | "operation.approved" | "operation.rejected" | "deployment.started" | "deployment.succeeded" | "deployment.failed" | "deployment.rolled_back";
             detail_type: string;
             /**
              * Format: date-time
@@ -1295,6 +1397,7 @@ export interface components {
                 destroying: number;
                 destroyed: number;
                 failed: number;
+                awaiting_approval: number;
             };
             deployments: {
                 started: number;
@@ -1315,7 +1418,7 @@ export interface components {
             /** @enum {string} */
             kind: "provision" | "update" | "stop" | "start" | "destroy" | "delete_stacks";
             /** @enum {string} */
-            status: "running" | "succeeded" | "failed" | "cancelled";
+            status: "running" | "succeeded" | "failed" | "cancelled" | "awaiting_approval" | "rejected" | "expired";
             attempt: number;
             retry_of: string | null;
             targets: string[] | null;
@@ -1337,10 +1440,28 @@ export interface components {
             error: string | null;
             requested_by: string;
             reason: string | null;
+            approval: components["schemas"]["Approval"] | null;
+            plan: components["schemas"]["OperationPlan"] | null;
         };
         OperationPage: {
             items: components["schemas"]["Operation"][];
             next_cursor: string | null;
+        };
+        OperationPlan: {
+            summary: string;
+            stacks: {
+                name: string;
+                layer: number;
+                /** @enum {string} */
+                change: "replace" | "delete" | "stop" | "start";
+            }[];
+            changes: {
+                name: string;
+                from: unknown;
+                to: unknown;
+            }[];
+            monthly_cost_before_usd: number;
+            monthly_cost_after_usd: number;
         };
         Outputs: {
             /** @example env_01jd8x3k5m7n9p1q3r5s7t9v1w */
@@ -1350,6 +1471,23 @@ export interface components {
                     [key: string]: unknown;
                 };
             };
+        };
+        PendingApproval: {
+            operation: components["schemas"]["Operation"];
+            environment: {
+                /** @example env_01jd8x3k5m7n9p1q3r5s7t9v1w */
+                id: string;
+                name: string;
+                /** @example prj_01jd8x3k5m7n9p1q3r5s7t9v1w */
+                project_id: string;
+                /** @enum {string} */
+                status: "provisioning" | "running" | "updating" | "stopping" | "stopped" | "starting" | "destroying" | "destroyed" | "failed" | "awaiting_approval";
+                owner_id: string;
+            };
+        };
+        PendingApprovalPage: {
+            items: components["schemas"]["PendingApproval"][];
+            next_cursor: string | null;
         };
         Plan: {
             /** @enum {string} */
@@ -1406,6 +1544,7 @@ export interface components {
             name: string;
             description: string | null;
             owner_id: string;
+            approval_policy: components["schemas"]["ApprovalPolicyOutput"] | null;
             live_environments: number;
             version: number;
             /**
@@ -1525,7 +1664,7 @@ export interface components {
                 [key: string]: unknown;
             };
             /** @enum {string} */
-            status: "provisioning" | "running" | "updating" | "stopping" | "stopped" | "starting" | "destroying" | "destroyed" | "failed";
+            status: "provisioning" | "running" | "updating" | "stopping" | "stopped" | "starting" | "destroying" | "destroyed" | "failed" | "awaiting_approval";
             progress: components["schemas"]["Progress"];
             base_url: string | null;
             current_operation_id: string | null;
@@ -1536,6 +1675,7 @@ export interface components {
             estimated_monthly_cost_usd: number;
             /** @enum {string} */
             on_failure: "rollback" | "keep";
+            protected: boolean;
             error: string | null;
             version: number;
             owner_id: string;
@@ -1741,11 +1881,13 @@ export interface components {
             /** Format: date-time */
             expires_at?: string;
             drift_check?: components["schemas"]["DriftCheck"] | null;
+            protected?: boolean;
         };
         UpdateProjectRequest: {
             /** @example payments */
             name?: string;
             description?: string | null;
+            approval_policy?: components["schemas"]["ApprovalPolicy"] | null;
         };
         ValidateAwsRequest: {
             account_id: string;
@@ -4098,7 +4240,7 @@ export interface operations {
                 limit?: number;
                 cursor?: string;
                 project_id?: string;
-                status?: "provisioning" | "running" | "updating" | "stopping" | "stopped" | "starting" | "destroying" | "destroyed" | "failed";
+                status?: "provisioning" | "running" | "updating" | "stopping" | "stopped" | "starting" | "destroying" | "destroyed" | "failed" | "awaiting_approval";
                 type?: "ephemeral" | "persistent";
             };
             header?: never;
@@ -8099,7 +8241,7 @@ export interface operations {
                 limit?: number;
                 cursor?: string;
                 environment_id?: string;
-                type?: "environment.provisioning" | "environment.running" | "environment.updating" | "environment.stopping" | "environment.stopped" | "environment.starting" | "environment.destroying" | "environment.destroyed" | "environment.failed" | "environment.expiring" | "environment.drift_detected" | "operation.started" | "operation.finished" | "deployment.started" | "deployment.succeeded" | "deployment.failed" | "deployment.rolled_back";
+                type?: "environment.provisioning" | "environment.running" | "environment.updating" | "environment.stopping" | "environment.stopped" | "environment.starting" | "environment.destroying" | "environment.destroyed" | "environment.failed" | "environment.awaiting_approval" | "environment.expiring" | "environment.drift_detected" | "operation.started" | "operation.finished" | "operation.awaiting_approval" | "operation.approved" | "operation.rejected" | "deployment.started" | "deployment.succeeded" | "deployment.failed" | "deployment.rolled_back";
                 since?: string;
             };
             header?: never;
@@ -8861,6 +9003,418 @@ export interface operations {
             };
             /** @description The function failed without an answer (API Gateway) */
             502: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The function did not answer within the integration timeout (API Gateway, 29 s) */
+            504: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listApprovals: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of operations awaiting approval */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PendingApprovalPage"];
+                };
+            };
+            /** @description Malformed JSON, or an invalid path, query or header parameter (unknown query parameters included) */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid token (on the auth routes: incorrect credentials, code or refresh token) */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body too large (the function’s limit, 64 KiB by default, or API Gateway’s 10 MiB), whatever the method */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Throttled */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The function failed without an answer (API Gateway) */
+            502: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A dependency (the table, the workflow engine) is briefly unavailable or a write collided with a concurrent one; retry */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The function did not answer within the integration timeout (API Gateway, 29 s) */
+            504: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    approveOperation: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the request safe to retry: a repeat with the same key (same caller, route, body and query) within 24 h answers the first successful answer again, with Idempotent-Replayed: true, and does nothing again. A failed request does not use the key up. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                op_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ApprovalAnswerRequest"];
+            };
+        };
+        responses: {
+            /** @description Approved: the environment and the operation, now running */
+            202: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    /** @description The resource’s version, quoted (`"3"`): send it back as `If-Match` */
+                    ETag: string;
+                    /** @description Present (true) when this is the stored answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AcceptedEnvironment"];
+                };
+            };
+            /** @description Malformed JSON, or an invalid path, query or header parameter (unknown query parameters included); or an Idempotency-Key that is empty or longer than 255 characters (INVALID_IDEMPOTENCY_KEY) */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid token (on the auth routes: incorrect credentials, code or refresh token) */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Your role does not allow this action */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or not yours */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict: illegal state transition, duplicate name, operation in progress; or a request with the same Idempotency-Key is still in progress (IDEMPOTENCY_KEY_IN_USE) */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body too large (the function’s limit, 64 KiB by default, or API Gateway’s 10 MiB), whatever the method */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body failed validation (errors lists the fields); or the Idempotency-Key was used with a different body or query (IDEMPOTENCY_KEY_REUSED) */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Throttled */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The function failed without an answer (API Gateway) */
+            502: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A dependency (the table, the workflow engine) is briefly unavailable or a write collided with a concurrent one; retry */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The function did not answer within the integration timeout (API Gateway, 29 s) */
+            504: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    rejectOperation: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the request safe to retry: a repeat with the same key (same caller, route, body and query) within 24 h answers the first successful answer again, with Idempotent-Replayed: true, and does nothing again. A failed request does not use the key up. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                op_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ApprovalAnswerRequest"];
+            };
+        };
+        responses: {
+            /** @description Rejected: the environment (back to its status before) and the operation */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    /** @description The resource’s version, quoted (`"3"`): send it back as `If-Match` */
+                    ETag: string;
+                    /** @description Present (true) when this is the stored answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AcceptedEnvironment"];
+                };
+            };
+            /** @description Malformed JSON, or an invalid path, query or header parameter (unknown query parameters included); or an Idempotency-Key that is empty or longer than 255 characters (INVALID_IDEMPOTENCY_KEY) */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid token (on the auth routes: incorrect credentials, code or refresh token) */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Your role does not allow this action */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or not yours */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict: illegal state transition, duplicate name, operation in progress; or a request with the same Idempotency-Key is still in progress (IDEMPOTENCY_KEY_IN_USE) */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body too large (the function’s limit, 64 KiB by default, or API Gateway’s 10 MiB), whatever the method */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body failed validation (errors lists the fields); or the Idempotency-Key was used with a different body or query (IDEMPOTENCY_KEY_REUSED) */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Throttled */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The function failed without an answer (API Gateway) */
+            502: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A dependency (the table, the workflow engine) is briefly unavailable or a write collided with a concurrent one; retry */
+            503: {
                 headers: {
                     "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;

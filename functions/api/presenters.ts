@@ -35,6 +35,7 @@ export function presentProject(p: ProjectRecord) {
     name: p.name,
     description: p.description,
     owner_id: p.owner_id,
+    approval_policy: p.approval_policy ?? null,
     live_environments: p.live_environments,
     version: p.version,
     created_at: p.created_at,
@@ -69,6 +70,7 @@ export function presentEnvironment(e: EnvironmentRecord) {
     active_deployment_id: e.active_deployment_id ?? null,
     estimated_monthly_cost_usd: e.estimated_monthly_cost_usd,
     on_failure: e.on_failure,
+    protected: e.protected ?? false,
     error: e.error,
     version: e.version,
     owner_id: e.owner_id,
@@ -116,6 +118,8 @@ export function presentOperation(o: OperationRecord, live?: Pick<OperationView, 
     error: o.error,
     requested_by: o.requested_by,
     reason: o.reason ?? null,
+    approval: o.approval ?? null,
+    plan: o.plan ?? null,
   };
 }
 

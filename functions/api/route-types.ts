@@ -25,6 +25,7 @@ export const API_GROUPS = [
   'insights',
   'streams',
   'console',
+  'approvals',
 ] as const;
 
 export type ApiGroup = (typeof API_GROUPS)[number];
@@ -58,6 +59,11 @@ export interface RouteNeeds {
   table?: 'read' | 'readwrite';
   /** State machines (by name, see `functions/steps/step-list.ts`) the function starts executions of. */
   startsWorkflows?: ('provision-environment' | 'destroy-environment' | 'deploy-release')[];
+  /**
+   * Answers the operation workflows' waiting tasks (SendTaskSuccess/Failure: an approval's
+   * answer, or the cancel of an operation that waits for one); `grantTaskResponse` in CDK.
+   */
+  answersWorkflowTasks?: boolean;
   /** Talks to the Cognito user pool (the auth proxy routes). */
   cognito?: boolean;
   /**

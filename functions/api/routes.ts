@@ -8,6 +8,7 @@
  * schemas of its own routes. It imports schemas only (no handler code, no AWS SDK).
  */
 import type { ApiGroup, RouteDefinition } from './route-types.ts';
+import { approvalsRoutes } from './routes/approvals.ts';
 import { authRoutes } from './routes/auth.ts';
 import { catalogRoutes } from './routes/catalog.ts';
 import { consoleRoutes } from './routes/console.ts';
@@ -34,6 +35,7 @@ export const routes = {
   ...insightsRoutes,
   ...streamsRoutes,
   ...consoleRoutes,
+  ...approvalsRoutes,
 } satisfies Record<string, RouteDefinition & { group: ApiGroup }>;
 
 export type RouteName = keyof typeof routes;

@@ -36,6 +36,7 @@ import { DynamoQuotaStore } from '../data/quota-store.ts';
 import { DynamoScheduleStore } from '../data/schedule-store.ts';
 import { DynamoServiceAccountStore } from '../data/service-account-store.ts';
 import { DynamoStackStore } from '../data/stack-store.ts';
+import type { ApprovalDeps } from '../domain/use-cases/approvals.ts';
 import type { AuditDeps } from '../domain/use-cases/audit.ts';
 import type { CatalogDeps, CatalogSettings } from '../domain/use-cases/catalog.ts';
 import type {
@@ -54,6 +55,7 @@ import { simulationConfig } from '../platform/config.ts';
 import { EventBridgeBus } from './event-bus.ts';
 import type { PublicationDeps } from './events.ts';
 import { CognitoServiceAccountIdentities } from './service-account-identities.ts';
+import { StepFunctionsTaskResponder } from './task-responder.ts';
 import { StepFunctionsDeploymentStarter, StepFunctionsWorkflowStarter } from './workflow-starter.ts';
 
 // ---------------------------------------------------------------- stores and adapters
@@ -83,6 +85,7 @@ function environmentSettings(): EnvironmentSettings {
     defaultAccountId: config.DEFAULT_ACCOUNT_ID,
     defaultTtlHours: config.DEFAULT_TTL_HOURS,
     maxTtlHours: config.MAX_TTL_HOURS,
+    approvalTimeoutSeconds: config.APPROVAL_TIMEOUT_SECONDS,
   };
 }
 
@@ -127,6 +130,15 @@ export const environmentDeps: EnvironmentDeps = {
   get settings() {
     return environmentSettings();
   },
+};
+
+/** Answering approvals (and cancelling an operation that waits for one): the records and the waiting task. */
+export const approvalDeps: ApprovalDeps = {
+  projects,
+  environments,
+  stacks,
+  operations,
+  responder: /* @__PURE__ */ new StepFunctionsTaskResponder(),
 };
 
 export const deploymentDeps: DeploymentDeps = {

@@ -7,14 +7,12 @@
 import { ExecutionAlreadyExists, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import type { DeploymentStarter, WorkflowStarter } from '../domain/ports.ts';
 import type { OperationKindValue } from '../domain/vocabulary.ts';
+import type { OperationRef } from '../domain/workflow/contracts.ts';
 import { stepFunctions as sfn } from '../platform/clients.ts';
 import { deployConfig, workflowConfig } from '../platform/config.ts';
 
 export class StepFunctionsWorkflowStarter implements WorkflowStarter {
-  async start(
-    kind: OperationKindValue,
-    ref: { environment_id: string; operation_id: string },
-  ): Promise<void> {
+  async start(kind: OperationKindValue, ref: OperationRef): Promise<void> {
     const config = workflowConfig();
     // Upward walks (provision, update, start; with rollback) run on the provision machine,
     // downward walks (destroy, stop, delete_stacks) on the destroy machine.
@@ -25,7 +23,13 @@ export class StepFunctionsWorkflowStarter implements WorkflowStarter {
         new StartExecutionCommand({
           stateMachineArn,
           name: ref.operation_id,
-          input: JSON.stringify({ environment_id: ref.environment_id, operation_id: ref.operation_id }),
+          input: JSON.stringify({
+            environment_id: ref.environment_id,
+            operation_id: ref.operation_id,
+            ...(ref.approval_timeout_seconds !== undefined
+              ? { approval_timeout_seconds: ref.approval_timeout_seconds }
+              : {}),
+          }),
         }),
       );
     } catch (error) {

@@ -29,8 +29,14 @@ import {
 } from './conditions.ts';
 import { environmentChanged, nameLockTaken, settingsUpdate, statusUpdate } from './environment-updates.ts';
 import { eventPuts } from './event-store.ts';
-import { environmentFromItem, environmentToItem, operationToItem, stackToItem } from './items.ts';
-import { environmentKeys } from './keys.ts';
+import {
+  environmentFromItem,
+  environmentToItem,
+  operationToItem,
+  stackStatusAttribute,
+  stackToItem,
+} from './items.ts';
+import { environmentKeys, operationKeys } from './keys.ts';
 import { decodeCursor, encodeCursor, type QuerySpec, queryPage } from './pagination.ts';
 import { environmentCounted } from './project-store.ts';
 import { vpcTaken } from './quota-store.ts';
@@ -46,6 +52,7 @@ function applyChanges(environment: EnvironmentRecord, changes: EnvironmentChange
     ...(changes.drift
       ? { drift_check: changes.drift.check, next_drift_check_at: changes.drift.next_at }
       : {}),
+    ...(changes.protected !== undefined ? { protected: changes.protected } : {}),
   };
 }
 
@@ -79,6 +86,59 @@ function statusSpec(scope: EnvironmentListScope, status: string, type: string | 
         ? { ownerId: scope.ownerId }
         : { projectId: scope.projectId };
   return { ...environmentKeys.statusPartition(where, status, type), newestFirst: true };
+}
+
+/**
+ * The write that gives the environment to `operation`: its status, progress and the settings
+ * it changes, if it is still in the status it was read in and `condition` holds.
+ */
+function heldByOperation(
+  environment: EnvironmentRecord,
+  operation: OperationRecord,
+  status: EnvironmentStatusValue,
+  changes: EnvironmentChanges,
+  at: string,
+  condition: { expression: string; values: Record<string, unknown> },
+): { next: EnvironmentRecord; item: TransactItems[number] } {
+  const next: EnvironmentRecord = {
+    ...applyChanges(environment, changes),
+    status,
+    current_operation_id: operation.id,
+    progress: operation.progress,
+    error: null,
+    version: environment.version + 1,
+    updated_at: at,
+  };
+  const settings = settingsUpdate(changes);
+  const indexes = statusUpdate(environment, status);
+  const item = {
+    Update: {
+      TableName: tableName(),
+      Key: environmentKeys.item(environment.id),
+      UpdateExpression:
+        'SET #status = :status, current_operation_id = :op, #error = :noError, version = :next, updated_at = :at, ' +
+        `progress_layer = :zero, progress_layers = :layers, progress_stacks = :stacks${indexes.sets}${settings.sets} ` +
+        `REMOVE ${['done_stacks', ...settings.removes].join(', ')}`,
+      ConditionExpression: `#status = :expected AND ${condition.expression}`,
+      ExpressionAttributeNames: { '#status': 'status', '#error': 'error', ...settings.names },
+      ExpressionAttributeValues: {
+        ':status': status,
+        ':op': operation.id,
+        ':noError': null,
+        ':next': next.version,
+        ':at': at,
+        ':zero': 0,
+        ':layers': operation.progress.layers,
+        ':stacks': operation.progress.stacks,
+        ':expected': environment.status,
+        ':version': environment.version,
+        ...indexes.values,
+        ...settings.values,
+        ...condition.values,
+      },
+    },
+  };
+  return { next, item };
 }
 
 /**
@@ -196,48 +256,15 @@ export class DynamoEnvironmentStore implements EnvironmentStore {
     eventsOf: (after: EnvironmentRecord) => readonly LifecycleEvent[],
     changes: EnvironmentChanges = {},
   ): Promise<EnvironmentRecord> {
-    const at = operation.started_at;
-    const next: EnvironmentRecord = {
-      ...applyChanges(environment, changes),
-      status,
-      current_operation_id: operation.id,
-      progress: operation.progress,
-      error: null,
-      version: environment.version + 1,
-      updated_at: at,
-    };
-    const settings = settingsUpdate(changes);
-    const indexes = statusUpdate(environment, status);
+    // Never while a deployment rolls out (its record holds the environment).
+    const { next, item } = heldByOperation(environment, operation, status, changes, operation.started_at, {
+      expression:
+        'version = :version AND (attribute_not_exists(active_deployment_id) OR active_deployment_id = :null)',
+      values: { ':null': null },
+    });
     try {
       await transactWrite([
-        {
-          Update: {
-            TableName: tableName(),
-            Key: environmentKeys.item(environment.id),
-            UpdateExpression:
-              'SET #status = :status, current_operation_id = :op, #error = :null, version = :next, updated_at = :at, ' +
-              `progress_layer = :zero, progress_layers = :layers, progress_stacks = :stacks${indexes.sets}${settings.sets} ` +
-              `REMOVE ${['done_stacks', ...settings.removes].join(', ')}`,
-            // Never while a deployment rolls out (its record holds the environment).
-            ConditionExpression:
-              '#status = :expected AND version = :version AND (attribute_not_exists(active_deployment_id) OR active_deployment_id = :null)',
-            ExpressionAttributeNames: { '#status': 'status', '#error': 'error', ...settings.names },
-            ExpressionAttributeValues: {
-              ':status': status,
-              ':op': operation.id,
-              ':null': null,
-              ':next': next.version,
-              ':at': at,
-              ':zero': 0,
-              ':layers': operation.progress.layers,
-              ':stacks': operation.progress.stacks,
-              ':expected': environment.status,
-              ':version': environment.version,
-              ...indexes.values,
-              ...settings.values,
-            },
-          },
-        },
+        item,
         {
           Put: {
             TableName: tableName(),
@@ -248,6 +275,70 @@ export class DynamoEnvironmentStore implements EnvironmentStore {
       ]);
     } catch (error) {
       if (conditionFailedAt(cancellationReasons(error), 0)) throw environmentChanged(environment.id);
+      throw error;
+    }
+    return next;
+  }
+
+  async approveOperation(
+    environment: EnvironmentRecord,
+    operation: OperationRecord,
+    status: EnvironmentStatusValue,
+    scope: StackRecord[],
+    eventsOf: (after: EnvironmentRecord) => readonly LifecycleEvent[],
+    changes: EnvironmentChanges = {},
+  ): Promise<EnvironmentRecord> {
+    // Still waiting for this operation's approval (status `awaiting_approval`, as read).
+    const { next, item } = heldByOperation(
+      environment,
+      operation,
+      status,
+      changes,
+      operation.approval?.answered_at ?? nowIso(),
+      { expression: 'current_operation_id = :op AND version = :version', values: {} },
+    );
+    // The operation's item gets the stacks it walks (its view), as `beginOperation` puts them.
+    const view = operationToItem(operation, { ownerId: environment.owner_id, stacks: scope });
+    const viewNames: Record<string, string> = { '#status': 'status' };
+    const viewValues: Record<string, unknown> = {
+      ':running': 'running',
+      ':waiting': 'awaiting_approval',
+      ':approval': operation.approval ?? null,
+      ':viewStacks': view.view_stacks,
+      ':progress': operation.progress,
+      ':layers': operation.progress.layers,
+      ':stacks': operation.progress.stacks,
+    };
+    const viewSets = scope.map((stack, i) => {
+      viewNames[`#s${i}`] = stackStatusAttribute(stack.name);
+      viewValues[`:s${i}`] = stack.status;
+      return `, #s${i} = :s${i}`;
+    });
+    try {
+      await transactWrite([
+        item,
+        {
+          Update: {
+            TableName: tableName(),
+            Key: operationKeys.item(operation.id),
+            UpdateExpression:
+              'SET #status = :running, approval = :approval, view_stacks = :viewStacks, progress = :progress, ' +
+              `progress_layers = :layers, progress_stacks = :stacks${viewSets.join('')}`,
+            ConditionExpression: '#status = :waiting',
+            ExpressionAttributeNames: viewNames,
+            ExpressionAttributeValues: viewValues,
+          },
+        },
+        ...eventPuts(eventsOf(next)),
+      ]);
+    } catch (error) {
+      const reasons = cancellationReasons(error);
+      if (conditionFailedAt(reasons, 0) || conditionFailedAt(reasons, 1)) {
+        throw new ConflictError(
+          `Operation ${operation.id} is no longer waiting for approval`,
+          'ILLEGAL_STATE',
+        );
+      }
       throw error;
     }
     return next;

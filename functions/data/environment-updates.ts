@@ -107,6 +107,11 @@ export function settingsUpdate(changes: EnvironmentChanges): {
     values[':expiryPk'] = keys.GSI4PK;
     values[':expirySk'] = keys.GSI4SK;
   }
+  if (changes.protected !== undefined) {
+    sets.push('#protected = :protected');
+    names['#protected'] = 'protected';
+    values[':protected'] = changes.protected;
+  }
   if (changes.drift) {
     sets.push('drift_check = :driftCheck', 'next_drift_check_at = :nextDrift');
     values[':driftCheck'] = changes.drift.check;
@@ -189,7 +194,8 @@ export function settledByOperation(
   const sets = ['#status = :status', '#error = :error', 'version = :next', 'updated_at = :at'];
   const values: Record<string, unknown> = {
     ':status': outcome.environmentStatus,
-    ':error': outcome.error,
+    // An operation that ended waiting for its approval changed nothing: its environment has no error.
+    ':error': outcome.approval ? null : outcome.error,
     ':next': environment.version + 1,
     ':at': outcome.at,
     ':op': operationId,

@@ -137,7 +137,8 @@ export function stackOwner(item: Item): string | null {
  * attributes, not a map, because a map entry cannot be set on an item that has no map yet
  * (an operation recorded before this existed, still running when it was deployed).
  */
-const VIEW_ATTRIBUTES = ['owner_id', 'view_stacks', ...PROGRESS_ATTRIBUTES];
+// `approval_token` is the waiting task's token (Step Functions'): the workflow's, never the API's.
+const VIEW_ATTRIBUTES = ['owner_id', 'view_stacks', 'approval_token', ...PROGRESS_ATTRIBUTES];
 export const STACK_STATUS_PREFIX = 'stack_status#';
 
 /** The attribute holding one stack's status on its operation's item. */

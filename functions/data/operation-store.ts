@@ -130,6 +130,41 @@ export class DynamoOperationStore implements OperationStore {
     return { ...operation, cancel_requested: true };
   }
 
+  // ---------------------------------------------------------------- approvals
+
+  async saveApprovalToken(operationId: string, token: string): Promise<boolean> {
+    try {
+      await documentClient().send(
+        new UpdateCommand({
+          TableName: tableName(),
+          Key: operationKeys.item(operationId),
+          // A newer attempt of the waiting task has a newer token: the last one written wins.
+          UpdateExpression: 'SET approval_token = :token',
+          ConditionExpression: '#status = :waiting',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':token': token, ':waiting': 'awaiting_approval' },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  async approvalTokenOf(operationId: string): Promise<string | null> {
+    const result = await documentClient().send(
+      new GetCommand({
+        TableName: tableName(),
+        Key: operationKeys.item(operationId),
+        ProjectionExpression: 'approval_token',
+        ConsistentRead: true,
+      }),
+    );
+    const token = result.Item?.approval_token;
+    return typeof token === 'string' ? token : null;
+  }
+
   // ---------------------------------------------------------------- the workflow's walk
 
   /** One transaction: the environment's progress (claimed), the operation's copy of it, the log lines. */
@@ -213,9 +248,11 @@ export class DynamoOperationStore implements OperationStore {
         Update: {
           TableName: tableName(),
           Key: operationKeys.item(operation.id),
-          UpdateExpression:
-            'SET #status = :status, finished_at = :at, #error = :error, progress = :progress, outcome = :outcome, stack_results = :results',
-          ConditionExpression: '#status = :running',
+          UpdateExpression: `SET #status = :status, finished_at = :at, #error = :error, progress = :progress, outcome = :outcome, stack_results = :results${
+            outcome.approval ? ', approval = :approval' : ''
+          }`,
+          // As it was read: running, or (rejected, expired, cancelled) still waiting for approval.
+          ConditionExpression: '#status = :from',
           ExpressionAttributeNames: { '#status': 'status', '#error': 'error' },
           ExpressionAttributeValues: {
             ':status': outcome.operationStatus,
@@ -224,7 +261,8 @@ export class DynamoOperationStore implements OperationStore {
             ':progress': progress,
             ':outcome': outcome.outcome ?? null,
             ':results': outcome.stackResults ?? null,
-            ':running': 'running',
+            ':from': operation.status === 'awaiting_approval' ? 'awaiting_approval' : 'running',
+            ...(outcome.approval ? { ':approval': outcome.approval } : {}),
           },
         },
       },

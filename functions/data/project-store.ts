@@ -9,7 +9,7 @@ import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ConflictError } from '../domain/errors.ts';
 import { nowIso } from '../domain/ids.ts';
 import type { Page, PageRequest, ProjectRecord } from '../domain/model.ts';
-import type { ProjectStore } from '../domain/ports.ts';
+import type { ProjectChanges, ProjectStore } from '../domain/ports.ts';
 import { documentClient, tableName } from './client.ts';
 import {
   cancellationReasons,
@@ -117,26 +117,26 @@ export class DynamoProjectStore implements ProjectStore {
     );
   }
 
-  async update(
-    project: ProjectRecord,
-    changes: { name?: string; description?: string | null },
-  ): Promise<ProjectRecord> {
+  async update(project: ProjectRecord, changes: ProjectChanges): Promise<ProjectRecord> {
     const updated: ProjectRecord = {
       ...project,
       ...(changes.name !== undefined ? { name: changes.name } : {}),
       ...(changes.description !== undefined ? { description: changes.description } : {}),
+      ...(changes.approval_policy !== undefined ? { approval_policy: changes.approval_policy } : {}),
       version: project.version + 1,
       updated_at: nowIso(),
     };
     const update = {
       TableName: tableName(),
       Key: projectKeys.item(project.id),
-      UpdateExpression: 'SET #name = :name, description = :description, version = :next, updated_at = :at',
+      UpdateExpression:
+        'SET #name = :name, description = :description, approval_policy = :policy, version = :next, updated_at = :at',
       ConditionExpression: 'version = :version',
       ExpressionAttributeNames: { '#name': 'name' },
       ExpressionAttributeValues: {
         ':name': updated.name,
         ':description': updated.description,
+        ':policy': updated.approval_policy ?? null,
         ':next': updated.version,
         ':at': updated.updated_at,
         ':version': project.version,

@@ -20,6 +20,8 @@ import {
 } from './names.ts';
 import { Rate, TemplateParameters } from './parameters.ts';
 import {
+  APPROVABLE_OPERATION_KINDS,
+  APPROVAL_DEFAULT_KINDS,
   DEPLOYMENT_STRATEGIES,
   ENVIRONMENT_TYPES,
   ON_FAILURE_POLICIES,
@@ -79,17 +81,41 @@ export const CreateProjectInput = define(() =>
 );
 export type CreateProjectInput = z.infer<typeof CreateProjectInput>;
 
+/**
+ * Which operation kinds of the project's protected environments wait for an approval, and who
+ * besides Administrators may give it (user ids, as `GET /me` shows them).
+ */
+export const ApprovalPolicyInput = define(() =>
+  z.withMeta(
+    z.strictObject({
+      operations: z._default(
+        z.array(z.enum(APPROVABLE_OPERATION_KINDS)).check(z.maxLength(APPROVABLE_OPERATION_KINDS.length)),
+        [...APPROVAL_DEFAULT_KINDS],
+      ),
+      approvers: z._default(
+        z.array(z.string().check(z.minLength(1), z.maxLength(128))).check(z.maxLength(50)),
+        [],
+      ),
+    }),
+    { id: 'ApprovalPolicy' },
+  ),
+);
+export type ApprovalPolicyInput = z.infer<typeof ApprovalPolicyInput>;
+
 export const UpdateProjectInput = define(() =>
   z.withMeta(
     z
       .strictObject({
         name: z.optional(ProjectName),
         description: z.optional(z.nullable(z.string().check(z.maxLength(500)))),
+        /** Administrators only; `null` goes back to the defaults. */
+        approval_policy: z.optional(z.nullable(ApprovalPolicyInput)),
       })
       .check(
-        z.refine((v) => v.name !== undefined || v.description !== undefined, {
-          message: 'give at least one of name, description',
-        }),
+        z.refine(
+          (v) => v.name !== undefined || v.description !== undefined || v.approval_policy !== undefined,
+          { message: 'give at least one of name, description, approval_policy' },
+        ),
       ),
     { id: 'UpdateProjectRequest' },
   ),
@@ -124,6 +150,8 @@ export const CreateEnvironmentInput = define(() =>
       on_failure: z._default(OnFailure, 'rollback'),
       /** Scheduled drift checks (run by the sweeper), optionally remediated by a redeploy. */
       drift_check: z.optional(DriftCheck),
+      /** Operations the project's approval policy names wait for an approver (persistent only). */
+      protected: z.optional(z.boolean()),
     }),
     { id: 'CreateEnvironmentRequest' },
   ),
@@ -143,10 +171,13 @@ export const UpdateEnvironmentInput = define(() =>
         expires_at: z.optional(z.iso.datetime()),
         /** Scheduled drift checks; `null` turns them off. */
         drift_check: z.optional(z.nullable(DriftCheck)),
+        /** `true` protects at once; `false` is an operation that needs approval. */
+        protected: z.optional(z.boolean()),
       })
       .check(
         z.refine((v) => Object.values(v).some((value) => value !== undefined), {
-          message: 'give at least one of parameters, on_failure, ttl_hours, expires_at, drift_check',
+          message:
+            'give at least one of parameters, on_failure, ttl_hours, expires_at, drift_check, protected',
         }),
         z.refine((v) => v.ttl_hours === undefined || v.expires_at === undefined, {
           message: 'give ttl_hours or expires_at, not both',

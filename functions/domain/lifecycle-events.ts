@@ -17,9 +17,10 @@ export const EVENT_SOURCE = 'cloud-env.provisioning';
 
 /**
  * The events a person is told about by email (the SNS topic's rule; the local stand-in
- * applies the same list): failures and expiry warnings.
+ * applies the same list): failures, expiry warnings and operations waiting for an approver.
  */
 export const NOTIFIED_EVENT_TYPES: readonly EventType[] = [
+  'operation.awaiting_approval',
   'environment.failed',
   'environment.expiring',
   'environment.drift_detected',
@@ -127,11 +128,14 @@ export function operationStartedEvent(
   );
 }
 
+/** How an operation can end: as its run settles it, or, waiting for approval, rejected or expired. */
+export type EndedOperationStatus = 'succeeded' | 'failed' | 'cancelled' | 'rejected' | 'expired';
+
 /** An operation ended; `duration_seconds` feeds the average provisioning time. */
 export function operationFinishedEvent(
   environment: EnvironmentRecord,
   operation: OperationRecord,
-  result: { status: 'succeeded' | 'failed' | 'cancelled'; outcome?: string | null; error: string | null },
+  result: { status: EndedOperationStatus; outcome?: string | null; error: string | null },
   time: string,
 ): LifecycleEvent {
   const seconds = Math.max(0, (Date.parse(time) - Date.parse(operation.started_at)) / 1000);
@@ -204,12 +208,62 @@ export function operationBeganEvents(
   ];
 }
 
+/**
+ * An operation of a protected environment was recorded and waits for an approver: the
+ * environment moved from `previous` to `awaiting_approval` (nothing else changed).
+ */
+export function awaitingApprovalEvents(
+  environment: EnvironmentRecord,
+  previous: EnvironmentStatusValue,
+  operation: OperationRecord,
+): LifecycleEvent[] {
+  return [
+    ...environmentStatusEvents(environment, previous, operation.started_at, operation.id),
+    event(
+      'operation.awaiting_approval',
+      environment,
+      operation.started_at,
+      { operation_id: operation.id },
+      {
+        name: environment.name,
+        kind: operation.kind,
+        requested_by: operation.requested_by,
+        reason: operation.approval?.reason ?? null,
+        expires_at: operation.approval?.expires_at ?? null,
+        plan: operation.plan?.summary ?? null,
+      },
+    ),
+  ];
+}
+
+/** An approver answered: approved (the run goes on) or rejected (nothing changed). */
+export function approvalAnsweredEvent(
+  type: 'operation.approved' | 'operation.rejected',
+  environment: Pick<EnvironmentRecord, 'id' | 'project_id' | 'owner_id'>,
+  operation: OperationRecord,
+  answer: { by: string; byName: string | null; comment: string | null; at: string },
+): LifecycleEvent {
+  return event(
+    type,
+    environment,
+    answer.at,
+    { operation_id: operation.id },
+    {
+      kind: operation.kind,
+      requested_by: operation.requested_by,
+      answered_by: answer.by,
+      answered_by_name: answer.byName,
+      comment: answer.comment,
+    },
+  );
+}
+
 /** An operation ended and left its environment (as it was while it ran) in `result.environmentStatus`. */
 export function operationEndedEvents(
   environment: EnvironmentRecord,
   operation: OperationRecord,
   result: {
-    operationStatus: 'succeeded' | 'failed' | 'cancelled';
+    operationStatus: EndedOperationStatus;
     environmentStatus: EnvironmentStatusValue;
     outcome?: string | null;
     error: string | null;
@@ -283,7 +337,9 @@ export function metricDeltas(e: LifecycleEvent): MetricDeltas {
       hourly.operations_started = 1;
       break;
     case 'operation.finished': {
-      const status = detail.status as 'succeeded' | 'failed' | 'cancelled';
+      const status = detail.status as EndedOperationStatus;
+      // A rejected or expired operation never ran: the hourly counters are of runs.
+      if (status === 'rejected' || status === 'expired') break;
       hourly[`operations_${status}`] = 1;
       if (detail.kind === 'provision' && status === 'succeeded') {
         hourly.provisions_succeeded = 1;

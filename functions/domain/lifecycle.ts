@@ -9,8 +9,12 @@ import { newId } from './ids.ts';
 import type { EnvironmentRecord, OperationRecord, StackRecord } from './model.ts';
 import type { EnvironmentStatusValue, OperationKindValue } from './vocabulary.ts';
 
-/** Statuses in which an operation is running: no other mutating request is accepted. */
+/**
+ * Statuses in which an operation holds the environment (running, or awaiting its approval):
+ * no other mutating request is accepted.
+ */
 export const IN_PROGRESS_STATUSES: readonly EnvironmentStatusValue[] = [
+  'awaiting_approval',
   'provisioning',
   'updating',
   'stopping',

@@ -5,6 +5,8 @@
  */
 import type { ResolvedParameters } from './parameters.ts';
 import type {
+  ApprovableOperationKindValue,
+  ApprovalStatusValue,
   AuditOutcomeValue,
   BatchStatusValue,
   DeploymentStatusValue,
@@ -15,6 +17,7 @@ import type {
   OnFailureValue,
   OperationKindValue,
   OperationStatusValue,
+  PlannedStackChangeValue,
   RoleValue,
   ServiceAccountRoleValue,
   StackStatusValue,
@@ -33,6 +36,8 @@ export interface ProjectRecord {
   name: string;
   description: string | null;
   owner_id: string;
+  /** Who approves what on the project's protected environments (none set: the defaults). */
+  approval_policy?: ApprovalPolicy | null;
   /** Environments not yet destroyed; a project can only be deleted at 0. */
   live_environments: number;
   version: number;
@@ -76,6 +81,8 @@ export interface EnvironmentRecord {
   estimated_monthly_cost_usd: number;
   /** What a failed provision does: `rollback` (default) or `keep`. */
   on_failure: OnFailureValue;
+  /** Operations the project's approval policy names wait for an approver (never ephemeral). */
+  protected?: boolean;
   /** The application version the last successful deployment left running (none yet: null). */
   current_version?: string | null;
   /** The deployment rolling out now; operations wait for it (409 `DEPLOYMENT_IN_PROGRESS`). */
@@ -166,6 +173,59 @@ export interface OperationRecord {
   requested_by: string;
   /** Why it runs, when not on a user's request (e.g. `ttl_expired`). */
   reason: string | null;
+  /** Present when the operation needed an approval (a protected environment). */
+  approval?: ApprovalRecord | null;
+  /** What the change would do, stored with an operation that waits for approval. */
+  plan?: StoredPlan | null;
+  /** Settings the operation applies once approved (they wait with it). */
+  pending_changes?: EnvironmentChanges | null;
+}
+
+/** Settings an operation (or a settings-only PATCH) changes on an environment. */
+export interface EnvironmentChanges {
+  parameters?: ResolvedParameters;
+  on_failure?: OnFailureValue;
+  /** A new expiry of an ephemeral environment (`id` keys the expiry index). */
+  expiry?: { id: string; ttl_hours: number | null; expires_at: string };
+  /** Scheduled drift checks on or off, and when the next is due (`id` keys the drift index). */
+  drift?: { id: string; check: DriftCheckSettings | null; next_at: string | null };
+  /** Protection on or off (off only through an approved operation). */
+  protected?: boolean;
+}
+
+/** A project's approval policy: which operation kinds of protected environments need approval, and who may give it. */
+export interface ApprovalPolicy {
+  operations: ApprovableOperationKindValue[];
+  /** User ids (Cognito `sub`, as `GET /me` shows) who may approve besides Administrators. */
+  approvers: string[];
+}
+
+/** The approval an operation waits for, or got. */
+export interface ApprovalRecord {
+  status: ApprovalStatusValue;
+  /** Why it needs one, e.g. "destroy of a protected environment". */
+  reason: string;
+  /** The environment's status before it waited (where a rejection leaves it). */
+  previous_status: EnvironmentStatusValue;
+  requested_at: string;
+  /** When the wait ends `expired` without an answer. */
+  expires_at: string;
+  answered_by: string | null;
+  answered_by_name: string | null;
+  comment: string | null;
+  answered_at: string | null;
+}
+
+/** The dry run of an operation, kept for its approvers. */
+export interface StoredPlan {
+  /** One line, e.g. "destroy 16 stacks in 5 layers". */
+  summary: string;
+  /** In walk order. */
+  stacks: { name: string; layer: number; change: PlannedStackChangeValue }[];
+  /** Parameters and settings the operation changes once approved. */
+  changes: { name: string; from: unknown; to: unknown }[];
+  monthly_cost_before_usd: number;
+  monthly_cost_after_usd: number;
 }
 
 /** One step of a rollout: a share of the instances gets the new version, then a health check. */

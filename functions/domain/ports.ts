@@ -9,14 +9,16 @@
  * to decide.
  */
 
-import type { EventFilter, LifecycleEvent, MetricDeltas } from './lifecycle-events.ts';
+import type { EndedOperationStatus, EventFilter, LifecycleEvent, MetricDeltas } from './lifecycle-events.ts';
 import type {
+  ApprovalPolicy,
+  ApprovalRecord,
   AuditFilter,
   AuditRecord,
   DeploymentBatch,
   DeploymentRecord,
   DriftChange,
-  DriftCheckSettings,
+  EnvironmentChanges,
   EnvironmentRecord,
   LogFilter,
   LogRecord,
@@ -29,16 +31,15 @@ import type {
   SimulatedResource,
   StackRecord,
 } from './model.ts';
-import type { ResolvedParameters } from './parameters.ts';
 import type { IdentifiedLog } from './run-events.ts';
 import type {
   EnvironmentStatusValue,
   EnvironmentTypeValue,
-  OnFailureValue,
   OperationKindValue,
   ServiceAccountRoleValue,
   StackStatusValue,
 } from './vocabulary.ts';
+import type { OperationRef } from './workflow/contracts.ts';
 
 /** A project's service accounts (their records; the identities are {@link ServiceAccountIdentities}). */
 export interface ServiceAccountStore {
@@ -84,16 +85,20 @@ export interface ProjectStore {
    * Applies the change if the stored version is still `project.version`.
    * @throws PreconditionFailedError when the version moved on; ConflictError `DUPLICATE_NAME`.
    */
-  update(
-    project: ProjectRecord,
-    changes: { name?: string; description?: string | null },
-  ): Promise<ProjectRecord>;
+  update(project: ProjectRecord, changes: ProjectChanges): Promise<ProjectRecord>;
   /**
    * Deletes the project (and its name lock) if it has no live environment and is still at
    * `project.version`. @throws ConflictError `CONCURRENT_MODIFICATION` otherwise: whether it
    * is gone, still has environments or just changed is for the caller to find out.
    */
   delete(project: ProjectRecord): Promise<void>;
+}
+
+/** What `PATCH /projects/{id}` changes (the approval policy: Administrators only; null: the defaults). */
+export interface ProjectChanges {
+  name?: string;
+  description?: string | null;
+  approval_policy?: ApprovalPolicy | null;
 }
 
 export type EnvironmentListScope =
@@ -107,14 +112,8 @@ export interface EnvironmentFilter {
 }
 
 /** Settings an operation (or a settings-only PATCH) changes on the environment. */
-export interface EnvironmentChanges {
-  parameters?: ResolvedParameters;
-  on_failure?: OnFailureValue;
-  /** A new expiry of an ephemeral environment (`id` keys the expiry index). */
-  expiry?: { id: string; ttl_hours: number | null; expires_at: string };
-  /** Scheduled drift checks on or off, and when the next is due (`id` keys the drift index). */
-  drift?: { id: string; check: DriftCheckSettings | null; next_at: string | null };
-}
+/** Settings an operation changes on an environment (a record of the model; here for the stores' callers). */
+export type { EnvironmentChanges };
 
 /**
  * Environments. An environment's status changes only with the operation that holds it:
@@ -151,6 +150,20 @@ export interface EnvironmentStore {
    * (which one is for the caller to find out).
    */
   beginOperation(
+    environment: EnvironmentRecord,
+    operation: OperationRecord,
+    status: EnvironmentStatusValue,
+    scope: StackRecord[],
+    eventsOf: (after: EnvironmentRecord) => readonly LifecycleEvent[],
+    changes?: EnvironmentChanges,
+  ): Promise<EnvironmentRecord>;
+  /**
+   * An approved operation goes on: the environment leaves `awaiting_approval` for `status`
+   * with the operation's pending `changes`, and the operation (still waiting, as read) becomes
+   * running with its approval and the view of `scope`, with the events, in one transaction.
+   * @throws ConflictError `ILLEGAL_STATE` when it no longer waits (answered, expired, cancelled).
+   */
+  approveOperation(
     environment: EnvironmentRecord,
     operation: OperationRecord,
     status: EnvironmentStatusValue,
@@ -304,7 +317,9 @@ export interface StoredOperationView {
 
 /** How an operation ends, and what it does to its environment. */
 export interface OperationOutcome {
-  operationStatus: 'succeeded' | 'failed' | 'cancelled';
+  operationStatus: EndedOperationStatus;
+  /** The approval's end, for an operation that waited for one (rejected, expired, cancelled). */
+  approval?: ApprovalRecord;
   /** What happened beyond the status, e.g. `rolled_back`. */
   outcome?: string | null;
   /** Each stack's status at the end, kept on the operation. */
@@ -330,7 +345,16 @@ export interface OperationOutcome {
 /** Starts the workflow of an operation. Idempotent per operation id. */
 export interface WorkflowStarter {
   /** Upward walks (provision, update, start) and downward walks (destroy, stop) run on different state machines. */
-  start(kind: OperationKindValue, ref: { environment_id: string; operation_id: string }): Promise<void>;
+  start(kind: OperationKindValue, ref: OperationRef): Promise<void>;
+}
+
+/**
+ * Answers a workflow task that waits for a callback (the approval's): true when the task took
+ * the answer, false when it no longer waits (timed out, its execution ended, a stale token).
+ */
+export interface TaskResponder {
+  succeed(token: string, output: Record<string, unknown>): Promise<boolean>;
+  fail(token: string, error: string, cause: string): Promise<boolean>;
 }
 
 /**
@@ -339,6 +363,13 @@ export interface WorkflowStarter {
  */
 export interface OperationStore {
   get(id: string): Promise<OperationRecord | null>;
+  /**
+   * Keeps the token of the workflow's task that waits for the approval (a newer attempt's
+   * replaces it); false when the operation no longer waits.
+   */
+  saveApprovalToken(operationId: string, token: string): Promise<boolean>;
+  /** The waiting task's token, once the workflow has reached it. */
+  approvalTokenOf(operationId: string): Promise<string | null>;
   /**
    * An operation and, in the same read, the view it keeps (see `StoredOperationView`);
    * `view` is null for an operation recorded before operations kept one.

@@ -25,6 +25,7 @@ export const ENVIRONMENT_STATUSES = [
   'destroying',
   'destroyed',
   'failed',
+  'awaiting_approval',
 ] as const;
 export type EnvironmentStatusValue = (typeof ENVIRONMENT_STATUSES)[number];
 
@@ -56,8 +57,40 @@ export type StackStatusValue = (typeof STACK_STATUSES)[number];
 export const OPERATION_KINDS = ['provision', 'update', 'stop', 'start', 'destroy', 'delete_stacks'] as const;
 export type OperationKindValue = (typeof OPERATION_KINDS)[number];
 
-export const OPERATION_STATUSES = ['running', 'succeeded', 'failed', 'cancelled'] as const;
+/**
+ * `awaiting_approval`: a protected environment's operation waits for an approver before it
+ * changes anything; `rejected` and `expired` (no answer in time) end it with nothing changed.
+ */
+export const OPERATION_STATUSES = [
+  'running',
+  'succeeded',
+  'failed',
+  'cancelled',
+  'awaiting_approval',
+  'rejected',
+  'expired',
+] as const;
 export type OperationStatusValue = (typeof OPERATION_STATUSES)[number];
+
+/**
+ * The operation kinds a project's approval policy may name (a provision has nothing to protect
+ * yet); `APPROVAL_DEFAULT_KINDS` apply when a project sets no list of its own.
+ */
+export const APPROVABLE_OPERATION_KINDS = ['update', 'stop', 'start', 'destroy', 'delete_stacks'] as const;
+export type ApprovableOperationKindValue = (typeof APPROVABLE_OPERATION_KINDS)[number];
+export const APPROVAL_DEFAULT_KINDS: readonly ApprovableOperationKindValue[] = [
+  'destroy',
+  'update',
+  'delete_stacks',
+];
+
+/** What an operation waiting for approval will do to each stack it walks (its stored plan). */
+export const PLANNED_STACK_CHANGES = ['replace', 'delete', 'stop', 'start'] as const;
+export type PlannedStackChangeValue = (typeof PLANNED_STACK_CHANGES)[number];
+
+/** Where an operation's approval stands. */
+export const APPROVAL_STATUSES = ['pending', 'approved', 'rejected', 'expired', 'cancelled'] as const;
+export type ApprovalStatusValue = (typeof APPROVAL_STATUSES)[number];
 
 /** What a plan (`?dry_run=true`) is of. */
 export const PLAN_ACTIONS = ['create', 'update', 'delete'] as const;
@@ -120,10 +153,14 @@ export const EVENT_TYPES = [
   'environment.destroying',
   'environment.destroyed',
   'environment.failed',
+  'environment.awaiting_approval',
   'environment.expiring',
   'environment.drift_detected',
   'operation.started',
   'operation.finished',
+  'operation.awaiting_approval',
+  'operation.approved',
+  'operation.rejected',
   'deployment.started',
   'deployment.succeeded',
   'deployment.failed',

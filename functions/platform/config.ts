@@ -107,6 +107,15 @@ export const simulationConfig = memo(() =>
       MAX_TTL_HOURS: z._default(z.coerce.number().check(z.int(), z.gte(1)), 720),
       /** How long before expiry the sweeper emits `environment.expiring` (0: no warning). */
       EXPIRY_WARNING_MINUTES: z._default(z.coerce.number().check(z.int(), z.gte(0), z.lte(10_080)), 30),
+      /**
+       * How long an operation of a protected environment waits for an approval before it ends
+       * `expired` (the workflow's `TimeoutSecondsPath`): 7 days by default; Step Functions
+       * allows a standard execution a year.
+       */
+      APPROVAL_TIMEOUT_SECONDS: z._default(
+        z.coerce.number().check(z.int(), z.gte(1), z.lte(31_536_000)),
+        604_800,
+      ),
     }),
     'simulation',
   ),

@@ -11,6 +11,8 @@
  * "plan-operation", "input.$": "$"}`.
  */
 export const STEPS = [
+  'await-approval',
+  'expire-approval',
   'plan-operation',
   'start-layer',
   'start-stack',
@@ -31,6 +33,8 @@ export type StepName = (typeof STEPS)[number];
 
 /** The steps of an environment operation's walk. */
 export const OPERATION_STEPS = [
+  'await-approval',
+  'expire-approval',
   'plan-operation',
   'start-layer',
   'start-stack',

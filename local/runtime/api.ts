@@ -40,6 +40,11 @@ export interface LocalOptions {
    */
   sweepIntervalMs?: number;
   waitOverrideMs?: number;
+  /**
+   * How long an operation waits for an approval (APPROVAL_TIMEOUT_SECONDS for the handlers).
+   * Default: the variable if set, else 7 days.
+   */
+  approvalTimeoutSeconds?: number;
   /** Told every answer of the gateway (see `GatewayOptions.onExchange`). */
   onExchange?: GatewayOptions['onExchange'];
 }

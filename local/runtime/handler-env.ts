@@ -29,6 +29,8 @@ export interface HandlerEnvironmentInput {
   eventBridge: LocalEventBridge;
   /** The web console's built files (default {@link CONSOLE_DIST_DIR}). */
   consoleAssetsDir?: string;
+  /** APPROVAL_TIMEOUT_SECONDS (default: the variable if set, else the config's 7 days). */
+  approvalTimeoutSeconds?: number;
 }
 
 /**
@@ -67,6 +69,9 @@ export function handlerEnvironment(input: HandlerEnvironmentInput): Record<strin
     // Many invocations at a time in this one process, each in its own scope (lambda-context.ts).
     AWS_LAMBDA_MAX_CONCURRENCY: LOCAL_MAX_CONCURRENCY,
   };
+  if (input.approvalTimeoutSeconds !== undefined) {
+    env.APPROVAL_TIMEOUT_SECONDS = String(input.approvalTimeoutSeconds);
+  }
   for (const machine of STATE_MACHINES) {
     const arn = stepFunctions.stateMachineArns[machine.name];
     if (arn) env[machine.arnVariable] = arn;

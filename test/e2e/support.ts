@@ -182,7 +182,8 @@ export function forgeToken(claims: Record<string, unknown>): string {
 export type SeedGroup = SeedUser['group'];
 
 /** What a test file needs from local mode before its first test. */
-export interface LocalModeOptions extends Pick<LocalOptions, 'waitOverrideMs' | 'sweepIntervalMs'> {
+export interface LocalModeOptions
+  extends Pick<LocalOptions, 'waitOverrideMs' | 'sweepIntervalMs' | 'approvalTimeoutSeconds'> {
   /** Seeded users to log in before the tests, so that `as(group)` can call as them. */
   users?: readonly SeedGroup[];
   /** A project the Developers user creates (`projectId`); it is logged in for it. */
@@ -251,6 +252,9 @@ export function useLocalMode(options: LocalModeOptions = {}): LocalMode {
       onExchange: contract.observe,
       ...(options.waitOverrideMs === undefined ? {} : { waitOverrideMs: options.waitOverrideMs }),
       ...(options.sweepIntervalMs === undefined ? {} : { sweepIntervalMs: options.sweepIntervalMs }),
+      ...(options.approvalTimeoutSeconds === undefined
+        ? {}
+        : { approvalTimeoutSeconds: options.approvalTimeoutSeconds }),
     });
     await contract.load(runtime.baseUrl);
     const groups = new Set<SeedGroup>(options.users);

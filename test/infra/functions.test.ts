@@ -82,6 +82,7 @@ function expectedNeeds(group: string): RouteNeeds {
     startsWorkflows: [...new Set(needs.flatMap((n) => n.startsWorkflows ?? []))],
     cognito: needs.some((n) => n.cognito),
     cognitoAdmin: needs.some((n) => n.cognitoAdmin),
+    answersWorkflowTasks: needs.some((n) => n.answersWorkflowTasks),
     consoleAssets: needs.some((n) => n.consoleAssets),
   };
 }
@@ -248,14 +249,17 @@ describe.each(API_GROUPS.map((group) => [group]))('route group %s', (group) => {
     const fn = groupFunction(group);
     const statements = synth
       .statementsOfRole(roleIdOf(fn))
-      .filter((s) => actionsOf([s]).some((a) => a.startsWith('states:')));
+      .filter((s) => actionsOf([s]).includes('states:StartExecution'));
     const starts = needs.startsWorkflows ?? [];
     if (starts.length === 0) {
       expect(statements).toEqual([]);
       for (const name of ARN_VARIABLES) expect(environmentOf(fn)).not.toHaveProperty(name);
       return;
     }
-    expect(actionsOf(statements)).toEqual(['states:StartExecution']);
+    // (CDK merges the task-response grant on the same machines into the statement.)
+    expect(actionsOf(statements).filter((a) => !a.startsWith('states:SendTask'))).toEqual([
+      'states:StartExecution',
+    ]);
     const granted = new Set(statements.flatMap((s) => [...referencedIds(s.Resource)]));
     expect(granted).toEqual(new Set(starts.map(stateMachineId)));
     // Each ARN variable points at its own machine; operation routes get both operation
@@ -271,6 +275,24 @@ describe.each(API_GROUPS.map((group) => [group]))('route group %s', (group) => {
       if (expected.includes(definition)) expect(referencedId(value)).toBe(stateMachineId(definition.name));
       else expect(value).toBeUndefined();
     }
+  });
+
+  it('answers the operation workflows’ waiting tasks (grantTaskResponse) only if its routes say so', () => {
+    const fn = groupFunction(group);
+    const statements = synth
+      .statementsOfRole(roleIdOf(fn))
+      .filter((s) => actionsOf([s]).some((a) => a.startsWith('states:SendTask')));
+    if (!needs.answersWorkflowTasks) {
+      expect(statements).toEqual([]);
+      return;
+    }
+    expect(actionsOf(statements).filter((a) => a.startsWith('states:SendTask'))).toEqual([
+      'states:SendTaskFailure',
+      'states:SendTaskHeartbeat',
+      'states:SendTaskSuccess',
+    ]);
+    const granted = new Set(statements.flatMap((s) => [...referencedIds(s.Resource)]));
+    expect(granted).toEqual(new Set(OPERATION_STATE_MACHINES.map((m) => stateMachineId(m.name))));
   });
 
   it('gets the user pool ids only if it talks to Cognito, and Cognito IAM only for admin calls', () => {
@@ -307,7 +329,7 @@ describe.each(API_GROUPS.map((group) => [group]))('route group %s', (group) => {
     const services = new Set(actionsOf(synth.statementsOfRole(roleIdOf(fn))).map((a) => a.split(':')[0]));
     const allowed = new Set(['xray', 'logs']);
     if (needs.table) allowed.add('dynamodb');
-    if ((needs.startsWorkflows ?? []).length > 0) allowed.add('states');
+    if ((needs.startsWorkflows ?? []).length > 0 || needs.answersWorkflowTasks) allowed.add('states');
     if (needs.cognitoAdmin) allowed.add('cognito-idp');
     expect([...services].filter((s) => !allowed.has(s ?? ''))).toEqual([]);
   });

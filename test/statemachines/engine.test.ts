@@ -49,6 +49,7 @@ const settings = (): EnvironmentSettings => ({
   defaultAccountId: String(accountSeq++),
   defaultTtlHours: 24,
   maxTtlHours: 720,
+  approvalTimeoutSeconds: 604_800,
 });
 
 beforeAll(async () => {
@@ -289,7 +290,7 @@ describe('cancel', () => {
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
       // Act
-      const view = await cancelOperation(deps.environmentDeps, owner, created.operation.id);
+      const view = await cancelOperation(deps.approvalDeps, owner, created.operation.id);
       expect(view.operation.cancel_requested).toBe(true);
       const { env, stack } = await finished(slow, created);
       // Assert
@@ -310,7 +311,7 @@ describe('cancel', () => {
         });
       }
       // A finished operation cannot be cancelled again.
-      await expect(cancelOperation(deps.environmentDeps, owner, created.operation.id)).rejects.toThrow(
+      await expect(cancelOperation(deps.approvalDeps, owner, created.operation.id)).rejects.toThrow(
         ConflictError,
       );
     } finally {
@@ -602,7 +603,7 @@ describe('edge cases', () => {
         if (env.progress.layer >= 3) break;
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
-      await cancelOperation(deps.environmentDeps, owner, destroy.operation.id);
+      await cancelOperation(deps.approvalDeps, owner, destroy.operation.id);
       const after = await finished(slow, destroy);
       expect(after.env.status).toBe('destroyed');
       expect((await operation(destroy.operation.id)).status).toBe('succeeded');

@@ -25,6 +25,7 @@ const settings: EnvironmentSettings = {
   defaultAccountId: '222222222222',
   defaultTtlHours: 24,
   maxTtlHours: 720,
+  approvalTimeoutSeconds: 604_800,
 };
 
 beforeAll(async () => {

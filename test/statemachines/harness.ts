@@ -113,6 +113,7 @@ export async function startHarness(
     defaultAccountId: String(accounts++),
     defaultTtlHours: 24,
     maxTtlHours: 720,
+    approvalTimeoutSeconds: 604_800,
   });
   const provisioned: Harness['provisioned'] = async (owner, input = {}) => {
     const created = await createEnvironment(

@@ -44,6 +44,7 @@ const settings = (): EnvironmentSettings => ({
   defaultAccountId: String(accountSeq++),
   defaultTtlHours: 24,
   maxTtlHours: 720,
+  approvalTimeoutSeconds: 604_800,
 });
 
 let harness: Harness;

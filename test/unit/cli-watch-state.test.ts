@@ -25,6 +25,8 @@ const operation = (kind: Operation['kind'] = 'provision'): Operation => ({
   error: null,
   requested_by: 'u',
   reason: null,
+  approval: null,
+  plan: null,
 });
 
 const line = (at: string, stack: string | null, message: string) => ({

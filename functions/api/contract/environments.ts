@@ -48,6 +48,8 @@ export const Environment = define(() =>
       next_drift_check_at: z.nullable(Timestamp),
       estimated_monthly_cost_usd: z.number(),
       on_failure: OnFailure,
+      /** Operations its project's approval policy names wait for an approver (docs/decisions.md §43). */
+      protected: z.boolean(),
       error: z.nullable(z.string()),
       version: z.number().check(z.int()),
       owner_id: z.string(),

@@ -3,7 +3,14 @@
  * the log events of operations and deployments.
  */
 import { DeploymentId, EnvironmentId, OperationId, StackName } from '../../domain/names.ts';
-import { LOG_LEVELS, OPERATION_KINDS, OPERATION_STATUSES } from '../../domain/vocabulary.ts';
+import {
+  APPROVAL_STATUSES,
+  ENVIRONMENT_STATUSES,
+  LOG_LEVELS,
+  OPERATION_KINDS,
+  OPERATION_STATUSES,
+  PLANNED_STACK_CHANGES,
+} from '../../domain/vocabulary.ts';
 import * as z from '../../platform/zod.ts';
 import { PageQuery, page, Timestamp } from './common.ts';
 import { StackStatus } from './stacks.ts';
@@ -23,6 +30,8 @@ export const OperationKind = define(() => z.enum(OPERATION_KINDS));
 
 export const OperationStatus = define(() => z.enum(OPERATION_STATUSES));
 
+const EnvironmentStatus = define(() => z.enum(ENVIRONMENT_STATUSES));
+
 export const Progress = define(() =>
   z.withMeta(
     z.object({
@@ -32,6 +41,49 @@ export const Progress = define(() =>
       stacks: z.number().check(z.int()),
     }),
     { id: 'Progress' },
+  ),
+);
+
+/** Where an operation's approval stands, who answered and why (a protected environment's operation). */
+export const Approval = define(() =>
+  z.withMeta(
+    z.object({
+      status: z.enum(APPROVAL_STATUSES),
+      /** Why it needs one, e.g. "destroy of a protected environment". */
+      reason: z.string(),
+      /** The environment's status before it waited: where a rejection, an expiry or a cancel leaves it. */
+      previous_status: EnvironmentStatus,
+      requested_at: Timestamp,
+      /** Without an answer by then, the operation ends `expired`. */
+      expires_at: Timestamp,
+      answered_by: z.nullable(z.string()),
+      answered_by_name: z.nullable(z.string()),
+      comment: z.nullable(z.string()),
+      answered_at: z.nullable(Timestamp),
+    }),
+    { id: 'Approval' },
+  ),
+);
+
+/** What an operation that waits for approval will do: what its approvers approve. */
+export const StoredPlan = define(() =>
+  z.withMeta(
+    z.object({
+      summary: z.string(),
+      /** In walk order. */
+      stacks: z.array(
+        z.object({
+          name: z.string(),
+          layer: z.number().check(z.int()),
+          change: z.enum(PLANNED_STACK_CHANGES),
+        }),
+      ),
+      /** Parameters and settings it changes once approved. */
+      changes: z.array(z.object({ name: z.string(), from: z.unknown(), to: z.unknown() })),
+      monthly_cost_before_usd: z.number(),
+      monthly_cost_after_usd: z.number(),
+    }),
+    { id: 'OperationPlan' },
   ),
 );
 
@@ -60,6 +112,10 @@ export const Operation = define(() =>
       requested_by: z.string(),
       /** Why it runs when nobody asked (e.g. `ttl_expired`). */
       reason: z.nullable(z.string()),
+      /** Set when the operation needed an approval (an operation of a protected environment). */
+      approval: z.nullable(Approval),
+      /** What it will do, kept for its approvers (an operation that needed an approval). */
+      plan: z.nullable(StoredPlan),
     }),
     { id: 'Operation' },
   ),

@@ -1,4 +1,5 @@
 /** The contract of the `projects` routes: a project as answered, a page of them, its path. */
+import { ApprovalPolicyInput } from '../../domain/inputs.ts';
 import { ProjectId } from '../../domain/names.ts';
 import * as z from '../../platform/zod.ts';
 import { page, Timestamp } from './common.ts';
@@ -20,6 +21,8 @@ export const Project = define(() =>
       name: z.string(),
       description: z.nullable(z.string()),
       owner_id: z.string(),
+      /** Who approves what on the project's protected environments; null: the defaults (destroy, update, delete_stacks; Administrators). */
+      approval_policy: z.nullable(ApprovalPolicyInput),
       live_environments: z.number().check(z.int()),
       version: z.number().check(z.int()),
       created_at: Timestamp,

@@ -46,6 +46,7 @@ export const TAGS: Record<string, string> = {
   validation: 'Checks of manifests, dependency graphs and AWS accounts, creating nothing',
   events: 'Lifecycle events and platform metrics',
   audit: 'Who did what, when, and how it ended (Administrators)',
+  approvals: 'Approvals of operations on protected environments: what waits for you, approve, reject',
 };
 
 /**

@@ -33,11 +33,11 @@ export const operationsRoutes = routeGroup('operations', {
     operationId: 'cancelOperation',
     method: 'POST',
     path: '/operations/{op_id}/cancel',
-    needs: { table: 'readwrite' },
+    needs: { table: 'readwrite', answersWorkflowTasks: true },
     access: 'write',
     idempotent: true,
     summary:
-      'Cancel a running operation: in-flight stacks finish, nothing new starts; a provision then rolls back',
+      'Cancel a running operation: in-flight stacks finish, nothing new starts; a provision then rolls back. One awaiting approval ends at once, nothing changed',
     tag: 'operations',
     request: { params: OperationPath },
     success: { status: 202, description: 'Cancellation requested', schema: Operation },

@@ -13,11 +13,12 @@ import {
   type ResourceRef,
   seesEverything,
 } from '../access.ts';
+import { approvalReason, assertProtectable, pendingApproval, policyOf, storedPlanOf } from '../approvals.ts';
 import { ConflictError, NotFoundError, ServiceUnavailableError, ValidationError } from '../errors.ts';
 import { newId, nowIso } from '../ids.ts';
 import type { CreateEnvironmentInput } from '../inputs.ts';
 import { assertSettled, newOperation, sortStacks } from '../lifecycle.ts';
-import { operationBeganEvents, operationEndedEvents } from '../lifecycle-events.ts';
+import { awaitingApprovalEvents, operationBeganEvents, operationEndedEvents } from '../lifecycle-events.ts';
 import type { EnvironmentRecord, OperationRecord, Page, PageRequest, StackRecord } from '../model.ts';
 import { resolveParameters } from '../parameters.ts';
 import type {
@@ -35,7 +36,8 @@ import type {
 import { estimateStackMonthlyCost, getTemplate } from '../templates.ts';
 import { QUOTA_LIMITS } from '../validation/validate-aws.ts';
 import type { OperationKindValue } from '../vocabulary.ts';
-import { notStartedStacks } from '../workflow/planning.ts';
+import type { PlannedLayer } from '../workflow/contracts.ts';
+import { notStartedStacks, planLayers } from '../workflow/planning.ts';
 import { getModifiableProject, getVisibleProject } from './projects.ts';
 
 export interface EnvironmentSettings {
@@ -43,6 +45,8 @@ export interface EnvironmentSettings {
   defaultAccountId: string;
   defaultTtlHours: number;
   maxTtlHours: number;
+  /** How long an operation waits for an approval before it ends `expired`. */
+  approvalTimeoutSeconds: number;
 }
 
 /**
@@ -97,6 +101,7 @@ export async function createEnvironment(
     throw new ValidationError([{ field: 'template', message: `unknown template '${input.template}'` }]);
   }
   const ttlHours = resolveTtl(input, settings);
+  assertProtectable(input.type, input.protected);
   const parameters = resolveParameters(input.parameters, {
     environmentName: input.name,
     projectName: project.name,
@@ -127,6 +132,7 @@ export async function createEnvironment(
     base_url: null,
     current_operation_id: operation.id,
     on_failure: input.on_failure,
+    protected: input.protected ?? false,
     drift_check: input.drift_check ?? null,
     next_drift_check_at: input.drift_check
       ? new Date(Date.parse(at) + input.drift_check.interval_hours * 3_600_000).toISOString()
@@ -185,7 +191,12 @@ export async function startOrSettle(
   stacks: StackRecord[] = [],
 ): Promise<void> {
   try {
-    await deps.workflows.start(kind, { environment_id: environment.id, operation_id: operation.id });
+    await deps.workflows.start(kind, {
+      environment_id: environment.id,
+      operation_id: operation.id,
+      // An operation that waits for an approval first: the workflow's wait ends when it expires.
+      ...(operation.approval ? { approval_timeout_seconds: deps.settings.approvalTimeoutSeconds } : {}),
+    });
   } catch (cause) {
     const outcome = {
       operationStatus: 'failed',
@@ -214,6 +225,55 @@ export async function startOrSettle(
 /** What the access rules need to know of an environment (or of a record that copies its owner and project). */
 export function environmentRef(environment: { owner_id: string; project_id: string }): ResourceRef {
   return { ownerId: environment.owner_id, projectId: environment.project_id };
+}
+
+/**
+ * Why an operation of this environment must first wait for an approval, or null: only a
+ * protected environment's operations wait, as its project's policy says (approvals.ts). The
+ * TTL sweeper's destroy never waits: an ephemeral environment cannot be protected.
+ */
+export async function approvalNeeded(
+  deps: Pick<EnvironmentDeps, 'projects'>,
+  current: EnvironmentRecord,
+  kind: OperationKindValue,
+  changes: EnvironmentChanges | undefined,
+): Promise<string | null> {
+  if (!current.protected) return null;
+  const project = await deps.projects.get(current.project_id);
+  return approvalReason(current, policyOf(project), kind, changes);
+}
+
+/**
+ * Records an operation that waits for an approval: the environment moves to
+ * `awaiting_approval` (the lock other operations meet) and nothing else changes; the
+ * operation keeps its plan and the settings it will apply; its workflow starts and waits
+ * (docs/decisions.md §43).
+ */
+export async function holdForApproval(
+  deps: EnvironmentDeps,
+  current: EnvironmentRecord,
+  draft: OperationRecord,
+  stacks: StackRecord[],
+  layers: PlannedLayer[],
+  reason: string,
+  changes?: EnvironmentChanges,
+): Promise<AcceptedChange> {
+  const operation: OperationRecord = {
+    ...draft,
+    status: 'awaiting_approval',
+    approval: pendingApproval(reason, current.status, draft.started_at, deps.settings.approvalTimeoutSeconds),
+    plan: storedPlanOf(current, stacks, draft, layers, changes),
+    pending_changes: changes ?? null,
+  };
+  const environment = await deps.environments
+    .beginOperation(current, operation, 'awaiting_approval', [], (after) =>
+      awaitingApprovalEvents(after, current.status, operation),
+    )
+    .catch((error: unknown) =>
+      explainLostRace(deps.environments, current.id, error, { deploymentsBlock: true }),
+    );
+  await startOrSettle(deps, operation.kind, environment, operation, current.status);
+  return { environment, operation };
 }
 
 export async function getVisibleEnvironment(
@@ -314,6 +374,8 @@ export async function destroyEnvironment(
     nowIso(),
     { reason: options.reason ?? null },
   );
+  const why = await approvalNeeded(deps, current, 'destroy', undefined);
+  if (why) return holdForApproval(deps, current, operation, stacks, planLayers(stacks, operation), why);
   // A destroy is about every stack (the scope of its view).
   const environment = await deps.environments
     .beginOperation(current, operation, 'destroying', stacks, (after) =>

@@ -17,6 +17,7 @@ import type {
   StackRecord,
 } from '../model.ts';
 import { inScope } from '../workflow/planning.ts';
+import { type ApprovalDeps, endWaiting } from './approvals.ts';
 import { type EnvironmentDeps, environmentRef, getVisibleEnvironment } from './environments.ts';
 
 type StackStatusValue = StackRecord['status'];
@@ -132,18 +133,24 @@ export async function listOperations(
 }
 
 /**
- * Asks a running operation to stop: stacks in flight finish, nothing new starts. Only a
+ * Asks a running operation to stop: stacks in flight finish, nothing new starts (one waiting
+ * for approval ends at once, `cancelled`). Only a
  * flag on the operation (`OperationStore.requestCancel`); the workflow honours it in
  * domain/workflow: `startLayer` (no new layer), `settleOperation` (the run ends `cancelled`,
  * a provision rolls back) and `reconcileExecution` (a stopped execution is `cancelled`).
  */
 export async function cancelOperation(
-  deps: OperationReadDeps,
+  deps: OperationReadDeps & Pick<ApprovalDeps, 'responder'>,
   principal: Principal,
   operationId: string,
 ): Promise<OperationView> {
   const { operation, environment } = await getVisibleOperation(deps, principal, operationId);
   assertMayModify(principal, environmentRef(environment), 'Operation', operationId);
+  if (operation.status === 'awaiting_approval' && operation.approval) {
+    // Nothing has changed yet: it ends at once, and its environment goes back to where it was.
+    const ended = await endWaiting(deps, environment, operation, 'cancelled', principal, null);
+    return view(ended.operation, ended.environment, await deps.stacks.list(environment.id));
+  }
   if (operation.status !== 'running') {
     throw new ConflictError(
       `Operation ${operationId} is ${operation.status}: only a running one can be cancelled`,

@@ -6,6 +6,7 @@
  */
 
 import { actorOf, assertMayModify, type Principal } from '../access.ts';
+import { assertProtectable } from '../approvals.ts';
 import { ConflictError, ValidationError } from '../errors.ts';
 import { dependantsOf } from '../graph.ts';
 import { nowIso } from '../ids.ts';
@@ -20,10 +21,12 @@ import type { OperationKindValue } from '../vocabulary.ts';
 import { inScope, planLayers } from '../workflow/planning.ts';
 import {
   type AcceptedChange,
+  approvalNeeded,
   type EnvironmentDeps,
   environmentRef,
   explainLostRace,
   getModifiableEnvironment,
+  holdForApproval,
   startOrSettle,
 } from './environments.ts';
 import { getVisibleOperation } from './operation-views.ts';
@@ -79,6 +82,8 @@ export async function begin(
       stacks: layers.reduce((n, l) => n + l.stacks.length, 0),
     },
   };
+  const why = await approvalNeeded(deps, current, kind, options.changes);
+  if (why) return holdForApproval(deps, current, operation, stacks, layers, why, options.changes);
   const environment = await deps.environments
     .beginOperation(
       current,
@@ -226,11 +231,15 @@ export async function updateEnvironment(
             ? new Date(now.getTime() + input.drift_check.interval_hours * 3_600_000).toISOString()
             : null,
         };
+  assertProtectable(current.type, input.protected);
   return applyParameters(deps, principal, current, {
     parameters,
     ...(input.on_failure ? { on_failure: input.on_failure } : {}),
     ...(expiry ? { expiry } : {}),
     ...(drift ? { drift } : {}),
+    ...(input.protected !== undefined && input.protected !== (current.protected ?? false)
+      ? { protected: input.protected }
+      : {}),
   });
 }
 
@@ -249,6 +258,12 @@ export async function applyParameters(
   const { parameters } = changes;
   const affected = affectedStacks(template, current.parameters, parameters).targets;
   const targets = withoutDeleted(affected, await deps.stacks.list(current.id));
+  if (changes.protected === false && current.protected) {
+    // Turning protection off is itself an operation, and it waits for an approval
+    // (approvals.ts); it walks the stacks whose inputs change with it, if any.
+    assertStatus(current, ['running'], 'turn off the protection of');
+    return begin(deps, current, 'update', principal, { targets, changes });
+  }
   if (targets.length === 0) {
     // Settings that change no stack (failure injection, on_failure) apply at once, also
     // to a failed environment, so it can be fixed before a retry.

@@ -12,11 +12,11 @@ import {
   type ResourceRef,
   seesEverything,
 } from '../access.ts';
-import { ConflictError, NotFoundError, PreconditionFailedError } from '../errors.ts';
+import { ConflictError, ForbiddenError, NotFoundError, PreconditionFailedError } from '../errors.ts';
 import { newId, nowIso } from '../ids.ts';
 import type { CreateProjectInput, UpdateProjectInput } from '../inputs.ts';
 import type { Page, PageRequest, ProjectRecord } from '../model.ts';
-import type { ProjectStore } from '../ports.ts';
+import type { ProjectChanges, ProjectStore } from '../ports.ts';
 
 /** What the project use cases work with. */
 export interface ProjectDeps {
@@ -111,9 +111,16 @@ export async function updateProject(
   const project = await getModifiableProject(deps, principal, projectId);
   assertNotServiceAccount(principal, 'change projects');
   assertVersionMatches(ifMatch, project);
-  const changes: { name?: string; description?: string | null } = {};
+  const changes: ProjectChanges = {};
   if (input.name !== undefined && input.name !== project.name) changes.name = input.name;
   if (input.description !== undefined) changes.description = input.description;
+  if (input.approval_policy !== undefined) {
+    // Who approves what is the platform's call: an owner could otherwise lift their own checks.
+    if (principal.role !== 'Administrators') {
+      throw new ForbiddenError('Only Administrators can change a project’s approval policy');
+    }
+    changes.approval_policy = input.approval_policy;
+  }
   return deps.projects.update(project, changes);
 }
 

@@ -20,6 +20,16 @@ import type { OperationKindValue } from '../vocabulary.ts';
 export interface OperationRef {
   environment_id: string;
   operation_id: string;
+  /**
+   * Set when the operation waits for an approval first: how long the workflow waits
+   * (`TimeoutSecondsPath` of its approval task) before the operation ends `expired`.
+   */
+  approval_timeout_seconds?: number;
+}
+
+/** Input of `await-approval`: the run's reference and the token of the task that waits. */
+export interface ApprovalWait extends OperationRef {
+  task_token: string;
 }
 export interface PlannedLayer {
   /** 1-based position in the walk (for a downward walk, 1 is the deepest layer). */

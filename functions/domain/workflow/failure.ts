@@ -3,6 +3,7 @@
  * `fail-operation`, the state machines' catch-all.
  */
 
+import { endUnapproved } from './approval.ts';
 import type { FailureInput } from './contracts.ts';
 import type { WorkflowDeps } from './run.ts';
 import { settleAbnormally } from './settle.ts';
@@ -42,6 +43,14 @@ export async function failOperation(deps: WorkflowDeps, input: FailureInput): Pr
     input.environment_id,
     input.operation_id,
   );
+  if (environment && operation?.status === 'awaiting_approval' && operation.approval) {
+    await endUnapproved(deps, environment, operation, {
+      status: 'failed',
+      approval: 'cancelled',
+      reason: `${failureReason(input.error)} while awaiting approval; nothing was changed`,
+    });
+    return { status: 'failed' };
+  }
   if (!environment || !operation || operation.status !== 'running') return { status: 'already-settled' };
   await settleAbnormally(deps, environment, operation, {
     status: 'failed',

@@ -3,6 +3,7 @@
  * (`functions/events/reconcile-execution.ts`, docs/decisions.md §16).
  */
 
+import { endUnapproved } from './approval.ts';
 import type { ExecutionStatusChange, OperationRef } from './contracts.ts';
 import { failureReason } from './failure.ts';
 import type { ReconcilerDeps } from './run.ts';
@@ -26,9 +27,21 @@ export async function reconcileExecution(
     // The execution name is the operation id; the input only adds the environment.
   }
   const operation = await deps.operations.get(ref.operation_id ?? change.name);
-  if (operation?.status !== 'running') return { status: 'already-settled' };
+  if (operation?.status !== 'running' && operation?.status !== 'awaiting_approval') {
+    return { status: 'already-settled' };
+  }
   const environment = await deps.environments.get(operation.environment_id);
   if (!environment) return { status: 'already-settled' };
+  if (operation.status === 'awaiting_approval' && operation.approval) {
+    // It never ran: it ends with its environment back where it was, nothing changed.
+    const aborted = change.status === 'ABORTED';
+    await endUnapproved(deps, environment, operation, {
+      status: aborted ? 'cancelled' : 'failed',
+      approval: 'cancelled',
+      reason: `${aborted ? 'The workflow was stopped' : 'The workflow ended'} while awaiting approval; nothing was changed`,
+    });
+    return { status: aborted ? 'cancelled' : 'failed' };
+  }
   // Cancel (3 of 3, see cancelOperation): a stopped execution whose cancel was requested ends `cancelled`.
   const cancelled = change.status === 'ABORTED' && operation.cancel_requested;
   const reason =

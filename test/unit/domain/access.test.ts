@@ -13,6 +13,7 @@ import {
   serviceAccountIdOf,
   serviceAccountUsername,
 } from '../../../functions/domain/access.ts';
+import { mayApprove } from '../../../functions/domain/approvals.ts';
 import { ForbiddenError, NotFoundError, UnauthorizedError } from '../../../functions/domain/errors.ts';
 
 describe('parseGroups', () => {
@@ -142,6 +143,16 @@ describe('service accounts', () => {
     ).not.toThrow();
     expect(actorOf(deployer)).toBe('sa-01jd8x3k5m7n9p1q3r5s7t9v1w@service-accounts.invalid');
     expect(actorOf(principalFromClaims({ sub: 'dev', email: 'd@example.com' }, 'Developers'))).toBe('dev');
+  });
+
+  it('never approves, even when a project names it as an approver', () => {
+    // Arrange
+    const policy = { operations: ['destroy' as const], approvers: [deployer.userId] };
+    // Assert
+    expect(mayApprove(deployer, policy)).toBe(false);
+    expect(
+      mayApprove(principalFromClaims({ sub: 'dev' }, 'Developers'), { ...policy, approvers: ['dev'] }),
+    ).toBe(true);
   });
 
   it('maps ids to usernames and back', () => {
