@@ -181,7 +181,7 @@ describe('envctl commands', () => {
     expect(noEmail).toMatchObject({
       code: 2,
       stdout: '',
-      stderr: 'envctl: --password-stdin needs --email\n',
+      stderr: 'envctl: --password-stdin needs --email or --service-account\n',
     });
 
     const nothing = await run(['login', '--email', 'developer@example.com', '--password-stdin']);
