@@ -1,7 +1,7 @@
 /**
  * Lifecycle events and notifications (issue 4, item 3): the EventBridge bus every
  * function publishes lifecycle events to, and an SNS topic fed by one rule on that bus
- * (failures and expiry warnings, the seeds' email notifications). An email address from
+ * (failures, expiry warnings and operations awaiting approval, the seeds' email notifications). An email address from
  * the `notificationEmail` context value is subscribed to the topic.
  *
  * The local stand-in (`local/eventbridge.ts`) applies the same rule from the same list
@@ -34,7 +34,7 @@ export interface NotificationsProps {
 export class Notifications extends Construct {
   /** Where lifecycle events go (`EVENT_BUS_NAME`). */
   readonly bus: EventBus;
-  /** Failures and expiry warnings, for email (or any other) subscribers. */
+  /** Failures, expiry warnings and approvals to give, for email (or any other) subscribers. */
   readonly topic: Topic;
   /** Bus → topic, for the notified event types. */
   readonly rule: Rule;
@@ -57,7 +57,7 @@ export class Notifications extends Construct {
     key.grant(new ServicePrincipal('events.amazonaws.com'), 'kms:Decrypt', 'kms:GenerateDataKey*');
 
     this.topic = new Topic(this, 'Topic', {
-      displayName: 'Cloud environments: failures and expiry warnings',
+      displayName: 'Cloud environments: failures, expiry warnings, approvals',
       masterKey: key,
       enforceSSL: true,
     });
@@ -72,7 +72,7 @@ export class Notifications extends Construct {
     });
     this.rule = new Rule(this, 'Rule', {
       eventBus: this.bus,
-      description: 'Failures and expiry warnings: notify subscribers',
+      description: 'Failures, expiry warnings and operations awaiting approval: notify subscribers',
       eventPattern: { source: [EVENT_SOURCE], detailType: NOTIFIED_EVENT_TYPES.map(detailTypeOf) },
     });
     this.rule.addTarget(

@@ -19,12 +19,20 @@ export async function session(command: Command): Promise<{ api: Api; g: Globals 
 
 /** An environment a change was accepted on (no operation when nothing had to change). */
 type Accepted = Pick<components['schemas']['Environment'], 'id' | 'name' | 'status'> & {
-  operation?: { id: string } | null;
+  operation?: { id: string; approval?: components['schemas']['Approval'] | null } | null;
 };
 
 /** Prints an accepted change; with `watch`, follows its operation to the end (exit 5 if it fails). */
 export async function accepted(api: Api, g: Globals, env: Accepted, watch: boolean): Promise<void> {
   const opId = env.operation?.id;
+  const approval = env.operation?.approval;
+  if (opId && approval?.status === 'pending') {
+    // A protected environment: nothing happens until someone else approves.
+    process.stderr.write(
+      `Operation ${opId} awaits approval (${approval.reason}) until ${approval.expires_at}: ` +
+        `an approver runs envctl ops approve ${opId}\n`,
+    );
+  }
   if (!watch || !opId) {
     print(g, env, () =>
       fields({ id: env.id, name: env.name, status: env.status, operation: opId ?? 'none' }),

@@ -3,6 +3,7 @@ import { type Command, Option } from 'commander';
 import { unwrap } from '../api/client.ts';
 import { environmentStatusValues, environmentTypeValues } from '../api/enums.ts';
 import type { components } from '../api/schema.ts';
+import { CliError, exitCodes } from '../errors.ts';
 import { fields, print, table } from '../output.ts';
 import { collect, limitOption, noteMore } from '../pages.ts';
 import { planText } from '../plan.ts';
@@ -21,6 +22,7 @@ interface CreateOptions {
   account?: string;
   region?: string;
   onFailure?: 'rollback' | 'keep';
+  protected?: boolean;
   param?: Record<string, unknown>;
   plan?: boolean;
   watch?: boolean;
@@ -39,6 +41,7 @@ export function envCommands(program: Command): void {
     .option('--account <id>', 'the 12-digit AWS account')
     .option('--region <region>', 'the AWS region')
     .addOption(new Option('--on-failure <mode>', 'rollback or keep').choices(['rollback', 'keep']))
+    .option('--protected', 'operations the project’s policy names wait for an approver (persistent only)')
     .option(
       '--param <key=value>',
       'a template parameter (repeatable; dotted keys nest; JSON values)',
@@ -58,6 +61,7 @@ export function envCommands(program: Command): void {
         region: options.region as components['schemas']['CreateEnvironmentRequest']['region'],
         on_failure: options.onFailure,
         parameters: options.param ?? {},
+        ...(options.protected ? { protected: true } : {}),
       };
       const answer = unwrap(
         await api.POST('/projects/{project_id}/environments', {
@@ -162,20 +166,31 @@ export function envCommands(program: Command): void {
 
   env
     .command('update <env>')
-    .description('Change template parameters')
+    .description('Change template parameters, or protection (turning it off waits for an approval)')
     .option(
       '--param <key=value>',
       'a template parameter (repeatable; dotted keys nest; JSON values)',
       collectParam,
     )
+    .option('--protect', 'protect the environment (at once)')
+    .option('--unprotect', 'turn protection off (an operation that waits for an approval)')
     .option('--plan', 'show the plan (a dry run) instead of updating')
     .option('--watch', 'follow the update live')
     .action(
       async (
         arg: string,
-        options: { param?: Record<string, unknown>; plan?: boolean; watch?: boolean },
+        options: {
+          param?: Record<string, unknown>;
+          protect?: boolean;
+          unprotect?: boolean;
+          plan?: boolean;
+          watch?: boolean;
+        },
         command: Command,
       ) => {
+        if (options.protect && options.unprotect) {
+          throw new CliError('give --protect or --unprotect, not both', exitCodes.usage);
+        }
         const { api, g } = await session(command);
         const env_id = await environmentId(api, arg);
         const current = unwrap(await api.GET('/environments/{env_id}', { params: { path: { env_id } } }));
@@ -186,7 +201,10 @@ export function envCommands(program: Command): void {
               query: options.plan ? { dry_run: 'true' as const } : {},
               header: { 'If-Match': `"${current.version}"` },
             },
-            body: { parameters: options.param ?? {} },
+            body: {
+              parameters: options.param ?? {},
+              ...(options.protect ? { protected: true } : options.unprotect ? { protected: false } : {}),
+            },
           }),
         );
         if (isPlan(answer)) return print(g, answer, () => planText(answer));

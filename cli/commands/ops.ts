@@ -62,6 +62,71 @@ export function opsCommands(program: Command): void {
     });
 
   ops
+    .command('approve <op>')
+    .description('Approve an operation awaiting approval (not your own): it runs')
+    .option('--comment <text>', 'why (kept with the approval and in the audit log)')
+    .option('--watch', 'follow the run live')
+    .action(async (op_id: string, options: { comment?: string; watch?: boolean }, command: Command) => {
+      const { api, g } = await session(command);
+      const answer = unwrap(
+        await api.POST('/operations/{op_id}/approve', {
+          params: { path: { op_id } },
+          body: options.comment === undefined ? {} : { comment: options.comment },
+        }),
+      );
+      await accepted(api, g, answer, Boolean(options.watch));
+    });
+
+  ops
+    .command('reject <op>')
+    .description('Reject an operation awaiting approval (not your own): it ends, nothing changes')
+    .option('--comment <text>', 'why (kept with the rejection and in the audit log)')
+    .action(async (op_id: string, options: { comment?: string }, command: Command) => {
+      const { api, g } = await session(command);
+      const answer = unwrap(
+        await api.POST('/operations/{op_id}/reject', {
+          params: { path: { op_id } },
+          body: options.comment === undefined ? {} : { comment: options.comment },
+        }),
+      );
+      const op = answer.operation;
+      print(g, answer, () =>
+        fields({
+          id: op.id,
+          status: op.status,
+          environment: `${answer.name} (${answer.status})`,
+          error: op.error ?? '',
+        }),
+      );
+    });
+
+  program
+    .command('approvals')
+    .description('Operations awaiting an approval you may give, newest first')
+    .addOption(limitOption())
+    .action(async (options: { limit: number }, command: Command) => {
+      const { api, g } = await session(command);
+      const { items, more } = await collect(
+        async (query) => unwrap(await api.GET('/approvals', { params: { query } })),
+        options.limit,
+      );
+      print(g, items, () =>
+        table(
+          ['OPERATION', 'ENVIRONMENT', 'KIND', 'REQUESTED BY', 'PLAN', 'EXPIRES'],
+          items.map(({ operation: o, environment: e }) => [
+            o.id,
+            e.name,
+            o.kind,
+            o.requested_by,
+            o.plan?.summary ?? '',
+            o.approval?.expires_at ?? '',
+          ]),
+        ),
+      );
+      noteMore('approvals', options.limit, more);
+    });
+
+  ops
     .command('retry <op>')
     .description('Retry a failed operation')
     .option('--watch', 'follow the retry live')

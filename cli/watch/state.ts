@@ -46,12 +46,16 @@ export interface DeploymentState {
 
 export type RunState = OperationState | DeploymentState;
 
-const FINAL_OPERATION = new Set(['succeeded', 'failed', 'cancelled']);
+// A run waiting for its approval is not over: rejected and expired ones are.
+const FINAL_OPERATION = new Set(['succeeded', 'failed', 'cancelled', 'rejected', 'expired']);
 export const FINAL_DEPLOYMENT = new Set(['succeeded', 'failed', 'rolled_back', 'cancelled']);
 
 export function operationState(op: Operation): OperationState {
   const ended = FINAL_OPERATION.has(op.status);
-  const stacks = op.stacks.map((s) => ({
+  // An operation awaiting approval has walked nothing yet: its plan names the stacks it will walk.
+  const walked =
+    op.stacks.length > 0 || !op.plan ? op.stacks : op.plan.stacks.map((s) => ({ ...s, status: 'pending' }));
+  const stacks = walked.map((s) => ({
     name: s.name,
     layer: s.layer,
     status: s.status,

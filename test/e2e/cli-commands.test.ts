@@ -1,12 +1,15 @@
 /**
  * Every envctl command as a child process against local mode (the login, exit codes 2–5 and the
- * watch views of `env create` are in cli.test.ts): `--help` everywhere (all 30 commands); `login --password-stdin`;
+ * watch views of `env create` are in cli.test.ts): `--help` everywhere (all 33 commands); `login --password-stdin`;
  * projects get/delete (refused while it has environments); env list filters and `--limit`; env
  * get by name and id; the plan tables of create, update and delete; update, stop, start and
  * delete with `--watch`; ops get, cancel (exit 5 when watched) and retry; deploy; and the exact
  * fields of each command's `-o json`. One project and one `minimal` environment are shared;
  * every Wait lasts 150 ms so a provision can be cancelled in flight.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LOCAL_PASSWORD } from '../../local/cognito/seed-data.ts';
 import { jsonLines, type Result, useEnvctl } from './cli-support.ts';
@@ -24,6 +27,7 @@ const parse = (result: Result): Json => {
 const keys = (value: unknown) => Object.keys(value as object).sort();
 
 const PROJECT = [
+  'approval_policy',
   'created_at',
   'description',
   'id',
@@ -53,6 +57,7 @@ const ENVIRONMENT = [
   'parameters',
   'progress',
   'project_id',
+  'protected',
   'region',
   'status',
   'template',
@@ -63,6 +68,7 @@ const ENVIRONMENT = [
 ];
 const ACCEPTED = [...ENVIRONMENT, 'operation'].sort();
 const OPERATION = [
+  'approval',
   'attempt',
   'cancel_requested',
   'environment_id',
@@ -71,6 +77,7 @@ const OPERATION = [
   'id',
   'kind',
   'outcome',
+  'plan',
   'progress',
   'reason',
   'requested_by',
@@ -140,6 +147,9 @@ describe('envctl --help', () => {
       [['ops', 'get'], 'envctl ops get [options] <op>'],
       [['ops', 'cancel'], 'envctl ops cancel [options] <op>'],
       [['ops', 'retry'], 'envctl ops retry [options] <op>'],
+      [['ops', 'approve'], 'envctl ops approve [options] <op>'],
+      [['ops', 'reject'], 'envctl ops reject [options] <op>'],
+      [['approvals'], 'envctl approvals [options]'],
       [['logs'], 'envctl logs [options] <env>'],
       [['deploy'], 'envctl deploy [options] <env> <version>'],
       [['service-accounts'], 'envctl service-accounts [options] [command]'],
@@ -582,6 +592,65 @@ describe('envctl commands', () => {
       status: 'destroying',
       operation: { kind: 'destroy', status: 'running' },
     });
+  });
+
+  it('protects an environment: its delete waits; an Administrator lists it (approvals) and approves it (ops approve --watch)', async () => {
+    const admin = mkdtempSync(join(tmpdir(), 'envctl-admin-'));
+    try {
+      const login = await run(['login', '--email', 'admin@example.com', '--password-stdin'], {
+        xdg: admin,
+        input: `${LOCAL_PASSWORD}\n`,
+      });
+      expect(login.code, login.stderr).toBe(0);
+      const create = await run([
+        'env',
+        'create',
+        'cli-cmds',
+        '--name',
+        'guarded',
+        '--template',
+        'minimal',
+        '--type',
+        'persistent',
+        '--protected',
+        '--watch',
+      ]);
+      expect(create.code, create.stderr).toBe(0);
+
+      const requested = await run(['env', 'delete', 'guarded']);
+      const opId = /^Operation (op_[0-9a-z]{26}) awaits approval/.exec(requested.stderr)?.[1] ?? '';
+      expect(requested.code).toBe(0);
+      expect(requested.stderr).toBe(
+        `Operation ${opId} awaits approval (destroy of a protected environment) until ${/until (\S+):/.exec(requested.stderr)?.[1]}: an approver runs envctl ops approve ${opId}\n`,
+      );
+      expect(requested.stdout).toMatch(
+        /^id: env_[0-9a-z]{26}\nname: guarded\nstatus: awaiting_approval\noperation: op_/,
+      );
+      expect(await run(['ops', 'approve', opId])).toEqual({
+        code: 1,
+        stdout: '',
+        stderr: 'envctl: You requested this operation: someone else must approve or reject it (FORBIDDEN)\n',
+      });
+
+      const listed = await run(['-o', 'json', 'approvals'], { xdg: admin });
+      expect(listed.code, listed.stderr).toBe(0);
+      const items = JSON.parse(listed.stdout) as { operation: { id: string; plan: { summary: string } } }[];
+      expect(items.map((i) => [i.operation.id, i.operation.plan.summary])).toEqual([
+        [opId, 'destroy: delete 8 stacks in 3 layers'],
+      ]);
+      const table = await run(['approvals'], { xdg: admin });
+      expect(table.stdout).toMatch(/^OPERATION +ENVIRONMENT +KIND +REQUESTED BY +PLAN +EXPIRES\n/);
+      expect(table.stdout).toContain(`${opId}  guarded      destroy`);
+
+      const approved = await run(['ops', 'approve', opId, '--comment', 'change window', '--watch'], {
+        xdg: admin,
+      });
+      expect(approved.code, approved.stderr).toBe(0);
+      expect(approved.stdout).toMatch(/✔ network: destroyed/);
+      expect(approved.stdout).toMatch(new RegExp(`\noperation ${opId}: succeeded\n$`));
+    } finally {
+      rmSync(admin, { recursive: true, force: true });
+    }
   });
 
   it('logs out: whoami then answers 3', async () => {

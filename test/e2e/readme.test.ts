@@ -67,6 +67,7 @@ function walkthroughScript(): string {
     'streams',
     'ttl',
     'audit',
+    'approvals',
     'deployments',
     'events',
     'stacks',
@@ -173,6 +174,20 @@ describe('the README walk-through', () => {
     expect(out).toContain(
       '{"kind":"destroy","status":"succeeded","reason":"ttl_expired","requested_by":"system:ttl-sweeper"}',
     );
+    // Approvals: the destroy of a protected environment waits; the requester may not approve it;
+    // a rejection leaves it running; an approved destroy runs.
+    expect(out).toContain(
+      '{"status":"awaiting_approval","reason":"destroy of a protected environment","plan":"destroy: delete 8 stacks in 3 layers"}',
+    );
+    expect(out).toContain(
+      '{"error_code":"FORBIDDEN","detail":"You requested this operation: someone else must approve or reject it"}',
+    );
+    expect(out).toContain('["production"]');
+    expect(out).toContain(
+      '{"status":"running","operation":"rejected","error":"Rejected by Local Admin: release freeze"}',
+    );
+    expect(out).toContain('{"status":"destroying","approval":"approved"}');
+    expect(out).toContain('{"operations":["destroy","update","delete_stacks","stop"],"approvers":[]}');
     // Deployments: a rolling success, then a failed health check rolled back to v1.0.0.
     expect(out).toContain(
       '{"version":"v1.0.0","status":"succeeded","batches":["25%: healthy","50%: healthy","100%: healthy"],"error":null}',

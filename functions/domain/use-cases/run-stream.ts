@@ -40,7 +40,8 @@ export const LINES_PER_POLL = 200;
  */
 export const SETTLE_MS = 1_000;
 
-const FINAL_OPERATION = new Set(['succeeded', 'failed', 'cancelled']);
+// A run waiting for its approval is not over: rejected and expired ones are.
+const FINAL_OPERATION = new Set(['succeeded', 'failed', 'cancelled', 'rejected', 'expired']);
 const FINAL_DEPLOYMENT = new Set(['succeeded', 'failed', 'rolled_back']);
 
 /** Opens a run for the caller: 404 (NotFoundError) for an unknown id or another user's run. */
