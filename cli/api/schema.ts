@@ -169,7 +169,7 @@ export interface paths {
         get: operations["getProject"];
         put?: never;
         post?: never;
-        /** Delete a project that has no live environments */
+        /** Delete a project that has no live environments and no service accounts */
         delete: operations["deleteProject"];
         options?: never;
         head?: never;

@@ -110,11 +110,17 @@ function catalogSettings(): CatalogSettings {
 // ---------------------------------------------------------------- one deps object per family
 // Each lists its members (a spread would keep every member of the spread object in the bundle).
 
-export const projectDeps: ProjectDeps = { projects };
+const serviceAccounts = /* @__PURE__ */ new DynamoServiceAccountStore();
+
+/** Projects, and their service accounts' records (a project with some is not deleted, §44). */
+export const projectDeps: ProjectDeps & { serviceAccounts: DynamoServiceAccountStore } = {
+  projects,
+  serviceAccounts,
+};
 
 export const serviceAccountDeps: ServiceAccountDeps = {
   projects,
-  serviceAccounts: /* @__PURE__ */ new DynamoServiceAccountStore(),
+  serviceAccounts,
   identities: /* @__PURE__ */ new CognitoServiceAccountIdentities(),
 };
 

@@ -392,6 +392,21 @@ describe('rotating and deleting', () => {
     expect(again.status).toBe(404);
   });
 
+  it('keeps a project with service accounts from being deleted (409) until they are', async () => {
+    // Arrange
+    const project = await developer.call('POST', '/projects', { body: { name: 'short-lived' } });
+    const projectId = String(project.body.id);
+    const account = await createAccount(projectId, { name: 'ci', role: 'viewer' });
+    // Act
+    const refused = await developer.call('DELETE', `/projects/${projectId}`);
+    await developer.call('DELETE', `/projects/${projectId}/service-accounts/${account.id}`);
+    const deleted = await developer.call('DELETE', `/projects/${projectId}`);
+    // Assert
+    expect(refused.status).toBe(409);
+    expect(refused.body.error_code).toBe('PROJECT_HAS_SERVICE_ACCOUNTS');
+    expect(deleted.status).toBe(204);
+  });
+
   it('an expired service account is refused (401) even with a valid token', async () => {
     // Arrange: the API allows 1 day at least, so the attribute is moved to the past in the pool.
     const account = await createAccount(local.projectId, {

@@ -16,7 +16,7 @@ import { ConflictError, ForbiddenError, NotFoundError, PreconditionFailedError }
 import { newId, nowIso } from '../ids.ts';
 import type { CreateProjectInput, UpdateProjectInput } from '../inputs.ts';
 import type { Page, PageRequest, ProjectRecord } from '../model.ts';
-import type { ProjectChanges, ProjectStore } from '../ports.ts';
+import type { ProjectChanges, ProjectStore, ServiceAccountStore } from '../ports.ts';
 
 /** What the project use cases work with. */
 export interface ProjectDeps {
@@ -124,13 +124,26 @@ export async function updateProject(
   return deps.projects.update(project, changes);
 }
 
+/**
+ * Deletes a project with no live environments and no service accounts (§44: their Cognito
+ * users would outlive it; delete them first). The service-account check is a read before the
+ * delete, not part of its condition: a service account created in between is left to its
+ * own delete (its token sees nothing of a deleted project).
+ */
 export async function deleteProject(
-  deps: ProjectDeps,
+  deps: ProjectDeps & { serviceAccounts: Pick<ServiceAccountStore, 'listByProject'> },
   principal: Principal,
   projectId: string,
 ): Promise<void> {
   const project = await getModifiableProject(deps, principal, projectId);
   assertNotServiceAccount(principal, 'delete projects');
+  const accounts = await deps.serviceAccounts.listByProject(project.id, { limit: 1 });
+  if (accounts.items.length > 0) {
+    throw new ConflictError(
+      `Project ${project.id} still has service accounts; delete them first`,
+      'PROJECT_HAS_SERVICE_ACCOUNTS',
+    );
+  }
   try {
     await deps.projects.delete(project);
   } catch (error) {
