@@ -1,6 +1,7 @@
 /** The console's shell: sign-in gate, the signed-in user (GET /me), navigation and the screens. */
 import { api, unwrap } from './api.ts';
 import { Link, match, useLocation } from './router.tsx';
+import { Approvals } from './screens/approvals.tsx';
 import { Audit } from './screens/audit.tsx';
 import { CreateEnvironment } from './screens/create-environment.tsx';
 import { DeploymentView } from './screens/deployment.tsx';
@@ -23,6 +24,7 @@ function Screen({ path, admin }: { path: string; admin: boolean }) {
   if (op?.id) return <RunView key={op.id} id={op.id} />;
   if (deployment?.id) return <DeploymentView key={deployment.id} id={deployment.id} />;
   if (match('/projects', path)) return <Projects />;
+  if (match('/approvals', path)) return <Approvals />;
   if (admin && match('/audit', path)) return <Audit />;
   return <Environments key={project ?? ''} initialProject={project} />;
 }
@@ -41,6 +43,7 @@ export function App() {
         <nav aria-label="Main">
           <Link to="/">Environments</Link>
           <Link to="/projects">Projects</Link>
+          <Link to="/approvals">Approvals</Link>
           {me.data?.role === 'Administrators' ? <Link to="/audit">Audit log</Link> : null}
           <a href="/v1/docs">API docs</a>
         </nav>

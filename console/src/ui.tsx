@@ -117,7 +117,7 @@ export function Section({
   );
 }
 
-export const usd = (value: number): string => `$${value.toFixed(2)}`;
+export { usd } from './format.ts';
 
 export function when(iso: string | null | undefined): string {
   if (!iso) return '—';

@@ -49,7 +49,16 @@ describe.skipIf(!hasChromium)('the web console in Chromium', () => {
   async function signedIn(group: Group, width = 1280): Promise<Page> {
     await context?.close();
     context = await browser.newContext({ viewport: { width, height: 900 } });
-    const page = await context.newPage();
+    return signIn(await context.newPage(), group);
+  }
+
+  /** A second user at the same time: a browser context of its own, closed with the browser. */
+  async function alsoSignedIn(group: Group): Promise<Page> {
+    const other = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    return signIn(await other.newPage(), group);
+  }
+
+  async function signIn(page: Page, group: Group): Promise<Page> {
     await page.goto(consoleUrl('/'));
     // With the keyboard only: the labelled field, Tab to the next, Enter submits.
     await page.getByLabel('Email').focus();
@@ -274,5 +283,132 @@ describe.skipIf(!hasChromium)('the web console in Chromium', () => {
     expect((await graphStatuses(page)).every((s) => s.endsWith(':destroyed'))).toBe(true);
     await shoot(page, 'destroyed');
     await local.as('Developers').waitForStatus(envId, 'destroyed');
+  });
+
+  it('protects a persistent environment: its deletion waits until an Administrator approves it on the Approvals screen', async () => {
+    // Arrange: the developer creates a protected persistent environment from the form
+    const page = await signedIn('Developers');
+    await page.getByRole('link', { name: 'New environment' }).click();
+    await page.getByLabel('Name').fill('console-guarded');
+    await page.getByLabel('Template').selectOption('minimal');
+    expect(await page.getByLabel('Protected (approvals required)').isDisabled()).toBe(true);
+    await page.getByLabel(/^Type/).selectOption('persistent');
+    await page.getByLabel('Protected (approvals required)').check();
+    await page.getByRole('button', { name: 'Review the plan' }).click();
+    await page.getByRole('button', { name: 'Create environment' }).click();
+    await page.locator('.status-succeeded').first().waitFor({ timeout: 60_000 });
+    await page.getByRole('link', { name: /^env_/ }).click();
+    await page.locator('.badge-protected').waitFor();
+    const guardedId = page.url().split('/').at(-1) ?? '';
+
+    // Act 1: the developer asks to delete it
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.getByRole('button', { name: 'Delete environment' }).click();
+
+    // Assert 1: it waits, with its plan; the requester may cancel, not answer
+    const banner = page.getByRole('region', { name: 'Awaiting approval' });
+    await banner.waitFor();
+    await page.locator('.facts .status-awaiting_approval').waitFor();
+    expect(await page.getByRole('status').textContent()).toBe(
+      'Deletion of console-guarded requested: it waits for an approval.',
+    );
+    expect(await banner.getByTestId('approval-plan-summary').textContent()).not.toBe('');
+    expect(await banner.getByRole('list', { name: 'Stacks' }).getByRole('listitem').count()).toBe(8);
+    expect(await banner.getByRole('button').allTextContents()).toEqual(['Cancel request']);
+    await shoot(page, 'approval-requested');
+    await banner.getByRole('link', { name: 'destroy' }).click();
+    await page.getByTestId('awaiting-approval').waitFor();
+    await page.locator('g.node').first().waitFor();
+    const waiting = await graphStatuses(page);
+    expect(waiting).toHaveLength(8);
+    expect(waiting.every((s) => s.endsWith(':pending'))).toBe(true);
+    await shoot(page, 'approval-waiting-run');
+
+    // Act 2: the Administrator, in another browser, approves it with a comment
+    const admin = await alsoSignedIn('Administrators');
+    await admin.getByRole('link', { name: 'Approvals' }).click();
+    const row = admin.getByRole('row').filter({ hasText: 'console-guarded' });
+    await row.waitFor();
+    expect(await row.getByRole('cell').nth(1).textContent()).toBe('destroy');
+    await row.getByLabel('Comment on the destroy of console-guarded').fill('Decommissioned, approved');
+    await row.getByRole('button', { name: 'Approve' }).click();
+
+    // Assert 2: the row goes, the message says so, and the deletion runs to the end
+    expect(await admin.getByRole('status').textContent()).toBe(
+      'Approved the destroy of console-guarded: it runs now.',
+    );
+    await admin.getByText('Nothing waits for your approval.').waitFor();
+    await shoot(admin, 'approval-approved');
+    // The developer's live run view follows the approved run to its end.
+    await page.locator('.facts .status-succeeded').waitFor({ timeout: 60_000 });
+    expect((await graphStatuses(page)).every((s) => s.endsWith(':destroyed'))).toBe(true);
+    expect(await page.getByTestId('approval-answer').textContent()).toMatch(
+      /^Approval approved by .+: “Decommissioned, approved”$/,
+    );
+    await shoot(page, 'approval-run');
+    await local.as('Developers').waitForStatus(guardedId, 'destroyed');
+    const env = await local.as('Developers').call('GET', `/environments/${guardedId}`);
+    const ops = await local.as('Developers').call('GET', `/environments/${guardedId}/operations`);
+    const destroy = (ops.body.items as { kind: string; approval: Record<string, unknown> | null }[]).find(
+      (o) => o.kind === 'destroy',
+    );
+    expect(env.body.status).toBe('destroyed');
+    expect(destroy?.approval).toMatchObject({ status: 'approved', comment: 'Decommissioned, approved' });
+    await admin.context().close();
+  });
+
+  it('lets an Administrator reject a protected environment’s deletion from its page (a ReadOnly user only sees it), and shows the 409 of a withdrawn request', async () => {
+    // Arrange: a protected environment whose deletion the developer asked for
+    const developer = local.as('Developers');
+    const created = await developer.call('POST', `/projects/${local.projectId}/environments`, {
+      body: { name: 'console-kept', template: 'minimal', type: 'persistent', protected: true },
+    });
+    const keptId = String(created.body.id);
+    await developer.waitForStatus(keptId, 'running');
+    const asked = await developer.call('DELETE', `/environments/${keptId}`);
+    expect(asked.status).toBe(202);
+    // A ReadOnly user sees the banner and the plan, with no button, and nothing to answer.
+    const reader = await signedIn('ReadOnly');
+    await reader.goto(consoleUrl(`/environments/${keptId}`));
+    await reader
+      .getByRole('region', { name: 'Awaiting approval' })
+      .getByTestId('approval-plan-summary')
+      .waitFor();
+    expect(await reader.getByRole('button').allTextContents()).toEqual(['Sign out']);
+    await reader.getByRole('link', { name: 'Approvals' }).click();
+    await reader.getByText('Nothing waits for your approval.').waitFor();
+    expect(await reader.getByRole('button', { name: 'Approve' }).count()).toBe(0);
+    const admin = await signedIn('Administrators');
+    await admin.goto(consoleUrl(`/environments/${keptId}`));
+    const banner = admin.getByRole('region', { name: 'Awaiting approval' });
+    await banner.waitFor();
+
+    // Act
+    await banner.getByLabel('Comment on the destroy of console-kept').fill('Still in use');
+    await banner.getByRole('button', { name: 'Reject' }).click();
+
+    // Assert: the message, the environment back to running, the rejected operation in its list
+    await admin.getByText('Rejected the destroy of console-kept: nothing changed.').waitFor();
+    await admin.locator('.facts .status-running').waitFor();
+    expect(await banner.count()).toBe(0);
+    await admin.getByRole('row').filter({ hasText: 'destroy' }).locator('.status-rejected').waitFor();
+    await shoot(admin, 'approval-rejected');
+    const env = await developer.call('GET', `/environments/${keptId}`);
+    expect(env.body.status).toBe('running');
+
+    // And a stale row: asked again, listed, withdrawn before the Administrator's answer (409)
+    const again = await developer.call('DELETE', `/environments/${keptId}`);
+    const againId = (again.body.operation as { id: string }).id;
+    await admin.getByRole('link', { name: 'Approvals' }).click();
+    const row = admin.getByRole('row').filter({ hasText: 'console-kept' });
+    await row.waitFor();
+    expect((await developer.call('POST', `/operations/${againId}/cancel`)).status).toBe(202);
+    await row.getByRole('button', { name: 'Approve' }).click();
+    await expect
+      .poll(() => admin.getByRole('alert').textContent())
+      .toBe(
+        `Operation ${againId} is cancelled: only an operation awaiting approval can be approved or rejected`,
+      );
+    await admin.getByText('Nothing waits for your approval.').waitFor();
   });
 });

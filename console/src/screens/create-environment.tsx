@@ -1,7 +1,8 @@
 /**
  * Create an environment from a template: a form generated from the template's parameter
  * schema (GET /templates/{name}), then the plan (POST …?dry_run=true: stacks by layer, cost,
- * duration) shown before confirming; the confirmed run opens in the live run view.
+ * duration) shown before confirming; the confirmed run opens in the live run view. A persistent
+ * one can be protected: its operations then wait for an approval.
  */
 import { type FormEvent, useState } from 'react';
 import { api, type Schemas, unwrap } from '../api.ts';
@@ -41,6 +42,7 @@ export function CreateEnvironment({ initialProject }: { initialProject: string |
   const [name, setName] = useState('');
   const [type, setType] = useState<'ephemeral' | 'persistent'>('ephemeral');
   const [ttl, setTtl] = useState('24');
+  const [protect, setProtect] = useState(false);
   const [values, setValues] = useState<Record<string, string>>({});
   const [plan, setPlan] = useState<Schemas['Plan']>();
   const [error, setError] = useState<string>();
@@ -64,6 +66,7 @@ export function CreateEnvironment({ initialProject }: { initialProject: string |
       template,
       type,
       ...(type === 'ephemeral' ? { ttl_hours: Number(ttl) } : {}),
+      ...(type === 'persistent' && protect ? { protected: true } : {}),
       parameters: given as Body['parameters'],
     };
   }
@@ -142,6 +145,20 @@ export function CreateEnvironment({ initialProject }: { initialProject: string |
             <input type="number" min={1} max={720} value={ttl} onChange={(e) => setTtl(e.target.value)} />
           </label>
         ) : null}
+        <label className="check">
+          <input
+            type="checkbox"
+            checked={type === 'persistent' && protect}
+            disabled={type !== 'persistent'}
+            onChange={(e) => setProtect(e.target.checked)}
+          />
+          Protected (approvals required)
+          <span className="muted">
+            {type === 'persistent'
+              ? ' Deleting or changing it waits for an approver'
+              : ' Persistent environments only'}
+          </span>
+        </label>
         <fieldset>
           <legend>Parameters of {template}</legend>
           {parameters.map(([key, parameter]) => (

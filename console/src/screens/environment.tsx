@@ -2,12 +2,15 @@
  * An environment's page: status, TTL and expiry (extend it), cost, stacks with their resources
  * and outputs, operations (each opens its live run view), deployments with their batches and
  * lifecycle events, and "Deploy a version" on a running one (each deployment opens its live
- * view). Refreshed every 2 s while something is in progress.
+ * view). A protected one has a badge; while one of its operations awaits an approval, a banner
+ * shows its plan with Approve / Reject / Cancel (approval-banner.tsx). Refreshed every 2 s while
+ * something is in progress (5 s while an approval is awaited).
  */
 import { useEffect, useState } from 'react';
 import { api, type Schemas, unwrap } from '../api.ts';
 import { Link, navigate } from '../router.tsx';
 import { ErrorBox, Section, Status, usd, useCanWrite, useLoad, when } from '../ui.tsx';
+import { ApprovalBanner } from './approval-banner.tsx';
 import { DeployForm } from './deploy-form.tsx';
 
 const SETTLED = new Set(['running', 'stopped', 'destroyed', 'failed']);
@@ -34,18 +37,21 @@ export function EnvironmentPage({ id }: { id: string }) {
     `${id}|${tick}`,
   );
   const [error, setError] = useState<string>();
+  const [message, setMessage] = useState<string>();
   const [ttl, setTtl] = useState('24');
   const status = env.data?.status;
 
   useEffect(() => {
     if (!status || SETTLED.has(status)) return;
-    const timer = setTimeout(() => setTick((t) => t + 1), 2000);
+    // An approval can take hours: look less often while one is awaited.
+    const timer = setTimeout(() => setTick((t) => t + 1), status === 'awaiting_approval' ? 5000 : 2000);
     return () => clearTimeout(timer);
   }, [status]);
 
   async function act(run: () => Promise<unknown>) {
     try {
       setError(undefined);
+      setMessage(undefined);
       await run();
       setTick((t) => t + 1);
     } catch (failure) {
@@ -61,17 +67,23 @@ export function EnvironmentPage({ id }: { id: string }) {
       <Section
         title={`Environment ${e.name}`}
         actions={
-          canWrite && e.status !== 'destroyed' && e.status !== 'destroying' ? (
+          canWrite && !['destroyed', 'destroying', 'awaiting_approval'].includes(e.status) ? (
             <button
               type="button"
               className="danger"
               onClick={() =>
                 act(async () => {
-                  if (!window.confirm(`Delete environment ${e.name}? Its stacks are destroyed.`)) return;
+                  const question = e.protected
+                    ? `Delete environment ${e.name}? It is protected: the deletion waits for an approval.`
+                    : `Delete environment ${e.name}? Its stacks are destroyed.`;
+                  if (!window.confirm(question)) return;
                   const answer = unwrap(await api.DELETE('/environments/{env_id}', path)) as {
-                    operation?: { id: string };
+                    operation?: { id: string; status: string };
                   };
-                  if (answer.operation) navigate(`/operations/${answer.operation.id}`);
+                  // A protected environment's deletion waits here, in the page's approval banner.
+                  if (answer.operation?.status === 'awaiting_approval') {
+                    setMessage(`Deletion of ${e.name} requested: it waits for an approval.`);
+                  } else if (answer.operation) navigate(`/operations/${answer.operation.id}`);
                 })
               }
             >
@@ -83,7 +95,13 @@ export function EnvironmentPage({ id }: { id: string }) {
         <dl className="facts">
           <dt>Status</dt>
           <dd>
-            <Status value={e.status} /> {e.error ? <span className="muted">{e.error}</span> : null}
+            <Status value={e.status} />{' '}
+            {e.protected ? (
+              <span className="badge badge-protected" title="Its operations wait for an approval">
+                protected
+              </span>
+            ) : null}{' '}
+            {e.error ? <span className="muted">{e.error}</span> : null}
           </dd>
           <dt>Current run</dt>
           <dd>{current ? <Link to={`/operations/${current}`}>Open the live run view</Link> : '—'}</dd>
@@ -120,8 +138,24 @@ export function EnvironmentPage({ id }: { id: string }) {
             <button type="submit">Set TTL</button>
           </form>
         ) : null}
+        {message ? (
+          <p className="notice" role="status">
+            {message}
+          </p>
+        ) : null}
         <ErrorBox message={error} />
       </Section>
+      {e.status === 'awaiting_approval' && current ? (
+        <ApprovalBanner
+          environment={e}
+          operationId={current}
+          reloadKey={String(tick)}
+          onChanged={(text) => {
+            setMessage(text);
+            setTick((t) => t + 1);
+          }}
+        />
+      ) : null}
       <StacksSection stacks={stacks.data?.items ?? []} />
       <Section title="Operations">
         <div className="table-wrap">

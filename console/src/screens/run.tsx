@@ -1,20 +1,24 @@
 /**
  * The live run view: the stack graph as layers (one column per layer, an edge per dependency),
  * each stack coloured by its status and updated from the run's stream, the progress and elapsed
- * time, cancel and retry, and the run's log lines below with filters by stack and level.
+ * time, cancel and retry, and the run's log lines below with filters by stack and level. An
+ * operation awaiting an approval is shown so (not as finished) until it runs or ends rejected,
+ * expired or cancelled; an answered approval is shown with its comment.
  */
-import { useEffect, useMemo, useState } from 'react';
+import { useContext, useEffect, useMemo, useRef, useState } from 'react';
 import { API_BASE, api, type Schemas, unwrap } from '../api.ts';
+import { approvalButtons, FINAL_OPERATION_STATUSES, isLive } from '../approvals.ts';
 import { type GraphStack, layoutGraph, NODE, statusAfter } from '../graph.ts';
 import { Link, navigate } from '../router.tsx';
 import { followRun } from '../run-stream.ts';
-import { duration, ErrorBox, Section, Status, useCanWrite, useLoad, when } from '../ui.tsx';
+import { duration, ErrorBox, MeContext, Section, Status, useCanWrite, useLoad, when } from '../ui.tsx';
 import { type Line, Logs } from './logs.tsx';
 
 type Progress = Schemas['Progress'] & { status?: string };
 
 export function RunView({ id }: { id: string }) {
   const canWrite = useCanWrite();
+  const me = useContext(MeContext);
   const [tick, setTick] = useState(0);
   const op = useLoad(
     async () => unwrap(await api.GET('/operations/{op_id}', { params: { path: { op_id: id } } })),
@@ -35,10 +39,17 @@ export function RunView({ id }: { id: string }) {
   const [connection, setConnection] = useState('connecting');
   const [error, setError] = useState<string>();
   const [now, setNow] = useState(Date.now());
+  const stream = useRef<AbortController | null>(null);
+  // A status in the stream other than the record's (approved, rejected, …) reloads the record.
+  const recordStatus = useRef<string | undefined>(undefined);
+  recordStatus.current = op.data?.status;
+  const reloadedFor = useRef<string | undefined>(undefined);
 
   // The stream, from its first event: every line of the run, then what happens next.
   useEffect(() => {
     const abort = new AbortController();
+    stream.current = abort;
+    reloadedFor.current = undefined;
     setLines([]);
     setStatuses({});
     setProgress(undefined);
@@ -60,7 +71,15 @@ export function RunView({ id }: { id: string }) {
                 : statusAfter(event.type, event.data, all[stack] ?? 'pending'),
           }));
         }
-        if (event.type === 'progress') setProgress(event.data as unknown as Progress);
+        if (event.type === 'progress') {
+          const next = event.data as unknown as Progress;
+          setProgress(next);
+          const told = next.status;
+          if (told && recordStatus.current && told !== recordStatus.current && told !== reloadedFor.current) {
+            reloadedFor.current = told;
+            setTick((t) => t + 1);
+          }
+        }
         // The end: the operation's record has every stack's final status.
         if (event.type === 'end') setTick((t) => t + 1);
       },
@@ -68,7 +87,13 @@ export function RunView({ id }: { id: string }) {
     return () => abort.abort();
   }, [id]);
 
-  const running = op.data?.status === 'running';
+  // Waiting for an approval is not the end: the run may still start. A final status (rejected
+  // and expired included) is, so the stream is let go.
+  const status = op.data?.status;
+  const running = status !== undefined && isLive(status);
+  useEffect(() => {
+    if (status && FINAL_OPERATION_STATUSES.has(status)) stream.current?.abort();
+  }, [status]);
   useEffect(() => {
     if (!running) return;
     const timer = setInterval(() => setNow(Date.now()), 1000);
@@ -78,12 +103,16 @@ export function RunView({ id }: { id: string }) {
   const graph = useMemo(() => {
     const dependsOn = new Map((stacks.data ?? []).map((s) => [s.name, s.depends_on]));
     const final = !running;
-    const nodes: GraphStack[] = (op.data?.stacks ?? []).map((s) => ({
+    // While it waits for an approval, nothing of it runs yet: its plan's stacks are drawn, pending.
+    const waiting = op.data?.status === 'awaiting_approval';
+    const planned = (op.data?.plan?.stacks ?? []).map((s) => ({ ...s, status: 'pending' }));
+    const stacksOfRun = waiting ? planned : (op.data?.stacks ?? []);
+    const nodes: GraphStack[] = stacksOfRun.map((s) => ({
       name: s.name,
       layer: s.layer,
       dependsOn: dependsOn.get(s.name) ?? [],
       // Once the run ended, its record is the truth; while it runs, the stream is newer.
-      status: final ? s.status : (statuses[s.name] ?? s.status),
+      status: final || waiting ? s.status : (statuses[s.name] ?? s.status),
     }));
     return layoutGraph(nodes);
   }, [op.data, stacks.data, statuses, running]);
@@ -100,6 +129,7 @@ export function RunView({ id }: { id: string }) {
   const o = op.data;
   if (!o) return <ErrorBox message={op.error} />;
   const shown = progress ?? o.progress;
+  const approval = approvalButtons(me, o);
   const started = Date.parse(o.started_at);
   const finished = o.finished_at ? Date.parse(o.finished_at) : now;
   return (
@@ -109,6 +139,21 @@ export function RunView({ id }: { id: string }) {
         actions={
           canWrite ? (
             <div className="actions">
+              {o.status === 'awaiting_approval' && approval.cancel ? (
+                <button
+                  type="button"
+                  onClick={() =>
+                    act(async () => {
+                      unwrap(
+                        await api.POST('/operations/{op_id}/cancel', { params: { path: { op_id: id } } }),
+                      );
+                      setTick((t) => t + 1);
+                    })
+                  }
+                >
+                  Cancel request
+                </button>
+              ) : null}
               {o.status === 'running' ? (
                 <button
                   type="button"
@@ -125,7 +170,8 @@ export function RunView({ id }: { id: string }) {
                   {o.cancel_requested ? 'Cancelling…' : 'Cancel run'}
                 </button>
               ) : null}
-              {o.status === 'failed' || o.status === 'cancelled' ? (
+              {(o.status === 'failed' || o.status === 'cancelled') &&
+              (!o.approval || o.approval.status === 'approved') ? (
                 <button
                   type="button"
                   onClick={() =>
@@ -167,6 +213,23 @@ export function RunView({ id }: { id: string }) {
           <dt>Stream</dt>
           <dd>{connection}</dd>
         </dl>
+        {o.status === 'awaiting_approval' ? (
+          <p className="notice" data-testid="awaiting-approval">
+            Awaiting approval{o.approval?.reason ? `: ${o.approval.reason}` : ''}. Nothing runs before an
+            approver answers (until {when(o.approval?.expires_at)});{' '}
+            <Link to={`/environments/${o.environment_id}`}>see the plan on the environment's page</Link>.
+          </p>
+        ) : null}
+        {o.approval && o.approval.status !== 'pending' ? (
+          <p className="muted" data-testid="approval-answer">
+            Approval {o.approval.status}
+            {o.approval.answered_by_name || o.approval.answered_by
+              ? ` by ${o.approval.answered_by_name ?? o.approval.answered_by}`
+              : ''}
+            {o.approval.answered_at ? ` at ${when(o.approval.answered_at)}` : ''}
+            {o.approval.comment ? `: “${o.approval.comment}”` : ''}
+          </p>
+        ) : null}
         {o.error ? <p className="error">{o.error}</p> : null}
         <ErrorBox message={error} />
       </Section>
