@@ -8,6 +8,7 @@ import { authCommands } from './commands/auth.ts';
 import { envCommands } from './commands/env.ts';
 import { opsCommands } from './commands/ops.ts';
 import { projectCommands } from './commands/projects.ts';
+import { serviceAccountCommands } from './commands/service-accounts.ts';
 import { CliError, exitCodes } from './errors.ts';
 
 const program = new Command('envctl')
@@ -22,6 +23,7 @@ authCommands(program);
 projectCommands(program);
 envCommands(program);
 opsCommands(program);
+serviceAccountCommands(program);
 
 try {
   await program.parseAsync(process.argv);

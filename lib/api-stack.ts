@@ -73,6 +73,7 @@ export class ApiStack extends Stack {
       table: props.table,
       userPool: this.auth.userPool,
       userPoolClient: this.auth.userPoolClient,
+      serviceAccountClient: this.auth.serviceAccountClient,
       stateMachines: this.workflows.stateMachines,
       ...(props.routes ? { routes: props.routes } : {}),
     });
@@ -80,6 +81,7 @@ export class ApiStack extends Stack {
     new CfnOutput(this, 'ApiUrl', { value: this.restApi.api.url, description: 'Base URL (stage v1)' });
     new CfnOutput(this, 'UserPoolId', { value: this.auth.userPool.userPoolId });
     new CfnOutput(this, 'UserPoolClientId', { value: this.auth.userPoolClient.userPoolClientId });
+    new CfnOutput(this, 'ServiceAccountClientId', { value: this.auth.serviceAccountClient.userPoolClientId });
     new CfnOutput(this, 'EventBusName', { value: notifications.bus.eventBusName });
     new CfnOutput(this, 'NotificationTopicArn', { value: notifications.topic.topicArn });
     for (const [name, stateMachine] of this.workflows.stateMachines) {

@@ -48,6 +48,8 @@ export interface RestApiProps {
   readonly userPool: IUserPool;
   /** The app client the auth routes use. */
   readonly userPoolClient: IUserPoolClient;
+  /** The service accounts' app client (`/auth/login` picks it for their usernames). */
+  readonly serviceAccountClient: IUserPoolClient;
   /** State machines by name (`STATE_MACHINES[].name`). */
   readonly stateMachines: ReadonlyMap<string, IStateMachine>;
   /** The routes to serve. @default the route table */
@@ -283,6 +285,7 @@ export function unionOfNeeds(routes: readonly RouteDefinition[]): RouteNeeds {
     ...(workflows.length > 0 ? { startsWorkflows: workflows } : {}),
     ...(routes.some((r) => r.needs?.answersWorkflowTasks) ? { answersWorkflowTasks: true } : {}),
     ...(routes.some((r) => r.needs?.cognito) ? { cognito: true } : {}),
+    ...(routes.some((r) => r.needs?.cognitoAdmin) ? { cognitoAdmin: true } : {}),
     ...(routes.some((r) => r.needs?.consoleAssets) ? { consoleAssets: true } : {}),
   };
 }
@@ -309,9 +312,10 @@ function environmentFor(needs: RouteNeeds, props: RestApiProps): Record<string, 
   }
   // Lambda unpacks the bundle in its task root, /var/task.
   if (needs.consoleAssets) env.CONSOLE_ASSETS_DIR = `/var/task/${CONSOLE_BUNDLE_DIR}`;
+  if (needs.cognito || needs.cognitoAdmin) env.USER_POOL_ID = props.userPool.userPoolId;
   if (needs.cognito) {
-    env.USER_POOL_ID = props.userPool.userPoolId;
     env.USER_POOL_CLIENT_ID = props.userPoolClient.userPoolClientId;
+    env.SERVICE_ACCOUNT_CLIENT_ID = props.serviceAccountClient.userPoolClientId;
   }
   return env;
 }
@@ -334,7 +338,18 @@ function grantNeeds(fn: NodeFunction, needs: RouteNeeds, props: RestApiProps): v
       requireStateMachine(props, definition.name).grantTaskResponse(fn);
     }
   }
+  if (needs.cognitoAdmin) props.userPool.grant(fn, ...COGNITO_ADMIN_ACTIONS);
 }
+
+/** The admin calls that create, rotate and delete service accounts, on the user pool only (§44). */
+export const COGNITO_ADMIN_ACTIONS = [
+  'cognito-idp:AdminCreateUser',
+  'cognito-idp:AdminSetUserPassword',
+  'cognito-idp:AdminAddUserToGroup',
+  'cognito-idp:AdminDisableUser',
+  'cognito-idp:AdminUserGlobalSignOut',
+  'cognito-idp:AdminDeleteUser',
+] as const;
 
 function requireStateMachine(props: RestApiProps, name: string): IStateMachine {
   const stateMachine = props.stateMachines.get(name);

@@ -62,6 +62,8 @@ export interface LocalCognito {
   userPoolId: string;
   /** The app client (USER_PASSWORD_AUTH + refresh), stable across restarts. */
   clientId: string;
+  /** The service accounts' app client (15-minute tokens, a day of refresh), stable across restarts. */
+  serviceAccountClientId: string;
   /** `https://cognito-idp.<region>.amazonaws.com/<userPoolId>`, the `iss` of every token. */
   issuer: string;
   /** The signing keys, for `verifier.cacheJwks(jwks)` (aws-jwt-verify will not fetch over http). */
@@ -94,7 +96,12 @@ export async function startCognito(options: CognitoOptions): Promise<LocalCognit
     verbose: options.verbose,
   });
   const call = createCall(services);
-  const clientId = await seedUserPool(services, call, { region, userPoolId, triggerArn, seedUsers });
+  const { clientId, serviceAccountClientId } = await seedUserPool(services, call, {
+    region,
+    userPoolId,
+    triggerArn,
+    seedUsers,
+  });
   const jwks = await loadJwks();
   const server = await startEndpoint({
     port: options.port ?? 0,
@@ -112,6 +119,7 @@ export async function startCognito(options: CognitoOptions): Promise<LocalCognit
     region,
     userPoolId,
     clientId,
+    serviceAccountClientId,
     issuer,
     jwks,
     seedUsers,

@@ -187,7 +187,12 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalRunti
 
     const gateway = await startGateway({
       port: options.port ?? 3000,
-      auth: { userPoolId: cognito.userPoolId, clientId: cognito.clientId, jwks: cognito.jwks },
+      auth: {
+        userPoolId: cognito.userPoolId,
+        clientId: cognito.clientId,
+        otherClientIds: [cognito.serviceAccountClientId],
+        jwks: cognito.jwks,
+      },
       region,
       quiet,
       ...(options.routes ? { routes: options.routes } : {}),
@@ -226,6 +231,7 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalRunti
       port: gateway.port,
       userPoolId: cognito.userPoolId,
       clientId: cognito.clientId,
+      serviceAccountClientId: cognito.serviceAccountClientId,
       seedUsers: cognito.seedUsers,
       env,
       dataDir,

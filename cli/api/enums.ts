@@ -14,6 +14,8 @@ type ReadonlyArray<T> = [
     unknown[]
 ] ? Readonly<Exclude<T, undefined>> : Readonly<Exclude<T, undefined>[]>;
 export const pathsProjectsPostResponses201HeadersIdempotentReplayedValues: ReadonlyArray<FlattenedDeepRequired<paths>["/projects"]["post"]["responses"]["201"]["headers"]["Idempotent-Replayed"]> = ["true"];
+export const pathsProjectsProject_idServiceAccountsPostResponses201HeadersIdempotentReplayedValues: ReadonlyArray<FlattenedDeepRequired<paths>["/projects/{project_id}/service-accounts"]["post"]["responses"]["201"]["headers"]["Idempotent-Replayed"]> = ["true"];
+export const pathsProjectsProject_idServiceAccountsSa_idRotatePostResponses200HeadersIdempotentReplayedValues: ReadonlyArray<FlattenedDeepRequired<paths>["/projects/{project_id}/service-accounts/{sa_id}/rotate"]["post"]["responses"]["200"]["headers"]["Idempotent-Replayed"]> = ["true"];
 export const pathsProjectsProject_idEnvironmentsPostParametersQueryDry_runValues: ReadonlyArray<FlattenedDeepRequired<paths>["/projects/{project_id}/environments"]["post"]["parameters"]["query"]["dry_run"]> = ["true", "false"];
 export const pathsProjectsProject_idEnvironmentsPostResponses200HeadersIdempotentReplayedValues: ReadonlyArray<FlattenedDeepRequired<paths>["/projects/{project_id}/environments"]["post"]["responses"]["200"]["headers"]["Idempotent-Replayed"]> = ["true"];
 export const pathsProjectsProject_idEnvironmentsPostResponses202HeadersIdempotentReplayedValues: ReadonlyArray<FlattenedDeepRequired<paths>["/projects/{project_id}/environments"]["post"]["responses"]["202"]["headers"]["Idempotent-Replayed"]> = ["true"];
@@ -54,6 +56,7 @@ export const createDeploymentRequestStrategyValues: ReadonlyArray<FlattenedDeepR
 export const createEnvironmentRequestTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CreateEnvironmentRequest"]["type"]> = ["ephemeral", "persistent"];
 export const createEnvironmentRequestRegionValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CreateEnvironmentRequest"]["region"]> = ["us-east-1", "us-east-2", "us-west-1", "us-west-2", "af-south-1", "ap-east-1", "ap-east-2", "ap-south-1", "ap-south-2", "ap-southeast-1", "ap-southeast-2", "ap-southeast-3", "ap-southeast-4", "ap-southeast-5", "ap-southeast-6", "ap-southeast-7", "ap-northeast-1", "ap-northeast-2", "ap-northeast-3", "ca-central-1", "ca-west-1", "eu-central-1", "eu-central-2", "eu-west-1", "eu-west-2", "eu-west-3", "eu-south-1", "eu-south-2", "eu-north-1", "il-central-1", "me-south-1", "me-central-1", "mx-central-1", "sa-east-1"];
 export const createEnvironmentRequestOn_failureValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CreateEnvironmentRequest"]["on_failure"]> = ["rollback", "keep"];
+export const createServiceAccountRequestRoleValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CreateServiceAccountRequest"]["role"]> = ["deployer", "viewer"];
 export const deploymentStrategyValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Deployment"]["strategy"]> = ["rolling", "all_at_once"];
 export const deploymentStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Deployment"]["status"]> = ["pending", "running", "succeeded", "failed", "rolled_back"];
 export const deploymentBatchesStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Deployment"]["batches"]["status"]> = ["pending", "deploying", "healthy", "unhealthy"];
@@ -64,6 +67,7 @@ export const eventTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["s
 export const logEventLevelValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["LogEvent"]["level"]> = ["DEBUG", "INFO", "WARN", "ERROR"];
 export const manifestOn_failureValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Manifest"]["on_failure"]> = ["rollback", "keep"];
 export const meRoleValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Me"]["role"]> = ["Administrators", "Developers", "ReadOnly"];
+export const meService_accountRoleValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Me"]["service_account"]["role"]> = ["deployer", "viewer"];
 export const metricsPeriodValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Metrics"]["period"]> = ["1h", "24h", "7d", "30d"];
 export const operationKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Operation"]["kind"]> = ["provision", "update", "stop", "start", "destroy", "delete_stacks"];
 export const operationStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Operation"]["status"]> = ["running", "succeeded", "failed", "cancelled", "awaiting_approval", "rejected", "expired"];
@@ -80,6 +84,8 @@ export const resolvedParametersDb_engineValues: ReadonlyArray<FlattenedDeepRequi
 export const savedEnvironmentTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["SavedEnvironment"]["type"]> = ["ephemeral", "persistent"];
 export const savedEnvironmentStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["SavedEnvironment"]["status"]> = ["provisioning", "running", "updating", "stopping", "stopped", "starting", "destroying", "destroyed", "failed", "awaiting_approval"];
 export const savedEnvironmentOn_failureValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["SavedEnvironment"]["on_failure"]> = ["rollback", "keep"];
+export const serviceAccountRoleValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ServiceAccount"]["role"]> = ["deployer", "viewer"];
+export const serviceAccountWithSecretRoleValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ServiceAccountWithSecret"]["role"]> = ["deployer", "viewer"];
 export const stackStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Stack"]["status"]> = ["pending", "not_started", "provisioning", "provisioned", "failed", "skipped", "stopped", "destroying", "destroyed"];
 export const stackExportStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["StackExport"]["status"]> = ["pending", "not_started", "provisioning", "provisioned", "failed", "skipped", "stopped", "destroying", "destroyed"];
 export const templateParametersInstance_typeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["TemplateParameters"]["instance_type"]> = ["t3.micro", "t4g.micro"];

@@ -7,11 +7,27 @@ import type {
   EnvironmentRecord,
   OperationRecord,
   ProjectRecord,
+  ServiceAccountRecord,
   StackRecord,
 } from '../domain/model.ts';
 import { PARAMETER_DOCS } from '../domain/parameters.ts';
 import type { Template } from '../domain/templates.ts';
 import type { OperationView } from '../domain/use-cases/operation-views.ts';
+
+/** A service account as read: every field but the secret, which no record holds. */
+export function presentServiceAccount(a: ServiceAccountRecord) {
+  return {
+    id: a.id,
+    name: a.name,
+    role: a.role,
+    project_id: a.project_id,
+    username: a.username,
+    expires_at: a.expires_at,
+    created_at: a.created_at,
+    created_by: a.created_by,
+    rotated_at: a.rotated_at,
+  };
+}
 
 export function presentProject(p: ProjectRecord) {
   return {

@@ -16,6 +16,7 @@ export const API_GROUPS = [
   'meta',
   'auth',
   'projects',
+  'service-accounts',
   'environments',
   'stacks',
   'operations',
@@ -66,6 +67,12 @@ export interface RouteNeeds {
   /** Talks to the Cognito user pool (the auth proxy routes). */
   cognito?: boolean;
   /**
+   * Manages the service accounts' users with Cognito's admin API (AdminCreateUser,
+   * AdminSetUserPassword, AdminAddUserToGroup, AdminDisableUser, AdminUserGlobalSignOut,
+   * AdminDeleteUser), on the user pool only.
+   */
+  cognitoAdmin?: boolean;
+  /**
    * Serves the web console's built files (`console/dist`), which the CDK stack copies into
    * the function's bundle and the local runtime points at (`CONSOLE_ASSETS_DIR`).
    */
@@ -114,6 +121,12 @@ export interface RouteDefinition {
    * a replay answers the first 2xx answer again (docs/decisions.md §34). Adds 409 and 422.
    */
   idempotent?: boolean;
+  /**
+   * The success answer's `secret` is shown once (a service account's, docs/decisions.md §44):
+   * an idempotent route stores its answer for replay without it, and a replay answers 409
+   * `SECRET_NOT_REPLAYED` naming what the first request made, never the secret.
+   */
+  oneTimeSecret?: boolean;
   /**
    * The statuses whose answers carry the resource's `version` as `ETag` (the handler's `etag()`;
    * send it back as `If-Match`). Documented as a required response header, or as optional on a

@@ -18,6 +18,7 @@ import { insightsRoutes } from './routes/insights.ts';
 import { metaRoutes } from './routes/meta.ts';
 import { operationsRoutes } from './routes/operations.ts';
 import { projectsRoutes } from './routes/projects.ts';
+import { serviceAccountsRoutes } from './routes/service-accounts.ts';
 import { stacksRoutes } from './routes/stacks.ts';
 import { streamsRoutes } from './routes/streams.ts';
 
@@ -25,6 +26,7 @@ export const routes = {
   ...metaRoutes,
   ...authRoutes,
   ...projectsRoutes,
+  ...serviceAccountsRoutes,
   ...environmentsRoutes,
   ...stacksRoutes,
   ...operationsRoutes,

@@ -5,6 +5,7 @@
  * never import a store.
  *
  *   projectDeps         projects                          api/projects
+ *   serviceAccountDeps  service accounts (table, Cognito) api/service-accounts
  *   environmentDeps     environments, stacks, operations  api/environments, api/stacks, api/operations
  *   deploymentDeps      deployments (the API side)        api/deployments
  *   insightsDeps        events, metrics, audit (reads)    api/insights
@@ -33,6 +34,7 @@ import { DynamoOperationStore } from '../data/operation-store.ts';
 import { DynamoProjectStore } from '../data/project-store.ts';
 import { DynamoQuotaStore } from '../data/quota-store.ts';
 import { DynamoScheduleStore } from '../data/schedule-store.ts';
+import { DynamoServiceAccountStore } from '../data/service-account-store.ts';
 import { DynamoStackStore } from '../data/stack-store.ts';
 import type { ApprovalDeps } from '../domain/use-cases/approvals.ts';
 import type { AuditDeps } from '../domain/use-cases/audit.ts';
@@ -46,11 +48,13 @@ import type { EnvironmentDeps, EnvironmentSettings } from '../domain/use-cases/e
 import type { InsightsDeps } from '../domain/use-cases/events.ts';
 import type { ProjectDeps } from '../domain/use-cases/projects.ts';
 import type { RunStreamDeps } from '../domain/use-cases/run-stream.ts';
+import type { ServiceAccountDeps } from '../domain/use-cases/service-accounts.ts';
 import type { SweeperDeps, SweepSettings } from '../domain/use-cases/ttl.ts';
 import type { ReconcilerDeps, WorkflowDeps, WorkflowSettings } from '../domain/workflow/run.ts';
 import { simulationConfig } from '../platform/config.ts';
 import { EventBridgeBus } from './event-bus.ts';
 import type { PublicationDeps } from './events.ts';
+import { CognitoServiceAccountIdentities } from './service-account-identities.ts';
 import { StepFunctionsTaskResponder } from './task-responder.ts';
 import { StepFunctionsDeploymentStarter, StepFunctionsWorkflowStarter } from './workflow-starter.ts';
 
@@ -106,7 +110,19 @@ function catalogSettings(): CatalogSettings {
 // ---------------------------------------------------------------- one deps object per family
 // Each lists its members (a spread would keep every member of the spread object in the bundle).
 
-export const projectDeps: ProjectDeps = { projects };
+const serviceAccounts = /* @__PURE__ */ new DynamoServiceAccountStore();
+
+/** Projects, and their service accounts' records (a project with some is not deleted, §44). */
+export const projectDeps: ProjectDeps & { serviceAccounts: DynamoServiceAccountStore } = {
+  projects,
+  serviceAccounts,
+};
+
+export const serviceAccountDeps: ServiceAccountDeps = {
+  projects,
+  serviceAccounts,
+  identities: /* @__PURE__ */ new CognitoServiceAccountIdentities(),
+};
 
 export const environmentDeps: EnvironmentDeps = {
   projects,
@@ -148,6 +164,7 @@ export const runStreamDeps: RunStreamDeps = {
 export const insightsDeps: InsightsDeps & AuditDeps = {
   events: eventStore,
   environments,
+  projects,
   metrics,
   audit,
 };

@@ -130,7 +130,7 @@ export class DynamoEventStore implements EventStore {
   }
 
   list(
-    filter: EventFilter & { ownerId?: string | undefined },
+    filter: EventFilter & { ownerId?: string | undefined; projectId?: string | undefined },
     page: PageRequest,
   ): Promise<Page<LifecycleEvent>> {
     const since = filter.since ? new Date(filter.since).toISOString() : undefined;
@@ -152,12 +152,22 @@ export class DynamoEventStore implements EventStore {
       spec = { index: 'GSI3', partition: eventKeys.allPartition, ...(since ? { sortFrom: since } : {}) };
     }
     spec.newestFirst = true;
+    const clauses: string[] = [];
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = {};
     if (filter.type) {
-      spec.filter = {
-        expression: '#type = :type',
-        names: { '#type': 'type' },
-        values: { ':type': filter.type },
-      };
+      clauses.push('#type = :type');
+      names['#type'] = 'type';
+      values[':type'] = filter.type;
+    }
+    // One project of the owner's (a service account's view, §44): a filter on the owner's partition.
+    if (filter.projectId && filter.ownerId && !filter.environment_id) {
+      clauses.push('#project = :project');
+      names['#project'] = 'project_id';
+      values[':project'] = filter.projectId;
+    }
+    if (clauses.length > 0) {
+      spec.filter = { expression: clauses.join(' AND '), names, values };
       spec.readAhead = 200;
     }
     return queryPage(spec, page, fromItem);

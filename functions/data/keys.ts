@@ -86,6 +86,13 @@ export const environmentKeys = {
   nameLock: (projectId: string, name: string) => ({ PK: `PRJ#${projectId}`, SK: `ENVNAME#${name}` }),
 };
 
+/** A project's service accounts live in its partition, oldest first (ids are ULIDs). */
+export const serviceAccountKeys = {
+  item: (projectId: string, id: string) => ({ PK: `PRJ#${projectId}`, SK: `SA#${id}` }),
+  projectPartition: (projectId: string) => `PRJ#${projectId}`,
+  prefix: 'SA#',
+};
+
 export const auditKeys = {
   item: (id: string) => ({ PK: `AUDIT#${id}`, SK: 'AUDIT' }),
   /** Newest first across everyone, for Administrators. */

@@ -5,12 +5,36 @@
  *
  * - Developers see and change their own resources;
  * - ReadOnly see everyone's and change nothing (403 on writes);
- * - Administrators see and change everything.
+ * - Administrators see and change everything;
+ * - a service account (group `ServiceAccounts`, docs/decisions.md §44) is confined to one
+ *   project: it sees that project and its environments (whoever owns them) and nothing else;
+ *   a `deployer` changes them like a Developer, a `viewer` only reads (like ReadOnly).
  * A resource the caller may not see answers 404, never 403, so existence never leaks.
  */
 
 import { ForbiddenError, NotFoundError, UnauthorizedError } from './errors.ts';
-import { ROLES, type RoleValue } from './vocabulary.ts';
+import { ROLES, type RoleValue, SERVICE_ACCOUNT_ROLES, type ServiceAccountRoleValue } from './vocabulary.ts';
+
+/** The Cognito group of service accounts (pipelines), next to the role groups. */
+export const SERVICE_ACCOUNTS_GROUP = 'ServiceAccounts';
+
+/** The domain of service accounts' usernames (a reserved TLD: no mail is ever sent). */
+export const SERVICE_ACCOUNT_DOMAIN = 'service-accounts.invalid';
+
+/** What confines a service account: its project and role, from the token's custom claims. */
+export interface ServiceAccountScope {
+  /** `sa_…`, from the username `sa-<id>@service-accounts.invalid`. */
+  id: string;
+  projectId: string;
+  role: ServiceAccountRoleValue;
+}
+
+/** The two facts every access rule needs about a resource: who owns it, which project holds it. */
+export interface ResourceRef {
+  ownerId: string;
+  /** Null when the record at hand does not name it (then a service account is refused: read the environment). */
+  projectId: string | null;
+}
 
 export interface Principal {
   /** Cognito `sub`: the stable user id that owns resources. */
@@ -18,8 +42,13 @@ export interface Principal {
   email: string | null;
   name: string | null;
   groups: string[];
-  /** The effective role, from the most privileged group. */
+  /**
+   * The effective role, from the most privileged group; a service account's is `Developers`
+   * (deployer) or `ReadOnly` (viewer), confined to its project by `serviceAccount`.
+   */
   role: RoleValue;
+  /** Set for a service account only. */
+  serviceAccount?: ServiceAccountScope;
 }
 
 /** Most privileged first: the first of these groups a user is in is their role. */
@@ -60,39 +89,121 @@ export function principalFromClaims(
   if (tokenUse !== undefined && tokenUse !== 'id') throw new UnauthorizedError('An ID token is required');
   const groups = parseGroups(claims?.['cognito:groups']);
   const text = (v: unknown) => (typeof v === 'string' && v.length > 0 ? v : null);
-  return {
-    userId: sub,
-    email: text(claims?.email),
-    name: text(claims?.name),
-    groups,
-    role: effectiveRole(groups, defaultRole),
-  };
+  const email = text(claims?.email);
+  const name = text(claims?.name);
+  if (groups.includes(SERVICE_ACCOUNTS_GROUP)) {
+    const serviceAccount = serviceAccountScope(claims ?? {}, email);
+    return {
+      userId: sub,
+      email,
+      name,
+      groups,
+      role: serviceAccount.role === 'deployer' ? 'Developers' : 'ReadOnly',
+      serviceAccount,
+    };
+  }
+  return { userId: sub, email, name, groups, role: effectiveRole(groups, defaultRole) };
 }
 
-/** Administrators and ReadOnly see every resource. */
+/**
+ * A service account's scope from its claims (set only by the API, through AdminCreateUser:
+ * the app clients cannot write custom attributes). Incomplete claims are refused (401) rather
+ * than read as a person's: a token of the group must carry its confinement. Expiry is checked
+ * here, on every request, since Cognito knows nothing of it.
+ */
+function serviceAccountScope(
+  claims: Readonly<Record<string, unknown>>,
+  email: string | null,
+): ServiceAccountScope {
+  const projectId = claims['custom:project_id'];
+  const role = claims['custom:sa_role'];
+  const expiresAt = claims['custom:sa_expires_at'];
+  const id = serviceAccountIdOf(email);
+  if (
+    typeof projectId !== 'string' ||
+    projectId.length === 0 ||
+    !SERVICE_ACCOUNT_ROLES.includes(role as ServiceAccountRoleValue) ||
+    typeof expiresAt !== 'string' ||
+    id === null
+  ) {
+    throw new UnauthorizedError('The service account’s token lacks its project, role or expiry');
+  }
+  const expiry = Date.parse(expiresAt);
+  if (!Number.isFinite(expiry) || expiry <= Date.now()) {
+    throw new UnauthorizedError('The service account expired');
+  }
+  return { id, projectId, role: role as ServiceAccountRoleValue };
+}
+
+/** `sa-<id>@service-accounts.invalid` → `sa_<id>`; anything else → null. */
+export function serviceAccountIdOf(username: string | null): string | null {
+  const match = /^sa-([0-9a-z]+)@service-accounts\.invalid$/.exec(username ?? '');
+  return match ? `sa_${match[1]}` : null;
+}
+
+/** The username (and email) of a service account: `sa_<id>` → `sa-<id>@service-accounts.invalid`. */
+export function serviceAccountUsername(id: string): string {
+  return `${id.replace(/^sa_/, 'sa-')}@${SERVICE_ACCOUNT_DOMAIN}`;
+}
+
+/** Whether the caller is a service account (which, for one, may never approve an operation). */
+export function isServiceAccount(principal: Principal): boolean {
+  return principal.serviceAccount !== undefined;
+}
+
+/**
+ * Who the caller is, as recorded on what they start (`requested_by` of an operation or a
+ * deployment, `created_by` of an environment): a person's user id, a service account's
+ * username (`sa-<id>@service-accounts.invalid`), so events and runs name the pipeline.
+ */
+export function actorOf(principal: Principal): string {
+  return principal.serviceAccount && principal.email ? principal.email : principal.userId;
+}
+
+/** Administrators and ReadOnly (people) see every resource; a service account never does. */
 export function seesEverything(principal: Principal): boolean {
+  if (principal.serviceAccount) return false;
   return principal.role === 'Administrators' || principal.role === 'ReadOnly';
 }
 
-export function canSee(principal: Principal, ownerId: string): boolean {
-  return seesEverything(principal) || principal.userId === ownerId;
+/** The one rule of visibility: a service account sees its project, a person per role and owner. */
+export function canSee(principal: Principal, resource: ResourceRef): boolean {
+  if (principal.serviceAccount) {
+    return resource.projectId !== null && principal.serviceAccount.projectId === resource.projectId;
+  }
+  return seesEverything(principal) || principal.userId === resource.ownerId;
 }
 
-/** Refuses ReadOnly callers (403) before any work is done. */
+/** Refuses ReadOnly callers (and viewer service accounts) (403) before any work is done. */
 export function assertMayWrite(principal: Principal): void {
-  if (principal.role === 'ReadOnly') throw new ForbiddenError('ReadOnly users cannot change resources');
+  if (principal.role === 'ReadOnly') {
+    throw new ForbiddenError(
+      principal.serviceAccount
+        ? 'A viewer service account cannot change resources'
+        : 'ReadOnly users cannot change resources',
+    );
+  }
+}
+
+/** 403 for a service account: what only people may do (projects, service accounts, approvals). */
+export function assertNotServiceAccount(principal: Principal, action: string): void {
+  if (principal.serviceAccount) throw new ForbiddenError(`A service account cannot ${action}`);
 }
 
 /** 404 unless the caller may see the resource. */
-export function assertVisible(principal: Principal, ownerId: string, resource: string, id: string): void {
-  if (!canSee(principal, ownerId)) throw new NotFoundError(resource, id);
+export function assertVisible(principal: Principal, ref: ResourceRef, resource: string, id: string): void {
+  if (!canSee(principal, ref)) throw new NotFoundError(resource, id);
 }
 
-/** 404 unless visible; 403 if visible but the caller may not change it. */
-export function assertMayModify(principal: Principal, ownerId: string, resource: string, id: string): void {
-  assertVisible(principal, ownerId, resource, id);
+/**
+ * 404 unless visible; 403 if visible but the caller may not change it. A deployer service
+ * account changes what its project holds, whoever owns it; a Developer only their own.
+ */
+export function assertMayModify(principal: Principal, ref: ResourceRef, resource: string, id: string): void {
+  assertVisible(principal, ref, resource, id);
   assertMayWrite(principal);
-  if (principal.role !== 'Administrators' && principal.userId !== ownerId) {
+  if (principal.serviceAccount) return;
+  if (principal.role !== 'Administrators' && principal.userId !== ref.ownerId) {
     throw new NotFoundError(resource, id);
   }
 }

@@ -11,7 +11,7 @@
  * - Nobody answers their own request, and a service account never answers.
  */
 
-import { type Principal, seesEverything } from './access.ts';
+import { isServiceAccount, type Principal, seesEverything } from './access.ts';
 import { ForbiddenError, ValidationError } from './errors.ts';
 import { COMPUTE_STACKS } from './lifecycle.ts';
 import type {
@@ -84,12 +84,10 @@ export function pendingApproval(
 
 /** Administrators and the project's named approvers; never a service account. */
 export function mayApprove(principal: Principal, policy: ApprovalPolicy): boolean {
-  if (principal.groups.includes(SERVICE_ACCOUNTS_GROUP)) return false;
+  // A service account never approves (docs/decisions.md §44).
+  if (isServiceAccount(principal)) return false;
   return principal.role === 'Administrators' || policy.approvers.includes(principal.userId);
 }
-
-/** The Cognito group of service accounts (they never approve). */
-export const SERVICE_ACCOUNTS_GROUP = 'ServiceAccounts';
 
 /**
  * 403 unless the caller may answer this operation's approval: an allowed approver who did not

@@ -25,6 +25,7 @@ import {
   DEPLOYMENT_STRATEGIES,
   ENVIRONMENT_TYPES,
   ON_FAILURE_POLICIES,
+  SERVICE_ACCOUNT_ROLES,
 } from './vocabulary.ts';
 
 /**
@@ -40,6 +41,33 @@ function define<T>(build: () => T): T {
 export const EnvironmentType = define(() => z.enum(ENVIRONMENT_TYPES));
 export const OnFailure = define(() => z.enum(ON_FAILURE_POLICIES));
 export const DeploymentStrategy = define(() => z.enum(DEPLOYMENT_STRATEGIES));
+
+// ---------------------------------------------------------------- service accounts
+
+/** A project's service account (docs/decisions.md §44): a pipeline's identity, confined to the project. */
+export const CreateServiceAccountInput = define(() =>
+  z.withMeta(
+    z.strictObject({
+      name: z.withMeta(
+        z
+          .string()
+          .check(
+            z.minLength(1),
+            z.maxLength(64),
+            z.regex(
+              /^[A-Za-z0-9][A-Za-z0-9 ._-]*$/,
+              'letters, digits, spaces, dots, hyphens and underscores',
+            ),
+          ),
+        { example: 'github-actions' },
+      ),
+      role: z.enum(SERVICE_ACCOUNT_ROLES),
+      expires_in_days: z._default(z.number().check(z.int(), z.gte(1), z.lte(365)), 90),
+    }),
+    { id: 'CreateServiceAccountRequest' },
+  ),
+);
+export type CreateServiceAccountInput = z.infer<typeof CreateServiceAccountInput>;
 
 // ---------------------------------------------------------------- projects
 

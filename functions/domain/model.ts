@@ -19,6 +19,7 @@ import type {
   OperationStatusValue,
   PlannedStackChangeValue,
   RoleValue,
+  ServiceAccountRoleValue,
   StackStatusValue,
 } from './vocabulary.ts';
 
@@ -42,6 +43,24 @@ export interface ProjectRecord {
   version: number;
   created_at: string;
   updated_at: string;
+}
+
+/**
+ * A project's service account (docs/decisions.md §44). Its secret (the Cognito user's
+ * password) is never stored: only the create and rotate answers carry it.
+ */
+export interface ServiceAccountRecord {
+  id: string;
+  project_id: string;
+  name: string;
+  role: ServiceAccountRoleValue;
+  /** Its Cognito username and email: `sa-<id>@service-accounts.invalid`. */
+  username: string;
+  expires_at: string;
+  created_at: string;
+  created_by: string;
+  /** When its secret was last rotated (null: never). */
+  rotated_at: string | null;
 }
 
 export interface EnvironmentRecord {

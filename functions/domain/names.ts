@@ -35,6 +35,7 @@ export const ProjectId = define(() => id('prj'));
 export const EnvironmentId = define(() => id('env'));
 export const OperationId = define(() => id('op'));
 export const DeploymentId = define(() => id('dep'));
+export const ServiceAccountId = define(() => id('sa'));
 
 // ---------------------------------------------------------------- names
 

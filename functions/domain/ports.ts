@@ -27,6 +27,7 @@ import type {
   PageRequest,
   Progress,
   ProjectRecord,
+  ServiceAccountRecord,
   SimulatedResource,
   StackRecord,
 } from './model.ts';
@@ -35,9 +36,44 @@ import type {
   EnvironmentStatusValue,
   EnvironmentTypeValue,
   OperationKindValue,
+  ServiceAccountRoleValue,
   StackStatusValue,
 } from './vocabulary.ts';
 import type { OperationRef } from './workflow/contracts.ts';
+
+/** A project's service accounts (their records; the identities are {@link ServiceAccountIdentities}). */
+export interface ServiceAccountStore {
+  /** @throws ConflictError `CONCURRENT_MODIFICATION` if one of that id exists (never, with fresh ids). */
+  create(account: ServiceAccountRecord): Promise<void>;
+  get(projectId: string, id: string): Promise<ServiceAccountRecord | null>;
+  /** Oldest first. */
+  listByProject(projectId: string, page: PageRequest): Promise<Page<ServiceAccountRecord>>;
+  /** Notes a new secret (the time only). */
+  markRotated(account: ServiceAccountRecord, at: string): Promise<ServiceAccountRecord>;
+  /** Removes the record (no-op when it is gone already). */
+  delete(account: ServiceAccountRecord): Promise<void>;
+}
+
+/**
+ * The user pool's side of service accounts: Cognito users in the `ServiceAccounts` group whose
+ * project, role and expiry are custom attributes only the API writes (AdminCreateUser).
+ */
+export interface ServiceAccountIdentities {
+  /** A new secret: long, random, meeting the pool's password policy. */
+  newSecret(): string;
+  /** Creates the confirmed user with `secret` as its permanent password, in the `ServiceAccounts` group. */
+  create(user: {
+    username: string;
+    secret: string;
+    projectId: string;
+    role: ServiceAccountRoleValue;
+    expiresAt: string;
+  }): Promise<void>;
+  /** Sets a new permanent password and signs the user out everywhere (refresh tokens revoked). */
+  rotate(username: string, secret: string): Promise<void>;
+  /** Disables the user, signs it out everywhere, then deletes it (a missing user is not an error). */
+  remove(username: string): Promise<void>;
+}
 
 export interface ProjectStore {
   /** @throws ConflictError `DUPLICATE_NAME` when the owner already has a project of that name. */
@@ -430,9 +466,12 @@ export interface EventStore {
   published(event: LifecycleEvent): Promise<boolean>;
   /** Notes that the event is on the bus. */
   markPublished(event: LifecycleEvent): Promise<void>;
-  /** Newest first, filtered, paginated; `ownerId` limits to one owner's environments. */
+  /**
+   * Newest first, filtered, paginated; `ownerId` limits to one owner's environments, and
+   * `projectId` (with `ownerId`, the project's owner) to one project's.
+   */
   list(
-    filter: EventFilter & { ownerId?: string | undefined },
+    filter: EventFilter & { ownerId?: string | undefined; projectId?: string | undefined },
     page: PageRequest,
   ): Promise<Page<LifecycleEvent>>;
 }

@@ -130,6 +130,10 @@ export type BatchStatusValue = (typeof BATCH_STATUSES)[number];
 export const ROLES = ['Administrators', 'Developers', 'ReadOnly'] as const;
 export type RoleValue = (typeof ROLES)[number];
 
+/** What a service account may do in its project (docs/decisions.md §44). */
+export const SERVICE_ACCOUNT_ROLES = ['deployer', 'viewer'] as const;
+export type ServiceAccountRoleValue = (typeof SERVICE_ACCOUNT_ROLES)[number];
+
 export const LOG_LEVELS = ['DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
 export type LogLevelValue = (typeof LOG_LEVELS)[number];
 

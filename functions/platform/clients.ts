@@ -13,7 +13,7 @@ import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SFNClient } from '@aws-sdk/client-sfn';
-import { authConfig, eventsConfig, regionConfig, sfnConfig, tableConfig } from './config.ts';
+import { eventsConfig, regionConfig, sfnConfig, tableConfig, userPoolConfig } from './config.ts';
 import { tracer } from './tracer.ts';
 
 /** Region and, when configured, the endpoint of a local stand-in. */
@@ -48,10 +48,10 @@ export function eventBridge(): EventBridgeClient {
   return events;
 }
 
-/** The Cognito user pool the auth routes proxy to. */
+/** The Cognito user pool the auth routes proxy to (and the service accounts' admin calls go to). */
 export function cognito(): CognitoIdentityProviderClient {
   identity ??= tracer.captureAWSv3Client(
-    new CognitoIdentityProviderClient(clientConfig(authConfig().COGNITO_ENDPOINT)),
+    new CognitoIdentityProviderClient(clientConfig(userPoolConfig().COGNITO_ENDPOINT)),
   );
   return identity;
 }

@@ -63,12 +63,27 @@ export const eventsConfig = memo(() =>
   ),
 );
 
-/** Cognito: the pool and client the auth routes proxy to, and an endpoint override. */
+/** Cognito: the user pool (the service accounts' admin calls) and an endpoint override. */
+export const userPoolConfig = memo(() =>
+  parse(
+    z.object({
+      USER_POOL_ID: z.string().check(z.regex(/^[\w-]+_[0-9a-zA-Z]+$/)),
+      COGNITO_ENDPOINT: optionalUrl,
+    }),
+    'user pool',
+  ),
+);
+
+/**
+ * Cognito: the pool and the app clients the auth routes proxy to — people's, and the service
+ * accounts' (short-lived tokens, docs/decisions.md §44) — and an endpoint override.
+ */
 export const authConfig = memo(() =>
   parse(
     z.object({
       USER_POOL_ID: z.string().check(z.regex(/^[\w-]+_[0-9a-zA-Z]+$/)),
       USER_POOL_CLIENT_ID: z.string().check(z.minLength(1)),
+      SERVICE_ACCOUNT_CLIENT_ID: z.string().check(z.minLength(1)),
       COGNITO_ENDPOINT: optionalUrl,
     }),
     'auth',

@@ -5,10 +5,18 @@ export const GROUPS = [
   { name: 'Administrators', precedence: 1, description: 'Everything, on everyone’s resources' },
   { name: 'Developers', precedence: 2, description: 'Create, change, deploy and delete their own resources' },
   { name: 'ReadOnly', precedence: 3, description: 'Read everyone’s resources, change nothing' },
+  {
+    name: 'ServiceAccounts',
+    precedence: 4,
+    description: 'Pipelines’ identities, confined to one project by custom attributes (created by the API)',
+  },
 ] as const;
 
 /** One of the product's role groups. */
 export type GroupName = (typeof GROUPS)[number]['name'];
+
+/** The service accounts' custom attributes (lib/auth.ts's `SERVICE_ACCOUNT_ATTRIBUTES`; `custom:` in tokens). */
+export const SERVICE_ACCOUNT_ATTRIBUTES = ['project_id', 'sa_role', 'sa_expires_at'] as const;
 
 /** The password of every seeded user: meets the pool policy (12+, upper, lower, digit, symbol). */
 export const LOCAL_PASSWORD = 'LocalPassw0rd!';

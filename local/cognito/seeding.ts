@@ -9,7 +9,7 @@
 import { LOCAL_ACCOUNT_ID } from '../lambda-context.ts';
 import { PASSWORD_POLICY } from './password-policy.ts';
 import type { CognitoCall } from './request-hooks.ts';
-import { GROUPS, type SeedUser } from './seed-data.ts';
+import { GROUPS, SERVICE_ACCOUNT_ATTRIBUTES, type SeedUser } from './seed-data.ts';
 import type { CognitoServices } from './services.ts';
 
 /** Options of {@link seedUserPool}. */
@@ -21,17 +21,37 @@ export interface SeedOptions {
   seedUsers: readonly SeedUser[];
 }
 
-/** Ensures the pool, client, groups and users exist as configured; resolves with the client id. */
+/** The app clients' ids. */
+export interface SeededClients {
+  clientId: string;
+  serviceAccountClientId: string;
+}
+
+/** Ensures the pool, clients, groups and users exist as configured; resolves with the clients' ids. */
 export async function seedUserPool(
   services: CognitoServices,
   call: CognitoCall,
   options: SeedOptions,
-): Promise<string> {
+): Promise<SeededClients> {
   const { cognito, ctx } = services;
   const { region, userPoolId, triggerArn, seedUsers } = options;
 
+  // As lib/auth.ts: the standard attributes, and the service accounts' custom ones (§44).
+  const { USER_POOL_AWS_DEFAULTS } = await import('cognito-local/lib/services/cognitoService.js');
+  const schemaAttributes = [
+    ...(USER_POOL_AWS_DEFAULTS.SchemaAttributes ?? []),
+    ...SERVICE_ACCOUNT_ATTRIBUTES.map((name) => ({
+      Name: `custom:${name}`,
+      AttributeDataType: 'String',
+      DeveloperOnlyAttribute: false,
+      Mutable: true,
+      Required: false,
+      StringAttributeConstraints: { MinLength: '1', MaxLength: '64' },
+    })),
+  ];
   const poolOptions = {
     Id: userPoolId,
+    SchemaAttributes: schemaAttributes,
     Name: 'env-provisioning-local',
     Arn: `arn:aws:cognito-idp:${region}:${LOCAL_ACCOUNT_ID}:userpool/${userPoolId}`,
     UsernameAttributes: ['email'],
@@ -51,8 +71,28 @@ export async function seedUserPool(
   }
   const pool = await cognito.getUserPool(ctx, userPoolId);
 
-  const clientName = 'env-provisioning-local-client';
-  const clientSettings = {
+  // As lib/auth.ts: the clients may write the standard attributes a person sets, never custom ones.
+  const writeAttributes = ['email', 'name'];
+  const ensureClient = async (clientName: string, clientSettings: Record<string, unknown>) => {
+    let client = (await cognito.listAppClients(ctx, userPoolId)).find((c) => c.ClientName === clientName);
+    if (client) {
+      client = { ...client, ...clientSettings };
+      await pool.saveAppClient(ctx, client);
+    } else {
+      const created = (await call('CreateUserPoolClient', {
+        UserPoolId: userPoolId,
+        ClientName: clientName,
+        GenerateSecret: false,
+        ...clientSettings,
+      })) as { UserPoolClient: { ClientId: string } };
+      client = (await cognito.getAppClient(ctx, created.UserPoolClient.ClientId)) ?? undefined;
+    }
+    if (!client) {
+      throw new Error(`Could not create the local app client ${clientName}`);
+    }
+    return client;
+  };
+  const client = await ensureClient('env-provisioning-local-client', {
     ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH', 'ALLOW_USER_SRP_AUTH'],
     // CDK's defaults: ID and access tokens for 60 minutes, refresh tokens for 30 days.
     IdTokenValidity: 60,
@@ -60,23 +100,18 @@ export async function seedUserPool(
     RefreshTokenValidity: 30,
     TokenValidityUnits: { IdToken: 'minutes', AccessToken: 'minutes', RefreshToken: 'days' },
     PreventUserExistenceErrors: 'ENABLED',
-  };
-  let client = (await cognito.listAppClients(ctx, userPoolId)).find((c) => c.ClientName === clientName);
-  if (client) {
-    client = { ...client, ...clientSettings };
-    await pool.saveAppClient(ctx, client);
-  } else {
-    const created = (await call('CreateUserPoolClient', {
-      UserPoolId: userPoolId,
-      ClientName: clientName,
-      GenerateSecret: false,
-      ...clientSettings,
-    })) as { UserPoolClient: { ClientId: string } };
-    client = (await cognito.getAppClient(ctx, created.UserPoolClient.ClientId)) ?? undefined;
-  }
-  if (!client) {
-    throw new Error('Could not create the local app client');
-  }
+    WriteAttributes: writeAttributes,
+  });
+  // The service accounts' client (docs/decisions.md §44), with lib/auth.ts's validity.
+  const serviceAccountClient = await ensureClient('env-provisioning-local-service-accounts', {
+    ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+    IdTokenValidity: 15,
+    AccessTokenValidity: 15,
+    RefreshTokenValidity: 1,
+    TokenValidityUnits: { IdToken: 'minutes', AccessToken: 'minutes', RefreshToken: 'days' },
+    PreventUserExistenceErrors: 'ENABLED',
+    WriteAttributes: writeAttributes,
+  });
 
   const existingGroups = new Set((await pool.listGroups(ctx)).map((group) => group.GroupName));
   for (const group of GROUPS) {
@@ -118,5 +153,5 @@ export async function seedUserPool(
       GroupName: user.group,
     });
   }
-  return client.ClientId;
+  return { clientId: client.ClientId, serviceAccountClientId: serviceAccountClient.ClientId };
 }

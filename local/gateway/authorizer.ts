@@ -9,8 +9,13 @@ import { javaDate } from './dates.ts';
 /** The user pool whose ID tokens the authorizer accepts. */
 export interface GatewayAuth {
   userPoolId: string;
-  /** The app client: an ID token's `aud` must be this. */
+  /** The app client: an ID token's `aud` must be this (or one of `otherClientIds`). */
   clientId: string;
+  /**
+   * The pool's other app clients (the service accounts', docs/decisions.md §44): API Gateway's
+   * Cognito authorizer takes ID tokens of every client of the pool.
+   */
+  otherClientIds?: readonly string[];
   /** The pool's signing keys (aws-jwt-verify does not fetch JWKS over http). */
   jwks: Jwks;
 }
@@ -65,7 +70,7 @@ export function createAuthorizer(auth: GatewayAuth): Authorizer {
   const verifier = CognitoJwtVerifier.create({
     userPoolId: auth.userPoolId,
     tokenUse: 'id',
-    clientId: auth.clientId,
+    clientId: [auth.clientId, ...(auth.otherClientIds ?? [])],
   });
   verifier.cacheJwks(auth.jwks);
 

@@ -56,6 +56,8 @@ export interface LocalRuntime {
   port: number;
   userPoolId: string;
   clientId: string;
+  /** The service accounts' app client (15-minute tokens). */
+  serviceAccountClientId: string;
   /** The seeded users (one per group) and their password. */
   seedUsers: readonly SeedUser[];
   /** The environment variables set for the handlers. */

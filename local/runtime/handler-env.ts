@@ -60,6 +60,7 @@ export function handlerEnvironment(input: HandlerEnvironmentInput): Record<strin
     SFN_ENDPOINT: stepFunctions.endpoint,
     USER_POOL_ID: cognito.userPoolId,
     USER_POOL_CLIENT_ID: cognito.clientId,
+    SERVICE_ACCOUNT_CLIENT_ID: cognito.serviceAccountClientId,
     COGNITO_ENDPOINT: cognito.endpoint,
     EVENT_BUS_NAME: eventBridge.busName,
     EVENTBRIDGE_ENDPOINT: eventBridge.endpoint,

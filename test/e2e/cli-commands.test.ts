@@ -1,6 +1,6 @@
 /**
  * Every envctl command as a child process against local mode (the login, exit codes 2–5 and the
- * watch views of `env create` are in cli.test.ts): `--help` everywhere (all 28 commands); `login --password-stdin`;
+ * watch views of `env create` are in cli.test.ts): `--help` everywhere (all 33 commands); `login --password-stdin`;
  * projects get/delete (refused while it has environments); env list filters and `--limit`; env
  * get by name and id; the plan tables of create, update and delete; update, stop, start and
  * delete with `--watch`; ops get, cancel (exit 5 when watched) and retry; deploy; and the exact
@@ -152,6 +152,11 @@ describe('envctl --help', () => {
       [['approvals'], 'envctl approvals [options]'],
       [['logs'], 'envctl logs [options] <env>'],
       [['deploy'], 'envctl deploy [options] <env> <version>'],
+      [['service-accounts'], 'envctl service-accounts [options] [command]'],
+      [['service-accounts', 'create'], 'envctl service-accounts create [options] <name>'],
+      [['service-accounts', 'list'], 'envctl service-accounts list [options]'],
+      [['service-accounts', 'rotate'], 'envctl service-accounts rotate [options] <id>'],
+      [['service-accounts', 'delete'], 'envctl service-accounts delete [options] <id>'],
     ];
     const results: Result[] = [];
     // Four at a time: each is a Node start on a shared 2-core machine.
@@ -186,7 +191,7 @@ describe('envctl commands', () => {
     expect(noEmail).toMatchObject({
       code: 2,
       stdout: '',
-      stderr: 'envctl: --password-stdin needs --email\n',
+      stderr: 'envctl: --password-stdin needs --email or --service-account\n',
     });
 
     const nothing = await run(['login', '--email', 'developer@example.com', '--password-stdin']);

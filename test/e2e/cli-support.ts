@@ -21,7 +21,10 @@ export interface Result {
 export interface Envctl {
   /** The XDG_CONFIG_HOME the runs use unless they name another. */
   readonly config: string;
-  run(args: readonly string[], options?: { xdg?: string; input?: string }): Promise<Result>;
+  run(
+    args: readonly string[],
+    options?: { xdg?: string; input?: string; env?: Record<string, string> },
+  ): Promise<Result>;
   /** Logs the seeded Developers user in (throws unless it worked). */
   login(): Promise<void>;
 }
@@ -42,6 +45,7 @@ export function useEnvctl(local: LocalMode): Envctl {
             PATH: process.env.PATH,
             XDG_CONFIG_HOME: options.xdg ?? config,
             HOME: config,
+            ...options.env,
           },
           timeout: 60_000,
         },

@@ -72,6 +72,7 @@ function walkthroughScript(): string {
     'events',
     'stacks',
     'idempotency',
+    'service-accounts',
   ]);
 }
 
@@ -240,5 +241,11 @@ describe('the README walk-through', () => {
     expect(out).toMatch(/HTTP\/1\.1 202 Accepted\nHTTP\/1\.1 202 Accepted\nidempotent-replayed: true\n/);
     expect(out).toContain('["v3.0.0"]');
     expect(out).toContain('{"error_code":"IDEMPOTENCY_KEY_REUSED"}');
+    // Service accounts: created once with its secret, confined, rotated, deleted.
+    expect(out).toContain('{"role":"deployer","username":true,"secret":true}');
+    expect(out).toContain('[{"name":"github-actions","role":"deployer","has_secret":false}]');
+    expect(out).toMatch(/env_\w+ is running\n\{"status":"destroying","requested_by":true\}\n/);
+    expect(out).toContain('{"error_code":"FORBIDDEN","detail":"A service account cannot create projects"}');
+    expect(out).toContain('login: 401\nlogin: 200\ndelete: 204\nlogin after delete: 401\n');
   });
 });

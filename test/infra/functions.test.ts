@@ -16,6 +16,7 @@ import {
   STEP_GROUP_NAMES,
   type StepGroup,
 } from '../../functions/steps/step-list.ts';
+import { COGNITO_ADMIN_ACTIONS } from '../../lib/rest-api.ts';
 import {
   actionsOf,
   type CfnResource,
@@ -80,6 +81,7 @@ function expectedNeeds(group: string): RouteNeeds {
     ...(table ? { table } : {}),
     startsWorkflows: [...new Set(needs.flatMap((n) => n.startsWorkflows ?? []))],
     cognito: needs.some((n) => n.cognito),
+    cognitoAdmin: needs.some((n) => n.cognitoAdmin),
     answersWorkflowTasks: needs.some((n) => n.answersWorkflowTasks),
     consoleAssets: needs.some((n) => n.consoleAssets),
   };
@@ -293,18 +295,33 @@ describe.each(API_GROUPS.map((group) => [group]))('route group %s', (group) => {
     expect(granted).toEqual(new Set(OPERATION_STATE_MACHINES.map((m) => stateMachineId(m.name))));
   });
 
-  it('gets the user pool ids only if it talks to Cognito, and no Cognito IAM', () => {
+  it('gets the user pool ids only if it talks to Cognito, and Cognito IAM only for admin calls', () => {
     const fn = groupFunction(group);
     const env = environmentOf(fn);
-    if (needs.cognito) {
+    if (needs.cognito || needs.cognitoAdmin) {
       expect(env.USER_POOL_ID).toEqual({ Ref: logicalId(synth.api.auth.userPool) });
-      expect(env.USER_POOL_CLIENT_ID).toEqual({ Ref: logicalId(synth.api.auth.userPoolClient) });
     } else {
       expect(env).not.toHaveProperty('USER_POOL_ID');
-      expect(env).not.toHaveProperty('USER_POOL_CLIENT_ID');
     }
-    const actions = actionsOf(synth.statementsOfRole(roleIdOf(fn)));
-    expect(actions.filter((a) => a.startsWith('cognito-idp:'))).toEqual([]);
+    if (needs.cognito) {
+      expect(env.USER_POOL_CLIENT_ID).toEqual({ Ref: logicalId(synth.api.auth.userPoolClient) });
+      expect(env.SERVICE_ACCOUNT_CLIENT_ID).toEqual({ Ref: logicalId(synth.api.auth.serviceAccountClient) });
+    } else {
+      expect(env).not.toHaveProperty('USER_POOL_CLIENT_ID');
+      expect(env).not.toHaveProperty('SERVICE_ACCOUNT_CLIENT_ID');
+    }
+    const statements = synth
+      .statementsOfRole(roleIdOf(fn))
+      .filter((s) => actionsOf([s]).some((a) => a.startsWith('cognito-idp:')));
+    if (needs.cognitoAdmin) {
+      // Exactly the admin calls of service accounts, on the user pool only (§44).
+      expect(actionsOf(statements).sort()).toEqual([...COGNITO_ADMIN_ACTIONS].sort());
+      expect(statements.map((s) => s.Resource)).toEqual(
+        statements.map(() => ({ 'Fn::GetAtt': [logicalId(synth.api.auth.userPool), 'Arn'] })),
+      );
+    } else {
+      expect(statements).toEqual([]);
+    }
   });
 
   it('can do nothing beyond its routes’ needs, X-Ray and its logs', () => {
@@ -313,6 +330,7 @@ describe.each(API_GROUPS.map((group) => [group]))('route group %s', (group) => {
     const allowed = new Set(['xray', 'logs']);
     if (needs.table) allowed.add('dynamodb');
     if ((needs.startsWorkflows ?? []).length > 0 || needs.answersWorkflowTasks) allowed.add('states');
+    if (needs.cognitoAdmin) allowed.add('cognito-idp');
     expect([...services].filter((s) => !allowed.has(s ?? ''))).toEqual([]);
   });
 

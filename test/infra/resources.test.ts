@@ -125,12 +125,27 @@ describe('user pool', () => {
     });
   });
 
-  it('has the three role groups', () => {
+  it('has the three role groups and the service accounts’ group', () => {
     const groups = Object.values(synth.resourcesOfType('AWS::Cognito::UserPoolGroup'));
     expect(groups.map((g) => g.Properties?.GroupName).sort()).toEqual(
-      ['Administrators', 'Developers', 'ReadOnly'].sort(),
+      ['Administrators', 'Developers', 'ReadOnly', 'ServiceAccounts'].sort(),
     );
-    expect(Object.keys(USER_GROUPS).sort()).toEqual(['Administrators', 'Developers', 'ReadOnly']);
+    expect(Object.keys(USER_GROUPS).sort()).toEqual([
+      'Administrators',
+      'Developers',
+      'ReadOnly',
+      'ServiceAccounts',
+    ]);
+  });
+
+  it('has the service accounts’ custom attributes (project, role, expiry)', () => {
+    synth.apiTemplate.hasResourceProperties('AWS::Cognito::UserPool', {
+      Schema: Match.arrayWith(
+        ['project_id', 'sa_role', 'sa_expires_at'].map((name) =>
+          Match.objectLike({ Name: name, AttributeDataType: 'String', Mutable: true }),
+        ),
+      ),
+    });
   });
 
   it('has a public app client for USER_PASSWORD_AUTH and refresh, without OAuth', () => {
@@ -140,6 +155,36 @@ describe('user pool', () => {
       PreventUserExistenceErrors: 'ENABLED',
       AllowedOAuthFlowsUserPoolClient: false,
     });
+  });
+
+  it('has two app clients: people’s (1-hour tokens) and the service accounts’ (15 minutes, a day of refresh)', () => {
+    const clients = synth.resourcesOfType('AWS::Cognito::UserPoolClient');
+    const people = clients[logicalId(synth.api.auth.userPoolClient)]?.Properties;
+    const serviceAccounts = clients[logicalId(synth.api.auth.serviceAccountClient)]?.Properties;
+    expect(Object.keys(clients)).toHaveLength(2);
+    expect(people).toMatchObject({
+      IdTokenValidity: 60,
+      AccessTokenValidity: 60,
+      RefreshTokenValidity: 43200,
+    });
+    expect(serviceAccounts).toMatchObject({
+      GenerateSecret: false,
+      ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+      IdTokenValidity: 15,
+      AccessTokenValidity: 15,
+      RefreshTokenValidity: 1440,
+      TokenValidityUnits: { IdToken: 'minutes', AccessToken: 'minutes', RefreshToken: 'minutes' },
+      EnableTokenRevocation: true,
+    });
+  });
+
+  it('lets no app client write the custom attributes (only the API does, with AdminCreateUser)', () => {
+    const clients = Object.values(synth.resourcesOfType('AWS::Cognito::UserPoolClient'));
+    for (const client of clients) {
+      const written = client.Properties?.WriteAttributes as string[];
+      expect(written.sort()).toEqual(['email', 'name']);
+      expect(written.filter((a) => a.startsWith('custom:'))).toEqual([]);
+    }
   });
 });
 

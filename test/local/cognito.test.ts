@@ -1,7 +1,9 @@
 /**
  * The local Cognito: tokens the production verifier accepts, seeding that survives a
  * restart, auto-confirmed sign-ups, and the Cognito behaviours cognito-local lacks
- * (password policy, allowed auth flows, NotAuthorizedException on a bad login).
+ * (password policy, allowed auth flows, NotAuthorizedException on a bad login), and what service
+ * accounts need: their app client, refresh tokens bound to their client, AdminUserGlobalSignOut,
+ * disabled users refused, custom attributes in ID tokens that no client may write.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -195,5 +197,112 @@ describe('a restart', () => {
       }),
     );
     expect(groups.Groups?.map((g) => g.GroupName)).toEqual(['Developers']);
+  });
+});
+
+describe('what service accounts need of the stand-in (docs/decisions.md §44)', () => {
+  const user = SEED_USERS.find((u) => u.group === 'Developers') ?? SEED_USERS[0];
+  const refresh = (clientId: string, refreshToken: string) =>
+    client.send(
+      new InitiateAuthCommand({
+        ClientId: clientId,
+        AuthFlow: 'REFRESH_TOKEN_AUTH',
+        AuthParameters: { REFRESH_TOKEN: refreshToken },
+      }),
+    );
+  const seedUser = () => {
+    if (!user) throw new Error('no seeded user');
+    return user;
+  };
+
+  it('has the service accounts’ client: 15-minute tokens whose refresh token works through it only', async () => {
+    // Arrange
+    const { email, password } = seedUser();
+    const tokens = await login(cognito.endpoint, cognito.serviceAccountClientId, email, password);
+    const claims = JSON.parse(
+      Buffer.from(String(tokens.idToken.split('.')[1]), 'base64url').toString('utf8'),
+    );
+    // Act
+    const own = await refresh(cognito.serviceAccountClientId, tokens.refreshToken);
+    const other = await refresh(cognito.clientId, tokens.refreshToken).catch((e: unknown) => e);
+    // Assert
+    expect(claims.exp - claims.iat).toBe(900);
+    expect(claims.aud).toBe(cognito.serviceAccountClientId);
+    expect(own.AuthenticationResult?.IdToken).toEqual(expect.any(String));
+    expect(other).toBeInstanceOf(NotAuthorizedException);
+  });
+
+  it('signs a user out everywhere with AdminUserGlobalSignOut, and refuses a disabled user', async () => {
+    // Arrange
+    const email = `global-signout-${Date.now()}@example.com`;
+    await cognito.call('AdminCreateUser', {
+      UserPoolId: cognito.userPoolId,
+      Username: email,
+      MessageAction: 'SUPPRESS',
+      UserAttributes: [
+        { Name: 'email', Value: email },
+        { Name: 'custom:project_id', Value: 'prj_x' },
+      ],
+    });
+    await cognito.call('AdminSetUserPassword', {
+      UserPoolId: cognito.userPoolId,
+      Username: email,
+      Password: LOCAL_PASSWORD,
+      Permanent: true,
+    });
+    const tokens = await login(cognito.endpoint, cognito.clientId, email, LOCAL_PASSWORD);
+    // Act
+    await cognito.call('AdminUserGlobalSignOut', { UserPoolId: cognito.userPoolId, Username: email });
+    const refreshed = await refresh(cognito.clientId, tokens.refreshToken).catch((e: unknown) => e);
+    await cognito.call('AdminDisableUser', { UserPoolId: cognito.userPoolId, Username: email });
+    const disabledLogin = await login(cognito.endpoint, cognito.clientId, email, LOCAL_PASSWORD).catch(
+      (e: unknown) => e,
+    );
+    const unknown = await cognito
+      .call('AdminUserGlobalSignOut', { UserPoolId: cognito.userPoolId, Username: 'nobody@x.y' })
+      .catch((e: unknown) => e);
+    // Assert
+    expect(refreshed).toBeInstanceOf(NotAuthorizedException);
+    expect(disabledLogin).toBeInstanceOf(NotAuthorizedException);
+    expect(unknown).toMatchObject({ code: 'UserNotFoundException' });
+  });
+
+  it('puts custom attributes in ID tokens, and lets no client write them', async () => {
+    // Arrange
+    const email = `custom-${Date.now()}@example.com`;
+    await cognito.call('AdminCreateUser', {
+      UserPoolId: cognito.userPoolId,
+      Username: email,
+      MessageAction: 'SUPPRESS',
+      UserAttributes: [
+        { Name: 'email', Value: email },
+        { Name: 'custom:project_id', Value: 'prj_mine' },
+      ],
+    });
+    await cognito.call('AdminSetUserPassword', {
+      UserPoolId: cognito.userPoolId,
+      Username: email,
+      Password: LOCAL_PASSWORD,
+      Permanent: true,
+    });
+    const tokens = await login(cognito.endpoint, cognito.clientId, email, LOCAL_PASSWORD);
+    // Act
+    const claims = JSON.parse(
+      Buffer.from(String(tokens.idToken.split('.')[1]), 'base64url').toString('utf8'),
+    );
+    const rewrite = await cognito
+      .call('UpdateUserAttributes', {
+        AccessToken: tokens.accessToken,
+        UserAttributes: [{ Name: 'custom:project_id', Value: 'prj_theirs' }],
+      })
+      .catch((e: unknown) => e);
+    const rename = cognito.call('UpdateUserAttributes', {
+      AccessToken: tokens.accessToken,
+      UserAttributes: [{ Name: 'name', Value: 'New Name' }],
+    });
+    // Assert
+    expect(claims['custom:project_id']).toBe('prj_mine');
+    expect(rewrite).toMatchObject({ code: 'NotAuthorizedException' });
+    await expect(rename).resolves.toBeDefined();
   });
 });

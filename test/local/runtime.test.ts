@@ -83,6 +83,7 @@ describe('startLocal', () => {
       TABLE_NAME: 'env-provisioning-local',
       USER_POOL_ID: runtime.userPoolId,
       USER_POOL_CLIENT_ID: runtime.clientId,
+      SERVICE_ACCOUNT_CLIENT_ID: runtime.serviceAccountClientId,
       PROVISION_STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:000000000000:stateMachine:provision-environment',
       DESTROY_STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:000000000000:stateMachine:destroy-environment',
       SIMULATION_TIME_SCALE: '0',

@@ -33,6 +33,7 @@ beforeAll(async () => {
   // What the HTTP stack reads besides what the harness sets.
   process.env.USER_POOL_ID = 'us-east-1_CallsTest1';
   process.env.USER_POOL_CLIENT_ID = 'callsclient';
+  process.env.SERVICE_ACCOUNT_CLIENT_ID = 'callssaclient';
   calls = countDynamoDbCalls(harness.client.documentClient());
 });
 

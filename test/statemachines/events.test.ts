@@ -42,6 +42,7 @@ async function eventsOf(environmentId: string): Promise<LifecycleEvent[]> {
 const readers = () => ({
   events: harness.deps.insightsDeps.events,
   environments: harness.deps.environmentDeps.environments,
+  projects: harness.deps.environmentDeps.projects,
 });
 
 const metricsNow = () => getMetrics(harness.deps.insightsDeps, '1h', new Date());

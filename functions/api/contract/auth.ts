@@ -1,6 +1,6 @@
 /** The contract of the `auth` routes: sign-up, confirmation, login, refresh, and who the caller is. */
 
-import { ROLES } from '../../domain/vocabulary.ts';
+import { ROLES, SERVICE_ACCOUNT_ROLES } from '../../domain/vocabulary.ts';
 import * as z from '../../platform/zod.ts';
 
 /**
@@ -92,6 +92,13 @@ export const MeResponse = define(() =>
       name: z.nullable(z.string()),
       groups: z.array(z.string()),
       role: Role,
+      /** Only for a service account (docs/decisions.md §44): what confines it. */
+      service_account: z.optional(
+        z.withMeta(
+          z.object({ id: z.string(), project_id: z.string(), role: z.enum(SERVICE_ACCOUNT_ROLES) }),
+          { description: 'Present for a service account only: its id, project and role there' },
+        ),
+      ),
     }),
     { id: 'Me' },
   ),

@@ -10,5 +10,14 @@ export const handler = httpRoute(authRoutes.getMe, async ({ principal }) => ({
     name: principal.name,
     groups: principal.groups,
     role: principal.role,
+    ...(principal.serviceAccount
+      ? {
+          service_account: {
+            id: principal.serviceAccount.id,
+            project_id: principal.serviceAccount.projectId,
+            role: principal.serviceAccount.role,
+          },
+        }
+      : {}),
   },
 }));

@@ -12,6 +12,9 @@
  *   while the first still runs → 409 `IDEMPOTENCY_KEY_IN_USE`.
  * - A failed request (an error, so a 4xx or 5xx answer) is not stored: Powertools deletes the
  *   record when the function throws, so the client may retry with the same key.
+ * - A route whose answer carries a one-time `secret` (`oneTimeSecret`, a service account's) is
+ *   stored without it (a secret never rests in the table), and a replay answers 409
+ *   `SECRET_NOT_REPLAYED` naming what the first request made: rotate it for a new secret.
  *
  * Runs after identity, access and request parsing: a request refused there (401, 403, 400, 422)
  * never touches the key.
@@ -84,6 +87,14 @@ export function idempotencyKeyOf(headers: Record<string, string | undefined>): s
 /** Plain JSON (what DynamoDB stores and what the client received): undefined fields dropped. */
 const plain = <T>(value: T): T => JSON.parse(JSON.stringify(value ?? null)) as T;
 
+/** The answer as stored for replay: without the one-time `secret` of its body. */
+function withoutSecret(response: HttpResponse): HttpResponse {
+  const body = response.body as Record<string, unknown> | undefined;
+  if (!body || typeof body !== 'object' || !('secret' in body)) return response;
+  const { secret: _secret, ...rest } = body;
+  return { ...response, body: rest };
+}
+
 /** Where one caller's records live (the DynamoDB persistence layer; tests may bring another). */
 export type IdempotencyPersistence = (userId: string) => BasePersistenceLayer;
 
@@ -100,13 +111,13 @@ export function idempotent<R extends RouteDefinition & { access: 'write' }>(
     const key = idempotencyKeyOf(request.headers);
     if (key === undefined) return impl(request);
     const caller = (request.principal as Principal).userId;
-    let ran = false;
+    let first: HttpResponse | undefined;
     const run = makeIdempotent(
       async (_invocation: Invocation): Promise<HttpResponse> => {
-        ran = true;
         const response = await impl(request);
         if (response.statusCode < 200 || response.statusCode > 299) throw new UnstoredAnswerError(response);
-        return plain(response);
+        first = plain(response);
+        return route.oneTimeSecret ? withoutSecret(first) : first;
       },
       {
         persistenceStore: persistence(caller),
@@ -129,7 +140,15 @@ export function idempotent<R extends RouteDefinition & { access: 'write' }>(
         scope: { caller, method: route.method, path: route.path, params: plain(request.params), key },
         payload: { body: plain(request.body), query: plain(request.query) },
       });
-      if (ran) return response;
+      if (first) return first;
+      if (route.oneTimeSecret) {
+        const id = (response.body as { id?: unknown } | undefined)?.id;
+        throw new HttpError(
+          409,
+          'SECRET_NOT_REPLAYED',
+          `This Idempotency-Key was used by an earlier request for ${String(id)}; its secret was in that answer only: rotate it for a new one`,
+        );
+      }
       return { ...response, headers: { ...response.headers, [REPLAYED_HEADER.toLowerCase()]: 'true' } };
     } catch (error) {
       if (error instanceof UnstoredAnswerError) return error.response;

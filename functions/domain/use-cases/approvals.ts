@@ -25,7 +25,7 @@ import type {
 } from '../model.ts';
 import type { TaskResponder } from '../ports.ts';
 import { inScope, planLayers } from '../workflow/planning.ts';
-import type { AcceptedChange, EnvironmentDeps } from './environments.ts';
+import { type AcceptedChange, type EnvironmentDeps, environmentRef } from './environments.ts';
 
 export interface ApprovalDeps
   extends Pick<EnvironmentDeps, 'projects' | 'environments' | 'stacks' | 'operations'> {
@@ -58,7 +58,7 @@ async function waitingForAnswer(
   if (!environment) throw new NotFoundError('Operation', operationId);
   const project = await deps.projects.get(environment.project_id);
   const policy = policyOf(project);
-  if (!canSee(principal, environment.owner_id) && !mayApprove(principal, policy)) {
+  if (!canSee(principal, environmentRef(environment)) && !mayApprove(principal, policy)) {
     throw new NotFoundError('Operation', operationId);
   }
   assertMayAnswer(principal, policy, operation);

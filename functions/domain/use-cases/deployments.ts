@@ -5,7 +5,7 @@
  * operation runs under it; every step write is conditional on the deployment's status.
  */
 
-import { assertVisible, type Principal } from '../access.ts';
+import { actorOf, assertVisible, type Principal } from '../access.ts';
 import {
   ConflictError,
   NotFoundError,
@@ -37,7 +37,12 @@ import {
 } from '../rollout-rules.ts';
 import type { ExecutionStatusChange } from '../workflow/contracts.ts';
 import { failureReason } from '../workflow/failure.ts';
-import { explainLostRace, getModifiableEnvironment, getVisibleEnvironment } from './environments.ts';
+import {
+  environmentRef,
+  explainLostRace,
+  getModifiableEnvironment,
+  getVisibleEnvironment,
+} from './environments.ts';
 
 /** What the deployment routes work with. */
 export interface DeploymentDeps {
@@ -128,7 +133,7 @@ export async function createDeployment(
     batches,
     simulate: input.simulate ?? null,
     error: null,
-    requested_by: principal.userId,
+    requested_by: actorOf(principal),
     created_at: at,
     started_at: null,
     finished_at: null,
@@ -195,7 +200,7 @@ export async function getDeployment(
 ): Promise<DeploymentRecord> {
   const deployment = await deps.deployments.get(deploymentId);
   if (!deployment) throw new NotFoundError('Deployment', deploymentId);
-  assertVisible(principal, deployment.owner_id, 'Deployment', deploymentId);
+  assertVisible(principal, environmentRef(deployment), 'Deployment', deploymentId);
   return deployment;
 }
 

@@ -4,7 +4,15 @@
  * and the workflow starter, with compensation when a workflow cannot be started.
  */
 
-import { assertMayModify, assertVisible, type Principal, seesEverything } from '../access.ts';
+import {
+  actorOf,
+  assertMayModify,
+  assertVisible,
+  isServiceAccount,
+  type Principal,
+  type ResourceRef,
+  seesEverything,
+} from '../access.ts';
 import { approvalReason, assertProtectable, pendingApproval, policyOf, storedPlanOf } from '../approvals.ts';
 import { ConflictError, NotFoundError, ServiceUnavailableError, ValidationError } from '../errors.ts';
 import { newId, nowIso } from '../ids.ts';
@@ -103,7 +111,7 @@ export async function createEnvironment(
   const operation = newOperation(
     id,
     'provision',
-    principal.userId,
+    actorOf(principal),
     template.stacks.length,
     template.layers.length,
     at,
@@ -136,7 +144,7 @@ export async function createEnvironment(
     version: 1,
     // Environments belong to the project's owner, whoever (e.g. an administrator) created them.
     owner_id: project.owner_id,
-    created_by: principal.userId,
+    created_by: actorOf(principal),
     created_at: at,
     updated_at: at,
   };
@@ -214,6 +222,11 @@ export async function startOrSettle(
   }
 }
 
+/** What the access rules need to know of an environment (or of a record that copies its owner and project). */
+export function environmentRef(environment: { owner_id: string; project_id: string }): ResourceRef {
+  return { ownerId: environment.owner_id, projectId: environment.project_id };
+}
+
 /**
  * Why an operation of this environment must first wait for an approval, or null: only a
  * protected environment's operations wait, as its project's policy says (approvals.ts). The
@@ -270,7 +283,7 @@ export async function getVisibleEnvironment(
 ): Promise<EnvironmentRecord> {
   const environment = await deps.environments.get(environmentId);
   if (!environment) throw new NotFoundError('Environment', environmentId);
-  assertVisible(principal, environment.owner_id, 'Environment', environmentId);
+  assertVisible(principal, environmentRef(environment), 'Environment', environmentId);
   return environment;
 }
 
@@ -282,7 +295,7 @@ export async function getModifiableEnvironment(
 ): Promise<EnvironmentRecord> {
   const environment = await deps.environments.get(environmentId);
   if (!environment) throw new NotFoundError('Environment', environmentId);
-  assertMayModify(principal, environment.owner_id, 'Environment', environmentId);
+  assertMayModify(principal, environmentRef(environment), 'Environment', environmentId);
   return environment;
 }
 
@@ -320,9 +333,12 @@ export async function listEnvironments(
     await getVisibleProject(deps, principal, query.project_id);
     return deps.environments.list({ kind: 'project', projectId: query.project_id }, filter, page);
   }
-  const scope = seesEverything(principal)
-    ? ({ kind: 'all' } as const)
-    : ({ kind: 'owner', ownerId: principal.userId } as const);
+  // A service account lists its project's environments (the project index), whoever owns them.
+  const scope = principal.serviceAccount
+    ? ({ kind: 'project', projectId: principal.serviceAccount.projectId } as const)
+    : seesEverything(principal)
+      ? ({ kind: 'all' } as const)
+      : ({ kind: 'owner', ownerId: principal.userId } as const);
   return deps.environments.list(scope, filter, page);
 }
 
@@ -352,7 +368,7 @@ export async function destroyEnvironment(
   const operation = newOperation(
     environmentId,
     'destroy',
-    principal.userId,
+    actorOf(principal),
     remaining.length,
     layers,
     nowIso(),
@@ -379,9 +395,11 @@ export async function listStacks(
 ): Promise<StackRecord[]> {
   // One read: the stacks name their environment's owner. Without one (no stacks, or stacks
   // recorded before they named it), the environment itself says whether the caller may see it.
+  // Stacks name their owner, not their project: a service account's confinement needs the environment.
   const { ownerId, stacks } = await deps.stacks.listWithOwner(environmentId);
-  if (ownerId === null) await getVisibleEnvironment(deps, principal, environmentId);
-  else assertVisible(principal, ownerId, 'Environment', environmentId);
+  if (ownerId === null || isServiceAccount(principal))
+    await getVisibleEnvironment(deps, principal, environmentId);
+  else assertVisible(principal, { ownerId, projectId: null }, 'Environment', environmentId);
   return sortStacks(stacks);
 }
 
@@ -392,8 +410,8 @@ export async function getStack(
   name: string,
 ): Promise<StackRecord> {
   const found = await deps.stacks.getWithOwner(environmentId, name);
-  if (found?.ownerId) {
-    assertVisible(principal, found.ownerId, 'Environment', environmentId);
+  if (found?.ownerId && !isServiceAccount(principal)) {
+    assertVisible(principal, { ownerId: found.ownerId, projectId: null }, 'Environment', environmentId);
     return found.stack;
   }
   // No such stack (or one that does not name its owner): 404 for the environment first, as ever.

@@ -7,7 +7,7 @@
 import { type Principal, seesEverything } from '../access.ts';
 import { type EventFilter, type HourlyCounter, hourOf, type LifecycleEvent } from '../lifecycle-events.ts';
 import type { Page, PageRequest } from '../model.ts';
-import type { EnvironmentStore, EventStore, MetricsStore } from '../ports.ts';
+import type { EnvironmentStore, EventStore, MetricsStore, ProjectStore } from '../ports.ts';
 import { ENVIRONMENT_STATUSES, type EnvironmentStatusValue, type MetricsPeriodValue } from '../vocabulary.ts';
 import { getVisibleEnvironment } from './environments.ts';
 
@@ -15,11 +15,13 @@ import { getVisibleEnvironment } from './environments.ts';
 export interface InsightsDeps {
   events: EventStore;
   environments: EnvironmentStore;
+  /** A service account's events are its project's: the project names their owner. */
+  projects: ProjectStore;
   metrics: MetricsStore;
 }
 
 export async function listEvents(
-  deps: Pick<InsightsDeps, 'events' | 'environments'>,
+  deps: Pick<InsightsDeps, 'events' | 'environments' | 'projects'>,
   principal: Principal,
   filter: EventFilter,
   page: PageRequest,
@@ -27,6 +29,12 @@ export async function listEvents(
   if (filter.environment_id) {
     await getVisibleEnvironment(deps, principal, filter.environment_id);
     return deps.events.list(filter, page);
+  }
+  if (principal.serviceAccount) {
+    // Its project's events: the project owner's partition, filtered on the project.
+    const project = await deps.projects.get(principal.serviceAccount.projectId);
+    if (!project) return { items: [], next_cursor: null };
+    return deps.events.list({ ...filter, ownerId: project.owner_id, projectId: project.id }, page);
   }
   const ownerId = seesEverything(principal) ? undefined : principal.userId;
   return deps.events.list({ ...filter, ownerId }, page);

@@ -4,7 +4,7 @@
  * (one read), or, for one recorded before it kept it, what its environment and stacks say.
  */
 
-import { assertMayModify, assertVisible, type Principal } from '../access.ts';
+import { assertMayModify, assertVisible, isServiceAccount, type Principal } from '../access.ts';
 import { ConflictError, NotFoundError } from '../errors.ts';
 import type {
   EnvironmentRecord,
@@ -18,7 +18,7 @@ import type {
 } from '../model.ts';
 import { inScope } from '../workflow/planning.ts';
 import { type ApprovalDeps, endWaiting } from './approvals.ts';
-import { type EnvironmentDeps, getVisibleEnvironment } from './environments.ts';
+import { type EnvironmentDeps, environmentRef, getVisibleEnvironment } from './environments.ts';
 
 type StackStatusValue = StackRecord['status'];
 
@@ -96,8 +96,9 @@ export async function getOperation(
   const found = await deps.operations.getWithView(operationId);
   if (!found) throw new NotFoundError('Operation', operationId);
   const { operation, view: kept } = found;
-  if (kept) {
-    assertVisible(principal, kept.ownerId, 'Operation', operationId);
+  // The kept view names the owner, not the project: a service account's confinement reads the environment.
+  if (kept && !isServiceAccount(principal)) {
+    assertVisible(principal, { ownerId: kept.ownerId, projectId: null }, 'Operation', operationId);
     if (operation.status === 'running') {
       return { operation, progress: kept.progress, stacks: inLayerOrder(kept.stacks) };
     }
@@ -144,7 +145,7 @@ export async function cancelOperation(
   operationId: string,
 ): Promise<OperationView> {
   const { operation, environment } = await getVisibleOperation(deps, principal, operationId);
-  assertMayModify(principal, environment.owner_id, 'Operation', operationId);
+  assertMayModify(principal, environmentRef(environment), 'Operation', operationId);
   if (operation.status === 'awaiting_approval' && operation.approval) {
     // Nothing has changed yet: it ends at once, and its environment goes back to where it was.
     const ended = await endWaiting(deps, environment, operation, 'cancelled', principal, null);

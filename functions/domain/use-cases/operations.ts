@@ -5,7 +5,7 @@
  * Reading operations, and cancelling one, are in operation-views.ts.
  */
 
-import { assertMayModify, type Principal } from '../access.ts';
+import { actorOf, assertMayModify, type Principal } from '../access.ts';
 import { assertProtectable } from '../approvals.ts';
 import { ConflictError, ValidationError } from '../errors.ts';
 import { dependantsOf } from '../graph.ts';
@@ -23,6 +23,7 @@ import {
   type AcceptedChange,
   approvalNeeded,
   type EnvironmentDeps,
+  environmentRef,
   explainLostRace,
   getModifiableEnvironment,
   holdForApproval,
@@ -63,7 +64,7 @@ export async function begin(
     changes?: EnvironmentChanges;
   } = {},
 ): Promise<AcceptedChange> {
-  const draft = newOperation(current.id, kind, principal.userId, 0, 0, nowIso(), {
+  const draft = newOperation(current.id, kind, actorOf(principal), 0, 0, nowIso(), {
     reason: options.reason ?? null,
     targets: options.targets ?? null,
     attempt: options.attempt ?? 1,
@@ -309,7 +310,7 @@ export async function retryOperation(
   operationId: string,
 ): Promise<AcceptedChange> {
   const { operation, environment } = await getVisibleOperation(deps, principal, operationId);
-  assertMayModify(principal, environment.owner_id, 'Operation', operationId);
+  assertMayModify(principal, environmentRef(environment), 'Operation', operationId);
   if (operation.status !== 'failed' && operation.status !== 'cancelled') {
     throw new ConflictError(
       `Operation ${operationId} is ${operation.status}: only a failed or cancelled one can be retried`,

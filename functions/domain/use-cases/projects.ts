@@ -3,12 +3,20 @@
  * checked here, once, for every entry point.
  */
 
-import { assertMayModify, assertMayWrite, assertVisible, type Principal, seesEverything } from '../access.ts';
+import {
+  assertMayModify,
+  assertMayWrite,
+  assertNotServiceAccount,
+  assertVisible,
+  type Principal,
+  type ResourceRef,
+  seesEverything,
+} from '../access.ts';
 import { ConflictError, ForbiddenError, NotFoundError, PreconditionFailedError } from '../errors.ts';
 import { newId, nowIso } from '../ids.ts';
 import type { CreateProjectInput, UpdateProjectInput } from '../inputs.ts';
 import type { Page, PageRequest, ProjectRecord } from '../model.ts';
-import type { ProjectChanges, ProjectStore } from '../ports.ts';
+import type { ProjectChanges, ProjectStore, ServiceAccountStore } from '../ports.ts';
 
 /** What the project use cases work with. */
 export interface ProjectDeps {
@@ -20,6 +28,7 @@ export async function createProject(
   principal: Principal,
   input: CreateProjectInput,
 ): Promise<ProjectRecord> {
+  assertNotServiceAccount(principal, 'create projects');
   assertMayWrite(principal);
   const at = nowIso();
   const project: ProjectRecord = {
@@ -36,6 +45,11 @@ export async function createProject(
   return project;
 }
 
+/** What the access rules need to know of a project. */
+export function projectRef(project: ProjectRecord): ResourceRef {
+  return { ownerId: project.owner_id, projectId: project.id };
+}
+
 /** A project the caller may see, or 404. */
 export async function getVisibleProject(
   deps: ProjectDeps,
@@ -44,7 +58,7 @@ export async function getVisibleProject(
 ): Promise<ProjectRecord> {
   const project = await deps.projects.get(projectId);
   if (!project) throw new NotFoundError('Project', projectId);
-  assertVisible(principal, project.owner_id, 'Project', projectId);
+  assertVisible(principal, projectRef(project), 'Project', projectId);
   return project;
 }
 
@@ -56,15 +70,20 @@ export async function getModifiableProject(
 ): Promise<ProjectRecord> {
   const project = await deps.projects.get(projectId);
   if (!project) throw new NotFoundError('Project', projectId);
-  assertMayModify(principal, project.owner_id, 'Project', projectId);
+  assertMayModify(principal, projectRef(project), 'Project', projectId);
   return project;
 }
 
-export function listProjects(
+export async function listProjects(
   deps: ProjectDeps,
   principal: Principal,
   page: PageRequest,
 ): Promise<Page<ProjectRecord>> {
+  if (principal.serviceAccount) {
+    // Its one project (one Get; a cursor of the one-item page cannot be asked for).
+    const project = await deps.projects.get(principal.serviceAccount.projectId);
+    return { items: project ? [project] : [], next_cursor: null };
+  }
   return seesEverything(principal)
     ? deps.projects.listAll(page)
     : deps.projects.listByOwner(principal.userId, page);
@@ -90,6 +109,7 @@ export async function updateProject(
   ifMatch: number | undefined,
 ): Promise<ProjectRecord> {
   const project = await getModifiableProject(deps, principal, projectId);
+  assertNotServiceAccount(principal, 'change projects');
   assertVersionMatches(ifMatch, project);
   const changes: ProjectChanges = {};
   if (input.name !== undefined && input.name !== project.name) changes.name = input.name;
@@ -104,12 +124,26 @@ export async function updateProject(
   return deps.projects.update(project, changes);
 }
 
+/**
+ * Deletes a project with no live environments and no service accounts (§44: their Cognito
+ * users would outlive it; delete them first). The service-account check is a read before the
+ * delete, not part of its condition: a service account created in between is left to its
+ * own delete (its token sees nothing of a deleted project).
+ */
 export async function deleteProject(
-  deps: ProjectDeps,
+  deps: ProjectDeps & { serviceAccounts: Pick<ServiceAccountStore, 'listByProject'> },
   principal: Principal,
   projectId: string,
 ): Promise<void> {
   const project = await getModifiableProject(deps, principal, projectId);
+  assertNotServiceAccount(principal, 'delete projects');
+  const accounts = await deps.serviceAccounts.listByProject(project.id, { limit: 1 });
+  if (accounts.items.length > 0) {
+    throw new ConflictError(
+      `Project ${project.id} still has service accounts; delete them first`,
+      'PROJECT_HAS_SERVICE_ACCOUNTS',
+    );
+  }
   try {
     await deps.projects.delete(project);
   } catch (error) {

@@ -37,6 +37,8 @@ describe('idempotent routes', () => {
       'POST /operations/{op_id}/retry',
       'POST /projects',
       'POST /projects/{project_id}/environments',
+      'POST /projects/{project_id}/service-accounts',
+      'POST /projects/{project_id}/service-accounts/{sa_id}/rotate',
     ]);
     const writePosts = routeList.filter((r) => r.method === 'POST' && r.access === 'write');
     expect(writePosts.filter((r) => !r.idempotent)).toEqual([]);

@@ -263,6 +263,25 @@ describe('PATCH /projects/{project_id}', () => {
 });
 
 describe('DELETE /projects/{project_id}', () => {
+  // No service accounts unless a test says otherwise (a project with some is not deleted, §44).
+  beforeEach(() => {
+    ddb.on(QueryCommand).resolves({ Items: [] });
+  });
+
+  it('answers 409 PROJECT_HAS_SERVICE_ACCOUNTS while it has service accounts, deleting nothing', async () => {
+    ddb.on(GetCommand).resolves({ Item: projectItem() });
+    ddb.on(QueryCommand).resolves({ Items: [{ PK: `PRJ#${PROJECT_ID}`, SK: 'SA#sa_1', id: 'sa_1' }] });
+    const res = await invoke(deleteProject, { method: 'DELETE', pathParameters: { project_id: PROJECT_ID } });
+    expect(res.status).toBe(409);
+    expect(res.body).toMatchObject({ error_code: 'PROJECT_HAS_SERVICE_ACCOUNTS' });
+    expect(ddb.commandCalls(TransactWriteCommand)).toEqual([]);
+    const query = ddb.commandCalls(QueryCommand)[0]?.args[0].input;
+    expect(query).toMatchObject({
+      KeyConditionExpression: expect.stringContaining('begins_with'),
+      ExpressionAttributeValues: { ':pk': `PRJ#${PROJECT_ID}`, ':prefix': 'SA#' },
+    });
+  });
+
   it('answers 409 PROJECT_HAS_ENVIRONMENTS while live environments remain', async () => {
     ddb.on(GetCommand).resolves({ Item: projectItem({ live_environments: 2 }) });
     ddb.on(TransactWriteCommand).rejects(cancelled('ConditionalCheckFailed', 'None'));

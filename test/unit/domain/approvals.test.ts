@@ -17,8 +17,16 @@ const admin = principalFromClaims({ sub: 'admin', 'cognito:groups': 'Administrat
 const developer = principalFromClaims({ sub: 'dev', 'cognito:groups': 'Developers' }, 'Developers');
 const approver = principalFromClaims({ sub: 'approver', 'cognito:groups': 'Developers' }, 'Developers');
 const reader = principalFromClaims({ sub: 'reader', 'cognito:groups': 'ReadOnly' }, 'Developers');
+// A service account's token (docs/decisions.md §44), even one also put in Administrators.
 const pipeline = principalFromClaims(
-  { sub: 'sa', 'cognito:groups': 'ServiceAccounts,Administrators' },
+  {
+    sub: 'sa',
+    email: 'sa-01abc@service-accounts.invalid',
+    'cognito:groups': 'ServiceAccounts,Administrators',
+    'custom:project_id': 'prj_1',
+    'custom:sa_role': 'deployer',
+    'custom:sa_expires_at': '2999-01-01T00:00:00.000Z',
+  },
   'Developers',
 );
 

@@ -9,6 +9,7 @@ process.env.DESTROY_STATE_MACHINE_ARN =
   'arn:aws:states:us-east-1:000000000000:stateMachine:destroy-environment';
 process.env.USER_POOL_ID = 'us-east-1_UnitTest1';
 process.env.USER_POOL_CLIENT_ID = 'unitclient';
+process.env.SERVICE_ACCOUNT_CLIENT_ID = 'unitsaclient';
 process.env.SIMULATION_TIME_SCALE = '0';
 process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
 process.env.MAX_BODY_BYTES = '4096';
