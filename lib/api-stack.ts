@@ -29,6 +29,12 @@ export interface ApiStackProps extends StackProps {
   readonly simulationTimeScale?: number;
   /** The routes to serve. @default the route table (`functions/api/routes.ts`) */
   readonly routes?: readonly RouteDefinition[];
+  /**
+   * How long an operation of a protected environment waits for an approval
+   * (`APPROVAL_TIMEOUT_SECONDS` of the functions that start operations).
+   * @default the `approvalTimeoutSeconds` context value, else the functions' own 7 days
+   */
+  readonly approvalTimeoutSeconds?: number;
 }
 
 /** User pool, REST API, API functions, step functions, state machines, their reconciler and the TTL sweeper. */
@@ -53,6 +59,8 @@ export class ApiStack extends Stack {
 
     this.auth = new Auth(this, 'Auth');
     const simulationTimeScale = props.simulationTimeScale ?? simulationTimeScaleFromContext(this);
+    const approvalTimeoutSeconds = props.approvalTimeoutSeconds ?? approvalTimeoutFromContext(this);
+    const approvals = approvalTimeoutSeconds === undefined ? {} : { approvalTimeoutSeconds };
     this.notifications = new Notifications(this, 'Notifications');
     const notifications = this.notifications;
     this.eventPublisher = new EventPublisher(this, 'EventPublisher', { table: props.table, notifications });
@@ -68,6 +76,7 @@ export class ApiStack extends Stack {
       table: props.table,
       stateMachines: this.workflows.stateMachines,
       simulationTimeScale,
+      ...approvals,
     });
     this.restApi = new ProvisioningRestApi(this, 'Http', {
       table: props.table,
@@ -76,6 +85,7 @@ export class ApiStack extends Stack {
       serviceAccountClient: this.auth.serviceAccountClient,
       stateMachines: this.workflows.stateMachines,
       ...(props.routes ? { routes: props.routes } : {}),
+      ...approvals,
     });
 
     new CfnOutput(this, 'ApiUrl', { value: this.restApi.api.url, description: 'Base URL (stage v1)' });
@@ -99,6 +109,22 @@ function simulationTimeScaleFromContext(scope: Construct): number {
   const value = typeof raw === 'number' ? raw : Number(raw);
   if (!Number.isFinite(value) || value < 0 || value > 10) {
     throw new Error(`Context simulationTimeScale must be a number between 0 and 10, got ${String(raw)}`);
+  }
+  return value;
+}
+
+/**
+ * `cdk deploy -c approvalTimeoutSeconds=86400`: how long approvals wait, 1 s to a year (Step
+ * Functions' longest standard execution); unset, the functions' default (7 days) applies.
+ */
+function approvalTimeoutFromContext(scope: Construct): number | undefined {
+  const raw: unknown = scope.node.tryGetContext('approvalTimeoutSeconds');
+  if (raw === undefined) return undefined;
+  const value = typeof raw === 'number' ? raw : Number(raw);
+  if (!Number.isInteger(value) || value < 1 || value > 31_536_000) {
+    throw new Error(
+      `Context approvalTimeoutSeconds must be a whole number of seconds between 1 and 31536000, got ${String(raw)}`,
+    );
   }
   return value;
 }

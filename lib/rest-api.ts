@@ -54,6 +54,8 @@ export interface RestApiProps {
   readonly stateMachines: ReadonlyMap<string, IStateMachine>;
   /** The routes to serve. @default the route table */
   readonly routes?: readonly RouteDefinition[];
+  /** `APPROVAL_TIMEOUT_SECONDS` of the functions that start operations. @default their own (7 days) */
+  readonly approvalTimeoutSeconds?: number;
 }
 
 /** One route as deployed: its method and its function. */
@@ -305,6 +307,10 @@ function environmentFor(needs: RouteNeeds, props: RestApiProps): Record<string, 
     // The workflow config validates both operation ARNs together; the grants below stay per state machine.
     for (const definition of OPERATION_STATE_MACHINES) {
       env[definition.arnVariable] = requireStateMachine(props, definition.name).stateMachineArn;
+    }
+    // It starts operations: one of a protected environment waits this long for an approval.
+    if (props.approvalTimeoutSeconds !== undefined) {
+      env.APPROVAL_TIMEOUT_SECONDS = String(props.approvalTimeoutSeconds);
     }
   }
   for (const definition of STATE_MACHINES.filter((m) => starts.includes(m.name as never))) {

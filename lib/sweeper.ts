@@ -44,6 +44,8 @@ export interface EnvironmentSweeperProps {
   readonly stateMachines: ReadonlyMap<string, IStateMachine>;
   /** Multiplier of simulated durations (`SIMULATION_TIME_SCALE`), the same as the steps'. */
   readonly simulationTimeScale: number;
+  /** `APPROVAL_TIMEOUT_SECONDS` (a drift remediation of a protected environment waits for approval). */
+  readonly approvalTimeoutSeconds?: number;
 }
 
 /** What messages in the dead-letter queue mean. */
@@ -65,6 +67,9 @@ export class EnvironmentSweeper extends Construct {
     const environment: Record<string, string> = {
       TABLE_NAME: props.table.tableName,
       SIMULATION_TIME_SCALE: String(props.simulationTimeScale),
+      ...(props.approvalTimeoutSeconds === undefined
+        ? {}
+        : { APPROVAL_TIMEOUT_SECONDS: String(props.approvalTimeoutSeconds) }),
     };
     for (const definition of OPERATION_STATE_MACHINES) {
       environment[definition.arnVariable] = requireStateMachine(
