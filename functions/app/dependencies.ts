@@ -6,6 +6,7 @@
  *
  *   projectDeps         projects                          api/projects
  *   serviceAccountDeps  service accounts (table, Cognito) api/service-accounts
+ *   webhookDeps         webhooks (table, DNS)             api/webhooks
  *   environmentDeps     environments, stacks, operations  api/environments, api/stacks, api/operations
  *   deploymentDeps      deployments (the API side)        api/deployments
  *   insightsDeps        events, metrics, audit (reads)    api/insights
@@ -23,6 +24,7 @@
  * are read on first use (getters), so a bundle keeps only what its entry points use (e.g. only
  * the stream's publisher carries the event bus and the metrics).
  */
+import { randomBytes } from 'node:crypto';
 import { DynamoAuditStore } from '../data/audit-store.ts';
 import { DynamoDeploymentStore } from '../data/deployment-store.ts';
 import { DynamoEnvironmentStore } from '../data/environment-store.ts';
@@ -36,6 +38,7 @@ import { DynamoQuotaStore } from '../data/quota-store.ts';
 import { DynamoScheduleStore } from '../data/schedule-store.ts';
 import { DynamoServiceAccountStore } from '../data/service-account-store.ts';
 import { DynamoStackStore } from '../data/stack-store.ts';
+import { DynamoWebhookStore } from '../data/webhook-store.ts';
 import type { ApprovalDeps } from '../domain/use-cases/approvals.ts';
 import type { AuditDeps } from '../domain/use-cases/audit.ts';
 import type { CatalogDeps, CatalogSettings } from '../domain/use-cases/catalog.ts';
@@ -50,10 +53,13 @@ import type { ProjectDeps } from '../domain/use-cases/projects.ts';
 import type { RunStreamDeps } from '../domain/use-cases/run-stream.ts';
 import type { ServiceAccountDeps } from '../domain/use-cases/service-accounts.ts';
 import type { SweeperDeps, SweepSettings } from '../domain/use-cases/ttl.ts';
+import type { WebhookDeps } from '../domain/use-cases/webhooks.ts';
+import { formatWebhookSecret, WEBHOOK_SECRET_BYTES } from '../domain/webhook-rules.ts';
 import type { ReconcilerDeps, WorkflowDeps, WorkflowSettings } from '../domain/workflow/run.ts';
-import { simulationConfig } from '../platform/config.ts';
+import { simulationConfig, webhooksConfig } from '../platform/config.ts';
 import { EventBridgeBus } from './event-bus.ts';
 import type { PublicationDeps } from './events.ts';
+import { DnsHostResolver } from './host-resolver.ts';
 import { CognitoServiceAccountIdentities } from './service-account-identities.ts';
 import { StepFunctionsTaskResponder } from './task-responder.ts';
 import { StepFunctionsDeploymentStarter, StepFunctionsWorkflowStarter } from './workflow-starter.ts';
@@ -122,6 +128,14 @@ export const serviceAccountDeps: ServiceAccountDeps = {
   projects,
   serviceAccounts,
   identities: /* @__PURE__ */ new CognitoServiceAccountIdentities(),
+};
+
+export const webhookDeps: WebhookDeps = {
+  projects,
+  webhooks: /* @__PURE__ */ new DynamoWebhookStore(),
+  resolver: /* @__PURE__ */ new DnsHostResolver(),
+  newSecret: () => formatWebhookSecret(randomBytes(WEBHOOK_SECRET_BYTES)),
+  settings: () => ({ allowLoopback: webhooksConfig().WEBHOOKS_ALLOW_LOOPBACK === 'true' }),
 };
 
 export const environmentDeps: EnvironmentDeps = {

@@ -93,6 +93,13 @@ export const serviceAccountKeys = {
   prefix: 'SA#',
 };
 
+/** A project's webhooks live in its partition, oldest first (ids are ULIDs): one Query finds them. */
+export const webhookKeys = {
+  item: (projectId: string, id: string) => ({ PK: `PRJ#${projectId}`, SK: `WH#${id}` }),
+  projectPartition: (projectId: string) => `PRJ#${projectId}`,
+  prefix: 'WH#',
+};
+
 export const auditKeys = {
   item: (id: string) => ({ PK: `AUDIT#${id}`, SK: 'AUDIT' }),
   /** Newest first across everyone, for Administrators. */

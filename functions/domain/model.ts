@@ -63,6 +63,27 @@ export interface ServiceAccountRecord {
   rotated_at: string | null;
 }
 
+/**
+ * A project's outgoing webhook (docs/decisions.md §45). Its `secret` is stored (the sender
+ * signs with it) but only the create and rotate answers show it.
+ */
+export interface WebhookRecord {
+  id: string;
+  project_id: string;
+  url: string;
+  /** Event types, or prefixes ending in "." (`environment.`). */
+  events: string[];
+  description: string | null;
+  enabled: boolean;
+  /** `whsec_` + base64 of random bytes (Standard Webhooks). */
+  secret: string;
+  created_at: string;
+  created_by: string;
+  updated_at: string;
+  /** When its secret was last rotated (null: never). */
+  rotated_at: string | null;
+}
+
 export interface EnvironmentRecord {
   id: string;
   project_id: string;

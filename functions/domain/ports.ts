@@ -30,6 +30,7 @@ import type {
   ServiceAccountRecord,
   SimulatedResource,
   StackRecord,
+  WebhookRecord,
 } from './model.ts';
 import type { IdentifiedLog } from './run-events.ts';
 import type {
@@ -73,6 +74,24 @@ export interface ServiceAccountIdentities {
   rotate(username: string, secret: string): Promise<void>;
   /** Disables the user, signs it out everywhere, then deletes it (a missing user is not an error). */
   remove(username: string): Promise<void>;
+}
+
+/** A project's webhooks (docs/decisions.md §45). */
+export interface WebhookStore {
+  /** @throws ConflictError `CONCURRENT_MODIFICATION` if one of that id exists (never, with fresh ids). */
+  create(webhook: WebhookRecord): Promise<void>;
+  get(projectId: string, id: string): Promise<WebhookRecord | null>;
+  /** Oldest first. */
+  listByProject(projectId: string, page: PageRequest): Promise<Page<WebhookRecord>>;
+  /** Replaces the record (it must still exist: ConflictError `CONCURRENT_MODIFICATION` otherwise). */
+  put(webhook: WebhookRecord): Promise<void>;
+  /** Removes the record (no-op when it is gone already). */
+  delete(webhook: WebhookRecord): Promise<void>;
+}
+
+/** DNS: the addresses a host name resolves to (all of them, IPv4 and IPv6). */
+export interface HostResolver {
+  resolve(host: string): Promise<string[]>;
 }
 
 export interface ProjectStore {

@@ -63,6 +63,14 @@ export const eventsConfig = memo(() =>
   ),
 );
 
+/**
+ * Outgoing webhooks (docs/decisions.md §45): `WEBHOOKS_ALLOW_LOOPBACK=true` (local mode's
+ * handler environment only, for tests) lets a webhook target a loopback `http` URL.
+ */
+export const webhooksConfig = memo(() =>
+  parse(z.object({ WEBHOOKS_ALLOW_LOOPBACK: z._default(z.enum(['true', 'false']), 'false') }), 'webhooks'),
+);
+
 /** Cognito: the user pool (the service accounts' admin calls) and an endpoint override. */
 export const userPoolConfig = memo(() =>
   parse(

@@ -61,6 +61,8 @@ export function handlerEnvironment(input: HandlerEnvironmentInput): Record<strin
     USER_POOL_ID: cognito.userPoolId,
     USER_POOL_CLIENT_ID: cognito.clientId,
     SERVICE_ACCOUNT_CLIENT_ID: cognito.serviceAccountClientId,
+    // Local mode only: webhooks may target loopback http receivers (tests; docs/decisions.md §45).
+    WEBHOOKS_ALLOW_LOOPBACK: 'true',
     COGNITO_ENDPOINT: cognito.endpoint,
     EVENT_BUS_NAME: eventBridge.busName,
     EVENTBRIDGE_ENDPOINT: eventBridge.endpoint,

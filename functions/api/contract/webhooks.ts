@@ -1,0 +1,51 @@
+/** The contract of the `webhooks` routes (docs/decisions.md §45). */
+import { ProjectId, WebhookId } from '../../domain/names.ts';
+import * as z from '../../platform/zod.ts';
+import { page, Timestamp } from './common.ts';
+
+/**
+ * Every schema below is built inside `define`, so that esbuild can drop the ones a Lambda
+ * does not use; see the same function in `common.ts`.
+ */
+/* @__NO_SIDE_EFFECTS__ */
+function define<T>(build: () => T): T {
+  return build();
+}
+
+const fields = () => ({
+  id: WebhookId,
+  project_id: ProjectId,
+  url: z.string(),
+  events: z.withMeta(z.array(z.string()), {
+    description: 'Event types, or prefixes of them ending in "."',
+    example: ['environment.', 'operation.finished'],
+  }),
+  description: z.nullable(z.string()),
+  enabled: z.boolean(),
+  created_at: Timestamp,
+  created_by: z.string(),
+  updated_at: Timestamp,
+  rotated_at: z.nullable(Timestamp),
+});
+
+/** A webhook as listed and read: never its secret. */
+export const Webhook = define(() => z.withMeta(z.object(fields()), { id: 'Webhook' }));
+
+/** The answer of a create or a rotation: the only places the secret appears. */
+export const WebhookWithSecret = define(() =>
+  z.withMeta(
+    z.object({
+      ...fields(),
+      secret: z.withMeta(z.string(), {
+        description:
+          'The signing secret (Standard Webhooks: `whsec_` + base64); shown only in this answer — rotate for a new one',
+        example: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
+      }),
+    }),
+    { id: 'WebhookWithSecret' },
+  ),
+);
+
+export const WebhookPage = define(() => page(Webhook, 'WebhookPage'));
+
+export const WebhookPath = define(() => z.strictObject({ project_id: ProjectId, webhook_id: WebhookId }));
