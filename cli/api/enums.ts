@@ -44,6 +44,7 @@ export const pathsOperationsOp_idApprovePostResponses202HeadersIdempotentReplaye
 export const pathsOperationsOp_idRejectPostResponses200HeadersIdempotentReplayedValues: ReadonlyArray<FlattenedDeepRequired<paths>["/operations/{op_id}/reject"]["post"]["responses"]["200"]["headers"]["Idempotent-Replayed"]> = ["true"];
 export const pathsProjectsProject_idWebhooksPostResponses201HeadersIdempotentReplayedValues: ReadonlyArray<FlattenedDeepRequired<paths>["/projects/{project_id}/webhooks"]["post"]["responses"]["201"]["headers"]["Idempotent-Replayed"]> = ["true"];
 export const pathsProjectsProject_idWebhooksWebhook_idRotatePostResponses200HeadersIdempotentReplayedValues: ReadonlyArray<FlattenedDeepRequired<paths>["/projects/{project_id}/webhooks/{webhook_id}/rotate"]["post"]["responses"]["200"]["headers"]["Idempotent-Replayed"]> = ["true"];
+export const pathsProjectsProject_idWebhooksWebhook_idTestPostResponses200HeadersIdempotentReplayedValues: ReadonlyArray<FlattenedDeepRequired<paths>["/projects/{project_id}/webhooks/{webhook_id}/test"]["post"]["responses"]["200"]["headers"]["Idempotent-Replayed"]> = ["true"];
 export const acceptedEnvironmentTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AcceptedEnvironment"]["type"]> = ["ephemeral", "persistent"];
 export const acceptedEnvironmentStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AcceptedEnvironment"]["status"]> = ["provisioning", "running", "updating", "stopping", "stopped", "starting", "destroying", "destroyed", "failed", "awaiting_approval"];
 export const acceptedEnvironmentOn_failureValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AcceptedEnvironment"]["on_failure"]> = ["rollback", "keep"];
@@ -94,3 +95,5 @@ export const templateParametersInstance_typeValues: ReadonlyArray<FlattenedDeepR
 export const templateParametersDb_instance_classValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["TemplateParameters"]["db_instance_class"]> = ["db.t3.micro", "db.t4g.micro"];
 export const templateParametersDb_engineValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["TemplateParameters"]["db_engine"]> = ["postgres", "mysql"];
 export const updateEnvironmentRequestOn_failureValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["UpdateEnvironmentRequest"]["on_failure"]> = ["rollback", "keep"];
+export const webhookAttemptStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["WebhookAttempt"]["status"]> = ["succeeded", "failed"];
+export const webhookDeliveryStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["WebhookDelivery"]["status"]> = ["pending", "succeeded", "failed"];

@@ -17,7 +17,8 @@
  *   deploymentStepDeps  a rollout                         steps/deployment-steps, the sweeper, the reconciler
  *   reconcilerDeps      executions that ended otherwise   events/reconcile-execution
  *   sweeperDeps         TTL expiry, scheduled drift       events/sweep-environments
- *   publicationDeps     recorded events → counters, bus   events/publish-events (the table's stream)
+ *   publicationDeps     recorded events → counters, bus, webhook fan-out  events/publish-events (the table's stream)
+ *   webhookDeliveryDeps signed webhook POSTs, delivery records  events/send-webhook, api/webhooks (ping)
  *
  * Stores are stateless, and the clients behind them are created on first use, so a function
  * only touches the services it really calls. Each construction is marked pure and settings
@@ -38,6 +39,7 @@ import { DynamoQuotaStore } from '../data/quota-store.ts';
 import { DynamoScheduleStore } from '../data/schedule-store.ts';
 import { DynamoServiceAccountStore } from '../data/service-account-store.ts';
 import { DynamoStackStore } from '../data/stack-store.ts';
+import { DynamoWebhookDeliveryStore } from '../data/webhook-delivery-store.ts';
 import { DynamoWebhookStore } from '../data/webhook-store.ts';
 import type { ApprovalDeps } from '../domain/use-cases/approvals.ts';
 import type { AuditDeps } from '../domain/use-cases/audit.ts';
@@ -53,6 +55,7 @@ import type { ProjectDeps } from '../domain/use-cases/projects.ts';
 import type { RunStreamDeps } from '../domain/use-cases/run-stream.ts';
 import type { ServiceAccountDeps } from '../domain/use-cases/service-accounts.ts';
 import type { SweeperDeps, SweepSettings } from '../domain/use-cases/ttl.ts';
+import type { DeliveryDeps } from '../domain/use-cases/webhook-delivery.ts';
 import type { WebhookDeps } from '../domain/use-cases/webhooks.ts';
 import { formatWebhookSecret, WEBHOOK_SECRET_BYTES } from '../domain/webhook-rules.ts';
 import type { ReconcilerDeps, WorkflowDeps, WorkflowSettings } from '../domain/workflow/run.ts';
@@ -62,6 +65,7 @@ import type { PublicationDeps } from './events.ts';
 import { DnsHostResolver } from './host-resolver.ts';
 import { CognitoServiceAccountIdentities } from './service-account-identities.ts';
 import { StepFunctionsTaskResponder } from './task-responder.ts';
+import { FetchWebhookTransport, SqsWebhookQueue, signWebhook } from './webhook-adapters.ts';
 import { StepFunctionsDeploymentStarter, StepFunctionsWorkflowStarter } from './workflow-starter.ts';
 
 // ---------------------------------------------------------------- stores and adapters
@@ -136,6 +140,8 @@ export const webhookDeps: WebhookDeps = {
   resolver: /* @__PURE__ */ new DnsHostResolver(),
   newSecret: () => formatWebhookSecret(randomBytes(WEBHOOK_SECRET_BYTES)),
   settings: () => ({ allowLoopback: webhooksConfig().WEBHOOKS_ALLOW_LOOPBACK === 'true' }),
+  deliveries: /* @__PURE__ */ new DynamoWebhookDeliveryStore(),
+  delivery: () => webhookDeliveryDeps,
 };
 
 export const environmentDeps: EnvironmentDeps = {
@@ -218,9 +224,25 @@ export const reconcilerDeps: ReconcilerDeps = {
 };
 
 /** Publishing recorded events from the table's stream (docs/decisions.md §35). */
+const webhooks = /* @__PURE__ */ new DynamoWebhookStore();
+const webhookSettings = () => ({ allowLoopback: webhooksConfig().WEBHOOKS_ALLOW_LOOPBACK === 'true' });
+
 export const publicationDeps: PublicationDeps = {
   events: eventStore,
   bus: /* @__PURE__ */ new EventBridgeBus(),
+  get webhooks() {
+    return SqsWebhookQueue.configured() ? { webhooks, queue: new SqsWebhookQueue() } : undefined;
+  },
+};
+
+/** The webhook sender (events/send-webhook) and the ping of the webhooks routes. */
+export const webhookDeliveryDeps: DeliveryDeps = {
+  webhooks,
+  deliveries: /* @__PURE__ */ new DynamoWebhookDeliveryStore(),
+  resolver: /* @__PURE__ */ new DnsHostResolver(),
+  transport: /* @__PURE__ */ new FetchWebhookTransport(),
+  sign: signWebhook,
+  settings: webhookSettings,
 };
 
 export const sweeperDeps: SweeperDeps = {

@@ -100,6 +100,13 @@ export const webhookKeys = {
   prefix: 'WH#',
 };
 
+/** A webhook's deliveries, in its own partition, by message id (ULIDs: oldest first). */
+export const webhookDeliveryKeys = {
+  item: (webhookId: string, id: string) => ({ PK: `WH#${webhookId}`, SK: `DLV#${id}` }),
+  partition: (webhookId: string) => `WH#${webhookId}`,
+  prefix: 'DLV#',
+};
+
 export const auditKeys = {
   item: (id: string) => ({ PK: `AUDIT#${id}`, SK: 'AUDIT' }),
   /** Newest first across everyone, for Administrators. */

@@ -84,6 +84,33 @@ export interface WebhookRecord {
   rotated_at: string | null;
 }
 
+/** One attempt to deliver a message to a webhook (docs/decisions.md §45). */
+export interface WebhookAttempt {
+  /** 1 for the first. */
+  attempt: number;
+  at: string;
+  status: 'succeeded' | 'failed';
+  duration_ms: number;
+  /** The receiver's HTTP status (null: no answer — refused target, timeout, network error). */
+  response_code: number | null;
+  error: string | null;
+  /** When the next attempt is due (null: none is planned; retries are not built yet). */
+  next_retry_at: string | null;
+}
+
+/** The delivery of one message (a lifecycle event, or a ping) to one webhook, with its attempts. */
+export interface WebhookDeliveryRecord {
+  /** The message id: the lifecycle event's id (the `webhook-id` header), stable across attempts. */
+  id: string;
+  webhook_id: string;
+  project_id: string;
+  event_type: string;
+  status: 'pending' | 'succeeded' | 'failed';
+  attempts: WebhookAttempt[];
+  created_at: string;
+  updated_at: string;
+}
+
 export interface EnvironmentRecord {
   id: string;
   project_id: string;

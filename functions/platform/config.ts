@@ -71,6 +71,15 @@ export const webhooksConfig = memo(() =>
   parse(z.object({ WEBHOOKS_ALLOW_LOOPBACK: z._default(z.enum(['true', 'false']), 'false') }), 'webhooks'),
 );
 
+/**
+ * The webhook queue (docs/decisions.md §45): where the fan-out sends a message per (event,
+ * webhook), and an endpoint override (local mode's in-process queue). Without a URL the
+ * fan-out is off (the CDK app does not create the queue yet).
+ */
+export const webhookQueueConfig = memo(() =>
+  parse(z.object({ WEBHOOK_QUEUE_URL: optionalUrl, SQS_ENDPOINT: optionalUrl }), 'webhook queue'),
+);
+
 /** Cognito: the user pool (the service accounts' admin calls) and an endpoint override. */
 export const userPoolConfig = memo(() =>
   parse(

@@ -1,9 +1,14 @@
 /**
  * Outgoing webhooks over HTTP in local mode (docs/decisions.md §45): registration (the secret
  * in the create and rotate answers only, never in a read), the target rules (https, no private
- * addresses; local mode allows loopback http), and who may manage them.
+ * addresses; local mode allows loopback http), who may manage them, and signed delivery to a
+ * loopback receiver that verifies with the `standardwebhooks` verifier: lifecycle events (the
+ * table's stream → fan-out → local queue → sender) and the ping, with their delivery records.
  */
-import { beforeAll, describe, expect, it } from 'vitest';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Webhook } from 'standardwebhooks';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useLocalMode } from './support.ts';
 
 const local = useLocalMode({
@@ -18,8 +23,54 @@ const readOnly = local.as('ReadOnly');
 const SECRET = /^whsec_[A-Za-z0-9+/]{43}=$/;
 let base: string;
 
-beforeAll(() => {
+/** What the loopback receiver got. */
+interface Received {
+  path: string;
+  headers: IncomingHttpHeaders;
+  body: string;
+}
+
+const received: Received[] = [];
+/** The status the receiver answers, by path (200 otherwise). */
+const statusByPath = new Map<string, number>();
+let receiver: Server;
+let receiverUrl: string;
+
+beforeAll(async () => {
   base = `/projects/${local.projectId}/webhooks`;
+  receiver = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const path = req.url ?? '';
+      received.push({ path, headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
+      res.writeHead(statusByPath.get(path) ?? 200).end();
+    });
+  });
+  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+  receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  await new Promise<void>((resolve) => receiver.close(() => resolve()));
+});
+
+/** Waits for a request the receiver got that matches, in order of arrival. */
+async function receivedWhere(match: (r: Received) => boolean, timeoutMs = 30_000): Promise<Received> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const found = received.find(match);
+    if (found) return found;
+    if (Date.now() > deadline)
+      throw new Error(`nothing received in time; got ${received.map((r) => r.path)}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+const headersOf = (r: Received): Record<string, string> => ({
+  'webhook-id': String(r.headers['webhook-id']),
+  'webhook-timestamp': String(r.headers['webhook-timestamp']),
+  'webhook-signature': String(r.headers['webhook-signature']),
 });
 
 async function register(body: Record<string, unknown>): Promise<Record<string, unknown>> {
@@ -205,5 +256,117 @@ describe('who may manage webhooks', () => {
     expect(saCreate.status).toBe(403);
     expect(saRotate.status).toBe(403);
     await developer.call('DELETE', `/projects/${local.projectId}/service-accounts/${account.body.id}`);
+  });
+});
+
+describe('delivery', () => {
+  it('delivers a lifecycle event signed (verified by the standardwebhooks verifier), webhook-id = event id, recorded with 200', async () => {
+    // Arrange
+    const hook = await register({ url: `${receiverUrl}/lifecycle`, events: ['environment.provisioning'] });
+    // Act
+    const env = await developer.call('POST', `/projects/${local.projectId}/environments`, {
+      body: { name: 'hooked', type: 'ephemeral', template: 'minimal', ttl_hours: 1 },
+    });
+    const envId = String(env.body.id);
+    const got = await receivedWhere((r) => r.path === '/lifecycle');
+    const payload = new Webhook(String(hook.secret)).verify(got.body, headersOf(got)) as {
+      type: string;
+      timestamp: string;
+      data: { id: string; environment_id: string; type: string };
+    };
+    const events = await developer.call(
+      'GET',
+      `/events?environment_id=${envId}&type=environment.provisioning`,
+    );
+    const eventId = String((events.body.items as { id: string }[])[0]?.id);
+    await local.runtime.services.webhookQueue.drain();
+    const deliveries = await developer.call('GET', `${base}/${hook.id}/deliveries`);
+    // Assert
+    expect(env.status).toBe(202);
+    expect(got.headers['content-type']).toBe('application/json');
+    expect(payload.type).toBe('environment.provisioning');
+    expect(payload.data).toMatchObject({
+      id: eventId,
+      environment_id: envId,
+      type: 'environment.provisioning',
+    });
+    expect(got.headers['webhook-id']).toBe(eventId);
+    expect(deliveries.status).toBe(200);
+    expect(deliveries.body.items).toEqual([
+      expect.objectContaining({
+        id: eventId,
+        webhook_id: hook.id,
+        event_type: 'environment.provisioning',
+        status: 'succeeded',
+        attempts: [
+          expect.objectContaining({
+            attempt: 1,
+            status: 'succeeded',
+            response_code: 200,
+            error: null,
+            next_retry_at: null,
+            duration_ms: expect.any(Number),
+          }),
+        ],
+      }),
+    ]);
+    expect(received.filter((r) => r.path === '/lifecycle')).toHaveLength(1);
+  });
+
+  it('pings signed; after rotation the next delivery verifies only with the new secret', async () => {
+    // Arrange
+    const hook = await register({ url: `${receiverUrl}/ping`, events: ['deployment.'] });
+    // Act
+    const first = await developer.call('POST', `${base}/${hook.id}/test`);
+    const firstGot = await receivedWhere((r) => r.path === '/ping');
+    const rotated = await developer.call('POST', `${base}/${hook.id}/rotate`);
+    const second = await developer.call('POST', `${base}/${hook.id}/test`);
+    const secondGot = await receivedWhere((r) => r.path === '/ping' && r !== firstGot);
+    // Assert
+    expect(first.status).toBe(200);
+    expect(first.body).toMatchObject({
+      webhook_id: hook.id,
+      event_type: 'webhook.ping',
+      status: 'succeeded',
+    });
+    expect(firstGot.headers['webhook-id']).toBe(first.body.id);
+    expect(new Webhook(String(hook.secret)).verify(firstGot.body, headersOf(firstGot))).toMatchObject({
+      type: 'webhook.ping',
+      data: { webhook_id: hook.id, project_id: local.projectId },
+    });
+    expect(second.status).toBe(200);
+    expect(
+      new Webhook(String(rotated.body.secret)).verify(secondGot.body, headersOf(secondGot)),
+    ).toMatchObject({
+      type: 'webhook.ping',
+    });
+    expect(() => new Webhook(String(hook.secret)).verify(secondGot.body, headersOf(secondGot))).toThrow();
+  });
+
+  it('records a refused answer as a failed attempt, and a 410 disables the webhook', async () => {
+    // Arrange
+    statusByPath.set('/failing', 500);
+    statusByPath.set('/gone', 410);
+    const failing = await register({ url: `${receiverUrl}/failing`, events: ['deployment.'] });
+    const gone = await register({ url: `${receiverUrl}/gone`, events: ['deployment.'] });
+    // Act
+    const failed = await developer.call('POST', `${base}/${failing.id}/test`);
+    const goneReply = await developer.call('POST', `${base}/${gone.id}/test`);
+    const goneAfter = await developer.call('GET', `${base}/${gone.id}`);
+    const failingAfter = await developer.call('GET', `${base}/${failing.id}`);
+    // Assert
+    expect(failed.status).toBe(200);
+    expect(failed.body).toMatchObject({ status: 'failed' });
+    expect(failed.body.attempts).toEqual([
+      expect.objectContaining({
+        status: 'failed',
+        response_code: 500,
+        error: 'HTTP 500',
+        next_retry_at: null,
+      }),
+    ]);
+    expect(failingAfter.body.enabled).toBe(true);
+    expect(goneReply.body).toMatchObject({ status: 'failed' });
+    expect(goneAfter.body.enabled).toBe(false);
   });
 });

@@ -49,3 +49,43 @@ export const WebhookWithSecret = define(() =>
 export const WebhookPage = define(() => page(Webhook, 'WebhookPage'));
 
 export const WebhookPath = define(() => z.strictObject({ project_id: ProjectId, webhook_id: WebhookId }));
+
+export const WebhookAttempt = define(() =>
+  z.withMeta(
+    z.object({
+      attempt: z.number(),
+      at: Timestamp,
+      status: z.enum(['succeeded', 'failed']),
+      duration_ms: z.number(),
+      response_code: z.withMeta(z.nullable(z.number()), {
+        description:
+          'The receiver’s HTTP status; null when there was no answer (refused target, timeout, network)',
+      }),
+      error: z.nullable(z.string()),
+      next_retry_at: z.withMeta(z.nullable(Timestamp), {
+        description: 'When the next attempt is due; null: none planned (retries are not built yet)',
+      }),
+    }),
+    { id: 'WebhookAttempt' },
+  ),
+);
+
+export const WebhookDelivery = define(() =>
+  z.withMeta(
+    z.object({
+      id: z.withMeta(z.string(), {
+        description: 'The message id: the lifecycle event’s id (the `webhook-id` header)',
+      }),
+      webhook_id: WebhookId,
+      project_id: ProjectId,
+      event_type: z.withMeta(z.string(), { example: 'environment.running' }),
+      status: z.enum(['pending', 'succeeded', 'failed']),
+      attempts: z.array(WebhookAttempt),
+      created_at: Timestamp,
+      updated_at: Timestamp,
+    }),
+    { id: 'WebhookDelivery' },
+  ),
+);
+
+export const WebhookDeliveryPage = define(() => page(WebhookDelivery, 'WebhookDeliveryPage'));

@@ -3,7 +3,9 @@
 import { handler as createWebhook } from '../handlers/create-webhook.ts';
 import { handler as deleteWebhook } from '../handlers/delete-webhook.ts';
 import { handler as getWebhook } from '../handlers/get-webhook.ts';
+import { handler as listWebhookDeliveries } from '../handlers/list-webhook-deliveries.ts';
 import { handler as listWebhooks } from '../handlers/list-webhooks.ts';
+import { handler as pingWebhook } from '../handlers/ping-webhook.ts';
 import { handler as rotateWebhookSecret } from '../handlers/rotate-webhook-secret.ts';
 import { handler as updateWebhook } from '../handlers/update-webhook.ts';
 import { routeDispatcher } from '../http/route-dispatch.ts';
@@ -16,4 +18,6 @@ export const handler = routeDispatcher(webhooksRoutes, {
   updateWebhook,
   rotateWebhookSecret,
   deleteWebhook,
+  listWebhookDeliveries,
+  pingWebhook,
 });

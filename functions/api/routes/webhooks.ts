@@ -5,7 +5,14 @@
 import { CreateWebhookInput, UpdateWebhookInput } from '../../domain/inputs.ts';
 import { PageQuery } from '../contract/common.ts';
 import { ProjectPath } from '../contract/projects.ts';
-import { Webhook, WebhookPage, WebhookPath, WebhookWithSecret } from '../contract/webhooks.ts';
+import {
+  Webhook,
+  WebhookDelivery,
+  WebhookDeliveryPage,
+  WebhookPage,
+  WebhookPath,
+  WebhookWithSecret,
+} from '../contract/webhooks.ts';
 import { route, routeGroup } from '../route-types.ts';
 
 export const webhooksRoutes = routeGroup('webhooks', {
@@ -85,5 +92,32 @@ export const webhooksRoutes = routeGroup('webhooks', {
     request: { params: WebhookPath },
     success: { status: 204, description: 'Deleted' },
     errors: [404],
+  }),
+  listWebhookDeliveries: route({
+    operationId: 'listWebhookDeliveries',
+    method: 'GET',
+    path: '/projects/{project_id}/webhooks/{webhook_id}/deliveries',
+    needs: { table: 'read' },
+    access: 'read',
+    summary:
+      'List a webhook’s deliveries, each with its attempts (status, duration, response code, next retry)',
+    tag: 'webhooks',
+    request: { params: WebhookPath, query: PageQuery },
+    success: { status: 200, description: 'A page of deliveries, oldest first', schema: WebhookDeliveryPage },
+    errors: [403, 404],
+  }),
+  pingWebhook: route({
+    operationId: 'pingWebhook',
+    method: 'POST',
+    path: '/projects/{project_id}/webhooks/{webhook_id}/test',
+    needs: { table: 'readwrite' },
+    access: 'write',
+    idempotent: true,
+    summary:
+      'Send a signed `webhook.ping` now (enabled or not) and answer its delivery: a receiver’s refusal is a failed attempt, not an error',
+    tag: 'webhooks',
+    request: { params: WebhookPath },
+    success: { status: 200, description: 'The ping’s delivery and its attempt', schema: WebhookDelivery },
+    errors: [404, 409],
   }),
 });

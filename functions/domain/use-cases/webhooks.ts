@@ -15,10 +15,11 @@ import { actorOf, assertMayModify, assertNotServiceAccount, type Principal } fro
 import { NotFoundError, ValidationError } from '../errors.ts';
 import { newId } from '../ids.ts';
 import type { CreateWebhookInput, UpdateWebhookInput } from '../inputs.ts';
-import type { Page, PageRequest, ProjectRecord, WebhookRecord } from '../model.ts';
-import type { HostResolver, ProjectStore, WebhookStore } from '../ports.ts';
+import type { Page, PageRequest, ProjectRecord, WebhookDeliveryRecord, WebhookRecord } from '../model.ts';
+import type { HostResolver, ProjectStore, WebhookDeliveryStore, WebhookStore } from '../ports.ts';
 import { hostOf, resolvedProblem, urlProblems } from '../webhook-rules.ts';
 import { getVisibleProject, projectRef } from './projects.ts';
+import { type DeliveryDeps, deliverMessage, type WebhookSettings } from './webhook-delivery.ts';
 
 /** What the webhook use cases work with. */
 export interface WebhookDeps {
@@ -28,12 +29,11 @@ export interface WebhookDeps {
   /** A new `whsec_…` secret. */
   newSecret: () => string;
   settings: () => WebhookSettings;
+  deliveries: Pick<WebhookDeliveryStore, 'listByWebhook'>;
+  /** The sender's deps (the ping sends like the sender does). */
+  delivery: () => DeliveryDeps;
 }
 
-export interface WebhookSettings {
-  /** Loopback `http` targets allowed (local mode, tests). */
-  allowLoopback: boolean;
-}
 
 /** A record and, once, its secret shown. */
 export interface WebhookWithSecret {
@@ -173,4 +173,49 @@ export async function deleteWebhook(
 ): Promise<void> {
   await manageableProject(deps, principal, projectId);
   await deps.webhooks.delete(await existing(deps, projectId, id));
+}
+
+/** A webhook's deliveries, each with its attempts, oldest first. */
+export async function listWebhookDeliveries(
+  deps: Pick<WebhookDeps, 'projects' | 'webhooks' | 'deliveries'>,
+  principal: Principal,
+  projectId: string,
+  id: string,
+  page: PageRequest,
+): Promise<Page<WebhookDeliveryRecord>> {
+  await manageableProject(deps, principal, projectId);
+  const webhook = await existing(deps, projectId, id);
+  return deps.deliveries.listByWebhook(webhook.id, page);
+}
+
+/**
+ * Sends a `webhook.ping` now, signed like every delivery, enabled or not, and answers its
+ * delivery record (the receiver's answer included: a failed ping is a 200 with status failed).
+ */
+export async function pingWebhook(
+  deps: WebhookDeps,
+  principal: Principal,
+  projectId: string,
+  id: string,
+  now: Date = new Date(),
+): Promise<WebhookDeliveryRecord> {
+  await manageableProject(deps, principal, projectId);
+  const webhook = await existing(deps, projectId, id);
+  const messageId = newId('evt');
+  const delivery = await deliverMessage(
+    deps.delivery(),
+    {
+      project_id: webhook.project_id,
+      webhook_id: webhook.id,
+      id: messageId,
+      payload: {
+        type: 'webhook.ping',
+        timestamp: now.toISOString(),
+        data: { webhook_id: webhook.id, project_id: webhook.project_id },
+      },
+    },
+    { force: true },
+  );
+  if (!delivery) throw new NotFoundError('Webhook', id);
+  return delivery;
 }
