@@ -34,7 +34,6 @@ export interface WebhookDeps {
   delivery: () => DeliveryDeps;
 }
 
-
 /** A record and, once, its secret shown. */
 export interface WebhookWithSecret {
   webhook: WebhookRecord;
