@@ -2,10 +2,10 @@
  * Outgoing webhooks' delivery (docs/decisions.md §45): the event publisher (the table stream's
  * consumer) queues one message per (lifecycle event, matching webhook) on an SQS queue, which
  * feeds `functions/events/send-webhook.ts` through an event source mapping with partial batch
- * responses. A message the sender could not handle at all (the table unreachable) is delivered
- * again after the visibility timeout, and after 5 receives lands in a dead-letter queue with an
- * alarm. A receiver's refusal is not such a failure: it is recorded on the delivery (retries
- * with backoff are not built yet).
+ * responses. A failed attempt with a retry planned comes back when its backoff ends (the sender
+ * sets the message's visibility); a message the sender could not handle at all (the table
+ * unreachable) comes back after the visibility timeout; after 10 receives (more than the 8
+ * attempts of the schedule) it lands in a dead-letter queue with an alarm.
  *
  * The issue asked for an EventBridge rule → SQS; the fan-out needs the project's webhooks (a
  * Query), which a rule cannot do, so the publisher sends to the queue itself.
@@ -28,13 +28,13 @@ export interface WebhookSenderProps {
 }
 
 /** How the queue is read (messages per invocation: each may take up to 15 s). */
-export const WEBHOOK_QUEUE_READING = { batchSize: 5, maxReceiveCount: 5 } as const;
+export const WEBHOOK_QUEUE_READING = { batchSize: 5, maxReceiveCount: 10 } as const;
 
 /** 5 messages × 15 s, plus the table's calls. */
 const SENDER_TIMEOUT = Duration.seconds(90);
 
 const ALARM_DESCRIPTION =
-  'Webhook messages the sender could not handle after 5 receives: those deliveries were neither attempted nor recorded';
+  'Webhook messages the sender could not handle after 10 receives: those deliveries stopped without a final record';
 
 export class WebhookSender extends Construct {
   readonly queue: Queue;
@@ -53,7 +53,8 @@ export class WebhookSender extends Construct {
       enforceSSL: true,
       // AWS's advice for an event source mapping: six times the function's timeout.
       visibilityTimeout: Duration.seconds(SENDER_TIMEOUT.toSeconds() * 6),
-      retentionPeriod: Duration.days(1),
+      // The retry schedule spans about 18 hours (WEBHOOK_RETRY_SCHEDULE).
+      retentionPeriod: Duration.days(2),
       deadLetterQueue: {
         queue: this.deadLetterQueue,
         maxReceiveCount: WEBHOOK_QUEUE_READING.maxReceiveCount,
@@ -84,6 +85,8 @@ export class WebhookSender extends Construct {
     const publisher = props.publisher.function;
     publisher.addEnvironment('WEBHOOK_QUEUE_URL', this.queue.queueUrl);
     this.queue.grantSendMessages(publisher);
+    // A retry sets its message's visibility to the backoff (ChangeMessageVisibility).
+    this.function.addEnvironment('WEBHOOK_QUEUE_URL', this.queue.queueUrl);
     publisher.addToRolePolicy(
       new PolicyStatement({ actions: ['dynamodb:Query'], resources: [props.table.tableArn] }),
     );

@@ -4,9 +4,11 @@
  * each message, in order, to the webhook sender (`functions/events/send-webhook.ts`) with the
  * event shape Lambda's SQS event source mapping gives it. The handlers send exactly as in AWS.
  *
- * In memory only: messages queued when local mode stops are lost (AWS keeps them in the queue).
- * Retries are not built yet: a message the handler reports as failed is logged and dropped
- * (AWS: delivered again after the visibility timeout, then the dead-letter queue).
+ * It also answers `ChangeMessageVisibility`: a message the handler reports as failed comes back
+ * after the visibility the handler set for it (the sender's retry backoff, scaled by the time
+ * scale through WEBHOOK_RETRY_SCALE), with its receive count up; one reported without a
+ * visibility, or after 10 receives (the AWS queue's dead-letter limit), is logged and dropped.
+ * In memory only: messages queued or waiting when local mode stops are lost.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -15,6 +17,8 @@ import { closeServer, LOOPBACK, listen, readBody } from './net.ts';
 
 /** The local queue's name (its URL ends with it). */
 export const LOCAL_WEBHOOK_QUEUE_NAME = 'webhook-deliveries';
+/** The AWS queue's receive limit before its dead-letter queue (lib/webhook-sender.ts). */
+const MAX_RECEIVES = 10;
 /** SQS's documented limit: 256 KiB per request. */
 const MAX_BODY_BYTES = 256 * 1024;
 
@@ -51,14 +55,18 @@ export async function startLocalSqs(options: LocalSqsOptions): Promise<LocalSqs>
   const arn = `arn:aws:sqs:${options.region}:000000000000:${LOCAL_WEBHOOK_QUEUE_NAME}`;
   /** The chain every message is handled on, one after the other (a FIFO in effect). */
   let tail: Promise<void> = Promise.resolve();
+  /** The visibility (seconds) the handler set per receipt handle. */
+  const visibility = new Map<string, number>();
+  const timers = new Set<NodeJS.Timeout>();
 
-  const handleOne = async (body: string, messageId: string): Promise<void> => {
+  const handleOne = async (body: string, messageId: string, receives: number): Promise<void> => {
+    const receiptHandle = `${messageId}#${receives}`;
     const record: SQSRecord = {
       messageId,
-      receiptHandle: messageId,
+      receiptHandle,
       body,
       attributes: {
-        ApproximateReceiveCount: '1',
+        ApproximateReceiveCount: String(receives),
         SentTimestamp: String(Date.now()),
         SenderId: 'local',
         ApproximateFirstReceiveTimestamp: String(Date.now()),
@@ -72,9 +80,18 @@ export async function startLocalSqs(options: LocalSqsOptions): Promise<LocalSqs>
     try {
       const handler = await options.handler();
       const result = await handler({ Records: [record] });
-      if ((result?.batchItemFailures ?? []).length > 0 && !options.quiet) {
-        console.error(`[sqs] webhook message ${messageId} failed; retries are not built yet: dropped`);
+      if ((result?.batchItemFailures ?? []).length === 0) return;
+      const seconds = visibility.get(receiptHandle);
+      visibility.delete(receiptHandle);
+      if (seconds === undefined || receives >= MAX_RECEIVES) {
+        if (!options.quiet) console.error(`[sqs] webhook message ${messageId} failed: dropped`);
+        return;
       }
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        tail = tail.then(() => handleOne(body, messageId, receives + 1));
+      }, seconds * 1000);
+      timers.add(timer);
     } catch (error) {
       if (!options.quiet) console.error(`[sqs] webhook message ${messageId} failed:`, error);
     }
@@ -82,13 +99,18 @@ export async function startLocalSqs(options: LocalSqsOptions): Promise<LocalSqs>
 
   const enqueue = (body: string): string => {
     const messageId = randomUUID();
-    tail = tail.then(() => handleOne(body, messageId));
+    tail = tail.then(() => handleOne(body, messageId, 1));
     return messageId;
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const target = String(req.headers['x-amz-target'] ?? '');
-    let input: { MessageBody?: string; Entries?: Entry[] };
+    let input: {
+      MessageBody?: string;
+      Entries?: Entry[];
+      ReceiptHandle?: string;
+      VisibilityTimeout?: number;
+    };
     try {
       input = JSON.parse((await readBody(req, MAX_BODY_BYTES)).toString('utf8')) as typeof input;
     } catch {
@@ -96,6 +118,11 @@ export async function startLocalSqs(options: LocalSqsOptions): Promise<LocalSqs>
         __type: 'com.amazonaws.sqs#InvalidParameterValue',
         message: 'Not JSON, or over 256 KiB',
       });
+      return;
+    }
+    if (target === 'AmazonSQS.ChangeMessageVisibility' && typeof input.ReceiptHandle === 'string') {
+      visibility.set(input.ReceiptHandle, Number(input.VisibilityTimeout ?? 0));
+      send(res, 200, {});
       return;
     }
     if (target === 'AmazonSQS.SendMessage' && typeof input.MessageBody === 'string') {
@@ -117,7 +144,7 @@ export async function startLocalSqs(options: LocalSqsOptions): Promise<LocalSqs>
     }
     send(res, 400, {
       __type: 'com.amazonaws.sqs#UnsupportedOperation',
-      message: `The local queue answers SendMessage and SendMessageBatch only (got ${target})`,
+      message: `The local queue answers SendMessage, SendMessageBatch and ChangeMessageVisibility only (got ${target})`,
     });
   };
 
@@ -133,6 +160,8 @@ export async function startLocalSqs(options: LocalSqsOptions): Promise<LocalSqs>
     queueUrl: `${endpoint}/000000000000/${LOCAL_WEBHOOK_QUEUE_NAME}`,
     drain: () => tail,
     stop: async () => {
+      for (const timer of timers) clearTimeout(timer);
+      timers.clear();
       await closeServer(server);
       await tail;
     },

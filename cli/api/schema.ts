@@ -2086,7 +2086,7 @@ export interface components {
             /** @description The receiver’s HTTP status; null when there was no answer (refused target, timeout, network) */
             response_code: number | null;
             error: string | null;
-            /** @description When the next attempt is due; null: none planned (retries are not built yet) */
+            /** @description When the next attempt is due; null: none planned (it succeeded, or it was the last, a 410 or a ping) */
             next_retry_at: string | null;
         };
         WebhookDelivery: {

@@ -65,7 +65,12 @@ import type { PublicationDeps } from './events.ts';
 import { DnsHostResolver } from './host-resolver.ts';
 import { CognitoServiceAccountIdentities } from './service-account-identities.ts';
 import { StepFunctionsTaskResponder } from './task-responder.ts';
-import { FetchWebhookTransport, SqsWebhookQueue, signWebhook } from './webhook-adapters.ts';
+import {
+  FetchWebhookTransport,
+  SqsWebhookQueue,
+  SqsWebhookRetryQueue,
+  signWebhook,
+} from './webhook-adapters.ts';
 import { StepFunctionsDeploymentStarter, StepFunctionsWorkflowStarter } from './workflow-starter.ts';
 
 // ---------------------------------------------------------------- stores and adapters
@@ -225,7 +230,10 @@ export const reconcilerDeps: ReconcilerDeps = {
 
 /** Publishing recorded events from the table's stream (docs/decisions.md §35). */
 const webhooks = /* @__PURE__ */ new DynamoWebhookStore();
-const webhookSettings = () => ({ allowLoopback: webhooksConfig().WEBHOOKS_ALLOW_LOOPBACK === 'true' });
+const webhookSettings = () => ({
+  allowLoopback: webhooksConfig().WEBHOOKS_ALLOW_LOOPBACK === 'true',
+  retryScale: webhooksConfig().WEBHOOK_RETRY_SCALE,
+});
 
 export const publicationDeps: PublicationDeps = {
   events: eventStore,
@@ -244,6 +252,9 @@ export const webhookDeliveryDeps: DeliveryDeps = {
   sign: signWebhook,
   settings: webhookSettings,
 };
+
+/** The sender's hold on its queue: a message to retry comes back after its backoff. */
+export const webhookRetryQueue = /* @__PURE__ */ new SqsWebhookRetryQueue();
 
 export const sweeperDeps: SweeperDeps = {
   projects,

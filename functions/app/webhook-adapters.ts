@@ -3,9 +3,15 @@
  * `standardwebhooks` package), the HTTP POST (fetch, a timeout, redirects not followed: a
  * redirect could lead to an address the target rules refuse), and the SQS queue.
  */
-import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
+import { ChangeMessageVisibilityCommand, SendMessageBatchCommand } from '@aws-sdk/client-sqs';
 import { Webhook } from 'standardwebhooks';
-import type { WebhookMessage, WebhookQueue, WebhookResponse, WebhookTransport } from '../domain/ports.ts';
+import type {
+  WebhookMessage,
+  WebhookQueue,
+  WebhookResponse,
+  WebhookRetryQueue,
+  WebhookTransport,
+} from '../domain/ports.ts';
 import type { WebhookSigner } from '../domain/use-cases/webhook-delivery.ts';
 import { sqs } from '../platform/clients.ts';
 import { webhookQueueConfig } from '../platform/config.ts';
@@ -34,7 +40,7 @@ export class FetchWebhookTransport implements WebhookTransport {
       });
       // The answer's body is not kept; read it so the connection is released.
       await response.arrayBuffer().catch(() => undefined);
-      return { status: response.status, error: null };
+      return { status: response.status, error: null, retryAfter: response.headers.get('retry-after') };
     } catch (error) {
       const name = error instanceof Error ? error.name : '';
       if (name === 'TimeoutError' || name === 'AbortError') {
@@ -70,5 +76,22 @@ export class SqsWebhookQueue implements WebhookQueue {
         throw new Error(`${result.Failed?.length} webhook messages were not queued`);
       }
     }
+  }
+}
+
+/** SQS's longest visibility timeout: 12 hours. */
+const MAX_VISIBILITY_SECONDS = 43_200;
+
+export class SqsWebhookRetryQueue implements WebhookRetryQueue {
+  async retryLater(receiptHandle: string, seconds: number): Promise<void> {
+    const url = webhookQueueConfig().WEBHOOK_QUEUE_URL;
+    if (!url) throw new Error('No webhook queue is configured');
+    await sqs().send(
+      new ChangeMessageVisibilityCommand({
+        QueueUrl: url,
+        ReceiptHandle: receiptHandle,
+        VisibilityTimeout: Math.min(MAX_VISIBILITY_SECONDS, Math.max(0, Math.ceil(seconds))),
+      }),
+    );
   }
 }

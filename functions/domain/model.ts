@@ -94,7 +94,7 @@ export interface WebhookAttempt {
   /** The receiver's HTTP status (null: no answer — refused target, timeout, network error). */
   response_code: number | null;
   error: string | null;
-  /** When the next attempt is due (null: none is planned; retries are not built yet). */
+  /** When the next attempt is due (null: none is planned: succeeded, the last, a 410 or a ping). */
   next_retry_at: string | null;
 }
 

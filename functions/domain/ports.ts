@@ -114,10 +114,17 @@ export interface WebhookQueue {
   send(messages: readonly WebhookMessage[]): Promise<void>;
 }
 
+/** The sender's side of the queue: a received message comes back after `seconds` (its visibility). */
+export interface WebhookRetryQueue {
+  retryLater(receiptHandle: string, seconds: number): Promise<void>;
+}
+
 /** What a receiver answered (or why there was no answer). */
 export interface WebhookResponse {
   status: number | null;
   error: string | null;
+  /** The answer's `Retry-After` header, if any. */
+  retryAfter?: string | null;
 }
 
 /** The HTTP side of the sender: one signed POST with a timeout. */

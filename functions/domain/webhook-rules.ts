@@ -166,3 +166,44 @@ export function resolvedProblem(
   const bad = addresses.find((a) => isForbiddenAddress(a, options));
   return bad ? `${host} resolves to a private, loopback or link-local address (${bad})` : null;
 }
+
+// ---------------------------------------------------------------- retries
+
+/**
+ * The retry schedule: the n-th failed attempt waits base × 3^(n-1) (1 min, 3, 9, 27, 81 min,
+ * 4 h, then the 12 h cap: SQS's longest visibility), half of it jittered; 8 attempts span
+ * about 18 hours. `Retry-After` is honoured as a floor (up to the cap).
+ */
+export const WEBHOOK_RETRY_SCHEDULE = {
+  baseMs: 60_000,
+  factor: 3,
+  maxDelayMs: 12 * 3_600_000,
+  maxAttempts: 8,
+};
+
+/** A `Retry-After` header in milliseconds from `now` (seconds or an HTTP date), or null. */
+export function parseRetryAfter(value: string | null | undefined, now: Date): number | null {
+  if (value === null || value === undefined || value.trim() === '') return null;
+  const text = value.trim();
+  if (/^\d+$/.test(text)) return Number(text) * 1000;
+  const at = Date.parse(text);
+  return Number.isNaN(at) ? null : Math.max(0, at - now.getTime());
+}
+
+/**
+ * How long to wait after failed attempt number `attempt` (1 for the first), or null when no
+ * attempt is left. `random` in [0, 1) jitters the second half of the delay; `scale` shrinks the
+ * schedule (local mode's time scale; 1 in AWS) but never a receiver's `Retry-After`.
+ */
+export function retryDelayMs(
+  attempt: number,
+  retryAfterMs: number | null,
+  random: number,
+  scale: number,
+): number | null {
+  const { baseMs, factor, maxDelayMs, maxAttempts } = WEBHOOK_RETRY_SCHEDULE;
+  if (attempt >= maxAttempts) return null;
+  const delay = Math.min(maxDelayMs, baseMs * factor ** (attempt - 1));
+  const jittered = Math.round((delay / 2 + random * (delay / 2)) * scale);
+  return Math.min(maxDelayMs, Math.max(jittered, retryAfterMs ?? 0));
+}

@@ -72,6 +72,8 @@ export function handlerEnvironment(input: HandlerEnvironmentInput): Record<strin
     EVENTBRIDGE_ENDPOINT: eventBridge.endpoint,
     SQS_ENDPOINT: input.webhookQueue.endpoint,
     WEBHOOK_QUEUE_URL: input.webhookQueue.queueUrl,
+    // The webhook retry schedule runs at the simulation's pace (docs/decisions.md §45).
+    WEBHOOK_RETRY_SCALE: String(Math.min(1, input.timeScale)),
     SIMULATION_TIME_SCALE: String(input.timeScale),
     CONSOLE_ASSETS_DIR: input.consoleAssetsDir ?? CONSOLE_DIST_DIR,
     // Many invocations at a time in this one process, each in its own scope (lambda-context.ts).

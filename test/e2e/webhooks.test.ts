@@ -33,6 +33,8 @@ interface Received {
 const received: Received[] = [];
 /** The status the receiver answers, by path (200 otherwise). */
 const statusByPath = new Map<string, number>();
+/** Paths whose first request is answered 503 with `Retry-After: 1`. */
+const flakyOnce = new Set<string>();
 let receiver: Server;
 let receiverUrl: string;
 
@@ -44,6 +46,10 @@ beforeAll(async () => {
     req.on('end', () => {
       const path = req.url ?? '';
       received.push({ path, headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
+      if (flakyOnce.delete(path)) {
+        res.writeHead(503, { 'retry-after': '1' }).end();
+        return;
+      }
       res.writeHead(statusByPath.get(path) ?? 200).end();
     });
   });
@@ -341,6 +347,48 @@ describe('delivery', () => {
       type: 'webhook.ping',
     });
     expect(() => new Webhook(String(hook.secret)).verify(secondGot.body, headersOf(secondGot))).toThrow();
+  });
+
+  it('retries a refused lifecycle event with backoff (Retry-After honoured), same webhook-id, both attempts recorded', async () => {
+    // Arrange
+    flakyOnce.add('/flaky');
+    const hook = await register({ url: `${receiverUrl}/flaky`, events: ['environment.provisioning'] });
+    // Act
+    const env = await developer.call('POST', `/projects/${local.projectId}/environments`, {
+      body: { name: 'flaky', type: 'ephemeral', template: 'minimal', ttl_hours: 1 },
+    });
+    await receivedWhere(
+      (r) => r.path === '/flaky' && received.filter((x) => x.path === '/flaky').length >= 2,
+    );
+    await local.runtime.services.webhookQueue.drain();
+    let deliveries = await developer.call('GET', `${base}/${hook.id}/deliveries`);
+    for (
+      let i = 0;
+      i < 50 && (deliveries.body.items as { status: string }[])[0]?.status !== 'succeeded';
+      i++
+    ) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      deliveries = await developer.call('GET', `${base}/${hook.id}/deliveries`);
+    }
+    const requests = received.filter((r) => r.path === '/flaky');
+    // Assert
+    expect(env.status).toBe(202);
+    expect(requests).toHaveLength(2);
+    expect(requests[1]?.headers['webhook-id']).toBe(requests[0]?.headers['webhook-id']);
+    const [delivery] = deliveries.body.items as { status: string; attempts: Record<string, unknown>[] }[];
+    expect(delivery?.status).toBe('succeeded');
+    expect(delivery?.attempts).toEqual([
+      expect.objectContaining({
+        attempt: 1,
+        status: 'failed',
+        response_code: 503,
+        next_retry_at: expect.any(String),
+      }),
+      expect.objectContaining({ attempt: 2, status: 'succeeded', response_code: 200, next_retry_at: null }),
+    ]);
+    const first = delivery?.attempts[0] as { at: string; next_retry_at: string };
+    // Retry-After: 1 is the floor of the (scaled) backoff.
+    expect(Date.parse(first.next_retry_at) - Date.parse(first.at)).toBeGreaterThanOrEqual(1000);
   });
 
   it('records a refused answer as a failed attempt, and a 410 disables the webhook', async () => {

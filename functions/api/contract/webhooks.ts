@@ -63,7 +63,8 @@ export const WebhookAttempt = define(() =>
       }),
       error: z.nullable(z.string()),
       next_retry_at: z.withMeta(z.nullable(Timestamp), {
-        description: 'When the next attempt is due; null: none planned (retries are not built yet)',
+        description:
+          'When the next attempt is due; null: none planned (it succeeded, or it was the last, a 410 or a ping)',
       }),
     }),
     { id: 'WebhookAttempt' },

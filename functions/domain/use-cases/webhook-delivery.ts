@@ -10,8 +10,10 @@
  *   before each attempt. A message already delivered is not sent again (the stream and the
  *   queue deliver at least once). A 410 disables the webhook.
  *
- * Not built yet: retries with backoff (a failed attempt is recorded with `next_retry_at`
- * null), `Retry-After`.
+ * A failed attempt (no 2xx, no answer, a refused target) plans the next one with exponential
+ * backoff and jitter, `Retry-After` honoured as a floor (`retryDelayMs`): the delivery stays
+ * `pending` with the attempt's `next_retry_at`, and the sender has the queue hand the message
+ * back then. After the last attempt, or a 410, it is `failed`. A ping is never retried.
  */
 import type { LifecycleEvent } from '../lifecycle-events.ts';
 import type { WebhookAttempt, WebhookDeliveryRecord, WebhookRecord } from '../model.ts';
@@ -20,14 +22,25 @@ import type {
   WebhookDeliveryStore,
   WebhookMessage,
   WebhookQueue,
+  WebhookResponse,
   WebhookStore,
   WebhookTransport,
 } from '../ports.ts';
-import { hostOf, isLocalhostUrl, matchesEvent, resolvedProblem, urlProblems } from '../webhook-rules.ts';
+import {
+  hostOf,
+  isLocalhostUrl,
+  matchesEvent,
+  parseRetryAfter,
+  resolvedProblem,
+  retryDelayMs,
+  urlProblems,
+} from '../webhook-rules.ts';
 
 export interface WebhookSettings {
   /** Loopback `http` targets allowed (local mode, tests). */
   allowLoopback: boolean;
+  /** Multiplies the retry schedule (local mode's time scale; 1 in AWS). */
+  retryScale?: number;
 }
 
 /** The sender's timeout per attempt. */
@@ -49,6 +62,8 @@ export interface DeliveryDeps {
   sign: WebhookSigner;
   settings: () => WebhookSettings;
   now?: () => Date;
+  /** In [0, 1): the retries' jitter. */
+  random?: () => number;
 }
 
 /** The message of a lifecycle event for one webhook: `{type, timestamp, data: <the event>}`. */
@@ -109,17 +124,19 @@ async function targetProblem(deps: DeliveryDeps, url: string): Promise<string | 
 export async function deliverMessage(
   deps: DeliveryDeps,
   message: WebhookMessage,
-  options: { force?: boolean } = {},
+  options: { force?: boolean; retries?: boolean } = {},
 ): Promise<WebhookDeliveryRecord | null> {
   const now = deps.now ?? (() => new Date());
   const webhook = await deps.webhooks.get(message.project_id, message.webhook_id);
   if (!webhook || (!webhook.enabled && !options.force)) return null;
   const earlier = await deps.deliveries.get(webhook.id, message.id);
   if (earlier?.status === 'succeeded') return earlier;
+  // Its last attempt is behind it: a message queued again (the stream redelivered) changes nothing.
+  if (earlier?.status === 'failed' && options.retries) return earlier;
 
   const started = now();
   const body = JSON.stringify(message.payload);
-  let response: { status: number | null; error: string | null };
+  let response: WebhookResponse;
   const problem = await targetProblem(deps, webhook.url);
   if (problem) {
     response = { status: null, error: problem };
@@ -133,21 +150,31 @@ export async function deliverMessage(
   }
   const ended = now();
   const ok = response.status !== null && response.status >= 200 && response.status <= 299;
+  const number = (earlier?.attempts.length ?? 0) + 1;
+  const retryIn =
+    ok || !options.retries || response.status === 410
+      ? null
+      : retryDelayMs(
+          number,
+          parseRetryAfter(response.retryAfter, ended),
+          (deps.random ?? Math.random)(),
+          deps.settings().retryScale ?? 1,
+        );
   const attempt: WebhookAttempt = {
-    attempt: (earlier?.attempts.length ?? 0) + 1,
+    attempt: number,
     at: started.toISOString(),
     status: ok ? 'succeeded' : 'failed',
     duration_ms: Math.max(0, ended.getTime() - started.getTime()),
     response_code: response.status,
     error: ok ? null : (response.error ?? `HTTP ${response.status}`),
-    next_retry_at: null,
+    next_retry_at: retryIn === null ? null : new Date(ended.getTime() + retryIn).toISOString(),
   };
   const delivery: WebhookDeliveryRecord = {
     id: message.id,
     webhook_id: webhook.id,
     project_id: webhook.project_id,
     event_type: message.payload.type,
-    status: ok ? 'succeeded' : 'failed',
+    status: ok ? 'succeeded' : retryIn === null ? 'failed' : 'pending',
     attempts: [...(earlier?.attempts ?? []), attempt],
     created_at: earlier?.created_at ?? started.toISOString(),
     updated_at: ended.toISOString(),

@@ -199,6 +199,23 @@ describe('deliverMessage', () => {
     });
   });
 
+  it('with retries, plans the next attempt after a failure (Retry-After as a floor) and stays pending', async () => {
+    const { deps } = world([webhook('wh_a')], [{ status: 503, error: null, retryAfter: '120' }]);
+    deps.random = () => 0;
+    const delivery = await deliverMessage(deps, eventMessage(webhook('wh_a'), event), { retries: true });
+    expect(delivery?.status).toBe('pending');
+    // 30 s of backoff (1 min, half jittered away at random 0) < the 120 s asked for.
+    expect(delivery?.attempts[0]?.next_retry_at).toBe('2026-12-01T10:02:01.250Z');
+  });
+
+  it('with retries, a 410 is final: failed, no next attempt, the webhook disabled', async () => {
+    const { deps, byId } = world([webhook('wh_a')], [{ status: 410, error: null }]);
+    const delivery = await deliverMessage(deps, eventMessage(webhook('wh_a'), event), { retries: true });
+    expect(delivery?.status).toBe('failed');
+    expect(delivery?.attempts[0]?.next_retry_at).toBeNull();
+    expect(byId.get('wh_a')?.enabled).toBe(false);
+  });
+
   it('disables the webhook on 410', async () => {
     const { deps, byId } = world([webhook('wh_a')], [{ status: 410, error: null }]);
     await deliverMessage(deps, eventMessage(webhook('wh_a'), event));

@@ -12,7 +12,9 @@ import {
   isLoopbackAddress,
   isWebhookSecret,
   matchesEvent,
+  parseRetryAfter,
   resolvedProblem,
+  retryDelayMs,
   urlProblems,
   WEBHOOK_SECRET_BYTES,
 } from '../../../functions/domain/webhook-rules.ts';
@@ -190,5 +192,36 @@ describe('secrets', () => {
     expect(isWebhookSecret(formatWebhookSecret(randomBytes(16)))).toBe(false);
     expect(isWebhookSecret(Buffer.from(randomBytes(32)).toString('base64'))).toBe(false);
     expect(isWebhookSecret('whsec_not base64!')).toBe(false);
+  });
+});
+
+describe('retries', () => {
+  it('waits base × 3^(n-1), half jittered: the bounds at random 0 and just under 1', () => {
+    expect(retryDelayMs(1, null, 0, 1)).toBe(30_000);
+    expect(retryDelayMs(1, null, 0.999999, 1)).toBe(60_000);
+    expect(retryDelayMs(2, null, 0, 1)).toBe(90_000);
+    expect(retryDelayMs(3, null, 0, 1)).toBe(270_000);
+    expect(retryDelayMs(7, null, 0, 1)).toBe(6 * 3_600_000);
+  });
+
+  it('stops after the 8th attempt', () => {
+    expect(retryDelayMs(7, null, 0, 1)).not.toBeNull();
+    expect(retryDelayMs(8, null, 0, 1)).toBeNull();
+  });
+
+  it('scales the schedule (local mode) but not a Retry-After, which is a floor capped at 12 h', () => {
+    expect(retryDelayMs(1, null, 0, 0.02)).toBe(600);
+    expect(retryDelayMs(1, 5_000, 0, 0.02)).toBe(5_000);
+    expect(retryDelayMs(1, 10_000, 0, 1)).toBe(30_000);
+    expect(retryDelayMs(1, 48 * 3_600_000, 0, 1)).toBe(12 * 3_600_000);
+  });
+
+  it('reads Retry-After as seconds or an HTTP date', () => {
+    const now = new Date('2026-12-01T10:00:00.000Z');
+    expect(parseRetryAfter('120', now)).toBe(120_000);
+    expect(parseRetryAfter('Tue, 01 Dec 2026 10:01:00 GMT', now)).toBe(60_000);
+    expect(parseRetryAfter('Tue, 01 Dec 2026 09:00:00 GMT', now)).toBe(0);
+    expect(parseRetryAfter('soon', now)).toBeNull();
+    expect(parseRetryAfter(null, now)).toBeNull();
   });
 });
