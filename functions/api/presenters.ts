@@ -9,6 +9,7 @@ import type {
   ProjectRecord,
   ServiceAccountRecord,
   StackRecord,
+  WebhookDeliveryRecord,
   WebhookRecord,
 } from '../domain/model.ts';
 import { PARAMETER_DOCS } from '../domain/parameters.ts';
@@ -43,6 +44,20 @@ export function presentWebhook(w: WebhookRecord) {
     created_by: w.created_by,
     updated_at: w.updated_at,
     rotated_at: w.rotated_at,
+  };
+}
+
+/** A webhook delivery as read: its attempts, without the stored payload. */
+export function presentWebhookDelivery(d: WebhookDeliveryRecord) {
+  return {
+    id: d.id,
+    webhook_id: d.webhook_id,
+    project_id: d.project_id,
+    event_type: d.event_type,
+    status: d.status,
+    attempts: d.attempts,
+    created_at: d.created_at,
+    updated_at: d.updated_at,
   };
 }
 

@@ -107,6 +107,8 @@ export interface WebhookDeliveryRecord {
   event_type: string;
   status: 'pending' | 'succeeded' | 'failed';
   attempts: WebhookAttempt[];
+  /** The JSON body sent, as sent (kept for a redelivery, byte for byte; not presented). */
+  body?: string;
   created_at: string;
   updated_at: string;
 }

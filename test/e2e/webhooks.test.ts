@@ -391,6 +391,33 @@ describe('delivery', () => {
     expect(Date.parse(first.next_retry_at) - Date.parse(first.at)).toBeGreaterThanOrEqual(1000);
   });
 
+  it('redelivers a delivery on request: same webhook-id, a fresh valid signature, a second attempt recorded', async () => {
+    // Arrange
+    const hook = await register({ url: `${receiverUrl}/again`, events: ['deployment.'] });
+    const ping = await developer.call('POST', `${base}/${hook.id}/test`);
+    const firstGot = await receivedWhere((r) => r.path === '/again');
+    // Act
+    const again = await developer.call('POST', `${base}/${hook.id}/deliveries/${ping.body.id}/redeliver`);
+    const secondGot = await receivedWhere((r) => r.path === '/again' && r !== firstGot);
+    const unknown = await developer.call(
+      'POST',
+      `${base}/${hook.id}/deliveries/evt_01jd8x3k5m7n9p1q3r5s7t9v1w/redeliver`,
+    );
+    const list = await developer.call('GET', `${base}/${hook.id}/deliveries`);
+    // Assert
+    expect(again.status).toBe(200);
+    expect(again.body).toMatchObject({ id: ping.body.id, status: 'succeeded' });
+    expect((again.body.attempts as { attempt: number }[]).map((a) => a.attempt)).toEqual([1, 2]);
+    expect(again.body).not.toHaveProperty('body');
+    expect(secondGot.headers['webhook-id']).toBe(ping.body.id);
+    expect(secondGot.body).toBe(firstGot.body);
+    expect(new Webhook(String(hook.secret)).verify(secondGot.body, headersOf(secondGot))).toMatchObject({
+      type: 'webhook.ping',
+    });
+    expect(unknown.status).toBe(404);
+    expect(list.body.items).toEqual([expect.not.objectContaining({ body: expect.anything() })]);
+  });
+
   it('records a refused answer as a failed attempt, and a 410 disables the webhook', async () => {
     // Arrange
     statusByPath.set('/failing', 500);

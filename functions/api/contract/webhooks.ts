@@ -50,6 +50,17 @@ export const WebhookPage = define(() => page(Webhook, 'WebhookPage'));
 
 export const WebhookPath = define(() => z.strictObject({ project_id: ProjectId, webhook_id: WebhookId }));
 
+export const WebhookDeliveryPath = define(() =>
+  z.strictObject({
+    project_id: ProjectId,
+    webhook_id: WebhookId,
+    delivery_id: z.withMeta(z.string().check(z.regex(/^evt_[0-9a-z]{26}$/)), {
+      description: 'A delivery’s id: its message id (the lifecycle event’s id)',
+      example: 'evt_01jd8x3k5m7n9p1q3r5s7t9v1w',
+    }),
+  }),
+);
+
 export const WebhookAttempt = define(() =>
   z.withMeta(
     z.object({

@@ -6,6 +6,7 @@ import { handler as getWebhook } from '../handlers/get-webhook.ts';
 import { handler as listWebhookDeliveries } from '../handlers/list-webhook-deliveries.ts';
 import { handler as listWebhooks } from '../handlers/list-webhooks.ts';
 import { handler as pingWebhook } from '../handlers/ping-webhook.ts';
+import { handler as redeliverWebhookDelivery } from '../handlers/redeliver-webhook-delivery.ts';
 import { handler as rotateWebhookSecret } from '../handlers/rotate-webhook-secret.ts';
 import { handler as updateWebhook } from '../handlers/update-webhook.ts';
 import { routeDispatcher } from '../http/route-dispatch.ts';
@@ -20,4 +21,5 @@ export const handler = routeDispatcher(webhooksRoutes, {
   deleteWebhook,
   listWebhookDeliveries,
   pingWebhook,
+  redeliverWebhookDelivery,
 });

@@ -3,6 +3,7 @@
 import { webhookDeps } from '../../app/dependencies.ts';
 import { listWebhookDeliveries } from '../../domain/use-cases/webhooks.ts';
 import { httpRoute } from '../http/http.ts';
+import { presentWebhookDelivery } from '../presenters.ts';
 import { webhooksRoutes } from '../routes/webhooks.ts';
 
 export const handler = httpRoute(
@@ -15,6 +16,9 @@ export const handler = httpRoute(
       params.webhook_id,
       query,
     );
-    return { statusCode: 200, body: { items: page.items, next_cursor: page.next_cursor } };
+    return {
+      statusCode: 200,
+      body: { items: page.items.map(presentWebhookDelivery), next_cursor: page.next_cursor },
+    };
   },
 );

@@ -9,6 +9,7 @@ import {
   Webhook,
   WebhookDelivery,
   WebhookDeliveryPage,
+  WebhookDeliveryPath,
   WebhookPage,
   WebhookPath,
   WebhookWithSecret,
@@ -118,6 +119,20 @@ export const webhooksRoutes = routeGroup('webhooks', {
     tag: 'webhooks',
     request: { params: WebhookPath },
     success: { status: 200, description: 'The ping’s delivery and its attempt', schema: WebhookDelivery },
+    errors: [404, 409],
+  }),
+  redeliverWebhookDelivery: route({
+    operationId: 'redeliverWebhookDelivery',
+    method: 'POST',
+    path: '/projects/{project_id}/webhooks/{webhook_id}/deliveries/{delivery_id}/redeliver',
+    needs: { table: 'readwrite' },
+    access: 'write',
+    idempotent: true,
+    summary:
+      'Send a delivery’s message again now (same webhook-id, fresh signature), whatever its status; answers the delivery with the new attempt',
+    tag: 'webhooks',
+    request: { params: WebhookDeliveryPath },
+    success: { status: 200, description: 'The delivery, with the new attempt', schema: WebhookDelivery },
     errors: [404, 409],
   }),
 });

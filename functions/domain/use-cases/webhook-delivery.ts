@@ -124,15 +124,16 @@ async function targetProblem(deps: DeliveryDeps, url: string): Promise<string | 
 export async function deliverMessage(
   deps: DeliveryDeps,
   message: WebhookMessage,
-  options: { force?: boolean; retries?: boolean } = {},
+  options: { force?: boolean; retries?: boolean; again?: boolean } = {},
 ): Promise<WebhookDeliveryRecord | null> {
   const now = deps.now ?? (() => new Date());
   const webhook = await deps.webhooks.get(message.project_id, message.webhook_id);
   if (!webhook || (!webhook.enabled && !options.force)) return null;
   const earlier = await deps.deliveries.get(webhook.id, message.id);
-  if (earlier?.status === 'succeeded') return earlier;
+  // `again` (a redelivery someone asked for) sends whatever the record says.
+  if (earlier?.status === 'succeeded' && !options.again) return earlier;
   // Its last attempt is behind it: a message queued again (the stream redelivered) changes nothing.
-  if (earlier?.status === 'failed' && options.retries) return earlier;
+  if (earlier?.status === 'failed' && options.retries && !options.again) return earlier;
 
   const started = now();
   const body = JSON.stringify(message.payload);
@@ -174,6 +175,7 @@ export async function deliverMessage(
     webhook_id: webhook.id,
     project_id: webhook.project_id,
     event_type: message.payload.type,
+    body,
     status: ok ? 'succeeded' : retryIn === null ? 'failed' : 'pending',
     attempts: [...(earlier?.attempts ?? []), attempt],
     created_at: earlier?.created_at ?? started.toISOString(),

@@ -12,11 +12,17 @@
  * `http` through, for tests.
  */
 import { actorOf, assertMayModify, assertNotServiceAccount, type Principal } from '../access.ts';
-import { NotFoundError, ValidationError } from '../errors.ts';
+import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import { newId } from '../ids.ts';
 import type { CreateWebhookInput, UpdateWebhookInput } from '../inputs.ts';
 import type { Page, PageRequest, ProjectRecord, WebhookDeliveryRecord, WebhookRecord } from '../model.ts';
-import type { HostResolver, ProjectStore, WebhookDeliveryStore, WebhookStore } from '../ports.ts';
+import type {
+  HostResolver,
+  ProjectStore,
+  WebhookDeliveryStore,
+  WebhookMessage,
+  WebhookStore,
+} from '../ports.ts';
 import { hostOf, resolvedProblem, urlProblems } from '../webhook-rules.ts';
 import { getVisibleProject, projectRef } from './projects.ts';
 import { type DeliveryDeps, deliverMessage, type WebhookSettings } from './webhook-delivery.ts';
@@ -29,7 +35,7 @@ export interface WebhookDeps {
   /** A new `whsec_…` secret. */
   newSecret: () => string;
   settings: () => WebhookSettings;
-  deliveries: Pick<WebhookDeliveryStore, 'listByWebhook'>;
+  deliveries: Pick<WebhookDeliveryStore, 'listByWebhook' | 'get'>;
   /** The sender's deps (the ping sends like the sender does). */
   delivery: () => DeliveryDeps;
 }
@@ -216,5 +222,37 @@ export async function pingWebhook(
     { force: true },
   );
   if (!delivery) throw new NotFoundError('Webhook', id);
+  return delivery;
+}
+
+/**
+ * Sends a delivery's message again now (same `webhook-id`, a fresh signature), whatever its
+ * status and the webhook's, and answers the delivery with the new attempt added.
+ */
+export async function redeliverWebhookDelivery(
+  deps: WebhookDeps,
+  principal: Principal,
+  projectId: string,
+  webhookId: string,
+  deliveryId: string,
+): Promise<WebhookDeliveryRecord> {
+  await manageableProject(deps, principal, projectId);
+  const webhook = await existing(deps, projectId, webhookId);
+  const earlier = await deps.deliveries.get(webhook.id, deliveryId);
+  if (!earlier) throw new NotFoundError('Webhook delivery', deliveryId);
+  if (!earlier.body) {
+    throw new ConflictError(`Delivery ${deliveryId} kept no payload to send again`, 'NOT_REDELIVERABLE');
+  }
+  const delivery = await deliverMessage(
+    deps.delivery(),
+    {
+      project_id: webhook.project_id,
+      webhook_id: webhook.id,
+      id: earlier.id,
+      payload: JSON.parse(earlier.body) as WebhookMessage['payload'],
+    },
+    { force: true, again: true },
+  );
+  if (!delivery) throw new NotFoundError('Webhook', webhookId);
   return delivery;
 }

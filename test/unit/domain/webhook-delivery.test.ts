@@ -164,9 +164,19 @@ describe('deliverMessage', () => {
           next_retry_at: null,
         },
       ],
+      body: posts[0]?.body,
       created_at: '2026-12-01T10:00:01.000Z',
       updated_at: '2026-12-01T10:00:01.250Z',
     });
+  });
+
+  it('sends a succeeded message again only when asked to (a redelivery), as the same bytes', async () => {
+    const { deps, posts } = world([webhook('wh_a')]);
+    const first = await deliverMessage(deps, eventMessage(webhook('wh_a'), event));
+    const again = await deliverMessage(deps, eventMessage(webhook('wh_a'), event), { again: true });
+    expect(posts).toHaveLength(2);
+    expect(posts[1]?.body).toBe(first?.body);
+    expect(again?.attempts.map((a) => a.attempt)).toEqual([1, 2]);
   });
 
   it('does not send a message again once it succeeded (the queue delivers at least once)', async () => {
