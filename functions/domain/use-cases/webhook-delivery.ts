@@ -46,6 +46,12 @@ export interface WebhookSettings {
 /** The sender's timeout per attempt. */
 export const WEBHOOK_TIMEOUT_MS = 15_000;
 
+/**
+ * The timeout of an attempt made inside an API request (ping, redeliver): the API's functions
+ * stop after 10 s, so the receiver gets 5 of them (DNS and the table's calls need the rest).
+ */
+export const WEBHOOK_REQUEST_TIMEOUT_MS = 5_000;
+
 /** The Standard Webhooks headers of one attempt. */
 export type WebhookSigner = (secret: string, id: string, at: Date, body: string) => Record<string, string>;
 
@@ -124,7 +130,7 @@ async function targetProblem(deps: DeliveryDeps, url: string): Promise<string | 
 export async function deliverMessage(
   deps: DeliveryDeps,
   message: WebhookMessage,
-  options: { force?: boolean; retries?: boolean; again?: boolean } = {},
+  options: { force?: boolean; retries?: boolean; again?: boolean; timeoutMs?: number } = {},
 ): Promise<WebhookDeliveryRecord | null> {
   const now = deps.now ?? (() => new Date());
   const webhook = await deps.webhooks.get(message.project_id, message.webhook_id);
@@ -147,7 +153,7 @@ export async function deliverMessage(
       'user-agent': 'cloud-env-provisioning-webhooks/1',
       ...deps.sign(webhook.secret, message.id, started, body),
     };
-    response = await deps.transport.post(webhook.url, headers, body, WEBHOOK_TIMEOUT_MS);
+    response = await deps.transport.post(webhook.url, headers, body, options.timeoutMs ?? WEBHOOK_TIMEOUT_MS);
   }
   const ended = now();
   const ok = response.status !== null && response.status >= 200 && response.status <= 299;

@@ -25,7 +25,12 @@ import type {
 } from '../ports.ts';
 import { hostOf, resolvedProblem, urlProblems } from '../webhook-rules.ts';
 import { getVisibleProject, projectRef } from './projects.ts';
-import { type DeliveryDeps, deliverMessage, type WebhookSettings } from './webhook-delivery.ts';
+import {
+  type DeliveryDeps,
+  deliverMessage,
+  WEBHOOK_REQUEST_TIMEOUT_MS,
+  type WebhookSettings,
+} from './webhook-delivery.ts';
 
 /** What the webhook use cases work with. */
 export interface WebhookDeps {
@@ -219,7 +224,7 @@ export async function pingWebhook(
         data: { webhook_id: webhook.id, project_id: webhook.project_id },
       },
     },
-    { force: true },
+    { force: true, timeoutMs: WEBHOOK_REQUEST_TIMEOUT_MS },
   );
   if (!delivery) throw new NotFoundError('Webhook', id);
   return delivery;
@@ -251,7 +256,7 @@ export async function redeliverWebhookDelivery(
       id: earlier.id,
       payload: JSON.parse(earlier.body) as WebhookMessage['payload'],
     },
-    { force: true, again: true },
+    { force: true, again: true, timeoutMs: WEBHOOK_REQUEST_TIMEOUT_MS },
   );
   if (!delivery) throw new NotFoundError('Webhook', webhookId);
   return delivery;

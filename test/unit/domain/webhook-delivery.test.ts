@@ -49,7 +49,7 @@ const event: LifecycleEvent = {
 function world(hooks: WebhookRecord[], answers: WebhookResponse[] = [], addresses = ['93.184.216.34']) {
   const byId = new Map(hooks.map((h) => [h.id, h]));
   const deliveries = new Map<string, WebhookDeliveryRecord>();
-  const posts: { url: string; headers: Record<string, string>; body: string }[] = [];
+  const posts: { url: string; headers: Record<string, string>; body: string; timeoutMs: number }[] = [];
   const clock = [new Date('2026-12-01T10:00:01.000Z'), new Date('2026-12-01T10:00:01.250Z')];
   let tick = 0;
   const deps: DeliveryDeps = {
@@ -68,8 +68,8 @@ function world(hooks: WebhookRecord[], answers: WebhookResponse[] = [], addresse
     },
     resolver: { resolve: async () => addresses },
     transport: {
-      post: async (url, headers, body) => {
-        posts.push({ url, headers, body });
+      post: async (url, headers, body, timeoutMs) => {
+        posts.push({ url, headers, body, timeoutMs });
         return answers.shift() ?? { status: 200, error: null };
       },
     },
@@ -136,6 +136,7 @@ describe('deliverMessage', () => {
     const delivery = await deliverMessage(deps, eventMessage(webhook('wh_a'), event));
     // Assert
     expect(posts).toHaveLength(1);
+    expect(posts[0]?.timeoutMs).toBe(15_000);
     expect(posts[0]?.headers).toMatchObject({
       'content-type': 'application/json',
       'webhook-id': event.id,
@@ -173,8 +174,12 @@ describe('deliverMessage', () => {
   it('sends a succeeded message again only when asked to (a redelivery), as the same bytes', async () => {
     const { deps, posts } = world([webhook('wh_a')]);
     const first = await deliverMessage(deps, eventMessage(webhook('wh_a'), event));
-    const again = await deliverMessage(deps, eventMessage(webhook('wh_a'), event), { again: true });
+    const again = await deliverMessage(deps, eventMessage(webhook('wh_a'), event), {
+      again: true,
+      timeoutMs: 5_000,
+    });
     expect(posts).toHaveLength(2);
+    expect(posts[1]?.timeoutMs).toBe(5_000);
     expect(posts[1]?.body).toBe(first?.body);
     expect(again?.attempts.map((a) => a.attempt)).toEqual([1, 2]);
   });
