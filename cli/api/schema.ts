@@ -169,7 +169,7 @@ export interface paths {
         get: operations["getProject"];
         put?: never;
         post?: never;
-        /** Delete a project that has no live environments and no service accounts */
+        /** Delete a project that has no live environments, no service accounts and no webhooks */
         delete: operations["deleteProject"];
         options?: never;
         head?: never;

@@ -128,9 +128,13 @@ function catalogSettings(): CatalogSettings {
 const serviceAccounts = /* @__PURE__ */ new DynamoServiceAccountStore();
 
 /** Projects, and their service accounts' records (a project with some is not deleted, §44). */
-export const projectDeps: ProjectDeps & { serviceAccounts: DynamoServiceAccountStore } = {
+export const projectDeps: ProjectDeps & {
+  serviceAccounts: DynamoServiceAccountStore;
+  webhooks: DynamoWebhookStore;
+} = {
   projects,
   serviceAccounts,
+  webhooks: /* @__PURE__ */ new DynamoWebhookStore(),
 };
 
 export const serviceAccountDeps: ServiceAccountDeps = {

@@ -229,6 +229,26 @@ describe('target and event rules', () => {
   });
 });
 
+describe('deleting the project', () => {
+  it('answers 409 PROJECT_HAS_WEBHOOKS while it has webhooks; once they are deleted, the project goes', async () => {
+    // Arrange
+    const project = await developer.call('POST', '/projects', { body: { name: 'short-lived-hooks' } });
+    const path = `/projects/${project.body.id}/webhooks`;
+    const hook = await developer.call('POST', path, {
+      body: { url: 'https://93.184.216.34/bye', events: ['environment.'] },
+    });
+    // Act
+    const refused = await developer.call('DELETE', `/projects/${project.body.id}`);
+    const removed = await developer.call('DELETE', `${path}/${hook.body.id}`);
+    const deleted = await developer.call('DELETE', `/projects/${project.body.id}`);
+    // Assert
+    expect(refused.status).toBe(409);
+    expect(refused.body.error_code).toBe('PROJECT_HAS_WEBHOOKS');
+    expect(removed.status).toBe(204);
+    expect(deleted.status).toBe(204);
+  });
+});
+
 describe('who may manage webhooks', () => {
   it('an Administrator may; ReadOnly gets 403; another Developer 404; a service account 403', async () => {
     // Arrange
