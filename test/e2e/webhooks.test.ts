@@ -125,6 +125,24 @@ describe('registering a webhook', () => {
     expect(patched.body).not.toHaveProperty('secret');
   });
 
+  it('audits the create under the new webhook’s id and the rotation under the path’s, never with the secret', async () => {
+    // Arrange
+    const created = await register({ url: 'https://93.184.216.34/audited', events: ['environment.'] });
+    await developer.call('POST', `${base}/${created.id}/rotate`);
+    // Act
+    const audit = await admin.call('GET', '/audit?limit=100');
+    // Assert
+    expect(audit.status).toBe(200);
+    const entries = audit.body.items as { action: string; resource_id: string | null }[];
+    expect(entries).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ action: 'createWebhook', resource_id: created.id }),
+        expect.objectContaining({ action: 'rotateWebhookSecret', resource_id: created.id }),
+      ]),
+    );
+    expect(JSON.stringify(audit.body)).not.toContain('whsec_');
+  });
+
   it('rotates: a new secret in the answer only, rotated_at set', async () => {
     // Arrange
     const created = await register({ url: 'https://93.184.216.34/rotate', events: ['deployment.'] });
