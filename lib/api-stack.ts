@@ -13,6 +13,7 @@ import { Notifications } from './notifications.ts';
 import { ExecutionReconciler } from './reconciler.ts';
 import { ProvisioningRestApi } from './rest-api.ts';
 import { EnvironmentSweeper } from './sweeper.ts';
+import { WebhookSender } from './webhook-sender.ts';
 import { Workflows } from './workflows.ts';
 
 /** Default `SIMULATION_TIME_SCALE` in AWS: a `default` environment takes a few minutes. */
@@ -53,6 +54,7 @@ export class ApiStack extends Stack {
   readonly notifications: Notifications;
   /** Publishes the lifecycle events recorded in the table, from its stream. */
   readonly eventPublisher: EventPublisher;
+  readonly webhookSender: WebhookSender;
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
@@ -64,6 +66,10 @@ export class ApiStack extends Stack {
     this.notifications = new Notifications(this, 'Notifications');
     const notifications = this.notifications;
     this.eventPublisher = new EventPublisher(this, 'EventPublisher', { table: props.table, notifications });
+    this.webhookSender = new WebhookSender(this, 'WebhookSender', {
+      table: props.table,
+      publisher: this.eventPublisher,
+    });
     this.workflows = new Workflows(this, 'Workflows', {
       table: props.table,
       simulationTimeScale,

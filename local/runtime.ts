@@ -40,8 +40,10 @@ import { acquireLock, DEFAULT_DATA_DIR, type Lock } from './lock.ts';
 import type { LocalOptions, LocalRuntime } from './runtime/api.ts';
 import { startLocalEventStream } from './runtime/event-stream.ts';
 import { applyHandlerEnvironment, handlerEnvironment, resolveTimeScale } from './runtime/handler-env.ts';
+import { DEFAULT_EVENTS_DIR, lazyHandler } from './runtime/lazy-handler.ts';
 import { localReconciler } from './runtime/reconciler.ts';
 import { resolveSweepIntervalMs, startLocalSweeper } from './runtime/sweeper.ts';
+import { type SqsHandler, startLocalSqs } from './sqs.ts';
 import { createLocalStepFunctions } from './stepfunctions.ts';
 
 export {
@@ -170,8 +172,19 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalRunti
     const cognito = settledValue(cognitoResult);
     const stepFunctions = settledValue(stepFunctionsResult);
 
+    // What the SQS queue and event source mapping of the webhook sender do in AWS (§45): the
+    // fan-out sends to it, the same sender handler is called with SQS-shaped events.
+    const sender = lazyHandler(join(options.eventsDir ?? DEFAULT_EVENTS_DIR, 'send-webhook.ts'));
+    const webhookQueue = await startLocalSqs({
+      region,
+      quiet,
+      handler: async () => (await sender()) as unknown as SqsHandler,
+    });
+    stops.push(webhookQueue.stop);
+
     // Set before any handler module is imported (the gateway imports them on first request).
     const env = handlerEnvironment({
+      webhookQueue,
       region,
       timeScale,
       quiet,
@@ -236,7 +249,7 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalRunti
       env,
       dataDir,
       sweepIntervalMs,
-      services: { dynamodb, cognito, stepFunctions, eventBridge, gateway, eventStream },
+      services: { dynamodb, cognito, stepFunctions, eventBridge, gateway, eventStream, webhookQueue },
       stop: () => {
         stopping ??= stopAll();
         return stopping;

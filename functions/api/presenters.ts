@@ -9,6 +9,8 @@ import type {
   ProjectRecord,
   ServiceAccountRecord,
   StackRecord,
+  WebhookDeliveryRecord,
+  WebhookRecord,
 } from '../domain/model.ts';
 import { PARAMETER_DOCS } from '../domain/parameters.ts';
 import type { Template } from '../domain/templates.ts';
@@ -26,6 +28,36 @@ export function presentServiceAccount(a: ServiceAccountRecord) {
     created_at: a.created_at,
     created_by: a.created_by,
     rotated_at: a.rotated_at,
+  };
+}
+
+/** A webhook as read: every field but the secret, which only create and rotate show. */
+export function presentWebhook(w: WebhookRecord) {
+  return {
+    id: w.id,
+    project_id: w.project_id,
+    url: w.url,
+    events: w.events,
+    description: w.description,
+    enabled: w.enabled,
+    created_at: w.created_at,
+    created_by: w.created_by,
+    updated_at: w.updated_at,
+    rotated_at: w.rotated_at,
+  };
+}
+
+/** A webhook delivery as read: its attempts, without the stored payload. */
+export function presentWebhookDelivery(d: WebhookDeliveryRecord) {
+  return {
+    id: d.id,
+    webhook_id: d.webhook_id,
+    project_id: d.project_id,
+    event_type: d.event_type,
+    status: d.status,
+    attempts: d.attempts,
+    created_at: d.created_at,
+    updated_at: d.updated_at,
   };
 }
 

@@ -26,6 +26,7 @@ export const API_GROUPS = [
   'streams',
   'console',
   'approvals',
+  'webhooks',
 ] as const;
 
 export type ApiGroup = (typeof API_GROUPS)[number];

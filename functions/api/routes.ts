@@ -21,6 +21,7 @@ import { projectsRoutes } from './routes/projects.ts';
 import { serviceAccountsRoutes } from './routes/service-accounts.ts';
 import { stacksRoutes } from './routes/stacks.ts';
 import { streamsRoutes } from './routes/streams.ts';
+import { webhooksRoutes } from './routes/webhooks.ts';
 
 export const routes = {
   ...metaRoutes,
@@ -36,6 +37,7 @@ export const routes = {
   ...streamsRoutes,
   ...consoleRoutes,
   ...approvalsRoutes,
+  ...webhooksRoutes,
 } satisfies Record<string, RouteDefinition & { group: ApiGroup }>;
 
 export type RouteName = keyof typeof routes;

@@ -6,6 +6,7 @@
  *
  *   projectDeps         projects                          api/projects
  *   serviceAccountDeps  service accounts (table, Cognito) api/service-accounts
+ *   webhookDeps         webhooks (table, DNS)             api/webhooks
  *   environmentDeps     environments, stacks, operations  api/environments, api/stacks, api/operations
  *   deploymentDeps      deployments (the API side)        api/deployments
  *   insightsDeps        events, metrics, audit (reads)    api/insights
@@ -16,13 +17,15 @@
  *   deploymentStepDeps  a rollout                         steps/deployment-steps, the sweeper, the reconciler
  *   reconcilerDeps      executions that ended otherwise   events/reconcile-execution
  *   sweeperDeps         TTL expiry, scheduled drift       events/sweep-environments
- *   publicationDeps     recorded events → counters, bus   events/publish-events (the table's stream)
+ *   publicationDeps     recorded events → counters, bus, webhook fan-out  events/publish-events (the table's stream)
+ *   webhookDeliveryDeps signed webhook POSTs, delivery records  events/send-webhook, api/webhooks (ping)
  *
  * Stores are stateless, and the clients behind them are created on first use, so a function
  * only touches the services it really calls. Each construction is marked pure and settings
  * are read on first use (getters), so a bundle keeps only what its entry points use (e.g. only
  * the stream's publisher carries the event bus and the metrics).
  */
+import { randomBytes } from 'node:crypto';
 import { DynamoAuditStore } from '../data/audit-store.ts';
 import { DynamoDeploymentStore } from '../data/deployment-store.ts';
 import { DynamoEnvironmentStore } from '../data/environment-store.ts';
@@ -36,6 +39,8 @@ import { DynamoQuotaStore } from '../data/quota-store.ts';
 import { DynamoScheduleStore } from '../data/schedule-store.ts';
 import { DynamoServiceAccountStore } from '../data/service-account-store.ts';
 import { DynamoStackStore } from '../data/stack-store.ts';
+import { DynamoWebhookDeliveryStore } from '../data/webhook-delivery-store.ts';
+import { DynamoWebhookStore } from '../data/webhook-store.ts';
 import type { ApprovalDeps } from '../domain/use-cases/approvals.ts';
 import type { AuditDeps } from '../domain/use-cases/audit.ts';
 import type { CatalogDeps, CatalogSettings } from '../domain/use-cases/catalog.ts';
@@ -50,12 +55,22 @@ import type { ProjectDeps } from '../domain/use-cases/projects.ts';
 import type { RunStreamDeps } from '../domain/use-cases/run-stream.ts';
 import type { ServiceAccountDeps } from '../domain/use-cases/service-accounts.ts';
 import type { SweeperDeps, SweepSettings } from '../domain/use-cases/ttl.ts';
+import type { DeliveryDeps } from '../domain/use-cases/webhook-delivery.ts';
+import type { WebhookDeps } from '../domain/use-cases/webhooks.ts';
+import { formatWebhookSecret, WEBHOOK_SECRET_BYTES } from '../domain/webhook-rules.ts';
 import type { ReconcilerDeps, WorkflowDeps, WorkflowSettings } from '../domain/workflow/run.ts';
-import { simulationConfig } from '../platform/config.ts';
+import { simulationConfig, webhooksConfig } from '../platform/config.ts';
 import { EventBridgeBus } from './event-bus.ts';
 import type { PublicationDeps } from './events.ts';
+import { DnsHostResolver } from './host-resolver.ts';
 import { CognitoServiceAccountIdentities } from './service-account-identities.ts';
 import { StepFunctionsTaskResponder } from './task-responder.ts';
+import {
+  FetchWebhookTransport,
+  SqsWebhookQueue,
+  SqsWebhookRetryQueue,
+  signWebhook,
+} from './webhook-adapters.ts';
 import { StepFunctionsDeploymentStarter, StepFunctionsWorkflowStarter } from './workflow-starter.ts';
 
 // ---------------------------------------------------------------- stores and adapters
@@ -113,15 +128,29 @@ function catalogSettings(): CatalogSettings {
 const serviceAccounts = /* @__PURE__ */ new DynamoServiceAccountStore();
 
 /** Projects, and their service accounts' records (a project with some is not deleted, §44). */
-export const projectDeps: ProjectDeps & { serviceAccounts: DynamoServiceAccountStore } = {
+export const projectDeps: ProjectDeps & {
+  serviceAccounts: DynamoServiceAccountStore;
+  webhooks: DynamoWebhookStore;
+} = {
   projects,
   serviceAccounts,
+  webhooks: /* @__PURE__ */ new DynamoWebhookStore(),
 };
 
 export const serviceAccountDeps: ServiceAccountDeps = {
   projects,
   serviceAccounts,
   identities: /* @__PURE__ */ new CognitoServiceAccountIdentities(),
+};
+
+export const webhookDeps: WebhookDeps = {
+  projects,
+  webhooks: /* @__PURE__ */ new DynamoWebhookStore(),
+  resolver: /* @__PURE__ */ new DnsHostResolver(),
+  newSecret: () => formatWebhookSecret(randomBytes(WEBHOOK_SECRET_BYTES)),
+  settings: () => ({ allowLoopback: webhooksConfig().WEBHOOKS_ALLOW_LOOPBACK === 'true' }),
+  deliveries: /* @__PURE__ */ new DynamoWebhookDeliveryStore(),
+  delivery: () => webhookDeliveryDeps,
 };
 
 export const environmentDeps: EnvironmentDeps = {
@@ -204,10 +233,32 @@ export const reconcilerDeps: ReconcilerDeps = {
 };
 
 /** Publishing recorded events from the table's stream (docs/decisions.md §35). */
+const webhooks = /* @__PURE__ */ new DynamoWebhookStore();
+const webhookSettings = () => ({
+  allowLoopback: webhooksConfig().WEBHOOKS_ALLOW_LOOPBACK === 'true',
+  retryScale: webhooksConfig().WEBHOOK_RETRY_SCALE,
+});
+
 export const publicationDeps: PublicationDeps = {
   events: eventStore,
   bus: /* @__PURE__ */ new EventBridgeBus(),
+  get webhooks() {
+    return SqsWebhookQueue.configured() ? { webhooks, queue: new SqsWebhookQueue() } : undefined;
+  },
 };
+
+/** The webhook sender (events/send-webhook) and the ping of the webhooks routes. */
+export const webhookDeliveryDeps: DeliveryDeps = {
+  webhooks,
+  deliveries: /* @__PURE__ */ new DynamoWebhookDeliveryStore(),
+  resolver: /* @__PURE__ */ new DnsHostResolver(),
+  transport: /* @__PURE__ */ new FetchWebhookTransport(),
+  sign: signWebhook,
+  settings: webhookSettings,
+};
+
+/** The sender's hold on its queue: a message to retry comes back after its backoff. */
+export const webhookRetryQueue = /* @__PURE__ */ new SqsWebhookRetryQueue();
 
 export const sweeperDeps: SweeperDeps = {
   projects,

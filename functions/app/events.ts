@@ -11,18 +11,25 @@
  *   did not note `published_at` (it died in between), so a duplicate on the bus is possible only
  *   then; every event carries its `id` (a ULID) for the bus's targets to deduplicate on
  *   (EventBridge itself does not);
- * - the events list (`GET /events`) reads the items themselves: one per id.
+ * - the events list (`GET /events`) reads the items themselves: one per id;
+ * - the webhooks (docs/decisions.md §45): every delivery of the event queues a message per
+ *   matching webhook again (the fan-out keeps no marker), and the sender sends none twice
+ *   once one succeeded (the delivery record of (event, webhook)); the `webhook-id` header,
+ *   the event id, lets receivers drop the rare duplicate of a message sent twice at once.
  *
  * A failure throws: the stream delivers the event again (and the ones after it).
  */
 import type { LifecycleEvent } from '../domain/lifecycle-events.ts';
 import type { EventBus, EventStore } from '../domain/ports.ts';
+import { type FanOutDeps, fanOutEvent } from '../domain/use-cases/webhook-delivery.ts';
 import { emitEventMetrics } from './event-metrics.ts';
 
 /** What publishing works with: the recorded events (and their markers) and the bus. */
 export interface PublicationDeps {
   events: Pick<EventStore, 'count' | 'published' | 'markPublished'>;
   bus: EventBus;
+  /** The webhooks' fan-out; absent when no webhook queue is configured. */
+  webhooks?: FanOutDeps | undefined;
 }
 
 /** What one delivery of an event did. */
@@ -31,6 +38,8 @@ export interface Publication {
   counted: boolean;
   /** This delivery put the event on the bus (false: an earlier one had). */
   sent: boolean;
+  /** Messages queued for webhooks by this delivery. */
+  queued: number;
 }
 
 export async function publishEvent(deps: PublicationDeps, event: LifecycleEvent): Promise<Publication> {
@@ -42,5 +51,6 @@ export async function publishEvent(deps: PublicationDeps, event: LifecycleEvent)
     await deps.bus.put([event]);
     await deps.events.markPublished(event);
   }
-  return { counted, sent };
+  const queued = deps.webhooks ? await fanOutEvent(deps.webhooks, event) : 0;
+  return { counted, sent, queued };
 }

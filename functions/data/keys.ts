@@ -93,6 +93,20 @@ export const serviceAccountKeys = {
   prefix: 'SA#',
 };
 
+/** A project's webhooks live in its partition, oldest first (ids are ULIDs): one Query finds them. */
+export const webhookKeys = {
+  item: (projectId: string, id: string) => ({ PK: `PRJ#${projectId}`, SK: `WH#${id}` }),
+  projectPartition: (projectId: string) => `PRJ#${projectId}`,
+  prefix: 'WH#',
+};
+
+/** A webhook's deliveries, in its own partition, by message id (ULIDs: oldest first). */
+export const webhookDeliveryKeys = {
+  item: (webhookId: string, id: string) => ({ PK: `WH#${webhookId}`, SK: `DLV#${id}` }),
+  partition: (webhookId: string) => `WH#${webhookId}`,
+  prefix: 'DLV#',
+};
+
 export const auditKeys = {
   item: (id: string) => ({ PK: `AUDIT#${id}`, SK: 'AUDIT' }),
   /** Newest first across everyone, for Administrators. */

@@ -7,7 +7,7 @@ import { monotonicFactory } from 'ulid';
 /** Monotonic: ids made in the same millisecond still sort in the order they were made (events of one change). */
 const ulid = monotonicFactory();
 
-export type IdPrefix = 'prj' | 'env' | 'op' | 'dep' | 'aud' | 'evt' | 'sa';
+export type IdPrefix = 'prj' | 'env' | 'op' | 'dep' | 'aud' | 'evt' | 'sa' | 'wh';
 
 export function newId(prefix: IdPrefix): string {
   return `${prefix}_${ulid().toLowerCase()}`;

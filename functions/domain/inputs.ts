@@ -24,9 +24,11 @@ import {
   APPROVAL_DEFAULT_KINDS,
   DEPLOYMENT_STRATEGIES,
   ENVIRONMENT_TYPES,
+  EVENT_TYPES,
   ON_FAILURE_POLICIES,
   SERVICE_ACCOUNT_ROLES,
 } from './vocabulary.ts';
+import { isEventPattern } from './webhook-rules.ts';
 
 /**
  * Every schema below is built inside `define`, so that esbuild can drop the ones a Lambda
@@ -68,6 +70,71 @@ export const CreateServiceAccountInput = define(() =>
   ),
 );
 export type CreateServiceAccountInput = z.infer<typeof CreateServiceAccountInput>;
+
+// ---------------------------------------------------------------- webhooks
+
+/** An event type, or a prefix of types ending in "." (docs/decisions.md §45). */
+const WebhookEventPattern = define(() =>
+  z.withMeta(
+    z.string().check(
+      z.refine(isEventPattern, {
+        message: 'not a known event type nor a prefix of them ending in "." (e.g. "environment.")',
+      }),
+    ),
+    { example: 'environment.' },
+  ),
+);
+
+const WebhookEvents = define(() =>
+  z.array(WebhookEventPattern).check(z.minLength(1), z.maxLength(EVENT_TYPES.length)),
+);
+
+const WebhookUrl = define(() =>
+  z.withMeta(z.string().check(z.minLength(1), z.maxLength(2048)), {
+    description:
+      'https only; no credentials; never a private, loopback or link-local address (checked again after DNS resolution)',
+    example: 'https://hooks.example.com/environments',
+  }),
+);
+
+const WebhookDescription = define(() => z.nullable(z.string().check(z.maxLength(500))));
+
+/** A project's outgoing webhook (docs/decisions.md §45). */
+export const CreateWebhookInput = define(() =>
+  z.withMeta(
+    z.strictObject({
+      url: WebhookUrl,
+      events: WebhookEvents,
+      description: z.optional(WebhookDescription),
+    }),
+    { id: 'CreateWebhookRequest' },
+  ),
+);
+export type CreateWebhookInput = z.infer<typeof CreateWebhookInput>;
+
+export const UpdateWebhookInput = define(() =>
+  z.withMeta(
+    z
+      .strictObject({
+        url: z.optional(WebhookUrl),
+        events: z.optional(WebhookEvents),
+        description: z.optional(WebhookDescription),
+        enabled: z.optional(z.boolean()),
+      })
+      .check(
+        z.refine(
+          (v) =>
+            v.url !== undefined ||
+            v.events !== undefined ||
+            v.description !== undefined ||
+            v.enabled !== undefined,
+          { message: 'give at least one of url, events, description, enabled' },
+        ),
+      ),
+    { id: 'UpdateWebhookRequest' },
+  ),
+);
+export type UpdateWebhookInput = z.infer<typeof UpdateWebhookInput>;
 
 // ---------------------------------------------------------------- projects
 

@@ -63,6 +63,56 @@ export interface ServiceAccountRecord {
   rotated_at: string | null;
 }
 
+/**
+ * A project's outgoing webhook (docs/decisions.md §45). Its `secret` is stored (the sender
+ * signs with it) but only the create and rotate answers show it.
+ */
+export interface WebhookRecord {
+  id: string;
+  project_id: string;
+  url: string;
+  /** Event types, or prefixes ending in "." (`environment.`). */
+  events: string[];
+  description: string | null;
+  enabled: boolean;
+  /** `whsec_` + base64 of random bytes (Standard Webhooks). */
+  secret: string;
+  created_at: string;
+  created_by: string;
+  updated_at: string;
+  /** When its secret was last rotated (null: never). */
+  rotated_at: string | null;
+}
+
+/** One attempt to deliver a message to a webhook (docs/decisions.md §45). */
+export interface WebhookAttempt {
+  /** 1 for the first. */
+  attempt: number;
+  at: string;
+  status: 'succeeded' | 'failed';
+  duration_ms: number;
+  /** The receiver's HTTP status (null: no answer — refused target, timeout, network error). */
+  response_code: number | null;
+  error: string | null;
+  /** When the next attempt is due (null: none is planned: succeeded, the last, a 410 or a ping). */
+  next_retry_at: string | null;
+}
+
+/** The delivery of one message (a lifecycle event, or a ping) to one webhook, with its attempts. */
+export interface WebhookDeliveryRecord {
+  /** The message id: the lifecycle event's id (the `webhook-id` header), stable across attempts. */
+  id: string;
+  webhook_id: string;
+  project_id: string;
+  event_type: string;
+  status: 'pending' | 'succeeded' | 'failed';
+  attempts: WebhookAttempt[];
+  /** The JSON body sent, as sent (kept for a redelivery, byte for byte; not presented). */
+  body?: string;
+  created_at: string;
+  updated_at: string;
+}
+
 export interface EnvironmentRecord {
   id: string;
   project_id: string;

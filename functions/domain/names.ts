@@ -36,6 +36,7 @@ export const EnvironmentId = define(() => id('env'));
 export const OperationId = define(() => id('op'));
 export const DeploymentId = define(() => id('dep'));
 export const ServiceAccountId = define(() => id('sa'));
+export const WebhookId = define(() => id('wh'));
 
 // ---------------------------------------------------------------- names
 

@@ -30,6 +30,8 @@ import type {
   ServiceAccountRecord,
   SimulatedResource,
   StackRecord,
+  WebhookDeliveryRecord,
+  WebhookRecord,
 } from './model.ts';
 import type { IdentifiedLog } from './run-events.ts';
 import type {
@@ -73,6 +75,71 @@ export interface ServiceAccountIdentities {
   rotate(username: string, secret: string): Promise<void>;
   /** Disables the user, signs it out everywhere, then deletes it (a missing user is not an error). */
   remove(username: string): Promise<void>;
+}
+
+/** A project's webhooks (docs/decisions.md §45). */
+export interface WebhookStore {
+  /** @throws ConflictError `CONCURRENT_MODIFICATION` if one of that id exists (never, with fresh ids). */
+  create(webhook: WebhookRecord): Promise<void>;
+  get(projectId: string, id: string): Promise<WebhookRecord | null>;
+  /** Oldest first. */
+  listByProject(projectId: string, page: PageRequest): Promise<Page<WebhookRecord>>;
+  /** Replaces the record (it must still exist: ConflictError `CONCURRENT_MODIFICATION` otherwise). */
+  put(webhook: WebhookRecord): Promise<void>;
+  /** Removes the record (no-op when it is gone already). */
+  delete(webhook: WebhookRecord): Promise<void>;
+}
+
+/** The deliveries of a webhook, one per message id (docs/decisions.md §45). */
+export interface WebhookDeliveryStore {
+  get(webhookId: string, id: string): Promise<WebhookDeliveryRecord | null>;
+  /** Writes the record as it is now (one item per delivery, its attempts included). */
+  put(delivery: WebhookDeliveryRecord): Promise<void>;
+  /** Oldest first. */
+  listByWebhook(webhookId: string, page: PageRequest): Promise<Page<WebhookDeliveryRecord>>;
+}
+
+/** A message for one webhook, as the fan-out queues it for the sender. */
+export interface WebhookMessage {
+  project_id: string;
+  webhook_id: string;
+  /** The `webhook-id` header: the lifecycle event's id. */
+  id: string;
+  /** The JSON body sent: `{type, timestamp, data}`. */
+  payload: { type: string; timestamp: string; data: Record<string, unknown> };
+}
+
+/** The queue between the fan-out and the sender (SQS in AWS, an in-process queue locally). */
+export interface WebhookQueue {
+  send(messages: readonly WebhookMessage[]): Promise<void>;
+}
+
+/** The sender's side of the queue: a received message comes back after `seconds` (its visibility). */
+export interface WebhookRetryQueue {
+  retryLater(receiptHandle: string, seconds: number): Promise<void>;
+}
+
+/** What a receiver answered (or why there was no answer). */
+export interface WebhookResponse {
+  status: number | null;
+  error: string | null;
+  /** The answer's `Retry-After` header, if any. */
+  retryAfter?: string | null;
+}
+
+/** The HTTP side of the sender: one signed POST with a timeout. */
+export interface WebhookTransport {
+  post(
+    url: string,
+    headers: Record<string, string>,
+    body: string,
+    timeoutMs: number,
+  ): Promise<WebhookResponse>;
+}
+
+/** DNS: the addresses a host name resolves to (all of them, IPv4 and IPv6). */
+export interface HostResolver {
+  resolve(host: string): Promise<string[]>;
 }
 
 export interface ProjectStore {

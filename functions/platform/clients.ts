@@ -13,7 +13,15 @@ import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SFNClient } from '@aws-sdk/client-sfn';
-import { eventsConfig, regionConfig, sfnConfig, tableConfig, userPoolConfig } from './config.ts';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import {
+  eventsConfig,
+  regionConfig,
+  sfnConfig,
+  tableConfig,
+  userPoolConfig,
+  webhookQueueConfig,
+} from './config.ts';
 import { tracer } from './tracer.ts';
 
 /** Region and, when configured, the endpoint of a local stand-in. */
@@ -27,6 +35,7 @@ let sfn: SFNClient | undefined;
 let events: EventBridgeClient | undefined;
 let identity: CognitoIdentityProviderClient | undefined;
 let dynamodb: DynamoDBClient | undefined;
+let sqsClient: SQSClient | undefined;
 
 /** DynamoDB (the single table): the stores' document client wraps this one. */
 export function dynamoDb(): DynamoDBClient {
@@ -54,4 +63,10 @@ export function cognito(): CognitoIdentityProviderClient {
     new CognitoIdentityProviderClient(clientConfig(userPoolConfig().COGNITO_ENDPOINT)),
   );
   return identity;
+}
+
+/** SQS: the webhook messages between the fan-out and the sender (docs/decisions.md §45). */
+export function sqs(): SQSClient {
+  sqsClient ??= tracer.captureAWSv3Client(new SQSClient(clientConfig(webhookQueueConfig().SQS_ENDPOINT)));
+  return sqsClient;
 }

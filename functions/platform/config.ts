@@ -63,6 +63,30 @@ export const eventsConfig = memo(() =>
   ),
 );
 
+/**
+ * Outgoing webhooks (docs/decisions.md §45): `WEBHOOKS_ALLOW_LOOPBACK=true` (local mode's
+ * handler environment only, for tests) lets a webhook target a loopback `http` URL.
+ */
+export const webhooksConfig = memo(() =>
+  parse(
+    z.object({
+      WEBHOOKS_ALLOW_LOOPBACK: z._default(z.enum(['true', 'false']), 'false'),
+      /** Multiplies the retry schedule (local mode sets its time scale; 1 in AWS). */
+      WEBHOOK_RETRY_SCALE: z._default(z.coerce.number().check(z.gte(0), z.lte(1)), 1),
+    }),
+    'webhooks',
+  ),
+);
+
+/**
+ * The webhook queue (docs/decisions.md §45): where the fan-out sends a message per (event,
+ * webhook) and the sender sets its messages' visibility (retries), and an endpoint override
+ * (local mode's in-process queue). Without a URL the fan-out is off.
+ */
+export const webhookQueueConfig = memo(() =>
+  parse(z.object({ WEBHOOK_QUEUE_URL: optionalUrl, SQS_ENDPOINT: optionalUrl }), 'webhook queue'),
+);
+
 /** Cognito: the user pool (the service accounts' admin calls) and an endpoint override. */
 export const userPoolConfig = memo(() =>
   parse(

@@ -1,9 +1,11 @@
 /** The options of local mode and what a running one offers. */
+
 import type { RouteDefinition } from '../../functions/api/route-types.ts';
 import type { LocalCognito, SeedUser } from '../cognito.ts';
 import type { LocalDynamoDb } from '../dynamodb.ts';
 import type { LocalEventBridge } from '../eventbridge.ts';
 import type { GatewayOptions, LocalGateway } from '../gateway.ts';
+import type { LocalSqs } from '../sqs.ts';
 import type { LocalStepFunctions } from '../stepfunctions.ts';
 import type { LocalEventStream } from './event-stream.ts';
 
@@ -75,6 +77,8 @@ export interface LocalRuntime {
     gateway: LocalGateway;
     /** The table's stream feeding the event publisher (`drain()` waits until it caught up). */
     eventStream: LocalEventStream;
+    /** The webhook queue feeding the sender (`drain()` waits until it is empty). */
+    webhookQueue: LocalSqs;
   };
   /** Stops everything: the gateway, executions, Cognito, and the Java process. */
   stop(): Promise<void>;

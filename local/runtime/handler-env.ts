@@ -2,12 +2,14 @@
  * The environment local mode gives the handlers. They learn where everything is only
  * through the variables `functions/platform/config.ts` reads, exactly as in Lambda.
  */
+
 import { fileURLToPath } from 'node:url';
 import { STATE_MACHINES } from '../../functions/steps/step-list.ts';
 import type { LocalCognito } from '../cognito.ts';
 import { DEFAULT_LOCAL_TABLE_NAME, LOCAL_CREDENTIALS, type LocalDynamoDb } from '../dynamodb.ts';
 import type { LocalEventBridge } from '../eventbridge.ts';
 import { LOCAL_MAX_CONCURRENCY } from '../lambda-context.ts';
+import type { LocalSqs } from '../sqs.ts';
 import type { LocalStepFunctions } from '../stepfunctions.ts';
 
 /** Simulated durations × 0.02: a `default` environment is running in about 30 s. */
@@ -27,6 +29,8 @@ export interface HandlerEnvironmentInput {
   cognito: LocalCognito;
   stepFunctions: LocalStepFunctions;
   eventBridge: LocalEventBridge;
+  /** The webhook queue (the fan-out sends to it, the sender is fed by it). */
+  webhookQueue: Pick<LocalSqs, 'endpoint' | 'queueUrl'>;
   /** The web console's built files (default {@link CONSOLE_DIST_DIR}). */
   consoleAssetsDir?: string;
   /** APPROVAL_TIMEOUT_SECONDS (default: the variable if set, else the config's 7 days). */
@@ -61,9 +65,15 @@ export function handlerEnvironment(input: HandlerEnvironmentInput): Record<strin
     USER_POOL_ID: cognito.userPoolId,
     USER_POOL_CLIENT_ID: cognito.clientId,
     SERVICE_ACCOUNT_CLIENT_ID: cognito.serviceAccountClientId,
+    // Local mode only: webhooks may target loopback http receivers (tests; docs/decisions.md §45).
+    WEBHOOKS_ALLOW_LOOPBACK: 'true',
     COGNITO_ENDPOINT: cognito.endpoint,
     EVENT_BUS_NAME: eventBridge.busName,
     EVENTBRIDGE_ENDPOINT: eventBridge.endpoint,
+    SQS_ENDPOINT: input.webhookQueue.endpoint,
+    WEBHOOK_QUEUE_URL: input.webhookQueue.queueUrl,
+    // The webhook retry schedule runs at the simulation's pace (docs/decisions.md §45).
+    WEBHOOK_RETRY_SCALE: String(Math.min(1, input.timeScale)),
     SIMULATION_TIME_SCALE: String(input.timeScale),
     CONSOLE_ASSETS_DIR: input.consoleAssetsDir ?? CONSOLE_DIST_DIR,
     // Many invocations at a time in this one process, each in its own scope (lambda-context.ts).

@@ -2,8 +2,9 @@
  * The lifecycle event publisher as synthesized (docs/decisions.md §35): the table has a
  * stream of new images; one event source mapping reads it into the publish function, with
  * the filter on new event items, bisect on error, retries, partial batch responses and an
- * on-failure queue; the function may update and read the table's items (no index, no put, no
- * delete), read the stream, put events on the lifecycle bus and send to its queue, nothing else.
+ * on-failure queue; the function may update and read the table's items, query the table (the
+ * webhooks' fan-out, §45; no index, no put, no delete), read the stream, put events on the
+ * lifecycle bus and send to its queue and the webhook queue, nothing else.
  */
 import { describe, expect, it } from 'vitest';
 import { EVENT_STREAM_FILTER } from '../../functions/data/table-design.ts';
@@ -21,7 +22,14 @@ const synth = useSynthesizedApp();
 const functionId = (): string => logicalId(synth.api.eventPublisher.function);
 const queueId = (): string => logicalId(synth.api.eventPublisher.failureQueue);
 const tableId = (): string => logicalId(synth.stateful.table);
-const mapping = (): CfnResource => synth.only('AWS::Lambda::EventSourceMapping')[1];
+/** The stream's mapping (the other one feeds the webhook sender from its queue, webhook-sender.test.ts). */
+const mapping = (): CfnResource => {
+  const mappings = Object.values(synth.resourcesOfType('AWS::Lambda::EventSourceMapping')).filter(
+    (m) => referencedId(m.Properties?.FunctionName) === functionId(),
+  );
+  if (mappings.length !== 1 || !mappings[0]) throw new Error(`${mappings.length} mappings of the publisher`);
+  return mappings[0];
+};
 
 describe('the table', () => {
   it('has a stream of new images', () => {
@@ -67,21 +75,22 @@ describe('the publish function', () => {
   const fn = (): CfnResource => synth.resource('AWS::Lambda::Function', functionId());
   const roleId = (): string => referencedId(fn().Properties?.Role) ?? '';
 
-  it('knows the table and the event bus, nothing else', () => {
+  it('knows the table, the event bus and the webhook queue, nothing else', () => {
     const env =
       (fn().Properties?.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {};
-    expect(Object.keys(env).sort()).toEqual(['EVENT_BUS_NAME', 'TABLE_NAME']);
+    expect(Object.keys(env).sort()).toEqual(['EVENT_BUS_NAME', 'TABLE_NAME', 'WEBHOOK_QUEUE_URL']);
+    expect(referencedId(env.WEBHOOK_QUEUE_URL)).toBe(logicalId(synth.api.webhookSender.queue));
     expect(referencedId(env.EVENT_BUS_NAME)).toBe(logicalId(synth.api.notifications.bus));
     expect(fn().Properties?.Timeout).toBe(60);
   });
 
-  it('may update and read the table’s items, read its stream, put on the bus and send to its queue: nothing more', () => {
+  it('may update and read the table’s items, query it, read its stream, put on the bus and send to its queues: nothing more', () => {
     const statements = synth.statementsOfRole(roleId());
     const table = statements.filter((s) =>
-      actionsOf([s]).some((a) => ['dynamodb:UpdateItem', 'dynamodb:GetItem'].includes(a)),
+      actionsOf([s]).some((a) => ['dynamodb:UpdateItem', 'dynamodb:GetItem', 'dynamodb:Query'].includes(a)),
     );
     expect(table).toHaveLength(1);
-    expect(actionsOf(table).sort()).toEqual(['dynamodb:GetItem', 'dynamodb:UpdateItem']);
+    expect(actionsOf(table).sort()).toEqual(['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem']);
     // The table itself: no index, no other table.
     expect(JSON.stringify(table[0]?.Resource)).not.toContain('index');
     expect(JSON.stringify(table[0]?.Resource)).toContain(tableId());
@@ -92,6 +101,7 @@ describe('the publish function', () => {
       'dynamodb:GetRecords',
       'dynamodb:GetShardIterator',
       'dynamodb:ListStreams',
+      'dynamodb:Query',
       'dynamodb:UpdateItem',
     ]);
     const services = new Set(actionsOf(statements).map((a) => a.split(':')[0]));
@@ -100,7 +110,9 @@ describe('the publish function', () => {
     expect(actionsOf(events)).toEqual(['events:PutEvents']);
     expect([...referencedIds(events[0]?.Resource)]).toEqual([logicalId(synth.api.notifications.bus)]);
     const sqs = statements.filter((s) => actionsOf([s]).some((a) => a.startsWith('sqs:')));
-    expect(sqs.flatMap((s) => [...referencedIds(s.Resource)])).toEqual([queueId()]);
+    expect(sqs.flatMap((s) => [...referencedIds(s.Resource)]).sort()).toEqual(
+      [queueId(), logicalId(synth.api.webhookSender.queue)].sort(),
+    );
   });
 });
 

@@ -123,9 +123,9 @@ function tableResources(): unknown[] {
 describe('every Lambda function', () => {
   it('is Node.js 24 on arm64, traced, bundled as ESM, logging JSON to its own log group', () => {
     // One per route group, one per step group, the execution reconciler (see
-    // reconciler.test.ts), the TTL sweeper (see sweeper.test.ts) and the event publisher (see
-    // event-publisher.test.ts).
-    expect(Object.keys(lambdaFunctions())).toHaveLength(API_GROUPS.length + STEP_GROUP_NAMES.length + 3);
+    // reconciler.test.ts), the TTL sweeper (see sweeper.test.ts), the event publisher (see
+    // event-publisher.test.ts) and the webhook sender (see webhook-sender.test.ts).
+    expect(Object.keys(lambdaFunctions())).toHaveLength(API_GROUPS.length + STEP_GROUP_NAMES.length + 4);
     const logGroups = synth.resourcesOfType('AWS::Logs::LogGroup');
     for (const [id, fn] of Object.entries(lambdaFunctions())) {
       const props = fn.Properties ?? {};

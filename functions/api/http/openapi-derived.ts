@@ -38,6 +38,7 @@ export const TAGS: Record<string, string> = {
   auth: 'Sign-up, confirmation, login and token refresh (Cognito), and the caller',
   projects: 'Projects: the containers of environments',
   'service-accounts': 'A project’s service accounts: identities for pipelines, confined to the project',
+  webhooks: 'A project’s outgoing webhooks: signed lifecycle events (Standard Webhooks) to HTTPS endpoints',
   environments: 'Environments: their lifecycle (create, change, stop, start, destroy) and manifest',
   stacks: 'An environment’s stacks: read, export, redeploy, delete one, drift refresh',
   operations: 'Operations (runs): read, cancel, retry, and their logs',

@@ -64,7 +64,7 @@ export const projectsRoutes = routeGroup('projects', {
     path: '/projects/{project_id}',
     needs: { table: 'readwrite' },
     access: 'write',
-    summary: 'Delete a project that has no live environments and no service accounts',
+    summary: 'Delete a project that has no live environments, no service accounts and no webhooks',
     tag: 'projects',
     request: { params: ProjectPath },
     success: { status: 204, description: 'Deleted' },

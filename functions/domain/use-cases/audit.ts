@@ -14,7 +14,14 @@ export interface AuditDeps {
 }
 
 /** The id prefixes of resources, in the order a path names them most specifically. */
-const RESOURCE_PARAMETERS = ['deployment_id', 'op_id', 'env_id', 'sa_id', 'project_id'] as const;
+const RESOURCE_PARAMETERS = [
+  'deployment_id',
+  'op_id',
+  'env_id',
+  'sa_id',
+  'webhook_id',
+  'project_id',
+] as const;
 
 export interface AuditedRequest {
   principal: Principal;
@@ -35,7 +42,7 @@ function resourceOf(request: AuditedRequest): string | null {
   if (
     request.action.startsWith('create') &&
     typeof body?.id === 'string' &&
-    /^(prj|env|op|dep|sa)_/.test(body.id)
+    /^(prj|env|op|dep|sa|wh)_/.test(body.id)
   ) {
     return body.id;
   }

@@ -16,7 +16,7 @@ import { ConflictError, ForbiddenError, NotFoundError, PreconditionFailedError }
 import { newId, nowIso } from '../ids.ts';
 import type { CreateProjectInput, UpdateProjectInput } from '../inputs.ts';
 import type { Page, PageRequest, ProjectRecord } from '../model.ts';
-import type { ProjectChanges, ProjectStore, ServiceAccountStore } from '../ports.ts';
+import type { ProjectChanges, ProjectStore, ServiceAccountStore, WebhookStore } from '../ports.ts';
 
 /** What the project use cases work with. */
 export interface ProjectDeps {
@@ -131,7 +131,10 @@ export async function updateProject(
  * own delete (its token sees nothing of a deleted project).
  */
 export async function deleteProject(
-  deps: ProjectDeps & { serviceAccounts: Pick<ServiceAccountStore, 'listByProject'> },
+  deps: ProjectDeps & {
+    serviceAccounts: Pick<ServiceAccountStore, 'listByProject'>;
+    webhooks: Pick<WebhookStore, 'listByProject'>;
+  },
   principal: Principal,
   projectId: string,
 ): Promise<void> {
@@ -142,6 +145,14 @@ export async function deleteProject(
     throw new ConflictError(
       `Project ${project.id} still has service accounts; delete them first`,
       'PROJECT_HAS_SERVICE_ACCOUNTS',
+    );
+  }
+  // Likewise webhooks (§45): their items and secrets would outlive the project, unreachable.
+  const webhooks = await deps.webhooks.listByProject(project.id, { limit: 1 });
+  if (webhooks.items.length > 0) {
+    throw new ConflictError(
+      `Project ${project.id} still has webhooks; delete them first`,
+      'PROJECT_HAS_WEBHOOKS',
     );
   }
   try {

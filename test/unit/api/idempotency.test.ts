@@ -39,6 +39,10 @@ describe('idempotent routes', () => {
       'POST /projects/{project_id}/environments',
       'POST /projects/{project_id}/service-accounts',
       'POST /projects/{project_id}/service-accounts/{sa_id}/rotate',
+      'POST /projects/{project_id}/webhooks',
+      'POST /projects/{project_id}/webhooks/{webhook_id}/deliveries/{delivery_id}/redeliver',
+      'POST /projects/{project_id}/webhooks/{webhook_id}/rotate',
+      'POST /projects/{project_id}/webhooks/{webhook_id}/test',
     ]);
     const writePosts = routeList.filter((r) => r.method === 'POST' && r.access === 'write');
     expect(writePosts.filter((r) => !r.idempotent)).toEqual([]);

@@ -282,6 +282,17 @@ describe('DELETE /projects/{project_id}', () => {
     });
   });
 
+  it('answers 409 PROJECT_HAS_WEBHOOKS while it has webhooks (and no service accounts), deleting nothing', async () => {
+    ddb.on(GetCommand).resolves({ Item: projectItem() });
+    ddb
+      .on(QueryCommand, { ExpressionAttributeValues: { ':pk': `PRJ#${PROJECT_ID}`, ':prefix': 'WH#' } })
+      .resolves({ Items: [{ PK: `PRJ#${PROJECT_ID}`, SK: 'WH#wh_1', id: 'wh_1' }] });
+    const res = await invoke(deleteProject, { method: 'DELETE', pathParameters: { project_id: PROJECT_ID } });
+    expect(res.status).toBe(409);
+    expect(res.body).toMatchObject({ error_code: 'PROJECT_HAS_WEBHOOKS' });
+    expect(ddb.commandCalls(TransactWriteCommand)).toEqual([]);
+  });
+
   it('answers 409 PROJECT_HAS_ENVIRONMENTS while live environments remain', async () => {
     ddb.on(GetCommand).resolves({ Item: projectItem({ live_environments: 2 }) });
     ddb.on(TransactWriteCommand).rejects(cancelled('ConditionalCheckFailed', 'None'));
