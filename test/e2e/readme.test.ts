@@ -68,6 +68,7 @@ function walkthroughScript(): string {
     'ttl',
     'audit',
     'approvals',
+    'webhooks',
     'deployments',
     'events',
     'stacks',
@@ -188,6 +189,13 @@ describe('the README walk-through', () => {
     );
     expect(out).toContain('{"status":"destroying","approval":"approved"}');
     expect(out).toContain('{"operations":["destroy","update","delete_stacks","stop"],"approvers":[]}');
+    // Webhooks: a signed ping reaches the loopback receiver; a private target is refused.
+    expect(out).toContain('{"events":["environment.","deployment.failed"],"enabled":true,"secret":true}');
+    expect(out).toContain('[false]');
+    expect(out).toContain('{"event_type":"webhook.ping","status":"succeeded","response_code":200}');
+    expect(out).toContain('["succeeded"]');
+    expect(out).toMatch(/\{"error_code":"VALIDATION_ERROR","field":"body\.url"\}/);
+    expect(out).toContain('delete: 204');
     // Deployments: a rolling success, then a failed health check rolled back to v1.0.0.
     expect(out).toContain(
       '{"version":"v1.0.0","status":"succeeded","batches":["25%: healthy","50%: healthy","100%: healthy"],"error":null}',
