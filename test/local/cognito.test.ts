@@ -200,6 +200,25 @@ describe('a restart', () => {
   });
 });
 
+/** A user the API would create (a service account's shape): a custom project, a permanent password. */
+async function adminCreatedUser(email: string, projectId: string): Promise<void> {
+  await cognito.call('AdminCreateUser', {
+    UserPoolId: cognito.userPoolId,
+    Username: email,
+    MessageAction: 'SUPPRESS',
+    UserAttributes: [
+      { Name: 'email', Value: email },
+      { Name: 'custom:project_id', Value: projectId },
+    ],
+  });
+  await cognito.call('AdminSetUserPassword', {
+    UserPoolId: cognito.userPoolId,
+    Username: email,
+    Password: LOCAL_PASSWORD,
+    Permanent: true,
+  });
+}
+
 describe('what service accounts need of the stand-in (docs/decisions.md §44)', () => {
   const user = SEED_USERS.find((u) => u.group === 'Developers') ?? SEED_USERS[0];
   const refresh = (clientId: string, refreshToken: string) =>
@@ -235,21 +254,7 @@ describe('what service accounts need of the stand-in (docs/decisions.md §44)', 
   it('signs a user out everywhere with AdminUserGlobalSignOut, and refuses a disabled user', async () => {
     // Arrange
     const email = `global-signout-${Date.now()}@example.com`;
-    await cognito.call('AdminCreateUser', {
-      UserPoolId: cognito.userPoolId,
-      Username: email,
-      MessageAction: 'SUPPRESS',
-      UserAttributes: [
-        { Name: 'email', Value: email },
-        { Name: 'custom:project_id', Value: 'prj_x' },
-      ],
-    });
-    await cognito.call('AdminSetUserPassword', {
-      UserPoolId: cognito.userPoolId,
-      Username: email,
-      Password: LOCAL_PASSWORD,
-      Permanent: true,
-    });
+    await adminCreatedUser(email, 'prj_x');
     const tokens = await login(cognito.endpoint, cognito.clientId, email, LOCAL_PASSWORD);
     // Act
     await cognito.call('AdminUserGlobalSignOut', { UserPoolId: cognito.userPoolId, Username: email });
@@ -270,21 +275,7 @@ describe('what service accounts need of the stand-in (docs/decisions.md §44)', 
   it('puts custom attributes in ID tokens, and lets no client write them', async () => {
     // Arrange
     const email = `custom-${Date.now()}@example.com`;
-    await cognito.call('AdminCreateUser', {
-      UserPoolId: cognito.userPoolId,
-      Username: email,
-      MessageAction: 'SUPPRESS',
-      UserAttributes: [
-        { Name: 'email', Value: email },
-        { Name: 'custom:project_id', Value: 'prj_mine' },
-      ],
-    });
-    await cognito.call('AdminSetUserPassword', {
-      UserPoolId: cognito.userPoolId,
-      Username: email,
-      Password: LOCAL_PASSWORD,
-      Permanent: true,
-    });
+    await adminCreatedUser(email, 'prj_mine');
     const tokens = await login(cognito.endpoint, cognito.clientId, email, LOCAL_PASSWORD);
     // Act
     const claims = JSON.parse(
