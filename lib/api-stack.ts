@@ -74,6 +74,7 @@ export class ApiStack extends Stack {
       table: props.table,
       simulationTimeScale,
     });
+    this.eventPublisher.actOnPreviews(props.table, this.workflows.stateMachines);
     this.reconciler = new ExecutionReconciler(this, 'Reconciler', {
       table: props.table,
       stateMachines: this.workflows.stateMachines.values(),

@@ -17,8 +17,10 @@ import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { FilterCriteria, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
+import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { EVENT_STREAM_FILTER } from '../functions/data/table-design.ts';
+import { STATE_MACHINES } from '../functions/steps/step-list.ts';
 import { deadLetterQueueWithAlarm } from './dead-letters.ts';
 import { NodeFunction } from './node-function.ts';
 import type { Notifications } from './notifications.ts';
@@ -31,6 +33,13 @@ export interface EventPublisherProps {
   /** The bus events go to. */
   readonly notifications: Notifications;
 }
+
+/**
+ * The state machines a pull-request preview's pending wish starts (docs/decisions.md §46): its
+ * destroy, and the rollout of the head SHA. Provisioning is the hook's (an API route), never the
+ * publisher's.
+ */
+export const PREVIEW_STARTS = ['destroy-environment', 'deploy-release'] as const;
 
 /** How the stream is read (the local poller of local/runtime/event-stream.ts uses the same numbers). */
 export const EVENT_STREAM_READING = {
@@ -91,6 +100,32 @@ export class EventPublisher extends Construct {
         reportBatchItemFailures: true,
         onFailure: new SqsDlq(this.failureQueue),
         filters: [FilterCriteria.filter(EVENT_STREAM_FILTER)],
+      }),
+    );
+  }
+
+  /**
+   * The pull-request previews' consumer (docs/decisions.md §46): once a preview's environment
+   * settles, it starts the destroy or the deployment its PR asked for meanwhile. That is the
+   * transactions of an operation's start and a deployment's (Put, Update, ConditionCheck), their
+   * log lines (BatchWriteItem), the preview's item (PutItem), and StartExecution of those two
+   * state machines. The workflow configuration validates the two operation ARNs together, so
+   * both are in the environment; only the destroy and the rollout may be started.
+   */
+  actOnPreviews(table: ITable, stateMachines: ReadonlyMap<string, IStateMachine>): void {
+    const machine = (name: string): IStateMachine => {
+      const found = stateMachines.get(name);
+      if (!found) throw new Error(`No state machine ${name}`);
+      return found;
+    };
+    for (const definition of STATE_MACHINES) {
+      this.function.addEnvironment(definition.arnVariable, machine(definition.name).stateMachineArn);
+    }
+    for (const name of PREVIEW_STARTS) machine(name).grantStartExecution(this.function);
+    this.function.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['dynamodb:PutItem', 'dynamodb:ConditionCheckItem', 'dynamodb:BatchWriteItem'],
+        resources: [table.tableArn],
       }),
     );
   }

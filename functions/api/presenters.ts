@@ -6,6 +6,7 @@ import type {
   DeploymentRecord,
   EnvironmentRecord,
   OperationRecord,
+  PreviewSettingsRecord,
   ProjectRecord,
   ServiceAccountRecord,
   StackRecord,
@@ -15,6 +16,7 @@ import type {
 import { PARAMETER_DOCS } from '../domain/parameters.ts';
 import type { Template } from '../domain/templates.ts';
 import type { OperationView } from '../domain/use-cases/operation-views.ts';
+import type { PreviewView } from '../domain/use-cases/previews.ts';
 
 /** A service account as read: every field but the secret, which no record holds. */
 export function presentServiceAccount(a: ServiceAccountRecord) {
@@ -103,6 +105,7 @@ export function presentEnvironment(e: EnvironmentRecord) {
     estimated_monthly_cost_usd: e.estimated_monthly_cost_usd,
     on_failure: e.on_failure,
     protected: e.protected ?? false,
+    preview: e.preview ?? null,
     error: e.error,
     version: e.version,
     owner_id: e.owner_id,
@@ -210,5 +213,39 @@ export function presentDeployment(d: DeploymentRecord) {
     created_at: d.created_at,
     started_at: d.started_at,
     finished_at: d.finished_at,
+  };
+}
+
+/** A project's preview settings (never the secret) with the URL GitHub should call. */
+export function presentPreviewSettings(settings: PreviewSettingsRecord, baseUrl: string) {
+  return {
+    project_id: settings.project_id,
+    enabled: settings.enabled,
+    template: settings.template,
+    parameters: settings.parameters,
+    ttl_hours: settings.ttl_hours,
+    repository: settings.repository,
+    hook_url: `${baseUrl}/hooks/github/${settings.project_id}`,
+    secret_set: settings.secret !== null,
+    secret_rotated_at: settings.secret_rotated_at,
+    updated_at: settings.updated_at,
+  };
+}
+
+export function presentPreview({ preview, environment }: PreviewView) {
+  return {
+    number: preview.number,
+    environment_id: preview.environment_id,
+    name: environment?.name ?? `pr-${preview.number}`,
+    status: environment?.status ?? null,
+    version: environment?.current_version ?? null,
+    wanted_sha: preview.wanted_sha,
+    branch: preview.branch,
+    url: preview.url,
+    repository: preview.repository,
+    closed: preview.closed,
+    base_url: environment?.base_url ?? null,
+    expires_at: environment?.expires_at ?? null,
+    updated_at: preview.updated_at,
   };
 }

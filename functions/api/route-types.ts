@@ -140,6 +140,12 @@ export interface RouteDefinition {
    * route reads `If-None-Match` (304 when it names the file's ETag).
    */
   fileEtag?: boolean;
+  /**
+   * `request.body` documents the body, but the HTTP stack neither parses nor validates it: the
+   * handler reads `rawBody` (a signature over the exact bytes is checked first, then the handler
+   * parses it; the Git host hook, docs/decisions.md §46).
+   */
+  rawBody?: boolean;
   /** The success answer carries `Location`, the URL of what it created. */
   location?: boolean;
   /**

@@ -7,6 +7,7 @@
  *   projectDeps         projects                          api/projects
  *   serviceAccountDeps  service accounts (table, Cognito) api/service-accounts
  *   webhookDeps         webhooks (table, DNS)             api/webhooks
+ *   previewDeps         PR previews (table, workflows)    api/previews, and the publisher's consumer
  *   environmentDeps     environments, stacks, operations  api/environments, api/stacks, api/operations
  *   deploymentDeps      deployments (the API side)        api/deployments
  *   insightsDeps        events, metrics, audit (reads)    api/insights
@@ -34,6 +35,7 @@ import { idempotencyPersistence } from '../data/idempotency-store.ts';
 import { DynamoLogStore } from '../data/log-store.ts';
 import { DynamoMetricsStore } from '../data/metrics-store.ts';
 import { DynamoOperationStore } from '../data/operation-store.ts';
+import { DynamoPreviewStore } from '../data/preview-store.ts';
 import { DynamoProjectStore } from '../data/project-store.ts';
 import { DynamoQuotaStore } from '../data/quota-store.ts';
 import { DynamoScheduleStore } from '../data/schedule-store.ts';
@@ -41,6 +43,7 @@ import { DynamoServiceAccountStore } from '../data/service-account-store.ts';
 import { DynamoStackStore } from '../data/stack-store.ts';
 import { DynamoWebhookDeliveryStore } from '../data/webhook-delivery-store.ts';
 import { DynamoWebhookStore } from '../data/webhook-store.ts';
+import { PREVIEW_SECRET_BYTES } from '../domain/preview-rules.ts';
 import type { ApprovalDeps } from '../domain/use-cases/approvals.ts';
 import type { AuditDeps } from '../domain/use-cases/audit.ts';
 import type { CatalogDeps, CatalogSettings } from '../domain/use-cases/catalog.ts';
@@ -51,6 +54,7 @@ import type {
 } from '../domain/use-cases/deployments.ts';
 import type { EnvironmentDeps, EnvironmentSettings } from '../domain/use-cases/environments.ts';
 import type { InsightsDeps } from '../domain/use-cases/events.ts';
+import type { PreviewDeps } from '../domain/use-cases/previews.ts';
 import type { ProjectDeps } from '../domain/use-cases/projects.ts';
 import type { RunStreamDeps } from '../domain/use-cases/run-stream.ts';
 import type { ServiceAccountDeps } from '../domain/use-cases/service-accounts.ts';
@@ -183,6 +187,16 @@ export const deploymentDeps: DeploymentDeps = {
   starter: rollouts,
 };
 
+/** Pull-request previews (docs/decisions.md §46): the hook and the publisher create, deploy, destroy. */
+export const previewDeps: PreviewDeps = {
+  projects,
+  previews: /* @__PURE__ */ new DynamoPreviewStore(),
+  environments,
+  newSecret: () => randomBytes(PREVIEW_SECRET_BYTES).toString('hex'),
+  environment: () => environmentDeps,
+  deployment: () => deploymentDeps,
+};
+
 export const runStreamDeps: RunStreamDeps = {
   environments,
   operations,
@@ -242,6 +256,7 @@ const webhookSettings = () => ({
 export const publicationDeps: PublicationDeps = {
   events: eventStore,
   bus: /* @__PURE__ */ new EventBridgeBus(),
+  previews: previewDeps,
   get webhooks() {
     return SqsWebhookQueue.configured() ? { webhooks, queue: new SqsWebhookQueue() } : undefined;
   },

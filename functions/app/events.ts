@@ -15,12 +15,18 @@
  * - the webhooks (docs/decisions.md §45): every delivery of the event queues a message per
  *   matching webhook again (the fan-out keeps no marker), and the sender sends none twice
  *   once one succeeded (the delivery record of (event, webhook)); the `webhook-id` header,
- *   the event id, lets receivers drop the rare duplicate of a message sent twice at once.
+ *   the event id, lets receivers drop the rare duplicate of a message sent twice at once;
+ * - pull-request previews (docs/decisions.md §46): after an event that may leave a preview's
+ *   environment settled (running, failed, stopped, a deployment's end), what its PR asked
+ *   meanwhile (deploy the new head SHA, or destroy it) is started; a wish done is noted (the
+ *   SHA asked for) or needs nothing more (an environment destroying), so a delivery again
+ *   does nothing twice.
  *
  * A failure throws: the stream delivers the event again (and the ones after it).
  */
 import type { LifecycleEvent } from '../domain/lifecycle-events.ts';
 import type { EventBus, EventStore } from '../domain/ports.ts';
+import { type PreviewDeps, previewAfterEvent } from '../domain/use-cases/previews.ts';
 import { type FanOutDeps, fanOutEvent } from '../domain/use-cases/webhook-delivery.ts';
 import { emitEventMetrics } from './event-metrics.ts';
 
@@ -30,6 +36,8 @@ export interface PublicationDeps {
   bus: EventBus;
   /** The webhooks' fan-out; absent when no webhook queue is configured. */
   webhooks?: FanOutDeps | undefined;
+  /** Pull-request previews' pending wishes; absent in tests that do not need them. */
+  previews?: PreviewDeps | undefined;
 }
 
 /** What one delivery of an event did. */
@@ -52,5 +60,6 @@ export async function publishEvent(deps: PublicationDeps, event: LifecycleEvent)
     await deps.events.markPublished(event);
   }
   const queued = deps.webhooks ? await fanOutEvent(deps.webhooks, event) : 0;
+  if (deps.previews) await previewAfterEvent(deps.previews, event);
   return { counted, sent, queued };
 }

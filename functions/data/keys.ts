@@ -100,6 +100,24 @@ export const webhookKeys = {
   prefix: 'WH#',
 };
 
+/**
+ * A project's preview settings and its previews (one per PR number, zero-padded so they sort by
+ * number) live in its partition; each Git host delivery in a partition of its own, expiring.
+ */
+export const previewKeys = {
+  settings: (projectId: string) => ({ PK: `PRJ#${projectId}`, SK: 'PVSETTINGS' }),
+  item: (projectId: string, number: number) => ({
+    PK: `PRJ#${projectId}`,
+    SK: `PV#${String(number).padStart(10, '0')}`,
+  }),
+  projectPartition: (projectId: string) => `PRJ#${projectId}`,
+  prefix: 'PV#',
+  delivery: (projectId: string, deliveryId: string) => ({
+    PK: `GHDLV#${projectId}#${deliveryId}`,
+    SK: 'GHDLV',
+  }),
+};
+
 /** A webhook's deliveries, in its own partition, by message id (ULIDs: oldest first). */
 export const webhookDeliveryKeys = {
   item: (webhookId: string, id: string) => ({ PK: `WH#${webhookId}`, SK: `DLV#${id}` }),

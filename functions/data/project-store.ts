@@ -21,6 +21,7 @@ import {
 import { projectFromItem, projectToItem } from './items.ts';
 import { projectKeys } from './keys.ts';
 import { queryPage } from './pagination.ts';
+import { previewSettingsRemoved } from './preview-store.ts';
 
 function duplicateName(name: string): ConflictError {
   return new ConflictError(`You already have a project named '${name}'`, 'DUPLICATE_NAME');
@@ -202,6 +203,8 @@ export class DynamoProjectStore implements ProjectStore {
             ExpressionAttributeValues: { ':id': project.id },
           },
         },
+        // Its pull-request preview settings (and secret) go with it.
+        previewSettingsRemoved(project.id),
       ]);
     } catch (error) {
       // Why it lost (gone, still has environments, or changed) is for the domain to tell.

@@ -19,6 +19,7 @@ import {
   TemplateName,
 } from './names.ts';
 import { Rate, TemplateParameters } from './parameters.ts';
+import { REPOSITORY_PATTERN } from './preview-rules.ts';
 import {
   APPROVABLE_OPERATION_KINDS,
   APPROVAL_DEFAULT_KINDS,
@@ -313,3 +314,55 @@ export const CreateDeploymentInput = define(() =>
   ),
 );
 export type CreateDeploymentInput = z.infer<typeof CreateDeploymentInput>;
+
+/** A project's pull-request preview settings (docs/decisions.md §46). */
+export const PreviewSettingsInput = define(() =>
+  z.withMeta(
+    z.strictObject({
+      enabled: z._default(z.boolean(), true),
+      /** The template every preview is created from (one of the catalog's). */
+      template: TemplateName,
+      /** Template parameters, validated like an environment's create. */
+      parameters: z._default(TemplateParameters, {}),
+      /** Each preview's TTL: a stale PR's preview expires. */
+      ttl_hours: z._default(z.number().check(z.int(), z.gte(1), z.lte(720)), 72),
+      repository: z.withMeta(
+        z.string().check(z.maxLength(140), z.regex(REPOSITORY_PATTERN, 'must be a GitHub owner/name')),
+        {
+          description: 'The GitHub repository (`owner/name`) whose pull requests get previews',
+          example: 'acme/shop',
+        },
+      ),
+    }),
+    { id: 'PreviewSettingsRequest' },
+  ),
+);
+export type PreviewSettingsInput = z.infer<typeof PreviewSettingsInput>;
+
+/**
+ * What the hook reads of a GitHub `pull_request` event's payload (everything else is left
+ * alone: a loose object). A SHA is 40 (SHA-1) or 64 (SHA-256) hex digits.
+ */
+export const PullRequestPayload = define(() =>
+  z.withMeta(
+    z.object({
+      action: z.string().check(z.maxLength(64)),
+      number: z.number().check(z.int(), z.gte(1)),
+      pull_request: z.object({
+        html_url: z.string().check(z.maxLength(2048)),
+        head: z.object({
+          ref: z.string().check(z.minLength(1), z.maxLength(255)),
+          sha: z.string().check(z.regex(/^(?:[0-9a-f]{40}|[0-9a-f]{64})$/, 'must be a commit SHA')),
+        }),
+      }),
+      repository: z.object({ full_name: z.string().check(z.maxLength(140)) }),
+      sender: z.optional(z.object({ login: z.string().check(z.maxLength(100)) })),
+    }),
+    {
+      id: 'GitHubPullRequestEvent',
+      description:
+        'A GitHub `pull_request` event payload (only these fields are read; the others are allowed and ignored)',
+    },
+  ),
+);
+export type PullRequestPayload = z.infer<typeof PullRequestPayload>;

@@ -113,6 +113,67 @@ export interface WebhookDeliveryRecord {
   updated_at: string;
 }
 
+/** A project's pull-request preview settings (docs/decisions.md §46). */
+export interface PreviewSettingsRecord {
+  project_id: string;
+  enabled: boolean;
+  template: string;
+  /** As given (validated like an environment's create); each preview resolves its defaults. */
+  parameters: Record<string, unknown>;
+  ttl_hours: number;
+  /** GitHub `owner/name` whose `pull_request` events are taken. */
+  repository: string;
+  /** The Git host's HMAC secret (64 hex digits); null until generated. Never presented. */
+  secret: string | null;
+  secret_rotated_at: string | null;
+  updated_at: string;
+  updated_by: string;
+}
+
+/** What an environment records of the pull request it previews. */
+export interface EnvironmentPreview {
+  number: number;
+  branch: string;
+  url: string;
+  /** The head commit when the preview was created. */
+  sha: string;
+  repository: string;
+}
+
+/**
+ * One pull request's preview in its project (docs/decisions.md §46): which environment serves
+ * it, and what the PR wants of it (the head SHA running, or gone), which the hook and the
+ * lifecycle events' consumer bring about when the environment is settled.
+ */
+export interface PreviewRecord {
+  project_id: string;
+  number: number;
+  environment_id: string;
+  branch: string;
+  url: string;
+  repository: string;
+  /** The PR's head SHA: the version the preview should run. */
+  wanted_sha: string;
+  /** The last SHA a deployment was started for (each SHA is asked for once). */
+  requested_sha: string | null;
+  /** The PR closed: destroy the environment once it is settled. */
+  closed: boolean;
+  /** Who acts for the Git host (`github:<sender login>` of the last delivery). */
+  actor: string;
+  created_at: string;
+  updated_at: string;
+}
+
+/** The first outcome of a Git host delivery, answered again to a duplicate. */
+export interface HookDeliveryRecord {
+  project_id: string;
+  delivery_id: string;
+  /** Null while the first request runs. */
+  status: number | null;
+  body: Record<string, unknown> | null;
+  created_at: string;
+}
+
 export interface EnvironmentRecord {
   id: string;
   project_id: string;
@@ -143,6 +204,8 @@ export interface EnvironmentRecord {
   next_drift_check_at?: string | null;
   /** The expiry the TTL sweeper last sent an `environment.expiring` warning for (internal). */
   expiry_warned_for?: string | null;
+  /** The pull request this environment previews (docs/decisions.md §46). */
+  preview?: EnvironmentPreview | null;
   error: string | null;
   version: number;
   owner_id: string;

@@ -20,11 +20,14 @@ import type {
   DriftChange,
   EnvironmentChanges,
   EnvironmentRecord,
+  HookDeliveryRecord,
   LogFilter,
   LogRecord,
   OperationRecord,
   Page,
   PageRequest,
+  PreviewRecord,
+  PreviewSettingsRecord,
   Progress,
   ProjectRecord,
   ServiceAccountRecord,
@@ -88,6 +91,25 @@ export interface WebhookStore {
   put(webhook: WebhookRecord): Promise<void>;
   /** Removes the record (no-op when it is gone already). */
   delete(webhook: WebhookRecord): Promise<void>;
+}
+
+/** A project's preview settings, its previews (one per PR) and the Git host's deliveries (§46). */
+export interface PreviewStore {
+  getSettings(projectId: string): Promise<PreviewSettingsRecord | null>;
+  putSettings(settings: PreviewSettingsRecord): Promise<void>;
+  get(projectId: string, number: number): Promise<PreviewRecord | null>;
+  put(preview: PreviewRecord): Promise<void>;
+  /** By PR number. */
+  listByProject(projectId: string, page: PageRequest): Promise<Page<PreviewRecord>>;
+  /**
+   * Claims a delivery id (a conditional put of an unfinished record). Answers null when this call
+   * claimed it, else the record already there (finished or not).
+   */
+  claimDelivery(projectId: string, deliveryId: string, at: string): Promise<HookDeliveryRecord | null>;
+  /** Records the delivery's outcome (answered again to duplicates). */
+  finishDelivery(delivery: HookDeliveryRecord): Promise<void>;
+  /** Lets a delivery whose handling failed be redelivered. */
+  releaseDelivery(projectId: string, deliveryId: string): Promise<void>;
 }
 
 /** The deliveries of a webhook, one per message id (docs/decisions.md §45). */

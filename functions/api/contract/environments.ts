@@ -22,6 +22,20 @@ function define<T>(build: () => T): T {
 
 export const EnvironmentStatus = define(() => z.enum(ENVIRONMENT_STATUSES));
 
+/** The pull request an environment previews (docs/decisions.md §46). */
+export const EnvironmentPreview = define(() =>
+  z.withMeta(
+    z.object({
+      number: z.number().check(z.int()),
+      branch: z.string(),
+      url: z.string(),
+      sha: z.withMeta(z.string(), { description: 'The head commit when the preview was created' }),
+      repository: z.string(),
+    }),
+    { id: 'EnvironmentPreview' },
+  ),
+);
+
 export const Environment = define(() =>
   z.withMeta(
     z.object({
@@ -50,6 +64,8 @@ export const Environment = define(() =>
       on_failure: OnFailure,
       /** Operations its project's approval policy names wait for an approver (docs/decisions.md §43). */
       protected: z.boolean(),
+      /** The pull request it previews, if it is a preview (docs/decisions.md §46). */
+      preview: z.nullable(EnvironmentPreview),
       error: z.nullable(z.string()),
       version: z.number().check(z.int()),
       owner_id: z.string(),

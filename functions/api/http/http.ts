@@ -44,6 +44,17 @@ export interface HttpRequest<R extends RouteDefinition> {
   principal: R['access'] extends 'public' ? null : Principal;
   /** Lower-cased header names. */
   headers: Record<string, string | undefined>;
+  /**
+   * The body exactly as received, before any parsing (base64 decoded when API Gateway encoded
+   * it): what a signature over the raw bytes is checked against (the Git host hook, §46).
+   */
+  rawBody: string;
+  /**
+   * The API's base URL as the caller reached it (`https://<host>/v1`): scheme from
+   * `X-Forwarded-Proto`, host from the request, and the path before the route's own (the stage,
+   * or a custom domain's base path).
+   */
+  baseUrl: string;
   requestId: string;
   /** The Lambda context (its deadline bounds an idempotent request's in-progress record). */
   context: Context;
@@ -169,6 +180,22 @@ function requestIdOf(event: APIGatewayProxyEvent, context: Context): string {
   return event.requestContext?.requestId ?? context.awsRequestId ?? 'unknown';
 }
 
+/** Each request's body as received, kept before the JSON parser replaces it. */
+const rawBodies = new WeakMap<APIGatewayProxyEvent, string>();
+
+function rawBodyOf(event: APIGatewayProxyEvent): string {
+  if (event.body === null || event.body === undefined) return '';
+  return event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+}
+
+function baseUrlOf(event: APIGatewayProxyEvent, headers: Record<string, string | undefined>): string {
+  const proto = (headers['x-forwarded-proto'] ?? 'https').split(',')[0]?.trim() || 'https';
+  const host = headers.host ?? event.requestContext?.domainName ?? 'localhost';
+  const fullPath = event.requestContext?.path ?? '';
+  const prefix = fullPath.endsWith(event.path) ? fullPath.slice(0, fullPath.length - event.path.length) : '';
+  return `${proto}://${host}${prefix}`;
+}
+
 /** Records what a request did once its answer is known, whatever the answer (see audited-route.ts). */
 export type AuditHook = (
   route: RouteDefinition,
@@ -203,6 +230,8 @@ export function routeHandler<R extends RouteDefinition>(
   impl: (request: HttpRequest<R>) => Promise<HttpResponse>,
   audit: AuditHook | undefined,
 ): RouteHandler {
+  // A raw-body route's handler reads the body itself (route-types.ts `rawBody`).
+  const parsesBody = Boolean(route.request?.body) && !route.rawBody;
   const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, Context>()
     .use({
       // Registered first so its onError and after run last and see the final answer.
@@ -233,17 +262,15 @@ export function routeHandler<R extends RouteDefinition>(
         if (event.body && Buffer.byteLength(event.body, event.isBase64Encoded ? 'base64' : 'utf8') > limit) {
           throw new PayloadTooLargeError(limit);
         }
-        if (
-          route.request?.body &&
-          (event.body === null || event.body === undefined || event.body.trim() === '')
-        ) {
+        rawBodies.set(event, rawBodyOf(event));
+        if (parsesBody && (event.body === null || event.body === undefined || event.body.trim() === '')) {
           // An empty body is an empty object: the schema then names the missing fields (422).
           event.body = '{}';
           event.isBase64Encoded = false;
         }
       },
     });
-  if (route.request?.body) {
+  if (parsesBody) {
     // curl -d sends form content-type by default; the body is parsed as JSON regardless.
     handler.use(httpJsonBodyParser({ disableContentTypeCheck: true }));
   }
@@ -267,7 +294,7 @@ export function routeHandler<R extends RouteDefinition>(
       rejectQuery(event.queryStringParameters);
     }
     let body: unknown;
-    if (route.request?.body) {
+    if (parsesBody && route.request?.body) {
       const result = route.request.body.safeParse(event.body);
       if (!result.success) throw new RequestValidationError(fieldErrors(result.error, 'body'));
       body = result.data;
@@ -278,6 +305,8 @@ export function routeHandler<R extends RouteDefinition>(
       body,
       principal,
       headers: (event.headers ?? {}) as Record<string, string | undefined>,
+      rawBody: rawBodies.get(event) ?? rawBodyOf(event),
+      baseUrl: baseUrlOf(event, (event.headers ?? {}) as Record<string, string | undefined>),
       requestId,
       context,
     } as HttpRequest<R>);

@@ -39,6 +39,7 @@ export const TAGS: Record<string, string> = {
   projects: 'Projects: the containers of environments',
   'service-accounts': 'A project’s service accounts: identities for pipelines, confined to the project',
   webhooks: 'A project’s outgoing webhooks: signed lifecycle events (Standard Webhooks) to HTTPS endpoints',
+  previews: 'Pull-request preview environments: settings, the signed GitHub hook, the list of previews',
   environments: 'Environments: their lifecycle (create, change, stop, start, destroy) and manifest',
   stacks: 'An environment’s stacks: read, export, redeploy, delete one, drift refresh',
   operations: 'Operations (runs): read, cancel, retry, and their logs',

@@ -1,8 +1,20 @@
-/** Routes of the `environments` function. Environments: their lifecycle (create, change, stop, start, destroy) and manifest. */
+/**
+ * Routes of the `environments` function. Environments: their lifecycle (create, change, stop,
+ * start, destroy) and manifest; and pull-request previews (docs/decisions.md §46: a project's
+ * settings and Git host secret, its previews, the public hook GitHub calls), served here since
+ * the hook's work is environments' lifecycle and a deployment, and a function of their own
+ * would have taken the API stack past its resource budget (§28).
+ */
 
-import { CreateEnvironmentInput, PutManifestInput, UpdateEnvironmentInput } from '../../domain/inputs.ts';
+import {
+  CreateEnvironmentInput,
+  PreviewSettingsInput,
+  PullRequestPayload,
+  PutManifestInput,
+  UpdateEnvironmentInput,
+} from '../../domain/inputs.ts';
 import * as z from '../../platform/zod.ts';
-import { DryRunQuery } from '../contract/common.ts';
+import { DryRunQuery, PageQuery } from '../contract/common.ts';
 import {
   AcceptedEnvironment,
   Environment,
@@ -13,6 +25,13 @@ import {
   Plan,
   SavedEnvironment,
 } from '../contract/environments.ts';
+import {
+  HookOutcome,
+  HookPath,
+  PreviewPage,
+  PreviewSettings,
+  PreviewSettingsWithSecret,
+} from '../contract/previews.ts';
 import { ProjectPath } from '../contract/projects.ts';
 import { route, routeGroup } from '../route-types.ts';
 
@@ -171,5 +190,85 @@ export const environmentsRoutes = routeGroup('environments', {
     ],
     errors: [404, 409],
     etag: [200, 202],
+  }),
+  // ---------------------------------------------------------------- pull-request previews (§46)
+  getPreviewSettings: route({
+    operationId: 'getPreviewSettings',
+    method: 'GET',
+    path: '/projects/{project_id}/previews/settings',
+    needs: { table: 'read' },
+    access: 'read',
+    summary:
+      'The project’s pull-request preview settings and its hook URL (Administrators and the project’s owner; never the secret)',
+    tag: 'previews',
+    request: { params: ProjectPath },
+    success: { status: 200, description: 'The settings', schema: PreviewSettings },
+    errors: [403, 404],
+  }),
+  putPreviewSettings: route({
+    operationId: 'putPreviewSettings',
+    method: 'PUT',
+    path: '/projects/{project_id}/previews/settings',
+    needs: { table: 'readwrite' },
+    access: 'write',
+    summary: 'Set the project’s pull-request preview settings (the secret, if any, is kept)',
+    tag: 'previews',
+    request: { params: ProjectPath, body: PreviewSettingsInput },
+    success: { status: 200, description: 'The settings', schema: PreviewSettings },
+    errors: [404],
+  }),
+  rotatePreviewSecret: route({
+    operationId: 'rotatePreviewSecret',
+    method: 'POST',
+    path: '/projects/{project_id}/previews/secret',
+    needs: { table: 'readwrite' },
+    access: 'write',
+    idempotent: true,
+    oneTimeSecret: true,
+    summary:
+      'Generate (or replace) the Git host secret GitHub signs deliveries with; it is in this answer only',
+    tag: 'previews',
+    request: { params: ProjectPath },
+    success: {
+      status: 200,
+      description: 'The settings, with the new secret',
+      schema: PreviewSettingsWithSecret,
+    },
+    errors: [404, 409],
+  }),
+  listPreviews: route({
+    operationId: 'listPreviews',
+    method: 'GET',
+    path: '/projects/{project_id}/previews',
+    needs: { table: 'read' },
+    access: 'read',
+    summary: 'The project’s pull-request previews (by PR number) and their environments’ state',
+    tag: 'previews',
+    request: { params: ProjectPath, query: PageQuery },
+    success: { status: 200, description: 'A page of previews', schema: PreviewPage },
+    errors: [404],
+  }),
+  receiveGithubHook: route({
+    operationId: 'receiveGithubHook',
+    method: 'POST',
+    path: '/hooks/github/{project_id}',
+    // It creates, deploys and destroys environments.
+    needs: {
+      table: 'readwrite',
+      startsWorkflows: ['provision-environment', 'destroy-environment', 'deploy-release'],
+    },
+    access: 'public',
+    rawBody: true,
+    summary:
+      'GitHub webhook (no token): `X-Hub-Signature-256` (HMAC-SHA256 of the raw body with the project’s secret), `X-GitHub-Event` and `X-GitHub-Delivery` (idempotency: a duplicate answers the first outcome) are required. `pull_request` opened/reopened create the preview `pr-<number>` and deploy the head SHA once it runs; synchronize deploys the new SHA; closed destroys it',
+    tag: 'previews',
+    request: { params: HookPath, body: PullRequestPayload },
+    success: {
+      status: 202,
+      description: 'Accepted: what the delivery did (or why it did nothing)',
+      schema: HookOutcome,
+    },
+    alternatives: [{ status: 200, description: 'A `ping` event', schema: HookOutcome }],
+    errors: [401, 409, 422],
   }),
 });

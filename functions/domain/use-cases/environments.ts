@@ -19,7 +19,14 @@ import { newId, nowIso } from '../ids.ts';
 import type { CreateEnvironmentInput } from '../inputs.ts';
 import { assertSettled, newOperation, sortStacks } from '../lifecycle.ts';
 import { awaitingApprovalEvents, operationBeganEvents, operationEndedEvents } from '../lifecycle-events.ts';
-import type { EnvironmentRecord, OperationRecord, Page, PageRequest, StackRecord } from '../model.ts';
+import type {
+  EnvironmentPreview,
+  EnvironmentRecord,
+  OperationRecord,
+  Page,
+  PageRequest,
+  StackRecord,
+} from '../model.ts';
 import { resolveParameters } from '../parameters.ts';
 import type {
   EnvironmentChanges,
@@ -93,6 +100,8 @@ export async function createEnvironment(
   principal: Principal,
   projectId: string,
   input: CreateEnvironmentInput,
+  /** A pull request's preview (docs/decisions.md §46) names its id beforehand and records its PR. */
+  options: { id?: string; preview?: EnvironmentPreview } = {},
 ): Promise<AcceptedChange> {
   const { settings } = deps;
   const project = await getModifiableProject(deps, principal, projectId);
@@ -107,7 +116,7 @@ export async function createEnvironment(
     projectName: project.name,
   });
   const at = nowIso();
-  const id = newId('env');
+  const id = options.id ?? newId('env');
   const operation = newOperation(
     id,
     'provision',
@@ -141,6 +150,7 @@ export async function createEnvironment(
       template.stacks.reduce((sum, stack) => sum + estimateStackMonthlyCost(stack.name, parameters), 0),
     ),
     error: null,
+    ...(options.preview ? { preview: options.preview } : {}),
     version: 1,
     // Environments belong to the project's owner, whoever (e.g. an administrator) created them.
     owner_id: project.owner_id,

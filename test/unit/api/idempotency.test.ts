@@ -37,6 +37,7 @@ describe('idempotent routes', () => {
       'POST /operations/{op_id}/retry',
       'POST /projects',
       'POST /projects/{project_id}/environments',
+      'POST /projects/{project_id}/previews/secret',
       'POST /projects/{project_id}/service-accounts',
       'POST /projects/{project_id}/service-accounts/{sa_id}/rotate',
       'POST /projects/{project_id}/webhooks',
