@@ -7,6 +7,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { authCommands } from './commands/auth.ts';
 import { envCommands } from './commands/env.ts';
 import { opsCommands } from './commands/ops.ts';
+import { previewCommands } from './commands/previews.ts';
 import { projectCommands } from './commands/projects.ts';
 import { serviceAccountCommands } from './commands/service-accounts.ts';
 import { CliError, exitCodes } from './errors.ts';
@@ -24,6 +25,7 @@ projectCommands(program);
 envCommands(program);
 opsCommands(program);
 serviceAccountCommands(program);
+previewCommands(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -176,7 +176,7 @@ export interface ProjectStore {
    */
   update(project: ProjectRecord, changes: ProjectChanges): Promise<ProjectRecord>;
   /**
-   * Deletes the project (and its name lock) if it has no live environment and is still at
+   * Deletes the project (its name lock and its preview settings with it) if it has no live environment and is still at
    * `project.version`. @throws ConflictError `CONCURRENT_MODIFICATION` otherwise: whether it
    * is gone, still has environments or just changed is for the caller to find out.
    */

@@ -1,6 +1,6 @@
 /**
  * Every envctl command as a child process against local mode (the login, exit codes 2–5 and the
- * watch views of `env create` are in cli.test.ts): `--help` everywhere (all 33 commands); `login --password-stdin`;
+ * watch views of `env create` are in cli.test.ts): `--help` everywhere (all 37 commands); `login --password-stdin`;
  * projects get/delete (refused while it has environments); env list filters and `--limit`; env
  * get by name and id; the plan tables of create, update and delete; update, stop, start and
  * delete with `--watch`; ops get, cancel (exit 5 when watched) and retry; deploy; and the exact
@@ -55,6 +55,7 @@ const ENVIRONMENT = [
   'on_failure',
   'owner_id',
   'parameters',
+  'preview',
   'progress',
   'project_id',
   'protected',
@@ -157,6 +158,10 @@ describe('envctl --help', () => {
       [['service-accounts', 'list'], 'envctl service-accounts list [options]'],
       [['service-accounts', 'rotate'], 'envctl service-accounts rotate [options] <id>'],
       [['service-accounts', 'delete'], 'envctl service-accounts delete [options] <id>'],
+      [['previews'], 'envctl previews [options] [command]'],
+      [['previews', 'list'], 'envctl previews list [options]'],
+      [['previews', 'configure'], 'envctl previews configure [options]'],
+      [['previews', 'secret'], 'envctl previews secret [options]'],
     ];
     const results: Result[] = [];
     // Four at a time: each is a Node start on a shared 2-core machine.

@@ -74,6 +74,8 @@ function walkthroughScript(): string {
     'stacks',
     'idempotency',
     'service-accounts',
+    // Last: its preview's deployment would move the counters the events section prints.
+    'previews',
   ]);
 }
 
@@ -196,6 +198,14 @@ describe('the README walk-through', () => {
     expect(out).toContain('["succeeded"]');
     expect(out).toMatch(/\{"error_code":"VALIDATION_ERROR","field":"body\.url"\}/);
     expect(out).toContain('delete: 204');
+    // Pull-request previews: configured, a signed opened delivery, the preview running its SHA, closed.
+    expect(out).toContain('{"enabled":true,"secret_set":false}');
+    expect(out).toContain('{"action":"created","pull_request":42}');
+    expect(out).toContain(
+      '{"name":"pr-42","status":"running","version":"0123456789abcdef0123456789abcdef01234567","branch":"feature-x","url":"https://github.com/acme/shop/pull/42"}',
+    );
+    expect(out).toMatch(/\{"action":"(destroying|recorded)"\}\n/);
+    expect(out).toContain('bad signature: 401');
     // Deployments: a rolling success, then a failed health check rolled back to v1.0.0.
     expect(out).toContain(
       '{"version":"v1.0.0","status":"succeeded","batches":["25%: healthy","50%: healthy","100%: healthy"],"error":null}',
