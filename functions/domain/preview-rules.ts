@@ -11,9 +11,11 @@ import type { EnvironmentRecord, PreviewRecord } from './model.ts';
 /** Bytes of a generated Git host secret (shown as 64 hex digits). */
 export const PREVIEW_SECRET_BYTES = 32;
 
-/** GitHub's `owner/name` (owner: alphanumerics and single hyphens; name: alphanumerics, `.`, `_`, `-`). */
-export const REPOSITORY_PATTERN =
-  /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}\/[A-Za-z0-9._-]{1,100}$/;
+/**
+ * GitHub's `owner/name`: an owner of alphanumerics and single inner hyphens, a name of
+ * alphanumerics, `.`, `_` and `-` (no lookahead, so that the OpenAPI pattern stays generable).
+ */
+export const REPOSITORY_PATTERN = /^[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*\/[A-Za-z0-9._-]{1,100}$/;
 
 /** The preview environment of pull request `number`. */
 export const previewName = (number: number): string => `pr-${number}`;
