@@ -146,6 +146,11 @@ export interface RouteDefinition {
    * parses it; the Git host hook, docs/decisions.md §46).
    */
   rawBody?: boolean;
+  /**
+   * The largest body this route takes, in bytes, when it is not the configured `MAX_BODY_BYTES`
+   * (the Git host hook: GitHub's pull request payloads often pass 64 KiB).
+   */
+  maxBodyBytes?: number;
   /** The success answer carries `Location`, the URL of what it created. */
   location?: boolean;
   /**

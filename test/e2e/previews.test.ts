@@ -323,6 +323,21 @@ describe('a pull request’s preview', () => {
     expect(await environmentsNamed('pr-8')).toHaveLength(1);
   });
 
+  it('takes a payload past the API’s 64 KiB (a long PR description) on the hook alone', async () => {
+    // Arrange
+    const payload = pullRequest('closed', 93, SHA1);
+    const big = { ...payload, pull_request: { ...payload.pull_request, body: 'x'.repeat(200 * 1024) } };
+    // Act
+    const reply = await deliver(big);
+    const elsewhere = await developer.call('PUT', settingsPath(), {
+      body: { ...SETTINGS, parameters: { domain: 'x'.repeat(200 * 1024) } },
+    });
+    // Assert
+    expect(reply.status).toBe(202);
+    expect(reply.body).toMatchObject({ action: 'ignored', reason: 'pull request 93 has no live preview' });
+    expect(elsewhere.status).toBe(413);
+  });
+
   it('audits what the hook did in the Git host’s name', async () => {
     // Act
     const audit = await admin.call('GET', '/audit?limit=100');

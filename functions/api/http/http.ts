@@ -258,7 +258,7 @@ export function routeHandler<R extends RouteDefinition>(
     .use({
       before: (request) => {
         const { event } = request;
-        const limit = httpConfig().MAX_BODY_BYTES;
+        const limit = route.maxBodyBytes ?? httpConfig().MAX_BODY_BYTES;
         if (event.body && Buffer.byteLength(event.body, event.isBase64Encoded ? 'base64' : 'utf8') > limit) {
           throw new PayloadTooLargeError(limit);
         }

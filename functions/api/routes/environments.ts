@@ -259,6 +259,9 @@ export const environmentsRoutes = routeGroup('environments', {
     },
     access: 'public',
     rawBody: true,
+    // GitHub's payloads carry the whole PR (its description, labels, both repositories):
+    // often past the API's 64 KiB; 1 MiB, well within API Gateway's 10 MB and Lambda's 6 MB.
+    maxBodyBytes: 1024 * 1024,
     summary:
       'GitHub webhook (no token): `X-Hub-Signature-256` (HMAC-SHA256 of the raw body with the project’s secret), `X-GitHub-Event` and `X-GitHub-Delivery` (idempotency: a duplicate answers the first outcome) are required. `pull_request` opened/reopened create the preview `pr-<number>` and deploy the head SHA once it runs; synchronize deploys the new SHA; closed destroys it',
     tag: 'previews',
