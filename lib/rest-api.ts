@@ -249,7 +249,9 @@ export class ProvisioningRestApi extends Construct {
           },
     );
     if (isPublic) {
-      const reason = `${route.method} ${route.path} is public by design (DESIGN.md §4): it is how a caller without a token gets one, or learns about the API`;
+      const reason = route.path.startsWith('/hooks/')
+        ? `${route.method} ${route.path} is public by design (docs/decisions.md §46): a Git host calls it without a token, and each delivery is authenticated by its HMAC signature with the project's secret`
+        : `${route.method} ${route.path} is public by design (DESIGN.md §4): it is how a caller without a token gets one, or learns about the API`;
       Validations.of(method).acknowledge({ id: 'AwsSolutions-APIG4', reason });
       Validations.of(method).acknowledge({ id: 'AwsSolutions-COG4', reason });
     }
