@@ -74,7 +74,7 @@ export async function getPreviewSettings(
 }
 
 export async function putPreviewSettings(
-  deps: Pick<PreviewDeps, 'projects' | 'previews'>,
+  deps: Pick<PreviewDeps, 'projects' | 'previews' | 'environment'>,
   principal: Principal,
   projectId: string,
   input: PreviewSettingsInput,
@@ -82,6 +82,11 @@ export async function putPreviewSettings(
   await manageableProject(deps, principal, projectId);
   if (!getTemplate(input.template)) {
     throw new ValidationError([{ field: 'template', message: `unknown template '${input.template}'` }]);
+  }
+  // Checked now, not at a delivery: the deployment may allow less than 720 hours (MAX_TTL_HOURS).
+  const { maxTtlHours } = deps.environment().settings;
+  if (input.ttl_hours > maxTtlHours) {
+    throw new ValidationError([{ field: 'ttl_hours', message: `must be at most ${maxTtlHours} hours` }]);
   }
   const current = await deps.previews.getSettings(projectId);
   const settings: PreviewSettingsRecord = {
