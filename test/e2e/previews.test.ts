@@ -323,6 +323,43 @@ describe('a pull request’s preview', () => {
     expect(await environmentsNamed('pr-8')).toHaveLength(1);
   });
 
+  it('a close while the preview provisions is recorded and destroys it once it settles', async () => {
+    // Act
+    const opened = await deliver(pullRequest('opened', 9, SHA1));
+    const closed = await deliver(pullRequest('closed', 9, SHA1));
+    // Assert
+    expect(opened.body.action).toBe('created');
+    expect(closed.status).toBe(202);
+    expect(closed.body).toMatchObject({ action: 'recorded', environment_id: opened.body.environment_id });
+    await waitFor(String(opened.body.environment_id), (e) => e.status === 'destroyed', 'destroyed');
+  });
+
+  it('a PR reopened after its preview was destroyed gets a fresh pr-<n>, while one still destroying is 409', async () => {
+    // Arrange
+    const opened = await deliver(pullRequest('opened', 10, SHA1));
+    const first = String(opened.body.environment_id);
+    await waitFor(first, (e) => e.status === 'running' && e.current_version === SHA1, 'running');
+    const closed = await deliver(pullRequest('closed', 10, SHA1));
+    expect(closed.body.action).toBe('destroying');
+    // Act
+    const tooSoon = await deliver(pullRequest('reopened', 10, SHA2));
+    await waitFor(first, (e) => e.status === 'destroyed', 'destroyed');
+    const reopened = await deliver(pullRequest('reopened', 10, SHA2));
+    // Assert
+    expect([409, 202]).toContain(tooSoon.status);
+    if (tooSoon.status === 409) expect(tooSoon.body.error_code).toBe('PREVIEW_BEING_DESTROYED');
+    expect(reopened.status).toBe(202);
+    expect(reopened.body.action).toBe('created');
+    expect(reopened.body.environment_id).not.toBe(first);
+    await waitFor(String(reopened.body.environment_id), (e) => e.current_version === SHA2, `running ${SHA2}`);
+    const listed = (await previewsOf()).find((p) => p.number === 10);
+    expect(listed).toMatchObject({
+      environment_id: reopened.body.environment_id,
+      status: 'running',
+      closed: false,
+    });
+  });
+
   it('takes a payload past the API’s 64 KiB (a long PR description) on the hook alone', async () => {
     // Arrange
     const payload = pullRequest('closed', 93, SHA1);
