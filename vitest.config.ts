@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
  * Test projects, all run by `npm test`:
  * - unit: domain, data and handlers (no I/O; aws-sdk-client-mock for the SDK);
  * - infra: CDK template assertions and cdk-nag;
- * - local: the embedded stand-ins (gateway, Step Functions endpoint);
+ * - local: the embedded stand-ins (gateway, Step Functions endpoint) and adapters that need a socket;
  * - statemachines: the ASL files run locally with the real step handlers on DynamoDB Local;
  * - e2e: local mode over HTTP with real Cognito tokens.
  * Every project runs its files two at a time, each integration file on its own stand-ins

@@ -66,7 +66,7 @@ import { DnsHostResolver } from './host-resolver.ts';
 import { CognitoServiceAccountIdentities } from './service-account-identities.ts';
 import { StepFunctionsTaskResponder } from './task-responder.ts';
 import {
-  FetchWebhookTransport,
+  PinnedWebhookTransport,
   SqsWebhookQueue,
   SqsWebhookRetryQueue,
   signWebhook,
@@ -252,7 +252,7 @@ export const webhookDeliveryDeps: DeliveryDeps = {
   webhooks,
   deliveries: /* @__PURE__ */ new DynamoWebhookDeliveryStore(),
   resolver: /* @__PURE__ */ new DnsHostResolver(),
-  transport: /* @__PURE__ */ new FetchWebhookTransport(),
+  transport: /* @__PURE__ */ new PinnedWebhookTransport(),
   sign: signWebhook,
   settings: webhookSettings,
 };
