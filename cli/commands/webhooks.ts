@@ -31,7 +31,7 @@ function webhookFields(w: Webhook): Record<string, unknown> {
     id: w.id,
     url: w.url,
     events: w.events.join(', '),
-    description: w.description ?? '',
+    description: w.description ?? 'none',
     enabled: w.enabled,
     rotated_at: w.rotated_at ?? 'never',
   };
