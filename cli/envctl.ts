@@ -9,6 +9,7 @@ import { envCommands } from './commands/env.ts';
 import { opsCommands } from './commands/ops.ts';
 import { projectCommands } from './commands/projects.ts';
 import { serviceAccountCommands } from './commands/service-accounts.ts';
+import { webhookCommands } from './commands/webhooks.ts';
 import { CliError, exitCodes } from './errors.ts';
 
 const program = new Command('envctl')
@@ -24,6 +25,7 @@ projectCommands(program);
 envCommands(program);
 opsCommands(program);
 serviceAccountCommands(program);
+webhookCommands(program);
 
 try {
   await program.parseAsync(process.argv);
