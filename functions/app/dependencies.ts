@@ -237,6 +237,7 @@ const webhooks = /* @__PURE__ */ new DynamoWebhookStore();
 const webhookSettings = () => ({
   allowLoopback: webhooksConfig().WEBHOOKS_ALLOW_LOOPBACK === 'true',
   retryScale: webhooksConfig().WEBHOOK_RETRY_SCALE,
+  timeoutMs: webhooksConfig().WEBHOOK_TIMEOUT_SECONDS * 1000,
 });
 
 export const publicationDeps: PublicationDeps = {

@@ -41,9 +41,11 @@ export interface WebhookSettings {
   allowLoopback: boolean;
   /** Multiplies the retry schedule (local mode's time scale; 1 in AWS). */
   retryScale?: number;
+  /** The sender's timeout per attempt ({@link WEBHOOK_TIMEOUT_MS} unless configured). */
+  timeoutMs?: number;
 }
 
-/** The sender's timeout per attempt. */
+/** The sender's timeout per attempt, by default. */
 export const WEBHOOK_TIMEOUT_MS = 15_000;
 
 /**
@@ -164,7 +166,7 @@ export async function deliverMessage(
       webhook.url,
       headers,
       body,
-      options.timeoutMs ?? WEBHOOK_TIMEOUT_MS,
+      options.timeoutMs ?? deps.settings().timeoutMs ?? WEBHOOK_TIMEOUT_MS,
       target.addresses,
     );
   }
