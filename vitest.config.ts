@@ -4,13 +4,14 @@ import { defineConfig } from 'vitest/config';
  * Test projects, all run by `npm test`:
  * - unit: domain, data and handlers (no I/O; aws-sdk-client-mock for the SDK);
  * - infra: CDK template assertions and cdk-nag;
- * - local: the embedded stand-ins (gateway, Step Functions endpoint);
+ * - local: the embedded stand-ins (gateway, Step Functions endpoint) and adapters that need a socket;
  * - statemachines: the ASL files run locally with the real step handlers on DynamoDB Local;
  * - e2e: local mode over HTTP with real Cognito tokens.
- * Integration projects start real processes (Java for DynamoDB Local), so `local` and
- * `statemachines` run their files one at a time; `e2e` files, which mostly wait on simulated
- * durations, run two at a time (each has its own local mode on ephemeral ports): on 2 cores
- * that took the e2e files from about 7.5 to 4 minutes.
+ * Every project runs its files two at a time, each integration file on its own stand-ins
+ * (DynamoDB Local on a free port, its own Step Functions runner, an ephemeral gateway port), so
+ * no two files share state. `local` and `statemachines` used to run one file at a time: vitest
+ * runs such projects after the parallel ones, on one worker, which left one of the two cores idle
+ * for their 3.5 minutes (docs/decisions.md §47).
  */
 export default defineConfig({
   test: {
@@ -40,7 +41,6 @@ export default defineConfig({
           environment: 'node',
           testTimeout: 60_000,
           hookTimeout: 60_000,
-          fileParallelism: false,
         },
       },
       {
@@ -50,7 +50,6 @@ export default defineConfig({
           environment: 'node',
           testTimeout: 120_000,
           hookTimeout: 60_000,
-          fileParallelism: false,
         },
       },
       {
@@ -61,7 +60,6 @@ export default defineConfig({
           environment: 'node',
           testTimeout: 180_000,
           hookTimeout: 90_000,
-          fileParallelism: true,
         },
       },
     ],

@@ -10,6 +10,7 @@ import { opsCommands } from './commands/ops.ts';
 import { previewCommands } from './commands/previews.ts';
 import { projectCommands } from './commands/projects.ts';
 import { serviceAccountCommands } from './commands/service-accounts.ts';
+import { webhookCommands } from './commands/webhooks.ts';
 import { CliError, exitCodes } from './errors.ts';
 
 const program = new Command('envctl')
@@ -25,6 +26,7 @@ projectCommands(program);
 envCommands(program);
 opsCommands(program);
 serviceAccountCommands(program);
+webhookCommands(program);
 previewCommands(program);
 
 try {

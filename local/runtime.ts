@@ -195,6 +195,9 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalRunti
       ...(options.approvalTimeoutSeconds === undefined
         ? {}
         : { approvalTimeoutSeconds: options.approvalTimeoutSeconds }),
+      ...(options.webhookTimeoutSeconds === undefined
+        ? {}
+        : { webhookTimeoutSeconds: options.webhookTimeoutSeconds }),
     });
     applyHandlerEnvironment(env);
 

@@ -58,6 +58,8 @@ export async function startLocalSqs(options: LocalSqsOptions): Promise<LocalSqs>
   /** The visibility (seconds) the handler set per receipt handle. */
   const visibility = new Map<string, number>();
   const timers = new Set<NodeJS.Timeout>();
+  // Once stopping, a message handed back is dropped rather than scheduled again.
+  let stopping = false;
 
   const handleOne = async (body: string, messageId: string, receives: number): Promise<void> => {
     const receiptHandle = `${messageId}#${receives}`;
@@ -83,7 +85,7 @@ export async function startLocalSqs(options: LocalSqsOptions): Promise<LocalSqs>
       if ((result?.batchItemFailures ?? []).length === 0) return;
       const seconds = visibility.get(receiptHandle);
       visibility.delete(receiptHandle);
-      if (seconds === undefined || receives >= MAX_RECEIVES) {
+      if (seconds === undefined || receives >= MAX_RECEIVES || stopping) {
         if (!options.quiet) console.error(`[sqs] webhook message ${messageId} failed: dropped`);
         return;
       }
@@ -160,10 +162,13 @@ export async function startLocalSqs(options: LocalSqsOptions): Promise<LocalSqs>
     queueUrl: `${endpoint}/000000000000/${LOCAL_WEBHOOK_QUEUE_NAME}`,
     drain: () => tail,
     stop: async () => {
+      stopping = true;
       for (const timer of timers) clearTimeout(timer);
       timers.clear();
-      await closeServer(server);
+      // The messages in hand finish first: their handler still talks to this endpoint
+      // (ChangeMessageVisibility), so it closes after them.
       await tail;
+      await closeServer(server);
     },
   };
 }

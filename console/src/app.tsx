@@ -10,6 +10,7 @@ import { Environments } from './screens/environments.tsx';
 import { Projects } from './screens/projects.tsx';
 import { RunView } from './screens/run.tsx';
 import { SignIn } from './screens/sign-in.tsx';
+import { Webhooks } from './screens/webhooks.tsx';
 import { setSession, useSession } from './session.ts';
 import { ErrorBox, MeContext, useLoad } from './ui.tsx';
 
@@ -19,10 +20,12 @@ function Screen({ path, admin }: { path: string; admin: boolean }) {
   const env = match('/environments/:id', path);
   const op = match('/operations/:id', path);
   const deployment = match('/deployments/:id', path);
+  const hooks = match('/projects/:id/webhooks', path);
   if (match('/environments/new', path)) return <CreateEnvironment initialProject={project} />;
   if (env?.id) return <EnvironmentPage key={env.id} id={env.id} />;
   if (op?.id) return <RunView key={op.id} id={op.id} />;
   if (deployment?.id) return <DeploymentView key={deployment.id} id={deployment.id} />;
+  if (hooks?.id) return <Webhooks key={hooks.id} projectId={hooks.id} />;
   if (match('/projects', path)) return <Projects />;
   if (match('/approvals', path)) return <Approvals />;
   if (admin && match('/audit', path)) return <Audit />;

@@ -70,7 +70,7 @@ import { DnsHostResolver } from './host-resolver.ts';
 import { CognitoServiceAccountIdentities } from './service-account-identities.ts';
 import { StepFunctionsTaskResponder } from './task-responder.ts';
 import {
-  FetchWebhookTransport,
+  PinnedWebhookTransport,
   SqsWebhookQueue,
   SqsWebhookRetryQueue,
   signWebhook,
@@ -251,6 +251,7 @@ const webhooks = /* @__PURE__ */ new DynamoWebhookStore();
 const webhookSettings = () => ({
   allowLoopback: webhooksConfig().WEBHOOKS_ALLOW_LOOPBACK === 'true',
   retryScale: webhooksConfig().WEBHOOK_RETRY_SCALE,
+  timeoutMs: webhooksConfig().WEBHOOK_TIMEOUT_SECONDS * 1000,
 });
 
 export const publicationDeps: PublicationDeps = {
@@ -267,7 +268,7 @@ export const webhookDeliveryDeps: DeliveryDeps = {
   webhooks,
   deliveries: /* @__PURE__ */ new DynamoWebhookDeliveryStore(),
   resolver: /* @__PURE__ */ new DnsHostResolver(),
-  transport: /* @__PURE__ */ new FetchWebhookTransport(),
+  transport: /* @__PURE__ */ new PinnedWebhookTransport(),
   sign: signWebhook,
   settings: webhookSettings,
 };

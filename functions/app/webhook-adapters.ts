@@ -1,8 +1,11 @@
 /**
  * The sender's adapters (docs/decisions.md §45): Standard Webhooks signatures (the
- * `standardwebhooks` package), the HTTP POST (fetch, a timeout, redirects not followed: a
- * redirect could lead to an address the target rules refuse), and the SQS queue.
+ * `standardwebhooks` package), the HTTP POST (to the checked address, a timeout, redirects not
+ * followed: a redirect could lead to an address the target rules refuse), and the SQS queue.
  */
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { isIP, type LookupFunction } from 'node:net';
 import { ChangeMessageVisibilityCommand, SendMessageBatchCommand } from '@aws-sdk/client-sqs';
 import { Webhook } from 'standardwebhooks';
 import type {
@@ -23,33 +26,65 @@ export const signWebhook: WebhookSigner = (secret, id, at, body) => ({
   'webhook-signature': new Webhook(secret).sign(id, at, body),
 });
 
-export class FetchWebhookTransport implements WebhookTransport {
-  async post(
+/**
+ * The POST, over `node:http`/`node:https` rather than fetch: only their `lookup` option makes
+ * the connection use an address the target rules checked (fetch would resolve the name again,
+ * and a DNS answer changed in between could lead into a private network), without adding
+ * undici as a dependency for its dispatcher. TLS still verifies the certificate against the
+ * URL's host name. Redirects are not followed (neither module does), the answer's body is
+ * drained and not kept.
+ */
+export class PinnedWebhookTransport implements WebhookTransport {
+  post(
     url: string,
     headers: Record<string, string>,
     body: string,
     timeoutMs: number,
+    addresses: readonly string[] | null,
   ): Promise<WebhookResponse> {
-    try {
-      const response = await fetch(url, {
-        method: 'POST',
-        headers,
-        body,
-        redirect: 'manual',
-        signal: AbortSignal.timeout(timeoutMs),
+    const target = new URL(url);
+    const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
+    return new Promise((resolve) => {
+      const request = send(
+        target,
+        {
+          method: 'POST',
+          headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
+          signal: AbortSignal.timeout(timeoutMs),
+          ...(addresses ? { lookup: pinnedLookup(addresses) } : {}),
+        },
+        (response) => {
+          response.resume();
+          response.on('error', () => undefined);
+          const retryAfter = response.headers['retry-after'];
+          resolve({ status: response.statusCode ?? null, error: null, retryAfter: retryAfter ?? null });
+        },
+      );
+      request.on('error', (error: Error & { code?: string }) => {
+        if (error.name === 'TimeoutError' || error.name === 'AbortError') {
+          resolve({ status: null, error: `no answer within ${timeoutMs / 1000} s` });
+        } else {
+          resolve({ status: null, error: `could not connect${error.code ? ` (${error.code})` : ''}` });
+        }
       });
-      // The answer's body is not kept; read it so the connection is released.
-      await response.arrayBuffer().catch(() => undefined);
-      return { status: response.status, error: null, retryAfter: response.headers.get('retry-after') };
-    } catch (error) {
-      const name = error instanceof Error ? error.name : '';
-      if (name === 'TimeoutError' || name === 'AbortError') {
-        return { status: null, error: `no answer within ${timeoutMs / 1000} s` };
-      }
-      const cause = (error as { cause?: { code?: string } }).cause?.code;
-      return { status: null, error: `could not connect${cause ? ` (${cause})` : ''}` };
-    }
+      request.end(body);
+    });
   }
+}
+
+/** A `lookup` that answers the checked addresses, whatever the name (`all` or the first). */
+function pinnedLookup(addresses: readonly string[]): LookupFunction {
+  const answers = addresses.map((address) => ({ address, family: isIP(address) }));
+  return (_host, options, callback) => {
+    const first = answers[0];
+    if (!first) {
+      callback(Object.assign(new Error('no checked address'), { code: 'ENOTFOUND' }), '', 0);
+    } else if (options.all) {
+      callback(null, answers);
+    } else {
+      callback(null, first.address, first.family);
+    }
+  };
 }
 
 /** SendMessageBatch takes 10 messages at most. */

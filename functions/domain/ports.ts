@@ -149,13 +149,18 @@ export interface WebhookResponse {
   retryAfter?: string | null;
 }
 
-/** The HTTP side of the sender: one signed POST with a timeout. */
+/**
+ * The HTTP side of the sender: one signed POST with a timeout. `addresses` are the addresses
+ * the target rules checked: the connection goes to one of them, never to a fresh DNS answer
+ * (null: a loopback name local mode allows, resolved as usual).
+ */
 export interface WebhookTransport {
   post(
     url: string,
     headers: Record<string, string>,
     body: string,
     timeoutMs: number,
+    addresses: readonly string[] | null,
   ): Promise<WebhookResponse>;
 }
 

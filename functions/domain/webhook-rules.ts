@@ -181,6 +181,27 @@ export const WEBHOOK_RETRY_SCHEDULE = {
   maxAttempts: 8,
 };
 
+/**
+ * How long a delivery's record is kept after its last attempt (docs/decisions.md §45): past any
+ * retry (12 h at most apart) and long enough to look back on; then the table's TTL removes it,
+ * so a deleted webhook's deliveries go on their own.
+ */
+export const WEBHOOK_DELIVERY_RETENTION_DAYS = 30;
+
+/**
+ * When a delivery's record expires, in epoch seconds (the table's TTL attribute): the retention
+ * after its last attempt, or after its last change when it has none.
+ */
+export function webhookDeliveryExpiresAt(delivery: {
+  attempts: readonly { at: string }[];
+  updated_at: string;
+}): number {
+  const last = delivery.attempts[delivery.attempts.length - 1]?.at ?? delivery.updated_at;
+  const ms = Date.parse(last);
+  if (Number.isNaN(ms)) throw new Error(`Not an ISO timestamp: ${last}`);
+  return Math.floor(ms / 1000) + WEBHOOK_DELIVERY_RETENTION_DAYS * 86_400;
+}
+
 /** A `Retry-After` header in milliseconds from `now` (seconds or an HTTP date), or null. */
 export function parseRetryAfter(value: string | null | undefined, now: Date): number | null {
   if (value === null || value === undefined || value.trim() === '') return null;

@@ -73,6 +73,8 @@ export const webhooksConfig = memo(() =>
       WEBHOOKS_ALLOW_LOOPBACK: z._default(z.enum(['true', 'false']), 'false'),
       /** Multiplies the retry schedule (local mode sets its time scale; 1 in AWS). */
       WEBHOOK_RETRY_SCALE: z._default(z.coerce.number().check(z.gte(0), z.lte(1)), 1),
+      /** How long the sender waits for an answer (15 s; a test's local mode may shorten it). */
+      WEBHOOK_TIMEOUT_SECONDS: z._default(z.coerce.number().check(z.gt(0), z.lte(60)), 15),
     }),
     'webhooks',
   ),

@@ -47,6 +47,8 @@ export interface LocalOptions {
    * Default: the variable if set, else 7 days.
    */
   approvalTimeoutSeconds?: number;
+  /** How long the webhook sender waits for an answer (WEBHOOK_TIMEOUT_SECONDS; default 15 s). */
+  webhookTimeoutSeconds?: number;
   /** Told every answer of the gateway (see `GatewayOptions.onExchange`). */
   onExchange?: GatewayOptions['onExchange'];
 }

@@ -35,6 +35,8 @@ export interface HandlerEnvironmentInput {
   consoleAssetsDir?: string;
   /** APPROVAL_TIMEOUT_SECONDS (default: the variable if set, else the config's 7 days). */
   approvalTimeoutSeconds?: number;
+  /** WEBHOOK_TIMEOUT_SECONDS (default: the variable if set, else the config's 15 s). */
+  webhookTimeoutSeconds?: number;
 }
 
 /**
@@ -81,6 +83,9 @@ export function handlerEnvironment(input: HandlerEnvironmentInput): Record<strin
   };
   if (input.approvalTimeoutSeconds !== undefined) {
     env.APPROVAL_TIMEOUT_SECONDS = String(input.approvalTimeoutSeconds);
+  }
+  if (input.webhookTimeoutSeconds !== undefined) {
+    env.WEBHOOK_TIMEOUT_SECONDS = String(input.webhookTimeoutSeconds);
   }
   for (const machine of STATE_MACHINES) {
     const arn = stepFunctions.stateMachineArns[machine.name];

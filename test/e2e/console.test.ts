@@ -8,8 +8,11 @@
  * (the README's picture).
  */
 import { existsSync, mkdirSync } from 'node:fs';
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildConsole } from '../../local/console-build.ts';
 import { useLocalMode } from './support.ts';
@@ -413,5 +416,82 @@ describe.skipIf(!hasChromium)('the web console in Chromium', () => {
         `Operation ${againId} is cancelled: only an operation awaiting approval can be approved or rejected`,
       );
     await admin.getByText('Nothing waits for your approval.').waitFor();
+  });
+
+  it('registers a webhook (the secret shown once, never in the list), sends a ping and shows its delivery', async () => {
+    // Arrange: a loopback receiver (local mode allows loopback http targets)
+    const received: { headers: IncomingHttpHeaders; body: string }[] = [];
+    const receiver = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.on('end', () => {
+        received.push({ headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
+        res.writeHead(200).end();
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/console-hook`;
+    try {
+      const page = await signedIn('Developers');
+      await page.getByRole('link', { name: 'Projects', exact: true }).click();
+      await page.getByRole('link', { name: 'Webhooks of console' }).click();
+      await page.getByText('No webhooks yet.').waitFor();
+
+      // Act 1: register it
+      await page.getByLabel('Endpoint URL').fill(url);
+      await page.getByLabel('Events').fill('environment., deployment.failed');
+      await page.getByLabel('Description').fill('Browser test');
+      await page.getByRole('button', { name: 'Register webhook' }).click();
+
+      // Assert 1: the secret once; the list (and a reload of it) shows the webhook without it
+      const secret = String(await page.getByTestId('webhook-secret').locator('pre').textContent());
+      expect(secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
+      const row = page.getByRole('table', { name: 'Webhooks' }).getByRole('row').filter({ hasText: url });
+      expect(await row.getByRole('cell').allTextContents()).toEqual([
+        expect.stringMatching(new RegExp(`^${url}wh_[0-9a-z]{26}$`)),
+        'environment., deployment.failed',
+        'yes',
+        'Browser test',
+        'Send testDeliveriesDisableDelete',
+      ]);
+      await page.getByRole('button', { name: 'I have stored it' }).click();
+      expect(await page.content()).not.toContain(secret);
+      await page.reload();
+      await row.waitFor();
+      expect(await page.content()).not.toContain(secret);
+
+      // Act 2: send a ping
+      await row.getByRole('button', { name: 'Send test' }).click();
+
+      // Assert 2: its delivery in the status line and in the deliveries table, signed with the secret
+      await expect
+        .poll(() => page.getByRole('status').textContent(), { timeout: 15_000 })
+        .toMatch(/^Ping evt_[0-9a-z]{26}: webhook\.ping succeeded: HTTP 200 in \d+ ms$/);
+      const deliveries = page.getByRole('table', { name: /^Deliveries of wh_/ });
+      const delivery = deliveries.getByRole('row').filter({ hasText: 'webhook.ping' });
+      await delivery.waitFor();
+      const cells = await delivery.getByRole('cell').allTextContents();
+      expect(cells.slice(0, 5)).toEqual([
+        expect.stringMatching(/^evt_[0-9a-z]{26}$/),
+        'webhook.ping',
+        'succeeded',
+        '1',
+        '200',
+      ]);
+      expect(received).toHaveLength(1);
+      const [ping] = received;
+      expect(ping?.headers['webhook-id']).toBe(cells[0]);
+      const verified = new Webhook(secret).verify(String(ping?.body), {
+        'webhook-id': String(ping?.headers['webhook-id']),
+        'webhook-timestamp': String(ping?.headers['webhook-timestamp']),
+        'webhook-signature': String(ping?.headers['webhook-signature']),
+      });
+      expect(verified).toMatchObject({ type: 'webhook.ping' });
+      await shoot(page, 'webhooks');
+      await row.getByRole('button', { name: 'Delete' }).click();
+      await page.getByText('No webhooks yet.').waitFor();
+    } finally {
+      await new Promise<void>((resolve) => receiver.close(() => resolve()));
+    }
   });
 });

@@ -183,7 +183,10 @@ export type SeedGroup = SeedUser['group'];
 
 /** What a test file needs from local mode before its first test. */
 export interface LocalModeOptions
-  extends Pick<LocalOptions, 'waitOverrideMs' | 'sweepIntervalMs' | 'approvalTimeoutSeconds'> {
+  extends Pick<
+    LocalOptions,
+    'waitOverrideMs' | 'sweepIntervalMs' | 'approvalTimeoutSeconds' | 'webhookTimeoutSeconds'
+  > {
   /** Seeded users to log in before the tests, so that `as(group)` can call as them. */
   users?: readonly SeedGroup[];
   /** A project the Developers user creates (`projectId`); it is logged in for it. */
@@ -255,6 +258,9 @@ export function useLocalMode(options: LocalModeOptions = {}): LocalMode {
       ...(options.approvalTimeoutSeconds === undefined
         ? {}
         : { approvalTimeoutSeconds: options.approvalTimeoutSeconds }),
+      ...(options.webhookTimeoutSeconds === undefined
+        ? {}
+        : { webhookTimeoutSeconds: options.webhookTimeoutSeconds }),
     });
     await contract.load(runtime.baseUrl);
     const groups = new Set<SeedGroup>(options.users);

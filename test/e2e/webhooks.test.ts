@@ -13,6 +13,8 @@ import { useLocalMode } from './support.ts';
 
 const local = useLocalMode({
   sweepIntervalMs: 0,
+  // The sender's timeout (15 s in AWS), short here so a receiver that never answers is quick to test.
+  webhookTimeoutSeconds: 1,
   users: ['Developers', 'Administrators', 'ReadOnly'],
   project: 'hooks',
 });
@@ -35,6 +37,8 @@ const received: Received[] = [];
 const statusByPath = new Map<string, number>();
 /** Paths whose first request is answered 503 with `Retry-After: 1`. */
 const flakyOnce = new Set<string>();
+/** Paths whose next requests get these answers in turn (`hang`: none at all), then 200. */
+const scripted = new Map<string, (number | 'hang')[]>();
 let receiver: Server;
 let receiverUrl: string;
 
@@ -50,6 +54,12 @@ beforeAll(async () => {
         res.writeHead(503, { 'retry-after': '1' }).end();
         return;
       }
+      const next = scripted.get(path)?.shift();
+      if (next === 'hang') return;
+      if (next !== undefined) {
+        res.writeHead(next).end();
+        return;
+      }
       res.writeHead(statusByPath.get(path) ?? 200).end();
     });
   });
@@ -58,6 +68,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  receiver.closeAllConnections();
   await new Promise<void>((resolve) => receiver.close(() => resolve()));
 });
 
@@ -427,6 +438,45 @@ describe('delivery', () => {
     const first = delivery?.attempts[0] as { at: string; next_retry_at: string };
     // Retry-After: 1 is the floor of the (scaled) backoff.
     expect(Date.parse(first.next_retry_at) - Date.parse(first.at)).toBeGreaterThanOrEqual(1000);
+  });
+
+  it('retries after a 500 and after no answer in time, with the same webhook-id, until a 200', async () => {
+    // Arrange
+    scripted.set('/stubborn', [500, 'hang']);
+    const hook = await register({ url: `${receiverUrl}/stubborn`, events: ['environment.provisioning'] });
+    const attemptsOf = async () => {
+      const list = await developer.call('GET', `${base}/${hook.id}/deliveries`);
+      return (list.body.items as { id: string; status: string; attempts: Record<string, unknown>[] }[])[0];
+    };
+    // Act
+    const env = await developer.call('POST', `/projects/${local.projectId}/environments`, {
+      body: { name: 'stubborn', type: 'ephemeral', template: 'minimal', ttl_hours: 1 },
+    });
+    await receivedWhere(() => received.filter((r) => r.path === '/stubborn').length >= 3);
+    let delivery = await attemptsOf();
+    for (let i = 0; i < 50 && delivery?.status !== 'succeeded'; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      delivery = await attemptsOf();
+    }
+    // It would go on receiving the other tests' environments' events.
+    await developer.call('DELETE', `${base}/${hook.id}`);
+    // Assert
+    expect(env.status).toBe(202);
+    const ids = received.filter((r) => r.path === '/stubborn').map((r) => r.headers['webhook-id']);
+    expect(ids).toEqual([delivery?.id, delivery?.id, delivery?.id]);
+    expect(delivery?.status).toBe('succeeded');
+    expect(delivery?.attempts).toEqual([
+      expect.objectContaining({ attempt: 1, status: 'failed', response_code: 500, error: 'HTTP 500' }),
+      expect.objectContaining({
+        attempt: 2,
+        status: 'failed',
+        response_code: null,
+        error: 'no answer within 1 s',
+        next_retry_at: expect.any(String),
+      }),
+      expect.objectContaining({ attempt: 3, status: 'succeeded', response_code: 200, next_retry_at: null }),
+    ]);
+    expect(delivery?.attempts[1]?.duration_ms).toBeGreaterThanOrEqual(1000);
   });
 
   it('redelivers a delivery on request: same webhook-id, a fresh valid signature, a second attempt recorded', async () => {

@@ -228,6 +228,34 @@ describe('operations of a protected environment wait for an approval', () => {
     expect(Object.values(after.stacks)).toEqual(Array(8).fill('provisioned'));
   });
 
+  it('an approval recorded just before the timeout, whose answer found the task gone, still runs the walk', async () => {
+    // Arrange: the answer to the task is lost (as SendTaskSuccess is once the task has timed out).
+    const { environment } = await protectedEnvironment('approved-at-the-edge');
+    const lostAnswers = {
+      ...deps.approvalDeps,
+      responder: { succeed: async () => false, fail: async () => false },
+    };
+    const requested = await destroyEnvironment(
+      { ...deps.environmentDeps, settings: settings(2) },
+      owner,
+      environment.id,
+    );
+    await waitingTask(requested.operation.id);
+    // Act: approved within the 2 s; the task then times out and the expiry step meets the approval.
+    await approveOperation(lostAnswers, admin, requested.operation.id, null);
+    const execution = await harness.settle(requested.operation.id, 'destroy');
+    // Assert
+    expect(execution.status).toBe('SUCCEEDED');
+    const after = await records(environment.id, requested.operation.id);
+    expect(after.operation).toMatchObject({
+      status: 'succeeded',
+      error: null,
+      approval: { status: 'approved', answered_by: 'ap-admin' },
+    });
+    expect(after.env.status).toBe('destroyed');
+    expect(Object.values(after.stacks)).toEqual(Array(8).fill('destroyed'));
+  });
+
   it('a cancel while waiting ends it cancelled at once, the environment back to running', async () => {
     // Arrange
     const { environment } = await protectedEnvironment('cancel-me');

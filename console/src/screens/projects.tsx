@@ -1,4 +1,4 @@
-/** Projects: the caller's projects, and a form to create one (not for ReadOnly users). */
+/** Projects: the caller’s projects (with a link to their webhooks), and a form to create one (not for ReadOnly users). */
 import { type FormEvent, useState } from 'react';
 import { api, unwrap } from '../api.ts';
 import { Link } from '../router.tsx';
@@ -36,6 +36,7 @@ export function Projects() {
               <th scope="col">Name</th>
               <th scope="col">Live environments</th>
               <th scope="col">Created</th>
+              {canWrite ? <th scope="col">Webhooks</th> : null}
             </tr>
           </thead>
           <tbody>
@@ -47,6 +48,13 @@ export function Projects() {
                 </td>
                 <td>{p.live_environments}</td>
                 <td>{when(p.created_at)}</td>
+                {canWrite ? (
+                  <td>
+                    <Link to={`/projects/${p.id}/webhooks`} aria-label={`Webhooks of ${p.name}`}>
+                      Webhooks
+                    </Link>
+                  </td>
+                ) : null}
               </tr>
             ))}
           </tbody>

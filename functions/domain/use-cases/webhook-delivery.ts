@@ -41,9 +41,11 @@ export interface WebhookSettings {
   allowLoopback: boolean;
   /** Multiplies the retry schedule (local mode's time scale; 1 in AWS). */
   retryScale?: number;
+  /** The sender's timeout per attempt ({@link WEBHOOK_TIMEOUT_MS} unless configured). */
+  timeoutMs?: number;
 }
 
-/** The sender's timeout per attempt. */
+/** The sender's timeout per attempt, by default. */
 export const WEBHOOK_TIMEOUT_MS = 15_000;
 
 /**
@@ -110,16 +112,23 @@ export async function fanOutEvent(deps: FanOutDeps, event: LifecycleEvent): Prom
   return targets.length;
 }
 
-/** Why the target may not be called now (DNS again: an answer may have changed since registration). */
-async function targetProblem(deps: DeliveryDeps, url: string): Promise<string | null> {
+/**
+ * Whether the target may be called now (DNS again: an answer may have changed since
+ * registration), and if so the addresses checked, which the request then connects to.
+ */
+async function checkedTarget(
+  deps: DeliveryDeps,
+  url: string,
+): Promise<{ problem: string } | { addresses: readonly string[] | null }> {
   const options = deps.settings();
   const problems = urlProblems(url, options);
-  if (problems.length > 0) return `refused target: ${problems.map((p) => p.message).join('; ')}`;
+  if (problems.length > 0) return { problem: `refused target: ${problems.map((p) => p.message).join('; ')}` };
   const parsed = new URL(url);
-  if (isLocalhostUrl(parsed)) return null;
+  if (isLocalhostUrl(parsed)) return { addresses: null };
   const host = hostOf(parsed);
-  const problem = resolvedProblem(host, await deps.resolver.resolve(host), options);
-  return problem ? `refused target: ${problem}` : null;
+  const addresses = await deps.resolver.resolve(host);
+  const problem = resolvedProblem(host, addresses, options);
+  return problem ? { problem: `refused target: ${problem}` } : { addresses };
 }
 
 /**
@@ -144,16 +153,22 @@ export async function deliverMessage(
   const started = now();
   const body = JSON.stringify(message.payload);
   let response: WebhookResponse;
-  const problem = await targetProblem(deps, webhook.url);
-  if (problem) {
-    response = { status: null, error: problem };
+  const target = await checkedTarget(deps, webhook.url);
+  if ('problem' in target) {
+    response = { status: null, error: target.problem };
   } else {
     const headers = {
       'content-type': 'application/json',
       'user-agent': 'cloud-env-provisioning-webhooks/1',
       ...deps.sign(webhook.secret, message.id, started, body),
     };
-    response = await deps.transport.post(webhook.url, headers, body, options.timeoutMs ?? WEBHOOK_TIMEOUT_MS);
+    response = await deps.transport.post(
+      webhook.url,
+      headers,
+      body,
+      options.timeoutMs ?? deps.settings().timeoutMs ?? WEBHOOK_TIMEOUT_MS,
+      target.addresses,
+    );
   }
   const ended = now();
   const ok = response.status !== null && response.status >= 200 && response.status <= 299;

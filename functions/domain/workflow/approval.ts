@@ -73,7 +73,11 @@ export async function endUnapproved(
   );
 }
 
-/** `expire-approval` (the waiting task timed out): the operation ends `expired`, nothing changed. */
+/**
+ * `expire-approval` (the waiting task timed out): the operation ends `expired`, nothing changed.
+ * An approval recorded in the instant before the timeout (its SendTaskSuccess found the task
+ * gone) wins: the walk goes on, as when the approval came before the task began to wait.
+ */
 export async function expireApproval(
   deps: Pick<SettlingDeps, 'operations'>,
   ref: OperationRef,
@@ -83,6 +87,9 @@ export async function expireApproval(
     ref.operation_id,
   );
   if (!environment || !operation?.approval) return { status: 'already-settled' };
+  if (operation.status === 'running' && operation.approval.status === 'approved') {
+    throw new ApprovalAlreadyGivenError(ref.operation_id);
+  }
   if (operation.status !== 'awaiting_approval') return { status: 'already-settled' };
   await endUnapproved(deps, environment, operation, {
     status: 'expired',

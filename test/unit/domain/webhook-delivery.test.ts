@@ -49,7 +49,13 @@ const event: LifecycleEvent = {
 function world(hooks: WebhookRecord[], answers: WebhookResponse[] = [], addresses = ['93.184.216.34']) {
   const byId = new Map(hooks.map((h) => [h.id, h]));
   const deliveries = new Map<string, WebhookDeliveryRecord>();
-  const posts: { url: string; headers: Record<string, string>; body: string; timeoutMs: number }[] = [];
+  const posts: {
+    url: string;
+    headers: Record<string, string>;
+    body: string;
+    timeoutMs: number;
+    pinned: readonly string[] | null;
+  }[] = [];
   const clock = [new Date('2026-12-01T10:00:01.000Z'), new Date('2026-12-01T10:00:01.250Z')];
   let tick = 0;
   const deps: DeliveryDeps = {
@@ -68,8 +74,8 @@ function world(hooks: WebhookRecord[], answers: WebhookResponse[] = [], addresse
     },
     resolver: { resolve: async () => addresses },
     transport: {
-      post: async (url, headers, body, timeoutMs) => {
-        posts.push({ url, headers, body, timeoutMs });
+      post: async (url, headers, body, timeoutMs, pinned) => {
+        posts.push({ url, headers, body, timeoutMs, pinned });
         return answers.shift() ?? { status: 200, error: null };
       },
     },
@@ -137,6 +143,8 @@ describe('deliverMessage', () => {
     // Assert
     expect(posts).toHaveLength(1);
     expect(posts[0]?.timeoutMs).toBe(15_000);
+    // The connection goes to the address checked a moment ago, not to a new DNS answer.
+    expect(posts[0]?.pinned).toEqual(['93.184.216.34']);
     expect(posts[0]?.headers).toMatchObject({
       'content-type': 'application/json',
       'webhook-id': event.id,
