@@ -17,7 +17,6 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import {
   type AttributeDefinition,
   CreateTableCommand,
-  DeleteTableCommand,
   DescribeTableCommand,
   DescribeTimeToLiveCommand,
   DynamoDBClient,
@@ -377,49 +376,4 @@ export async function startDynamoDb(options: DynamoDbOptions = {}): Promise<Loca
     };
   }
   throw lastError ?? new Error('DynamoDB Local did not start');
-}
-
-/** A DynamoDB Local already running elsewhere (one a test worker shares between its files). */
-export interface RunningDynamoDb {
-  endpoint: string;
-  pid: number;
-}
-
-/**
- * A table of its own on a DynamoDB Local that is already running: created from `TABLE_DESIGN`,
- * deleted on stop (the server goes on). The e2e files of a test worker share one server this
- * way instead of each starting a Java process (test/support/worker-dynamodb.ts).
- */
-export async function useRunningDynamoDb(
-  running: RunningDynamoDb,
-  tableName: string,
-  region = 'us-east-1',
-): Promise<LocalDynamoDb> {
-  const client = localDynamoDbClient(running.endpoint, region);
-  try {
-    await ensureTable(client, tableName);
-  } finally {
-    client.destroy();
-  }
-  let stopping: Promise<void> | undefined;
-  const dropTable = async (): Promise<void> => {
-    const dropper = localDynamoDbClient(running.endpoint, region);
-    try {
-      await dropper.send(new DeleteTableCommand({ TableName: tableName }));
-    } catch {
-      // The server may be gone already (the run is ending): nothing to free.
-    } finally {
-      dropper.destroy();
-    }
-  };
-  return {
-    endpoint: running.endpoint,
-    port: Number(new URL(running.endpoint).port),
-    tableName,
-    pid: running.pid,
-    stop: () => {
-      stopping ??= dropTable();
-      return stopping;
-    },
-  };
 }

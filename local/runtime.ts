@@ -28,12 +28,11 @@
  * EventBridge targets), `event-stream.ts` (the stream poller) and `lazy-handler.ts` (how they load their handler). This file starts
  * and stops everything.
  */
-import { randomUUID } from 'node:crypto';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startCognito } from './cognito.ts';
-import { DEFAULT_LOCAL_TABLE_NAME, startDynamoDb, useRunningDynamoDb } from './dynamodb.ts';
+import { DEFAULT_LOCAL_TABLE_NAME, startDynamoDb } from './dynamodb.ts';
 import { startEventBridge } from './eventbridge.ts';
 import { startGateway } from './gateway.ts';
 import { prepareInvokeStore } from './lambda-context.ts';
@@ -145,13 +144,11 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalRunti
     // allSettled, not all: when one fails, the others must have finished starting before
     // stopAll() runs, or a Java process could be left behind.
     const [dynamodbResult, cognitoResult, stepFunctionsResult, eventBridgeResult] = await Promise.allSettled([
-      options.sharedDynamoDb && !persist
-        ? useRunningDynamoDb(options.sharedDynamoDb, `${DEFAULT_LOCAL_TABLE_NAME}-${randomUUID()}`, region)
-        : startDynamoDb({
-            region,
-            tableName: DEFAULT_LOCAL_TABLE_NAME,
-            ...(persist ? { dir: join(dataDir, 'dynamodb') } : {}),
-          }),
+      startDynamoDb({
+        region,
+        tableName: DEFAULT_LOCAL_TABLE_NAME,
+        ...(persist ? { dir: join(dataDir, 'dynamodb') } : {}),
+      }),
       startCognito({ dir: join(dataDir, 'cognito'), region }),
       createLocalStepFunctions({
         region,
@@ -226,7 +223,7 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalRunti
     // handler; it resumes after the last handled record (its checkpoint is in the data dir).
     const eventStream = await startLocalEventStream({
       endpoint: dynamodb.endpoint,
-      tableName: dynamodb.tableName ?? DEFAULT_LOCAL_TABLE_NAME,
+      tableName: DEFAULT_LOCAL_TABLE_NAME,
       region,
       quiet,
       dir: join(dataDir, 'eventstream'),

@@ -2,7 +2,7 @@
 
 import type { RouteDefinition } from '../../functions/api/route-types.ts';
 import type { LocalCognito, SeedUser } from '../cognito.ts';
-import type { LocalDynamoDb, RunningDynamoDb } from '../dynamodb.ts';
+import type { LocalDynamoDb } from '../dynamodb.ts';
 import type { LocalEventBridge } from '../eventbridge.ts';
 import type { GatewayOptions, LocalGateway } from '../gateway.ts';
 import type { LocalSqs } from '../sqs.ts';
@@ -51,11 +51,6 @@ export interface LocalOptions {
   webhookTimeoutSeconds?: number;
   /** Told every answer of the gateway (see `GatewayOptions.onExchange`). */
   onExchange?: GatewayOptions['onExchange'];
-  /**
-   * A DynamoDB Local already running (tests share one): local mode uses a table of its own on
-   * it, deleted on stop, instead of starting Java. Not with `persist`.
-   */
-  sharedDynamoDb?: RunningDynamoDb;
 }
 
 /** A running local mode. */

@@ -14,7 +14,6 @@
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import type { GatewayExchange } from '../../local/gateway.ts';
 import { type LocalOptions, type LocalRuntime, type SeedUser, startLocal } from '../../local/runtime.ts';
-import { workerDynamoDb } from '../support/worker-dynamodb.ts';
 import { type ContractChecker, servedContract } from './contract.ts';
 
 /**
@@ -253,8 +252,6 @@ export function useLocalMode(options: LocalModeOptions = {}): LocalMode {
       persist: false,
       timeScale: 0,
       quiet: true,
-      // This worker's DynamoDB Local (global-setup.ts), a table of this file's own on it.
-      sharedDynamoDb: workerDynamoDb(),
       onExchange: contract.observe,
       ...(options.waitOverrideMs === undefined ? {} : { waitOverrideMs: options.waitOverrideMs }),
       ...(options.sweepIntervalMs === undefined ? {} : { sweepIntervalMs: options.sweepIntervalMs }),
