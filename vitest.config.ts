@@ -7,7 +7,7 @@ import { defineConfig } from 'vitest/config';
  * - local: the embedded stand-ins (gateway, Step Functions endpoint) and adapters that need a socket;
  * - statemachines: the ASL files run locally with the real step handlers on DynamoDB Local;
  * - e2e: local mode over HTTP with real Cognito tokens.
- * Every project runs its files three at a time, each integration file on its own stand-ins
+ * Every project runs its files two at a time, each integration file on its own stand-ins
  * (DynamoDB Local on a free port, its own Step Functions runner, an ephemeral gateway port), so
  * no two files share state. `local` and `statemachines` used to run one file at a time: vitest
  * runs such projects after the parallel ones, on one worker, which left one of the two cores idle
@@ -15,10 +15,9 @@ import { defineConfig } from 'vitest/config';
  */
 export default defineConfig({
   test: {
-    // Three workers whatever the machine reports, for 2 cores: the e2e files spend part of
-    // their time waiting (simulated Waits, child processes, a browser), which a third file
-    // uses (docs/decisions.md §47).
-    maxWorkers: 3,
+    // Two workers whatever the machine reports: the tests are sized for 2 cores (a third
+    // measured no faster, docs/decisions.md §47).
+    maxWorkers: 2,
     projects: [
       {
         test: {
